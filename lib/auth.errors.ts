@@ -1,0 +1,151 @@
+/**
+ * Every failure the library reports is an `AuthError` with a stable, machine-readable `code`.
+ * Services throw these; only the HTTP layer maps a code to a status (see `http/auth-http-status.ts`).
+ *
+ * @example
+ * ```ts
+ * try { await auth.refresh(token); }
+ * catch (e) { if (e instanceof AuthError && e.code === 'refresh_token_reused') alertUser(); }
+ * ```
+ */
+export class AuthError extends Error {
+  static readonly code: string = 'auth_error';
+  readonly code: string;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = (new.target as typeof AuthError).code;
+  }
+}
+
+/** Request body failed validation. `details` lists the offending fields, never their values. */
+export class ValidationFailedError extends AuthError {
+  static override readonly code = 'validation_failed';
+  constructor(readonly details: string[] = []) {
+    super(details.length ? `Invalid request: ${details.join('; ')}` : 'Invalid request');
+  }
+}
+
+/** Unknown email or wrong password; the same error for both so that emails cannot be probed. */
+export class InvalidCredentialsError extends AuthError {
+  static override readonly code = 'invalid_credentials';
+  constructor() {
+    super('Invalid email or password');
+  }
+}
+
+export class EmailTakenError extends AuthError {
+  static override readonly code = 'email_taken';
+  constructor() {
+    super('An account with this email already exists');
+  }
+}
+
+export class RegistrationDisabledError extends AuthError {
+  static override readonly code = 'registration_disabled';
+  constructor() {
+    super('Self-registration is disabled');
+  }
+}
+
+export class UserDisabledError extends AuthError {
+  static override readonly code = 'user_disabled';
+  constructor() {
+    super('This account is disabled');
+  }
+}
+
+export class AccessTokenMissingError extends AuthError {
+  static override readonly code = 'access_token_missing';
+  constructor() {
+    super('An access token is required');
+  }
+}
+
+export class AccessTokenInvalidError extends AuthError {
+  static override readonly code = 'access_token_invalid';
+  constructor(options?: { cause?: unknown }) {
+    super('The access token is invalid', options);
+  }
+}
+
+export class AccessTokenExpiredError extends AuthError {
+  static override readonly code = 'access_token_expired';
+  constructor() {
+    super('The access token has expired');
+  }
+}
+
+/** The access token is well-formed and signed, but its session has been revoked or has expired. */
+export class SessionRevokedError extends AuthError {
+  static override readonly code = 'session_revoked';
+  constructor() {
+    super('The session has ended');
+  }
+}
+
+export class RefreshTokenMissingError extends AuthError {
+  static override readonly code = 'refresh_token_missing';
+  constructor() {
+    super('A refresh token is required');
+  }
+}
+
+/** Malformed refresh token, or no session for it (expired, logged out, revoked). */
+export class RefreshTokenInvalidError extends AuthError {
+  static override readonly code = 'refresh_token_invalid';
+  constructor() {
+    super('The refresh token is invalid');
+  }
+}
+
+/**
+ * The immediately previous refresh token was presented within `reuseWindowMs` of its rotation:
+ * a concurrent duplicate (two tabs, a retry). The session stays alive; the client should use the
+ * token the winning request received.
+ */
+export class RefreshTokenSupersededError extends AuthError {
+  static override readonly code = 'refresh_token_superseded';
+  constructor() {
+    super('The refresh token has already been rotated');
+  }
+}
+
+/** An already-rotated refresh token was replayed: treated as theft, the whole session is revoked. */
+export class RefreshTokenReusedError extends AuthError {
+  static override readonly code = 'refresh_token_reused';
+  constructor() {
+    super('The refresh token was reused; the session has been revoked');
+  }
+}
+
+export class InsufficientRoleError extends AuthError {
+  static override readonly code = 'insufficient_role';
+  constructor() {
+    super('You do not have the role this action requires');
+  }
+}
+
+export class SessionNotFoundError extends AuthError {
+  static override readonly code = 'session_not_found';
+  constructor() {
+    super('Session not found');
+  }
+}
+
+/** A cookie-borne request came from an origin that is not allowed (CSRF defence). */
+export class CrossSiteRequestError extends AuthError {
+  static override readonly code = 'cross_site_request';
+  constructor() {
+    super('Cross-site request refused');
+  }
+}
+
+/** The session or user store (Redis) cannot be reached in time. Requests fail closed. */
+export class StoreUnavailableError extends AuthError {
+  static override readonly code = 'store_unavailable';
+  constructor(options?: { cause?: unknown }) {
+    super('The authentication store is unavailable; try again shortly', options);
+  }
+}

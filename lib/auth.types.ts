@@ -1,0 +1,39 @@
+/** The authenticated principal the guard puts on `request.user` (see `@CurrentUser()`). */
+export interface AuthenticatedUser {
+  id: string;
+  sessionId: string;
+  roles: string[];
+}
+
+/** Where a request comes from; recorded on the session. */
+export interface ClientInfo {
+  ip?: string;
+  userAgent?: string;
+}
+
+/** The public part of a user in token responses and `GET /auth/me`. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  roles: string[];
+}
+
+/** The result of login, registration and refresh. The HTTP layer decides where `refreshToken` goes. */
+export interface TokenPair {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+  user: PublicUser;
+}
+
+/** A session as listed to its owner (`GET /auth/sessions`). Times are ISO-8601. */
+export interface SessionView {
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastUsedAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+}

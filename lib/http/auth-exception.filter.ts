@@ -1,0 +1,27 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { errorResponse } from './auth-http-status';
+
+/**
+ * Writes every error as `{ statusCode, code, message }` with a stable `code`; 401s carry
+ * `WWW-Authenticate: Bearer`, 503s `Retry-After`. Unknown errors become an opaque 500 (logged
+ * without request data). Scoped to `AuthController`; apps may also install it globally to get the
+ * same shape for body-parser errors (`malformed_json`, `payload_too_large`).
+ */
+@Catch()
+export class AuthExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('AuthKit');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { status, headers, body } = errorResponse(exception);
+    if (status >= 500 && status !== 503) {
+      this.logger.error(`Unhandled error on an auth route: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    }
+    const adapter = this.adapterHost.httpAdapter;
+    const response = host.switchToHttp().getResponse();
+    for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
+    adapter.reply(response, body, status);
+  }
+}

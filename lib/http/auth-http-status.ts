@@ -1,0 +1,94 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { AuthError } from '../auth.errors';
+
+/** HTTP status of each `AuthError` code; the only place codes meet status codes. */
+const STATUS_BY_CODE: Record<string, number> = {
+  validation_failed: HttpStatus.BAD_REQUEST,
+  invalid_credentials: HttpStatus.UNAUTHORIZED,
+  email_taken: HttpStatus.CONFLICT,
+  registration_disabled: HttpStatus.FORBIDDEN,
+  user_disabled: HttpStatus.FORBIDDEN,
+  access_token_missing: HttpStatus.UNAUTHORIZED,
+  access_token_invalid: HttpStatus.UNAUTHORIZED,
+  access_token_expired: HttpStatus.UNAUTHORIZED,
+  session_revoked: HttpStatus.UNAUTHORIZED,
+  refresh_token_missing: HttpStatus.UNAUTHORIZED,
+  refresh_token_invalid: HttpStatus.UNAUTHORIZED,
+  refresh_token_superseded: HttpStatus.UNAUTHORIZED,
+  refresh_token_reused: HttpStatus.UNAUTHORIZED,
+  insufficient_role: HttpStatus.FORBIDDEN,
+  session_not_found: HttpStatus.NOT_FOUND,
+  cross_site_request: HttpStatus.FORBIDDEN,
+  store_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/** Codes of HTTP errors raised outside the library (body parser, router) on auth routes. */
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+}
+
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+/** Seconds a client should wait after a 503 from the store. */
+const STORE_RETRY_AFTER_SECONDS = '1';
+
+export function authErrorResponse(error: AuthError): ErrorResponse {
+  const status = STATUS_BY_CODE[error.code] ?? HttpStatus.UNAUTHORIZED;
+  const headers: Record<string, string> = {};
+  if (status === HttpStatus.UNAUTHORIZED) {
+    headers['WWW-Authenticate'] = error.code.startsWith('access_token') || error.code === 'session_revoked'
+      ? `Bearer error="invalid_token"`
+      : 'Bearer';
+  }
+  if (status === HttpStatus.SERVICE_UNAVAILABLE) headers['Retry-After'] = STORE_RETRY_AFTER_SECONDS;
+  return { status, headers, body: { statusCode: status, code: error.code, message: error.message } };
+}
+
+/**
+ * Maps anything thrown on an auth route to the library's error shape. Unknown errors become a
+ * generic 500 whose body reveals nothing.
+ */
+export function errorResponse(error: unknown): ErrorResponse {
+  if (error instanceof AuthError) return authErrorResponse(error);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const raw = error.getResponse();
+    const explicit = typeof raw === 'object' && raw !== null && typeof (raw as { code?: unknown }).code === 'string'
+      ? (raw as { code: string }).code
+      : undefined;
+    const parseFailure = status === 400 && (error.cause as { type?: string } | undefined)?.type === 'entity.parse.failed';
+    const code = explicit ?? (parseFailure ? 'malformed_json' : CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'http_error'));
+    const message = status >= 500 ? 'Internal server error' : parseFailure ? 'Malformed JSON body' : error.message;
+    return { status, headers: {}, body: { statusCode: status, code, message } };
+  }
+  const bodyParser = error as { type?: unknown; status?: unknown; expose?: unknown } | null;
+  if (bodyParser && typeof bodyParser.type === 'string' && typeof bodyParser.status === 'number' && bodyParser.status < 500) {
+    const status = bodyParser.status;
+    const code = bodyParser.type === 'entity.parse.failed' ? 'malformed_json' : CODE_BY_STATUS[status] ?? 'bad_request';
+    return { status, headers: {}, body: { statusCode: status, code, message: code === 'malformed_json' ? 'Malformed JSON body' : code.replace(/_/g, ' ') } };
+  }
+  return { status: 500, headers: {}, body: { statusCode: 500, code: 'internal_error', message: 'Internal server error' } };
+}
+
+/** An `HttpException` carrying the library's error body (for guards, which run under the app's own filters). */
+export function toHttpException(error: AuthError): HttpException {
+  const { status, body } = authErrorResponse(error);
+  return new HttpException(body, status, { cause: error });
+}

@@ -1,0 +1,149 @@
+import {
+  Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes, ValidationPipe,
+} from '@nestjs/common';
+import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
+import { CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
+import type { ResolvedAuthOptions } from '../auth.options';
+import { AuthService } from '../auth.service';
+import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
+import { CurrentUser } from '../decorators/current-user.decorator';
+import { Public } from '../decorators/public.decorator';
+import { AccessTokenGuard } from '../guards/access-token.guard';
+import { AuthExceptionFilter } from './auth-exception.filter';
+import { CredentialsDto, RefreshDto } from './auth.dto';
+import { clearedRefreshCookie, type CookieRequest, isCrossSite, readCookie, refreshCookie } from './refresh-cookie';
+
+interface HttpRequest extends CookieRequest {
+  ip?: string;
+}
+
+interface HttpResponse {
+  append?(name: string, value: string): unknown;
+  setHeader(name: string, value: string | string[]): unknown;
+}
+
+/** The JSON body of login, registration and refresh responses. */
+export interface TokenResponse {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  user: PublicUser;
+  /** Present when `refreshTokenTransport` is `'body'` or `'both'`. */
+  refreshToken?: string;
+}
+
+export const authValidationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) =>
+    new ValidationFailedError(
+      errors.flatMap((e) => (e.constraints ? Object.values(e.constraints) : [`${e.property} is invalid`])),
+    ),
+});
+
+/**
+ * The HTTP routes of DESIGN section 5 (mounted under the configured prefix, default `auth`).
+ * Thin: every use case is in `AuthService`.
+ */
+@UsePipes(authValidationPipe)
+@UseFilters(AuthExceptionFilter)
+export class AuthController {
+  constructor(
+    protected readonly auth: AuthService,
+    @Inject(RESOLVED_AUTH_OPTIONS) protected readonly options: ResolvedAuthOptions,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @HttpCode(HttpStatus.CREATED)
+  @Header('Cache-Control', 'no-store')
+  async register(@Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
+    return this.respond(await this.auth.register(body, this.client(req)), req, res);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  async login(@Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
+    return this.respond(await this.auth.login(body, this.client(req)), req, res);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  async refresh(@Body() body: RefreshDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
+    const transport = this.options.refreshTokenTransport;
+    const fromCookie = transport === 'body' ? undefined : readCookie(req, this.options.cookie.name);
+    const fromBody = transport === 'cookie' ? undefined : body?.refreshToken;
+    if (fromCookie && fromBody && fromCookie !== fromBody) {
+      throw new ValidationFailedError(['refresh token in cookie and body differ']);
+    }
+    const token = fromBody ?? fromCookie;
+    if (!token) throw new RefreshTokenMissingError();
+    if (!fromBody && isCrossSite(req, this.options.allowedOrigins)) throw new CrossSiteRequestError();
+    return this.respond(await this.auth.refresh(token, this.client(req)), req, res);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async logout(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
+    await this.auth.logout(user);
+    this.clearCookie(req, res);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Post('logout-all')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async logoutAll(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
+    await this.auth.logoutAll(user.id);
+    this.clearCookie(req, res);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Get('me')
+  async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { sessionId: string }> {
+    return { ...(await this.auth.me(user)), sessionId: user.sessionId };
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Get('sessions')
+  @Header('Cache-Control', 'no-store')
+  sessions(@CurrentUser() user: AuthenticatedUser): Promise<SessionView[]> {
+    return this.auth.listSessions(user);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Delete('sessions/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async revokeSession(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<void> {
+    await this.auth.revokeSession(user.id, id);
+  }
+
+  protected client(req: HttpRequest): ClientInfo {
+    const userAgent = req.headers['user-agent'];
+    return { ip: req.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined };
+  }
+
+  protected respond(pair: TokenPair, req: HttpRequest, res: HttpResponse): TokenResponse {
+    const { refreshToken, ...response } = pair;
+    const transport = this.options.refreshTokenTransport;
+    if (transport !== 'body') this.appendCookie(res, refreshCookie(this.options, req, refreshToken));
+    res.setHeader('Pragma', 'no-cache');
+    return transport === 'cookie' ? response : { ...response, refreshToken };
+  }
+
+  protected clearCookie(req: HttpRequest, res: HttpResponse): void {
+    if (this.options.refreshTokenTransport !== 'body') this.appendCookie(res, clearedRefreshCookie(this.options, req));
+  }
+
+  private appendCookie(res: HttpResponse, cookie: string): void {
+    if (typeof res.append === 'function') res.append('Set-Cookie', cookie);
+    else res.setHeader('Set-Cookie', cookie);
+  }
+}

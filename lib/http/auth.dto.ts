@@ -1,0 +1,23 @@
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../identity/identity.resolver';
+
+/** Body of `POST /auth/register` and `POST /auth/login`. */
+export class CredentialsDto {
+  @IsString()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  @IsEmail()
+  email!: string;
+
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password!: string;
+}
+
+/** Body of `POST /auth/refresh` when the refresh token travels in the body. */
+export class RefreshDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  refreshToken?: string;
+}

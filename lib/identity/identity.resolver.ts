@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
+import { InvalidCredentialsError, RegistrationDisabledError, UserDisabledError, ValidationFailedError } from '../auth.errors';
+import type { ResolvedAuthOptions } from '../auth.options';
+import { normalizeEmail } from './email';
+import { PasswordHasher } from './password-hasher.interface';
+import { type StoredUser, UserStore } from './user-store.interface';
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+export const EMAIL_MAX_LENGTH = 254;
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/**
+ * Turns credentials into users: registration, password login (argon2id, rehash on login, a dummy
+ * verify for unknown emails so response time does not reveal which emails exist).
+ *
+ * @example
+ * ```ts
+ * const user = await identity.createUser({ email: 'admin@example.com', password, roles: ['admin'] });
+ * ```
+ */
+@Injectable()
+export class IdentityResolver {
+  private dummyHash?: Promise<string>;
+
+  constructor(
+    @Inject(UserStore) private readonly users: UserStore,
+    @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+  ) {}
+
+  /** Self-registration (`POST /auth/register`): default roles only; refused when registration is disabled. */
+  async register(credentials: Credentials): Promise<StoredUser> {
+    if (!this.options.registration.enabled) throw new RegistrationDisabledError();
+    return this.createUser({ ...credentials, roles: this.options.registration.defaultRoles });
+  }
+
+  /** Creates a user with the given roles (for seeding and admin tooling; not reachable over HTTP). */
+  async createUser(input: Credentials & { roles?: string[]; emailVerified?: boolean }): Promise<StoredUser> {
+    const email = this.checkEmail(input.email);
+    this.checkPassword(input.password);
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.users.create({
+      email,
+      passwordHash,
+      roles: [...(input.roles ?? this.options.registration.defaultRoles)],
+      emailVerified: input.emailVerified ?? false,
+    });
+  }
+
+  /** Verifies email and password. Unknown email, no password and a wrong password fail identically. */
+  async login(credentials: Credentials): Promise<StoredUser> {
+    const email = this.checkEmail(credentials.email);
+    this.checkPassword(credentials.password);
+    const user = await this.users.findByEmail(email);
+    if (!user || !user.passwordHash) {
+      await this.hasher.verify(await this.getDummyHash(), credentials.password);
+      throw new InvalidCredentialsError();
+    }
+    if (!(await this.hasher.verify(user.passwordHash, credentials.password))) throw new InvalidCredentialsError();
+    if (user.disabled) throw new UserDisabledError();
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      const passwordHash = await this.hasher.hash(credentials.password);
+      await this.users.setPasswordHash(user.id, passwordHash);
+      user.passwordHash = passwordHash;
+    }
+    return user;
+  }
+
+  /** The current user record, or null when deleted. */
+  findUser(userId: string): Promise<StoredUser | null> {
+    return this.users.findById(userId);
+  }
+
+  setRoles(userId: string, roles: string[]): Promise<void> {
+    return this.users.setRoles(userId, [...roles]);
+  }
+
+  private checkEmail(raw: unknown): string {
+    if (typeof raw !== 'string') throw new ValidationFailedError(['email must be a string']);
+    const email = normalizeEmail(raw);
+    if (email.length > EMAIL_MAX_LENGTH || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      throw new ValidationFailedError(['email must be an email']);
+    }
+    return email;
+  }
+
+  /** Length limits are enforced before any hashing. */
+  private checkPassword(password: unknown): void {
+    if (typeof password !== 'string' || password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+      throw new ValidationFailedError([`password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`]);
+    }
+  }
+
+  private getDummyHash(): Promise<string> {
+    this.dummyHash ??= this.hasher.hash(`authkit-dummy-${Math.random()}`);
+    return this.dummyHash;
+  }
+}

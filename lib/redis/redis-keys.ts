@@ -1,0 +1,36 @@
+const SAFE_TAG = /^[A-Za-z0-9_.:@-]{1,128}$/;
+
+/**
+ * Key layout. Everything of one user shares the hash tag `{<userId>}`, so every script touches one
+ * slot and Redis Cluster works. User ids with characters outside a safe set are base64url-encoded
+ * inside the tag (a `}` in an id would otherwise end the tag early).
+ */
+export class RedisKeys {
+  constructor(private readonly prefix: string) {}
+
+  userTag(userId: string): string {
+    return SAFE_TAG.test(userId) ? userId : `b64.${Buffer.from(userId, 'utf8').toString('base64url')}`;
+  }
+
+  /** Prefix of every session hash of the user; the session id is appended. */
+  sessionBase(userId: string): string {
+    return `${this.prefix}:{${this.userTag(userId)}}:s:`;
+  }
+
+  session(userId: string, sessionId: string): string {
+    return this.sessionBase(userId) + sessionId;
+  }
+
+  /** Sorted set of the user's session ids, scored by creation time. */
+  sessionIndex(userId: string): string {
+    return `${this.prefix}:{${this.userTag(userId)}}:sessions`;
+  }
+
+  user(userId: string): string {
+    return `${this.prefix}:{${this.userTag(userId)}}:user`;
+  }
+
+  email(normalizedEmail: string): string {
+    return `${this.prefix}:email:${normalizedEmail}`;
+  }
+}

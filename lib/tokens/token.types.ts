@@ -1,0 +1,35 @@
+/** Claims of a verified access token. */
+export interface AccessTokenClaims {
+  /** User id. */
+  sub: string;
+  /** Session id. */
+  sid: string;
+  roles: string[];
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string | string[];
+  jti: string;
+}
+
+export interface IssuedAccessToken {
+  accessToken: string;
+  expiresInSeconds: number;
+}
+
+/** The parts of an opaque refresh token `<base64url(userId)>.<sessionId>.<secret>`. */
+export interface ParsedRefreshToken {
+  userId: string;
+  sessionId: string;
+  /** SHA-256 of the secret (base64url); the only form the stores ever see. */
+  secretHash: string;
+}
+
+export interface IssuedRefreshToken extends ParsedRefreshToken {
+  refreshToken: string;
+}
+
+/** A JSON Web Key Set with the public verification keys (empty for HS* algorithms). */
+export interface JsonWebKeySet {
+  keys: Array<Record<string, unknown>>;
+}

@@ -1,0 +1,25 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EmailTakenError, IdentityResolver, normalizeEmail } from '../lib';
+
+/** Seeds an admin from SAMPLE_ADMIN_EMAIL / SAMPLE_ADMIN_PASSWORD (and makes an existing account admin). */
+@Injectable()
+export class AdminSeeder implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Sample');
+
+  constructor(private readonly identity: IdentityResolver, private readonly config: ConfigService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const email = this.config.get<string>('SAMPLE_ADMIN_EMAIL');
+    const password = this.config.get<string>('SAMPLE_ADMIN_PASSWORD');
+    if (!email || !password) return;
+    try {
+      await this.identity.createUser({ email, password, roles: ['admin', 'user'], emailVerified: true });
+      this.logger.log(`Seeded admin ${normalizeEmail(email)}`);
+    } catch (error) {
+      if (!(error instanceof EmailTakenError)) {
+        this.logger.error(`Could not seed the admin: ${(error as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { Logger, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { AuthModule, type AuthModuleOptions } from '../lib';
+import { AdminSeeder } from './admin-seeder';
+import { AppController } from './app.controller';
+
+/** Builds the library options from the environment (DESIGN section 8). */
+export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
+  const logger = new Logger('Sample');
+  let secret = config.get<string>('AUTH_JWT_SECRET');
+  if (!secret) {
+    secret = randomBytes(32).toString('base64url');
+    logger.warn('AUTH_JWT_SECRET is not set: using a random secret; tokens will not survive a restart.');
+  }
+  const redisUrl = config.get<string>('REDIS_URL');
+  if (!redisUrl) logger.warn('REDIS_URL is not set: the sample runs on IN-MEMORY stores.');
+  const origins = config.get<string>('AUTH_ALLOWED_ORIGINS');
+  return {
+    jwt: { secret },
+    redis: redisUrl ? { url: redisUrl } : undefined,
+    roleHierarchy: { admin: ['user'] },
+    refreshTokenTransport: (config.get<string>('AUTH_REFRESH_TRANSPORT') as AuthModuleOptions['refreshTokenTransport']) ?? 'both',
+    allowedOrigins: origins ? origins.split(',').map((o) => o.trim()) : [],
+  };
+}
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true }),
+    AuthModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: authOptionsFromEnv,
+    }),
+  ],
+  controllers: [AppController],
+  providers: [AdminSeeder],
+})
+export class AppModule {}
