@@ -9,6 +9,7 @@ import { type AuthModuleOptions, type ProviderInput, resolveAuthOptions, type Re
 import { AuthService } from './auth.service';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { RolesGuard } from './guards/roles.guard';
+import { AuthExceptionFilter } from './http/auth-exception.filter';
 import { AuthController } from './http/auth.controller';
 import { Argon2PasswordHasher } from './identity/argon2-password.hasher';
 import { IdentityResolver } from './identity/identity.resolver';
@@ -85,7 +86,7 @@ function assemble(definition: DynamicModule, extras: AuthModuleExtras): DynamicM
     : [];
   const exported = [
     optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher,
-    TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard,
+    TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthExceptionFilter,
   ];
   return {
     module: definition.module,
@@ -94,7 +95,7 @@ function assemble(definition: DynamicModule, extras: AuthModuleExtras): DynamicM
     controllers,
     providers: [
       authkitRedisProvider, ...storeProviders,
-      TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, ...guards,
+      TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthExceptionFilter, ...guards,
     ],
     exports: exported,
   };
@@ -133,13 +134,36 @@ export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
     super();
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    if (this.redis) await this.awaitRedis(this.redis);
     if (!this.redis && !(this.options.sessionStore && this.options.userStore)) {
       this.logger.warn(
         'No Redis configured: sessions and users are kept IN MEMORY, lost on restart and not shared between instances. ' +
           'Set the "redis" option for production.',
       );
     }
+  }
+
+  /**
+   * Gives Redis a moment to connect so the first requests do not fail, but never blocks start-up
+   * for long: with Redis down the app starts and answers 503 until it appears.
+   */
+  private async awaitRedis(redis: Redis, timeoutMs = 2000): Promise<void> {
+    if (redis.status === 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    let onReady: (() => void) | undefined;
+    const ready = await Promise.race([
+      new Promise<boolean>((resolve) => {
+        onReady = () => resolve(true);
+        redis.once('ready', onReady);
+      }),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (onReady) redis.off('ready', onReady);
+    if (!ready) this.logger.error(`Redis is not reachable yet (status ${redis.status}); requests that need it get 503 until it is.`);
   }
 }
 

@@ -15,7 +15,11 @@ export class AuthExceptionFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const { status, headers, body } = errorResponse(exception);
+    const request = host.switchToHttp().getRequest<{ route?: unknown; headers?: Record<string, unknown> }>();
+    // Nest maps body-parser's SyntaxError to a plain 400 before any route matched.
+    const contentType = String(request?.headers?.['content-type'] ?? '');
+    const jsonBodyRejected = request?.route === undefined && contentType.includes('json');
+    const { status, headers, body } = errorResponse(exception, { jsonBodyRejected });
     if (status >= 500 && status !== 503) {
       this.logger.error(`Unhandled error on an auth route: ${exception instanceof Error ? exception.stack : String(exception)}`);
     }

@@ -53,9 +53,8 @@ export function authErrorResponse(error: AuthError): ErrorResponse {
   const status = STATUS_BY_CODE[error.code] ?? HttpStatus.UNAUTHORIZED;
   const headers: Record<string, string> = {};
   if (status === HttpStatus.UNAUTHORIZED) {
-    headers['WWW-Authenticate'] = error.code.startsWith('access_token') || error.code === 'session_revoked'
-      ? `Bearer error="invalid_token"`
-      : 'Bearer';
+    const invalidToken = error.code === 'access_token_invalid' || error.code === 'access_token_expired' || error.code === 'session_revoked';
+    headers['WWW-Authenticate'] = invalidToken ? 'Bearer error="invalid_token"' : 'Bearer';
   }
   if (status === HttpStatus.SERVICE_UNAVAILABLE) headers['Retry-After'] = STORE_RETRY_AFTER_SECONDS;
   return { status, headers, body: { statusCode: status, code: error.code, message: error.message } };
@@ -65,7 +64,7 @@ export function authErrorResponse(error: AuthError): ErrorResponse {
  * Maps anything thrown on an auth route to the library's error shape. Unknown errors become a
  * generic 500 whose body reveals nothing.
  */
-export function errorResponse(error: unknown): ErrorResponse {
+export function errorResponse(error: unknown, context: { jsonBodyRejected?: boolean } = {}): ErrorResponse {
   if (error instanceof AuthError) return authErrorResponse(error);
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -73,7 +72,7 @@ export function errorResponse(error: unknown): ErrorResponse {
     const explicit = typeof raw === 'object' && raw !== null && typeof (raw as { code?: unknown }).code === 'string'
       ? (raw as { code: string }).code
       : undefined;
-    const parseFailure = status === 400 && (error.cause as { type?: string } | undefined)?.type === 'entity.parse.failed';
+    const parseFailure = status === 400 && !explicit && context.jsonBodyRejected === true;
     const code = explicit ?? (parseFailure ? 'malformed_json' : CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'http_error'));
     const message = status >= 500 ? 'Internal server error' : parseFailure ? 'Malformed JSON body' : error.message;
     return { status, headers: {}, body: { statusCode: status, code, message } };

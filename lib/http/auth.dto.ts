@@ -1,8 +1,11 @@
+import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { normalizeEmail } from '../identity/email';
 import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../identity/identity.resolver';
 
 /** Body of `POST /auth/register` and `POST /auth/login`. */
 export class CredentialsDto {
+  @Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value))
   @IsString()
   @MaxLength(EMAIL_MAX_LENGTH)
   @IsEmail()

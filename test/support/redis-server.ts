@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A free loopback port. */
 export function freePort(): Promise<number> {
@@ -30,10 +33,15 @@ function canConnect(port: number): Promise<boolean> {
 export class RedisServer {
   private process?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private readonly dir?: string;
 
-  static async start(port?: number): Promise<RedisServer> {
-    const server = new RedisServer(port ?? (await freePort()));
+  /** `persist`: keep data across stop()/start() (append-only file, fsync always) in a temp dir. */
+  private constructor(readonly port: number, persist: boolean) {
+    if (persist) this.dir = mkdtempSync(join(tmpdir(), 'authkit-redis-'));
+  }
+
+  static async start(options: { port?: number; persist?: boolean } = {}): Promise<RedisServer> {
+    const server = new RedisServer(options.port ?? (await freePort()), options.persist ?? false);
     await server.start();
     return server;
   }
@@ -44,8 +52,11 @@ export class RedisServer {
 
   async start(): Promise<void> {
     const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+    const persistence = this.dir
+      ? ['--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always']
+      : ['--appendonly', 'no'];
     const child = spawn(bin, [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence,
       '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes',
     ], { stdio: 'ignore' });
     this.process = child;
