@@ -149,3 +149,40 @@ export class StoreUnavailableError extends AuthError {
     super('The authentication store is unavailable; try again shortly', options);
   }
 }
+
+/**
+ * Too many failed logins for this email and client, this client, or this account: wait `retryAfterSeconds`
+ * (sent as `Retry-After`). The attempt was refused before any password check.
+ */
+export class TooManyAttemptsError extends AuthError {
+  static override readonly code = 'too_many_attempts';
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterMs: number) {
+    super('Too many failed attempts; try again later');
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  }
+}
+
+/** A new password was refused by the password policy (too short, too common, or the email itself). */
+export class WeakPasswordError extends AuthError {
+  static override readonly code = 'weak_password';
+  constructor(readonly reason: 'too_short' | 'too_common' | 'contains_email', message: string) {
+    super(message);
+  }
+}
+
+/** Login, registration and refresh accept `application/json` bodies only (this also blocks login CSRF by form). */
+export class UnsupportedMediaTypeError extends AuthError {
+  static override readonly code = 'unsupported_media_type';
+  constructor() {
+    super('Content-Type must be application/json');
+  }
+}
+
+/** No user with this id (account administration: password, role and status changes). */
+export class UserNotFoundError extends AuthError {
+  static override readonly code = 'user_not_found';
+  constructor() {
+    super('User not found');
+  }
+}

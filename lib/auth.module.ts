@@ -8,6 +8,7 @@ import {
 import { type AuthModuleOptions, type ProviderInput, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
 import { AuthService } from './auth.service';
 import { AccessTokenGuard } from './guards/access-token.guard';
+import { AuthkitJwtStrategy } from './guards/authkit-jwt.strategy';
 import { RolesGuard } from './guards/roles.guard';
 import { AuthExceptionFilter } from './http/auth-exception.filter';
 import { AuthController } from './http/auth.controller';
@@ -18,10 +19,16 @@ import { PasswordHasher } from './identity/password-hasher.interface';
 import { RedisUserStore } from './identity/redis-user.store';
 import { UserStore } from './identity/user-store.interface';
 import { AuthkitRedisModule, authkitRedisProvider } from './redis/authkit-redis.module';
+import { MaxmemoryPolicyCheck } from './redis/maxmemory-policy.check';
 import { MemorySessionStore } from './sessions/memory-session.store';
 import { RedisSessionStore } from './sessions/redis-session.store';
 import { SessionStore } from './sessions/session-store.interface';
 import { TokenService } from './tokens/token.service';
+import { OAuthController } from './oauth/oauth.controller';
+import { oauthExports, oauthProviders } from './oauth/oauth.providers';
+import { LoginThrottler } from './throttling/login-throttler.interface';
+import { MemoryLoginThrottler } from './throttling/memory-login.throttler';
+import { RedisLoginThrottler } from './throttling/redis-login.throttler';
 
 /** Holds the (async) options so that both `AuthModule` and its Redis module can inject them. */
 @Module({})
@@ -62,6 +69,9 @@ const storeProviders: Provider[] = [
     redis ? new RedisUserStore(redis, options.keyPrefix) : new MemoryUserStore(),
   ),
   portProvider<PasswordHasher>(PasswordHasher, (o) => o.passwordHasher, (options) => new Argon2PasswordHasher(options.passwordHashing)),
+  portProvider<LoginThrottler>(LoginThrottler, (o) => o.loginThrottler, (options, redis) =>
+    redis ? new RedisLoginThrottler(redis, options.throttle, options.keyPrefix) : new MemoryLoginThrottler(options.throttle),
+  ),
 ];
 
 function assemble(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
@@ -80,13 +90,16 @@ function assemble(definition: DynamicModule, extras: AuthModuleExtras): DynamicM
     class MountedAuthController extends AuthController {}
     Controller(routePrefix)(MountedAuthController);
     controllers.push(MountedAuthController);
+    class MountedOAuthController extends OAuthController {}
+    Controller(routePrefix)(MountedOAuthController);
+    controllers.push(MountedOAuthController);
   }
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]
     : [];
   const exported = [
-    optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher,
-    TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthExceptionFilter,
+    optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler,
+    TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthExceptionFilter, ...oauthExports,
   ];
   return {
     module: definition.module,
@@ -94,8 +107,9 @@ function assemble(definition: DynamicModule, extras: AuthModuleExtras): DynamicM
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers,
     providers: [
-      authkitRedisProvider, ...storeProviders,
-      TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthExceptionFilter, ...guards,
+      authkitRedisProvider, ...storeProviders, MaxmemoryPolicyCheck,
+      TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthkitJwtStrategy, AuthExceptionFilter, ...guards,
+      ...oauthProviders,
     ],
     exports: exported,
   };

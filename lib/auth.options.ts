@@ -4,6 +4,10 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { UserStore } from './identity/user-store.interface';
 import type { SessionStore } from './sessions/session-store.interface';
 import type { PasswordHasher, PasswordHashingOptions } from './identity/password-hasher.interface';
+import { type OAuthOptions, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth/oauth.options';
+import { type PasswordPolicyOptions, type ResolvedPasswordPolicyOptions, resolvePasswordPolicyOptions } from './identity/password-policy';
+import type { LoginThrottler, ScopedThrottleRule } from './throttling/login-throttler.interface';
+import { resolveThrottleRules, type ThrottleOptions } from './throttling/throttle.options';
 
 /** Algorithms accepted for access tokens. `none` is never accepted. */
 export const JWT_ALGORITHMS = [
@@ -62,7 +66,7 @@ export type RedisConnectionOptions =
 export type RefreshTokenTransport = 'cookie' | 'body' | 'both';
 
 export interface RefreshCookieOptions {
-  /** Cookie name. Default `authkit_rt` (`__Secure-authkit_rt` when `secure`). */
+  /** Cookie name. Default `authkit_rt`. When `secure`, the `__Secure-` prefix is added if the name lacks it. */
   name?: string;
   /** Default: true unless `NODE_ENV` is `development` or `test`. */
   secure?: boolean;
@@ -108,6 +112,28 @@ export interface AuthModuleOptions {
   cookie?: RefreshCookieOptions;
   /** Origins allowed to send cookie-borne requests (CSRF). Same-origin requests are always allowed. */
   allowedOrigins?: string[];
+
+  // Abuse resistance.
+
+  /**
+   * Login throttling, always on (see `ThrottleOptions`). Defaults: 5 failures per email+ip in 15 min ->
+   * blocked 1 min, doubling per further failure up to 15 min; 100 failures per ip in 15 min; 100 failures
+   * per account (all ips) in 1 h. The ip is `req.ip`: set Express `trust proxy` behind a proxy.
+   */
+  throttle?: ThrottleOptions;
+  /** Default: `RedisLoginThrottler` with Redis (in-process fallback while Redis is down), `MemoryLoginThrottler` without. */
+  loginThrottler?: ProviderInput<LoginThrottler>;
+  /** Policy for new passwords. Default: 8 to 128 characters, not among the 10 000 most common, not the email. */
+  passwordPolicy?: PasswordPolicyOptions;
+  /** `AuthService.changePassword` revokes the user's other sessions. Default true. */
+  revokeSessionsOnPasswordChange?: boolean;
+  /**
+   * `AuthService.setRoles` revokes the user's sessions, so that removed roles stop working at once.
+   * Default false: new roles reach the next access token at the next refresh.
+   */
+  revokeSessionsOnRoleChange?: boolean;
+  /** Google / GitHub sign-in, linking policy, redirects. A provider left out has no routes. See `OAuthOptions`. */
+  oauth?: OAuthOptions;
 }
 
 /** Options after defaults and validation; what the library's providers consume. */
@@ -126,10 +152,16 @@ export interface ResolvedAuthOptions {
   refreshTokenTransport: RefreshTokenTransport;
   cookie: Required<Pick<RefreshCookieOptions, 'name' | 'secure'>> & RefreshCookieOptions;
   allowedOrigins: string[];
+  throttle: ScopedThrottleRule[];
+  loginThrottler?: ProviderInput<LoginThrottler>;
+  passwordPolicy: ResolvedPasswordPolicyOptions;
+  revokeSessionsOnPasswordChange: boolean;
+  revokeSessionsOnRoleChange: boolean;
   passwordHashing: PasswordHashingOptions;
   userStore?: ProviderInput<UserStore>;
   sessionStore?: ProviderInput<SessionStore>;
   passwordHasher?: ProviderInput<PasswordHasher>;
+  oauth: ResolvedOAuthOptions;
 }
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -152,6 +184,32 @@ function nonNegativeNumber(value: unknown, option: string, fallback: number): nu
     fail(option, `must be a non-negative number (got ${JSON.stringify(value)})`);
   }
   return value;
+}
+
+function booleanOption(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(option, `must be a boolean (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
+
+/**
+ * The refresh cookie's name. A Secure cookie always carries the `__Secure-` prefix (added to a configured
+ * name that lacks it), so browsers refuse it from plain-HTTP responses and from sibling subdomains over HTTP.
+ */
+function cookieName(cookie: RefreshCookieOptions | undefined, secure: boolean): string {
+  const name = cookie?.name ?? 'authkit_rt';
+  if (typeof name !== 'string' || !COOKIE_NAME.test(name)) fail('cookie.name', 'must be a cookie name token of at most 64 characters');
+  const prefixed = /^__(Secure|Host)-/.test(name);
+  if (!secure) {
+    if (prefixed) fail('cookie.name', 'has a __Secure-/__Host- prefix, which browsers accept only on a Secure cookie (cookie.secure)');
+    return name;
+  }
+  if (name.startsWith('__Host-') && (cookie?.path !== '/' || cookie.domain !== undefined)) {
+    fail('cookie.name', 'has the __Host- prefix, which needs cookie.path "/" and no cookie.domain');
+  }
+  return prefixed ? name : `__Secure-${name}`;
 }
 
 function isDevelopment(): boolean {
@@ -195,7 +253,19 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   if (options.redis && 'url' in options.redis && options.redis.url !== undefined && typeof options.redis.url !== 'string') {
     fail('redis.url', 'must be a string such as redis://127.0.0.1:6379');
   }
+  const oauth = resolveOAuthOptions(options.oauth);
+  if (transport === 'body' && Object.keys(oauth.providers).length > 0) {
+    fail('oauth', "needs refreshTokenTransport 'cookie' or 'both': an OAuth callback is a browser redirect and can only hand over the refresh token as a cookie");
+  }
   const hashing = options.passwordHashing ?? {};
+  const passwordHashing: PasswordHashingOptions = {
+    memoryCostKiB: positiveInteger(hashing.memoryCostKiB, 'passwordHashing.memoryCostKiB', 19456),
+    timeCost: positiveInteger(hashing.timeCost, 'passwordHashing.timeCost', 2),
+    parallelism: positiveInteger(hashing.parallelism, 'passwordHashing.parallelism', 1),
+  };
+  if (passwordHashing.memoryCostKiB < 8 * passwordHashing.parallelism) {
+    fail('passwordHashing.memoryCostKiB', 'must be at least 8 KiB per lane (8 * parallelism); argon2 refuses less');
+  }
   return {
     jwt: {
       ...options.jwt,
@@ -218,16 +288,18 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     cookie: {
       ...options.cookie,
       secure,
-      name: options.cookie?.name ?? (secure ? '__Secure-authkit_rt' : 'authkit_rt'),
+      name: cookieName(options.cookie, secure),
     },
     allowedOrigins: options.allowedOrigins ?? [],
-    passwordHashing: {
-      memoryCostKiB: positiveInteger(hashing.memoryCostKiB, 'passwordHashing.memoryCostKiB', 19456),
-      timeCost: positiveInteger(hashing.timeCost, 'passwordHashing.timeCost', 2),
-      parallelism: positiveInteger(hashing.parallelism, 'passwordHashing.parallelism', 1),
-    },
+    throttle: resolveThrottleRules(options.throttle),
+    loginThrottler: options.loginThrottler,
+    passwordPolicy: resolvePasswordPolicyOptions(options.passwordPolicy),
+    revokeSessionsOnPasswordChange: booleanOption(options.revokeSessionsOnPasswordChange, 'revokeSessionsOnPasswordChange', true),
+    revokeSessionsOnRoleChange: booleanOption(options.revokeSessionsOnRoleChange, 'revokeSessionsOnRoleChange', false),
+    passwordHashing,
     userStore: options.userStore,
     sessionStore: options.sessionStore,
     passwordHasher: options.passwordHasher,
+    oauth,
   };
 }

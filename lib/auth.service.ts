@@ -1,9 +1,17 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { RESOLVED_AUTH_OPTIONS } from './auth.constants';
 import {
   RefreshTokenInvalidError, RefreshTokenReusedError, RefreshTokenSupersededError, SessionNotFoundError, SessionRevokedError,
+  UserNotFoundError,
 } from './auth.errors';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from './auth.types';
+import type { ResolvedAuthOptions } from './auth.options';
+import { normalizeEmail } from './identity/email';
 import { type Credentials, IdentityResolver } from './identity/identity.resolver';
+import { LoginThrottler } from './throttling/login-throttler.interface';
+import { MemoryLoginThrottler } from './throttling/memory-login.throttler';
+import { throttledLogin } from './throttling/throttled-login';
+import { resolveThrottleRules } from './throttling/throttle.options';
 import type { StoredUser } from './identity/user-store.interface';
 import { SessionStore } from './sessions/session-store.interface';
 import { TokenService } from './tokens/token.service';
@@ -20,19 +28,29 @@ function publicUser(user: StoredUser): PublicUser {
 export class AuthService {
   private readonly logger = new Logger('AuthKit');
 
+  private readonly throttler: LoginThrottler;
+
   constructor(
     private readonly tokens: TokenService,
     private readonly identity: IdentityResolver,
     @Inject(SessionStore) private readonly sessions: SessionStore,
-  ) {}
+    @Optional() @Inject(LoginThrottler) throttler?: LoginThrottler | null,
+    @Optional() @Inject(RESOLVED_AUTH_OPTIONS) private readonly options?: ResolvedAuthOptions,
+  ) {
+    this.throttler = throttler ?? new MemoryLoginThrottler(options?.throttle ?? resolveThrottleRules(undefined));
+  }
 
   async register(credentials: Credentials, client: ClientInfo = {}): Promise<TokenPair> {
     const user = await this.identity.register(credentials);
     return this.startSession(user, client);
   }
 
+  /** Password login, throttled per email+ip, ip and account (`TooManyAttemptsError` while blocked). */
   async login(credentials: Credentials, client: ClientInfo = {}): Promise<TokenPair> {
-    const user = await this.identity.login(credentials);
+    const email = typeof credentials?.email === 'string' ? normalizeEmail(credentials.email) : undefined;
+    const user = email === undefined
+      ? await this.identity.login(credentials)
+      : await throttledLogin(this.throttler, { email, ip: client.ip }, () => this.identity.login(credentials));
     return this.startSession(user, client);
   }
 
@@ -115,6 +133,47 @@ export class AuthService {
   /** Revokes one of the user's own sessions; another user's session id is simply not found. */
   async revokeSession(userId: string, sessionId: string): Promise<void> {
     if (!(await this.sessions.revoke(userId, sessionId))) throw new SessionNotFoundError();
+  }
+
+  /**
+   * Sets a new password (checked against the password policy; with `currentPassword`, that is verified
+   * first) and, unless `revokeSessionsOnPasswordChange` is false, revokes the user's other sessions: pass
+   * `keepSessionId` (the caller's `sessionId`) to stay signed in on this device. Returns how many sessions
+   * were revoked.
+   */
+  async changePassword(
+    userId: string,
+    newPassword: string,
+    options: { currentPassword?: string; keepSessionId?: string } = {},
+  ): Promise<number> {
+    await this.identity.changePassword(userId, newPassword, options.currentPassword);
+    const revoke = this.options?.revokeSessionsOnPasswordChange ?? true;
+    return revoke ? this.revokeOtherSessions(userId, options.keepSessionId) : 0;
+  }
+
+  /**
+   * Replaces the user's roles. The next refresh issues them; with `revokeSessionsOnRoleChange` the user's
+   * sessions (except `keepSessionId`) are revoked at once instead. Returns how many sessions were revoked.
+   */
+  async setRoles(userId: string, roles: string[], options: { keepSessionId?: string } = {}): Promise<number> {
+    if (!(await this.identity.findUser(userId))) throw new UserNotFoundError();
+    await this.identity.setRoles(userId, roles);
+    return this.options?.revokeSessionsOnRoleChange ? this.revokeOtherSessions(userId, options.keepSessionId) : 0;
+  }
+
+  /** Disables (and revokes every session of) a user, or re-enables one. Returns how many sessions were revoked. */
+  async setDisabled(userId: string, disabled: boolean): Promise<number> {
+    await this.identity.setDisabled(userId, disabled);
+    return disabled ? this.sessions.revokeAll(userId) : 0;
+  }
+
+  private async revokeOtherSessions(userId: string, keepSessionId?: string): Promise<number> {
+    if (keepSessionId === undefined) return this.sessions.revokeAll(userId);
+    let revoked = 0;
+    for (const session of await this.sessions.list(userId)) {
+      if (session.id !== keepSessionId && (await this.sessions.revoke(userId, session.id))) revoked += 1;
+    }
+    return revoked;
   }
 
   private tokenPair(user: StoredUser, sessionId: string, refreshToken: string): TokenPair {

@@ -14,7 +14,8 @@ export interface ClientInfo {
 /** The public part of a user in token responses and `GET /auth/me`. */
 export interface PublicUser {
   id: string;
-  email: string;
+  /** `null` for an OAuth-created user whose provider did not verify an email. */
+  email: string | null;
   roles: string[];
 }
 

@@ -12,7 +12,7 @@ export function expandRoleHierarchy(hierarchy: Record<string, string[]>): Map<st
   const visit = (role: string, into: Set<string>) => {
     if (into.has(role)) return;
     into.add(role);
-    for (const implied of hierarchy[role] ?? []) visit(implied, into);
+    for (const implied of Object.hasOwn(hierarchy, role) ? hierarchy[role] : []) visit(implied, into);
   };
   for (const role of Object.keys(hierarchy)) {
     const set = new Set<string>();

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { AuthError } from '../auth.errors';
+import { AuthError, TooManyAttemptsError } from '../auth.errors';
 
 /** HTTP status of each `AuthError` code; the only place codes meet status codes. */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -20,6 +20,18 @@ const STATUS_BY_CODE: Record<string, number> = {
   session_not_found: HttpStatus.NOT_FOUND,
   cross_site_request: HttpStatus.FORBIDDEN,
   store_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  too_many_attempts: HttpStatus.TOO_MANY_REQUESTS,
+  weak_password: HttpStatus.BAD_REQUEST,
+  unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  user_not_found: HttpStatus.NOT_FOUND,
+  // OAuth. Callback failures not listed here (state, denied, code rejected, unverified email) are 401.
+  oauth_provider_not_configured: HttpStatus.NOT_FOUND,
+  oauth_provider_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  oauth_account_exists: HttpStatus.CONFLICT,
+  oauth_identity_in_use: HttpStatus.CONFLICT,
+  oauth_provider_already_linked: HttpStatus.CONFLICT,
+  oauth_identity_not_found: HttpStatus.NOT_FOUND,
+  last_sign_in_method: HttpStatus.CONFLICT,
 };
 
 /** Codes of HTTP errors raised outside the library (body parser, router) on auth routes. */
@@ -57,6 +69,7 @@ export function authErrorResponse(error: AuthError): ErrorResponse {
     headers['WWW-Authenticate'] = invalidToken ? 'Bearer error="invalid_token"' : 'Bearer';
   }
   if (status === HttpStatus.SERVICE_UNAVAILABLE) headers['Retry-After'] = STORE_RETRY_AFTER_SECONDS;
+  if (error instanceof TooManyAttemptsError) headers['Retry-After'] = String(error.retryAfterSeconds);
   return { status, headers, body: { statusCode: status, code: error.code, message: error.message } };
 }
 

@@ -1,5 +1,5 @@
 import {
-  Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes, ValidationPipe,
+  Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes,
 } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import { CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
@@ -10,6 +10,8 @@ import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
 import { AccessTokenGuard } from '../guards/access-token.guard';
 import { AuthExceptionFilter } from './auth-exception.filter';
+import { AuthValidationPipe } from './auth-validation.pipe';
+import { JsonContentTypeGuard } from './json-content-type.guard';
 import { CredentialsDto, RefreshDto } from './auth.dto';
 import { clearedRefreshCookie, type CookieRequest, isCrossSite, readCookie, refreshCookie } from './refresh-cookie';
 
@@ -32,7 +34,7 @@ export interface TokenResponse {
   refreshToken?: string;
 }
 
-export const authValidationPipe = new ValidationPipe({
+export const authValidationPipe = new AuthValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   forbidUnknownValues: true,
@@ -57,6 +59,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @UseGuards(JsonContentTypeGuard)
   @Post('register')
   @HttpCode(HttpStatus.CREATED)
   @Header('Cache-Control', 'no-store')
@@ -65,6 +68,7 @@ export class AuthController {
   }
 
   @Public()
+  @UseGuards(JsonContentTypeGuard)
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
@@ -73,6 +77,7 @@ export class AuthController {
   }
 
   @Public()
+  @UseGuards(JsonContentTypeGuard)
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
@@ -93,6 +98,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
+    this.refuseCrossSiteCookie(req);
     await this.auth.logout(user);
     this.clearCookie(req, res);
   }
@@ -101,6 +107,7 @@ export class AuthController {
   @Post('logout-all')
   @HttpCode(HttpStatus.NO_CONTENT)
   async logoutAll(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
+    this.refuseCrossSiteCookie(req);
     await this.auth.logoutAll(user.id);
     this.clearCookie(req, res);
   }
@@ -136,6 +143,12 @@ export class AuthController {
     if (transport !== 'body') this.appendCookie(res, refreshCookie(this.options, req, refreshToken));
     res.setHeader('Pragma', 'no-cache');
     return transport === 'cookie' ? response : { ...response, refreshToken };
+  }
+
+  /** CSRF defence for routes that act on the refresh cookie: a cross-site request carrying it gets 403. */
+  protected refuseCrossSiteCookie(req: HttpRequest): void {
+    if (this.options.refreshTokenTransport === 'body' || !readCookie(req, this.options.cookie.name)) return;
+    if (isCrossSite(req, this.options.allowedOrigins)) throw new CrossSiteRequestError();
   }
 
   protected clearCookie(req: HttpRequest, res: HttpResponse): void {

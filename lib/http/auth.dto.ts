@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { SAFE_EMAIL_CHARACTERS } from '../identity/email';
 import { normalizeEmail } from '../identity/email';
 import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../identity/identity.resolver';
 
@@ -9,11 +10,13 @@ export class CredentialsDto {
   @IsString()
   @MaxLength(EMAIL_MAX_LENGTH)
   @IsEmail()
+  @Matches(SAFE_EMAIL_CHARACTERS, { message: 'email must be an email' })
   email!: string;
 
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)
+  @Matches(/^\P{Cs}*$/u, { message: 'password must be well-formed Unicode text' })
   password!: string;
 }
 

@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
-import { InvalidCredentialsError, RegistrationDisabledError, UserDisabledError, ValidationFailedError } from '../auth.errors';
+import {
+  InvalidCredentialsError, RegistrationDisabledError, UserDisabledError, UserNotFoundError, ValidationFailedError,
+} from '../auth.errors';
 import type { ResolvedAuthOptions } from '../auth.options';
-import { normalizeEmail } from './email';
+import { normalizeEmail, SAFE_EMAIL_CHARACTERS } from './email';
 import { PasswordHasher } from './password-hasher.interface';
+import { PasswordPolicy, resolvePasswordPolicyOptions } from './password-policy';
 import { type StoredUser, UserStore } from './user-store.interface';
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -27,6 +30,7 @@ export interface Credentials {
 @Injectable()
 export class IdentityResolver {
   private dummyHash?: Promise<string>;
+  private policy?: PasswordPolicy;
 
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
@@ -43,7 +47,7 @@ export class IdentityResolver {
   /** Creates a user with the given roles (for seeding and admin tooling; not reachable over HTTP). */
   async createUser(input: Credentials & { roles?: string[]; emailVerified?: boolean }): Promise<StoredUser> {
     const email = this.checkEmail(input.email);
-    this.checkPassword(input.password);
+    this.passwordPolicy.check(input.password, { email });
     const passwordHash = await this.hasher.hash(input.password);
     return this.users.create({
       email,
@@ -81,10 +85,41 @@ export class IdentityResolver {
     return this.users.setRoles(userId, [...roles]);
   }
 
+  /**
+   * Disables or re-enables a user; a disabled user cannot log in or refresh. To also end the user's
+   * sessions at once, use `AuthService.setDisabled`. Throws `UserNotFoundError`.
+   */
+  async setDisabled(userId: string, disabled: boolean): Promise<void> {
+    if (!(await this.users.findById(userId))) throw new UserNotFoundError();
+    await this.users.setDisabled(userId, disabled);
+  }
+
+  /**
+   * Sets a new password after checking it against the password policy. With `currentPassword`, that is
+   * verified first (`InvalidCredentialsError`). Does not touch sessions: `AuthService.changePassword`
+   * also revokes the user's other sessions. Throws `UserNotFoundError`, `WeakPasswordError`.
+   */
+  async changePassword(userId: string, newPassword: string, currentPassword?: string): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new UserNotFoundError();
+    if (currentPassword !== undefined) {
+      this.checkPassword(currentPassword);
+      if (!user.passwordHash || !(await this.hasher.verify(user.passwordHash, currentPassword))) throw new InvalidCredentialsError();
+    }
+    this.passwordPolicy.check(newPassword, { email: user.email ?? undefined });
+    await this.users.setPasswordHash(userId, await this.hasher.hash(newPassword));
+  }
+
+  /** The policy for new passwords (`passwordPolicy` option). */
+  get passwordPolicy(): PasswordPolicy {
+    this.policy ??= new PasswordPolicy(this.options.passwordPolicy ?? resolvePasswordPolicyOptions(undefined));
+    return this.policy;
+  }
+
   private checkEmail(raw: unknown): string {
     if (typeof raw !== 'string') throw new ValidationFailedError(['email must be a string']);
     const email = normalizeEmail(raw);
-    if (email.length > EMAIL_MAX_LENGTH || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    if (email.length > EMAIL_MAX_LENGTH || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || !SAFE_EMAIL_CHARACTERS.test(email)) {
       throw new ValidationFailedError(['email must be an email']);
     }
     return email;
@@ -92,7 +127,11 @@ export class IdentityResolver {
 
   /** Length limits are enforced before any hashing. */
   private checkPassword(password: unknown): void {
-    if (typeof password !== 'string' || password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+    // Counted in code points like the DTO and the policy (an emoji is one character); lone surrogates are refused.
+    if (
+      typeof password !== 'string' || password.length > PASSWORD_MAX_LENGTH * 2 || /\p{Cs}/u.test(password) ||
+      [...password].length < PASSWORD_MIN_LENGTH || [...password].length > PASSWORD_MAX_LENGTH
+    ) {
       throw new ValidationFailedError([`password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`]);
     }
   }

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { EmailTakenError } from '../auth.errors';
-import type { NewUser, StoredUser, UserStore } from './user-store.interface';
+import type {
+  LinkIdentityResult, NewUser, NewUserIdentity, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
+} from './user-store.interface';
 
 /** In-process `UserStore` for development; users are lost on restart. */
 export class MemoryUserStore implements UserStore {
   private readonly byId = new Map<string, StoredUser>();
   private readonly idByEmail = new Map<string, string>();
+  /** `<provider>\n<providerUserId>` -> user id. */
+  private readonly idByIdentity = new Map<string, string>();
+  /** user id -> provider -> identity. */
+  private readonly identities = new Map<string, Map<string, UserIdentity>>();
 
   async findById(id: string): Promise<StoredUser | null> {
     const user = this.byId.get(id);
@@ -18,10 +24,15 @@ export class MemoryUserStore implements UserStore {
   }
 
   async create(user: NewUser): Promise<StoredUser> {
-    if (this.idByEmail.has(user.email)) throw new EmailTakenError();
+    return this.insert(user);
+  }
+
+  /** Synchronous, so that check-and-insert sequences cannot interleave. */
+  private insert(user: NewUser): StoredUser {
+    if (user.email !== null && this.idByEmail.has(user.email)) throw new EmailTakenError();
     const stored: StoredUser = { id: randomUUID(), ...structuredClone(user) };
     this.byId.set(stored.id, stored);
-    this.idByEmail.set(stored.email, stored.id);
+    if (stored.email !== null) this.idByEmail.set(stored.email, stored.id);
     return structuredClone(stored);
   }
 
@@ -34,4 +45,62 @@ export class MemoryUserStore implements UserStore {
     const user = this.byId.get(id);
     if (user) user.roles = [...roles];
   }
+
+  async setDisabled(id: string, disabled: boolean): Promise<void> {
+    const user = this.byId.get(id);
+    if (user) user.disabled = disabled;
+  }
+
+  async findByIdentity(provider: string, providerUserId: string): Promise<StoredUser | null> {
+    const id = this.idByIdentity.get(identityKey(provider, providerUserId));
+    return id === undefined ? null : this.findById(id);
+  }
+
+  async createWithIdentity(user: NewUser, identity: NewUserIdentity): Promise<{ user: StoredUser; created: boolean }> {
+    const owner = this.idByIdentity.get(identityKey(identity.provider, identity.providerUserId));
+    const existing = owner === undefined ? undefined : this.byId.get(owner);
+    if (existing) return { user: structuredClone(existing), created: false };
+    const created = this.insert(user);
+    this.idByIdentity.set(identityKey(identity.provider, identity.providerUserId), created.id);
+    this.identities.set(created.id, new Map([[identity.provider, { ...identity, linkedAt: Date.now() }]]));
+    return { user: created, created: true };
+  }
+
+  async linkIdentity(userId: string, identity: NewUserIdentity): Promise<LinkIdentityResult> {
+    const key = identityKey(identity.provider, identity.providerUserId);
+    const owner = this.idByIdentity.get(key);
+    if (owner === userId) return { status: 'already-linked' };
+    if (owner !== undefined) return { status: 'identity-taken', ownerId: owner };
+    const linked = this.identities.get(userId) ?? new Map<string, UserIdentity>();
+    if (linked.has(identity.provider)) return { status: 'provider-taken' };
+    linked.set(identity.provider, { ...identity, linkedAt: Date.now() });
+    this.identities.set(userId, linked);
+    this.idByIdentity.set(key, userId);
+    return { status: 'linked' };
+  }
+
+  async listIdentities(userId: string): Promise<UserIdentity[]> {
+    const linked = [...(this.identities.get(userId)?.values() ?? [])];
+    return structuredClone(linked.sort((a, b) => a.linkedAt - b.linkedAt));
+  }
+
+  async unlinkIdentity(userId: string, provider: string): Promise<UnlinkIdentityResult> {
+    const linked = this.identities.get(userId);
+    const identity = linked?.get(provider);
+    if (!linked || !identity) return 'not-found';
+    if (!this.byId.get(userId)?.passwordHash && linked.size <= 1) return 'last-sign-in-method';
+    linked.delete(provider);
+    const key = identityKey(provider, identity.providerUserId);
+    if (this.idByIdentity.get(key) === userId) this.idByIdentity.delete(key);
+    return 'unlinked';
+  }
+
+  async markEmailVerified(userId: string): Promise<void> {
+    const user = this.byId.get(userId);
+    if (user) user.emailVerified = true;
+  }
+}
+
+function identityKey(provider: string, providerUserId: string): string {
+  return `${provider}\n${providerUserId}`;
 }

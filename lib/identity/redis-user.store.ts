@@ -1,9 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { EmailTakenError } from '../auth.errors';
+import { EmailTakenError, StoreUnavailableError } from '../auth.errors';
 import { RedisKeys } from '../redis/redis-keys';
 import { redisCall } from '../redis/redis-call';
-import type { NewUser, StoredUser, UserStore } from './user-store.interface';
+import { DELETE_IF_EQUALS, UNLINK_IDENTITY } from './user-identity.scripts';
+import type {
+  LinkIdentityResult, NewUser, NewUserIdentity, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
+} from './user-store.interface';
+
+interface IdentityCommands {
+  authkitDeleteIfEquals(key: string, value: string): Promise<number>;
+  authkitUnlinkIdentity(userKey: string, identitiesKey: string, provider: string): Promise<[number, string?]>;
+}
+
+/** Retries of `createWithIdentity`/`linkIdentity` when the other side of a race rolled back in between. */
+const CREATE_ATTEMPTS = 5;
 
 /**
  * `UserStore` on Redis: a hash per user (`<prefix>:{<id>}:user`) and an email index
@@ -11,9 +22,13 @@ import type { NewUser, StoredUser, UserStore } from './user-store.interface';
  */
 export class RedisUserStore implements UserStore {
   private readonly keys: RedisKeys;
+  private readonly commands: IdentityCommands;
 
   constructor(private readonly redis: Redis, keyPrefix = 'authkit') {
     this.keys = new RedisKeys(keyPrefix);
+    if (!('authkitDeleteIfEquals' in redis)) redis.defineCommand('authkitDeleteIfEquals', { lua: DELETE_IF_EQUALS, numberOfKeys: 1 });
+    if (!('authkitUnlinkIdentity' in redis)) redis.defineCommand('authkitUnlinkIdentity', { lua: UNLINK_IDENTITY, numberOfKeys: 2 });
+    this.commands = redis as unknown as IdentityCommands;
   }
 
   async findById(id: string): Promise<StoredUser | null> {
@@ -35,18 +50,8 @@ export class RedisUserStore implements UserStore {
     const id = randomUUID();
     const stored: StoredUser = { id, ...user, roles: [...user.roles] };
     const userKey = this.keys.user(id);
-    await redisCall(() =>
-      this.redis.hset(userKey, {
-        id,
-        email: user.email,
-        pwd: user.passwordHash ?? '',
-        roles: JSON.stringify(user.roles),
-        ev: user.emailVerified ? '1' : '0',
-        ca: Date.now(),
-      }),
-    );
-    const claimed = await redisCall(() => this.redis.set(this.keys.email(user.email), id, 'NX'));
-    if (claimed !== 'OK') {
+    await redisCall(() => this.redis.hset(userKey, this.userFields(id, user)));
+    if (user.email !== null && !(await this.claimEmail(user.email, id))) {
       await redisCall(() => this.redis.del(userKey));
       throw new EmailTakenError();
     }
@@ -61,6 +66,131 @@ export class RedisUserStore implements UserStore {
     await redisCall(() => this.redis.hset(this.keys.user(id), 'roles', JSON.stringify(roles)));
   }
 
+  /** Sets the `dis` field of an existing user (an unknown id creates nothing). */
+  async setDisabled(id: string, disabled: boolean): Promise<void> {
+    const userKey = this.keys.user(id);
+    await redisCall(async () => {
+      if (await this.redis.exists(userKey)) await this.redis.hset(userKey, 'dis', disabled ? '1' : '0');
+    });
+  }
+
+  async findByIdentity(provider: string, providerUserId: string): Promise<StoredUser | null> {
+    const id = await redisCall(() => this.redis.get(this.keys.identity(provider, providerUserId)));
+    return id === null ? null : this.findById(id);
+  }
+
+  /**
+   * Writes the user hash and its identity entry (unreachable so far), then claims the identity with
+   * SET NX. The loser of a race deletes its own records and returns the winner's user, which is
+   * complete because it was written before the claim. The email is claimed last; if it is taken the
+   * identity claim and the records are undone and `EmailTakenError` is thrown. (A loser that read the
+   * winner just before such an undo gets a user that no longer exists; its session then cannot
+   * refresh. That needs a password registration of the same email within the same milliseconds.)
+   */
+  async createWithIdentity(user: NewUser, identity: NewUserIdentity): Promise<{ user: StoredUser; created: boolean }> {
+    const identityKey = this.keys.identity(identity.provider, identity.providerUserId);
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+      const id = randomUUID();
+      const userKey = this.keys.user(id);
+      const identitiesKey = this.keys.identities(id);
+      await this.exec(
+        this.redis.multi()
+          .hset(userKey, this.userFields(id, user))
+          .hset(identitiesKey, identity.provider, JSON.stringify({ ...identity, linkedAt: Date.now() })),
+      );
+      const claimed = await redisCall(() => this.redis.set(identityKey, id, 'NX'));
+      if (claimed !== 'OK') {
+        await redisCall(() => this.redis.del(userKey, identitiesKey));
+        const owner = await redisCall(() => this.redis.get(identityKey));
+        const winner = owner === null ? null : await this.findById(owner);
+        if (winner) return { user: winner, created: false };
+        continue;
+      }
+      if (user.email !== null && !(await this.claimEmail(user.email, id))) {
+        await redisCall(() => this.commands.authkitDeleteIfEquals(identityKey, id));
+        await redisCall(() => this.redis.del(userKey, identitiesKey));
+        throw new EmailTakenError();
+      }
+      return { user: { id, ...user, roles: [...user.roles] }, created: true };
+    }
+    throw new StoreUnavailableError();
+  }
+
+  /** SET NX on the identity key, then HSETNX of the user's entry for the provider (undone if the user has one). */
+  linkIdentity(userId: string, identity: NewUserIdentity): Promise<LinkIdentityResult> {
+    return this.link(userId, identity, 0);
+  }
+
+  private async link(userId: string, identity: NewUserIdentity, attempt: number): Promise<LinkIdentityResult> {
+    const identityKey = this.keys.identity(identity.provider, identity.providerUserId);
+    const claimed = await redisCall(() => this.redis.set(identityKey, userId, 'NX'));
+    if (claimed !== 'OK') {
+      const owner = await redisCall(() => this.redis.get(identityKey));
+      if (owner === userId) return { status: 'already-linked' };
+      if (owner !== null) return { status: 'identity-taken', ownerId: owner };
+      // Released between our SET NX and GET (an unlink): try again, a bounded number of times.
+      if (attempt >= CREATE_ATTEMPTS) throw new StoreUnavailableError();
+      return this.link(userId, identity, attempt + 1);
+    }
+    const entry = JSON.stringify({ ...identity, linkedAt: Date.now() });
+    const added = await redisCall(() => this.redis.hsetnx(this.keys.identities(userId), identity.provider, entry));
+    if (added !== 1) {
+      await redisCall(() => this.commands.authkitDeleteIfEquals(identityKey, userId));
+      return { status: 'provider-taken' };
+    }
+    return { status: 'linked' };
+  }
+
+  async listIdentities(userId: string): Promise<UserIdentity[]> {
+    const hash = await redisCall(() => this.redis.hgetall(this.keys.identities(userId)));
+    return Object.values(hash)
+      .map(parseIdentity)
+      .filter((identity): identity is UserIdentity => identity !== null)
+      .sort((a, b) => a.linkedAt - b.linkedAt);
+  }
+
+  /** One script checks "not the last way to sign in" and removes the entry; then the identity key is released. */
+  async unlinkIdentity(userId: string, provider: string): Promise<UnlinkIdentityResult> {
+    const [status, entry] = await redisCall(() =>
+      this.commands.authkitUnlinkIdentity(this.keys.user(userId), this.keys.identities(userId), provider),
+    );
+    if (Number(status) === 0) return 'not-found';
+    if (Number(status) === -1) return 'last-sign-in-method';
+    const identity = parseIdentity(entry ?? '');
+    if (identity) {
+      await redisCall(() => this.commands.authkitDeleteIfEquals(this.keys.identity(provider, identity.providerUserId), userId));
+    }
+    return 'unlinked';
+  }
+
+  async markEmailVerified(userId: string): Promise<void> {
+    const userKey = this.keys.user(userId);
+    await redisCall(async () => {
+      if (await this.redis.exists(userKey)) await this.redis.hset(userKey, 'ev', '1');
+    });
+  }
+
+  private userFields(id: string, user: NewUser): Record<string, string | number> {
+    return {
+      id,
+      email: user.email ?? '',
+      pwd: user.passwordHash ?? '',
+      roles: JSON.stringify(user.roles),
+      ev: user.emailVerified ? '1' : '0',
+      ca: Date.now(),
+    };
+  }
+
+  private async claimEmail(email: string, id: string): Promise<boolean> {
+    return (await redisCall(() => this.redis.set(this.keys.email(email), id, 'NX'))) === 'OK';
+  }
+
+  private async exec(transaction: ReturnType<Redis['multi']>): Promise<void> {
+    const results = await redisCall(() => transaction.exec());
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw new StoreUnavailableError({ cause: failed?.[0] });
+  }
+
   private toUser(hash: Record<string, string>): StoredUser | null {
     if (!hash.id) return null;
     let roles: string[] = [];
@@ -72,11 +202,27 @@ export class RedisUserStore implements UserStore {
     }
     return {
       id: hash.id,
-      email: hash.email,
+      email: hash.email ? hash.email : null,
       passwordHash: hash.pwd ? hash.pwd : null,
       roles,
       emailVerified: hash.ev === '1',
       disabled: hash.dis === '1',
     };
+  }
+}
+
+function parseIdentity(raw: string): UserIdentity | null {
+  try {
+    const value = JSON.parse(raw) as Partial<UserIdentity>;
+    if (typeof value?.provider !== 'string' || typeof value.providerUserId !== 'string') return null;
+    return {
+      provider: value.provider,
+      providerUserId: value.providerUserId,
+      email: typeof value.email === 'string' ? value.email : null,
+      emailVerified: value.emailVerified === true,
+      linkedAt: typeof value.linkedAt === 'number' ? value.linkedAt : 0,
+    };
+  } catch {
+    return null;
   }
 }

@@ -1,8 +1,11 @@
 /** What the library needs to know about a user. */
 export interface AuthUser {
   id: string;
-  /** Normalised (trimmed, lower-case). */
-  email: string;
+  /**
+   * Normalised (trimmed, lower-case). `null` for a user created by an OAuth sign-in whose provider
+   * did not verify an email (such a user has no password either).
+   */
+  email: string | null;
   roles: string[];
   emailVerified: boolean;
   disabled?: boolean;
@@ -14,7 +17,8 @@ export interface StoredUser extends AuthUser {
 }
 
 export interface NewUser {
-  email: string;
+  /** `null`: the user has no email (and so no email index entry). */
+  email: string | null;
   passwordHash: string | null;
   roles: string[];
   emailVerified: boolean;
@@ -42,6 +46,75 @@ export interface UserStore {
   create(user: NewUser): Promise<StoredUser>;
   setPasswordHash(id: string, passwordHash: string | null): Promise<void>;
   setRoles(id: string, roles: string[]): Promise<void>;
+
+  // Account status (see `AuthService.setDisabled`, which also ends the user's sessions).
+
+  /** Disables or re-enables a user (`AuthUser.disabled`). A disabled user cannot log in or refresh. No-op for an unknown id. */
+  setDisabled(id: string, disabled: boolean): Promise<void>;
+
+  // OAuth identities. Optional for stores of apps that do not use OAuth; `RedisUserStore` and
+  // `MemoryUserStore` implement them, and the module refuses to start with OAuth providers configured
+  // and a store without them. The shared contract suite is `test/oauth/user-store-identities.contract.ts`.
+
+  /** The user owning the provider identity, or null. */
+  findByIdentity?(provider: string, providerUserId: string): Promise<StoredUser | null>;
+  /**
+   * Creates a user that owns `identity`, ATOMICALLY with respect to the identity: when concurrent
+   * calls race for one identity, exactly one creates a user and the others return that user with
+   * `created: false`. Throws `EmailTakenError` (creating nothing) when `user.email` is taken.
+   */
+  createWithIdentity?(user: NewUser, identity: NewUserIdentity): Promise<{ user: StoredUser; created: boolean }>;
+  /** Adds an identity to an existing user, atomically (see `LinkIdentityResult`). */
+  linkIdentity?(userId: string, identity: NewUserIdentity): Promise<LinkIdentityResult>;
+  /** The user's identities, oldest first. */
+  listIdentities?(userId: string): Promise<UserIdentity[]>;
+  /**
+   * Removes the user's identity of `provider`, unless it is the user's last way to sign in (no
+   * password and no other identity): checked and done atomically.
+   */
+  unlinkIdentity?(userId: string, provider: string): Promise<UnlinkIdentityResult>;
+  /** Records that the user's own email has been verified (e.g. by a provider that vouches for it). */
+  markEmailVerified?(userId: string): Promise<void>;
+}
+
+/** A provider account linked to a user. Keyed by (`provider`, `providerUserId`); one per provider per user. */
+export interface UserIdentity {
+  provider: string;
+  /** The provider's immutable id (Google `sub`, GitHub numeric `id`). */
+  providerUserId: string;
+  /** The email the provider reported when linked (informational; never a key). */
+  email: string | null;
+  emailVerified: boolean;
+  /** Epoch milliseconds. */
+  linkedAt: number;
+}
+
+export type NewUserIdentity = Omit<UserIdentity, 'linkedAt'>;
+
+/**
+ * - `linked`: the identity now belongs to the user.
+ * - `already-linked`: it already did (idempotent).
+ * - `identity-taken`: it belongs to another user (`ownerId`).
+ * - `provider-taken`: the user already has another identity of this provider.
+ */
+export type LinkIdentityResult =
+  | { status: 'linked' }
+  | { status: 'already-linked' }
+  | { status: 'identity-taken'; ownerId: string }
+  | { status: 'provider-taken' };
+
+/** `last-sign-in-method`: refused, nothing removed. */
+export type UnlinkIdentityResult = 'unlinked' | 'not-found' | 'last-sign-in-method';
+
+/** The identity methods of `UserStore`, all present. */
+export type IdentityUserStore = UserStore & Required<Pick<UserStore,
+  'findByIdentity' | 'createWithIdentity' | 'linkIdentity' | 'listIdentities' | 'unlinkIdentity' | 'markEmailVerified'>>;
+
+const IDENTITY_METHODS = ['findByIdentity', 'createWithIdentity', 'linkIdentity', 'listIdentities', 'unlinkIdentity', 'markEmailVerified'] as const;
+
+/** The identity methods a store lacks (empty when it supports OAuth). */
+export function missingIdentityMethods(store: UserStore): string[] {
+  return IDENTITY_METHODS.filter((name) => typeof store[name] !== 'function');
 }
 
 /** Injection token for the `UserStore` port. */

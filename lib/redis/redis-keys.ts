@@ -33,4 +33,14 @@ export class RedisKeys {
   email(normalizedEmail: string): string {
     return `${this.prefix}:email:${normalizedEmail}`;
   }
+
+  /** OAuth identity -> user id. */
+  identity(provider: string, providerUserId: string): string {
+    return `${this.prefix}:identity:${provider}:${providerUserId}`;
+  }
+
+  /** Hash of the user's OAuth identities (field: provider), in the user's slot. */
+  identities(userId: string): string {
+    return `${this.prefix}:{${this.userTag(userId)}}:identities`;
+  }
 }

@@ -9,6 +9,9 @@ interface StoredSession extends SessionRecord {
   rotatedAt?: number;
 }
 
+/** Same cap as `RedisSessionStore`: a client-controlled header must not grow memory without bound. */
+const MAX_USER_AGENT_LENGTH = 256;
+
 function sameHash(a: string | undefined, b: string): boolean {
   if (a === undefined || a.length !== b.length) return false;
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -39,7 +42,7 @@ export class MemorySessionStore implements SessionStore {
       absoluteExpiresAt,
       generation: 1,
       ip: input.ip || undefined,
-      userAgent: input.userAgent || undefined,
+      userAgent: input.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) || undefined,
       currentHash: input.secretHash,
     };
     const sessions = this.live(input.userId, now) ?? new Map<string, StoredSession>();

@@ -120,6 +120,19 @@ export class TokenService {
     return { userId, sessionId, secretHash: hashSecret(secret) };
   }
 
+  /**
+   * The configured key that may verify `token`, chosen from its header exactly as `verifyAccessToken`
+   * chooses it (`typ` must be `at+jwt`, `kid` must name a configured key, `alg` must be that key's
+   * algorithm). Does NOT check the signature or claims: for plugging the library's `KeyObject`s
+   * into another verifier (see `AuthkitJwtStrategy`). Throws `AccessTokenInvalidError`.
+   */
+  verificationKeyFor(token: string): JwtKey {
+    if (typeof token !== 'string' || token.length > MAX_ACCESS_TOKEN_LENGTH) throw new AccessTokenInvalidError();
+    const end = token.indexOf('.');
+    if (end <= 0 || !BASE64URL.test(token.slice(0, end))) throw new AccessTokenInvalidError();
+    return this.keyFor(token.slice(0, end));
+  }
+
   /** The public keys as a JWKS document (empty for HS* algorithms, whose keys are secret). */
   getJwks(): JsonWebKeySet {
     const keys: JsonWebKeySet['keys'] = [];

@@ -1,0 +1,50 @@
+import { Controller, Get, Req, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { AUTHKIT_JWT_STRATEGY, CurrentUser, Public, Roles } from '../../lib';
+import { JwtAuthGuard } from './docs-recipe/jwt-auth.guard';
+
+/** Answer bodies are the same shape and about the same size on every route, so only the guard differs. */
+interface Answer {
+  ok: true;
+  id: string | null;
+}
+
+/** The routes the benchmark drives. Apart from `/recipe`, everything goes through the library's public API. */
+@Controller()
+export class BenchController {
+  /** Row 1, the ceiling: public, no I/O. The global guards only read `@Public()`. */
+  @Public()
+  @Get()
+  open(): Answer {
+    return { ok: true, id: null };
+  }
+
+  /** Rows 2 and 3: any signed-in user (global `AccessTokenGuard`; session or stateless by the app's options). */
+  @Get('guarded')
+  guarded(@CurrentUser('id') id: string): Answer {
+    return { ok: true, id };
+  }
+
+  /** Row 4: `@Roles('admin')` (global `AccessTokenGuard` + `RolesGuard`). */
+  @Roles('admin')
+  @Get('admin')
+  admin(@CurrentUser('id') id: string): Answer {
+    return { ok: true, id };
+  }
+
+  /** Row 5, the reference: the NestJS docs recipe (passport-jwt, string secret). */
+  @Public()
+  @UseGuards(JwtAuthGuard)
+  @Get('recipe')
+  recipe(@Req() request: { user: { userId: string } }): Answer {
+    return { ok: true, id: request.user.userId };
+  }
+
+  /** Extra row: the library's own passport strategy through `AuthGuard('authkit-jwt')`. */
+  @Public()
+  @UseGuards(AuthGuard(AUTHKIT_JWT_STRATEGY))
+  @Get('passport')
+  passport(@CurrentUser('id') id: string): Answer {
+    return { ok: true, id };
+  }
+}

@@ -1,0 +1,323 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release } from 'node:os';
+import { join } from 'node:path';
+import type autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import { RedisServer } from '../test/support/redis-server';
+import { type AppProcess, startApp } from './support/app-process';
+import { Fixtures } from './support/fixtures';
+import { load, type LoadResult, type LoadSpec, measure } from './support/load';
+import { measureSessionMemory, type MemoryResult } from './support/memory';
+import { parseOptions } from './support/options';
+import { RedisCostMeter, type RedisCost } from './support/redis-cost';
+import { type BenchResults, loadTable, renderMarkdown, type Row, type Target } from './support/report';
+
+/**
+ * `npm run bench`: one run, one table. Starts redis-server and two bench apps (default and stateless
+ * mode), each in its own process, drives them with autocannon from this process, then counts Redis
+ * commands per operation and Redis bytes per session, and writes bench/results.json and bench/RESULTS.md.
+ */
+
+const PASSWORD = 'correct horse battery staple';
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+interface Route {
+  id: string;
+  route: string;
+  spec: Omit<LoadSpec, 'connections' | 'durationSeconds'>;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function expectStatus(response: Response, expected: number, what: string): Promise<Response> {
+  if (response.status !== expected) {
+    throw new Error(`${what}: expected HTTP ${expected}, got ${response.status} ${await response.text()}`);
+  }
+  return response;
+}
+
+async function login(app: AppProcess, email: string): Promise<{ accessToken: string; refreshToken: string }> {
+  const response = await fetch(`${app.url}/auth/login`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ email, password: PASSWORD }) });
+  await expectStatus(response, 200, `login ${email}`);
+  return (await response.json()) as { accessToken: string; refreshToken: string };
+}
+
+/** Autocannon requests that present a fresh, valid refresh token every time and recycle the rotated one. */
+function refreshRequests(pool: string[]): autocannon.Request[] {
+  return [
+    {
+      method: 'POST',
+      path: '/auth/refresh',
+      headers: JSON_HEADERS,
+      setupRequest: (request) => {
+        const token = pool.shift();
+        if (!token) throw new Error('refresh pool exhausted');
+        return { ...request, body: JSON.stringify({ refreshToken: token }) };
+      },
+      onResponse: (status, body) => {
+        if (status === 200) pool.push((JSON.parse(body) as { refreshToken: string }).refreshToken);
+      },
+    },
+  ];
+}
+
+function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+async function machine(redis: Redis): Promise<BenchResults['machine']> {
+  const info = String(await redis.call('INFO', 'server'));
+  return {
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpus().length,
+    node: process.version,
+    redis: /^redis_version:(.+)$/m.exec(info)?.[1].trim() ?? 'unknown',
+    os: `${platform()} ${release()}`,
+  };
+}
+
+function targets(rows: Row[], costs: RedisCost[], memory: MemoryResult[], loginP99Ms: number): Target[] {
+  const row = (id: string) => rows.find((r) => r.id === id) as Row;
+  const cost = (name: string) => costs.find((c) => c.operation.startsWith(name)) as RedisCost;
+  const ratio = (a: string, b: string) => row(a).requestsPerSecond / row(b).requestsPerSecond;
+  const x = (value: number) => `${value.toFixed(2)}x`;
+  const refresh = cost('refresh');
+  const login = cost('login');
+  const loginTrips = login.roundTripsPerOp - login.throttlingRoundTripsPerOp;
+  const worstBytes = Math.max(...memory.flatMap((m) => [...m.points.map((p) => p.bytesPerSession), m.marginalBytesPerSession]));
+  const worstSpread = Math.max(...memory.map((m) => m.spread));
+  const logoutAll = costs.filter((c) => c.operation.startsWith('logout-all'));
+  const scriptCalls = (c: RedisCost) => (c.commandBreakdown.evalsha ?? 0) + (c.commandBreakdown.eval ?? 0);
+  const failed = rows.filter((r) => r.non2xx + r.errors > 0);
+  return [
+    { name: 'guarded (session check) >= 0.85x open', kind: 'timing', measured: x(ratio('2', '1')), met: ratio('2', '1') >= 0.85 },
+    { name: 'stateless >= 0.92x open', kind: 'timing', measured: x(ratio('3', '1')), met: ratio('3', '1') >= 0.92 },
+    {
+      name: '@Roles(admin) within 3% of guarded', kind: 'timing',
+      measured: `${((ratio('4', '2') - 1) * 100).toFixed(1)}%`,
+      met: Math.abs(ratio('4', '2') - 1) <= 0.03,
+    },
+    { name: 'guarded >= 3x the docs recipe', kind: 'timing', measured: x(ratio('2', '5')), met: ratio('2', '5') >= 3 },
+    {
+      name: 'refresh: 1 Redis round trip, one script call', kind: 'count',
+      measured: `${refresh.roundTripsPerOp} round trip(s), ${scriptCalls(refresh)} script call(s)`,
+      met: refresh.roundTripsPerOp === 1 && scriptCalls(refresh) === 1,
+    },
+    { name: 'refresh >= 0.5x open', kind: 'timing', measured: x(ratio('6', '1')), met: ratio('6', '1') >= 0.5 },
+    {
+      name: 'authenticated request: <= 1 Redis command (default), 0 (stateless)', kind: 'count',
+      measured: `${cost('authenticated request (default').commandsPerOp} / ${cost('authenticated request (stateless').commandsPerOp}`,
+      met: cost('authenticated request (default').commandsPerOp <= 1 && cost('authenticated request (stateless').commandsPerOp === 0,
+    },
+    { name: 'login: <= 3 round trips besides throttling', kind: 'count', measured: `${loginTrips}`, met: loginTrips <= 3 },
+    { name: 'GET / p99 under login load < 50 ms', kind: 'timing', measured: `${loginP99Ms.toFixed(1)} ms`, met: loginP99Ms < 50 },
+    { name: 'Redis memory <= 400 bytes/session all-in', kind: 'scale', measured: `${worstBytes.toFixed(0)} (worst case)`, met: worstBytes <= 400 },
+    { name: 'memory linear: bytes/session constant within 10%', kind: 'scale', measured: `${((worstSpread - 1) * 100).toFixed(1)}% spread`, met: worstSpread <= 1.1 },
+    {
+      name: 'logout-all with N sessions: one script call', kind: 'count',
+      measured: logoutAll.map((c) => `${c.operation.replace('logout-all ', '')}: ${scriptCalls(c)}`).join(', '),
+      met: logoutAll.length > 0 && logoutAll.every((c) => scriptCalls(c) === 1),
+    },
+    { name: 'every load row answered 2xx only', kind: 'count', measured: failed.length ? failed.map((r) => `row ${r.id}`).join(', ') : 'all 2xx', met: failed.length === 0 },
+  ];
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  const started = Date.now();
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const server = await RedisServer.start();
+  const redis = new Redis(server.url, { lazyConnect: false });
+  const apps: AppProcess[] = [];
+  let exitCode = 0;
+  try {
+    log(`redis-server on ${server.url}; starting the bench apps`);
+    const env = { REDIS_URL: server.url, BENCH_JWT_SECRET: jwtSecret };
+    const [sessionApp, statelessApp] = await Promise.all([
+      startApp('session', { ...env, BENCH_MODE: 'session' }),
+      startApp('stateless', { ...env, BENCH_MODE: 'stateless' }),
+    ]);
+    apps.push(sessionApp, statelessApp);
+
+    const fixtures = new Fixtures(redis, jwtSecret);
+    const [user] = await Promise.all([
+      fixtures.createUser('user@bench.test', PASSWORD, ['user']),
+      fixtures.createUser('admin@bench.test', PASSWORD, ['admin', 'user']),
+      fixtures.createUser('login@bench.test', PASSWORD, ['user']),
+    ]);
+    const userToken = (await login(sessionApp, 'user@bench.test')).accessToken;
+    const adminToken = (await login(sessionApp, 'admin@bench.test')).accessToken;
+    const recipeToken = fixtures.recipeToken(user);
+    const pool = (await fixtures.sessionPool(Math.max(options.connections * 20, 200), 'pool')).map((p) => p.refreshToken);
+
+    const routes: Route[] = [
+      { id: '1', route: '`GET /` open route (`@Public()`): the ceiling', spec: { url: `${sessionApp.url}/` } },
+      {
+        id: '2',
+        route: '`GET /guarded` `AccessTokenGuard`, default mode (signature + session `EXISTS`)',
+        spec: { url: `${sessionApp.url}/guarded`, headers: bearer(userToken) },
+      },
+      {
+        id: '3',
+        route: "`GET /guarded` `AccessTokenGuard`, `accessTokenValidation: 'stateless'`",
+        spec: { url: `${statelessApp.url}/guarded`, headers: bearer(userToken) },
+      },
+      { id: '4', route: "`GET /admin` `@Roles('admin')` (+ session check)", spec: { url: `${sessionApp.url}/admin`, headers: bearer(adminToken) } },
+      {
+        id: '5',
+        route: "reference: NestJS docs recipe, passport-jwt `AuthGuard('jwt')`, string secret",
+        spec: { url: `${sessionApp.url}/recipe`, headers: bearer(recipeToken) },
+      },
+      {
+        id: '5b',
+        route: "`AuthGuard('authkit-jwt')`: the library's passport strategy (KeyObject + session check)",
+        spec: { url: `${sessionApp.url}/passport`, headers: bearer(userToken) },
+      },
+      {
+        id: '6',
+        route: '`POST /auth/refresh`, a fresh refresh token each request (real rotation)',
+        spec: { url: `${sessionApp.url}/auth/refresh`, requests: refreshRequests(pool) },
+      },
+    ];
+
+    // Every route answers correctly once before anything is measured.
+    for (const route of routes.slice(0, 6)) {
+      await expectStatus(await fetch(route.spec.url, { headers: route.spec.headers }), 200, `row ${route.id}`);
+    }
+
+    const rows: Row[] = [];
+    const run = { connections: options.connections, durationSeconds: options.durationSeconds };
+    for (const route of routes) {
+      log(`row ${route.id}: ${route.route}`);
+      const result = await measure({ ...route.spec, ...run }, options.warmupSeconds);
+      rows.push({ id: route.id, route: route.route, ...result, ratioToOpen: result.requestsPerSecond / (rows[0]?.requestsPerSecond ?? result.requestsPerSecond) });
+    }
+
+    // Row 7: logins at full concurrency; meanwhile GET / at a fixed, moderate rate to watch its p99.
+    log('row 7: POST /auth/login, with GET / traffic alongside');
+    const background = { ratePerSecond: options.smoke ? 100 : 500, connections: 10 };
+    const backgroundSpec: LoadSpec = {
+      url: `${sessionApp.url}/`,
+      connections: background.connections,
+      overallRate: background.ratePerSecond,
+      durationSeconds: options.durationSeconds,
+    };
+    const idle = await measure(backgroundSpec, options.warmupSeconds);
+    const loginSpec: LoadSpec = {
+      url: `${sessionApp.url}/auth/login`,
+      method: 'POST',
+      headers: JSON_HEADERS,
+      requests: [{ method: 'POST', path: '/auth/login', headers: JSON_HEADERS, body: JSON.stringify({ email: 'login@bench.test', password: PASSWORD }) }],
+      connections: options.connections,
+      durationSeconds: options.durationSeconds,
+    };
+    await load({ ...loginSpec, durationSeconds: options.warmupSeconds });
+    const [loginResult, duringLogins] = await Promise.all([load(loginSpec), load(backgroundSpec)]);
+    rows.push({
+      id: '7',
+      route: '`POST /auth/login` (argon2id, on the libuv pool): reported, not targeted',
+      ...loginResult,
+      ratioToOpen: loginResult.requestsPerSecond / rows[0].requestsPerSecond,
+    });
+    console.log(`\n${loadTable(rows)}\n`);
+
+    log('Redis cost per operation');
+    const meter = new RedisCostMeter(redis);
+    await meter.start();
+    const samples = options.smoke ? 2 : 5;
+    const none = async () => Array.from({ length: samples }, () => undefined);
+    const freshSessions = async (count: number) => Promise.all(Array.from({ length: count }, () => fixtures.startSession(user)));
+    const get = (app: AppProcess, path: string, token: string) => async () => {
+      await expectStatus(await fetch(`${app.url}${path}`, { headers: bearer(token) }), 200, `GET ${path}`);
+    };
+    const costs: RedisCost[] = [];
+    costs.push(await meter.measure('authenticated request (default mode)', none, get(sessionApp, '/guarded', userToken)));
+    costs.push(await meter.measure('authenticated request (stateless mode)', none, get(statelessApp, '/guarded', userToken)));
+    costs.push(await meter.measure("@Roles('admin') request", none, get(sessionApp, '/admin', adminToken)));
+    costs.push(await meter.measure("AuthGuard('authkit-jwt') request", none, get(sessionApp, '/passport', userToken)));
+    costs.push(
+      await meter.measure('login', async () => Array.from({ length: options.smoke ? 1 : 3 }, () => undefined), async () => {
+        await login(sessionApp, 'login@bench.test');
+      }),
+    );
+    costs.push(
+      await meter.measure('refresh', () => freshSessions(samples), async (pair) => {
+        const response = await fetch(`${sessionApp.url}/auth/refresh`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ refreshToken: pair.refreshToken }) });
+        await expectStatus(response, 200, 'refresh');
+      }),
+    );
+    costs.push(
+      await meter.measure('logout', () => freshSessions(samples), async (pair) => {
+        await expectStatus(await fetch(`${sessionApp.url}/auth/logout`, { method: 'POST', headers: bearer(pair.accessToken) }), 204, 'logout');
+      }),
+    );
+    for (const n of [1, fixtures.options.maxSessionsPerUser]) {
+      costs.push(
+        await meter.measure(
+          `logout-all (N=${n} sessions)`,
+          async () => {
+            const owners = [];
+            for (let i = 0; i < samples; i++) {
+              const owner = await fixtures.users.create({ email: null, passwordHash: null, roles: ['user'], emailVerified: false });
+              const pairs = [];
+              for (let s = 0; s < n; s++) pairs.push(await fixtures.startSession(owner));
+              owners.push({ owner, accessToken: pairs[0].accessToken });
+            }
+            return owners;
+          },
+          async ({ owner, accessToken }) => {
+            await expectStatus(await fetch(`${sessionApp.url}/auth/logout-all`, { method: 'POST', headers: bearer(accessToken) }), 204, 'logout-all');
+            const left = await fixtures.sessions.list(owner.id);
+            if (left.length) throw new Error(`logout-all left ${left.length} sessions`);
+          },
+        ),
+      );
+    }
+    meter.stop();
+
+    log(`Redis memory per session (${options.memorySessions.join(' and ')} sessions)`);
+    const memory: MemoryResult[] = [];
+    for (const perUser of [1, 3]) memory.push(await measureSessionMemory(fixtures, redis, options.memorySessions, perUser));
+
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      smoke: options.smoke,
+      machine: await machine(redis),
+      settings: { connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds },
+      rows,
+      loginLoad: { background, idle, duringLogins },
+      redisCost: costs,
+      memory,
+      targets: targets(rows, costs, memory, duringLogins.latencyP99Ms),
+    };
+    const markdown = renderMarkdown(results);
+    const outDir = options.smoke ? join(__dirname, '.tmp') : __dirname;
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(outDir, 'RESULTS.md'), markdown);
+    console.log(markdown);
+
+    const missed = results.targets.filter((t) => !t.met);
+    // A smoke run is too short for ratios and too small for memory figures: it fails only on exact counts.
+    const checked = options.smoke ? missed.filter((t) => t.kind === 'count') : missed;
+    log(`wrote ${join(outDir, 'RESULTS.md')} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${results.targets.length - missed.length}/${results.targets.length} targets met`);
+    if (checked.length) {
+      log(`FAILED: ${checked.map((t) => t.name).join('; ')}`);
+      exitCode = 1;
+    }
+  } finally {
+    await Promise.all(apps.map((app) => app.stop()));
+    redis.disconnect();
+    await server.stop();
+  }
+  process.exitCode = exitCode;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+/** Command-line options of `npm run bench`. */
+export interface BenchOptions {
+  /** A ~2 s run that exercises every row and check (for CI); results go to bench/.tmp/, not bench/RESULTS.md. */
+  smoke: boolean;
+  /** Measured seconds per row. */
+  durationSeconds: number;
+  /** Unmeasured seconds per row before it (JIT, connection pools, Redis script cache). */
+  warmupSeconds: number;
+  connections: number;
+  /** Sessions created for the memory measurement (two points, to show linearity). */
+  memorySessions: [number, number];
+}
+
+const USAGE = `usage: npm run bench -- [--smoke] [--duration <s>] [--warmup <s>] [--connections <n>]
+  --smoke           ~2 s of load in total, every row and check once (CI); writes bench/.tmp/ only
+  --duration <s>    measured seconds per row (default 10)
+  --warmup <s>      warm-up seconds before each row (default 2)
+  --connections <n> concurrent connections (default 50)
+Environment: BENCH_SMOKE=1 is the same as --smoke; REDIS_SERVER_BIN names the redis-server binary.`;
+
+function positive(name: string, raw: string | undefined): number {
+  const value = Number(raw);
+  if (!raw || !Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number\n${USAGE}`);
+  return value;
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === '1';
+  const options: BenchOptions = smoke
+    ? { smoke, durationSeconds: 0.2, warmupSeconds: 0.05, connections: 10, memorySessions: [1_000, 5_000] }
+    : { smoke, durationSeconds: 10, warmupSeconds: 2, connections: 50, memorySessions: [10_000, 100_000] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--smoke') continue;
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const [flag, inline] = arg.split('=', 2);
+    const value = () => inline ?? argv[++i];
+    if (flag === '--duration') options.durationSeconds = positive(flag, value());
+    else if (flag === '--warmup') options.warmupSeconds = positive(flag, value());
+    else if (flag === '--connections') options.connections = Math.round(positive(flag, value()));
+    else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  return options;
+}

@@ -1,0 +1,24 @@
+/**
+ * Lua scripts of `RedisUserStore`'s identity operations. Each touches keys of one hash slot only.
+ */
+
+/** KEYS[1] key; ARGV[1] expected value. Deletes the key only if it still holds that value. */
+export const DELETE_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`;
+
+/**
+ * KEYS[1] user hash, KEYS[2] identities hash; ARGV[1] provider.
+ * Returns {0} not found, {-1} refused (last way to sign in), {1, entry} removed.
+ */
+export const UNLINK_IDENTITY = `
+local entry = redis.call('HGET', KEYS[2], ARGV[1])
+if not entry then return {0} end
+local pwd = redis.call('HGET', KEYS[1], 'pwd')
+if (not pwd or pwd == '') and redis.call('HLEN', KEYS[2]) <= 1 then return {-1} end
+redis.call('HDEL', KEYS[2], ARGV[1])
+return {1, entry}
+`;

@@ -1,0 +1,40 @@
+import type { ResolvedAuthOptions } from '../auth.options';
+import { type CookieRequest, readCookie } from '../http/refresh-cookie';
+import type { OAuthProviderName } from './oauth.options';
+
+/** Name of the state-binding cookie of a provider (`__Secure-` prefixed when the cookies are Secure). */
+export function oauthStateCookieName(options: ResolvedAuthOptions, provider: OAuthProviderName): string {
+  return `${options.cookie.secure ? '__Secure-' : ''}authkit_oauth_${provider}`;
+}
+
+/**
+ * The path of the auth routes as this request reached them, from a provider route
+ * (`/auth/google`, `/auth/google/callback`, `/auth/google/link` -> `/auth`; `''` at the root).
+ */
+export function oauthRoutesBase(request: CookieRequest, provider: OAuthProviderName): string {
+  const pathname = (request.originalUrl ?? request.url ?? '/').split('?')[0];
+  const cut = pathname.lastIndexOf(`/${provider}`);
+  return cut > 0 ? pathname.slice(0, cut) : '';
+}
+
+function attributes(options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName): string {
+  // SameSite=Lax, not Strict: the callback is a cross-site top-level navigation from the provider.
+  let attrs = `; Path=${oauthRoutesBase(request, provider)}/${provider}; HttpOnly; SameSite=Lax`;
+  if (options.cookie.secure) attrs += '; Secure';
+  return attrs;
+}
+
+/** The short-lived cookie that binds a pending authorization to this browser. */
+export function oauthStateCookie(
+  options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName, bindingSecret: string, ttlSeconds: number,
+): string {
+  return `${oauthStateCookieName(options, provider)}=${bindingSecret}${attributes(options, request, provider)}; Max-Age=${ttlSeconds}`;
+}
+
+export function clearedOAuthStateCookie(options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName): string {
+  return `${oauthStateCookieName(options, provider)}=${attributes(options, request, provider)}; Max-Age=0`;
+}
+
+export function readOAuthStateCookie(options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName): string | undefined {
+  return readCookie(request, oauthStateCookieName(options, provider));
+}

@@ -1,0 +1,172 @@
+import { Delete, Get, HttpCode, HttpStatus, Inject, Logger, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
+import { AuthError } from '../auth.errors';
+import type { ResolvedAuthOptions } from '../auth.options';
+import type { AuthenticatedUser, ClientInfo } from '../auth.types';
+import { CurrentUser } from '../decorators/current-user.decorator';
+import { Public } from '../decorators/public.decorator';
+import { AccessTokenGuard } from '../guards/access-token.guard';
+import { AuthExceptionFilter } from '../http/auth-exception.filter';
+import { type CookieRequest, refreshCookie } from '../http/refresh-cookie';
+import { OAuthIdentityResolver } from '../identity/oauth-identity.resolver';
+import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
+import { OAuthProviderNotConfiguredError } from './oauth.errors';
+import type { OAuthProviderName } from './oauth.options';
+import { OAuthService } from './oauth.service';
+
+interface OAuthHttpRequest extends CookieRequest {
+  ip?: string;
+}
+
+/** A linked identity as listed to its owner (`GET /auth/identities`). */
+export interface IdentityView {
+  provider: string;
+  email: string | null;
+  emailVerified: boolean;
+  /** ISO-8601. */
+  linkedAt: string;
+}
+
+/** Appends `name=value` to the query of an absolute URL or a site path. */
+function withQuery(target: string, name: string, value: string): string {
+  const hash = target.indexOf('#');
+  const base = hash >= 0 ? target.slice(0, hash) : target;
+  const fragment = hash >= 0 ? target.slice(hash) : '';
+  const separator = base.includes('?') ? '&' : '?';
+  return `${base}${separator}${encodeURIComponent(name)}=${encodeURIComponent(value)}${fragment}`;
+}
+
+/**
+ * OAuth routes (DESIGN section 5), mounted under the auth prefix next to `AuthController`:
+ * `GET <provider>` (302 to the provider), `GET <provider>/callback` (302 to the success URL with the
+ * refresh cookie set, or to the failure URL with `?error=<code>` / a JSON error), `GET <provider>/link`
+ * (signed in; 302, or 200 `{ authorizationUrl }` when the client accepts JSON), `GET identities`,
+ * `DELETE identities/:provider`. An unconfigured provider answers 404. No token ever travels in a URL.
+ */
+@UseFilters(AuthExceptionFilter)
+export class OAuthController {
+  private readonly logger = new Logger('AuthKit');
+
+  constructor(
+    protected readonly oauth: OAuthService,
+    protected readonly identities: OAuthIdentityResolver,
+    protected readonly adapterHost: HttpAdapterHost,
+    @Inject(RESOLVED_AUTH_OPTIONS) protected readonly options: ResolvedAuthOptions,
+  ) {}
+
+  @Public()
+  @Get('google')
+  google(@Req() req: OAuthHttpRequest, @Res() res: unknown): Promise<void> {
+    return this.start('google', req, res);
+  }
+
+  @Public()
+  @Get('google/callback')
+  googleCallback(@Query() query: Record<string, unknown>, @Req() req: OAuthHttpRequest, @Res() res: unknown): Promise<void> {
+    return this.callback('google', query, req, res);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Get('google/link')
+  googleLink(@CurrentUser() user: AuthenticatedUser, @Req() req: OAuthHttpRequest, @Res() res: unknown): Promise<void> {
+    return this.start('google', req, res, user);
+  }
+
+  @Public()
+  @Get('github')
+  github(@Req() req: OAuthHttpRequest, @Res() res: unknown): Promise<void> {
+    return this.start('github', req, res);
+  }
+
+  @Public()
+  @Get('github/callback')
+  githubCallback(@Query() query: Record<string, unknown>, @Req() req: OAuthHttpRequest, @Res() res: unknown): Promise<void> {
+    return this.callback('github', query, req, res);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Get('github/link')
+  githubLink(@CurrentUser() user: AuthenticatedUser, @Req() req: OAuthHttpRequest, @Res() res: unknown): Promise<void> {
+    return this.start('github', req, res, user);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Get('identities')
+  async listIdentities(@CurrentUser() user: AuthenticatedUser): Promise<IdentityView[]> {
+    const identities = await this.identities.listIdentities(user.id);
+    return identities.map((i) => ({
+      provider: i.provider, email: i.email, emailVerified: i.emailVerified, linkedAt: new Date(i.linkedAt).toISOString(),
+    }));
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Delete('identities/:provider')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async unlinkIdentity(@CurrentUser() user: AuthenticatedUser, @Param('provider') provider: string): Promise<void> {
+    await this.identities.unlink(user.id, provider);
+  }
+
+  protected async start(provider: OAuthProviderName, req: OAuthHttpRequest, res: unknown, principal?: AuthenticatedUser): Promise<void> {
+    const { authorizationUrl, bindingSecret, ttlSeconds } = await this.oauth.begin(provider, principal);
+    this.noStore(res);
+    this.appendCookie(res, oauthStateCookie(this.options, req, provider, bindingSecret, ttlSeconds));
+    const adapter = this.adapterHost.httpAdapter;
+    if (principal && this.acceptsJson(req)) adapter.reply(res, { authorizationUrl }, HttpStatus.OK);
+    else adapter.redirect(res, HttpStatus.FOUND, authorizationUrl);
+  }
+
+  protected async callback(provider: OAuthProviderName, query: Record<string, unknown>, req: OAuthHttpRequest, res: unknown): Promise<void> {
+    if (!this.oauth.isConfigured(provider)) throw new OAuthProviderNotConfiguredError();
+    this.noStore(res);
+    // The callback URL carries the code: never leak it through a Referer.
+    this.adapterHost.httpAdapter.setHeader(res, 'Referrer-Policy', 'no-referrer');
+    this.appendCookie(res, clearedOAuthStateCookie(this.options, req, provider));
+    const { failureRedirect, successRedirect } = this.options.oauth;
+    let target: string;
+    try {
+      const result = await this.oauth.complete(
+        provider,
+        { state: query.state, code: query.code, error: query.error, bindingSecret: readOAuthStateCookie(this.options, req, provider) },
+        this.client(req),
+      );
+      if (result.purpose === 'login') {
+        // The refresh cookie's path is the auth prefix (where /refresh lives), not this route's folder.
+        const authRequest: CookieRequest = { headers: req.headers, originalUrl: `${oauthRoutesBase(req, provider)}/callback` };
+        this.appendCookie(res, refreshCookie(this.options, authRequest, result.tokens.refreshToken));
+        target = successRedirect;
+      } else {
+        target = withQuery(successRedirect, 'linked', provider);
+      }
+    } catch (error) {
+      if (!failureRedirect) throw error;
+      if (!(error instanceof AuthError)) {
+        this.logger.error(`OAuth callback failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`);
+      }
+      target = withQuery(failureRedirect, 'error', error instanceof AuthError ? error.code : 'server_error');
+    }
+    this.adapterHost.httpAdapter.redirect(res, HttpStatus.FOUND, target);
+  }
+
+  protected client(req: OAuthHttpRequest): ClientInfo {
+    const userAgent = req.headers['user-agent'];
+    return { ip: req.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined };
+  }
+
+  private acceptsJson(req: OAuthHttpRequest): boolean {
+    const accept = req.headers.accept;
+    return typeof accept === 'string' && accept.includes('application/json');
+  }
+
+  private noStore(res: unknown): void {
+    const adapter = this.adapterHost.httpAdapter;
+    adapter.setHeader(res, 'Cache-Control', 'no-store');
+    adapter.setHeader(res, 'Pragma', 'no-cache');
+  }
+
+  private appendCookie(res: unknown, cookie: string): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (typeof adapter.appendHeader === 'function') adapter.appendHeader(res, 'Set-Cookie', cookie);
+    else adapter.setHeader(res, 'Set-Cookie', cookie);
+  }
+}

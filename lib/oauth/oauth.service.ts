@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
+import { SessionRevokedError } from '../auth.errors';
+import type { ResolvedAuthOptions } from '../auth.options';
+import { AuthService } from '../auth.service';
+import type { AuthenticatedUser, ClientInfo, TokenPair } from '../auth.types';
+import { type OAuthLoginOutcome, OAuthIdentityResolver } from '../identity/oauth-identity.resolver';
+import { SessionStore } from '../sessions/session-store.interface';
+import { OAuthStateStore } from './oauth-state-store.interface';
+import { OAUTH_STRATEGIES, type OAuthStrategy } from './oauth-strategy.interface';
+import {
+  OAuthAccessDeniedError, OAuthProviderError, OAuthProviderNotConfiguredError, OAuthProviderUnavailableError, OAuthStateInvalidError,
+} from './oauth.errors';
+import type { OAuthProviderName } from './oauth.options';
+import { pkceChallenge, RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';
+
+const MAX_CODE_LENGTH = 2048;
+
+/** A started authorization: where to send the browser, and the secret for its state-binding cookie. */
+export interface OAuthAuthorization {
+  authorizationUrl: string;
+  /** Goes into the httpOnly state-binding cookie; the server keeps only its hash. */
+  bindingSecret: string;
+  ttlSeconds: number;
+}
+
+/** What the provider's redirect brought back, plus the state-binding cookie. Values are untrusted. */
+export interface OAuthCallbackInput {
+  state?: unknown;
+  code?: unknown;
+  error?: unknown;
+  bindingSecret?: string;
+}
+
+/** A successful callback: a new session (`login`) or an identity added to the signed-in user (`link`). */
+export type OAuthCallbackResult =
+  | { purpose: 'login'; tokens: TokenPair; outcome: OAuthLoginOutcome }
+  | { purpose: 'link'; userId: string };
+
+/**
+ * The authorization-code flow with PKCE, independent of HTTP: `begin` stores a single-use state
+ * (with the PKCE verifier and the hash of a browser-binding secret) and returns the provider URL;
+ * `complete` consumes the state, checks the binding, exchanges the code with the verifier, reads the
+ * profile and resolves it to a user (`OAuthIdentityResolver`), then starts a session.
+ */
+@Injectable()
+export class OAuthService {
+  private readonly logger = new Logger('AuthKit');
+
+  constructor(
+    @Inject(OAUTH_STRATEGIES) private readonly strategies: ReadonlyMap<OAuthProviderName, OAuthStrategy>,
+    @Inject(OAuthStateStore) private readonly states: OAuthStateStore,
+    @Inject(SessionStore) private readonly sessions: SessionStore,
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly identities: OAuthIdentityResolver,
+    private readonly auth: AuthService,
+  ) {}
+
+  isConfigured(provider: OAuthProviderName): boolean {
+    return this.strategies.has(provider);
+  }
+
+  /** Starts a sign-in, or (with `principal`) the linking of a provider to that signed-in session. */
+  async begin(provider: OAuthProviderName, principal?: AuthenticatedUser): Promise<OAuthAuthorization> {
+    const strategy = this.strategy(provider);
+    const state = randomToken();
+    const codeVerifier = randomToken();
+    const bindingSecret = randomToken();
+    const ttlSeconds = this.options.oauth.stateTtlSeconds;
+    await this.states.save(
+      state,
+      {
+        provider,
+        codeVerifier,
+        bindingHash: sha256(bindingSecret),
+        purpose: principal ? 'link' : 'login',
+        ...(principal ? { userId: principal.id, sessionId: principal.sessionId } : {}),
+        createdAt: Date.now(),
+      },
+      ttlSeconds * 1000,
+    );
+    return { authorizationUrl: strategy.authorizationUrl({ state, codeChallenge: pkceChallenge(codeVerifier) }), bindingSecret, ttlSeconds };
+  }
+
+  /**
+   * Completes an authorization. The state is consumed first, whatever happens next, so it never
+   * works twice; nothing is sent to the provider unless the state is valid and bound to this browser.
+   */
+  async complete(provider: OAuthProviderName, input: OAuthCallbackInput, client: ClientInfo = {}): Promise<OAuthCallbackResult> {
+    const strategy = this.strategy(provider);
+    const state = typeof input.state === 'string' && RANDOM_TOKEN_PATTERN.test(input.state) ? input.state : undefined;
+    if (!state) throw new OAuthStateInvalidError();
+    const record = await this.states.consume(state);
+    const binding = input.bindingSecret;
+    if (!record || record.provider !== provider || !binding || !safeEqual(sha256(binding), record.bindingHash)) {
+      throw new OAuthStateInvalidError();
+    }
+    if (input.error !== undefined) throw input.error === 'access_denied' ? new OAuthAccessDeniedError() : new OAuthProviderError();
+    const code = typeof input.code === 'string' && input.code.length > 0 && input.code.length <= MAX_CODE_LENGTH ? input.code : undefined;
+    if (!code) throw new OAuthProviderError();
+
+    let profile;
+    try {
+      profile = await strategy.fetchProfile(await strategy.exchangeCode(code, record.codeVerifier));
+    } catch (error) {
+      if (error instanceof OAuthProviderUnavailableError) this.logger.warn(`OAuth provider ${provider} unavailable or answered unexpectedly`);
+      throw error;
+    }
+
+    if (record.purpose === 'link') {
+      const userId = record.userId as string;
+      if (!(await this.sessions.exists(userId, record.sessionId as string))) throw new SessionRevokedError();
+      await this.identities.linkToUser(userId, profile);
+      return { purpose: 'link', userId };
+    }
+    const { user, outcome } = await this.identities.resolveLogin(profile);
+    return { purpose: 'login', tokens: await this.auth.startSession(user, client), outcome };
+  }
+
+  private strategy(provider: OAuthProviderName): OAuthStrategy {
+    const strategy = this.strategies.get(provider);
+    if (!strategy) throw new OAuthProviderNotConfiguredError();
+    return strategy;
+  }
+}

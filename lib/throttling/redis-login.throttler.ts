@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { redisCall } from '../redis/redis-call';
+import type {
+  LoginAttempt, LoginOutcome, LoginThrottler, ScopedThrottleRule, ThrottleScope, ThrottleTicket, ThrottleVerdict,
+} from './login-throttler.interface';
+import { MemoryLoginThrottler, throttleSubject } from './memory-login.throttler';
+import { THROTTLE_HIT, THROTTLE_UNDO } from './throttle.scripts';
+
+interface ThrottleCommands {
+  authkitThrottleHit(counter: string, block: string, limit: number, windowMs: number, blockMs: number, maxBlockMs: number): Promise<[number, number]>;
+  authkitThrottleUndo(counter: string, block: string, count: number): Promise<number>;
+}
+
+interface Counter {
+  rule: ScopedThrottleRule;
+  counterKey: string;
+  blockKey: string;
+}
+
+/**
+ * `LoginThrottler` on Redis: each scope's counter is ONE Lua call (INCR + PEXPIRE + block with exponential
+ * back-off, see `throttle.scripts.ts`), the scopes of an attempt run concurrently (one round trip with
+ * auto-pipelining). Keys are `<prefix>:{tl:<scope>:<sha256 of the subject>}:n|b`: emails and ips never
+ * appear in key names, and each counter is single-slot.
+ *
+ * While Redis is unreachable it falls back to an in-process `MemoryLoginThrottler`: throttling goes on
+ * per instance, it never fails open.
+ */
+export class RedisLoginThrottler implements LoginThrottler {
+  private readonly commands: ThrottleCommands;
+  private readonly fallbackTickets = new WeakSet<ThrottleTicket>();
+  private readonly logger = new Logger('AuthKit');
+  private lastWarning = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly rules: readonly ScopedThrottleRule[],
+    private readonly keyPrefix = 'authkit',
+    readonly fallback: LoginThrottler = new MemoryLoginThrottler(rules),
+  ) {
+    if (!('authkitThrottleHit' in redis)) redis.defineCommand('authkitThrottleHit', { lua: THROTTLE_HIT, numberOfKeys: 2 });
+    if (!('authkitThrottleUndo' in redis)) redis.defineCommand('authkitThrottleUndo', { lua: THROTTLE_UNDO, numberOfKeys: 2 });
+    this.commands = redis as unknown as ThrottleCommands;
+  }
+
+  async begin(attempt: LoginAttempt): Promise<ThrottleVerdict> {
+    const counters = this.counters(attempt);
+    const replies = await Promise.allSettled(
+      counters.map(({ rule, counterKey, blockKey }) =>
+        redisCall(() => this.commands.authkitThrottleHit(counterKey, blockKey, rule.limit, rule.windowMs, rule.blockMs, rule.maxBlockMs)),
+      ),
+    );
+    if (replies.some((reply) => reply.status === 'rejected')) {
+      // Whatever was counted in Redis stays counted (fail closed); the in-process limiter decides.
+      this.warnFallback();
+      const verdict = await this.fallback.begin(attempt);
+      if (verdict.allowed) this.fallbackTickets.add(verdict.ticket);
+      return verdict;
+    }
+    const counts: Partial<Record<ThrottleScope, number>> = {};
+    let retryAfterMs = 0;
+    replies.forEach((reply, i) => {
+      const [allowed, value] = (reply as PromiseFulfilledResult<[number, number]>).value.map(Number);
+      if (allowed === 1) counts[counters[i].rule.scope] = value;
+      else retryAfterMs = Math.max(retryAfterMs, value);
+    });
+    if (retryAfterMs > 0) {
+      await this.undo(counters, counts);
+      return { allowed: false, retryAfterMs };
+    }
+    return { allowed: true, ticket: { attempt: { ...attempt }, counts } };
+  }
+
+  async end(ticket: ThrottleTicket, outcome: LoginOutcome): Promise<void> {
+    if (this.fallbackTickets.has(ticket)) return this.fallback.end(ticket, outcome);
+    if (outcome === 'failure') return;
+    const counters = this.counters(ticket.attempt);
+    const reset = outcome === 'success' ? counters.filter((c) => c.rule.scope === 'emailIp') : [];
+    await Promise.allSettled(reset.map((c) => redisCall(() => this.redis.del(c.counterKey, c.blockKey))));
+    await this.undo(counters.filter((c) => !reset.includes(c)), ticket.counts);
+  }
+
+  /** Uncounts an attempt in the given counters; failures are ignored (an attempt left counted is the safe side). */
+  private async undo(counters: Counter[], counts: Partial<Record<ThrottleScope, number>>): Promise<void> {
+    await Promise.allSettled(
+      counters
+        .filter((c) => counts[c.rule.scope] !== undefined)
+        .map((c) => redisCall(() => this.commands.authkitThrottleUndo(c.counterKey, c.blockKey, counts[c.rule.scope] as number))),
+    );
+  }
+
+  private counters(attempt: LoginAttempt): Counter[] {
+    const out: Counter[] = [];
+    for (const rule of this.rules) {
+      const subject = throttleSubject(rule.scope, attempt);
+      if (subject === undefined) continue;
+      const digest = createHash('sha256').update(subject).digest('base64url').slice(0, 32);
+      const base = `${this.keyPrefix}:{tl:${rule.scope}:${digest}}`;
+      out.push({ rule, counterKey: `${base}:n`, blockKey: `${base}:b` });
+    }
+    return out;
+  }
+
+  private warnFallback(): void {
+    const now = Date.now();
+    if (now - this.lastWarning < 10_000) return;
+    this.lastWarning = now;
+    this.logger.warn('Redis is unavailable: login throttling uses the in-process fallback limiter (per instance) until it returns');
+  }
+}

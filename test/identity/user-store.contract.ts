@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { EmailTakenError, type NewUser, type UserStore } from '../../lib';
+
+/** Builds a fresh, empty store. Called once per test. */
+export type UserStoreFactory = () => UserStore;
+
+function email(tag = 'user'): string {
+  return `${tag}-${randomBytes(6).toString('hex')}@example.com`;
+}
+
+function newUser(overrides: Partial<NewUser> = {}): NewUser {
+  return { email: email(), passwordHash: '$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA', roles: ['user'], emailVerified: false, ...overrides };
+}
+
+/**
+ * The behaviour every `UserStore` must have for local accounts. Run it against each adapter
+ * (memory, real Redis) so that they cannot drift apart.
+ */
+export function describeUserStoreContract(name: string, makeStore: UserStoreFactory): void {
+  describe(`${name}: UserStore contract`, () => {
+    it('create assigns a new id; findById and findByEmail return the same record', async () => {
+      const store = makeStore();
+      const input = newUser({ roles: ['user', 'editor'], emailVerified: true });
+      const created = await store.create(input);
+      expect(created).toMatchObject({ ...input, id: expect.any(String) });
+      expect(created.id).not.toBe('');
+
+      const byId = await store.findById(created.id);
+      const byEmail = await store.findByEmail(input.email!);
+      expect(byId).toMatchObject({ id: created.id, email: input.email, passwordHash: input.passwordHash, roles: ['user', 'editor'], emailVerified: true });
+      expect(byId?.disabled ?? false).toBe(false);
+      expect(byEmail).toEqual(byId);
+
+      const other = await store.create(newUser());
+      expect(other.id).not.toBe(created.id);
+    });
+
+    it('keeps a null password hash and emailVerified false as given', async () => {
+      const store = makeStore();
+      const created = await store.create(newUser({ passwordHash: null, emailVerified: false, roles: [] }));
+      expect(await store.findById(created.id)).toMatchObject({ passwordHash: null, emailVerified: false, roles: [] });
+    });
+
+    it('an unknown id or email is null', async () => {
+      const store = makeStore();
+      await store.create(newUser());
+      expect(await store.findById('no-such-id')).toBeNull();
+      expect(await store.findByEmail(email('nobody'))).toBeNull();
+    });
+
+    it('a duplicate email throws EmailTakenError and leaves the first user as it was', async () => {
+      const store = makeStore();
+      const first = await store.create(newUser({ roles: ['admin'] }));
+      await expect(store.create(newUser({ email: first.email, roles: ['user'] }))).rejects.toBeInstanceOf(EmailTakenError);
+      expect(await store.findByEmail(first.email!)).toMatchObject({ id: first.id, roles: ['admin'] });
+    });
+
+    it('10 concurrent creates of one email: exactly one succeeds, the others get EmailTakenError', async () => {
+      const store = makeStore();
+      const shared = email('race');
+      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.create(newUser({ email: shared, roles: [`r${i}`] }))));
+      const won = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<UserStore['create']>>> => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(9);
+      for (const r of lost) expect(r.reason).toBeInstanceOf(EmailTakenError);
+      expect(await store.findByEmail(shared)).toMatchObject({ id: won[0].value.id, roles: won[0].value.roles });
+    });
+
+    it('setRoles replaces the roles', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser({ roles: ['user'] }));
+      await store.setRoles(user.id, ['admin', 'user']);
+      expect((await store.findById(user.id))?.roles).toEqual(['admin', 'user']);
+      expect((await store.findByEmail(user.email!))?.roles).toEqual(['admin', 'user']);
+      await store.setRoles(user.id, []);
+      expect((await store.findById(user.id))?.roles).toEqual([]);
+    });
+
+    it('setPasswordHash replaces the hash, and null removes it', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser());
+      await store.setPasswordHash(user.id, '$argon2id$v=19$m=2048,t=2,p=1$bmV3$bmV3');
+      expect((await store.findById(user.id))?.passwordHash).toBe('$argon2id$v=19$m=2048,t=2,p=1$bmV3$bmV3');
+      await store.setPasswordHash(user.id, null);
+      expect((await store.findById(user.id))?.passwordHash).toBeNull();
+    });
+
+    it('setDisabled flags and unflags the user', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser());
+      await store.setDisabled(user.id, true);
+      expect((await store.findById(user.id))?.disabled).toBe(true);
+      await store.setDisabled(user.id, false);
+      expect((await store.findById(user.id))?.disabled ?? false).toBe(false);
+    });
+
+    it('updates on an unknown id do not create a user', async () => {
+      const store = makeStore();
+      await store.setRoles('ghost', ['admin']);
+      await store.setPasswordHash('ghost', 'hash');
+      expect(await store.findById('ghost')).toBeNull();
+    });
+
+    it('returned records are copies: mutating one does not change the store', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser({ roles: ['user'] }));
+      user.roles.push('admin');
+      const fetched = await store.findById(user.id);
+      fetched!.roles.push('admin');
+      expect((await store.findById(user.id))?.roles).toEqual(['user']);
+    });
+  });
+}

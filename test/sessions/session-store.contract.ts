@@ -1,0 +1,388 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CreateSessionInput, RotateResult, SessionRecord, SessionStore, SessionStoreSettings } from '../../lib';
+import { sleep } from '../support/time';
+
+/** Long lifetimes, so that only the tests about lifetimes see anything expire. */
+export const CONTRACT_SETTINGS: SessionStoreSettings = {
+  idleTtlMs: 60_000,
+  absoluteTtlMs: 600_000,
+  reuseWindowMs: 5_000,
+  maxSessionsPerUser: 10,
+};
+
+/** Builds a fresh store with the given settings. Called once or more per test; disposing is the caller's job. */
+export type SessionStoreFactory = (settings: SessionStoreSettings) => SessionStore;
+
+/** A refresh-secret hash in the form `TokenService` produces (SHA-256, base64url). */
+export function newHash(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A session id in the form `TokenService` produces (128 bits, base64url). */
+export function newSessionId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function newUserId(tag = 'user'): string {
+  return `${tag}-${randomUUID()}`;
+}
+
+/** User ids that break naive key building: hash-tag braces, unicode, prototype keys, glob and separator characters. */
+export const ODD_USER_IDS = ['a}b{c', '{a}', '}{', 'ünïcødé-用户-🔑', '__proto__', 'constructor', 'a:b:*?[x]', 'with space', '.'];
+
+interface OpenSession {
+  userId: string;
+  sessionId: string;
+  hash: string;
+  record: SessionRecord;
+}
+
+async function open(store: SessionStore, userId = newUserId(), extra: Partial<CreateSessionInput> = {}): Promise<OpenSession> {
+  const sessionId = newSessionId();
+  const hash = newHash();
+  const record = await store.create({ userId, sessionId, secretHash: hash, ...extra });
+  return { userId, sessionId, hash, record };
+}
+
+function rotate(store: SessionStore, s: { userId: string; sessionId: string }, presentedHash: string, nextHash = newHash()): Promise<RotateResult> {
+  return store.rotate({ userId: s.userId, sessionId: s.sessionId, presentedHash, nextHash });
+}
+
+/** Creates sessions one after another with distinct creation times (so "oldest first" is well defined). */
+async function openInOrder(store: SessionStore, userId: string, count: number): Promise<OpenSession[]> {
+  const sessions: OpenSession[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await sleep(3);
+    sessions.push(await open(store, userId));
+  }
+  return sessions;
+}
+
+/**
+ * The behaviour every `SessionStore` must have (DESIGN section 4). Run it against each adapter so
+ * that the memory and Redis stores cannot drift apart.
+ *
+ * @example
+ * ```ts
+ * describeSessionStoreContract('MemorySessionStore', (settings) => new MemorySessionStore(settings));
+ * ```
+ */
+export function describeSessionStoreContract(name: string, makeStore: SessionStoreFactory): void {
+  describe(`${name}: SessionStore contract`, () => {
+    const storeWith = (overrides: Partial<SessionStoreSettings> = {}): SessionStore => makeStore({ ...CONTRACT_SETTINGS, ...overrides });
+
+    describe('create, exists, list', () => {
+      it('create returns the new record, and exists() sees it only under its own user', async () => {
+        const store = storeWith();
+        const before = Date.now();
+        const s = await open(store, newUserId(), { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 test' });
+        const after = Date.now();
+        expect(s.record).toMatchObject({ id: s.sessionId, userId: s.userId, generation: 1, ip: '203.0.113.7', userAgent: 'Mozilla/5.0 test' });
+        expect(s.record.createdAt).toBeGreaterThanOrEqual(before);
+        expect(s.record.createdAt).toBeLessThanOrEqual(after);
+        expect(s.record.lastUsedAt).toBe(s.record.createdAt);
+        expect(s.record.absoluteExpiresAt).toBe(s.record.createdAt + CONTRACT_SETTINGS.absoluteTtlMs);
+        expect(s.record.expiresAt).toBe(s.record.createdAt + CONTRACT_SETTINGS.idleTtlMs);
+
+        expect(await store.exists(s.userId, s.sessionId)).toBe(true);
+        expect(await store.exists(s.userId, newSessionId())).toBe(false);
+        expect(await store.exists(newUserId(), s.sessionId)).toBe(false);
+      });
+
+      it('list returns the live sessions oldest first, with createdAt, lastUsedAt, ip, userAgent and generation', async () => {
+        const store = storeWith();
+        const userId = newUserId();
+        const created: SessionRecord[] = [];
+        for (let i = 0; i < 3; i++) {
+          if (i > 0) await sleep(3);
+          created.push(await store.create({ userId, sessionId: newSessionId(), secretHash: newHash(), ip: `198.51.100.${i}`, userAgent: `agent ${i}` }));
+        }
+        const otherUser = await open(store);
+
+        const listed = await store.list(userId);
+        expect(listed.map((s) => s.id)).toEqual(created.map((s) => s.id));
+        listed.forEach((s, i) => {
+          expect(s).toMatchObject({
+            id: created[i].id,
+            userId,
+            createdAt: created[i].createdAt,
+            lastUsedAt: created[i].createdAt,
+            absoluteExpiresAt: created[i].absoluteExpiresAt,
+            ip: `198.51.100.${i}`,
+            userAgent: `agent ${i}`,
+            generation: 1,
+          });
+          expect(s.expiresAt).toBeGreaterThan(Date.now());
+          // A store may derive expiresAt from a TTL read back (Redis PTTL), so allow a few ms of drift.
+          expect(Math.abs(s.expiresAt - created[i].expiresAt)).toBeLessThanOrEqual(25);
+        });
+        expect(listed.map((s) => s.id)).not.toContain(otherUser.sessionId);
+      });
+
+      it('ip and userAgent are optional', async () => {
+        const store = storeWith();
+        const s = await open(store);
+        expect(s.record.ip).toBeUndefined();
+        expect(s.record.userAgent).toBeUndefined();
+        const [listed] = await store.list(s.userId);
+        expect(listed.ip).toBeUndefined();
+        expect(listed.userAgent).toBeUndefined();
+      });
+
+      it('a very long user agent is stored cut to at most 256 characters', async () => {
+        const store = storeWith();
+        const userAgent = `Mozilla/5.0 ${'x'.repeat(5000)}`;
+        const s = await open(store, newUserId(), { userAgent });
+        const [listed] = await store.list(s.userId);
+        expect(listed.userAgent!.length).toBeLessThanOrEqual(256);
+        expect(userAgent.startsWith(listed.userAgent!)).toBe(true);
+        expect(s.record.userAgent).toBe(listed.userAgent);
+      });
+
+      it('list of a user without sessions is empty', async () => {
+        expect(await storeWith().list(newUserId())).toEqual([]);
+      });
+    });
+
+    describe('rotate', () => {
+      it('presented == current rotates: generation bumps, the new hash rotates next, the old one does not', async () => {
+        const store = storeWith();
+        const s = await open(store);
+        const h2 = newHash();
+        expect(await rotate(store, s, s.hash, h2)).toEqual({
+          status: 'rotated',
+          session: { id: s.sessionId, userId: s.userId, generation: 2, createdAt: s.record.createdAt, absoluteExpiresAt: s.record.absoluteExpiresAt },
+        });
+        const [afterFirst] = await store.list(s.userId);
+        expect(afterFirst.generation).toBe(2);
+        expect(afterFirst.lastUsedAt).toBeGreaterThanOrEqual(s.record.createdAt);
+
+        const notInstalled = newHash();
+        expect((await rotate(store, s, s.hash, notInstalled)).status).not.toBe('rotated');
+
+        const h3 = newHash();
+        const second = await rotate(store, s, h2, h3);
+        expect(second).toMatchObject({ status: 'rotated', session: { generation: 3, createdAt: s.record.createdAt } });
+        expect((await store.list(s.userId))[0].generation).toBe(3);
+        expect((await rotate(store, s, h3)).status).toBe('rotated');
+      });
+
+      it('the immediately previous token within reuseWindowMs is superseded and the session survives', async () => {
+        const store = storeWith();
+        const s = await open(store);
+        const h2 = newHash();
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+
+        expect(await rotate(store, s, s.hash)).toEqual({ status: 'superseded' });
+        expect(await rotate(store, s, s.hash)).toEqual({ status: 'superseded' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(true);
+        expect((await store.list(s.userId))[0].generation).toBe(2);
+        expect((await rotate(store, s, h2)).status).toBe('rotated');
+      });
+
+      it('the previous token after reuseWindowMs is reuse: the session is deleted', async () => {
+        const store = storeWith({ reuseWindowMs: 50 });
+        const s = await open(store);
+        const h2 = newHash();
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+        await sleep(100);
+        expect(await rotate(store, s, s.hash)).toEqual({ status: 'reused' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+        expect(await store.list(s.userId)).toEqual([]);
+        expect(await rotate(store, s, h2)).toEqual({ status: 'invalid' });
+      });
+
+      it('a token two generations old is reuse even inside the window: the session is deleted', async () => {
+        const store = storeWith();
+        const s = await open(store);
+        const h2 = newHash();
+        const h3 = newHash();
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+        expect((await rotate(store, s, h2, h3)).status).toBe('rotated');
+        expect(await rotate(store, s, s.hash)).toEqual({ status: 'reused' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+        expect(await rotate(store, s, h3)).toEqual({ status: 'invalid' });
+      });
+
+      it('a hash never issued for an existing session is reuse: the session is deleted', async () => {
+        const store = storeWith();
+        const s = await open(store);
+        expect(await rotate(store, s, newHash())).toEqual({ status: 'reused' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+      });
+
+      it('reuse deletes only the affected session', async () => {
+        const store = storeWith();
+        const userId = newUserId();
+        const [victim, sibling] = await openInOrder(store, userId, 2);
+        expect(await rotate(store, victim, newHash())).toEqual({ status: 'reused' });
+        expect((await store.list(userId)).map((s) => s.id)).toEqual([sibling.sessionId]);
+        expect((await rotate(store, sibling, sibling.hash)).status).toBe('rotated');
+      });
+
+      it('an unknown session is invalid, and so is a real session id presented under another user', async () => {
+        const store = storeWith();
+        expect(await store.rotate({ userId: newUserId(), sessionId: newSessionId(), presentedHash: newHash(), nextHash: newHash() })).toEqual({
+          status: 'invalid',
+        });
+        const s = await open(store);
+        expect(await rotate(store, { userId: s.userId, sessionId: newSessionId() }, s.hash)).toEqual({ status: 'invalid' });
+        expect(await rotate(store, { userId: newUserId(), sessionId: s.sessionId }, s.hash)).toEqual({ status: 'invalid' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(true);
+        expect((await rotate(store, s, s.hash)).status).toBe('rotated');
+      });
+
+      it('20 concurrent rotations with one token: exactly one rotated, the others superseded, the session alive', async () => {
+        const store = storeWith();
+        const s = await open(store);
+        const nextHashes = Array.from({ length: 20 }, () => newHash());
+        const results = await Promise.all(nextHashes.map((next) => rotate(store, s, s.hash, next)));
+
+        const statuses = results.map((r) => r.status);
+        expect(statuses.filter((x) => x === 'rotated')).toHaveLength(1);
+        expect(statuses.filter((x) => x === 'superseded')).toHaveLength(19);
+        expect(await store.exists(s.userId, s.sessionId)).toBe(true);
+        expect((await store.list(s.userId))[0].generation).toBe(2);
+
+        const winner = nextHashes[statuses.indexOf('rotated')];
+        expect(await rotate(store, s, winner)).toMatchObject({ status: 'rotated', session: { generation: 3 } });
+      });
+    });
+
+    describe('lifetimes', () => {
+      it('a session idle for longer than idleTtlMs disappears', async () => {
+        const store = storeWith({ idleTtlMs: 100 });
+        const s = await open(store);
+        expect(await store.exists(s.userId, s.sessionId)).toBe(true);
+        await sleep(250);
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+        expect(await store.list(s.userId)).toEqual([]);
+        expect(await rotate(store, s, s.hash)).toEqual({ status: 'invalid' });
+      });
+
+      it('rotation slides the idle lifetime', async () => {
+        const store = storeWith({ idleTtlMs: 600 });
+        const s = await open(store);
+        await sleep(350);
+        const h2 = newHash();
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+        await sleep(350);
+        expect(await store.exists(s.userId, s.sessionId)).toBe(true);
+        expect((await rotate(store, s, h2)).status).toBe('rotated');
+      });
+
+      it('rotation never extends a session beyond absoluteTtlMs; after it, rotation is invalid', async () => {
+        const store = storeWith({ idleTtlMs: 60_000, absoluteTtlMs: 300 });
+        const s = await open(store);
+        expect(s.record.expiresAt).toBe(s.record.absoluteExpiresAt);
+        await sleep(100);
+        const h2 = newHash();
+        expect(await rotate(store, s, s.hash, h2)).toMatchObject({
+          status: 'rotated',
+          session: { absoluteExpiresAt: s.record.absoluteExpiresAt },
+        });
+        const [listed] = await store.list(s.userId);
+        expect(listed.absoluteExpiresAt).toBe(s.record.absoluteExpiresAt);
+        expect(listed.expiresAt).toBeLessThanOrEqual(s.record.absoluteExpiresAt + 25);
+
+        await sleep(300);
+        expect(await rotate(store, s, h2)).toEqual({ status: 'invalid' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+      });
+    });
+
+    describe('maxSessionsPerUser', () => {
+      it('creating beyond the limit evicts the oldest sessions of that user only', async () => {
+        const store = storeWith({ maxSessionsPerUser: 3 });
+        const bystander = await openInOrder(store, newUserId('bystander'), 2);
+        const userId = newUserId();
+        const sessions = await openInOrder(store, userId, 5);
+
+        expect((await store.list(userId)).map((s) => s.id)).toEqual(sessions.slice(2).map((s) => s.sessionId));
+        for (const evicted of sessions.slice(0, 2)) {
+          expect(await store.exists(userId, evicted.sessionId)).toBe(false);
+          expect(await rotate(store, evicted, evicted.hash)).toEqual({ status: 'invalid' });
+        }
+        for (const kept of sessions.slice(2)) expect(await store.exists(userId, kept.sessionId)).toBe(true);
+        expect((await store.list(bystander[0].userId)).map((s) => s.id)).toEqual(bystander.map((s) => s.sessionId));
+      });
+    });
+
+    describe('revoke and revokeAll', () => {
+      it('revoke returns true for an existing session, false afterwards, and leaves the others', async () => {
+        const store = storeWith();
+        const userId = newUserId();
+        const [a, b] = await openInOrder(store, userId, 2);
+        expect(await store.revoke(userId, a.sessionId)).toBe(true);
+        expect(await store.exists(userId, a.sessionId)).toBe(false);
+        expect(await rotate(store, a, a.hash)).toEqual({ status: 'invalid' });
+        expect(await store.revoke(userId, a.sessionId)).toBe(false);
+        expect(await store.revoke(userId, newSessionId())).toBe(false);
+        expect((await store.list(userId)).map((s) => s.id)).toEqual([b.sessionId]);
+      });
+
+      it("revoking another user's session id returns false and leaves that session intact", async () => {
+        const store = storeWith();
+        const victim = await open(store);
+        const attacker = await open(store);
+        expect(await store.revoke(attacker.userId, victim.sessionId)).toBe(false);
+        expect(await store.exists(victim.userId, victim.sessionId)).toBe(true);
+        expect((await store.list(victim.userId)).map((s) => s.id)).toEqual([victim.sessionId]);
+        expect((await rotate(store, victim, victim.hash)).status).toBe('rotated');
+      });
+
+      it("revokeAll returns the count and removes every session of that user, and nobody else's", async () => {
+        const store = storeWith();
+        const userId = newUserId();
+        const sessions = await openInOrder(store, userId, 3);
+        const other = await open(store);
+        expect(await store.revokeAll(userId)).toBe(3);
+        expect(await store.list(userId)).toEqual([]);
+        for (const s of sessions) {
+          expect(await store.exists(userId, s.sessionId)).toBe(false);
+          expect(await rotate(store, s, s.hash)).toEqual({ status: 'invalid' });
+        }
+        expect(await store.revokeAll(userId)).toBe(0);
+        expect(await store.exists(other.userId, other.sessionId)).toBe(true);
+      });
+
+      it('revokeAll of a user without sessions returns 0', async () => {
+        expect(await storeWith().revokeAll(newUserId())).toBe(0);
+      });
+    });
+
+    describe('user ids with odd characters', () => {
+      it('every operation works, and users stay apart (including ids that are prefixes of each other)', async () => {
+        const store = storeWith();
+        const ids = [...ODD_USER_IDS, 'a', 'a}b'];
+        const byUser = new Map<string, OpenSession[]>();
+        for (const userId of ids) byUser.set(userId, await openInOrder(store, userId, 2));
+
+        for (const userId of ids) {
+          const [first, second] = byUser.get(userId)!;
+          const listed = await store.list(userId);
+          expect(listed.map((s) => s.id)).toEqual([first.sessionId, second.sessionId]);
+          expect(listed.every((s) => s.userId === userId)).toBe(true);
+          expect(await store.exists(userId, first.sessionId)).toBe(true);
+          expect(await rotate(store, first, first.hash)).toMatchObject({ status: 'rotated', session: { userId, generation: 2 } });
+        }
+        for (const userId of ids) {
+          const [first, second] = byUser.get(userId)!;
+          expect(await store.revoke(userId, first.sessionId)).toBe(true);
+          expect(await store.revokeAll(userId)).toBe(1);
+          expect(await store.exists(userId, second.sessionId)).toBe(false);
+        }
+        for (const userId of ids) expect(await store.list(userId)).toEqual([]);
+      });
+
+      it('revoking everything of one odd id leaves a look-alike id untouched', async () => {
+        const store = storeWith();
+        const [tricky] = await openInOrder(store, 'a}b{c', 1);
+        const lookAlike = await open(store, 'a}b');
+        expect(await store.revokeAll('a}b{c')).toBe(1);
+        expect(await store.exists(tricky.userId, tricky.sessionId)).toBe(false);
+        expect(await store.exists('a}b', lookAlike.sessionId)).toBe(true);
+      });
+    });
+  });
+}
