@@ -4,131 +4,170 @@ import type { Redis } from 'ioredis';
 export interface RedisCost {
   operation: string;
   samples: number;
-  /** Commands executed per operation (INFO commandstats delta). */
+  /** Commands the app sent per operation (a script call counts once), from MONITOR. */
   commandsPerOp: number;
+  /** Commands executed per operation including those inside scripts (INFO commandstats delta). */
+  executedPerOp: number;
   /** Round trips per operation: reads of client input (INFO stats total_reads_processed delta). */
   roundTripsPerOp: number;
-  /** Of those, round trips that carried only login-throttling commands (keys `{tl:...}`), from MONITOR. */
+  /** Of those, round trips that carried only login-throttling commands (keys `{tl:...}`). */
   throttlingRoundTripsPerOp: number;
-  /** Per-command counts per operation, e.g. `{ evalsha: 1, hgetall: 1 }`. */
+  /** Commands the app sent, by name, per operation: `{ evalsha: 1, hgetall: 1 }`. */
   commandBreakdown: Record<string, number>;
-  /** The commands of one operation in order, keys normalised, grouped by round trip: `EVALSHA s | HGETALL user`. */
+  /** One operation's commands in order (keys by role), `+` within a round trip, `|` between round trips. */
   sequence: string;
 }
 
 interface Snapshot {
-  calls: Map<string, number>;
+  calls: number;
   reads: number;
 }
 
 interface Observed {
   timeMicros: number;
+  /** `lua` for commands a script ran. */
   source: string;
+  name: string;
   text: string;
   throttling: boolean;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Keys in the library's layout, with ids replaced by their role. */
 function describeKey(key: string | undefined): string {
   if (!key) return '';
   return key
-    .replace(/^[^{]*\{tl:([^:}]+):[^}]*\}/, 'throttle($1)')
+    .replace(/^[^{]*\{tl:([^:}]+):[^}]*\}.*$/, 'throttle($1)')
     .replace(/^[^{]*\{[^}]*\}:s:.*$/, 'session')
     .replace(/^[^{]*\{[^}]*\}:sessions$/, 'session-index')
     .replace(/^[^{]*\{[^}]*\}:user$/, 'user')
     .replace(/^[^:]*:email:.*$/, 'email');
 }
 
-function describe(args: string[]): { text: string; throttling: boolean } {
-  const name = args[0].toUpperCase();
-  const key = name === 'EVALSHA' || name === 'EVAL' ? args[3] : args[1];
-  return { text: `${name} ${describeKey(key)}`.trim(), throttling: /\{tl:/.test(key ?? '') };
+function observe(time: string, args: string[], source: string): Observed {
+  const name = args[0].toLowerCase();
+  const key = name === 'evalsha' || name === 'eval' ? args[3] : args[1];
+  const [seconds, micros] = time.split('.');
+  return {
+    timeMicros: Number(seconds) * 1e6 + Number(micros),
+    source,
+    name,
+    text: `${name.toUpperCase()} ${describeKey(key)}`.trim(),
+    throttling: /\{tl:/.test(key ?? ''),
+  };
 }
 
 /**
- * Counts what an operation costs in Redis: runs it `samples` times one at a time (so round trips are not
- * merged with other requests' by auto-pipelining), between two `INFO stats commandstats` snapshots.
- * MONITOR records the commands themselves to show which they are.
+ * Counts what an operation costs in Redis: runs it one at a time (so auto-pipelining cannot merge it with
+ * other requests), once unmeasured to warm up, then `samples` times between two `INFO stats commandstats`
+ * snapshots, while MONITOR records which commands they were. Nothing else may use Redis meanwhile:
+ * `start()` waits until the server is idle.
  */
 export class RedisCostMeter {
   private baselineReads = 0;
   private observed: Observed[] = [];
-  private monitor?: { disconnect(): void; on(event: 'monitor', listener: (time: string, args: string[], source: string) => void): unknown };
+  private monitor?: Redis;
 
   constructor(private readonly redis: Redis) {}
 
   async start(): Promise<void> {
+    await this.quiesce();
     const monitor = await this.redis.monitor();
     monitor.on('monitor', (time: string, args: string[], source: string) => {
-      if (!args.length || args[0].toLowerCase() === 'info') return;
-      const [seconds, micros] = time.split('.');
-      this.observed.push({ timeMicros: Number(seconds) * 1e6 + Number(micros), source, ...describe(args) });
+      if (args.length && args[0].toLowerCase() !== 'info') this.observed.push(observe(time, args, source));
     });
     this.monitor = monitor;
-    // Calibrate: the reads an empty measurement sees (the closing INFO itself).
-    const a = await this.snapshot();
-    const b = await this.snapshot();
-    this.baselineReads = b.reads - a.reads;
+    // What an empty measurement sees: the closing INFO's own read.
+    const deltas = [];
+    for (let i = 0; i < 3; i++) {
+      const a = await this.snapshot();
+      const b = await this.snapshot();
+      deltas.push(b.reads - a.reads);
+    }
+    this.baselineReads = Math.min(...deltas);
   }
 
   stop(): void {
     this.monitor?.disconnect();
   }
 
-  async measure<T>(operation: string, prepare: () => Promise<T[]>, run: (context: T) => Promise<void>): Promise<RedisCost> {
-    const contexts = await prepare();
-    await new Promise((resolve) => setTimeout(resolve, 50)); // let MONITOR deliver what preparation did
+  /** `prepare(n)` makes what `n` runs need (not measured); the first context is the warm-up. */
+  async measure<T>(operation: string, samples: number, prepare: (count: number) => Promise<T[]>, run: (context: T) => Promise<void>): Promise<RedisCost> {
+    const [warmup, ...contexts] = await prepare(samples + 1);
+    await run(warmup);
+    await this.quiesce();
+    await sleep(50); // MONITOR delivers asynchronously
     this.observed = [];
     const before = await this.snapshot();
     const perOp: Observed[][] = [];
     for (const context of contexts) {
       const mark = this.observed.length;
       await run(context);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       perOp.push(this.observed.slice(mark));
     }
     const after = await this.snapshot();
-    const samples = contexts.length;
+    await sleep(50);
+    const sent = perOp.flat().filter((c) => c.source !== 'lua');
     const breakdown: Record<string, number> = {};
-    let commands = 0;
-    for (const [name, calls] of after.calls) {
-      const delta = calls - (before.calls.get(name) ?? 0);
-      if (name === 'info' || delta === 0) continue;
-      breakdown[name] = delta / samples;
-      commands += delta;
+    for (const command of sent) breakdown[command.name] = (breakdown[command.name] ?? 0) + 1 / samples;
+    const trips = perOp.map((seen) => this.roundTrips(seen));
+    const roundTripsPerOp = (after.reads - before.reads - this.baselineReads) / samples;
+    const seenTrips = trips.reduce((n, t) => n + t.length, 0) / samples;
+    if (seenTrips !== roundTripsPerOp) {
+      process.stderr.write(`[bench] note: ${operation}: MONITOR grouping saw ${seenTrips} round trips/op, Redis counted ${roundTripsPerOp}\n`);
     }
-    const groups = perOp.map((seen) => this.roundTrips(seen));
     return {
       operation,
       samples,
-      commandsPerOp: commands / samples,
-      roundTripsPerOp: (after.reads - before.reads - this.baselineReads) / samples,
-      throttlingRoundTripsPerOp: groups.reduce((n, g) => n + g.filter((trip) => trip.every((c) => c.throttling)).length, 0) / samples,
+      commandsPerOp: sent.length / samples,
+      executedPerOp: (after.calls - before.calls - 1) / samples,
+      roundTripsPerOp,
+      throttlingRoundTripsPerOp: trips.reduce((n, t) => n + t.filter((trip) => trip.every((c) => c.throttling)).length, 0) / samples,
       commandBreakdown: breakdown,
-      sequence: (groups[groups.length - 1] ?? []).map((trip) => trip.map((c) => c.text).join(' + ')).join(' | '),
+      sequence: (trips[trips.length - 1] ?? []).map((trip) => trip.map((c) => c.text).join(' + ')).join(' | '),
     };
   }
 
   /**
-   * Groups one operation's commands into round trips: commands of one read run back to back, so a gap
-   * of more than 100 us from the same client (a reply had to reach Node and come back) starts a new trip.
-   * Only used to tell throttling trips apart and to display the sequence; the count itself is Redis's.
+   * Groups one operation's commands into round trips, for display and to tell throttling apart (the count
+   * itself is Redis's). Commands of one read run back to back, a script's own commands included; a gap of
+   * over 100 us before a command the app sent means a reply went to Node and a new request came back.
    */
   private roundTrips(seen: Observed[]): Observed[][] {
     const trips: Observed[][] = [];
     let last: Observed | undefined;
     for (const command of seen) {
-      if (!last || command.source !== last.source || command.timeMicros - last.timeMicros > 100) trips.push([]);
+      if (command.source === 'lua') {
+        last = command;
+        continue;
+      }
+      if (!last || command.timeMicros - last.timeMicros > 100) trips.push([]);
       trips[trips.length - 1].push(command);
       last = command;
     }
     return trips;
   }
 
+  /** Waits until Redis executes nothing but these probes (in-flight work of a load row has drained). */
+  private async quiesce(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let previous = await this.snapshot();
+    let quietPolls = 0;
+    while (quietPolls < 3) {
+      if (Date.now() > deadline) throw new Error('Redis did not go idle within 30 s');
+      await sleep(200);
+      const current = await this.snapshot();
+      quietPolls = current.calls - previous.calls <= 1 ? quietPolls + 1 : 0;
+      previous = current;
+    }
+  }
+
   private async snapshot(): Promise<Snapshot> {
     const text = String(await this.redis.call('INFO', 'stats', 'commandstats'));
-    const calls = new Map<string, number>();
-    for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(match[1], Number(match[2]));
+    let calls = 0;
+    for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls += Number(match[2]);
     const reads = Number(/^total_reads_processed:(\d+)/m.exec(text)?.[1] ?? NaN);
     return { calls, reads };
   }

@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('the published package', () => {
+  beforeAll(() => {
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
+  }, 120_000);
+
+  it('npm run build emits CommonJS dist/ with declarations, where package.json points', () => {
+    expect(pkg.main).toBe('dist/index.js');
+    expect(pkg.types).toBe('dist/index.d.ts');
+    expect(existsSync(join(root, 'dist/index.js'))).toBe(true);
+    expect(existsSync(join(root, 'dist/index.d.ts'))).toBe(true);
+    expect(readFileSync(join(root, 'dist/index.js'), 'utf8')).toMatch(/exports\./);
+    const types = readFileSync(join(root, 'dist/index.d.ts'), 'utf8');
+    expect(types).toMatch(/AuthModule/);
+    expect(types).toMatch(/SessionStore/);
+  });
+
+  it('the built entry exports the public API', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const entry = require(join(root, pkg.main));
+    for (const name of ['AuthModule', 'Public', 'Roles', 'RolesGuard', 'AccessTokenGuard', 'CurrentUser', 'TokenService', 'SessionStore', 'UserStore', 'IdentityResolver', 'AuthService', 'AuthError']) {
+      expect(entry[name]).toBeDefined();
+    }
+    expect(typeof entry.AuthModule.forRoot).toBe('function');
+    expect(typeof entry.AuthModule.forRootAsync).toBe('function');
+  });
+
+  it('every package lib/ imports is declared in dependencies or peerDependencies; @nestjs/* are peers ^11 || ^12', () => {
+    const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+    const imported = new Set<string>();
+    for (const file of sourceFiles(join(root, 'lib'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/(?:from|import|require\()\s*['"]([^'"./][^'"]*)['"]/g)) {
+        const spec = match[1];
+        if (spec.startsWith('node:') || builtinModules.includes(spec)) continue;
+        imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+      }
+    }
+    expect(imported.size).toBeGreaterThan(3);
+    expect([...imported].filter((name) => !declared.has(name))).toEqual([]);
+    for (const [name, range] of Object.entries<string>(pkg.peerDependencies)) {
+      if (name.startsWith('@nestjs/')) expect(range).toBe('^11.0.0 || ^12.0.0');
+    }
+    expect(pkg.dependencies['@nestjs/core']).toBeUndefined();
+  });
+
+  it('lib/ does not import sample or test code', () => {
+    for (const file of sourceFiles(join(root, 'lib'))) {
+      expect(readFileSync(file, 'utf8')).not.toMatch(/from ['"][./]*(sample|test|bench)\//);
+    }
+  });
+});
