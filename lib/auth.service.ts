@@ -74,6 +74,13 @@ export class AuthService {
    */
   async refresh(refreshToken: unknown, client: ClientInfo = {}): Promise<TokenPair> {
     const presented = this.tokens.parseRefreshToken(refreshToken);
+    // The user is read BEFORE rotating: if that read fails (store down), the presented token stays
+    // valid for a retry instead of being consumed by a rotation whose result never reached the client.
+    const user = await this.identity.findUser(presented.userId);
+    if (!user || user.disabled) {
+      await this.sessions.revoke(presented.userId, presented.sessionId);
+      throw new RefreshTokenInvalidError();
+    }
     const next = this.tokens.nextRefreshToken(presented);
     const result = await this.sessions.rotate({
       userId: presented.userId,
@@ -92,11 +99,6 @@ export class AuthService {
         throw new RefreshTokenReusedError();
       default:
         throw new RefreshTokenInvalidError();
-    }
-    const user = await this.identity.findUser(presented.userId);
-    if (!user || user.disabled) {
-      await this.sessions.revoke(presented.userId, presented.sessionId);
-      throw new RefreshTokenInvalidError();
     }
     return this.tokenPair(user, presented.sessionId, next.refreshToken);
   }

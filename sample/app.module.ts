@@ -4,6 +4,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AuthModule, type AuthModuleOptions } from '../lib';
 import { AdminSeeder } from './admin-seeder';
 import { AppController } from './app.controller';
+import { oauthOptionsFromEnv } from './oauth-from-env';
 
 /** Builds the library options from the environment (DESIGN section 8). */
 export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
@@ -22,6 +23,7 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     roleHierarchy: { admin: ['user'] },
     refreshTokenTransport: (config.get<string>('AUTH_REFRESH_TRANSPORT') as AuthModuleOptions['refreshTokenTransport']) ?? 'both',
     allowedOrigins: origins ? origins.split(',').map((o) => o.trim()) : [],
+    oauth: oauthOptionsFromEnv(config),
   };
 }
 

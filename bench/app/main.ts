@@ -9,10 +9,10 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   process.send?.({ type: 'ready', port, pid: process.pid });
-  // The parent going away (normally or not) ends the app.
-  process.once('disconnect', () => {
-    void app.close().finally(() => process.exit(0));
-  });
+  // SIGTERM from the parent, or the parent going away, ends the app (exiting normally, so --cpu-prof writes).
+  const shutdown = () => void app.close().finally(() => process.exit(0));
+  process.once('SIGTERM', shutdown);
+  process.once('disconnect', shutdown);
 }
 
 main().catch((error: unknown) => {

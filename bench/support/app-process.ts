@@ -14,7 +14,8 @@ const ENTRY = join(__dirname, '..', 'app', 'main.ts');
 /** Forks `bench/app/main.ts` (TypeScript through ts-node, transpile only) and waits for its port. */
 export function startApp(name: string, env: Record<string, string>): Promise<AppProcess> {
   const child: ChildProcess = fork(ENTRY, [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof") goes to the apps' node only, for profiling.
+    execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     env: { ...process.env, NODE_ENV: 'production', TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json'), ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

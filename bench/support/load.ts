@@ -7,6 +7,8 @@ export interface LoadResult {
   latencyP50Ms: number;
   latencyP99Ms: number;
   non2xx: number;
+  /** Responses by HTTP status, e.g. `{ "200": 5120 }`. */
+  statusCodes: Record<string, number>;
   /** Connection errors and timeouts. */
   errors: number;
   durationSeconds: number;
@@ -34,7 +36,9 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     requests: spec.requests,
     overallRate: spec.overallRate,
     timeout: 10,
-  });
+    // autocannon stops only at a sample tick (1 s by default): short runs need shorter ticks.
+    sampleInt: Math.min(1000, Math.max(50, spec.durationSeconds * 250)),
+  } as autocannon.Options);
   // Counted over the whole run (sent and answered), not averaged over 1-second samples.
   const answered = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
   return {
@@ -43,6 +47,11 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     non2xx: result.non2xx,
+    statusCodes: Object.fromEntries(
+      Object.entries((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}).map(
+        ([code, stats]) => [code, stats.count],
+      ),
+    ),
     errors: result.errors,
     durationSeconds: result.duration,
   };

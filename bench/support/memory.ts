@@ -13,6 +13,8 @@ export interface MemoryPoint {
 
 export interface MemoryResult {
   sessionsPerUser: number;
+  /** The user agent each session records (`null`: none, as for API clients). */
+  userAgent: string | null;
   points: MemoryPoint[];
   /** Bytes per session of the sessions added between the two points. */
   marginalBytesPerSession: number;
@@ -20,9 +22,9 @@ export interface MemoryResult {
   spread: number;
 }
 
-async function usedMemory(redis: Redis): Promise<number> {
+async function usedMemory(redis: Redis, settleMs: number): Promise<number> {
   // Let incremental rehashing of the key dictionaries settle before reading.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
   const text = String(await redis.call('INFO', 'memory'));
   return Number(/^used_memory:(\d+)/m.exec(text)?.[1]);
 }
@@ -46,9 +48,11 @@ export async function measureSessionMemory(
   redis: Redis,
   counts: readonly number[],
   sessionsPerUser: number,
+  userAgent: string | null = USER_AGENT,
+  settleMs = 1000,
 ): Promise<MemoryResult> {
   await redis.flushall();
-  const base = await usedMemory(redis);
+  const base = await usedMemory(redis, settleMs);
   const points: MemoryPoint[] = [];
   let made = 0;
   let userId = randomUUID();
@@ -61,7 +65,7 @@ export async function measureSessionMemory(
       created.push({ userId, sessionId: refresh.sessionId, secretHash: refresh.secretHash });
     }
     await inBatches(created.length, 500, (i) =>
-      fixtures.sessions.create({ ...created[i], ip: CLIENT_IP, userAgent: USER_AGENT }),
+      fixtures.sessions.create({ ...created[i], ip: CLIENT_IP, userAgent: userAgent ?? undefined }),
     );
     await inBatches(created.length, 500, async (i) => {
       const { userId: owner, sessionId, secretHash } = created[i];
@@ -72,7 +76,7 @@ export async function measureSessionMemory(
     const live = Number(await redis.dbsize());
     const expectedKeys = target + Math.ceil(target / sessionsPerUser);
     if (live !== expectedKeys) throw new Error(`memory bench: ${live} keys, expected ${expectedKeys}`);
-    const bytes = (await usedMemory(redis)) - base;
+    const bytes = (await usedMemory(redis, settleMs)) - base;
     points.push({ sessions: target, users: Math.ceil(target / sessionsPerUser), bytes, bytesPerSession: bytes / target });
   }
   const [first, last] = [points[0], points[points.length - 1]];
@@ -80,6 +84,7 @@ export async function measureSessionMemory(
   const perSession = [...points.map((p) => p.bytesPerSession), marginal];
   return {
     sessionsPerUser,
+    userAgent,
     points,
     marginalBytesPerSession: marginal,
     spread: Math.max(...perSession) / Math.min(...perSession),

@@ -6,6 +6,8 @@ export interface BenchOptions {
   durationSeconds: number;
   /** Unmeasured seconds per row before it (JIT, connection pools, Redis script cache). */
   warmupSeconds: number;
+  /** Rows 1-6 are measured in this many interleaved rounds of durationSeconds / rounds each. */
+  rounds: number;
   connections: number;
   /** Sessions created for the memory measurement (two points, to show linearity). */
   memorySessions: [number, number];
@@ -15,6 +17,7 @@ const USAGE = `usage: npm run bench -- [--smoke] [--duration <s>] [--warmup <s>]
   --smoke           ~2 s of load in total, every row and check once (CI); writes bench/.tmp/ only
   --duration <s>    measured seconds per row (default 10)
   --warmup <s>      warm-up seconds before each row (default 2)
+  --rounds <n>      interleaved rounds the measured seconds of rows 1-6 are split into (default 5)
   --connections <n> concurrent connections (default 50)
 Environment: BENCH_SMOKE=1 is the same as --smoke; REDIS_SERVER_BIN names the redis-server binary.`;
 
@@ -27,8 +30,8 @@ function positive(name: string, raw: string | undefined): number {
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === '1';
   const options: BenchOptions = smoke
-    ? { smoke, durationSeconds: 0.2, warmupSeconds: 0.05, connections: 10, memorySessions: [1_000, 5_000] }
-    : { smoke, durationSeconds: 10, warmupSeconds: 2, connections: 50, memorySessions: [10_000, 100_000] };
+    ? { smoke, durationSeconds: 0.2, warmupSeconds: 0.05, rounds: 1, connections: 10, memorySessions: [500, 2_000] }
+    : { smoke, durationSeconds: 10, warmupSeconds: 2, rounds: 5, connections: 50, memorySessions: [10_000, 100_000] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--smoke') continue;
@@ -41,6 +44,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     if (flag === '--duration') options.durationSeconds = positive(flag, value());
     else if (flag === '--warmup') options.warmupSeconds = positive(flag, value());
     else if (flag === '--connections') options.connections = Math.round(positive(flag, value()));
+    else if (flag === '--rounds') options.rounds = Math.round(positive(flag, value()));
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   return options;

@@ -157,7 +157,7 @@ export class RedisCostMeter {
     let quietPolls = 0;
     while (quietPolls < 3) {
       if (Date.now() > deadline) throw new Error('Redis did not go idle within 30 s');
-      await sleep(200);
+      await sleep(100);
       const current = await this.snapshot();
       quietPolls = current.calls - previous.calls <= 1 ? quietPolls + 1 : 0;
       previous = current;

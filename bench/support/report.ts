@@ -5,7 +5,9 @@ import type { RedisCost } from './redis-cost';
 export interface Row extends LoadResult {
   id: string;
   route: string;
-  /** Requests/s relative to row 1. */
+  /** Requests/s of each round (one value for row 7). */
+  roundsRequestsPerSecond: number[];
+  /** Requests/s relative to row 1: the median over rounds of the ratio within a round. */
   ratioToOpen: number;
 }
 
@@ -29,9 +31,16 @@ export interface BenchResults {
   date: string;
   smoke: boolean;
   machine: Machine;
-  settings: { connections: number; durationSeconds: number; warmupSeconds: number };
+  settings: { connections: number; durationSeconds: number; warmupSeconds: number; rounds: number };
   rows: Row[];
-  loginLoad: { background: { ratePerSecond: number; connections: number }; idle: LoadResult; duringLogins: LoadResult };
+  loginLoad: {
+    background: { ratePerSecond: number; connections: number };
+    loginConnections: number;
+    idle: LoadResult;
+    duringLogins: LoadResult;
+    /** The same with as many concurrent logins as the other rows' connections. */
+    overload: { loginConnections: number; login: LoadResult; duringLogins: LoadResult };
+  };
   redisCost: RedisCost[];
   memory: MemoryResult[];
   targets: Target[];
@@ -40,6 +49,12 @@ export interface BenchResults {
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const whole = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
 const perOp = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+
+function describeFailures(row: Row): string {
+  const parts = Object.entries(row.statusCodes).filter(([code]) => !code.startsWith('2')).map(([code, n]) => `${n}x ${code}`);
+  if (row.errors) parts.push(`${row.errors} connection errors`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
 
 export function loadTable(rows: Row[]): string {
   const lines = [
@@ -50,7 +65,7 @@ export function loadTable(rows: Row[]): string {
     const failures = row.non2xx + row.errors;
     lines.push(
       `| ${row.id} | ${row.route} | ${whole(row.requestsPerSecond)} | ${fixed(row.latencyP50Ms, 1)} | ${fixed(row.latencyP99Ms, 1)} | ` +
-        `${failures}${row.errors ? ` (${row.errors} errors)` : ''} | ${fixed(row.ratioToOpen, 2)} |`,
+        `${failures}${describeFailures(row)} | ${fixed(row.ratioToOpen, 2)} |`,
     );
   }
   return lines.join('\n');
@@ -58,27 +73,28 @@ export function loadTable(rows: Row[]): string {
 
 export function costTable(costs: RedisCost[]): string {
   const lines = [
-    '| Operation | Commands | Round trips | of which throttling | Commands by name | Sequence (one op; `+` same trip, `\\|` next trip) |',
-    '|---|---:|---:|---:|---|---|',
+    '| Operation | Commands sent | Round trips | of which throttling | Executed (incl. inside scripts) | Sent, by name | Sequence (`+` same round trip, `\\|` next) |',
+    '|---|---:|---:|---:|---:|---|---|',
   ];
   for (const cost of costs) {
     const byName = Object.entries(cost.commandBreakdown).map(([name, n]) => `${name} ${perOp(n)}`).join(', ') || 'none';
     lines.push(
       `| ${cost.operation} | ${perOp(cost.commandsPerOp)} | ${perOp(cost.roundTripsPerOp)} | ${perOp(cost.throttlingRoundTripsPerOp)} | ` +
-        `${byName} | ${cost.sequence.replace(/\|/g, '\\|') || '-'} |`,
+        `${perOp(cost.executedPerOp)} | ${byName} | ${cost.sequence.replace(/\|/g, '\\|') || '-'} |`,
     );
   }
   return lines.join('\n');
 }
 
 export function memoryTable(results: MemoryResult[]): string {
-  const lines = ['| Sessions per user | Sessions | Users (indexes) | Redis bytes | Bytes/session |', '|---:|---:|---:|---:|---:|'];
+  const lines = ['| User agent | Sessions per user | Sessions | Users (indexes) | Redis bytes | Bytes/session |', '|---|---:|---:|---:|---:|---:|'];
   for (const result of results) {
+    const agent = result.userAgent ? `browser (${result.userAgent.length} chars)` : 'none';
     for (const point of result.points) {
-      lines.push(`| ${result.sessionsPerUser} | ${whole(point.sessions)} | ${whole(point.users)} | ${whole(point.bytes)} | ${fixed(point.bytesPerSession, 0)} |`);
+      lines.push(`| ${agent} | ${result.sessionsPerUser} | ${whole(point.sessions)} | ${whole(point.users)} | ${whole(point.bytes)} | ${fixed(point.bytesPerSession, 0)} |`);
     }
     lines.push(
-      `| ${result.sessionsPerUser} | marginal (between the points) | | | ${fixed(result.marginalBytesPerSession, 0)} (spread ${fixed((result.spread - 1) * 100, 1)}%) |`,
+      `| ${agent} | ${result.sessionsPerUser} | marginal (between the points) | | | ${fixed(result.marginalBytesPerSession, 0)} (spread ${fixed((result.spread - 1) * 100, 1)}%) |`,
     );
   }
   return lines.join('\n');
@@ -92,31 +108,38 @@ export function targetTable(targets: Target[]): string {
 
 export function renderMarkdown(results: BenchResults): string {
   const { machine, settings, loginLoad } = results;
+  const { overload } = loginLoad;
   return `# Benchmark results${results.smoke ? ' (SMOKE RUN: numbers are meaningless)' : ''}
 
 ${results.date} - ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, Redis ${machine.redis}, ${machine.os}.
-One run of \`npm run bench\`: the load generator (autocannon, ${settings.connections} connections) and the apps
-(each in its own process) and redis-server share this machine. Every row: ${settings.warmupSeconds} s warm-up, then ${settings.durationSeconds} s measured.
+One run of \`npm run bench\`: the load generator (autocannon, ${settings.connections} connections), the apps (each in its
+own process) and redis-server share this machine. Rows 1-6: ${settings.warmupSeconds} s warm-up each, then ${settings.durationSeconds} s each
+measured in ${settings.rounds} interleaved rounds (1, 2, ... 6, 1, 2, ...); a row shows its median round, and "x open" is the
+median of its per-round ratios to row 1. Row 7 runs after them with ${loginLoad.loginConnections} connections.
 
 ${loadTable(results.rows)}
 
-Login does not stall the event loop: \`GET /\` at a fixed ${loginLoad.background.ratePerSecond} req/s
-(${loginLoad.background.connections} connections) has p99 ${fixed(loginLoad.idle.latencyP99Ms, 1)} ms alone and
-**${fixed(loginLoad.duringLogins.latencyP99Ms, 1)} ms while row 7 runs** (p50 ${fixed(loginLoad.idle.latencyP50Ms, 1)} / ${fixed(loginLoad.duringLogins.latencyP50Ms, 1)} ms; non-2xx ${loginLoad.idle.non2xx} / ${loginLoad.duringLogins.non2xx}).
+Login does not stall the event loop: \`GET /\` at a fixed ${loginLoad.background.ratePerSecond} req/s (${loginLoad.background.connections} connections) has
+p50/p99 ${fixed(loginLoad.idle.latencyP50Ms, 1)}/${fixed(loginLoad.idle.latencyP99Ms, 1)} ms alone and
+**${fixed(loginLoad.duringLogins.latencyP50Ms, 1)}/${fixed(loginLoad.duringLogins.latencyP99Ms, 1)} ms while row 7 runs** (${loginLoad.loginConnections} concurrent logins keep argon2 saturated).
+Overloaded with ${overload.loginConnections} concurrent logins (${fixed(overload.login.requestsPerSecond, 1)} logins/s, p50 ${fixed(overload.login.latencyP50Ms, 0)} ms: the extra ones only queue),
+\`GET /\` p50/p99 is ${fixed(overload.duringLogins.latencyP50Ms, 1)}/${fixed(overload.duringLogins.latencyP99Ms, 1)} ms.
+Non-2xx of \`GET /\`: ${loginLoad.idle.non2xx} / ${loginLoad.duringLogins.non2xx} / ${overload.duringLogins.non2xx}; of the overload logins: ${overload.login.non2xx + overload.login.errors}.
 
 ## Redis cost per operation
 
-Counted Redis-side from \`INFO stats commandstats\` deltas (commands; \`total_reads_processed\` = round trips), each
-operation run one at a time, through HTTP, against the row-2 app (stateless row: the row-3 app). Commands of the
-guard (the session \`EXISTS\`) are included where the route needs a signed-in user.
+Counted Redis-side, each operation run one at a time over HTTP against the app of row 2 (stateless: row 3), after
+one unmeasured run: commands the app sent (MONITOR; a script call is one), round trips (\`INFO stats\`
+\`total_reads_processed\` delta) and commands executed including those inside scripts (\`INFO commandstats\` delta).
+Where the route needs a signed-in user, the guard's session \`EXISTS\` is included.
 
 ${costTable(results.redisCost)}
 
 ## Redis memory per session
 
-\`used_memory\` delta over an empty database. Each session made by \`RedisSessionStore\` like a real login
-(ip, a ${'Chrome'} user agent) and then rotated once (steady state: current + previous hash); includes the per-user
-session index (sorted set) and every key's TTL entry.
+\`used_memory\` delta over an empty database. Each session is made by \`RedisSessionStore\` as a login makes it (an ip
+and, unless stated, a browser user agent) and then rotated once (the steady state: current and previous hash);
+includes the user's session index (a sorted set) and every key's TTL entry.
 
 ${memoryTable(results.memory)}
 

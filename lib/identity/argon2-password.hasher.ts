@@ -1,11 +1,20 @@
+import { availableParallelism } from 'node:os';
 import * as argon2 from 'argon2';
 import type { PasswordHasher, PasswordHashingOptions } from './password-hasher.interface';
 
-/** argon2id with OWASP parameters by default (m=19456 KiB, t=2, p=1). Hashing runs on libuv's thread pool. */
+/**
+ * argon2id with OWASP parameters by default (m=19456 KiB, t=2, p=1). Hashing runs on libuv's thread pool,
+ * never on the event loop, and at most `maxConcurrent` computations run at once (default: one fewer than
+ * the CPUs, at least one), so a burst of logins always leaves a CPU for the requests the app is serving.
+ * Further calls wait their turn in order; a hash and a verify (including the dummy verify for unknown
+ * emails) wait alike.
+ */
 export class Argon2PasswordHasher implements PasswordHasher {
   private readonly params: { type: typeof argon2.argon2id; memoryCost: number; timeCost: number; parallelism: number };
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
 
-  constructor(options: PasswordHashingOptions) {
+  constructor(options: PasswordHashingOptions, private readonly maxConcurrent = Math.max(1, availableParallelism() - 1)) {
     this.params = {
       type: argon2.argon2id,
       memoryCost: options.memoryCostKiB,
@@ -15,12 +24,12 @@ export class Argon2PasswordHasher implements PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, this.params);
+    return this.limited(() => argon2.hash(password, this.params));
   }
 
   async verify(passwordHash: string, password: string): Promise<boolean> {
     try {
-      return await argon2.verify(passwordHash, password);
+      return await this.limited(() => argon2.verify(passwordHash, password));
     } catch {
       return false;
     }
@@ -31,6 +40,18 @@ export class Argon2PasswordHasher implements PasswordHasher {
       return argon2.needsRehash(passwordHash, this.params);
     } catch {
       return true;
+    }
+  }
+
+  private async limited<T>(compute: () => Promise<T>): Promise<T> {
+    if (this.running >= this.maxConcurrent) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await compute();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 }

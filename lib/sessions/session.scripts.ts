@@ -1,17 +1,26 @@
 /**
  * Lua scripts of `RedisSessionStore`. Each runs atomically in one round trip. Session hash fields:
- * u user id, c current secret hash, p previous hash, r rotated-at, g generation, ca created-at,
- * la last-used-at, ax absolute expiry, ip, ua. Times are epoch ms passed in by the caller.
+ * c current secret hash, p previous hash, r rotated-at, g generation, ca created-at, la last-used-at,
+ * ax absolute expiry, ip, and the user agent in pieces of at most 64 bytes: ua, ua1, ua2... (a longer
+ * value would turn the whole hash from a compact listpack into a hashtable, over twice the memory:
+ * Redis' hash-max-listpack-value is 64 by default). Times are epoch ms passed in by the caller. The
+ * user id is not stored: it is in the key.
  */
 
-/** KEYS: session, index. ARGV: sessionId, userId, hash, now, idleTtlMs, absoluteTtlMs, maxSessions, ip, ua, sessionBase. */
+/** KEYS: session, index. ARGV: sessionId, userId (unused), hash, now, idleTtlMs, absoluteTtlMs, maxSessions, ip, ua, sessionBase. */
 export const CREATE_SESSION = `
 local now = tonumber(ARGV[4])
 local idle = tonumber(ARGV[5])
 local absolute = tonumber(ARGV[6])
 local max = tonumber(ARGV[7])
 local base = ARGV[10]
-redis.call('HSET', KEYS[1], 'u', ARGV[2], 'c', ARGV[3], 'g', 1, 'ca', now, 'la', now, 'ax', now + absolute, 'ip', ARGV[8], 'ua', ARGV[9])
+local fields = {'c', ARGV[3], 'g', 1, 'ca', now, 'la', now, 'ax', now + absolute, 'ip', ARGV[8]}
+local ua = ARGV[9]
+for i = 0, math.ceil(#ua / 64) - 1 do
+  fields[#fields + 1] = i == 0 and 'ua' or ('ua' .. i)
+  fields[#fields + 1] = string.sub(ua, i * 64 + 1, i * 64 + 64)
+end
+redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIRE', KEYS[1], math.min(idle, absolute))
 redis.call('ZADD', KEYS[2], now, ARGV[1])
 local live = {}
@@ -70,6 +79,15 @@ for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local key = ARGV[1] .. sid
   local s = redis.call('HMGET', key, 'ca', 'la', 'ax', 'g', 'ip', 'ua')
   if s[1] then
+    if s[6] then
+      local i = 1
+      local piece = redis.call('HGET', key, 'ua' .. i)
+      while piece do
+        s[6] = s[6] .. piece
+        i = i + 1
+        piece = redis.call('HGET', key, 'ua' .. i)
+      end
+    end
     out[#out + 1] = sid
     for i = 1, 6 do out[#out + 1] = s[i] or '' end
     out[#out + 1] = redis.call('PTTL', key)

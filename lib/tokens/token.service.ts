@@ -18,6 +18,8 @@ const SECRET_BYTES = 32;
 const SESSION_ID_LENGTH = 22;
 const SECRET_LENGTH = 43;
 const MAX_USER_ID_SEGMENT = 344;
+/** Accepted header segments remembered (tokens of one key share one header); bounded so input cannot grow it. */
+const HEADER_CACHE_SIZE = 64;
 
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
@@ -36,6 +38,8 @@ function hashSecret(secret: string): string {
 @Injectable()
 export class TokenService {
   private readonly keys: SigningKeys;
+  /** Header segments already accepted by `keyFor`, with their key: the check is a pure function of the segment. */
+  private readonly acceptedHeaders = new Map<string, JwtKey>();
 
   constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
     this.keys = createSigningKeys(options.jwt);
@@ -154,6 +158,8 @@ export class TokenService {
 
   /** Reads the header (never trusting it for key material) and picks the configured key by `kid`. */
   private keyFor(segment: string): JwtKey {
+    const accepted = this.acceptedHeaders.get(segment);
+    if (accepted) return accepted;
     if (segment.length > MAX_HEADER_SEGMENT_LENGTH) throw new AccessTokenInvalidError();
     const header = this.decodeSegment(segment);
     if (typeof header.typ !== 'string' || !ACCESS_TOKEN_TYPES.has(header.typ.toLowerCase())) throw new AccessTokenInvalidError();
@@ -161,6 +167,7 @@ export class TokenService {
     const kid = header.kid;
     const key = typeof kid === 'string' ? this.keys.verification.get(kid) : undefined;
     if (!key || header.alg !== key.algorithm) throw new AccessTokenInvalidError();
+    if (this.acceptedHeaders.size < HEADER_CACHE_SIZE) this.acceptedHeaders.set(segment, key);
     return key;
   }
 

@@ -74,6 +74,7 @@ export class LocalOAuthProvider {
   readonly tokenRequests: TokenRequestRecord[] = [];
   /** When true, the token endpoints answer 503 (provider outage). */
   outage = false;
+  private gate?: { size: number; waiting: Array<() => void> };
 
   private readonly google = new Map<string, GoogleAccount>();
   private readonly github = new Map<string, GitHubAccount>();
@@ -118,6 +119,27 @@ export class LocalOAuthProvider {
     };
   }
 
+  /**
+   * Holds the next `size` profile requests (Google userinfo, GitHub /user/emails) until all of them
+   * have arrived, then answers them together: concurrent callbacks then reach the app's identity
+   * resolution at the same moment, whatever the scheduling.
+   */
+  gateProfileRequests(size: number): void {
+    this.gate = { size, waiting: [] };
+  }
+
+  private async passGate(): Promise<void> {
+    const gate = this.gate;
+    if (!gate) return;
+    await new Promise<void>((resolve) => {
+      gate.waiting.push(resolve);
+      if (gate.waiting.length >= gate.size) {
+        this.gate = undefined;
+        for (const release of gate.waiting) release();
+      }
+    });
+  }
+
   /** Adds a Google account; returns the key a browser passes as `login_as`. */
   addGoogleAccount(account: GoogleAccount): string {
     const key = `g-${randomBytes(6).toString('hex')}`;
@@ -146,6 +168,7 @@ export class LocalOAuthProvider {
       case 'GET /google/v1/userinfo': {
         const account = this.bearer('google', req);
         if (!account) return json(res, 401, { error: 'invalid_token' });
+        await this.passGate();
         const google = this.google.get(account)!;
         return json(res, 200, { sub: google.sub, email: google.email, email_verified: google.email_verified, name: google.name });
       }
@@ -158,6 +181,7 @@ export class LocalOAuthProvider {
       case 'GET /github/api/v3/user/emails': {
         const account = this.bearer('github', req);
         if (!account) return json(res, 401, { message: 'Bad credentials' });
+        await this.passGate();
         return json(res, 200, this.github.get(account)!.emails.map((e) => ({ ...e, visibility: e.primary ? 'public' : null })));
       }
       default:

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { MemoryOAuthStateStore, type OAuthStateRecord, type OAuthStateStore, RedisOAuthStateStore } from '../../lib';
+
+function record(overrides: Partial<OAuthStateRecord> = {}): OAuthStateRecord {
+  return { provider: 'google', codeVerifier: 'v'.repeat(43), bindingHash: 'b'.repeat(43), purpose: 'login', createdAt: Date.now(), ...overrides };
+}
+
+const state = () => randomBytes(32).toString('base64url');
+
+function contract(name: string, make: () => { store: OAuthStateStore; close(): Promise<void> }): void {
+  describe(`${name}: OAuthStateStore contract`, () => {
+    let store: OAuthStateStore;
+    let close: () => Promise<void>;
+
+    beforeEach(() => {
+      ({ store, close } = make());
+    });
+
+    afterEach(() => close());
+
+    it('save -> consume returns the record once; then null', async () => {
+      const s = state();
+      const r = record({ purpose: 'link', userId: 'u1', sessionId: 's1' });
+      await store.save(s, r, 60_000);
+      expect(await store.consume(s)).toEqual(r);
+      expect(await store.consume(s)).toBeNull();
+      expect(await store.consume(state())).toBeNull();
+    });
+
+    it('10 concurrent consumes of one state -> exactly one gets the record', async () => {
+      const s = state();
+      await store.save(s, record(), 60_000);
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.consume(s)));
+      expect(results.filter((x) => x !== null)).toHaveLength(1);
+    });
+  });
+}
+
+contract('MemoryOAuthStateStore', () => ({ store: new MemoryOAuthStateStore(), close: async () => undefined }));
+
+let redis: Redis;
+let prefix: string;
+contract('RedisOAuthStateStore (real Redis)', () => {
+  redis = new Redis(process.env.REDIS_URL as string);
+  prefix = `t${randomBytes(4).toString('hex')}`;
+  return { store: new RedisOAuthStateStore(redis, prefix), close: async () => redis.disconnect() };
+});
+
+describe('RedisOAuthStateStore specifics', () => {
+  let client: Redis;
+  let store: RedisOAuthStateStore;
+
+  beforeEach(() => {
+    client = new Redis(process.env.REDIS_URL as string);
+    store = new RedisOAuthStateStore(client, `t${randomBytes(4).toString('hex')}`);
+  });
+
+  afterEach(() => client.disconnect());
+
+  it('keeps the record under a hash of the state, with the TTL given', async () => {
+    const s = state();
+    await store.save(s, record(), 600_000);
+    expect(store.key(s)).not.toContain(s);
+    const ttl = await client.pttl(store.key(s));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(600_000);
+    expect(await client.get(store.key(s))).not.toContain(s);
+  });
+
+  it('a malformed record is treated as absent (and consumed)', async () => {
+    const s = state();
+    await client.set(store.key(s), '{"provider":"evil"}', 'PX', 60_000);
+    expect(await store.consume(s)).toBeNull();
+    await client.set(store.key(s), 'not json', 'PX', 60_000);
+    expect(await store.consume(s)).toBeNull();
+    await client.set(store.key(s), JSON.stringify(record({ purpose: 'link' })), 'PX', 60_000);
+    expect(await store.consume(s)).toBeNull(); // a link record without its user and session
+    expect(await client.exists(store.key(s))).toBe(0);
+  });
+
+  it('Redis down -> StoreUnavailableError (fail closed)', async () => {
+    const dead = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const failing = new RedisOAuthStateStore(dead);
+    await expect(failing.save(state(), record(), 1000)).rejects.toMatchObject({ code: 'store_unavailable' });
+    await expect(failing.consume(state())).rejects.toMatchObject({ code: 'store_unavailable' });
+    dead.disconnect();
+  });
+});
+
+describe('MemoryOAuthStateStore expiry (clock injected, no sleeping)', () => {
+  it('a record past its TTL is gone', async () => {
+    let now = 1_000_000;
+    const store = new MemoryOAuthStateStore(() => now);
+    const s = state();
+    await store.save(s, record(), 600_000);
+    now += 600_000;
+    expect(await store.consume(s)).toBeNull();
+    const t = state();
+    await store.save(t, record(), 600_000);
+    now += 599_999;
+    expect(await store.consume(t)).not.toBeNull();
+  });
+});

@@ -1,0 +1,63 @@
+import { resolveAuthOptions, resolveOAuthOptions } from '../../lib';
+import { TEST_SECRET } from '../support/test-app';
+
+const GOOGLE = { clientId: 'id', clientSecret: 'secret', callbackUrl: 'https://app.example/auth/google/callback' };
+
+describe('oauth options', () => {
+  it('defaults: no providers, success redirect "/", no failure redirect, verified-email linking, create-without-email, 600 s state', () => {
+    expect(resolveOAuthOptions(undefined)).toEqual({
+      providers: {}, successRedirect: '/', failureRedirect: undefined, linking: 'verified-email',
+      unverifiedEmail: 'create-without-email', stateTtlSeconds: 600, providerTimeoutMs: 5000,
+    });
+    expect(resolveAuthOptions({ jwt: { secret: TEST_SECRET } }).oauth.providers).toEqual({});
+  });
+
+  it('fills in the real provider URLs and scopes; every URL can be overridden (GitHub Enterprise)', () => {
+    const resolved = resolveOAuthOptions({
+      google: GOOGLE,
+      github: { ...GOOGLE, apiUrl: 'https://ghe.example/api/v3/', authorizationUrl: 'https://ghe.example/login/oauth/authorize', tokenUrl: 'https://ghe.example/login/oauth/access_token' },
+    });
+    expect(resolved.providers.google).toEqual({
+      name: 'google', ...GOOGLE, scope: ['openid', 'email', 'profile'],
+      authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+      tokenUrl: 'https://oauth2.googleapis.com/token',
+      profileUrl: 'https://openidconnect.googleapis.com/v1/userinfo',
+    });
+    expect(resolved.providers.github).toMatchObject({
+      name: 'github', scope: ['read:user', 'user:email'], profileUrl: 'https://ghe.example/api/v3',
+      authorizationUrl: 'https://ghe.example/login/oauth/authorize', tokenUrl: 'https://ghe.example/login/oauth/access_token',
+    });
+  });
+
+  it.each([
+    [{ google: { ...GOOGLE, clientId: '' } }, /oauth\.google\.clientId/],
+    [{ google: { ...GOOGLE, clientSecret: undefined } }, /oauth\.google\.clientSecret/],
+    [{ google: { ...GOOGLE, callbackUrl: '/auth/google/callback' } }, /oauth\.google\.callbackUrl/],
+    [{ google: { ...GOOGLE, tokenUrl: 'ftp://x' } }, /oauth\.google\.tokenUrl/],
+    [{ google: { ...GOOGLE, userInfoUrl: 'https://user:pw@x.example' } }, /oauth\.google\.userInfoUrl/],
+    [{ github: { ...GOOGLE, apiUrl: 'nope' } }, /oauth\.github\.apiUrl/],
+    [{ google: { ...GOOGLE, scope: ['a b'] } }, /oauth\.google\.scope/],
+    [{ linking: 'always' }, /oauth\.linking/],
+    [{ unverifiedEmail: 'link' }, /oauth\.unverifiedEmail/],
+    [{ stateTtlSeconds: 601 }, /oauth\.stateTtlSeconds/],
+    [{ stateTtlSeconds: 0 }, /oauth\.stateTtlSeconds/],
+    [{ successRedirect: '//evil.example' }, /oauth\.successRedirect/],
+    [{ failureRedirect: 'javascript:alert(1)' }, /oauth\.failureRedirect/],
+    [{ providerTimeoutMs: -1 }, /oauth\.providerTimeoutMs/],
+  ])('refuses %j', (oauth, message) => {
+    expect(() => resolveOAuthOptions(oauth as never)).toThrow(TypeError);
+    expect(() => resolveOAuthOptions(oauth as never)).toThrow(message);
+  });
+
+  it('accepts site paths and absolute URLs as redirect targets', () => {
+    expect(resolveOAuthOptions({ successRedirect: '/app', failureRedirect: 'https://app.example/login' })).toMatchObject({
+      successRedirect: '/app', failureRedirect: 'https://app.example/login',
+    });
+  });
+
+  it("a configured provider needs a cookie transport for the refresh token", () => {
+    expect(() => resolveAuthOptions({ jwt: { secret: TEST_SECRET }, refreshTokenTransport: 'body', oauth: { google: GOOGLE } }))
+      .toThrow(/option "oauth" needs refreshTokenTransport/);
+    expect(() => resolveAuthOptions({ jwt: { secret: TEST_SECRET }, refreshTokenTransport: 'body' })).not.toThrow();
+  });
+});
