@@ -84,11 +84,6 @@ function medianBy<T>(items: T[], key: (item: T) => number): T {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-/** Median over rounds of (a's req/s / b's req/s in the same round). */
-function medianRatio(a: LoadResult[], b: LoadResult[]): number {
-  return median(a.map((result, i) => result.requestsPerSecond / b[i].requestsPerSecond));
-}
-
 function mergeCounts(counts: Record<string, number>[]): Record<string, number> {
   const merged: Record<string, number> = {};
   for (const count of counts) for (const [key, n] of Object.entries(count)) merged[key] = (merged[key] ?? 0) + n;
@@ -113,8 +108,8 @@ async function machine(redis: Redis): Promise<BenchResults['machine']> {
 function targets(rows: Row[], costs: RedisCost[], memory: MemoryResult[], loginP99Ms: number): Target[] {
   const row = (id: string) => rows.find((r) => r.id === id) as Row;
   const cost = (name: string) => costs.find((c) => c.operation.startsWith(name)) as RedisCost;
-  // Median over rounds of the two rows' req/s ratio in the same round.
-  const ratio = (a: string, b: string) => median(row(a).roundsRequestsPerSecond.map((rps, i) => rps / row(b).roundsRequestsPerSecond[i]));
+  // Median over rounds of the two rows' ratios to the open route in the same round.
+  const ratio = (a: string, b: string) => median(row(a).roundRatios.map((r, i) => r / row(b).roundRatios[i]));
   const x = (value: number) => `${value.toFixed(2)}x`;
   const refresh = cost('refresh');
   const login = cost('login');
@@ -229,30 +224,46 @@ async function main(): Promise<void> {
       await expectStatus(await fetch(route.spec.url, { headers: route.spec.headers }), 200, `row ${route.id}`);
     }
 
-    // Rows 1-6 are measured in interleaved rounds (1, 2, ..., 6, 1, 2, ...), so that a slow spell of the
-    // machine hits every row alike; each row's figures are its median round, each ratio the median of the
-    // per-round ratios (row / row 1 of the same round).
+    // Rows 1-6 are measured in interleaved rounds, each round 1, 2, 1, 3, 1, 4, ... 1, 6, 1: a row's ratio in
+    // a round is its req/s over the mean of the two row-1 slices either side of it, so a slow spell of the
+    // (shared) machine weighs on both alike. A row shows its median slice and the median of its ratios.
     const connections = options.connections;
     const slice = options.durationSeconds / options.rounds;
-    for (const route of routes) await load({ ...route.spec, connections, durationSeconds: options.warmupSeconds });
-    const rounds: LoadResult[][] = routes.map(() => []);
+    // Two warm-up passes: every process reaches optimised code before anything counts.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const route of routes) await load({ ...route.spec, connections, durationSeconds: options.warmupSeconds });
+    }
+    const slices: LoadResult[][] = routes.map(() => []);
+    const ratios: number[][] = routes.map(() => []);
+    const [open, ...others] = routes;
     for (let round = 0; round < options.rounds; round++) {
-      log(`round ${round + 1}/${options.rounds}: rows ${routes.map((r) => r.id).join(', ')}`);
-      for (const [i, route] of routes.entries()) rounds[i].push(await load({ ...route.spec, connections, durationSeconds: slice }));
+      log(`round ${round + 1}/${options.rounds}`);
+      let before = await load({ ...open.spec, connections, durationSeconds: slice });
+      slices[0].push(before);
+      ratios[0].push(1);
+      for (const [k, route] of others.entries()) {
+        const result = await load({ ...route.spec, connections, durationSeconds: slice });
+        const after = await load({ ...open.spec, connections, durationSeconds: slice });
+        slices[k + 1].push(result);
+        ratios[k + 1].push(result.requestsPerSecond / ((before.requestsPerSecond + after.requestsPerSecond) / 2));
+        slices[0].push(after);
+        before = after;
+      }
     }
     const rows: Row[] = routes.map((route, i) => {
-      const median = medianBy(rounds[i], (r) => r.requestsPerSecond);
+      const typical = medianBy(slices[i], (r) => r.requestsPerSecond);
       return {
         id: route.id,
         route: route.route,
-        ...median,
-        requests: sum(rounds[i].map((r) => r.requests)),
-        non2xx: sum(rounds[i].map((r) => r.non2xx)),
-        errors: sum(rounds[i].map((r) => r.errors)),
-        statusCodes: mergeCounts(rounds[i].map((r) => r.statusCodes)),
-        durationSeconds: sum(rounds[i].map((r) => r.durationSeconds)),
-        roundsRequestsPerSecond: rounds[i].map((r) => r.requestsPerSecond),
-        ratioToOpen: medianRatio(rounds[i], rounds[0]),
+        ...typical,
+        requests: sum(slices[i].map((r) => r.requests)),
+        non2xx: sum(slices[i].map((r) => r.non2xx)),
+        errors: sum(slices[i].map((r) => r.errors)),
+        statusCodes: mergeCounts(slices[i].map((r) => r.statusCodes)),
+        durationSeconds: sum(slices[i].map((r) => r.durationSeconds)),
+        slicesRequestsPerSecond: slices[i].map((r) => r.requestsPerSecond),
+        roundRatios: ratios[i],
+        ratioToOpen: median(ratios[i]),
       };
     });
 
@@ -290,7 +301,8 @@ async function main(): Promise<void> {
       id: '7',
       route: `\`POST /auth/login\` (argon2id), ${LOGIN_CONNECTIONS} connections: reported, not targeted`,
       ...loginResult,
-      roundsRequestsPerSecond: [loginResult.requestsPerSecond],
+      slicesRequestsPerSecond: [loginResult.requestsPerSecond],
+      roundRatios: [loginResult.requestsPerSecond / rows[0].requestsPerSecond],
       ratioToOpen: loginResult.requestsPerSecond / rows[0].requestsPerSecond,
     });
     console.log(`\n${loadTable(rows)}\n`);

@@ -5,9 +5,11 @@ import type { RedisCost } from './redis-cost';
 export interface Row extends LoadResult {
   id: string;
   route: string;
-  /** Requests/s of each round (one value for row 7). */
-  roundsRequestsPerSecond: number[];
-  /** Requests/s relative to row 1: the median over rounds of the ratio within a round. */
+  /** Requests/s of each measured slice (row 1: every slice between the others). */
+  slicesRequestsPerSecond: number[];
+  /** Per round: req/s over the mean of the row-1 slices just before and after. */
+  roundRatios: number[];
+  /** Median of `roundRatios`. */
   ratioToOpen: number;
 }
 
@@ -113,9 +115,10 @@ export function renderMarkdown(results: BenchResults): string {
 
 ${results.date} - ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, Redis ${machine.redis}, ${machine.os}.
 One run of \`npm run bench\`: the load generator (autocannon, ${settings.connections} connections), the apps (each in its
-own process) and redis-server share this machine. Rows 1-6: ${settings.warmupSeconds} s warm-up each, then ${settings.durationSeconds} s each
-measured in ${settings.rounds} interleaved rounds (1, 2, ... 6, 1, 2, ...); a row shows its median round, and "x open" is the
-median of its per-round ratios to row 1. Row 7 runs after them with ${loginLoad.loginConnections} connections.
+own process) and redis-server share this machine. Rows 1-6: two warm-up passes of ${settings.warmupSeconds} s per row, then
+${settings.durationSeconds} s per row measured in ${settings.rounds} rounds of ${fixed(settings.durationSeconds / settings.rounds, 1)} s slices ordered 1, 2, 1, 3, 1, ... 6, 1. "x open" is the median
+over rounds of the row's req/s divided by the mean of the two row-1 slices either side of it; req/s and latencies
+are the row's median slice. Row 7 runs after them with ${loginLoad.loginConnections} connections.
 
 ${loadTable(results.rows)}
 

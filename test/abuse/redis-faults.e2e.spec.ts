@@ -113,7 +113,9 @@ describe('start-up with Redis down', () => {
       const check = jest.spyOn(t.app.get(MaxmemoryPolicyCheck), 'check');
       expect((await http(t.url, 'GET', '/', WITHIN_2S)).status).toBe(200);
       expectUnavailable(await http(t.url, 'POST', '/auth/register', { json: { email: uniqueEmail(), password: strongPassword() }, ...WITHIN_2S }), 'register');
-      expectUnavailable(await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: 'x.y.z' }, ...WITHIN_2S }), 'refresh');
+      const wellFormed = `${Buffer.from('someone').toString('base64url')}.${'A'.repeat(22)}.${'B'.repeat(43)}`;
+      expectUnavailable(await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: wellFormed }, ...WITHIN_2S }), 'refresh');
+      expectUnavailable(await http(t.url, 'POST', '/auth/login', { json: { email: uniqueEmail(), password: strongPassword() }, ...WITHIN_2S }), 'login');
       expect(check).not.toHaveBeenCalled();
 
       await redis.start();
