@@ -11,8 +11,8 @@ import { AuthExceptionFilter } from '../http/auth-exception.filter';
 import { type CookieRequest, refreshCookie } from '../http/refresh-cookie';
 import { OAuthIdentityResolver } from '../identity/oauth-identity.resolver';
 import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
-import { OAuthProviderNotConfiguredError } from './oauth.errors';
-import type { OAuthProviderName } from './oauth.options';
+import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from './oauth.errors';
+import { OAUTH_PROVIDERS, type OAuthProviderName } from './oauth.options';
 import { OAuthService } from './oauth.service';
 
 interface OAuthHttpRequest extends CookieRequest {
@@ -104,6 +104,7 @@ export class OAuthController {
   @Delete('identities/:provider')
   @HttpCode(HttpStatus.NO_CONTENT)
   async unlinkIdentity(@CurrentUser() user: AuthenticatedUser, @Param('provider') provider: string): Promise<void> {
+    if (!(OAUTH_PROVIDERS as readonly string[]).includes(provider)) throw new OAuthIdentityNotFoundError();
     await this.identities.unlink(user.id, provider);
   }
 

@@ -6,6 +6,7 @@ import { AuthService } from '../auth.service';
 import type { AuthenticatedUser, ClientInfo, TokenPair } from '../auth.types';
 import { type OAuthLoginOutcome, OAuthIdentityResolver } from '../identity/oauth-identity.resolver';
 import { SessionStore } from '../sessions/session-store.interface';
+import type { OAuthProfile } from './oauth-profile';
 import { OAuthStateStore } from './oauth-state-store.interface';
 import { OAUTH_STRATEGIES, type OAuthStrategy } from './oauth-strategy.interface';
 import {
@@ -99,7 +100,7 @@ export class OAuthService {
     const code = typeof input.code === 'string' && input.code.length > 0 && input.code.length <= MAX_CODE_LENGTH ? input.code : undefined;
     if (!code) throw new OAuthProviderError();
 
-    let profile;
+    let profile: OAuthProfile;
     try {
       profile = await strategy.fetchProfile(await strategy.exchangeCode(code, record.codeVerifier));
     } catch (error) {
