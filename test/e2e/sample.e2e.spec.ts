@@ -61,8 +61,13 @@ describe('npm run sample with no Redis (in-memory stores)', () => {
   let child: ChildProcess;
   let output = '';
 
-  afterAll(() => {
-    child?.kill('SIGTERM');
+  afterAll(async () => {
+    // npm starts the sample as a grandchild: end the whole process group, and wait for it.
+    if (child?.pid && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
   });
 
   it('starts, says loudly that it is in memory, and serves register -> profile', async () => {
@@ -70,7 +75,7 @@ describe('npm run sample with no Redis (in-memory stores)', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
     delete env.REDIS_URL;
     delete env.AUTH_JWT_SECRET;
-    child = spawn('npm', ['run', 'sample'], { env, cwd: `${__dirname}/../..`, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('npm', ['run', 'sample'], { env, cwd: `${__dirname}/../..`, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));
     for (let i = 0; i < 120 && !output.includes('listening on'); i++) await new Promise((r) => setTimeout(r, 250));
