@@ -118,7 +118,7 @@ function targets(rows: Row[], costs: RedisCost[], memory: MemoryResult[], loginP
   const x = (value: number) => `${value.toFixed(2)}x`;
   const refresh = cost('refresh');
   const login = cost('login');
-  const loginTrips = login.roundTripsPerOp - login.throttlingRoundTripsPerOp;
+  const loginTrips = login.otherRoundTripsPerOp;
   const worstBytes = Math.max(...memory.flatMap((m) => [...m.points.map((p) => p.bytesPerSession), m.marginalBytesPerSession]));
   const worstSpread = Math.max(...memory.map((m) => m.spread));
   const logoutAll = costs.filter((c) => c.operation.startsWith('logout-all'));
@@ -146,7 +146,11 @@ function targets(rows: Row[], costs: RedisCost[], memory: MemoryResult[], loginP
       measured: `${cost('authenticated request (default').commandsPerOp} / ${cost('authenticated request (stateless').commandsPerOp}`,
       met: cost('authenticated request (default').commandsPerOp <= 1 && cost('authenticated request (stateless').commandsPerOp === 0,
     },
-    { name: 'login: <= 3 round trips besides throttling', kind: 'count', measured: `${loginTrips}`, met: loginTrips <= 3 },
+    {
+      name: 'login: <= 3 round trips besides throttling', kind: 'count',
+      measured: `${loginTrips} (+ ${login.throttlingRoundTripsPerOp} of throttling; ${login.roundTripsPerOp} counted by Redis in all)`,
+      met: loginTrips <= 3 && loginTrips + login.throttlingRoundTripsPerOp === login.roundTripsPerOp,
+    },
     {
       name: `GET / p99 under login load (${LOGIN_CONNECTIONS} concurrent logins) < 50 ms`, kind: 'timing',
       measured: `${loginP99Ms.toFixed(1)} ms`, met: loginP99Ms < 50,
@@ -260,11 +264,16 @@ async function main(): Promise<void> {
     for (let pass = 0; pass < 2; pass++) {
       for (const route of routes) await load({ ...route.spec, connections, durationSeconds: options.warmupSeconds });
     }
-    // A process that sat idle meanwhile (the stateless app, most of the time) first gets an unmeasured
-    // second of its route: V8 shrinks an idle heap, and the regrowth is not what a row should measure.
+    // Unmeasured load right before a measured slice: a second when the app sat idle meanwhile (V8 shrinks
+    // an idle heap, and the regrowth is not what a row should measure), and half a second of the row's own
+    // route before each row slice (code not run for a while loses its compiled form; recompiling is not
+    // the route's steady-state cost either). The open routes run all the time and need none.
     let busyApp: AppProcess | undefined;
     const sliceOf = async (route: Route): Promise<LoadResult> => {
-      if (route.app !== busyApp) await load({ ...route.spec, connections, durationSeconds: Math.min(1, options.warmupSeconds) });
+      const idle = route.app !== busyApp;
+      if (idle || route.ceiling) {
+        await load({ ...route.spec, connections, durationSeconds: Math.min(idle ? 1 : 0.5, options.warmupSeconds) });
+      }
       busyApp = route.app;
       return load({ ...route.spec, connections, durationSeconds: slice });
     };

@@ -10,8 +10,10 @@ export interface RedisCost {
   executedPerOp: number;
   /** Round trips per operation: reads of client input (INFO stats total_reads_processed delta). */
   roundTripsPerOp: number;
-  /** Of those, round trips that carried only login-throttling commands (keys `{tl:...}`). */
+  /** Of those, round trips that carried only login-throttling commands (keys `{tl:...}`), from MONITOR. */
   throttlingRoundTripsPerOp: number;
+  /** Round trips that carried anything else, from MONITOR (equal to the rest when the grouping agrees with Redis). */
+  otherRoundTripsPerOp: number;
   /** Commands the app sent, by name, per operation: `{ evalsha: 1, hgetall: 1 }`. */
   commandBreakdown: Record<string, number>;
   /** One operation's commands in order (keys by role), `+` within a round trip, `|` between round trips. */
@@ -125,6 +127,7 @@ export class RedisCostMeter {
       executedPerOp: (after.calls - before.calls - 1) / samples,
       roundTripsPerOp,
       throttlingRoundTripsPerOp: trips.reduce((n, t) => n + t.filter((trip) => trip.every((c) => c.throttling)).length, 0) / samples,
+      otherRoundTripsPerOp: trips.reduce((n, t) => n + t.filter((trip) => trip.some((c) => !c.throttling)).length, 0) / samples,
       commandBreakdown: breakdown,
       sequence: (trips[trips.length - 1] ?? []).map((trip) => trip.map((c) => c.text).join(' + ')).join(' | '),
     };
@@ -132,20 +135,21 @@ export class RedisCostMeter {
 
   /**
    * Groups one operation's commands into round trips, for display and to tell throttling apart (the count
-   * itself is Redis's). Commands of one read run back to back, a script's own commands included; a gap of
-   * over 100 us before a command the app sent means a reply went to Node and a new request came back.
+   * itself is Redis's). Commands of one read run back to back; a gap of over 100 us between two commands
+   * (a reply went to Node and a new request came back) ends a round trip. MONITOR shows a script's own
+   * commands before the script call itself, so they open the trip the script call belongs to.
    */
   private roundTrips(seen: Observed[]): Observed[][] {
     const trips: Observed[][] = [];
     let last: Observed | undefined;
+    let boundary = true;
     for (const command of seen) {
-      if (command.source === 'lua') {
-        last = command;
-        continue;
-      }
-      if (!last || command.timeMicros - last.timeMicros > 100) trips.push([]);
-      trips[trips.length - 1].push(command);
+      if (last && command.timeMicros - last.timeMicros > 100) boundary = true;
       last = command;
+      if (command.source === 'lua') continue;
+      if (boundary || !trips.length) trips.push([]);
+      boundary = false;
+      trips[trips.length - 1].push(command);
     }
     return trips;
   }

@@ -119,7 +119,8 @@ own process) and redis-server share this machine. Rows 1-6: two warm-up passes o
 ${settings.durationSeconds} s per row measured in ${settings.rounds} rounds of ${fixed(settings.durationSeconds / settings.rounds, 1)} s slices, each row between two slices of its app's \`GET /\`
 (1, 2, 1, then 1s, 3, 1s, then 1, 4, 1, 5, 1, 5b, 1, 6, 1). "x open" is the median over rounds of the row's req/s
 divided by the mean of those two slices (row 1s: its median over row 1's); req/s and latencies are the row's median
-slice. An app that sat idle gets 1 s of unmeasured load first. Row 7 runs afterwards, with ${loginLoad.loginConnections} connections.
+slice. Before each row slice, 0.5 s of unmeasured load on the row's route (1 s when its app sat idle). Row 7
+runs afterwards, with ${loginLoad.loginConnections} connections.
 
 ${loadTable(results.rows)}
 

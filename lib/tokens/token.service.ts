@@ -20,6 +20,8 @@ const SECRET_LENGTH = 43;
 const MAX_USER_ID_SEGMENT = 344;
 /** Accepted header segments remembered (tokens of one key share one header); bounded so input cannot grow it. */
 const HEADER_CACHE_SIZE = 64;
+/** Tokens whose signature was verified, remembered: a client sends the same token until it expires. */
+const VERIFIED_SIGNATURES_SIZE = 1024;
 
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
@@ -40,6 +42,12 @@ export class TokenService {
   private readonly keys: SigningKeys;
   /** Header segments already accepted by `keyFor`, with their key: the check is a pure function of the segment. */
   private readonly acceptedHeaders = new Map<string, JwtKey>();
+  /**
+   * Exact token strings whose header and signature verified, so a client's next requests skip the
+   * HMAC/signature work; every claim is still decoded and checked on every call. Only tokens with a
+   * valid signature enter (so input cannot fill it); the oldest leave first.
+   */
+  private readonly verifiedSignatures = new Set<string>();
 
   constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
     this.keys = createSigningKeys(options.jwt);
@@ -71,10 +79,16 @@ export class TokenService {
   verifyAccessToken(token: unknown): AccessTokenClaims {
     if (typeof token !== 'string' || token.length > MAX_ACCESS_TOKEN_LENGTH) throw new AccessTokenInvalidError();
     const parts = token.split('.');
-    if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new AccessTokenInvalidError();
-    const key = this.keyFor(parts[0]);
-    if (!verifyJws(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2], 'base64url'), key.algorithm, key.key)) {
-      throw new AccessTokenInvalidError();
+    if (!this.verifiedSignatures.has(token)) {
+      if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new AccessTokenInvalidError();
+      const key = this.keyFor(parts[0]);
+      if (!verifyJws(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2], 'base64url'), key.algorithm, key.key)) {
+        throw new AccessTokenInvalidError();
+      }
+      if (this.verifiedSignatures.size >= VERIFIED_SIGNATURES_SIZE) {
+        this.verifiedSignatures.delete(this.verifiedSignatures.values().next().value as string);
+      }
+      this.verifiedSignatures.add(token);
     }
     const claims = this.decodeSegment(parts[1]) as Partial<AccessTokenClaims> & { nbf?: unknown };
     const now = Date.now() / 1000;
