@@ -33,6 +33,8 @@ interface Route {
   app: AppProcess;
   /** The open route it is compared with (the same app's `GET /`); absent for the open routes themselves. */
   ceiling?: string;
+  /** Runs before every load of the route, unmeasured. */
+  prepare?: () => Promise<void>;
   spec: Omit<LoadSpec, 'connections' | 'durationSeconds'>;
 }
 
@@ -196,7 +198,17 @@ async function main(): Promise<void> {
     const userToken = (await login(sessionApp, 'user@bench.test')).accessToken;
     const adminToken = (await login(sessionApp, 'admin@bench.test')).accessToken;
     const recipeToken = fixtures.recipeToken(user);
-    const pool = (await fixtures.sessionPool(Math.max(options.connections * 20, 200), 'pool')).map((p) => p.refreshToken);
+    // Refresh tokens for row 6. Each 200 puts its rotated token back; the tokens of requests cut off when a
+    // load ends are lost, so the pool is topped up before every load of the row.
+    const pool: string[] = [];
+    let poolBatch = 0;
+    const fillPool = async () => {
+      const wanted = options.connections * 20;
+      if (pool.length >= wanted / 2) return;
+      const made = await fixtures.sessionPool(wanted - pool.length, `pool${poolBatch++}`);
+      pool.push(...made.map((p) => p.refreshToken));
+    };
+    await fillPool();
 
     const routes: Route[] = [
       { id: '1', route: '`GET /` open route (`@Public()`): the ceiling', app: sessionApp, spec: { url: `${sessionApp.url}/` } },
@@ -247,6 +259,7 @@ async function main(): Promise<void> {
         app: sessionApp,
         ceiling: '1',
         spec: { url: `${sessionApp.url}/auth/refresh`, requests: refreshRequests(pool) },
+        prepare: fillPool,
       },
     ];
 
@@ -262,7 +275,10 @@ async function main(): Promise<void> {
     const slice = options.durationSeconds / options.rounds;
     // Two warm-up passes: every process reaches optimised code before anything counts.
     for (let pass = 0; pass < 2; pass++) {
-      for (const route of routes) await load({ ...route.spec, connections, durationSeconds: options.warmupSeconds });
+      for (const route of routes) {
+        await route.prepare?.();
+        await load({ ...route.spec, connections, durationSeconds: options.warmupSeconds });
+      }
     }
     // Unmeasured load right before a measured slice: a second when the app sat idle meanwhile (V8 shrinks
     // an idle heap, and the regrowth is not what a row should measure), and half a second of the row's own
@@ -272,9 +288,11 @@ async function main(): Promise<void> {
     const sliceOf = async (route: Route): Promise<LoadResult> => {
       const idle = route.app !== busyApp;
       if (idle || route.ceiling) {
+        await route.prepare?.();
         await load({ ...route.spec, connections, durationSeconds: Math.min(idle ? 1 : 0.5, options.warmupSeconds) });
       }
       busyApp = route.app;
+      await route.prepare?.();
       return load({ ...route.spec, connections, durationSeconds: slice });
     };
     const slices: LoadResult[][] = routes.map(() => []);
