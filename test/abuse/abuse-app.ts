@@ -8,7 +8,7 @@ import {
   Argon2PasswordHasher, AuthExceptionFilter, AuthModule, type AuthModuleExtras, type AuthModuleOptions,
 } from '../../lib';
 import { CountingPasswordHasher } from '../support/counting-password-hasher';
-import { FAST_HASHING, TEST_SECRET, TestRoutesController } from '../support/test-app';
+import { baseTestOptions, FAST_HASHING, TestRoutesController } from '../support/test-app';
 
 /** A Nest app of the abuse suites, on its own real HTTP server (listen(0)). */
 export interface AbuseApp {
@@ -40,14 +40,7 @@ export async function createAbuseApp(options: Partial<AuthModuleOptions> = {}, s
   const hasher = new CountingPasswordHasher(new Argon2PasswordHasher(FAST_HASHING));
   let builder = Test.createTestingModule({
     imports: [
-      AuthModule.forRoot({
-        jwt: { secret: TEST_SECRET },
-        redis: { url: process.env.REDIS_URL, keyPrefix },
-        passwordHasher: hasher,
-        refreshTokenTransport: 'both',
-        ...options,
-        ...settings.extras,
-      }),
+      AuthModule.forRoot({ ...baseTestOptions(keyPrefix, { passwordHasher: hasher, ...options }), ...settings.extras }),
       ...(settings.metadata?.imports ?? []),
     ],
     controllers: [TestRoutesController, ...(settings.metadata?.controllers ?? [])],

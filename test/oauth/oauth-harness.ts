@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { AuthExceptionFilter, AuthModule, type AuthModuleOptions, type OAuthOptions } from '../../lib';
 import { type LocalOAuthProvider, type LocalProviderName } from '../support/oauth-provider';
 import { freePort } from '../support/redis-server';
-import { FAST_HASHING, http, TEST_SECRET } from '../support/test-app';
+import { baseTestOptions, http } from '../support/test-app';
 
 export interface OAuthTestApp {
   app: INestApplication;
@@ -31,11 +31,7 @@ export async function createOAuthApp(
   const moduleRef = await Test.createTestingModule({
     imports: [
       AuthModule.forRoot({
-        jwt: { secret: TEST_SECRET },
-        redis: { url: process.env.REDIS_URL, keyPrefix },
-        passwordHashing: FAST_HASHING,
-        refreshTokenTransport: 'both',
-        ...options.auth,
+        ...baseTestOptions(keyPrefix, options.auth),
         oauth: {
           google: enabled.includes('google') ? { ...provider.googleOptions(), callbackUrl: `${base}/auth/google/callback` } : undefined,
           github: enabled.includes('github') ? { ...provider.githubOptions(), callbackUrl: `${base}/auth/github/callback` } : undefined,

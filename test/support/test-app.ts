@@ -31,6 +31,17 @@ export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 /** Cheap argon2 parameters so e2e tests stay fast. */
 export const FAST_HASHING = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
 
+/** The options every test app starts from: the test secret, real Redis under its own key prefix, cheap argon2. */
+export function baseTestOptions(keyPrefix: string, overrides: Partial<AuthModuleOptions> = {}): AuthModuleOptions {
+  return {
+    jwt: { secret: TEST_SECRET },
+    redis: { url: process.env.REDIS_URL, keyPrefix },
+    passwordHashing: FAST_HASHING,
+    refreshTokenTransport: 'both',
+    ...overrides,
+  };
+}
+
 export interface TestApp {
   app: INestApplication;
   url: string;
@@ -48,14 +59,7 @@ export async function createTestApp(
   const keyPrefix = `t${randomBytes(4).toString('hex')}`;
   const moduleRef = await Test.createTestingModule({
     imports: [
-      AuthModule.forRoot({
-        jwt: { secret: TEST_SECRET },
-        redis: { url: process.env.REDIS_URL, keyPrefix },
-        passwordHashing: FAST_HASHING,
-        refreshTokenTransport: 'both',
-        ...options,
-        ...extras,
-      }),
+      AuthModule.forRoot({ ...baseTestOptions(keyPrefix, options), ...extras }),
       ...(metadata.imports ?? []),
     ],
     controllers: [TestRoutesController, ...(metadata.controllers ?? [])],
