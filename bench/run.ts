@@ -120,7 +120,8 @@ function targets(rows: Row[], costs: RedisCost[], memory: MemoryResult[], loginP
   const x = (value: number) => `${value.toFixed(2)}x`;
   const refresh = cost('refresh');
   const login = cost('login');
-  const loginTrips = login.otherRoundTripsPerOp;
+  // Each command besides throttling takes at most one round trip of its own: a bound that needs no guessing.
+  const loginTrips = login.otherCommandsPerOp;
   const worstBytes = Math.max(...memory.flatMap((m) => [...m.points.map((p) => p.bytesPerSession), m.marginalBytesPerSession]));
   const worstSpread = Math.max(...memory.map((m) => m.spread));
   const logoutAll = costs.filter((c) => c.operation.startsWith('logout-all'));
@@ -150,8 +151,8 @@ function targets(rows: Row[], costs: RedisCost[], memory: MemoryResult[], loginP
     },
     {
       name: 'login: <= 3 round trips besides throttling', kind: 'count',
-      measured: `${loginTrips} (+ ${login.throttlingRoundTripsPerOp} of throttling; ${login.roundTripsPerOp} counted by Redis in all)`,
-      met: loginTrips <= 3 && loginTrips + login.throttlingRoundTripsPerOp === login.roundTripsPerOp,
+      measured: `${loginTrips} commands besides throttling, so at most ${loginTrips} round trips; ${login.roundTripsPerOp} round trips in all`,
+      met: loginTrips <= 3,
     },
     {
       name: `GET / p99 under login load (${LOGIN_CONNECTIONS} concurrent logins) < 50 ms`, kind: 'timing',

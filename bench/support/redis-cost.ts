@@ -12,8 +12,8 @@ export interface RedisCost {
   roundTripsPerOp: number;
   /** Of those, round trips that carried only login-throttling commands (keys `{tl:...}`), from MONITOR. */
   throttlingRoundTripsPerOp: number;
-  /** Round trips that carried anything else, from MONITOR (equal to the rest when the grouping agrees with Redis). */
-  otherRoundTripsPerOp: number;
+  /** Commands sent that are not login throttling's: an upper bound on the round trips besides throttling. */
+  otherCommandsPerOp: number;
   /** Commands the app sent, by name, per operation: `{ evalsha: 1, hgetall: 1 }`. */
   commandBreakdown: Record<string, number>;
   /** One operation's commands in order (keys by role), `+` within a round trip, `|` between round trips. */
@@ -127,7 +127,7 @@ export class RedisCostMeter {
       executedPerOp: (after.calls - before.calls - 1) / samples,
       roundTripsPerOp,
       throttlingRoundTripsPerOp: trips.reduce((n, t) => n + t.filter((trip) => trip.every((c) => c.throttling)).length, 0) / samples,
-      otherRoundTripsPerOp: trips.reduce((n, t) => n + t.filter((trip) => trip.some((c) => !c.throttling)).length, 0) / samples,
+      otherCommandsPerOp: sent.filter((c) => !c.throttling).length / samples,
       commandBreakdown: breakdown,
       sequence: (trips[trips.length - 1] ?? []).map((trip) => trip.map((c) => c.text).join(' + ')).join(' | '),
     };
