@@ -50,7 +50,7 @@ export interface BenchResults {
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const whole = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
-const perOp = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+const perOp = (value: number) => String(Number(value.toFixed(2)));
 
 function describeFailures(row: Row): string {
   const parts = Object.entries(row.statusCodes).filter(([code]) => !code.startsWith('2')).map(([code, n]) => `${n}x ${code}`);
