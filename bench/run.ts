@@ -9,7 +9,7 @@ import { RedisServer } from '../test/support/redis-server';
 import { type AppProcess, startApp } from './support/app-process';
 import { Fixtures, USER_AGENT } from './support/fixtures';
 import { load, type LoadResult, type LoadSpec, measure } from './support/load';
-import { measureSessionMemory, type MemoryResult } from './support/memory';
+import { IPV6_CLIENT_IP, measureSessionMemory, type MemoryResult, type MemoryScenario } from './support/memory';
 import { parseOptions } from './support/options';
 import { RedisCostMeter, type RedisCost } from './support/redis-cost';
 import type { StoredUser } from '../lib';
@@ -122,7 +122,10 @@ function targets(rows: Row[], costs: RedisCost[], memory: MemoryResult[], loginP
   const login = cost('login');
   // Each command besides throttling takes at most one round trip of its own: a bound that needs no guessing.
   const loginTrips = login.otherCommandsPerOp;
-  const worstBytes = Math.max(...memory.flatMap((m) => [...m.points.map((p) => p.bytesPerSession), m.marginalBytesPerSession]));
+  const perSession = (m: MemoryResult) => [...m.points.map((p) => p.bytesPerSession), m.marginalBytesPerSession];
+  // The target is about the library as configured by default; the opt-in raw user agent is reported beside it.
+  const worstBytes = Math.max(...memory.filter((m) => m.userAgentMode !== 'full').flatMap(perSession));
+  const fullAgent = memory.filter((m) => m.userAgentMode === 'full').flatMap(perSession);
   const worstSpread = Math.max(...memory.map((m) => m.spread));
   const logoutAll = costs.filter((c) => c.operation.startsWith('logout-all'));
   const scriptCalls = (c: RedisCost) => (c.commandBreakdown.evalsha ?? 0) + (c.commandBreakdown.eval ?? 0);
@@ -158,7 +161,11 @@ function targets(rows: Row[], costs: RedisCost[], memory: MemoryResult[], loginP
       name: `GET / p99 under login load (${LOGIN_CONNECTIONS} concurrent logins) < 50 ms`, kind: 'timing',
       measured: `${loginP99Ms.toFixed(1)} ms`, met: loginP99Ms < 50,
     },
-    { name: 'Redis memory <= 400 bytes/session all-in', kind: 'scale', measured: `${worstBytes.toFixed(0)} (worst case)`, met: worstBytes <= 400 },
+    {
+      name: 'Redis memory <= 400 bytes/session all-in (default settings, browser user agent)', kind: 'scale',
+      measured: `${worstBytes.toFixed(0)} (worst case)${fullAgent.length ? `; ${Math.max(...fullAgent).toFixed(0)} with the opt-in sessionUserAgent: 'full'` : ''}`,
+      met: worstBytes <= 400,
+    },
     { name: 'memory linear: bytes/session constant within 10%', kind: 'scale', measured: `${((worstSpread - 1) * 100).toFixed(1)}% spread`, met: worstSpread <= 1.1 },
     {
       name: 'logout-all with N sessions: one script call', kind: 'count',
@@ -437,9 +444,16 @@ async function main(): Promise<void> {
     log(`Redis memory per session (${options.memorySessions.join(' and ')} sessions)`);
     const memory: MemoryResult[] = [];
     const settleMs = options.smoke ? 100 : 1000;
-    memory.push(await measureSessionMemory(fixtures, redis, options.memorySessions, 1, USER_AGENT, settleMs));
-    memory.push(await measureSessionMemory(fixtures, redis, options.memorySessions, 3, USER_AGENT, settleMs));
-    memory.push(await measureSessionMemory(fixtures, redis, options.memorySessions, 1, null, settleMs));
+    const scenarios: MemoryScenario[] = [
+      { sessionsPerUser: 1 },
+      { sessionsPerUser: 3 },
+      { sessionsPerUser: 1, ip: IPV6_CLIENT_IP },
+      { sessionsPerUser: 1, userAgent: null },
+      { sessionsPerUser: 1, userAgentMode: 'full' },
+    ];
+    for (const scenario of scenarios) {
+      memory.push(await measureSessionMemory(fixtures, redis, options.memorySessions, { ...scenario, settleMs }));
+    }
 
     const results: BenchResults = {
       date: new Date().toISOString(),

@@ -3,6 +3,7 @@ import type { Type } from '@nestjs/common';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { UserStore } from './identity/user-store.interface';
 import type { SessionStore } from './sessions/session-store.interface';
+import type { SessionUserAgentMode } from './sessions/user-agent';
 import type { PasswordHasher, PasswordHashingOptions } from './identity/password-hasher.interface';
 import { type OAuthOptions, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth/oauth.options';
 import { type PasswordPolicyOptions, type ResolvedPasswordPolicyOptions, resolvePasswordPolicyOptions } from './identity/password-policy';
@@ -92,9 +93,16 @@ export interface AuthModuleOptions {
   maxSessionsPerUser?: number;
   /**
    * `'session'` (default): every authenticated request checks the session still exists, so logout is
-   * immediate (one Redis EXISTS). `'stateless'`: signature only; revocation takes effect at expiry.
+   * immediate (one Redis HGET). `'stateless'`: signature only; revocation takes effect at expiry.
    */
   accessTokenValidation?: 'session' | 'stateless';
+  /**
+   * What a session keeps of the client's `User-Agent` (shown by `GET /auth/sessions` as `userAgent`).
+   * `'summary'` (default): a short description such as `'Chrome 131 on macOS'` (at most 64 characters): what a
+   * session list needs, less personal data, and it keeps a session at about 330 bytes of Redis memory.
+   * `'full'`: the raw header, up to 256 characters (about 150 bytes more per session in Redis). `'none'`.
+   */
+  sessionUserAgent?: SessionUserAgentMode;
   redis?: RedisConnectionOptions;
   /** Your users (Prisma, TypeORM...). Default: `RedisUserStore` with Redis, `MemoryUserStore` without. */
   userStore?: ProviderInput<UserStore>;
@@ -145,6 +153,7 @@ export interface ResolvedAuthOptions {
   reuseWindowMs: number;
   maxSessionsPerUser: number;
   accessTokenValidation: 'session' | 'stateless';
+  sessionUserAgent: SessionUserAgentMode;
   redis?: RedisConnectionOptions;
   keyPrefix: string;
   registration: { enabled: boolean; defaultRoles: string[] };
@@ -247,6 +256,10 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   if (!Array.isArray(defaultRoles) || defaultRoles.some((r) => typeof r !== 'string' || !r)) {
     fail('registration.defaultRoles', 'must be an array of non-empty strings');
   }
+  const sessionUserAgent = options.sessionUserAgent ?? 'summary';
+  if (!['summary', 'full', 'none'].includes(sessionUserAgent)) {
+    fail('sessionUserAgent', `must be 'summary', 'full' or 'none' (got ${JSON.stringify(sessionUserAgent)})`);
+  }
   const secure = options.cookie?.secure ?? !isDevelopment();
   const keyPrefix = options.redis?.keyPrefix ?? 'authkit';
   if (!/^[A-Za-z0-9:_-]{1,64}$/.test(keyPrefix)) fail('redis.keyPrefix', 'must match [A-Za-z0-9:_-]{1,64}');
@@ -280,6 +293,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     reuseWindowMs: nonNegativeNumber(options.reuseWindowMs, 'reuseWindowMs', 5000),
     maxSessionsPerUser: positiveInteger(options.maxSessionsPerUser, 'maxSessionsPerUser', 10),
     accessTokenValidation: validation,
+    sessionUserAgent,
     redis: options.redis,
     keyPrefix,
     registration: { enabled: options.registration?.enabled ?? true, defaultRoles },

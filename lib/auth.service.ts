@@ -15,6 +15,7 @@ import { resolveThrottleRules } from './throttling/throttle.options';
 import type { StoredUser } from './identity/user-store.interface';
 import { SessionStore } from './sessions/session-store.interface';
 import { TokenService } from './tokens/token.service';
+import { sessionUserAgent } from './sessions/user-agent';
 
 function publicUser(user: StoredUser): PublicUser {
   return { id: user.id, email: user.email, roles: [...user.roles] };
@@ -62,7 +63,7 @@ export class AuthService {
       sessionId: refresh.sessionId,
       secretHash: refresh.secretHash,
       ip: client.ip,
-      userAgent: client.userAgent,
+      userAgent: sessionUserAgent(client.userAgent, this.options?.sessionUserAgent ?? 'summary'),
     });
     return this.tokenPair(user, refresh.sessionId, refresh.refreshToken);
   }

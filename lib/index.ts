@@ -24,6 +24,7 @@ export type {
 } from './sessions/session-store.interface';
 export { RedisSessionStore } from './sessions/redis-session.store';
 export { MemorySessionStore } from './sessions/memory-session.store';
+export { summarizeUserAgent, type SessionUserAgentMode } from './sessions/user-agent';
 
 export { UserStore } from './identity/user-store.interface';
 export type { AuthUser, StoredUser, NewUser } from './identity/user-store.interface';

@@ -41,6 +41,7 @@ describe('resolveAuthOptions / createSigningKeys', () => {
       reuseWindowMs: 5000,
       maxSessionsPerUser: 10,
       accessTokenValidation: 'session',
+      sessionUserAgent: 'summary',
       refreshTokenTransport: 'cookie',
       registration: { enabled: true, defaultRoles: ['user'] },
       passwordHashing: { memoryCostKiB: 19456, timeCost: 2, parallelism: 1 },
@@ -136,6 +137,7 @@ describe('resolveAuthOptions / createSigningKeys', () => {
   it('rejects other malformed options, naming each', () => {
     const base = { jwt: { secret: SECRET_32 } };
     expectRejected(() => resolve({ ...base, accessTokenValidation: 'none' }), 'accessTokenValidation');
+    expectRejected(() => resolve({ ...base, sessionUserAgent: 'raw' as never }), 'sessionUserAgent');
     expectRejected(() => resolve({ ...base, roleHierarchy: { admin: 'user' } }), 'roleHierarchy.admin');
     expectRejected(() => resolve({ ...base, registration: { defaultRoles: [''] } }), 'registration.defaultRoles');
     expectRejected(() => resolve({ ...base, redis: { keyPrefix: 'bad prefix{' } }), 'redis.keyPrefix');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { type SessionUserAgentMode, summarizeUserAgent } from '../../lib';
 import { CLIENT_IP, type Fixtures, USER_AGENT } from './fixtures';
 
 /** Redis memory for `sessions` live sessions. */
@@ -13,8 +14,14 @@ export interface MemoryPoint {
 
 export interface MemoryResult {
   sessionsPerUser: number;
-  /** The user agent each session records (`null`: none, as for API clients). */
+  /** The client's user-agent header (`null`: none, as for API clients). */
   userAgent: string | null;
+  /** The `sessionUserAgent` option the sessions were made under ('summary' is the default). */
+  userAgentMode: SessionUserAgentMode;
+  /** What each session stores of the header under that option. */
+  storedUserAgent: string | null;
+  /** The client ip of every session. */
+  ip: string;
   points: MemoryPoint[];
   /** Bytes per session of the sessions added between the two points. */
   marginalBytesPerSession: number;
@@ -37,20 +44,37 @@ async function inBatches(total: number, batch: number, task: (i: number) => Prom
   }
 }
 
+/** A client on IPv6, full length (39 characters): the longest ip a session stores in practice. */
+export const IPV6_CLIENT_IP = '2001:0db8:85a3:1234:5678:8a2e:0370:7334';
+
+/** What the sessions of one memory measurement look like. */
+export interface MemoryScenario {
+  sessionsPerUser: number;
+  /** The client's user-agent header; `null` for none. Default: a browser's. */
+  userAgent?: string | null;
+  /** The `sessionUserAgent` option. Default 'summary' (the library's default). */
+  userAgentMode?: SessionUserAgentMode;
+  /** The client ip. Default an IPv4 address. */
+  ip?: string;
+  /** Wait before reading `used_memory` (incremental rehashing). Default 1000 ms. */
+  settleMs?: number;
+}
+
 /**
- * Bytes per session, all-in: the session hash, its TTL entry, and the user's session index (a sorted set
- * per user, with its TTL). Sessions are made by `RedisSessionStore` exactly as logins make them (realistic
- * ip and browser user agent) and then rotated once, so each holds the steady-state fields (current and
- * previous hash). No user records: those exist without sessions. Flushes the database first.
+ * Bytes per session, all-in: each user's sessions hash (key, TTL entry, Redis' dictionaries, the records).
+ * Sessions are made by `RedisSessionStore` exactly as logins make them (realistic ip; the browser user agent
+ * as `AuthService` stores it under `userAgentMode`) and then rotated once, so each holds the steady-state
+ * fields (current and previous hash). No user records: those exist without sessions. Flushes the database first.
  */
 export async function measureSessionMemory(
   fixtures: Fixtures,
   redis: Redis,
   counts: readonly number[],
-  sessionsPerUser: number,
-  userAgent: string | null = USER_AGENT,
-  settleMs = 1000,
+  scenario: MemoryScenario,
 ): Promise<MemoryResult> {
+  const { sessionsPerUser, userAgent = USER_AGENT, userAgentMode = 'summary', ip = CLIENT_IP, settleMs = 1000 } = scenario;
+  // What AuthService hands the store for this header under this option (lib/sessions/user-agent.ts).
+  const stored = userAgent === null || userAgentMode === 'none' ? null : userAgentMode === 'full' ? userAgent : summarizeUserAgent(userAgent) ?? null;
   await redis.flushall();
   const base = await usedMemory(redis, settleMs);
   const points: MemoryPoint[] = [];
@@ -65,16 +89,16 @@ export async function measureSessionMemory(
       created.push({ userId, sessionId: refresh.sessionId, secretHash: refresh.secretHash });
     }
     await inBatches(created.length, 500, (i) =>
-      fixtures.sessions.create({ ...created[i], ip: CLIENT_IP, userAgent: userAgent ?? undefined }),
+      fixtures.sessions.create({ ...created[i], ip, userAgent: stored ?? undefined }),
     );
     await inBatches(created.length, 500, async (i) => {
       const { userId: owner, sessionId, secretHash } = created[i];
       const next = fixtures.tokens.nextRefreshToken({ userId: owner, sessionId, secretHash });
-      const result = await fixtures.sessions.rotate({ userId: owner, sessionId, presentedHash: secretHash, nextHash: next.secretHash, ip: CLIENT_IP });
+      const result = await fixtures.sessions.rotate({ userId: owner, sessionId, presentedHash: secretHash, nextHash: next.secretHash, ip });
       if (result.status !== 'rotated') throw new Error(`memory bench: rotation ${firstNew + i} was ${result.status}`);
     });
     const live = Number(await redis.dbsize());
-    const expectedKeys = target + Math.ceil(target / sessionsPerUser);
+    const expectedKeys = Math.ceil(target / sessionsPerUser); // one sessions hash per user
     if (live !== expectedKeys) throw new Error(`memory bench: ${live} keys, expected ${expectedKeys}`);
     const bytes = (await usedMemory(redis, settleMs)) - base;
     points.push({ sessions: target, users: Math.ceil(target / sessionsPerUser), bytes, bytesPerSession: bytes / target });
@@ -85,6 +109,9 @@ export async function measureSessionMemory(
   return {
     sessionsPerUser,
     userAgent,
+    userAgentMode,
+    storedUserAgent: stored,
+    ip,
     points,
     marginalBytesPerSession: marginal,
     spread: Math.max(...perSession) / Math.min(...perSession),

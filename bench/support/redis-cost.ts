@@ -41,8 +41,7 @@ function describeKey(key: string | undefined): string {
   if (!key) return '';
   return key
     .replace(/^[^{]*\{tl:([^:}]+):[^}]*\}.*$/, 'throttle($1)')
-    .replace(/^[^{]*\{[^}]*\}:s:.*$/, 'session')
-    .replace(/^[^{]*\{[^}]*\}:sessions$/, 'session-index')
+    .replace(/^[^{]*\{[^}]*\}:s$/, 'sessions')
     .replace(/^[^{]*\{[^}]*\}:user$/, 'user')
     .replace(/^[^:]*:email:.*$/, 'email');
 }

@@ -89,14 +89,20 @@ export function costTable(costs: RedisCost[]): string {
 }
 
 export function memoryTable(results: MemoryResult[]): string {
-  const lines = ['| User agent | Sessions per user | Sessions | Users (indexes) | Redis bytes | Bytes/session |', '|---|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| User agent header | `sessionUserAgent` (stored) | Client ip | Sessions per user | Sessions | Users (keys) | Redis bytes | Bytes/session |',
+    '|---|---|---|---:|---:|---:|---:|---:|',
+  ];
   for (const result of results) {
     const agent = result.userAgent ? `browser (${result.userAgent.length} chars)` : 'none';
+    const stored = result.storedUserAgent === null ? 'nothing' : result.storedUserAgent.length > 40 ? `${result.storedUserAgent.length} chars` : `"${result.storedUserAgent}"`;
+    const ipv = result.ip.includes(':') ? `IPv6 (${result.ip.length} chars)` : `IPv4 (${result.ip.length} chars)`;
+    const mode = `${result.userAgentMode === 'summary' ? "'summary' (default)" : `'${result.userAgentMode}'`}: ${stored}`;
     for (const point of result.points) {
-      lines.push(`| ${agent} | ${result.sessionsPerUser} | ${whole(point.sessions)} | ${whole(point.users)} | ${whole(point.bytes)} | ${fixed(point.bytesPerSession, 0)} |`);
+      lines.push(`| ${agent} | ${mode} | ${ipv} | ${result.sessionsPerUser} | ${whole(point.sessions)} | ${whole(point.users)} | ${whole(point.bytes)} | ${fixed(point.bytesPerSession, 0)} |`);
     }
     lines.push(
-      `| ${agent} | ${result.sessionsPerUser} | marginal (between the points) | | | ${fixed(result.marginalBytesPerSession, 0)} (spread ${fixed((result.spread - 1) * 100, 1)}%) |`,
+      `| ${agent} | ${mode} | ${ipv} | ${result.sessionsPerUser} | marginal (between the points) | | | ${fixed(result.marginalBytesPerSession, 0)} (spread ${fixed((result.spread - 1) * 100, 1)}%) |`,
     );
   }
   return lines.join('\n');
@@ -143,8 +149,9 @@ ${costTable(results.redisCost)}
 ## Redis memory per session
 
 \`used_memory\` delta over an empty database. Each session is made by \`RedisSessionStore\` as a login makes it (an ip
-and, unless stated, a browser user agent) and then rotated once (the steady state: current and previous hash);
-includes the user's session index (a sorted set) and every key's TTL entry.
+and the user agent as \`AuthService\` stores it under the \`sessionUserAgent\` option shown) and then rotated once (the
+steady state: current and previous hash). All sessions of a user are one hash: everything is counted, the key, its TTL
+entry, Redis' dictionaries and the records.
 
 ${memoryTable(results.memory)}
 

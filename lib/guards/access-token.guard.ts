@@ -15,7 +15,7 @@ const authenticated = new WeakSet<object>();
 
 /**
  * Authenticates requests by `Authorization: Bearer <access token>`: verifies the JWT and, in the
- * default `'session'` mode, that its session still exists (one Redis EXISTS), then sets
+ * default `'session'` mode, that its session still exists (one Redis command), then sets
  * `request.user`. Skipped for `@Public()` handlers and controllers. Registered globally unless
  * `globalGuards: false`; then use `@UseGuards(AccessTokenGuard)`.
  *

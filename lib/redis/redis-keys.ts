@@ -12,18 +12,12 @@ export class RedisKeys {
     return SAFE_TAG.test(userId) ? userId : `b64.${Buffer.from(userId, 'utf8').toString('base64url')}`;
   }
 
-  /** Prefix of every session hash of the user; the session id is appended. */
-  sessionBase(userId: string): string {
-    return `${this.prefix}:{${this.userTag(userId)}}:s:`;
-  }
-
-  session(userId: string, sessionId: string): string {
-    return this.sessionBase(userId) + sessionId;
-  }
-
-  /** Sorted set of the user's session ids, scored by creation time. */
-  sessionIndex(userId: string): string {
-    return `${this.prefix}:{${this.userTag(userId)}}:sessions`;
+  /**
+   * Hash of all the user's sessions, one record per session (layout in `sessions/session.scripts.ts`).
+   * One key per user keeps Redis' per-key overhead (~150 bytes) out of the per-session cost.
+   */
+  sessions(userId: string): string {
+    return `${this.prefix}:{${this.userTag(userId)}}:s`;
   }
 
   user(userId: string): string {

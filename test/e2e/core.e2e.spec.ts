@@ -119,6 +119,26 @@ describe('core e2e (real HTTP server, real Redis)', () => {
     expect((await http(t.url, 'GET', '/profile', { token: r2.body.accessToken })).status).toBe(401);
   });
 
+  it("a session keeps a summary of the browser's user agent by default; 'full' keeps the header, 'none' nothing", async () => {
+    const chrome = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    const listedAgent = async (app: TestApp) => {
+      const email = uniqueEmail();
+      const reg = await http(app.url, 'POST', '/auth/register', { json: { email, password: PASSWORD }, headers: { 'user-agent': chrome } });
+      const list = await http(app.url, 'GET', '/auth/sessions', { token: reg.body.accessToken });
+      expect(list.status).toBe(200);
+      return list.body[0].userAgent;
+    };
+    expect(await listedAgent(t)).toBe('Chrome 131 on macOS');
+    for (const [mode, expected] of [['full', chrome], ['none', null]] as const) {
+      const other = await createTestApp({ sessionUserAgent: mode });
+      try {
+        expect(await listedAgent(other)).toBe(expected);
+      } finally {
+        await other.close();
+      }
+    }
+  });
+
   it('lists sessions, revokes one, logout-all revokes every session; another user\'s session id is 404', async () => {
     const { email, accessToken: a1 } = await register();
     const s2 = await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD }, headers: { 'user-agent': 'device-2' } });
@@ -285,7 +305,7 @@ describe('core e2e (real HTTP server, real Redis)', () => {
         cursor = next;
         keys.push(...batch);
       } while (cursor !== '0');
-      const sessionKeys = keys.filter((k) => /:s:|:sessions$/.test(k));
+      const sessionKeys = keys.filter((k) => /:s$/.test(k));
       expect(sessionKeys.length).toBeGreaterThan(5);
       const withoutTtl: string[] = [];
       for (const key of keys) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LocalOAuthProvider } from '../support/oauth-provider';
+import { sessionRecordCount } from '../support/redis-client';
 import { http, uniqueEmail } from '../support/test-app';
 import { Browser, cookieValue, countUsers, createOAuthApp, type OAuthTestApp } from './oauth-harness';
 
@@ -170,13 +171,14 @@ describe('OAuth flows (real local OAuth server, real HTTP, real Redis)', () => {
       expect(result.status).toBe(302);
       const { me } = await browser.me(result);
       const userId = me.body.id as string;
-      const before = await t.redis.zcard(`${t.keyPrefix}:{${userId}}:sessions`);
+      const before = await sessionRecordCount(t.redis, `${t.keyPrefix}:{${userId}}:s`);
+      expect(before).toBe(1);
 
       const replay = await browser.callback(callbackUrl, started.stateCookie);
       expect(replay.status).toBe(401);
       expect(replay.body.code).toBe('oauth_state_invalid');
       expect(cookieValue(replay.setCookie, 'authkit_rt')).toBeUndefined();
-      expect(await t.redis.zcard(`${t.keyPrefix}:{${userId}}:sessions`)).toBe(before);
+      expect(await sessionRecordCount(t.redis, `${t.keyPrefix}:{${userId}}:s`)).toBe(before);
     });
 
     it('an authorization code used twice: the second exchange is refused by the provider -> oauth_code_rejected, no session', async () => {
@@ -185,7 +187,8 @@ describe('OAuth flows (real local OAuth server, real HTTP, real Redis)', () => {
       const first = await browser.signIn('google', account);
       expect(first.result.status).toBe(302);
       const userId = (await identityOwner('google', sub))!;
-      const sessions = await t.redis.zcard(`${t.keyPrefix}:{${userId}}:sessions`);
+      const sessions = await sessionRecordCount(t.redis, `${t.keyPrefix}:{${userId}}:s`);
+      expect(sessions).toBe(1);
 
       // A fresh, valid state for this browser, but the old code.
       const again = await browser.begin('google');
@@ -196,7 +199,7 @@ describe('OAuth flows (real local OAuth server, real HTTP, real Redis)', () => {
       expect(result.body.code).toBe('oauth_code_rejected');
       expect(provider.tokenRequests.at(-1)).toMatchObject({ outcome: 'invalid_grant', reason: 'code already used' });
       expect(cookieValue(result.setCookie, 'authkit_rt')).toBeUndefined();
-      expect(await t.redis.zcard(`${t.keyPrefix}:{${userId}}:sessions`)).toBe(sessions);
+      expect(await sessionRecordCount(t.redis, `${t.keyPrefix}:{${userId}}:s`)).toBe(sessions);
     });
 
     it('the verifier is bound to its own state: a code obtained for one authorization fails with another state (PKCE mismatch)', async () => {

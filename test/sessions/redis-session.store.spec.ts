@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { RedisSessionStore, type SessionStoreSettings } from '../../lib';
+import { RedisKeys } from '../../lib/redis/redis-keys';
 import { KeyslotOracle } from '../support/keyslot-oracle';
 import { commandCalls, createRedisClient, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
@@ -48,30 +49,125 @@ describe('RedisSessionStore: Redis specifics', () => {
     await store.revoke(userId, newSessionId());
   }
 
-  it('every key it writes carries a TTL', async () => {
+  it('one key per user, and it carries a TTL that covers its longest-lived session', async () => {
     const prefix = uniqueKeyPrefix('ttl');
     const store = storeOn(redis, prefix, { maxSessionsPerUser: 3 });
-    for (const userId of [newUserId(), ...ODD_USER_IDS]) await exercise(store, userId);
+    const users = [newUserId(), ...ODD_USER_IDS];
+    for (const userId of users) await exercise(store, userId);
 
     const keys = await scanKeys(redis, `${prefix}:*`);
-    expect(keys.length).toBeGreaterThanOrEqual(2 * (ODD_USER_IDS.length + 1));
-    const ttls = await Promise.all(keys.map(async (key) => [key, await redis.pttl(key)] as const));
-    expect(ttls.filter(([, ttl]) => !(ttl > 0))).toEqual([]);
+    expect(keys).toHaveLength(users.length);
+    for (const userId of users) {
+      const latest = Math.max(...(await store.list(userId)).map((s) => s.expiresAt));
+      const ttl = await redis.pttl(new RedisKeys(prefix).sessions(userId));
+      expect(ttl).toBeGreaterThan(0);
+      expect(Date.now() + ttl).toBeGreaterThanOrEqual(latest - 50);
+    }
   });
 
-  it('all keys of one user share one hash slot (asked of Redis with CLUSTER KEYSLOT)', async () => {
+  it("the sessions key shares the hash slot of the user's other keys (asked of Redis with CLUSTER KEYSLOT)", async () => {
     const oracle = await KeyslotOracle.start();
     try {
       for (const userId of ['plain-user', ...ODD_USER_IDS]) {
         const prefix = uniqueKeyPrefix('slot');
         await exercise(storeOn(redis, prefix), userId);
         const keys = await scanKeys(redis, `${prefix}:*`);
-        expect(keys.length).toBeGreaterThanOrEqual(2);
-        const slots = new Set(await Promise.all(keys.map((key) => oracle.keyslot(key))));
+        expect(keys).toHaveLength(1);
+        const names = new RedisKeys(prefix);
+        const slots = new Set(await Promise.all([keys[0], names.user(userId), names.identities(userId)].map((key) => oracle.keyslot(key))));
         expect({ userId, slots: [...slots].length }).toEqual({ userId, slots: 1 });
       }
     } finally {
       await oracle.stop();
+    }
+  });
+
+  it('the hash stays a compact listpack with 10 sessions, each rotated, each with a 256-character user agent', async () => {
+    const prefix = uniqueKeyPrefix('enc');
+    const store = storeOn(redis, prefix);
+    const userId = newUserId();
+    for (let i = 0; i < 10; i++) {
+      const sessionId = newSessionId();
+      const hash = newHash();
+      await store.create({ userId, sessionId, secretHash: hash, ip: '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', userAgent: `Mozilla/5.0 ${'x'.repeat(300)}` });
+      expect((await store.rotate({ userId, sessionId, presentedHash: hash, nextHash: newHash(), ip: '2001:db8::1' })).status).toBe('rotated');
+    }
+    const key = new RedisKeys(prefix).sessions(userId);
+    expect(await redis.call('OBJECT', 'ENCODING', key)).toBe('listpack');
+    const values = Object.values(await redis.hgetall(key));
+    expect(Math.max(...values.map((v) => Buffer.byteLength(v)))).toBeLessThanOrEqual(64);
+    const listed = await store.list(userId);
+    expect(listed).toHaveLength(10);
+    expect(listed.every((s) => s.userAgent === `Mozilla/5.0 ${'x'.repeat(300)}`.slice(0, 256) && s.ip === '2001:db8::1' && s.generation === 2)).toBe(true);
+  });
+
+  it('creating a session deletes the expired records left in the hash', async () => {
+    const prefix = uniqueKeyPrefix('prune');
+    const userId = newUserId();
+    const key = new RedisKeys(prefix).sessions(userId);
+    const shortLived = storeOn(redis, prefix, { idleTtlMs: 150 });
+    const stale = newSessionId();
+    await shortLived.create({ userId, sessionId: stale, secretHash: newHash(), userAgent: 'y'.repeat(200) });
+    expect(Object.keys(await redis.hgetall(key)).length).toBeGreaterThan(1);
+    await sleep(250);
+
+    const fresh = newSessionId();
+    await shortLived.create({ userId, sessionId: fresh, secretHash: newHash() });
+    const fields = Object.keys(await redis.hgetall(key));
+    expect(fields.filter((f) => f.startsWith(stale))).toEqual([]);
+    expect(fields).toContain(fresh);
+  });
+
+  it('lifetimes come from the settings at each check: a shorter idle lifetime applies to existing sessions', async () => {
+    const prefix = uniqueKeyPrefix('life');
+    const userId = newUserId();
+    const sessionId = newSessionId();
+    const hash = newHash();
+    await storeOn(redis, prefix).create({ userId, sessionId, secretHash: hash });
+    const shorter = storeOn(redis, prefix, { idleTtlMs: 100 });
+    expect(await shorter.exists(userId, sessionId)).toBe(true);
+    await sleep(200);
+    expect(await storeOn(redis, prefix).exists(userId, sessionId)).toBe(true);
+    expect(await shorter.exists(userId, sessionId)).toBe(false);
+    expect(await shorter.list(userId)).toEqual([]);
+    expect(await shorter.rotate({ userId, sessionId, presentedHash: hash, nextHash: newHash() })).toEqual({ status: 'invalid' });
+  });
+
+  it("an id with ':' (a record's later piece) is never taken for a session, and cannot damage one", async () => {
+    const prefix = uniqueKeyPrefix('colon');
+    const store = storeOn(redis, prefix);
+    const userId = newUserId();
+    const sessionId = newSessionId();
+    const hash = newHash();
+    const userAgent = 'z'.repeat(200);
+    await store.create({ userId, sessionId, secretHash: hash, userAgent });
+
+    expect(await store.exists(userId, `${sessionId}:1`)).toBe(false);
+    expect(await store.revoke(userId, `${sessionId}:1`)).toBe(false);
+    expect(await store.rotate({ userId, sessionId: `${sessionId}:1`, presentedHash: hash, nextHash: newHash() })).toEqual({ status: 'invalid' });
+    await expect(store.create({ userId, sessionId: `${sessionId}:2`, secretHash: newHash() })).rejects.toThrow(TypeError);
+
+    expect((await store.list(userId)).map((s) => [s.id, s.userAgent])).toEqual([[sessionId, userAgent]]);
+    expect((await store.rotate({ userId, sessionId, presentedHash: hash, nextHash: newHash() })).status).toBe('rotated');
+  });
+
+  it('an access-token check is one HGET', async () => {
+    const server = await RedisServer.start();
+    const client = createRedisClient({}, server.url);
+    try {
+      const store = storeOn(client, 'chk');
+      const userId = newUserId();
+      const sessionId = newSessionId();
+      await store.create({ userId, sessionId, secretHash: newHash() });
+      const before = await commandCalls(client);
+      expect(await store.exists(userId, sessionId)).toBe(true);
+      expect(await store.exists(userId, newSessionId())).toBe(false);
+      const after = await commandCalls(client);
+      const delta = Object.fromEntries(Object.keys(after).filter((c) => after[c] !== (before[c] ?? 0) && c !== 'info').map((c) => [c, after[c] - (before[c] ?? 0)]));
+      expect(delta).toEqual({ hget: 2 });
+    } finally {
+      client.disconnect();
+      await server.stop();
     }
   });
 

@@ -42,3 +42,8 @@ export async function commandCalls(redis: Redis): Promise<Record<string, number>
   for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[match[1]] = Number(match[2]);
   return calls;
 }
+
+/** Session records in one user's sessions hash (`<prefix>:{<userId>}:s`): its fields without `:` (later pieces have one). */
+export async function sessionRecordCount(redis: Redis, key: string): Promise<number> {
+  return (await redis.hkeys(key)).filter((field) => !field.includes(':')).length;
+}
