@@ -7,7 +7,7 @@ import type autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { RedisServer } from '../test/support/redis-server';
 import { type AppProcess, startApp } from './support/app-process';
-import { Fixtures, USER_AGENT } from './support/fixtures';
+import { Fixtures } from './support/fixtures';
 import { load, type LoadResult, type LoadSpec, measure } from './support/load';
 import { IPV6_CLIENT_IP, measureSessionMemory, type MemoryResult, type MemoryScenario } from './support/memory';
 import { parseOptions } from './support/options';
