@@ -1,10 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { ResolvedAuthOptions } from '../auth.options';
 import { type CookieRequest, readCookie } from '../http/refresh-cookie';
 import type { OAuthProviderName } from './oauth.options';
 
-/** Name of the state-binding cookie of a provider (`__Secure-` prefixed when the cookies are Secure). */
-export function oauthStateCookieName(options: ResolvedAuthOptions, provider: OAuthProviderName): string {
-  return `${options.cookie.secure ? '__Secure-' : ''}authkit_oauth_${provider}`;
+/**
+ * Name of the state-binding cookie of one pending authorization: `authkit_oauth_<provider>_<tag>`, the tag
+ * being 64 bits of the state's SHA-256 (`__Secure-` prefixed when the cookies are Secure). One cookie per
+ * authorization, so sign-ins started in two tabs at once do not overwrite each other's binding.
+ */
+export function oauthStateCookieName(options: ResolvedAuthOptions, provider: OAuthProviderName, state: string): string {
+  const tag = createHash('sha256').update(state).digest('base64url').slice(0, 11);
+  return `${options.cookie.secure ? '__Secure-' : ''}authkit_oauth_${provider}_${tag}`;
 }
 
 /**
@@ -26,15 +32,17 @@ function attributes(options: ResolvedAuthOptions, request: CookieRequest, provid
 
 /** The short-lived cookie that binds a pending authorization to this browser. */
 export function oauthStateCookie(
-  options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName, bindingSecret: string, ttlSeconds: number,
+  options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName, state: string, bindingSecret: string, ttlSeconds: number,
 ): string {
-  return `${oauthStateCookieName(options, provider)}=${bindingSecret}${attributes(options, request, provider)}; Max-Age=${ttlSeconds}`;
+  return `${oauthStateCookieName(options, provider, state)}=${bindingSecret}${attributes(options, request, provider)}; Max-Age=${ttlSeconds}`;
 }
 
-export function clearedOAuthStateCookie(options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName): string {
-  return `${oauthStateCookieName(options, provider)}=${attributes(options, request, provider)}; Max-Age=0`;
+export function clearedOAuthStateCookie(options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName, state: string): string {
+  return `${oauthStateCookieName(options, provider, state)}=${attributes(options, request, provider)}; Max-Age=0`;
 }
 
-export function readOAuthStateCookie(options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName): string | undefined {
-  return readCookie(request, oauthStateCookieName(options, provider));
+export function readOAuthStateCookie(
+  options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName, state: string,
+): string | undefined {
+  return readCookie(request, oauthStateCookieName(options, provider, state));
 }

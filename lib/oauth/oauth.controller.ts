@@ -10,6 +10,7 @@ import { AccessTokenGuard } from '../guards/access-token.guard';
 import { AuthExceptionFilter } from '../http/auth-exception.filter';
 import { type CookieRequest, refreshCookie } from '../http/refresh-cookie';
 import { OAuthIdentityResolver } from '../identity/oauth-identity.resolver';
+import { RANDOM_TOKEN_PATTERN } from './pkce';
 import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
 import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from './oauth.errors';
 import { OAUTH_PROVIDERS, type OAuthProviderName } from './oauth.options';
@@ -109,9 +110,9 @@ export class OAuthController {
   }
 
   protected async start(provider: OAuthProviderName, req: OAuthHttpRequest, res: unknown, principal?: AuthenticatedUser): Promise<void> {
-    const { authorizationUrl, bindingSecret, ttlSeconds } = await this.oauth.begin(provider, principal);
+    const { authorizationUrl, state, bindingSecret, ttlSeconds } = await this.oauth.begin(provider, principal);
     this.noStore(res);
-    this.appendCookie(res, oauthStateCookie(this.options, req, provider, bindingSecret, ttlSeconds));
+    this.appendCookie(res, oauthStateCookie(this.options, req, provider, state, bindingSecret, ttlSeconds));
     const adapter = this.adapterHost.httpAdapter;
     if (principal && this.acceptsJson(req)) adapter.reply(res, { authorizationUrl }, HttpStatus.OK);
     else adapter.redirect(res, HttpStatus.FOUND, authorizationUrl);
@@ -122,13 +123,15 @@ export class OAuthController {
     this.noStore(res);
     // The callback URL carries the code: never leak it through a Referer.
     this.adapterHost.httpAdapter.setHeader(res, 'Referrer-Policy', 'no-referrer');
-    this.appendCookie(res, clearedOAuthStateCookie(this.options, req, provider));
+    // The binding cookie is named after the state; a malformed state has none (and fails in complete()).
+    const state = typeof query.state === 'string' && RANDOM_TOKEN_PATTERN.test(query.state) ? query.state : undefined;
+    if (state) this.appendCookie(res, clearedOAuthStateCookie(this.options, req, provider, state));
     const { failureRedirect, successRedirect } = this.options.oauth;
     let target: string;
     try {
       const result = await this.oauth.complete(
         provider,
-        { state: query.state, code: query.code, error: query.error, bindingSecret: readOAuthStateCookie(this.options, req, provider) },
+        { state: query.state, code: query.code, error: query.error, bindingSecret: state && readOAuthStateCookie(this.options, req, provider, state) },
         this.client(req),
       );
       if (result.purpose === 'login') {

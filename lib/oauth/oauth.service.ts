@@ -20,6 +20,8 @@ const MAX_CODE_LENGTH = 2048;
 /** A started authorization: where to send the browser, and the secret for its state-binding cookie. */
 export interface OAuthAuthorization {
   authorizationUrl: string;
+  /** The `state` sent to the provider (it names the binding cookie). */
+  state: string;
   /** Goes into the httpOnly state-binding cookie; the server keeps only its hash. */
   bindingSecret: string;
   ttlSeconds: number;
@@ -80,7 +82,7 @@ export class OAuthService {
       },
       ttlSeconds * 1000,
     );
-    return { authorizationUrl: strategy.authorizationUrl({ state, codeChallenge: pkceChallenge(codeVerifier) }), bindingSecret, ttlSeconds };
+    return { authorizationUrl: strategy.authorizationUrl({ state, codeChallenge: pkceChallenge(codeVerifier) }), state, bindingSecret, ttlSeconds };
   }
 
   /**

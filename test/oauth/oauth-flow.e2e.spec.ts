@@ -45,7 +45,10 @@ describe('OAuth flows (real local OAuth server, real HTTP, real Redis)', () => {
       expect(q.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(q.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
       expect(q.get('scope')).toBe('openid email profile');
-      const stateCookieHeader = started.response.setCookie.find((c) => c.startsWith('authkit_oauth_google='))!;
+      const stateCookieHeader = started.response.setCookie.find((c) => c.startsWith('authkit_oauth_google_'))!;
+      // Named after the state (64 bits of its SHA-256), so that each pending sign-in has its own cookie.
+      const tag = createHash('sha256').update(q.get('state')!).digest('base64url').slice(0, 11);
+      expect(stateCookieHeader.startsWith(`authkit_oauth_google_${tag}=`)).toBe(true);
       expect(stateCookieHeader).toMatch(/HttpOnly/);
       expect(stateCookieHeader).toMatch(/SameSite=Lax/);
       expect(stateCookieHeader).toMatch(/Path=\/auth\/google/);
@@ -67,7 +70,7 @@ describe('OAuth flows (real local OAuth server, real HTTP, real Redis)', () => {
       expect(refreshCookie).toMatch(/HttpOnly/);
       expect(refreshCookie).toMatch(/SameSite=Strict/);
       expect(refreshCookie).toMatch(/Path=\/auth(;|$)/);
-      expect(result.setCookie.some((c) => c.startsWith('authkit_oauth_google=;') && /Max-Age=0/.test(c))).toBe(true);
+      expect(result.setCookie.some((c) => c.startsWith(`authkit_oauth_google_${tag}=;`) && /Max-Age=0/.test(c))).toBe(true);
       expect(await t.redis.exists(stateKey)).toBe(0);
 
       const { refreshed, me } = await browser.me(result);
@@ -230,6 +233,22 @@ describe('OAuth flows (real local OAuth server, real HTTP, real Redis)', () => {
         expect(result.body.code).toBe('oauth_provider_unavailable');
       } finally {
         provider.outage = false;
+      }
+    });
+
+    it('two sign-ins started in two tabs of one browser both complete, in either order', async () => {
+      const emails = [uniqueEmail(), uniqueEmail()];
+      const accounts = emails.map((email) => provider.addGoogleAccount({ sub: nextSub(), email, email_verified: true }));
+      const first = await browser.begin('google');
+      const second = await browser.begin('google');
+      expect(first.stateCookie.split('=')[0]).not.toBe(second.stateCookie.split('=')[0]);
+      // The browser now holds both cookies and sends both with each callback.
+      const jar = `${first.stateCookie}; ${second.stateCookie}`;
+      const secondResult = await browser.callback(await browser.consent(second.authorizeUrl, accounts[1]), jar);
+      const firstResult = await browser.callback(await browser.consent(first.authorizeUrl, accounts[0]), jar);
+      for (const [result, email] of [[firstResult, emails[0]], [secondResult, emails[1]]] as const) {
+        expect(result.status).toBe(302);
+        expect((await browser.me(result)).me.body.email).toBe(email);
       }
     });
 

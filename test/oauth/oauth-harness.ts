@@ -86,7 +86,7 @@ export function cookieValue(setCookie: string[], name: string): string | undefin
 export interface Started {
   response: RawResponse;
   authorizeUrl: URL;
-  /** `authkit_oauth_<provider>=<secret>` as a Cookie header value. */
+  /** `authkit_oauth_<provider>_<tag>=<secret>` as a Cookie header value. */
   stateCookie: string;
 }
 
@@ -103,7 +103,8 @@ export class Browser {
     const response = await raw(this.app.url + path, { headers });
     const target = init.json ? response.body?.authorizationUrl : response.location;
     if (typeof target !== 'string') throw new Error(`begin ${path} did not redirect: ${response.status} ${JSON.stringify(response.body)}`);
-    const stateCookie = cookieValue(response.setCookie, `authkit_oauth_${provider}`);
+    const name = response.setCookie.map((c) => c.split('=')[0]).find((n) => n.startsWith(`authkit_oauth_${provider}_`));
+    const stateCookie = name && cookieValue(response.setCookie, name);
     if (!stateCookie) throw new Error(`begin ${path} set no state cookie`);
     return { response, authorizeUrl: new URL(target), stateCookie };
   }
