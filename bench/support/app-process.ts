@@ -1,4 +1,5 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A bench app running in its own Node process (so the load generator never shares its event loop). */
@@ -9,14 +10,26 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-const ENTRY = join(__dirname, '..', 'app', 'main.ts');
+const BENCH_DIR = join(__dirname, '..');
+const BUILD_DIR = join(BENCH_DIR, '.tmp', 'build');
+const ENTRY = join(BUILD_DIR, 'bench', 'app', 'main.js');
 
-/** Forks `bench/app/main.ts` (TypeScript through ts-node, transpile only) and waits for its port. */
+/**
+ * Compiles the bench app and the library with `tsc` (bench/tsconfig.json -> bench/.tmp/build), as an app is
+ * deployed. The apps must not run under ts-node: its register hook loads Node's `repl`, and with it `domain`,
+ * which wraps every EventEmitter emit of the process (a cost no deployed app pays).
+ */
+export function buildApp(): void {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(BENCH_DIR, 'tsconfig.json')], { stdio: 'inherit' });
+  cpSync(join(BENCH_DIR, '..', 'lib', 'identity', 'common-passwords.txt'), join(BUILD_DIR, 'lib', 'identity', 'common-passwords.txt'));
+}
+
+/** Forks the compiled `bench/app/main.ts` (see `buildApp`) and waits for its port. */
 export function startApp(name: string, env: Record<string, string>): Promise<AppProcess> {
   const child: ChildProcess = fork(ENTRY, [], {
     // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof") goes to the apps' node only, for profiling.
-    execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)],
-    env: { ...process.env, NODE_ENV: 'production', TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json'), ...env },
+    execArgv: (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const stop = () =>

@@ -7,9 +7,11 @@ export interface Row extends LoadResult {
   route: string;
   /** Requests/s of each measured slice (row 1: every slice between the others). */
   slicesRequestsPerSecond: number[];
-  /** Per round: req/s over the mean of the row-1 slices just before and after. */
+  /** The row its slices were measured between (`ceiling` of the route); absent for the open routes. */
+  ceiling?: string;
+  /** Per round: req/s over the mean of the `ceiling` row's slices just before and after. */
   roundRatios: number[];
-  /** Median of `roundRatios`. */
+  /** Median over rounds of the ratio to the open route (through `ceiling` when that is not an open route). */
   ratioToOpen: number;
 }
 
@@ -122,11 +124,13 @@ export function renderMarkdown(results: BenchResults): string {
 ${results.date} - ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, Redis ${machine.redis}, ${machine.os}.
 One run of \`npm run bench\`: the load generator (autocannon, ${settings.connections} connections), the apps (each in its
 own process) and redis-server share this machine. Rows 1-6: two warm-up passes of ${settings.warmupSeconds} s per row, then
-${settings.durationSeconds} s per row measured in ${settings.rounds} rounds of ${fixed(settings.durationSeconds / settings.rounds, 1)} s slices, each row between two slices of its app's \`GET /\`
-(1, 2, 1, then 1s, 3, 1s, then 1, 4, 1, 5, 1, 5b, 1, 6, 1). "x open" is the median over rounds of the row's req/s
-divided by the mean of those two slices (row 1s: its median over row 1's); req/s and latencies are the row's median
-slice. Before each row slice, 0.5 s of unmeasured load on the row's route (1 s when its app sat idle). Row 7
-runs afterwards, with ${loginLoad.loginConnections} connections.
+${settings.durationSeconds} s per row measured in ${settings.rounds} rounds of ${fixed(settings.durationSeconds / settings.rounds, 1)} s slices, each row between two slices of its app's \`GET /\`,
+except row 4, which is between two slices of row 2 (1, 1n, 1, 2, 1, then 1s, 3, 1s, then 2, 4, 2, then 1, 5, 1, 5b, 1, 6, 1).
+The open routes (1, 1s) get the same \`Authorization\` header as row 2, which they ignore: the rows then differ only in
+what the server does (row 1n shows what the header's bytes cost without it). "x open" is the median over rounds of the
+row's req/s divided by the mean of those two slices (row 4: times row 2's ratio in the same round; row 1s: its median
+over row 1's); req/s and latencies are the row's median slice. Before each row slice, 0.5 s of unmeasured load on the
+row's route (1 s when its app sat idle). Row 7 runs afterwards, with ${loginLoad.loginConnections} connections.
 
 ${loadTable(results.rows)}
 
@@ -142,7 +146,7 @@ Non-2xx of \`GET /\`: ${loginLoad.idle.non2xx} / ${loginLoad.duringLogins.non2xx
 Counted Redis-side, each operation run one at a time over HTTP against the app of row 2 (stateless: row 3), after
 one unmeasured run: commands the app sent (MONITOR; a script call is one), round trips (\`INFO stats\`
 \`total_reads_processed\` delta) and commands executed including those inside scripts (\`INFO commandstats\` delta).
-Where the route needs a signed-in user, the guard's session \`EXISTS\` is included.
+Where the route needs a signed-in user, the guard's session check is included.
 
 ${costTable(results.redisCost)}
 

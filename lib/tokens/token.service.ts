@@ -21,7 +21,10 @@ const MAX_USER_ID_SEGMENT = 344;
 /** Accepted header segments remembered (tokens of one key share one header); bounded so input cannot grow it. */
 const HEADER_CACHE_SIZE = 64;
 /** Tokens whose signature was verified, remembered: a client sends the same token until it expires. */
-const VERIFIED_SIGNATURES_SIZE = 1024;
+const VERIFIED_TOKENS_SIZE = 1024;
+
+/** The payload of a token whose signature verified, as decoded once; frozen, never handed out. */
+type DecodedClaims = Readonly<Partial<AccessTokenClaims> & { nbf?: unknown }>;
 
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
@@ -43,11 +46,12 @@ export class TokenService {
   /** Header segments already accepted by `keyFor`, with their key: the check is a pure function of the segment. */
   private readonly acceptedHeaders = new Map<string, JwtKey>();
   /**
-   * Exact token strings whose header and signature verified, so a client's next requests skip the
-   * HMAC/signature work; every claim is still decoded and checked on every call. Only tokens with a
-   * valid signature enter (so input cannot fill it); the oldest leave first.
+   * Exact token strings whose header and signature verified, with their decoded payload, so a client's
+   * next requests skip the signature check and the decoding; every claim is still checked on every call
+   * (`exp` above all). Only tokens with a valid signature enter (so input cannot fill it); the oldest
+   * leave first. The payload is frozen and callers get copies.
    */
-  private readonly verifiedSignatures = new Set<string>();
+  private readonly verifiedTokens = new Map<string, DecodedClaims>();
 
   constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
     this.keys = createSigningKeys(options.jwt);
@@ -78,19 +82,7 @@ export class TokenService {
    */
   verifyAccessToken(token: unknown): AccessTokenClaims {
     if (typeof token !== 'string' || token.length > MAX_ACCESS_TOKEN_LENGTH) throw new AccessTokenInvalidError();
-    const parts = token.split('.');
-    if (!this.verifiedSignatures.has(token)) {
-      if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new AccessTokenInvalidError();
-      const key = this.keyFor(parts[0]);
-      if (!verifyJws(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2], 'base64url'), key.algorithm, key.key)) {
-        throw new AccessTokenInvalidError();
-      }
-      if (this.verifiedSignatures.size >= VERIFIED_SIGNATURES_SIZE) {
-        this.verifiedSignatures.delete(this.verifiedSignatures.values().next().value as string);
-      }
-      this.verifiedSignatures.add(token);
-    }
-    const claims = this.decodeSegment(parts[1]) as Partial<AccessTokenClaims> & { nbf?: unknown };
+    const claims = this.verifiedTokens.get(token) ?? this.verifySignature(token);
     const now = Date.now() / 1000;
     const tolerance = this.options.jwt.clockToleranceSeconds;
     if (
@@ -107,6 +99,24 @@ export class TokenService {
     if (claims.exp <= now - tolerance) throw new AccessTokenExpiredError();
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
     return { ...(claims as AccessTokenClaims), roles };
+  }
+
+  /** Checks header and signature, decodes the payload and remembers it (see `verifiedTokens`). */
+  private verifySignature(token: string): DecodedClaims {
+    const parts = token.split('.');
+    if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new AccessTokenInvalidError();
+    const key = this.keyFor(parts[0]);
+    if (!verifyJws(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2], 'base64url'), key.algorithm, key.key)) {
+      throw new AccessTokenInvalidError();
+    }
+    const claims = this.decodeSegment(parts[1]);
+    if (Array.isArray(claims.roles)) Object.freeze(claims.roles);
+    Object.freeze(claims);
+    if (this.verifiedTokens.size >= VERIFIED_TOKENS_SIZE) {
+      this.verifiedTokens.delete(this.verifiedTokens.keys().next().value as string);
+    }
+    this.verifiedTokens.set(token, claims);
+    return claims;
   }
 
   /** Mints a refresh token for a new session. */

@@ -11,8 +11,8 @@ function service(): TokenService {
 }
 
 /** The service's private caches, read to show what they hold (never written). */
-function caches(tokens: TokenService): { verifiedSignatures: Set<string>; acceptedHeaders: Map<string, unknown> } {
-  return tokens as unknown as { verifiedSignatures: Set<string>; acceptedHeaders: Map<string, unknown> };
+function caches(tokens: TokenService): { verifiedTokens: Map<string, unknown>; acceptedHeaders: Map<string, unknown> } {
+  return tokens as unknown as { verifiedTokens: Map<string, unknown>; acceptedHeaders: Map<string, unknown> };
 }
 
 const subject = { userId: 'user-1', sessionId: 'session-000000000000000', roles: ['user'] };
@@ -26,10 +26,13 @@ describe('TokenService: verification caches', () => {
     const tokens = service();
     const { accessToken } = tokens.signAccessToken(subject);
     const first = tokens.verifyAccessToken(accessToken);
-    expect(caches(tokens).verifiedSignatures.has(accessToken)).toBe(true);
+    expect(caches(tokens).verifiedTokens.has(accessToken)).toBe(true);
     first.roles.push('admin');
+    first.sub = 'someone-else';
     const second = tokens.verifyAccessToken(accessToken);
-    expect(second).toEqual({ ...first, roles: ['user'] });
+    expect(second).toEqual({ ...first, sub: 'user-1', roles: ['user'] });
+    second.roles.push('admin');
+    expect(tokens.verifyAccessToken(accessToken).roles).toEqual(['user']);
   });
 
   it('the expiry is checked on every call: a remembered token is refused once it has expired', () => {
@@ -58,9 +61,9 @@ describe('TokenService: verification caches', () => {
     for (let i = 0; i < 3; i++) expect(() => tokens.verifyAccessToken(forged)).toThrow(AccessTokenInvalidError);
     const tampered = `${accessToken.split('.').slice(0, 2).join('.')}.${Buffer.alloc(32).toString('base64url')}`;
     expect(() => tokens.verifyAccessToken(tampered)).toThrow(AccessTokenInvalidError);
-    expect(caches(tokens).verifiedSignatures.has(forged)).toBe(false);
-    expect(caches(tokens).verifiedSignatures.has(tampered)).toBe(false);
-    expect(caches(tokens).verifiedSignatures.size).toBe(1);
+    expect(caches(tokens).verifiedTokens.has(forged)).toBe(false);
+    expect(caches(tokens).verifiedTokens.has(tampered)).toBe(false);
+    expect(caches(tokens).verifiedTokens.size).toBe(1);
   });
 
   it('a header refused once is refused again; a remembered header does not vouch for another kid or typ', () => {
@@ -86,7 +89,7 @@ describe('TokenService: verification caches', () => {
       // Distinct tokens, and distinct (still acceptable) headers.
       tokens.verifyAccessToken(forgeHmac({ ...header, n: i }, { ...payload, jti: `jti-${i}` }, key));
     }
-    expect(caches(tokens).verifiedSignatures.size).toBe(1024);
+    expect(caches(tokens).verifiedTokens.size).toBe(1024);
     expect(caches(tokens).acceptedHeaders.size).toBe(64);
     // Still correct after eviction.
     const { accessToken } = tokens.signAccessToken(subject);
