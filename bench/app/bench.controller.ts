@@ -12,11 +12,15 @@ interface Answer {
 /** The routes the benchmark drives. Apart from `/recipe`, everything goes through the library's public API. */
 @Controller()
 export class BenchController {
-  /** Row 1, the ceiling: public, no I/O. The global guards only read `@Public()`. */
+  /**
+   * Row 1, the ceiling: public, no I/O. The global guards only read `@Public()`. It takes the same
+   * parameter as the guarded handlers (undefined here), so that Nest's parameter handling is the same on
+   * both sides and only the guards' work differs.
+   */
   @Public()
   @Get()
-  open(): Answer {
-    return { ok: true, id: null };
+  open(@CurrentUser('id') id: string | undefined): Answer {
+    return { ok: true, id: id ?? null };
   }
 
   /** Rows 2 and 3: any signed-in user (global `AccessTokenGuard`; session or stateless by the app's options). */

@@ -4,14 +4,22 @@ import { IS_PUBLIC_KEY, RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import { AccessTokenMissingError, AuthError, SessionRevokedError } from '../auth.errors';
 import type { ResolvedAuthOptions } from '../auth.options';
 import type { AuthenticatedUser } from '../auth.types';
+import type { VerifiedAccessToken } from '../tokens/token.service';
 import { authErrorResponse, toHttpException } from '../http/auth-http-status';
 import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
 import { type AuthRequest, type AuthResponse, setResponseHeader } from './auth-request';
+import { HandlerMetadataCache } from './handler-metadata.cache';
 
 const BEARER = /^Bearer[ ]+([^ ]+)[ ]*$/i;
-/** Requests already authenticated by a guard instance (global + route-level guards then verify once). */
-const authenticated = new WeakSet<object>();
+/**
+ * Marks the principals this guard puts on `request.user`, so that a global and a route-level guard verify
+ * a request once (and a `request.user` set by anything else is never taken for one). A symbol key of the
+ * principal itself: nothing from the network can set it, and it costs no extra write to the request.
+ */
+const AUTHENTICATED = Symbol('authkit.authenticated');
+
+type MarkedUser = AuthenticatedUser & { [AUTHENTICATED]?: true };
 
 /**
  * Authenticates requests by `Authorization: Bearer <access token>`: verifies the JWT and, in the
@@ -39,34 +47,64 @@ export class AccessTokenGuard implements CanActivate {
     @Inject(RESOLVED_AUTH_OPTIONS) protected readonly options: ResolvedAuthOptions,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.isPublic(context)) return true;
     const request = this.getRequest(context);
-    if (authenticated.has(request) && request.user) return true;
-    try {
-      request.user = await this.authenticate(this.extractToken(request));
-      authenticated.add(request);
-      return true;
-    } catch (error) {
-      if (!(error instanceof AuthError)) throw error;
-      const { headers } = authErrorResponse(error);
-      for (const [name, value] of Object.entries(headers)) setResponseHeader(this.getResponse(context), name, value);
-      throw toHttpException(error);
+    if ((request.user as MarkedUser | undefined)?.[AUTHENTICATED]) return true;
+    if (this.options.accessTokenValidation !== 'session') {
+      // Nothing to wait for: answered synchronously, without a promise.
+      try {
+        return this.accept(request, this.principal(this.tokens.verifiedAccessToken(this.requireToken(request))));
+      } catch (error) {
+        return this.reject(context, error);
+      }
     }
+    return this.authenticate(this.extractToken(request)).then(
+      (user) => this.accept(request, user),
+      (error: unknown) => this.reject(context, error),
+    );
   }
 
   /** Verifies a raw access token and returns the principal; throws an `AuthError`. */
   async authenticate(token: string | undefined): Promise<AuthenticatedUser> {
-    if (!token) throw new AccessTokenMissingError();
-    const claims = this.tokens.verifyAccessToken(token);
-    if (this.options.accessTokenValidation === 'session' && !(await this.sessions.exists(claims.sub, claims.sid))) {
+    const verified = this.tokens.verifiedAccessToken(this.requireToken(token));
+    if (this.options.accessTokenValidation === 'session' && !(await this.sessions.exists(verified.claims.sub, verified.claims.sid))) {
       throw new SessionRevokedError();
     }
-    return { id: claims.sub, sessionId: claims.sid, roles: claims.roles };
+    return this.principal(verified);
   }
 
+  private requireToken(from: AuthRequest | string | undefined): string {
+    const token = typeof from === 'object' ? this.extractToken(from) : from;
+    if (!token) throw new AccessTokenMissingError();
+    return token;
+  }
+
+  private principal({ claims, roles }: VerifiedAccessToken): AuthenticatedUser {
+    const user: MarkedUser = { id: claims.sub, sessionId: claims.sid, roles: roles.slice(), [AUTHENTICATED]: true };
+    return user;
+  }
+
+  private accept(request: AuthRequest, user: AuthenticatedUser): true {
+    request.user = user;
+    return true;
+  }
+
+  /** Sends an `AuthError` as its HTTP error (with its headers, e.g. `WWW-Authenticate`); rethrows anything else. */
+  private reject(context: ExecutionContext, error: unknown): never {
+    if (!(error instanceof AuthError)) throw error;
+    const { headers } = authErrorResponse(error);
+    for (const [name, value] of Object.entries(headers)) setResponseHeader(this.getResponse(context), name, value);
+    throw toHttpException(error);
+  }
+
+  private readonly publicRoutes = new HandlerMetadataCache(
+    (context) => this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true,
+  );
+
+  /** `@Public()` on the handler or its controller (read once per route). */
   protected isPublic(context: ExecutionContext): boolean {
-    return this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true;
+    return this.publicRoutes.get(context);
   }
 
   protected getRequest(context: ExecutionContext): AuthRequest {
@@ -81,6 +119,8 @@ export class AccessTokenGuard implements CanActivate {
   protected extractToken(request: AuthRequest): string | undefined {
     const header = request.headers?.authorization;
     if (typeof header !== 'string') return undefined;
+    // The usual form, "Bearer <token>", without the regular expression; anything else goes through it.
+    if (header.startsWith('Bearer ') && header.length > 7 && header.indexOf(' ', 7) === -1) return header.slice(7);
     return BEARER.exec(header)?.[1];
   }
 }

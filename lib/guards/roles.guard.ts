@@ -5,6 +5,7 @@ import { AccessTokenMissingError, type AuthError, InsufficientRoleError } from '
 import type { ResolvedAuthOptions } from '../auth.options';
 import { authErrorResponse, toHttpException } from '../http/auth-http-status';
 import { type AuthRequest, type AuthResponse, setResponseHeader } from './auth-request';
+import { HandlerMetadataCache } from './handler-metadata.cache';
 
 /** Expands a role hierarchy (`{ admin: ['editor'], editor: ['user'] }`) into each role's full set of implied roles. */
 export function expandRoleHierarchy(hierarchy: Record<string, string[]>): Map<string, Set<string>> {
@@ -37,8 +38,12 @@ export class RolesGuard implements CanActivate {
     this.implied = expandRoleHierarchy(options.roleHierarchy);
   }
 
+  private readonly requiredRoles = new HandlerMetadataCache(
+    (context) => this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]),
+  );
+
   canActivate(context: ExecutionContext): boolean {
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
+    const required = this.requiredRoles.get(context);
     if (!required || required.length === 0) return true;
     const user = this.getRequest(context).user;
     if (!user) this.fail(context, new AccessTokenMissingError());

@@ -23,8 +23,17 @@ const HEADER_CACHE_SIZE = 64;
 /** Tokens whose signature was verified, remembered: a client sends the same token until it expires. */
 const VERIFIED_TOKENS_SIZE = 1024;
 
-/** The payload of a token whose signature verified, as decoded once; frozen, never handed out. */
-type DecodedClaims = Readonly<Partial<AccessTokenClaims> & { nbf?: unknown }>;
+/** A token whose signature and fixed claims verified, as decoded once; frozen. */
+export interface VerifiedAccessToken {
+  /** The exact token string. */
+  readonly token: string;
+  readonly claims: Readonly<AccessTokenClaims>;
+  /** The string entries of `roles`. */
+  readonly roles: readonly string[];
+  readonly exp: number;
+  readonly nbf?: number;
+  readonly iat?: number;
+}
 
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
@@ -46,12 +55,13 @@ export class TokenService {
   /** Header segments already accepted by `keyFor`, with their key: the check is a pure function of the segment. */
   private readonly acceptedHeaders = new Map<string, JwtKey>();
   /**
-   * Exact token strings whose header and signature verified, with their decoded payload, so a client's
-   * next requests skip the signature check and the decoding; every claim is still checked on every call
-   * (`exp` above all). Only tokens with a valid signature enter (so input cannot fill it); the oldest
-   * leave first. The payload is frozen and callers get copies.
+   * Tokens whose header, signature and fixed claims verified, with their decoded payload, so a client's
+   * next requests skip that work; the time-dependent claims (`exp` above all) are checked on every call.
+   * Keyed by the signature segment (43 to 86 characters: cheaper to hash than the whole token) and
+   * matched against the whole token string. Only tokens with a valid signature enter (so input cannot
+   * fill it); the oldest leave first. Entries are frozen; `verifyAccessToken` hands out copies.
    */
-  private readonly verifiedTokens = new Map<string, DecodedClaims>();
+  private readonly verifiedTokens = new Map<string, VerifiedAccessToken>();
 
   constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
     this.keys = createSigningKeys(options.jwt);
@@ -81,42 +91,67 @@ export class TokenService {
    * tolerance); `sub` and `sid` are required. Throws `AccessTokenInvalidError` or `AccessTokenExpiredError`.
    */
   verifyAccessToken(token: unknown): AccessTokenClaims {
-    if (typeof token !== 'string' || token.length > MAX_ACCESS_TOKEN_LENGTH) throw new AccessTokenInvalidError();
-    const claims = this.verifiedTokens.get(token) ?? this.verifySignature(token);
-    const now = Date.now() / 1000;
-    const tolerance = this.options.jwt.clockToleranceSeconds;
-    if (
-      typeof claims.sub !== 'string' || !claims.sub ||
-      typeof claims.sid !== 'string' || !claims.sid ||
-      typeof claims.exp !== 'number' ||
-      claims.iss !== this.options.jwt.issuer ||
-      !this.audienceMatches(claims.aud) ||
-      (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now + tolerance)) ||
-      (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.iat > now + tolerance))
-    ) {
-      throw new AccessTokenInvalidError();
-    }
-    if (claims.exp <= now - tolerance) throw new AccessTokenExpiredError();
-    const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
-    return { ...(claims as AccessTokenClaims), roles };
+    const verified = this.verifiedAccessToken(token);
+    return { ...verified.claims, roles: verified.roles.slice() };
   }
 
-  /** Checks header and signature, decodes the payload and remembers it (see `verifiedTokens`). */
-  private verifySignature(token: string): DecodedClaims {
+  /**
+   * `verifyAccessToken` without the copy: the frozen, remembered result. For the library's guards, which
+   * read a few fields per request; prefer `verifyAccessToken`.
+   * @internal
+   */
+  verifiedAccessToken(token: unknown): VerifiedAccessToken {
+    if (typeof token !== 'string' || token.length > MAX_ACCESS_TOKEN_LENGTH) throw new AccessTokenInvalidError();
+    const known = this.verifiedTokens.get(token.slice(token.lastIndexOf('.') + 1));
+    const verified = known?.token === token ? known : this.verifySignature(token);
+    // The time-dependent checks, on every call; the rest is fixed for a given token (see verifySignature).
+    const now = Date.now() / 1000;
+    const tolerance = this.options.jwt.clockToleranceSeconds;
+    if ((verified.nbf !== undefined && verified.nbf > now + tolerance) || (verified.iat !== undefined && verified.iat > now + tolerance)) {
+      throw new AccessTokenInvalidError();
+    }
+    if (verified.exp <= now - tolerance) throw new AccessTokenExpiredError();
+    return verified;
+  }
+
+  /**
+   * Checks header and signature, decodes the payload and checks the claims that do not depend on the time
+   * (`sub`, `sid`, `iss`, `aud`, and the types of `exp`, `nbf`, `iat`); remembers the result (see
+   * `verifiedTokens`). Throws `AccessTokenInvalidError`.
+   */
+  private verifySignature(token: string): VerifiedAccessToken {
     const parts = token.split('.');
     if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new AccessTokenInvalidError();
     const key = this.keyFor(parts[0]);
     if (!verifyJws(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2], 'base64url'), key.algorithm, key.key)) {
       throw new AccessTokenInvalidError();
     }
-    const claims = this.decodeSegment(parts[1]);
-    if (Array.isArray(claims.roles)) Object.freeze(claims.roles);
-    Object.freeze(claims);
+    const claims = this.decodeSegment(parts[1]) as Partial<AccessTokenClaims> & { nbf?: unknown };
+    if (
+      typeof claims.sub !== 'string' || !claims.sub ||
+      typeof claims.sid !== 'string' || !claims.sid ||
+      typeof claims.exp !== 'number' ||
+      claims.iss !== this.options.jwt.issuer ||
+      !this.audienceMatches(claims.aud) ||
+      (claims.nbf !== undefined && typeof claims.nbf !== 'number') ||
+      (claims.iat !== undefined && typeof claims.iat !== 'number')
+    ) {
+      throw new AccessTokenInvalidError();
+    }
+    const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+    const verified: VerifiedAccessToken = Object.freeze({
+      token,
+      claims: Object.freeze(claims as AccessTokenClaims),
+      roles: Object.freeze(roles),
+      exp: claims.exp,
+      nbf: claims.nbf as number | undefined,
+      iat: claims.iat,
+    });
     if (this.verifiedTokens.size >= VERIFIED_TOKENS_SIZE) {
       this.verifiedTokens.delete(this.verifiedTokens.keys().next().value as string);
     }
-    this.verifiedTokens.set(token, claims);
-    return claims;
+    this.verifiedTokens.set(parts[2], verified);
+    return verified;
   }
 
   /** Mints a refresh token for a new session. */

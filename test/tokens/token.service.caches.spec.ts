@@ -11,8 +11,13 @@ function service(): TokenService {
 }
 
 /** The service's private caches, read to show what they hold (never written). */
-function caches(tokens: TokenService): { verifiedTokens: Map<string, unknown>; acceptedHeaders: Map<string, unknown> } {
-  return tokens as unknown as { verifiedTokens: Map<string, unknown>; acceptedHeaders: Map<string, unknown> };
+function caches(tokens: TokenService): { verifiedTokens: Map<string, { token: string }>; acceptedHeaders: Map<string, unknown> } {
+  return tokens as unknown as { verifiedTokens: Map<string, { token: string }>; acceptedHeaders: Map<string, unknown> };
+}
+
+/** Whether the verifier remembers this exact token string. */
+function remembers(tokens: TokenService, token: string): boolean {
+  return [...caches(tokens).verifiedTokens.values()].some((entry) => entry.token === token);
 }
 
 const subject = { userId: 'user-1', sessionId: 'session-000000000000000', roles: ['user'] };
@@ -26,7 +31,7 @@ describe('TokenService: verification caches', () => {
     const tokens = service();
     const { accessToken } = tokens.signAccessToken(subject);
     const first = tokens.verifyAccessToken(accessToken);
-    expect(caches(tokens).verifiedTokens.has(accessToken)).toBe(true);
+    expect(remembers(tokens, accessToken)).toBe(true);
     first.roles.push('admin');
     first.sub = 'someone-else';
     const second = tokens.verifyAccessToken(accessToken);
@@ -61,9 +66,20 @@ describe('TokenService: verification caches', () => {
     for (let i = 0; i < 3; i++) expect(() => tokens.verifyAccessToken(forged)).toThrow(AccessTokenInvalidError);
     const tampered = `${accessToken.split('.').slice(0, 2).join('.')}.${Buffer.alloc(32).toString('base64url')}`;
     expect(() => tokens.verifyAccessToken(tampered)).toThrow(AccessTokenInvalidError);
-    expect(caches(tokens).verifiedTokens.has(forged)).toBe(false);
-    expect(caches(tokens).verifiedTokens.has(tampered)).toBe(false);
+    expect(remembers(tokens, forged)).toBe(false);
+    expect(remembers(tokens, tampered)).toBe(false);
     expect(caches(tokens).verifiedTokens.size).toBe(1);
+  });
+
+  it("a remembered token's signature does not vouch for another payload (the cache is keyed by the signature)", () => {
+    const tokens = service();
+    const { accessToken } = tokens.signAccessToken(subject);
+    tokens.verifyAccessToken(accessToken);
+    const [header, payload, signature] = accessToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const swapped = `${header}.${Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString('base64url')}.${signature}`;
+    for (let i = 0; i < 3; i++) expect(() => tokens.verifyAccessToken(swapped)).toThrow(AccessTokenInvalidError);
+    expect(tokens.verifyAccessToken(accessToken).roles).toEqual(['user']);
   });
 
   it('a header refused once is refused again; a remembered header does not vouch for another kid or typ', () => {
