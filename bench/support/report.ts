@@ -11,6 +11,8 @@ export interface Row extends LoadResult {
   ceiling?: string;
   /** Per round: req/s over the mean of the `ceiling` row's slices just before and after. */
   roundRatios: number[];
+  /** Rows measured in back-to-back alternations with their `ceiling`: every alternation's ratio. */
+  pairRatios?: number[];
   /** Median over rounds of the ratio to the open route (through `ceiling` when that is not an open route). */
   ratioToOpen: number;
 }
@@ -125,10 +127,11 @@ ${results.date} - ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.no
 One run of \`npm run bench\`: the load generator (autocannon, ${settings.connections} connections), the apps (each in its
 own process) and redis-server share this machine. Rows 1-6: two warm-up passes of ${settings.warmupSeconds} s per row, then
 ${settings.durationSeconds} s per row measured in ${settings.rounds} rounds of ${fixed(settings.durationSeconds / settings.rounds, 1)} s slices, each row between two slices of its app's \`GET /\`,
-except row 4, which is between two slices of row 2 (1, 1n, 1, 2, 1, then 1s, 3, 1s, then 2, 4, 2, then 1, 5, 1, 5b, 1, 6, 1).
+except row 4, which alternates with row 2 in four back-to-back pairs of quarter slices (2, 4, 2, 4, 2, 4, 2, 4, 2: both routes
+hot, nothing in between, as the 3% target needs); the order is 1, 1n, 1, 2, 1, then 1s, 3, 1s, then 2, 4, ... 2, then 1, 5, 1, 5b, 1, 6, 1.
 The open routes (1, 1s) get the same \`Authorization\` header as row 2, which they ignore: the rows then differ only in
 what the server does (row 1n shows what the header's bytes cost without it). "x open" is the median over rounds of the
-row's req/s divided by the mean of those two slices (row 4: times row 2's ratio in the same round; row 1s: its median
+row's req/s divided by the mean of those two slices (row 4: the median of its four, times row 2's ratio in the same round; row 1s: its median
 over row 1's); req/s and latencies are the row's median slice. Before each row slice, 0.5 s of unmeasured load on the
 row's route (1 s when its app sat idle). Row 7 runs afterwards, with ${loginLoad.loginConnections} connections.
 
