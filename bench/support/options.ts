@@ -15,9 +15,9 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--smoke] [--duration <s>] [--warmup <s>] [--connections <n>]
   --smoke           ~2 s of load in total, every row and check once (CI); writes bench/.tmp/ only
-  --duration <s>    measured seconds per row (default 10)
+  --duration <s>    measured seconds per row (default 20)
   --warmup <s>      warm-up seconds before each row (default 2)
-  --rounds <n>      rounds the measured seconds of rows 1-6 are split into (default 10)
+  --rounds <n>      rounds the measured seconds of rows 1-6 are split into (default 20)
   --connections <n> concurrent connections (default 50)
 Environment: BENCH_SMOKE=1 is the same as --smoke; REDIS_SERVER_BIN names the redis-server binary.`;
 
@@ -31,7 +31,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === '1';
   const options: BenchOptions = smoke
     ? { smoke, durationSeconds: 0.2, warmupSeconds: 0.05, rounds: 1, connections: 10, memorySessions: [500, 2_000] }
-    : { smoke, durationSeconds: 10, warmupSeconds: 2, rounds: 10, connections: 50, memorySessions: [10_000, 100_000] };
+    : { smoke, durationSeconds: 20, warmupSeconds: 2, rounds: 20, connections: 50, memorySessions: [10_000, 100_000] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--smoke') continue;
