@@ -15,6 +15,11 @@ interface IdentityCommands {
 
 /** Retries of `createWithIdentity`/`linkIdentity` when the other side of a race rolled back in between. */
 const CREATE_ATTEMPTS = 5;
+/**
+ * A new user's records carry this TTL until its email/identity claims are done, then it is removed: a
+ * process that dies in between leaves records that expire instead of unreachable ones that live forever.
+ */
+const PROVISIONAL_TTL_MS = 5 * 60_000;
 
 /**
  * `UserStore` on Redis: a hash per user (`<prefix>:{<id>}:user`) and an email index
@@ -42,19 +47,21 @@ export class RedisUserStore implements UserStore {
   }
 
   /**
-   * Writes the user hash, then claims the email with SET NX. If the claim fails the hash is removed.
-   * (Written in this order, a crash in between leaves an unreachable hash, never a claimed email
-   * without a user.)
+   * Writes the user hash (with a provisional TTL), claims the email with SET NX, then makes the hash
+   * permanent. If the claim fails the hash is removed. A crash before the end leaves a hash that expires;
+   * a crash after the claim leaves a claim whose user is gone, which the next claim of that email takes
+   * over (see `claim`).
    */
   async create(user: NewUser): Promise<StoredUser> {
     const id = randomUUID();
     const stored: StoredUser = { id, ...user, roles: [...user.roles] };
     const userKey = this.keys.user(id);
-    await redisCall(() => this.redis.hset(userKey, this.userFields(id, user)));
-    if (user.email !== null && !(await this.claimEmail(user.email, id))) {
+    await this.exec(this.redis.multi().hset(userKey, this.userFields(id, user)).pexpire(userKey, PROVISIONAL_TTL_MS));
+    if (user.email !== null && !(await this.claim(this.keys.email(user.email), id))) {
       await redisCall(() => this.redis.del(userKey));
       throw new EmailTakenError();
     }
+    await redisCall(() => this.redis.persist(userKey));
     return stored;
   }
 
@@ -96,21 +103,23 @@ export class RedisUserStore implements UserStore {
       await this.exec(
         this.redis.multi()
           .hset(userKey, this.userFields(id, user))
-          .hset(identitiesKey, identity.provider, JSON.stringify({ ...identity, linkedAt: Date.now() })),
+          .hset(identitiesKey, identity.provider, JSON.stringify({ ...identity, linkedAt: Date.now() }))
+          .pexpire(userKey, PROVISIONAL_TTL_MS)
+          .pexpire(identitiesKey, PROVISIONAL_TTL_MS),
       );
-      const claimed = await redisCall(() => this.redis.set(identityKey, id, 'NX'));
-      if (claimed !== 'OK') {
+      if (!(await this.claim(identityKey, id))) {
         await redisCall(() => this.redis.del(userKey, identitiesKey));
         const owner = await redisCall(() => this.redis.get(identityKey));
         const winner = owner === null ? null : await this.findById(owner);
         if (winner) return { user: winner, created: false };
         continue;
       }
-      if (user.email !== null && !(await this.claimEmail(user.email, id))) {
+      if (user.email !== null && !(await this.claim(this.keys.email(user.email), id))) {
         await redisCall(() => this.commands.authkitDeleteIfEquals(identityKey, id));
         await redisCall(() => this.redis.del(userKey, identitiesKey));
         throw new EmailTakenError();
       }
+      await this.exec(this.redis.multi().persist(userKey).persist(identitiesKey));
       return { user: { id, ...user, roles: [...user.roles] }, created: true };
     }
     throw new StoreUnavailableError();
@@ -123,8 +132,7 @@ export class RedisUserStore implements UserStore {
 
   private async link(userId: string, identity: NewUserIdentity, attempt: number): Promise<LinkIdentityResult> {
     const identityKey = this.keys.identity(identity.provider, identity.providerUserId);
-    const claimed = await redisCall(() => this.redis.set(identityKey, userId, 'NX'));
-    if (claimed !== 'OK') {
+    if (!(await this.claim(identityKey, userId))) {
       const owner = await redisCall(() => this.redis.get(identityKey));
       if (owner === userId) return { status: 'already-linked' };
       if (owner !== null) return { status: 'identity-taken', ownerId: owner };
@@ -181,8 +189,17 @@ export class RedisUserStore implements UserStore {
     };
   }
 
-  private async claimEmail(email: string, id: string): Promise<boolean> {
-    return (await redisCall(() => this.redis.set(this.keys.email(email), id, 'NX'))) === 'OK';
+  /**
+   * Claims an index key (email or identity -> user id) with SET NX. A claim held for a user whose record no
+   * longer exists (its creation died half-way, or the record was deleted) is released and taken over: a
+   * user's record is always written before its claims, so such a claim belongs to nobody.
+   */
+  private async claim(key: string, id: string): Promise<boolean> {
+    if ((await redisCall(() => this.redis.set(key, id, 'NX'))) === 'OK') return true;
+    const owner = await redisCall(() => this.redis.get(key));
+    if (owner === null || owner === id || (await redisCall(() => this.redis.exists(this.keys.user(owner)))) === 1) return false;
+    await redisCall(() => this.commands.authkitDeleteIfEquals(key, owner));
+    return (await redisCall(() => this.redis.set(key, id, 'NX'))) === 'OK';
   }
 
   private async exec(transaction: ReturnType<Redis['multi']>): Promise<void> {

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import { RedisUserStore } from '../../lib';
+import { EmailTakenError, RedisUserStore } from '../../lib';
+import { RedisKeys } from '../../lib/redis/redis-keys';
 import { createRedisClient, uniqueKeyPrefix } from '../support/redis-client';
 import { describeUserStoreContract } from './user-store.contract';
 
@@ -14,3 +16,52 @@ afterAll(async () => {
 });
 
 describeUserStoreContract('RedisUserStore', () => new RedisUserStore(redis, uniqueKeyPrefix('users')));
+
+describe('RedisUserStore: Redis specifics', () => {
+  const newUser = (email: string | null) => ({ email, passwordHash: 'hash', roles: ['user'], emailVerified: false });
+
+  it('a created user record (and its identities) has no TTL once created', async () => {
+    const prefix = uniqueKeyPrefix('persist');
+    const store = new RedisUserStore(redis, prefix);
+    const keys = new RedisKeys(prefix);
+    const user = await store.create(newUser(`p-${randomUUID()}@example.com`));
+    expect(await redis.pttl(keys.user(user.id))).toBe(-1);
+    const oauth = await store.createWithIdentity(newUser(`o-${randomUUID()}@example.com`), {
+      provider: 'google', providerUserId: randomUUID(), email: null, emailVerified: false,
+    });
+    expect(oauth.created).toBe(true);
+    expect(await redis.pttl(keys.user(oauth.user.id))).toBe(-1);
+    expect(await redis.pttl(keys.identities(oauth.user.id))).toBe(-1);
+  });
+
+  it('an email claimed for a user whose record is gone (a creation that died half-way) does not block a registration', async () => {
+    const prefix = uniqueKeyPrefix('dangling');
+    const store = new RedisUserStore(redis, prefix);
+    const keys = new RedisKeys(prefix);
+    const email = `d-${randomUUID()}@example.com`;
+    await redis.set(keys.email(email), randomUUID());
+    expect(await store.findByEmail(email)).toBeNull();
+
+    const user = await store.create(newUser(email));
+    expect((await store.findByEmail(email))?.id).toBe(user.id);
+    // A live owner is never displaced.
+    await expect(store.create(newUser(email))).rejects.toBeInstanceOf(EmailTakenError);
+    expect((await store.findByEmail(email))?.id).toBe(user.id);
+  });
+
+  it('an identity claimed for a user whose record is gone does not block the OAuth sign-in or a link', async () => {
+    const prefix = uniqueKeyPrefix('dangling-id');
+    const store = new RedisUserStore(redis, prefix);
+    const keys = new RedisKeys(prefix);
+    const identity = { provider: 'github', providerUserId: randomUUID(), email: null, emailVerified: false };
+    await redis.set(keys.identity(identity.provider, identity.providerUserId), randomUUID());
+    const first = await store.createWithIdentity(newUser(null), identity);
+    expect(first.created).toBe(true);
+    expect((await store.findByIdentity(identity.provider, identity.providerUserId))?.id).toBe(first.user.id);
+
+    const other = { ...identity, provider: 'google', providerUserId: randomUUID() };
+    await redis.set(keys.identity(other.provider, other.providerUserId), randomUUID());
+    expect(await store.linkIdentity(first.user.id, other)).toEqual({ status: 'linked' });
+    expect((await store.findByIdentity(other.provider, other.providerUserId))?.id).toBe(first.user.id);
+  });
+});
