@@ -135,10 +135,15 @@ export class OAuthIdentityResolver {
       // Pre-account takeover: whoever set this password never proved owning the email; the provider
       // just did. Cut them off first (fail closed: if this fails, nothing is linked).
       await store.setPasswordHash(owner.id, null);
-      await this.sessions.revokeAll(owner.id);
-      await store.markEmailVerified(owner.id);
+      // A concurrent sign-in of the same owner may have finished this already (it revoked every session
+      // before marking the email verified) and opened a session since: do not revoke that one.
+      const current = await store.findById(owner.id);
+      if (!current?.emailVerified) {
+        await this.sessions.revokeAll(owner.id);
+        await store.markEmailVerified(owner.id);
+        this.logger.warn(`OAuth (${profile.provider}) sign-in claimed an account with an unverified email: password invalidated, sessions revoked (user ${owner.id})`);
+      }
       accountSecured = true;
-      this.logger.warn(`OAuth (${profile.provider}) sign-in claimed an account with an unverified email: password invalidated, sessions revoked (user ${owner.id})`);
     }
     const result = await store.linkIdentity(owner.id, identityOf(profile));
     if (result.status === 'identity-taken') {

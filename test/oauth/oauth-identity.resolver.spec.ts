@@ -145,6 +145,39 @@ describe('OAuthIdentityResolver (linking rules)', () => {
       expect(await sessions.list(owner.id)).toHaveLength(0);
     });
 
+    it('two concurrent takeovers by the owner: the later one does not revoke the session the earlier one opened', async () => {
+      // B pauses right after invalidating the password; A completes meanwhile and opens a session.
+      let paused: (() => void) | undefined;
+      const resume = new Promise<void>((resolve) => (paused = resolve));
+      let reached!: () => void;
+      const bPaused = new Promise<void>((resolve) => (reached = resolve));
+      class PausingStore extends MemoryUserStore {
+        pauseNext = false;
+        override async setPasswordHash(id: string, hash: string | null): Promise<void> {
+          await super.setPasswordHash(id, hash);
+          if (this.pauseNext) {
+            this.pauseNext = false;
+            reached();
+            await resume;
+          }
+        }
+      }
+      const store = new PausingStore();
+      users = store;
+      const owner = await store.create({ email: 'twice@example.com', passwordHash: 'argon2-hash', roles: ['user'], emailVerified: false });
+      await openSessions(owner.id, 2); // the squatter's sessions
+      store.pauseNext = true;
+      const b = resolver({}, store).resolveLogin(profile({ email: 'twice@example.com' }));
+      await bPaused;
+      const a = await resolver({}, store).resolveLogin(profile({ email: 'twice@example.com', provider: 'github', providerUserId: 'gh-1' }));
+      expect(a).toMatchObject({ outcome: 'linked', accountSecured: true });
+      await sessions.create({ userId: owner.id, sessionId: 'session-of-a', secretHash: 'ha' });
+      paused!();
+      expect(await b).toMatchObject({ outcome: 'linked', accountSecured: true });
+      expect((await sessions.list(owner.id)).map((s) => s.id)).toEqual(['session-of-a']);
+      expect(await store.findById(owner.id)).toMatchObject({ passwordHash: null, emailVerified: true });
+    });
+
     it('the defence runs before the link: if invalidation fails, nothing is linked', async () => {
       class FailingStore extends MemoryUserStore {
         override async setPasswordHash(): Promise<void> {
