@@ -145,9 +145,12 @@ function targets(rows: Row[], costs: RedisCost[], memory: MemoryResult[], loginP
   return [
     { name: 'guarded (session check) >= 0.85x open', kind: 'timing', measured: x(ratio('2', '1')), met: ratio('2', '1') >= 0.85 },
     {
-      name: 'stateless >= 0.92x open', kind: 'timing',
-      measured: `${x(ratio('3', '1'))} (middle half of rounds ${quartiles(row('3').roundRatios).map((q) => q.toFixed(2)).join('-')})`,
-      met: ratio('3', '1') >= 0.92,
+      // Row 3 against its own app's open route (1s), the median of its back-to-back pairs (see main()).
+      name: 'stateless >= 0.92x open (median of row 3 / adjacent row-1s slices, back to back)', kind: 'timing',
+      measured:
+        `${x(median(row('3').pairRatios ?? row('3').roundRatios))} (${(row('3').pairRatios ?? []).length} pairs; ` +
+        `middle half ${quartiles(row('3').pairRatios ?? row('3').roundRatios).map((q) => q.toFixed(2)).join('-')})`,
+      met: median(row('3').pairRatios ?? row('3').roundRatios) >= 0.92,
     },
     {
       name: '@Roles(admin) within 3% of guarded (median of row 4 / adjacent row-2 slices, back to back)', kind: 'timing',
@@ -263,16 +266,17 @@ async function main(): Promise<void> {
       },
       {
         id: '2',
-        route: '`GET /guarded` `AccessTokenGuard`, default mode (signature + session check, one `HGET`)',
+        route: '`GET /guarded` `AccessTokenGuard`, default mode (signature + session check, one Redis command)',
         app: sessionApp,
         ceiling: '1',
         spec: { url: `${sessionApp.url}/guarded`, headers: bearer(userToken) },
       },
       {
         id: '3',
-        route: "`GET /guarded` `AccessTokenGuard`, `accessTokenValidation: 'stateless'` (x row 1s)",
+        route: "`GET /guarded` `AccessTokenGuard`, `accessTokenValidation: 'stateless'` (x row 1s); measured alternating with row 1s",
         app: statelessApp,
         ceiling: '1s',
+        alternations: 4,
         spec: { url: `${statelessApp.url}/guarded`, headers: bearer(userToken) },
       },
       {
@@ -339,17 +343,28 @@ async function main(): Promise<void> {
       await route.prepare?.();
       return load({ ...route.spec, connections, durationSeconds: seconds });
     };
+    const unmeasured = async (route: Route, seconds: number): Promise<void> => {
+      await route.prepare?.();
+      await load({ ...route.spec, connections, durationSeconds: seconds });
+      busyApp = route.app;
+    };
+    // Whole slices, and the quarter slices of the back-to-back pairs (kept apart: a quarter slice reads ~8% fewer
+    // req/s than a whole one of the same route, the set-up of 50 connections weighing four times as much).
     const slices: LoadResult[][] = routes.map(() => []);
+    const quarters: LoadResult[][] = routes.map(() => []);
     const ratios: number[][] = routes.map(() => []);
     const indexOf = (id: string) => routes.findIndex((route) => route.id === id);
-    const take = async (i: number, seconds?: number, warm?: boolean): Promise<LoadResult> => {
+    const take = async (i: number, seconds?: number, warm?: boolean, into = slices): Promise<LoadResult> => {
       const result = await sliceOf(routes[i], seconds, warm);
-      slices[i].push(result);
+      into[i].push(result);
       return result;
     };
-    // Rows compared with another guarded row of the same app (admin vs guarded: a target of 3%) alternate with
-    // it in shorter back-to-back slices, both routes hot, no unmeasured load in between: the machine's speed
-    // drifts by more than 3% within seconds, and only slices this close in time see the same machine.
+    // Rows whose targets are a few percent from their reference (stateless vs its open route: 0.92x; admin vs
+    // guarded: within 3%) alternate with it in shorter back-to-back slices, both routes hot, no unmeasured load
+    // in between: the machine's speed drifts by more than that within seconds, and only slices this close in
+    // time see the same machine. Four pairs of quarter slices take as long as one sandwich of whole slices and
+    // give four ratios instead of one (a route against itself on this machine: single quarter-slice pairs spread
+    // ~12%, whole-slice sandwiches ~9%), so the median over all pairs is the tighter figure.
     const pairRatios: number[][] = routes.map(() => []);
     for (let round = 0; round < options.rounds; round++) {
       log(`round ${round + 1}/${options.rounds}`);
@@ -358,18 +373,33 @@ async function main(): Promise<void> {
         if (!route.ceiling) continue;
         const ceiling = indexOf(route.ceiling);
         const alternations = route.alternations ?? 1;
-        let before = last?.ceiling === ceiling ? last.result : await take(ceiling);
+        if (alternations === 1) {
+          const before = last?.ceiling === ceiling ? last.result : await take(ceiling);
+          const result = await take(i);
+          const after = await take(ceiling);
+          ratios[i].push(result.requestsPerSecond / ((before.requestsPerSecond + after.requestsPerSecond) / 2));
+          last = { ceiling, result: after };
+          continue;
+        }
+        // The reference keeps its whole slice of the round (its own figures, and row 1s's ratio to row 1, come
+        // from whole slices only). Then both routes run unmeasured, and only quarter slices follow, each right
+        // after one of the other route: every pair is measured alike. (With a whole slice as the first pair's
+        // reference, the first pair of each round read 9-10% below the other three in two runs.)
+        if (last?.ceiling !== ceiling) await take(ceiling);
+        const seconds = slice / alternations;
+        await unmeasured(route, Math.min(0.5, options.warmupSeconds));
+        await unmeasured(routes[ceiling], seconds);
+        let before = await take(ceiling, seconds, false, quarters);
         const round: number[] = [];
         for (let k = 0; k < alternations; k++) {
-          const seconds = slice / alternations;
-          const result = await take(i, seconds, k === 0);
-          const after = await take(ceiling, seconds, alternations === 1);
+          const result = await take(i, seconds, false, quarters);
+          const after = await take(ceiling, seconds, false, quarters);
           round.push(result.requestsPerSecond / ((before.requestsPerSecond + after.requestsPerSecond) / 2));
           before = after;
         }
         pairRatios[i].push(...round);
         ratios[i].push(median(round));
-        last = { ceiling, result: before };
+        last = undefined;
       }
     }
     // The open routes: 1 by definition; row 1s against row 1 by medians (other process, never adjacent).
@@ -378,7 +408,8 @@ async function main(): Promise<void> {
       if (!route.ceiling) ratios[i] = [medianRps(i) / medianRps(0)];
     }
     // A row measured against another guarded row (admin against guarded): its ratio to the open route is,
-    // per round, its ratio to that row times that row's ratio to the open route.
+    // per round, its ratio to that row times that row's ratio to the open route. A row in pairs with an open
+    // route (stateless): the median over all its pairs.
     const toOpen = (i: number): number[] => {
       const via = routes[i].ceiling ? indexOf(routes[i].ceiling as string) : -1;
       if (via < 0 || !routes[via].ceiling) return ratios[i];
@@ -386,21 +417,24 @@ async function main(): Promise<void> {
       return ratios[i].map((r, k) => r * base[k]);
     };
     const rows: Row[] = routes.map((route, i) => {
-      const typical = medianBy(slices[i], (r) => r.requestsPerSecond);
+      // Rows measured in pairs only have quarter slices: they show their median quarter slice.
+      const typical = medianBy(slices[i].length ? slices[i] : quarters[i], (r) => r.requestsPerSecond);
+      const all = [...slices[i], ...quarters[i]];
       return {
         id: route.id,
         route: route.route,
         ...typical,
-        requests: sum(slices[i].map((r) => r.requests)),
-        non2xx: sum(slices[i].map((r) => r.non2xx)),
-        errors: sum(slices[i].map((r) => r.errors)),
-        statusCodes: mergeCounts(slices[i].map((r) => r.statusCodes)),
-        durationSeconds: sum(slices[i].map((r) => r.durationSeconds)),
+        requests: sum(all.map((r) => r.requests)),
+        non2xx: sum(all.map((r) => r.non2xx)),
+        errors: sum(all.map((r) => r.errors)),
+        statusCodes: mergeCounts(all.map((r) => r.statusCodes)),
+        durationSeconds: sum(all.map((r) => r.durationSeconds)),
         slicesRequestsPerSecond: slices[i].map((r) => r.requestsPerSecond),
+        ...(quarters[i].length ? { quarterSlicesRequestsPerSecond: quarters[i].map((r) => r.requestsPerSecond) } : {}),
         ceiling: route.ceiling,
         roundRatios: ratios[i],
         ...(route.alternations ? { pairRatios: pairRatios[i] } : {}),
-        ratioToOpen: median(toOpen(i)),
+        ratioToOpen: route.alternations && !routes[indexOf(route.ceiling as string)].ceiling ? median(pairRatios[i]) : median(toOpen(i)),
       };
     });
 
@@ -536,7 +570,8 @@ async function main(): Promise<void> {
       targets: targets(rows, costs, memory, duringLogins.latencyP99Ms),
     };
     const markdown = renderMarkdown(results);
-    const outDir = options.smoke ? join(__dirname, '.tmp') : __dirname;
+    // BENCH_OUT_DIR: somewhere else than bench/ (trial runs that must not replace the published results).
+    const outDir = process.env.BENCH_OUT_DIR || (options.smoke ? join(__dirname, '.tmp') : __dirname);
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(join(outDir, 'RESULTS.md'), markdown);

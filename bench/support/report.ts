@@ -5,8 +5,10 @@ import type { RedisCost } from './redis-cost';
 export interface Row extends LoadResult {
   id: string;
   route: string;
-  /** Requests/s of each measured slice (row 1: every slice between the others). */
+  /** Requests/s of each measured whole slice (row 1: every slice between the others). */
   slicesRequestsPerSecond: number[];
+  /** Requests/s of each quarter slice of the back-to-back pairs (rows 3 and 4, and their reference rows). */
+  quarterSlicesRequestsPerSecond?: number[];
   /** The row its slices were measured between (`ceiling` of the route); absent for the open routes. */
   ceiling?: string;
   /** Per round: req/s over the mean of the `ceiling` row's slices just before and after. */
@@ -127,13 +129,18 @@ ${results.date} - ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.no
 One run of \`npm run bench\`: the load generator (autocannon, ${settings.connections} connections), the apps (each in its
 own process) and redis-server share this machine. Rows 1-6: two warm-up passes of ${settings.warmupSeconds} s per row, then
 ${settings.durationSeconds} s per row measured in ${settings.rounds} rounds of ${fixed(settings.durationSeconds / settings.rounds, 1)} s slices, each row between two slices of its app's \`GET /\`,
-except row 4, which alternates with row 2 in four back-to-back pairs of quarter slices (2, 4, 2, 4, 2, 4, 2, 4, 2: both routes
-hot, nothing in between, as the 3% target needs); the order is 1, 1n, 1, 2, 1, then 1s, 3, 1s, then 2, 4, ... 2, then 1, 5, 1, 5b, 1, 6, 1.
+except rows 3 and 4, whose targets are a few percent from their reference row: after a whole slice of the reference and
+unmeasured load on both routes, each alternates with it (row 3 with 1s, row 4 with 2) in four back-to-back pairs of quarter
+slices (1s, 3, 1s, 3, 1s, 3, 1s, 3, 1s: both routes hot, nothing in between); the order is 1, 1n, 1, 2, 1, then 1s, 1s, 3, ... 1s,
+then 2, 2, 4, ... 2, then 1, 5, 1, 5b, 1, 6, 1.
 The open routes (1, 1s) get the same \`Authorization\` header as row 2, which they ignore: the rows then differ only in
 what the server does (row 1n shows what the header's bytes cost without it). "x open" is the median over rounds of the
-row's req/s divided by the mean of those two slices (row 4: the median of its four, times row 2's ratio in the same round; row 1s: its median
-over row 1's); req/s and latencies are the row's median slice. Before each row slice, 0.5 s of unmeasured load on the
-row's route (1 s when its app sat idle). Row 7 runs afterwards, with ${loginLoad.loginConnections} connections.
+row's req/s divided by the mean of those two slices (row 3: the median over all its pairs of its req/s over the mean of the two
+1s slices around it; row 4: the median of its four pairs, times row 2's ratio in the same round; row 1s: its median over row 1's);
+req/s and latencies are the row's median slice (rows 3 and 4: their median quarter slice, which reads ~8% fewer req/s
+than a whole slice of the same route would: the set-up of 50 connections weighs four times as much; their "x open" compares
+quarter slices with quarter slices only). Before each whole row slice, 0.5 s of unmeasured load on the row's route (1 s when
+its app sat idle). Row 7 runs afterwards, with ${loginLoad.loginConnections} connections.
 
 ${loadTable(results.rows)}
 
