@@ -6,7 +6,7 @@ import {
   AUTH_MODULE_EXTRAS_DEFAULTS, AUTH_MODULE_OPTIONS, type AuthModuleExtras, ConfigurableAuthModule, setAuthModuleAssembly,
 } from './auth.module-definition';
 import { type AuthModuleOptions, type ProviderInput, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
-import { AuthService } from './auth.service';
+import { AuthService } from './identity/auth.service';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { AuthkitJwtStrategy } from './guards/authkit-jwt.strategy';
 import { RolesGuard } from './guards/roles.guard';
@@ -24,7 +24,7 @@ import { MemorySessionStore } from './sessions/memory-session.store';
 import { RedisSessionStore } from './sessions/redis-session.store';
 import { SessionStore } from './sessions/session-store.interface';
 import { TokenService } from './tokens/token.service';
-import { OAuthController } from './oauth/oauth.controller';
+import { OAuthController } from './http/oauth.controller';
 import { oauthExports, oauthProviders } from './oauth/oauth.providers';
 import { LoginThrottler } from './throttling/login-throttler.interface';
 import { MemoryLoginThrottler } from './throttling/memory-login.throttler';

@@ -12,7 +12,7 @@ export {
 } from './auth.constants';
 export * from './auth.errors';
 export type { AuthenticatedUser, ClientInfo, PublicUser, TokenPair, SessionView } from './auth.types';
-export { AuthService } from './auth.service';
+export { AuthService } from './identity/auth.service';
 
 export { TokenService } from './tokens/token.service';
 export type { JwtKey } from './tokens/signing-keys';
@@ -47,7 +47,7 @@ export { CurrentUser } from './decorators/current-user.decorator';
 export { AuthController, type TokenResponse } from './http/auth.controller';
 export { CredentialsDto, RefreshDto } from './http/auth.dto';
 export { AuthExceptionFilter } from './http/auth-exception.filter';
-export type { ErrorBody } from './http/auth-http-status';
+export type { ErrorBody } from './guards/auth-http-status';
 export { FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
 
 // Abuse resistance: login throttling, password policy, request hygiene, Redis eviction check.
@@ -83,10 +83,10 @@ export { OAuth2Client, type AuthorizationRequest } from './oauth/oauth2-client';
 export { GoogleOAuthStrategy } from './oauth/google.strategy';
 export { GitHubOAuthStrategy } from './oauth/github.strategy';
 export { OAuthService, type OAuthAuthorization, type OAuthCallbackInput, type OAuthCallbackResult } from './oauth/oauth.service';
-export { OAuthController, type IdentityView } from './oauth/oauth.controller';
+export { OAuthController, type IdentityView } from './http/oauth.controller';
 export {
   OAuthIdentityResolver, type OAuthLoginOutcome, type OAuthLoginResult,
-} from './identity/oauth-identity.resolver';
+} from './oauth/oauth-identity.resolver';
 export type {
   UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult, IdentityUserStore,
 } from './identity/user-store.interface';

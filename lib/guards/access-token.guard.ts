@@ -5,7 +5,7 @@ import { AccessTokenMissingError, AuthError, SessionRevokedError } from '../auth
 import type { ResolvedAuthOptions } from '../auth.options';
 import type { AuthenticatedUser } from '../auth.types';
 import type { VerifiedAccessToken } from '../tokens/token.service';
-import { authErrorResponse, toHttpException } from '../http/auth-http-status';
+import { authErrorResponse, toHttpException } from './auth-http-status';
 import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
 import { type AuthRequest, type AuthResponse, setResponseHeader } from './auth-request';

@@ -5,7 +5,7 @@ import { AUTHKIT_JWT_STRATEGY, RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import { AccessTokenInvalidError, AuthError, SessionRevokedError } from '../auth.errors';
 import type { ResolvedAuthOptions } from '../auth.options';
 import type { AuthenticatedUser } from '../auth.types';
-import { toHttpException } from '../http/auth-http-status';
+import { toHttpException } from './auth-http-status';
 import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
 

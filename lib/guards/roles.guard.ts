@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { RESOLVED_AUTH_OPTIONS, ROLES_KEY } from '../auth.constants';
 import { AccessTokenMissingError, type AuthError, InsufficientRoleError } from '../auth.errors';
 import type { ResolvedAuthOptions } from '../auth.options';
-import { authErrorResponse, toHttpException } from '../http/auth-http-status';
+import { authErrorResponse, toHttpException } from './auth-http-status';
 import { type AuthRequest, type AuthResponse, setResponseHeader } from './auth-request';
 import { HandlerMetadataCache } from './handler-metadata.cache';
 

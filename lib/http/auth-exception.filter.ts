@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { errorResponse } from './auth-http-status';
+import { errorResponse } from '../guards/auth-http-status';
 
 /**
  * Writes every error as `{ statusCode, code, message }` with a stable `code`; 401s carry

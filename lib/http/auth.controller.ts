@@ -4,7 +4,7 @@ import {
 import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import { CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
 import type { ResolvedAuthOptions } from '../auth.options';
-import { AuthService } from '../auth.service';
+import { AuthService } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
@@ -13,7 +13,8 @@ import { AuthExceptionFilter } from './auth-exception.filter';
 import { AuthValidationPipe } from './auth-validation.pipe';
 import { JsonContentTypeGuard } from './json-content-type.guard';
 import { CredentialsDto, RefreshDto } from './auth.dto';
-import { clearedRefreshCookie, type CookieRequest, isCrossSite, readCookie, refreshCookie } from './refresh-cookie';
+import { type CookieRequest, isCrossSite, readCookie } from './cookies';
+import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
 
 interface HttpRequest extends CookieRequest {
   ip?: string;

@@ -2,7 +2,7 @@ import type { Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import type { ResolvedAuthOptions } from '../auth.options';
-import { OAuthIdentityResolver } from '../identity/oauth-identity.resolver';
+import { OAuthIdentityResolver } from './oauth-identity.resolver';
 import { MemoryOAuthStateStore } from './memory-oauth-state.store';
 import { OAuthStateStore } from './oauth-state-store.interface';
 import { OAUTH_STRATEGIES } from './oauth-strategy.interface';

@@ -7,14 +7,15 @@ import type { AuthenticatedUser, ClientInfo } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
 import { AccessTokenGuard } from '../guards/access-token.guard';
-import { AuthExceptionFilter } from '../http/auth-exception.filter';
-import { type CookieRequest, refreshCookie } from '../http/refresh-cookie';
-import { OAuthIdentityResolver } from '../identity/oauth-identity.resolver';
-import { RANDOM_TOKEN_PATTERN } from './pkce';
+import { AuthExceptionFilter } from './auth-exception.filter';
+import type { CookieRequest } from './cookies';
+import { refreshCookie } from './refresh-cookie';
+import { OAuthIdentityResolver } from '../oauth/oauth-identity.resolver';
+import { RANDOM_TOKEN_PATTERN } from '../oauth/pkce';
 import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
-import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from './oauth.errors';
-import { OAUTH_PROVIDERS, type OAuthProviderName } from './oauth.options';
-import { OAuthService } from './oauth.service';
+import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from '../oauth/oauth.errors';
+import { OAUTH_PROVIDERS, type OAuthProviderName } from '../oauth/oauth.options';
+import { OAuthService } from '../oauth/oauth.service';
 
 interface OAuthHttpRequest extends CookieRequest {
   ip?: string;

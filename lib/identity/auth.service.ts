@@ -1,21 +1,21 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { RESOLVED_AUTH_OPTIONS } from './auth.constants';
+import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import {
   RefreshTokenInvalidError, RefreshTokenReusedError, RefreshTokenSupersededError, SessionNotFoundError, SessionRevokedError,
   UserNotFoundError,
-} from './auth.errors';
-import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from './auth.types';
-import type { ResolvedAuthOptions } from './auth.options';
-import { normalizeEmail } from './identity/email';
-import { type Credentials, IdentityResolver } from './identity/identity.resolver';
-import { LoginThrottler } from './throttling/login-throttler.interface';
-import { MemoryLoginThrottler } from './throttling/memory-login.throttler';
-import { throttledLogin } from './throttling/throttled-login';
-import { resolveThrottleRules } from './throttling/throttle.options';
-import type { StoredUser } from './identity/user-store.interface';
-import { SessionStore } from './sessions/session-store.interface';
-import { TokenService } from './tokens/token.service';
-import { sessionUserAgent } from './sessions/user-agent';
+} from '../auth.errors';
+import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
+import type { ResolvedAuthOptions } from '../auth.options';
+import { normalizeEmail } from './email';
+import { type Credentials, IdentityResolver } from './identity.resolver';
+import { LoginThrottler } from '../throttling/login-throttler.interface';
+import { MemoryLoginThrottler } from '../throttling/memory-login.throttler';
+import { throttledLogin } from '../throttling/throttled-login';
+import { resolveThrottleRules } from '../throttling/throttle.options';
+import type { StoredUser } from './user-store.interface';
+import { SessionStore } from '../sessions/session-store.interface';
+import { TokenService } from '../tokens/token.service';
+import { sessionUserAgent } from '../sessions/user-agent';
 
 function publicUser(user: StoredUser): PublicUser {
   return { id: user.id, email: user.email, roles: [...user.roles] };

@@ -2,15 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import { EmailTakenError, RegistrationDisabledError, SessionRevokedError, UserDisabledError } from '../auth.errors';
 import type { ResolvedAuthOptions } from '../auth.options';
-import type { OAuthProfile } from '../oauth/oauth-profile';
+import type { OAuthProfile } from './oauth-profile';
 import {
   OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError,
   OAuthProviderAlreadyLinkedError, LastSignInMethodError,
-} from '../oauth/oauth.errors';
+} from './oauth.errors';
 import { SessionStore } from '../sessions/session-store.interface';
 import {
   type IdentityUserStore, missingIdentityMethods, type NewUserIdentity, type StoredUser, type UserIdentity, UserStore,
-} from './user-store.interface';
+} from '../identity/user-store.interface';
 
 /**
  * How an OAuth sign-in was resolved:

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedAuthOptions } from '../auth.options';
-import { type CookieRequest, readCookie } from '../http/refresh-cookie';
-import type { OAuthProviderName } from './oauth.options';
+import { type CookieRequest, readCookie } from './cookies';
+import type { OAuthProviderName } from '../oauth/oauth.options';
 
 /**
  * Name of the state-binding cookie of one pending authorization: `authkit_oauth_<provider>_<tag>`, the tag
