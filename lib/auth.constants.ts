@@ -10,3 +10,5 @@ export const AUTHKIT_REDIS_NAMESPACE = 'authkit';
 export const RESOLVED_AUTH_OPTIONS = Symbol('authkit:resolved-options');
 /** Name of the passport strategy registered by the module (see `AuthkitJwtStrategy`). */
 export const AUTHKIT_JWT_STRATEGY = 'authkit-jwt';
+/** Injection token of the options given to `forRoot` / returned by the `forRootAsync` factory (before validation). */
+export const AUTH_MODULE_OPTIONS = Symbol('authkit:module-options');

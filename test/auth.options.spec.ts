@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { generateKeyPairSync } from 'node:crypto';
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { AuthModule, type AuthModuleOptions, resolveAuthOptions, TokenService } from '../lib';
+import { AuthModule, type AuthModuleOptions, TokenService } from '../lib';
+import { resolveAuthOptions } from '../lib/auth.options';
 import { createSigningKeys } from '../lib/tokens/signing-keys';
 
 const SECRET_32 = 'x'.repeat(32);
@@ -34,17 +35,21 @@ describe('resolveAuthOptions / createSigningKeys', () => {
   it('accepts a minimal configuration and applies the documented defaults', () => {
     const resolved = resolve({ jwt: { secret: SECRET_32 } });
     expect(resolved).toMatchObject({
-      jwt: { algorithm: 'HS256', issuer: 'nestjs-authkit', audience: 'nestjs-authkit', clockToleranceSeconds: 5 },
-      accessTokenTtlSeconds: 900,
-      refreshTokenTtlSeconds: 30 * 24 * 3600,
-      sessionAbsoluteTtlSeconds: 90 * 24 * 3600,
-      reuseWindowMs: 5000,
-      maxSessionsPerUser: 10,
-      accessTokenValidation: 'session',
-      sessionUserAgent: 'summary',
-      refreshTokenTransport: 'cookie',
-      registration: { enabled: true, defaultRoles: ['user'] },
-      passwordHashing: { memoryCostKiB: 19456, timeCost: 2, parallelism: 1 },
+      jwt: { algorithm: 'HS256', issuer: 'nestjs-authkit', audience: 'nestjs-authkit', clockToleranceSeconds: 5, accessTokenTtlSeconds: 900 },
+      sessions: {
+        refreshTokenTtlSeconds: 30 * 24 * 3600,
+        sessionAbsoluteTtlSeconds: 90 * 24 * 3600,
+        reuseWindowMs: 5000,
+        maxSessionsPerUser: 10,
+        accessTokenValidation: 'session',
+        sessionUserAgent: 'summary',
+      },
+      http: { refreshTokenTransport: 'cookie', maxAgeSeconds: 30 * 24 * 3600 },
+      identity: {
+        registration: { enabled: true, defaultRoles: ['user'] },
+        passwordHashing: { memoryCostKiB: 19456, timeCost: 2, parallelism: 1 },
+      },
+      redis: { keyPrefix: 'authkit' },
     });
     expect(() => createSigningKeys(resolved.jwt)).not.toThrow();
   });
@@ -57,7 +62,7 @@ describe('resolveAuthOptions / createSigningKeys', () => {
   it('rejects a missing or empty secret', () => {
     expectRejected(() => startUp({ jwt: {} }), 'jwt.secret');
     expectRejected(() => startUp({ jwt: { secret: '' } }), 'jwt.secret');
-    expectRejected(() => new TokenService(resolve({ jwt: {} })), 'jwt.secret');
+    expectRejected(() => new TokenService(resolve({ jwt: {} }).jwt), 'jwt.secret');
   });
 
   it('rejects a 31-byte secret (and measures bytes, not characters); accepts 32 bytes', () => {

@@ -1,9 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { Redis } from 'ioredis';
-import {
-  Argon2PasswordHasher, AuthService, IdentityResolver, RedisSessionStore, RedisUserStore, resolveAuthOptions,
-  type ResolvedAuthOptions, type StoredUser, TokenService, type TokenPair,
-} from '../../lib';
+import { Argon2PasswordHasher, AuthService, IdentityResolver, RedisSessionStore, RedisUserStore, type StoredUser, TokenService, type TokenPair } from '../../lib';
+import { resolveAuthOptions, type ResolvedAuthOptions } from '../../lib/auth.options';
 import { jwtConstants } from '../app/docs-recipe/constants';
 
 /** A realistic browser user agent, stored on every session the bench creates. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { type SessionUserAgentMode, summarizeUserAgent } from '../../lib';
+import { type SessionUserAgentMode } from '../../lib';
+import { summarizeUserAgent } from '../../lib/sessions/user-agent';
 import { CLIENT_IP, type Fixtures, USER_AGENT } from './fixtures';
 
 /** Redis memory for `sessions` live sessions. */

@@ -1,14 +1,14 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC_KEY, RESOLVED_AUTH_OPTIONS } from '../auth.constants';
-import { AccessTokenMissingError, AuthError, SessionRevokedError } from '../auth.errors';
-import type { ResolvedAuthOptions } from '../auth.options';
+import { IS_PUBLIC_KEY } from '../auth.constants';
+import { AccessTokenMissingError, SessionRevokedError } from '../auth.errors';
 import type { AuthenticatedUser } from '../auth.types';
 import type { VerifiedAccessToken } from '../tokens/token.service';
-import { authErrorResponse, toHttpException } from './auth-http-status';
+import { type ResolvedSessionOptions, SESSION_OPTIONS } from '../sessions/session.options';
 import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
-import { type AuthRequest, type AuthResponse, setResponseHeader } from './auth-request';
+import { AuthGuardBase } from './auth-guard.base';
+import type { AuthRequest } from './auth-request';
 import { HandlerMetadataCache } from './handler-metadata.cache';
 
 const BEARER = /^Bearer[ ]+([^ ]+)[ ]*$/i;
@@ -27,25 +27,18 @@ type MarkedUser = AuthenticatedUser & { [AUTHENTICATED]?: true };
  * `request.user`. Skipped for `@Public()` handlers and controllers. Registered globally unless
  * `globalGuards: false`; then use `@UseGuards(AccessTokenGuard)`.
  *
- * Subclass and override `getRequest()` for GraphQL or WebSockets:
- * @example
- * ```ts
- * @Injectable()
- * export class GqlAccessTokenGuard extends AccessTokenGuard {
- *   protected override getRequest(context: ExecutionContext) {
- *     return GqlExecutionContext.create(context).getContext().req;
- *   }
- * }
- * ```
+ * Built to be subclassed: override `getRequest()`, `handleError()` (see `AuthGuardBase`) or `extractToken()`.
  */
 @Injectable()
-export class AccessTokenGuard implements CanActivate {
+export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
   constructor(
     protected readonly reflector: Reflector,
     protected readonly tokens: TokenService,
     @Inject(SessionStore) protected readonly sessions: SessionStore,
-    @Inject(RESOLVED_AUTH_OPTIONS) protected readonly options: ResolvedAuthOptions,
-  ) {}
+    @Inject(SESSION_OPTIONS) protected readonly options: Pick<ResolvedSessionOptions, 'accessTokenValidation'>,
+  ) {
+    super();
+  }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.isPublic(context)) return true;
@@ -56,12 +49,12 @@ export class AccessTokenGuard implements CanActivate {
       try {
         return this.accept(request, this.principal(this.tokens.verifiedAccessToken(this.requireToken(request))));
       } catch (error) {
-        return this.reject(context, error);
+        return this.handleError(context, error);
       }
     }
     return this.authenticate(this.extractToken(request)).then(
       (user) => this.accept(request, user),
-      (error: unknown) => this.reject(context, error),
+      (error: unknown) => this.handleError(context, error),
     );
   }
 
@@ -91,14 +84,6 @@ export class AccessTokenGuard implements CanActivate {
     return true;
   }
 
-  /** Sends an `AuthError` as its HTTP error (with its headers, e.g. `WWW-Authenticate`); rethrows anything else. */
-  private reject(context: ExecutionContext, error: unknown): never {
-    if (!(error instanceof AuthError)) throw error;
-    const { headers } = authErrorResponse(error);
-    for (const [name, value] of Object.entries(headers)) setResponseHeader(this.getResponse(context), name, value);
-    throw toHttpException(error);
-  }
-
   private readonly publicRoutes = new HandlerMetadataCache(
     (context) => this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true,
   );
@@ -106,14 +91,6 @@ export class AccessTokenGuard implements CanActivate {
   /** `@Public()` on the handler or its controller (read once per route). */
   protected isPublic(context: ExecutionContext): boolean {
     return this.publicRoutes.get(context);
-  }
-
-  protected getRequest(context: ExecutionContext): AuthRequest {
-    return context.switchToHttp().getRequest<AuthRequest>();
-  }
-
-  protected getResponse(context: ExecutionContext): AuthResponse | undefined {
-    return context.getType() === 'http' ? context.switchToHttp().getResponse<AuthResponse>() : undefined;
   }
 
   /** Only the `Authorization` header is read; tokens in query strings are never accepted. */

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, type SecretOrKeyProvider, Strategy } from 'passport-jwt';
-import { AUTHKIT_JWT_STRATEGY, RESOLVED_AUTH_OPTIONS } from '../auth.constants';
+import { AUTHKIT_JWT_STRATEGY } from '../auth.constants';
 import { AccessTokenInvalidError, AuthError, SessionRevokedError } from '../auth.errors';
-import type { ResolvedAuthOptions } from '../auth.options';
 import type { AuthenticatedUser } from '../auth.types';
 import { toHttpException } from './auth-http-status';
+import { type ResolvedSessionOptions, SESSION_OPTIONS } from '../sessions/session.options';
 import { SessionStore } from '../sessions/session-store.interface';
+import { JWT_OPTIONS, type ResolvedJwtOptions } from '../tokens/jwt.options';
 import { TokenService } from '../tokens/token.service';
 
 /** Algorithms jsonwebtoken (under passport-jwt) can verify; it has no EdDSA. */
@@ -36,9 +37,10 @@ export class AuthkitJwtStrategy extends PassportStrategy(Strategy, AUTHKIT_JWT_S
   constructor(
     tokens: TokenService,
     @Inject(SessionStore) private readonly sessions: SessionStore,
-    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    @Inject(JWT_OPTIONS) jwt: ResolvedJwtOptions,
   ) {
-    const algorithms = [options.jwt.algorithm, ...(options.jwt.verificationKeys ?? []).map((k) => k.algorithm)]
+    const algorithms = [jwt.algorithm, ...(jwt.verificationKeys ?? []).map((k) => k.algorithm)]
       .filter((alg, i, all) => PASSPORT_JWT_ALGORITHMS.has(alg) && all.indexOf(alg) === i);
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -52,9 +54,9 @@ export class AuthkitJwtStrategy extends PassportStrategy(Strategy, AUTHKIT_JWT_S
       }) satisfies SecretOrKeyProvider,
       // An empty list would let jsonwebtoken choose by key type; a name that matches nothing refuses all.
       algorithms: (algorithms.length ? algorithms : ['none-accepted']) as never,
-      issuer: options.jwt.issuer,
-      audience: options.jwt.audience,
-      jsonWebTokenOptions: { clockTolerance: options.jwt.clockToleranceSeconds },
+      issuer: jwt.issuer,
+      audience: jwt.audience,
+      jsonWebTokenOptions: { clockTolerance: jwt.clockToleranceSeconds },
     });
   }
 

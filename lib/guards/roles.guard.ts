@@ -1,10 +1,9 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { RESOLVED_AUTH_OPTIONS, ROLES_KEY } from '../auth.constants';
-import { AccessTokenMissingError, type AuthError, InsufficientRoleError } from '../auth.errors';
-import type { ResolvedAuthOptions } from '../auth.options';
-import { authErrorResponse, toHttpException } from './auth-http-status';
-import { type AuthRequest, type AuthResponse, setResponseHeader } from './auth-request';
+import { ROLES_KEY } from '../auth.constants';
+import { AccessTokenMissingError, InsufficientRoleError } from '../auth.errors';
+import { AuthGuardBase } from './auth-guard.base';
+import { ROLE_HIERARCHY } from './roles.options';
 import { HandlerMetadataCache } from './handler-metadata.cache';
 
 /** Expands a role hierarchy (`{ admin: ['editor'], editor: ['user'] }`) into each role's full set of implied roles. */
@@ -28,14 +27,15 @@ export function expandRoleHierarchy(hierarchy: Record<string, string[]>): Map<st
  * `roleHierarchy`. Runs after `AccessTokenGuard`. 401 without a user, 403 without the role.
  */
 @Injectable()
-export class RolesGuard implements CanActivate {
+export class RolesGuard extends AuthGuardBase implements CanActivate {
   private readonly implied: Map<string, Set<string>>;
 
   constructor(
     protected readonly reflector: Reflector,
-    @Inject(RESOLVED_AUTH_OPTIONS) options: ResolvedAuthOptions,
+    @Inject(ROLE_HIERARCHY) roleHierarchy: Record<string, string[]>,
   ) {
-    this.implied = expandRoleHierarchy(options.roleHierarchy);
+    super();
+    this.implied = expandRoleHierarchy(roleHierarchy);
   }
 
   private readonly requiredRoles = new HandlerMetadataCache(
@@ -46,8 +46,8 @@ export class RolesGuard implements CanActivate {
     const required = this.requiredRoles.get(context);
     if (!required || required.length === 0) return true;
     const user = this.getRequest(context).user;
-    if (!user) this.fail(context, new AccessTokenMissingError());
-    if (!this.hasAnyRole(user.roles, required)) this.fail(context, new InsufficientRoleError());
+    if (!user) this.handleError(context, new AccessTokenMissingError());
+    if (!this.hasAnyRole(user.roles, required)) this.handleError(context, new InsufficientRoleError());
     return true;
   }
 
@@ -60,20 +60,5 @@ export class RolesGuard implements CanActivate {
       }
     }
     return false;
-  }
-
-  protected getRequest(context: ExecutionContext): AuthRequest {
-    return context.switchToHttp().getRequest<AuthRequest>();
-  }
-
-  protected getResponse(context: ExecutionContext): AuthResponse | undefined {
-    return context.getType() === 'http' ? context.switchToHttp().getResponse<AuthResponse>() : undefined;
-  }
-
-  private fail(context: ExecutionContext, error: AuthError): never {
-    for (const [name, value] of Object.entries(authErrorResponse(error).headers)) {
-      setResponseHeader(this.getResponse(context), name, value);
-    }
-    throw toHttpException(error);
   }
 }

@@ -1,9 +1,8 @@
 import {
   Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes,
 } from '@nestjs/common';
-import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import { CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
-import type { ResolvedAuthOptions } from '../auth.options';
+import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
 import { AuthService } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
@@ -56,7 +55,7 @@ export const authValidationPipe = new AuthValidationPipe({
 export class AuthController {
   constructor(
     protected readonly auth: AuthService,
-    @Inject(RESOLVED_AUTH_OPTIONS) protected readonly options: ResolvedAuthOptions,
+    @Inject(COOKIE_OPTIONS) protected readonly options: ResolvedCookieOptions,
   ) {}
 
   @Public()

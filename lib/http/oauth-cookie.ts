@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ResolvedAuthOptions } from '../auth.options';
+import type { ResolvedCookieOptions } from './cookie.options';
 import { type CookieRequest, readCookie } from './cookies';
 import type { OAuthProviderName } from '../oauth/oauth.options';
 
@@ -8,7 +8,7 @@ import type { OAuthProviderName } from '../oauth/oauth.options';
  * being 64 bits of the state's SHA-256 (`__Secure-` prefixed when the cookies are Secure). One cookie per
  * authorization, so sign-ins started in two tabs at once do not overwrite each other's binding.
  */
-export function oauthStateCookieName(options: ResolvedAuthOptions, provider: OAuthProviderName, state: string): string {
+export function oauthStateCookieName(options: ResolvedCookieOptions, provider: OAuthProviderName, state: string): string {
   const tag = createHash('sha256').update(state).digest('base64url').slice(0, 11);
   return `${options.cookie.secure ? '__Secure-' : ''}authkit_oauth_${provider}_${tag}`;
 }
@@ -23,7 +23,7 @@ export function oauthRoutesBase(request: CookieRequest, provider: OAuthProviderN
   return cut > 0 ? pathname.slice(0, cut) : '';
 }
 
-function attributes(options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName): string {
+function attributes(options: ResolvedCookieOptions, request: CookieRequest, provider: OAuthProviderName): string {
   // SameSite=Lax, not Strict: the callback is a cross-site top-level navigation from the provider.
   let attrs = `; Path=${oauthRoutesBase(request, provider)}/${provider}; HttpOnly; SameSite=Lax`;
   if (options.cookie.secure) attrs += '; Secure';
@@ -32,17 +32,17 @@ function attributes(options: ResolvedAuthOptions, request: CookieRequest, provid
 
 /** The short-lived cookie that binds a pending authorization to this browser. */
 export function oauthStateCookie(
-  options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName, state: string, bindingSecret: string, ttlSeconds: number,
+  options: ResolvedCookieOptions, request: CookieRequest, provider: OAuthProviderName, state: string, bindingSecret: string, ttlSeconds: number,
 ): string {
   return `${oauthStateCookieName(options, provider, state)}=${bindingSecret}${attributes(options, request, provider)}; Max-Age=${ttlSeconds}`;
 }
 
-export function clearedOAuthStateCookie(options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName, state: string): string {
+export function clearedOAuthStateCookie(options: ResolvedCookieOptions, request: CookieRequest, provider: OAuthProviderName, state: string): string {
   return `${oauthStateCookieName(options, provider, state)}=${attributes(options, request, provider)}; Max-Age=0`;
 }
 
 export function readOAuthStateCookie(
-  options: ResolvedAuthOptions, request: CookieRequest, provider: OAuthProviderName, state: string,
+  options: ResolvedCookieOptions, request: CookieRequest, provider: OAuthProviderName, state: string,
 ): string | undefined {
   return readCookie(request, oauthStateCookieName(options, provider, state));
 }

@@ -1,8 +1,7 @@
 import { Delete, Get, HttpCode, HttpStatus, Inject, Logger, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import { AuthError } from '../auth.errors';
-import type { ResolvedAuthOptions } from '../auth.options';
+import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
 import type { AuthenticatedUser, ClientInfo } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
@@ -14,7 +13,7 @@ import { OAuthIdentityResolver } from '../oauth/oauth-identity.resolver';
 import { RANDOM_TOKEN_PATTERN } from '../oauth/pkce';
 import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
 import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from '../oauth/oauth.errors';
-import { OAUTH_PROVIDERS, type OAuthProviderName } from '../oauth/oauth.options';
+import { OAUTH_OPTIONS, OAUTH_PROVIDERS, type OAuthProviderName, type ResolvedOAuthOptions } from '../oauth/oauth.options';
 import { OAuthService } from '../oauth/oauth.service';
 
 interface OAuthHttpRequest extends CookieRequest {
@@ -54,7 +53,8 @@ export class OAuthController {
     protected readonly oauth: OAuthService,
     protected readonly identities: OAuthIdentityResolver,
     protected readonly adapterHost: HttpAdapterHost,
-    @Inject(RESOLVED_AUTH_OPTIONS) protected readonly options: ResolvedAuthOptions,
+    @Inject(COOKIE_OPTIONS) protected readonly options: ResolvedCookieOptions,
+    @Inject(OAUTH_OPTIONS) protected readonly oauthOptions: ResolvedOAuthOptions,
   ) {}
 
   @Public()
@@ -127,7 +127,7 @@ export class OAuthController {
     // The binding cookie is named after the state; a malformed state has none (and fails in complete()).
     const state = typeof query.state === 'string' && RANDOM_TOKEN_PATTERN.test(query.state) ? query.state : undefined;
     if (state) this.appendCookie(res, clearedOAuthStateCookie(this.options, req, provider, state));
-    const { failureRedirect, successRedirect } = this.options.oauth;
+    const { failureRedirect, successRedirect } = this.oauthOptions;
     let target: string;
     try {
       const result = await this.oauth.complete(

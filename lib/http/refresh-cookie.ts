@@ -1,4 +1,4 @@
-import type { ResolvedAuthOptions } from '../auth.options';
+import type { ResolvedCookieOptions } from './cookie.options';
 import type { CookieRequest } from './cookies';
 
 /** The path of the auth routes as this request reached them (`/auth`, `/api/auth`...). */
@@ -8,7 +8,7 @@ export function authRoutesPath(request: CookieRequest): string {
   return cut > 0 ? pathname.slice(0, cut) : '/';
 }
 
-function attributes(options: ResolvedAuthOptions, request: CookieRequest): string {
+function attributes(options: ResolvedCookieOptions, request: CookieRequest): string {
   const { cookie } = options;
   let attrs = `; Path=${cookie.path ?? authRoutesPath(request)}; HttpOnly; SameSite=Strict`;
   if (cookie.secure) attrs += '; Secure';
@@ -16,10 +16,10 @@ function attributes(options: ResolvedAuthOptions, request: CookieRequest): strin
   return attrs;
 }
 
-export function refreshCookie(options: ResolvedAuthOptions, request: CookieRequest, refreshToken: string): string {
-  return `${options.cookie.name}=${refreshToken}${attributes(options, request)}; Max-Age=${options.refreshTokenTtlSeconds}`;
+export function refreshCookie(options: ResolvedCookieOptions, request: CookieRequest, refreshToken: string): string {
+  return `${options.cookie.name}=${refreshToken}${attributes(options, request)}; Max-Age=${options.maxAgeSeconds}`;
 }
 
-export function clearedRefreshCookie(options: ResolvedAuthOptions, request: CookieRequest): string {
+export function clearedRefreshCookie(options: ResolvedCookieOptions, request: CookieRequest): string {
   return `${options.cookie.name}=${attributes(options, request)}; Max-Age=0`;
 }

@@ -1,17 +1,18 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import {
   RefreshTokenInvalidError, RefreshTokenReusedError, RefreshTokenSupersededError, SessionNotFoundError, SessionRevokedError,
   UserNotFoundError,
 } from '../auth.errors';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
-import type { ResolvedAuthOptions } from '../auth.options';
+import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from './identity.options';
+import { type ResolvedSessionOptions, SESSION_OPTIONS } from '../sessions/session.options';
 import { normalizeEmail } from './email';
 import { type Credentials, IdentityResolver } from './identity.resolver';
 import { LoginThrottler } from '../throttling/login-throttler.interface';
 import { MemoryLoginThrottler } from '../throttling/memory-login.throttler';
 import { throttledLogin } from '../throttling/throttled-login';
-import { resolveThrottleRules } from '../throttling/throttle.options';
+import { resolveThrottleRules, THROTTLE_RULES } from '../throttling/throttle.options';
+import type { ScopedThrottleRule } from '../throttling/login-throttler.interface';
 import type { StoredUser } from './user-store.interface';
 import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
@@ -36,9 +37,12 @@ export class AuthService {
     private readonly identity: IdentityResolver,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Optional() @Inject(LoginThrottler) throttler?: LoginThrottler | null,
-    @Optional() @Inject(RESOLVED_AUTH_OPTIONS) private readonly options?: ResolvedAuthOptions,
+    @Optional() @Inject(SESSION_OPTIONS) private readonly sessionOptions?: Pick<ResolvedSessionOptions, 'sessionUserAgent'>,
+    @Optional() @Inject(IDENTITY_OPTIONS)
+    private readonly identityOptions?: Pick<ResolvedIdentityOptions, 'revokeSessionsOnPasswordChange' | 'revokeSessionsOnRoleChange'>,
+    @Optional() @Inject(THROTTLE_RULES) throttleRules?: ScopedThrottleRule[],
   ) {
-    this.throttler = throttler ?? new MemoryLoginThrottler(options?.throttle ?? resolveThrottleRules(undefined));
+    this.throttler = throttler ?? new MemoryLoginThrottler(throttleRules ?? resolveThrottleRules(undefined));
   }
 
   async register(credentials: Credentials, client: ClientInfo = {}): Promise<TokenPair> {
@@ -63,7 +67,7 @@ export class AuthService {
       sessionId: refresh.sessionId,
       secretHash: refresh.secretHash,
       ip: client.ip,
-      userAgent: sessionUserAgent(client.userAgent, this.options?.sessionUserAgent ?? 'summary'),
+      userAgent: sessionUserAgent(client.userAgent, this.sessionOptions?.sessionUserAgent ?? 'summary'),
     });
     return this.tokenPair(user, refresh.sessionId, refresh.refreshToken);
   }
@@ -150,7 +154,7 @@ export class AuthService {
     options: { currentPassword?: string; keepSessionId?: string } = {},
   ): Promise<number> {
     await this.identity.changePassword(userId, newPassword, options.currentPassword);
-    const revoke = this.options?.revokeSessionsOnPasswordChange ?? true;
+    const revoke = this.identityOptions?.revokeSessionsOnPasswordChange ?? true;
     return revoke ? this.revokeOtherSessions(userId, options.keepSessionId) : 0;
   }
 
@@ -161,7 +165,7 @@ export class AuthService {
   async setRoles(userId: string, roles: string[], options: { keepSessionId?: string } = {}): Promise<number> {
     if (!(await this.identity.findUser(userId))) throw new UserNotFoundError();
     await this.identity.setRoles(userId, roles);
-    return this.options?.revokeSessionsOnRoleChange ? this.revokeOtherSessions(userId, options.keepSessionId) : 0;
+    return this.identityOptions?.revokeSessionsOnRoleChange ? this.revokeOtherSessions(userId, options.keepSessionId) : 0;
   }
 
   /** Disables (and revokes every session of) a user, or re-enables one. Returns how many sessions were revoked. */

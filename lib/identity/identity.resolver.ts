@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import {
   InvalidCredentialsError, RegistrationDisabledError, UserDisabledError, UserNotFoundError, ValidationFailedError,
 } from '../auth.errors';
-import type { ResolvedAuthOptions } from '../auth.options';
+import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from './identity.options';
 import { normalizeEmail, SAFE_EMAIL_CHARACTERS } from './email';
 import { PasswordHasher } from './password-hasher.interface';
 import { PasswordPolicy, resolvePasswordPolicyOptions } from './password-policy';
@@ -35,7 +34,7 @@ export class IdentityResolver {
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
-    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(IDENTITY_OPTIONS) private readonly options: Pick<ResolvedIdentityOptions, 'registration' | 'passwordPolicy'>,
   ) {}
 
   /** Self-registration (`POST /auth/register`): default roles only; refused when registration is disabled. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationFailedError, WeakPasswordError } from '../auth.errors';
+import { failOption as fail } from '../options.validation';
 
 /** Shortest password any policy may allow (NIST SP 800-63B). */
 export const POLICY_MIN_LENGTH = 8;
@@ -31,10 +32,6 @@ export interface ResolvedPasswordPolicyOptions {
   minLength: number;
   rejectCommon: boolean;
   blocklist: string[];
-}
-
-function fail(option: string, problem: string): never {
-  throw new TypeError(`nestjs-authkit: option "${option}" ${problem}`);
 }
 
 /** Applies defaults to the `passwordPolicy` option and validates it; throws a `TypeError` naming the bad option. */

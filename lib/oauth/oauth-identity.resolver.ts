@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import { EmailTakenError, RegistrationDisabledError, SessionRevokedError, UserDisabledError } from '../auth.errors';
-import type { ResolvedAuthOptions } from '../auth.options';
+import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from '../identity/identity.options';
 import type { OAuthProfile } from './oauth-profile';
+import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth.options';
 import {
   OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError,
   OAuthProviderAlreadyLinkedError, LastSignInMethodError,
@@ -64,10 +64,11 @@ export class OAuthIdentityResolver {
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
-    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(OAUTH_OPTIONS) private readonly oauth: Pick<ResolvedOAuthOptions, 'providers' | 'linking' | 'unverifiedEmail'>,
+    @Inject(IDENTITY_OPTIONS) private readonly identity: Pick<ResolvedIdentityOptions, 'registration'>,
   ) {
     const missing = missingIdentityMethods(users);
-    if (Object.keys(options.oauth.providers).length > 0 && missing.length > 0) {
+    if (Object.keys(oauth.providers).length > 0 && missing.length > 0) {
       throw new TypeError(
         `nestjs-authkit: OAuth providers are configured but the user store does not implement ${missing.join(', ')}`,
       );
@@ -84,13 +85,13 @@ export class OAuthIdentityResolver {
     if (verifiedEmail) {
       const owner = await store.findByEmail(verifiedEmail);
       if (owner) return this.linkToEmailOwner(store, owner, profile);
-    } else if (this.options.oauth.unverifiedEmail === 'refuse') {
+    } else if (this.oauth.unverifiedEmail === 'refuse') {
       throw new OAuthEmailUnverifiedError();
     }
-    if (!this.options.registration.enabled) throw new RegistrationDisabledError();
+    if (!this.identity.registration.enabled) throw new RegistrationDisabledError();
     try {
       const { user, created } = await store.createWithIdentity(
-        { email: verifiedEmail, passwordHash: null, roles: [...this.options.registration.defaultRoles], emailVerified: verifiedEmail !== null },
+        { email: verifiedEmail, passwordHash: null, roles: [...this.identity.registration.defaultRoles], emailVerified: verifiedEmail !== null },
         identityOf(profile),
       );
       return { user: this.active(user), outcome: created ? 'created' : 'existing', accountSecured: false };
@@ -129,7 +130,7 @@ export class OAuthIdentityResolver {
 
   private async linkToEmailOwner(store: IdentityUserStore, owner: StoredUser, profile: OAuthProfile): Promise<OAuthLoginResult> {
     if (owner.disabled) throw new UserDisabledError();
-    if (this.options.oauth.linking === 'never') throw new OAuthAccountExistsError();
+    if (this.oauth.linking === 'never') throw new OAuthAccountExistsError();
     let accountSecured = false;
     if (!owner.emailVerified) {
       // Pre-account takeover: whoever set this password never proved owning the email; the provider

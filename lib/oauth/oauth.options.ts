@@ -1,3 +1,5 @@
+import { failOption as fail } from '../options.validation';
+
 /** The OAuth providers the library knows. */
 export const OAUTH_PROVIDERS = ['google', 'github'] as const;
 export type OAuthProviderName = (typeof OAUTH_PROVIDERS)[number];
@@ -122,10 +124,6 @@ const DEFAULTS: Record<OAuthProviderName, { authorizationUrl: string; tokenUrl: 
   },
 };
 
-function fail(option: string, problem: string): never {
-  throw new TypeError(`nestjs-authkit: option "${option}" ${problem}`);
-}
-
 function httpUrl(value: unknown, option: string): string {
   if (typeof value !== 'string' || value === '') fail(option, 'must be an absolute http(s) URL');
   let url: URL;
@@ -208,3 +206,6 @@ export function resolveOAuthOptions(options: OAuthOptions | undefined): Resolved
     providerTimeoutMs,
   };
 }
+
+/** Injection token of `ResolvedOAuthOptions`. */
+export const OAUTH_OPTIONS = Symbol('authkit:oauth-options');

@@ -1,7 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from '../auth.constants';
-import type { ResolvedAuthOptions } from '../auth.options';
+import { AUTHKIT_REDIS } from '../auth.constants';
+import { REDIS_OPTIONS, type ResolvedRedisOptions } from '../redis/redis.options';
+import { OAUTH_OPTIONS } from './oauth.options';
 import { OAuthIdentityResolver } from './oauth-identity.resolver';
 import { MemoryOAuthStateStore } from './memory-oauth-state.store';
 import { OAuthStateStore } from './oauth-state-store.interface';
@@ -12,11 +13,11 @@ import { RedisOAuthStateStore } from './redis-oauth-state.store';
 
 /** The OAuth providers `AuthModule` registers (strategies, state store, resolver, service). */
 export const oauthProviders: Provider[] = [
-  { provide: OAUTH_STRATEGIES, inject: [RESOLVED_AUTH_OPTIONS], useFactory: createOAuthStrategies },
+  { provide: OAUTH_STRATEGIES, inject: [OAUTH_OPTIONS], useFactory: createOAuthStrategies },
   {
     provide: OAuthStateStore,
-    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS],
-    useFactory: (options: ResolvedAuthOptions, redis: Redis | null): OAuthStateStore =>
+    inject: [REDIS_OPTIONS, AUTHKIT_REDIS],
+    useFactory: (options: ResolvedRedisOptions, redis: Redis | null): OAuthStateStore =>
       redis ? new RedisOAuthStateStore(redis, options.keyPrefix) : new MemoryOAuthStateStore(),
   },
   OAuthIdentityResolver,

@@ -1,7 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import { SessionRevokedError } from '../auth.errors';
-import type { ResolvedAuthOptions } from '../auth.options';
 import { AuthService } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, TokenPair } from '../auth.types';
 import { type OAuthLoginOutcome, OAuthIdentityResolver } from './oauth-identity.resolver';
@@ -12,7 +10,7 @@ import { OAUTH_STRATEGIES, type OAuthStrategy } from './oauth-strategy.interface
 import {
   OAuthAccessDeniedError, OAuthProviderError, OAuthProviderNotConfiguredError, OAuthProviderUnavailableError, OAuthStateInvalidError,
 } from './oauth.errors';
-import type { OAuthProviderName } from './oauth.options';
+import { OAUTH_OPTIONS, type OAuthProviderName, type ResolvedOAuthOptions } from './oauth.options';
 import { pkceChallenge, RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';
 
 const MAX_CODE_LENGTH = 2048;
@@ -54,7 +52,7 @@ export class OAuthService {
     @Inject(OAUTH_STRATEGIES) private readonly strategies: ReadonlyMap<OAuthProviderName, OAuthStrategy>,
     @Inject(OAuthStateStore) private readonly states: OAuthStateStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
-    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(OAUTH_OPTIONS) private readonly options: Pick<ResolvedOAuthOptions, 'stateTtlSeconds'>,
     private readonly identities: OAuthIdentityResolver,
     private readonly auth: AuthService,
   ) {}
@@ -69,7 +67,7 @@ export class OAuthService {
     const state = randomToken();
     const codeVerifier = randomToken();
     const bindingSecret = randomToken();
-    const ttlSeconds = this.options.oauth.stateTtlSeconds;
+    const ttlSeconds = this.options.stateTtlSeconds;
     await this.states.save(
       state,
       {

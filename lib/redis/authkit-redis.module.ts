@@ -1,8 +1,8 @@
 import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
 import { RedisModule, RedisService } from '@liaoliaots/nestjs-redis';
 import type { Redis, RedisOptions } from 'ioredis';
-import { AUTHKIT_REDIS, AUTHKIT_REDIS_NAMESPACE, RESOLVED_AUTH_OPTIONS } from '../auth.constants';
-import type { ResolvedAuthOptions } from '../auth.options';
+import { AUTHKIT_REDIS, AUTHKIT_REDIS_NAMESPACE } from '../auth.constants';
+import { REDIS_OPTIONS, type ResolvedRedisOptions } from './redis.options';
 
 /** Internal token: the client this module registered itself (null when the app supplies one or none). */
 export const AUTHKIT_OWN_REDIS = Symbol('authkit:own-redis');
@@ -22,8 +22,8 @@ export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
   retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
 };
 
-function ownClientConfig(options: ResolvedAuthOptions): RedisOptions & { url?: string } | undefined {
-  const redis = options.redis;
+function ownClientConfig(options: ResolvedRedisOptions): RedisOptions & { url?: string } | undefined {
+  const redis = options.connection;
   if (!redis || 'namespace' in redis || 'client' in redis) return undefined;
   return { ...FAIL_FAST_REDIS_OPTIONS, ...redis.options, url: redis.url };
 }
@@ -48,8 +48,8 @@ export class AuthkitRedisModule {
   static register(optionsModule: DynamicModule): DynamicModule {
     const ownClient: Provider = {
       provide: AUTHKIT_OWN_REDIS,
-      inject: [RESOLVED_AUTH_OPTIONS, RedisService],
-      useFactory: (options: ResolvedAuthOptions, redis: RedisService) =>
+      inject: [REDIS_OPTIONS, RedisService],
+      useFactory: (options: ResolvedRedisOptions, redis: RedisService) =>
         ownClientConfig(options) ? redis.getOrThrow(AUTHKIT_REDIS_NAMESPACE) : null,
     };
     return {
@@ -59,9 +59,9 @@ export class AuthkitRedisModule {
         RedisModule.forRootAsync(
           {
             imports: [optionsModule],
-            inject: [RESOLVED_AUTH_OPTIONS],
+            inject: [REDIS_OPTIONS],
             useFactory: (...args: unknown[]) => {
-              const config = ownClientConfig(args[0] as ResolvedAuthOptions);
+              const config = ownClientConfig(args[0] as ResolvedRedisOptions);
               return {
                 closeClient: true,
                 errorLog: false,
@@ -81,9 +81,9 @@ export class AuthkitRedisModule {
 /** Resolves the client the adapters use: the module's own, an app client by namespace, or a given instance. */
 export const authkitRedisProvider: Provider = {
   provide: AUTHKIT_REDIS,
-  inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_OWN_REDIS, { token: RedisService, optional: true }],
-  useFactory: (options: ResolvedAuthOptions, own: Redis | null, appRedis?: RedisService): Redis | null => {
-    const redis = options.redis;
+  inject: [REDIS_OPTIONS, AUTHKIT_OWN_REDIS, { token: RedisService, optional: true }],
+  useFactory: (options: ResolvedRedisOptions, own: Redis | null, appRedis?: RedisService): Redis | null => {
+    const redis = options.connection;
     if (!redis) return null;
     if ('client' in redis) return redis.client;
     if ('namespace' in redis) {

@@ -1,5 +1,6 @@
 import type { ScopedThrottleRule, ThrottleRule, ThrottleScope } from './login-throttler.interface';
 import { THROTTLE_SCOPES } from './login-throttler.interface';
+import { failOption as fail, positiveInteger } from '../options.validation';
 
 const MINUTE_MS = 60_000;
 
@@ -30,17 +31,6 @@ export interface ThrottleOptions {
   account?: Partial<ThrottleRule> | false;
 }
 
-function fail(option: string, problem: string): never {
-  throw new TypeError(`nestjs-authkit: option "${option}" ${problem}`);
-}
-
-function positiveInteger(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    fail(option, `must be a positive integer (got ${JSON.stringify(value)})`);
-  }
-  return value;
-}
-
 /** Applies defaults to the `throttle` option and validates it; throws a `TypeError` naming the bad option. */
 export function resolveThrottleRules(options: ThrottleOptions | undefined): ScopedThrottleRule[] {
   if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
@@ -65,3 +55,6 @@ export function resolveThrottleRules(options: ThrottleOptions | undefined): Scop
   if (rules.length === 0) fail('throttle', 'must keep at least one scope on (login throttling cannot be switched off)');
   return rules;
 }
+
+/** Injection token of the resolved login throttling rules (`ScopedThrottleRule[]`). */
+export const THROTTLE_RULES = Symbol('authkit:throttle-rules');

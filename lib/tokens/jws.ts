@@ -1,5 +1,5 @@
 import { constants, createHmac, type KeyObject, sign, timingSafeEqual, verify } from 'node:crypto';
-import type { JwtAlgorithm } from '../auth.options';
+import type { JwtAlgorithm } from './jwt.options';
 
 /**
  * Compact JWS on node:crypto with KeyObjects. The algorithm always comes from the configured key,

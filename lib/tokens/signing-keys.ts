@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
-import type { JwtAlgorithm, KeyInput, ResolvedAuthOptions } from '../auth.options';
+import type { JwtAlgorithm, KeyInput, ResolvedJwtOptions } from './jwt.options';
 
 /** A key ready for jsonwebtoken: a `KeyObject`, created once at start-up. */
 export interface JwtKey {
@@ -74,7 +74,7 @@ function fingerprint(key: KeyObject): string {
 }
 
 /** Turns the `jwt` options into KeyObjects, once. Throws a `TypeError` naming the bad option. */
-export function createSigningKeys(jwt: ResolvedAuthOptions['jwt']): SigningKeys {
+export function createSigningKeys(jwt: ResolvedJwtOptions): SigningKeys {
   const { algorithm } = jwt;
   let signKey: KeyObject;
   let verifyKey: KeyObject;

@@ -1,8 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import { AccessTokenExpiredError, AccessTokenInvalidError, RefreshTokenInvalidError } from '../auth.errors';
-import type { ResolvedAuthOptions } from '../auth.options';
+import { JWT_OPTIONS, type ResolvedJwtOptions } from './jwt.options';
 import { signJws, verifyJws } from './jws';
 import { createSigningKeys, type JwtKey, type SigningKeys } from './signing-keys';
 import type { AccessTokenClaims, IssuedAccessToken, IssuedRefreshToken, JsonWebKeySet, ParsedRefreshToken } from './token.types';
@@ -63,8 +62,8 @@ export class TokenService {
    */
   private readonly verifiedTokens = new Map<string, VerifiedAccessToken>();
 
-  constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
-    this.keys = createSigningKeys(options.jwt);
+  constructor(@Inject(JWT_OPTIONS) private readonly options: ResolvedJwtOptions) {
+    this.keys = createSigningKeys(options);
   }
 
   signAccessToken(subject: { userId: string; sessionId: string; roles: readonly string[] }): IssuedAccessToken {
@@ -77,8 +76,8 @@ export class TokenService {
       roles: [...subject.roles],
       iat,
       exp: iat + ttl,
-      iss: this.options.jwt.issuer,
-      aud: this.options.jwt.audience,
+      iss: this.options.issuer,
+      aud: this.options.audience,
       jti: randomUUID(),
     };
     const accessToken = signJws({ alg: signing.algorithm, typ: 'at+jwt', kid: signing.keyId }, payload, signing.algorithm, signing.key);
@@ -107,7 +106,7 @@ export class TokenService {
     const verified = known?.token === token ? known : this.verifySignature(token);
     // The time-dependent checks, on every call; the rest is fixed for a given token (see verifySignature).
     const now = Date.now() / 1000;
-    const tolerance = this.options.jwt.clockToleranceSeconds;
+    const tolerance = this.options.clockToleranceSeconds;
     if ((verified.nbf !== undefined && verified.nbf > now + tolerance) || (verified.iat !== undefined && verified.iat > now + tolerance)) {
       throw new AccessTokenInvalidError();
     }
@@ -132,7 +131,7 @@ export class TokenService {
       typeof claims.sub !== 'string' || !claims.sub ||
       typeof claims.sid !== 'string' || !claims.sid ||
       typeof claims.exp !== 'number' ||
-      claims.iss !== this.options.jwt.issuer ||
+      claims.iss !== this.options.issuer ||
       !this.audienceMatches(claims.aud) ||
       (claims.nbf !== undefined && typeof claims.nbf !== 'number') ||
       (claims.iat !== undefined && typeof claims.iat !== 'number')
@@ -243,7 +242,7 @@ export class TokenService {
   }
 
   private audienceMatches(aud: unknown): boolean {
-    const expected = this.options.jwt.audience;
+    const expected = this.options.audience;
     return aud === expected || (Array.isArray(aud) && aud.includes(expected));
   }
 }

@@ -1,4 +1,6 @@
-import { DEFAULT_THROTTLE_RULES, resolveAuthOptions, type AuthModuleOptions } from '../../lib';
+import { type AuthModuleOptions } from '../../lib';
+import { resolveAuthOptions } from '../../lib/auth.options';
+import { DEFAULT_THROTTLE_RULES } from '../../lib/throttling/throttle.options';
 import { TEST_SECRET } from '../support/test-app';
 
 const base: AuthModuleOptions = { jwt: { secret: TEST_SECRET } };
@@ -14,9 +16,9 @@ describe('abuse-resistance options', () => {
     expect(DEFAULT_THROTTLE_RULES.emailIp).toEqual({ limit: 5, windowMs: 15 * 60_000, blockMs: 60_000, maxBlockMs: 15 * 60_000 });
     expect(DEFAULT_THROTTLE_RULES.account).toMatchObject({ limit: 100, windowMs: 60 * 60_000 });
     expect(DEFAULT_THROTTLE_RULES.ip.limit).toBeGreaterThan(DEFAULT_THROTTLE_RULES.emailIp.limit);
-    expect(resolved.passwordPolicy).toEqual({ minLength: 8, rejectCommon: true, blocklist: [] });
-    expect(resolved.revokeSessionsOnPasswordChange).toBe(true);
-    expect(resolved.revokeSessionsOnRoleChange).toBe(false);
+    expect(resolved.identity.passwordPolicy).toEqual({ minLength: 8, rejectCommon: true, blocklist: [] });
+    expect(resolved.identity.revokeSessionsOnPasswordChange).toBe(true);
+    expect(resolved.identity.revokeSessionsOnRoleChange).toBe(false);
   });
 
   it('partial rules merge over the defaults; a scope can be switched off, but not all of them', () => {

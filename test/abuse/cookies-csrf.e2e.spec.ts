@@ -1,4 +1,4 @@
-import { resolveAuthOptions } from '../../lib';
+import { resolveAuthOptions } from '../../lib/auth.options';
 import { http, TEST_SECRET, uniqueEmail } from '../support/test-app';
 import { type AbuseApp, cookieValue, createAbuseApp, strongPassword } from './abuse-app';
 
@@ -61,9 +61,9 @@ describe('refresh cookie attributes', () => {
 
   it('a configured name gets the __Secure- prefix when Secure; a prefixed name without Secure is refused', () => {
     const base = { jwt: { secret: TEST_SECRET } };
-    expect(resolveAuthOptions({ ...base, cookie: { secure: true, name: 'rt' } }).cookie.name).toBe('__Secure-rt');
-    expect(resolveAuthOptions({ ...base, cookie: { secure: true, name: '__Secure-rt' } }).cookie.name).toBe('__Secure-rt');
-    expect(resolveAuthOptions({ ...base, cookie: { secure: false, name: 'rt' } }).cookie.name).toBe('rt');
+    expect(resolveAuthOptions({ ...base, cookie: { secure: true, name: 'rt' } }).http.cookie.name).toBe('__Secure-rt');
+    expect(resolveAuthOptions({ ...base, cookie: { secure: true, name: '__Secure-rt' } }).http.cookie.name).toBe('__Secure-rt');
+    expect(resolveAuthOptions({ ...base, cookie: { secure: false, name: 'rt' } }).http.cookie.name).toBe('rt');
     expect(() => resolveAuthOptions({ ...base, cookie: { secure: false, name: '__Secure-rt' } })).toThrow(/cookie.name/);
     expect(() => resolveAuthOptions({ ...base, cookie: { secure: true, name: '__Host-rt' } })).toThrow(/__Host-/);
     expect(() => resolveAuthOptions({ ...base, cookie: { name: 'a b;c' } })).toThrow(/cookie.name/);

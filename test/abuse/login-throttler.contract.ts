@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type LoginAttempt, type LoginThrottler, resolveThrottleRules, type ScopedThrottleRule, type ThrottleOptions, type ThrottleVerdict } from '../../lib';
+import { type LoginAttempt, type LoginThrottler, type ScopedThrottleRule, type ThrottleOptions, type ThrottleVerdict } from '../../lib';
+import { resolveThrottleRules } from '../../lib/throttling/throttle.options';
 import { sleep } from '../support/time';
 
 /** Builds a throttler with the given rules (a fresh key space per call). */

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { MemoryLoginThrottler, RedisLoginThrottler, resolveThrottleRules, type ScopedThrottleRule } from '../../lib';
+import { MemoryLoginThrottler, RedisLoginThrottler, type ScopedThrottleRule } from '../../lib';
+import { resolveThrottleRules } from '../../lib/throttling/throttle.options';
 import { KeyslotOracle } from '../support/keyslot-oracle';
 import { createRedisClient, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { MaxmemoryPolicyCheck, readMaxmemoryPolicy } from '../../lib';
+import { MaxmemoryPolicyCheck, readMaxmemoryPolicy } from '../../lib/redis/maxmemory-policy.check';
 import { createRedisClient } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
 import { http, type HttpResult, uniqueEmail } from '../support/test-app';

@@ -1,6 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { AUTHKIT_JWT_STRATEGY, type AuthenticatedUser, AuthkitJwtStrategy, CurrentUser, TokenService } from '../../lib';
+import { type AuthenticatedUser, CurrentUser, TokenService } from '../../lib';
+import { AUTHKIT_JWT_STRATEGY, AuthkitJwtStrategy } from '../../lib/passport';
 import { decodeJwt, forgeHmac } from '../support/jwt-forge';
 import { RedisServer } from '../support/redis-server';
 import { createTestApp, http, TEST_SECRET, type TestApp, uniqueEmail } from '../support/test-app';
@@ -28,11 +29,11 @@ describe("AuthkitJwtStrategy (AuthGuard('authkit-jwt'))", () => {
   describe('default (session) mode', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await createTestApp({}, { globalGuards: false }, { controllers: [StrategyController] });
+      t = await createTestApp({}, { globalGuards: false }, { controllers: [StrategyController], providers: [AuthkitJwtStrategy] });
     });
     afterAll(() => t.close());
 
-    it('is registered by the module under AUTHKIT_JWT_STRATEGY', () => {
+    it('is registered by the app (from nestjs-authkit/passport) under AUTHKIT_JWT_STRATEGY', () => {
       expect(AUTHKIT_JWT_STRATEGY).toBe('authkit-jwt');
       expect(t.app.get(AuthkitJwtStrategy)).toBeInstanceOf(AuthkitJwtStrategy);
     });
@@ -90,7 +91,7 @@ describe("AuthkitJwtStrategy (AuthGuard('authkit-jwt'))", () => {
   describe("'stateless' mode", () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await createTestApp({ accessTokenValidation: 'stateless' }, { globalGuards: false }, { controllers: [StrategyController] });
+      t = await createTestApp({ accessTokenValidation: 'stateless' }, { globalGuards: false }, { controllers: [StrategyController], providers: [AuthkitJwtStrategy] });
     });
     afterAll(() => t.close());
 
@@ -106,7 +107,7 @@ describe("AuthkitJwtStrategy (AuthGuard('authkit-jwt'))", () => {
     let t: TestApp;
     beforeAll(async () => {
       server = await RedisServer.start();
-      t = await createTestApp({ redis: { url: server.url } }, { globalGuards: false }, { controllers: [StrategyController] });
+      t = await createTestApp({ redis: { url: server.url } }, { globalGuards: false }, { controllers: [StrategyController], providers: [AuthkitJwtStrategy] });
     });
     afterAll(async () => {
       await t.close();

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { Reflector } from '@nestjs/core';
-import { expandRoleHierarchy, resolveAuthOptions, RolesGuard } from '../../lib';
+import { RolesGuard } from '../../lib';
+import { resolveAuthOptions } from '../../lib/auth.options';
+import { expandRoleHierarchy } from '../../lib/guards/roles.guard';
 
 function guardWith(roleHierarchy: Record<string, string[]> = {}): RolesGuard {
-  return new RolesGuard(new Reflector(), resolveAuthOptions({ jwt: { secret: 'x'.repeat(32) }, roleHierarchy }));
+  return new RolesGuard(new Reflector(), resolveAuthOptions({ jwt: { secret: 'x'.repeat(32) }, roleHierarchy }).roleHierarchy);
 }
 
 function setOf(map: Map<string, Set<string>>, role: string): string[] {

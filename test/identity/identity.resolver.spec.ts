@@ -1,7 +1,5 @@
-import {
-  Argon2PasswordHasher, type AuthModuleOptions, EmailTakenError, IdentityResolver, InvalidCredentialsError, MemoryUserStore,
-  type PasswordHashingOptions, RegistrationDisabledError, resolveAuthOptions, ValidationFailedError,
-} from '../../lib';
+import { Argon2PasswordHasher, type AuthModuleOptions, EmailTakenError, IdentityResolver, InvalidCredentialsError, MemoryUserStore, type PasswordHashingOptions, RegistrationDisabledError, ValidationFailedError } from '../../lib';
+import { resolveAuthOptions } from '../../lib/auth.options';
 import { CountingPasswordHasher } from '../support/counting-password-hasher';
 
 const PASSWORD = 'purple-Otter-meadow-93';
@@ -11,8 +9,8 @@ const CHEAP_B: PasswordHashingOptions = { memoryCostKiB: 2048, timeCost: 2, para
 /** A resolver over a real MemoryUserStore and a real (cheap) argon2id hasher whose calls are counted. */
 function setup(options: Partial<AuthModuleOptions> = {}, store = new MemoryUserStore()) {
   const resolved = resolveAuthOptions({ jwt: { secret: 'x'.repeat(32) }, passwordHashing: CHEAP, ...options });
-  const hasher = new CountingPasswordHasher(new Argon2PasswordHasher(resolved.passwordHashing));
-  return { resolver: new IdentityResolver(store, hasher, resolved), hasher, store };
+  const hasher = new CountingPasswordHasher(new Argon2PasswordHasher(resolved.identity.passwordHashing));
+  return { resolver: new IdentityResolver(store, hasher, resolved.identity), hasher, store };
 }
 
 /** The cost parameters in an argon2id PHC string, as `m=..,t=..,p=..` (argon2 writes them in its own order). */

@@ -1,9 +1,7 @@
-import {
-  type AuthModuleOptions, EmailTakenError, type IdentityUserStore, LastSignInMethodError, MemorySessionStore, MemoryUserStore,
-  type NewUser, type NewUserIdentity, OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError,
-  OAuthIdentityNotFoundError, OAuthIdentityResolver, type OAuthProfile, OAuthProviderAlreadyLinkedError, RegistrationDisabledError,
-  resolveAuthOptions, type StoredUser, type UserStore, UserDisabledError,
-} from '../../lib';
+import { type AuthModuleOptions, EmailTakenError, type IdentityUserStore, LastSignInMethodError, MemorySessionStore, MemoryUserStore, type NewUser, type NewUserIdentity, OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError, OAuthProviderAlreadyLinkedError, RegistrationDisabledError, type StoredUser, type UserStore, UserDisabledError } from '../../lib';
+import { resolveAuthOptions } from '../../lib/auth.options';
+import { OAuthIdentityResolver } from '../../lib/oauth/oauth-identity.resolver';
+import { type OAuthProfile } from '../../lib/oauth/oauth-profile';
 import { TEST_SECRET } from '../support/test-app';
 
 const GOOGLE = { clientId: 'id', clientSecret: 'secret', callbackUrl: 'https://app.example/auth/google/callback' };
@@ -20,7 +18,7 @@ describe('OAuthIdentityResolver (linking rules)', () => {
 
   function resolver(options: Partial<AuthModuleOptions> = {}, store: UserStore = users): OAuthIdentityResolver {
     const resolved = resolveAuthOptions({ jwt: { secret: TEST_SECRET }, ...options, oauth: { google: GOOGLE, ...options.oauth } });
-    return new OAuthIdentityResolver(store, sessions, resolved);
+    return new OAuthIdentityResolver(store, sessions, resolved.oauth, resolved.identity);
   }
 
   async function passwordAccount(email: string, emailVerified = false): Promise<StoredUser> {
@@ -261,7 +259,7 @@ describe('OAuthIdentityResolver (linking rules)', () => {
       setPasswordHash: async () => undefined, setRoles: async () => undefined, setDisabled: async () => undefined,
     };
     expect(() => resolver({}, minimal)).toThrow(/findByIdentity, createWithIdentity, linkIdentity, listIdentities, unlinkIdentity, markEmailVerified/);
-    const noOAuth = new OAuthIdentityResolver(minimal, sessions, resolveAuthOptions({ jwt: { secret: TEST_SECRET } }));
+    const noOAuth = new OAuthIdentityResolver(minimal, sessions, resolveAuthOptions({ jwt: { secret: TEST_SECRET } }).oauth, resolveAuthOptions({ jwt: { secret: TEST_SECRET } }).identity);
     return expect(noOAuth.listIdentities('u')).resolves.toEqual([]);
   });
 

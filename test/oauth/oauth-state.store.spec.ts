@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { MemoryOAuthStateStore, type OAuthStateRecord, type OAuthStateStore, RedisOAuthStateStore } from '../../lib';
+import { MemoryOAuthStateStore } from '../../lib/oauth/memory-oauth-state.store';
+import { type OAuthStateRecord, type OAuthStateStore } from '../../lib/oauth/oauth-state-store.interface';
+import { RedisOAuthStateStore } from '../../lib/oauth/redis-oauth-state.store';
 
 function record(overrides: Partial<OAuthStateRecord> = {}): OAuthStateRecord {
   return { provider: 'google', codeVerifier: 'v'.repeat(43), bindingHash: 'b'.repeat(43), purpose: 'login', createdAt: Date.now(), ...overrides };

@@ -1,4 +1,5 @@
-import { resolveAuthOptions, resolveOAuthOptions } from '../../lib';
+import { resolveAuthOptions } from '../../lib/auth.options';
+import { resolveOAuthOptions } from '../../lib/oauth/oauth.options';
 import { TEST_SECRET } from '../support/test-app';
 
 const GOOGLE = { clientId: 'id', clientSecret: 'secret', callbackUrl: 'https://app.example/auth/google/callback' };

@@ -1,4 +1,4 @@
-import { summarizeUserAgent } from '../../lib';
+import { summarizeUserAgent } from '../../lib/sessions/user-agent';
 import { sessionUserAgent } from '../../lib/sessions/user-agent';
 
 /** Real user-agent headers of current browsers and common non-browser clients. */

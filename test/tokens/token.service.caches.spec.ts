@@ -1,13 +1,12 @@
 import { createSecretKey } from 'node:crypto';
-import {
-  AccessTokenExpiredError, AccessTokenInvalidError, resolveAuthOptions, TokenService,
-} from '../../lib';
+import { AccessTokenExpiredError, AccessTokenInvalidError, TokenService } from '../../lib';
+import { resolveAuthOptions } from '../../lib/auth.options';
 import { decodeJwt, forgeHmac } from '../support/jwt-forge';
 
 const SECRET = 'token-cache-secret-at-least-32-bytes-long';
 
 function service(): TokenService {
-  return new TokenService(resolveAuthOptions({ jwt: { secret: SECRET }, accessTokenTtlSeconds: 60 }));
+  return new TokenService(resolveAuthOptions({ jwt: { secret: SECRET }, accessTokenTtlSeconds: 60 }).jwt);
 }
 
 /** The service's private caches, read to show what they hold (never written). */

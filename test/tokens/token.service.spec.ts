@@ -1,8 +1,6 @@
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, randomUUID, verify } from 'node:crypto';
-import {
-  AccessTokenExpiredError, AccessTokenInvalidError, type AuthModuleOptions, type JwtOptions, RefreshTokenInvalidError,
-  resolveAuthOptions, TokenService,
-} from '../../lib';
+import { AccessTokenExpiredError, AccessTokenInvalidError, type AuthModuleOptions, type JwtOptions, RefreshTokenInvalidError, TokenService } from '../../lib';
+import { resolveAuthOptions } from '../../lib/auth.options';
 import { b64url, decodeJwt, forgeAsymmetric, forgeHmac, withSignature } from '../support/jwt-forge';
 
 const SECRET = 'token-spec-secret-that-is-32-bytes-or-more!';
@@ -10,7 +8,7 @@ const OTHER_SECRET = 'another-secret-that-is-also-32-bytes-or-more';
 const SUBJECT = { userId: 'user-1', sessionId: 'session-1', roles: ['user', 'editor'] };
 
 function service(jwt: JwtOptions = {}, options: Partial<AuthModuleOptions> = {}): TokenService {
-  return new TokenService(resolveAuthOptions({ ...options, jwt: { secret: SECRET, ...jwt } }));
+  return new TokenService(resolveAuthOptions({ ...options, jwt: { secret: SECRET, ...jwt } }).jwt);
 }
 
 function nowSeconds(): number {

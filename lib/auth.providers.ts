@@ -1,0 +1,119 @@
+import { Controller, type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { APP_GUARD, ModuleRef } from '@nestjs/core';
+import type { Redis } from 'ioredis';
+import { AUTH_MODULE_OPTIONS, AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './auth.constants';
+import { AUTH_MODULE_EXTRAS_DEFAULTS, type AuthModuleExtras } from './auth.module-extras';
+import { OPTION_SLICES, type ProviderInput, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
+import { AccessTokenGuard } from './guards/access-token.guard';
+import { RolesGuard } from './guards/roles.guard';
+import { AuthExceptionFilter } from './http/auth-exception.filter';
+import { AuthController } from './http/auth.controller';
+import { OAuthController } from './http/oauth.controller';
+import { Argon2PasswordHasher } from './identity/argon2-password.hasher';
+import { AuthService } from './identity/auth.service';
+import { IdentityResolver } from './identity/identity.resolver';
+import { MemoryUserStore } from './identity/memory-user.store';
+import { PasswordHasher } from './identity/password-hasher.interface';
+import { RedisUserStore } from './identity/redis-user.store';
+import { UserStore } from './identity/user-store.interface';
+import { oauthExports, oauthProviders } from './oauth/oauth.providers';
+import { AuthkitRedisModule, authkitRedisProvider } from './redis/authkit-redis.module';
+import { MaxmemoryPolicyCheck } from './redis/maxmemory-policy.check';
+import { MemorySessionStore } from './sessions/memory-session.store';
+import { RedisSessionStore } from './sessions/redis-session.store';
+import { sessionStoreSettings } from './sessions/session.options';
+import { SessionStore } from './sessions/session-store.interface';
+import { LoginThrottler } from './throttling/login-throttler.interface';
+import { MemoryLoginThrottler } from './throttling/memory-login.throttler';
+import { RedisLoginThrottler } from './throttling/redis-login.throttler';
+import { TokenService } from './tokens/token.service';
+
+/** Holds the (async) options and their per-feature slices, so that `AuthModule` and its Redis module can inject them. */
+@Module({})
+class AuthOptionsModule {}
+
+function isClass<T>(input: ProviderInput<T>): input is Type<T> {
+  return typeof input === 'function';
+}
+
+/** A port provider: the user's class (built with DI) or instance, else the default adapter. */
+function portProvider<T>(
+  token: symbol,
+  pick: (options: ResolvedAuthOptions) => ProviderInput<T> | undefined,
+  fallback: (options: ResolvedAuthOptions, redis: Redis | null) => T,
+): Provider {
+  return {
+    provide: token,
+    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, ModuleRef],
+    useFactory: async (options: ResolvedAuthOptions, redis: Redis | null, moduleRef: ModuleRef): Promise<T> => {
+      const given = pick(options);
+      if (given === undefined) return fallback(options, redis);
+      return isClass(given) ? moduleRef.create(given) : given;
+    },
+  };
+}
+
+/** The ports, each the app's adapter or the default one (Redis when configured, else memory). */
+const portProviders: Provider[] = [
+  portProvider<SessionStore>(SessionStore, (o) => o.adapters.sessionStore, (options, redis) =>
+    redis
+      ? new RedisSessionStore(redis, sessionStoreSettings(options.sessions), options.redis.keyPrefix)
+      : new MemorySessionStore(sessionStoreSettings(options.sessions)),
+  ),
+  portProvider<UserStore>(UserStore, (o) => o.adapters.userStore, (options, redis) =>
+    redis ? new RedisUserStore(redis, options.redis.keyPrefix) : new MemoryUserStore(),
+  ),
+  portProvider<PasswordHasher>(PasswordHasher, (o) => o.adapters.passwordHasher, (options) => new Argon2PasswordHasher(options.identity.passwordHashing)),
+  portProvider<LoginThrottler>(LoginThrottler, (o) => o.adapters.loginThrottler, (options, redis) =>
+    redis ? new RedisLoginThrottler(redis, options.throttle, options.redis.keyPrefix) : new MemoryLoginThrottler(options.throttle),
+  ),
+];
+
+/** `RESOLVED_AUTH_OPTIONS` from the raw options, and each feature's slice under its own token. */
+const optionProviders: Provider[] = [
+  { provide: RESOLVED_AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: resolveAuthOptions },
+  ...OPTION_SLICES.map(([token, key]): Provider => ({
+    provide: token,
+    inject: [RESOLVED_AUTH_OPTIONS],
+    useFactory: (options: ResolvedAuthOptions) => options[key],
+  })),
+];
+
+/** The services, guards and filter the module provides and exports. */
+const services: Provider[] = [
+  TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
+];
+
+/** Mounts a controller class under the route prefix (a subclass, so several modules can mount it). */
+function mounted(base: Type, routePrefix: string): Type {
+  const subclass = class extends base {};
+  Object.defineProperty(subclass, 'name', { value: `Mounted${base.name}` });
+  Controller(routePrefix)(subclass);
+  return subclass;
+}
+
+/**
+ * Completes the dynamic module built by `ConfigurableModuleBuilder` (`forRoot`/`forRootAsync`): options and
+ * their slices, Redis, ports, services, controllers and global guards, as the extras ask.
+ */
+export function assembleAuthModule(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
+  const { isGlobal, globalGuards, controller, routePrefix } = { ...AUTH_MODULE_EXTRAS_DEFAULTS, ...extras };
+  const optionsModule: DynamicModule = {
+    module: AuthOptionsModule,
+    imports: definition.imports ?? [],
+    providers: [...(definition.providers ?? []), ...optionProviders],
+    exports: [AUTH_MODULE_OPTIONS, ...optionProviders.map((provider) => (provider as { provide: symbol }).provide)],
+  };
+  const controllers = controller ? [mounted(AuthController, routePrefix), mounted(OAuthController, routePrefix)] : [];
+  const guards: Provider[] = globalGuards
+    ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]
+    : [];
+  return {
+    module: definition.module,
+    global: isGlobal,
+    imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
+    controllers,
+    providers: [authkitRedisProvider, ...portProviders, ...services, ...guards, ...oauthProviders],
+    exports: [optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, ...services, ...oauthExports],
+  };
+}

@@ -1,0 +1,82 @@
+import type { KeyObject } from 'node:crypto';
+import { failOption, nonNegativeNumber, positiveInteger } from '../options.validation';
+
+/** Algorithms accepted for access tokens. `none` is never accepted. */
+export const JWT_ALGORITHMS = [
+  'HS256', 'HS384', 'HS512',
+  'RS256', 'RS384', 'RS512',
+  'PS256', 'PS384', 'PS512',
+  'ES256', 'ES384', 'ES512',
+  'EdDSA',
+] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/** Key material: a PEM/raw string or Buffer, or a Node `KeyObject` (preferred; created once). */
+export type KeyInput = string | Buffer | KeyObject;
+
+/** A key accepted for verification only (the previous key during a rotation). */
+export interface VerificationKeyOptions {
+  keyId: string;
+  algorithm: JwtAlgorithm;
+  /** HS* secret, or the public key of an asymmetric algorithm. */
+  key: KeyInput;
+}
+
+/** The `jwt` option: how access tokens are signed and checked. */
+export interface JwtOptions {
+  /** Signing algorithm. Default `HS256`. */
+  algorithm?: JwtAlgorithm;
+  /** HS* secret, at least 32 bytes (HS384: 48, HS512: 64). */
+  secret?: KeyInput;
+  /** Private key for RS*, PS*, ES*. */
+  privateKey?: KeyInput;
+  /** Public key for RS*, PS*, ES*; derived from `privateKey` when omitted. */
+  publicKey?: KeyInput;
+  /** `kid` header of issued tokens. Default: a fingerprint of the key. */
+  keyId?: string;
+  /** Keys that still verify but no longer sign (key rotation). */
+  verificationKeys?: VerificationKeyOptions[];
+  /** `iss` claim. Default `nestjs-authkit`. */
+  issuer?: string;
+  /** `aud` claim. Default `nestjs-authkit`. */
+  audience?: string;
+  /** Tolerance for `exp`/`nbf`/`iat` checks. Default 5. */
+  clockToleranceSeconds?: number;
+}
+
+/** The module options the tokens feature owns. */
+export interface TokenOptions {
+  jwt: JwtOptions;
+  /** Access token lifetime. Default 900 (15 min). */
+  accessTokenTtlSeconds?: number;
+}
+
+/** The tokens feature's options after defaults and validation (what `TokenService` injects as `JWT_OPTIONS`). */
+export interface ResolvedJwtOptions extends JwtOptions {
+  algorithm: JwtAlgorithm;
+  issuer: string;
+  audience: string;
+  clockToleranceSeconds: number;
+  accessTokenTtlSeconds: number;
+}
+
+/** Injection token of `ResolvedJwtOptions`. */
+export const JWT_OPTIONS = Symbol('authkit:jwt-options');
+
+/** Applies defaults to the token options and validates them (key material is checked by `createSigningKeys`). */
+export function resolveJwtOptions(options: TokenOptions): ResolvedJwtOptions {
+  const jwt = options.jwt;
+  if (!jwt || typeof jwt !== 'object') failOption('jwt', 'is required (at least { secret })');
+  const algorithm = jwt.algorithm ?? 'HS256';
+  if (!(JWT_ALGORITHMS as readonly string[]).includes(algorithm)) {
+    failOption('jwt.algorithm', `must be one of ${JWT_ALGORITHMS.join(', ')} (got ${JSON.stringify(algorithm)})`);
+  }
+  return {
+    ...jwt,
+    algorithm,
+    issuer: jwt.issuer ?? 'nestjs-authkit',
+    audience: jwt.audience ?? 'nestjs-authkit',
+    clockToleranceSeconds: nonNegativeNumber(jwt.clockToleranceSeconds, 'jwt.clockToleranceSeconds', 5),
+    accessTokenTtlSeconds: positiveInteger(options.accessTokenTtlSeconds, 'accessTokenTtlSeconds', 15 * 60),
+  };
+}
