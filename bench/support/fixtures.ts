@@ -8,6 +8,8 @@ import { jwtConstants } from '../app/docs-recipe/constants';
 export const USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 export const CLIENT_IP = '203.0.113.7';
+/** The password of every bench user that signs in. */
+export const PASSWORD = 'correct horse battery staple';
 const MAX_SESSIONS_PER_USER = 10;
 
 /**

@@ -118,3 +118,15 @@ export async function measureSessionMemory(
     spread: Math.max(...perSession) / Math.min(...perSession),
   };
 }
+
+/**
+ * The memory measurements of a run: one and three sessions per user with a browser user agent, a client on
+ * IPv6, no user agent, and the opt-in raw user agent (`sessionUserAgent: 'full'`, reported, not judged).
+ */
+export const MEMORY_SCENARIOS: readonly MemoryScenario[] = [
+  { sessionsPerUser: 1 },
+  { sessionsPerUser: 3 },
+  { sessionsPerUser: 1, ip: IPV6_CLIENT_IP },
+  { sessionsPerUser: 1, userAgent: null },
+  { sessionsPerUser: 1, userAgentMode: 'full' },
+];

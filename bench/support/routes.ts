@@ -1,0 +1,110 @@
+import type { AppProcess } from './app-process';
+import { bearer } from './http-client';
+import type { LoadSpec } from './load';
+import type { RefreshPool } from './refresh-pool';
+
+/** One measured row of rows 1-6: a route of one of the bench apps, loaded by autocannon. */
+export interface Route {
+  id: string;
+  route: string;
+  /** The app process that serves it. */
+  app: AppProcess;
+  /**
+   * The row it is measured against, in adjacent slices: the same app's `GET /` for most rows, the guarded
+   * route for `@Roles` (its target is relative to that); absent for the open routes themselves.
+   */
+  ceiling?: string;
+  /** Runs before every load of the route, unmeasured. */
+  prepare?: () => Promise<void>;
+  /** Back-to-back alternations with `ceiling` per round (each 1/n of a slice); 1 when absent. */
+  alternations?: number;
+  spec: Omit<LoadSpec, 'connections' | 'durationSeconds'>;
+}
+
+/** What the routes are requested with. */
+export interface RouteInputs {
+  sessionApp: AppProcess;
+  statelessApp: AppProcess;
+  /** An access token of a user with role `user` (rows 1-3, 5b). */
+  userToken: string;
+  /** An access token of a user with role `admin` (row 4). */
+  adminToken: string;
+  /** A token of the docs recipe (row 5). */
+  recipeToken: string;
+  /** Refresh tokens of row 6. */
+  refreshPool: RefreshPool;
+}
+
+/**
+ * Rows 1-6, in their order of measurement. The open routes are requested with the same Authorization
+ * header as the guarded rows (the public route ignores it), so that a row's ratio is what the library's
+ * guard costs, not what 370 more request bytes cost the HTTP stack; row 1n shows the same route without the header.
+ */
+export function benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool }: RouteInputs): Route[] {
+  return [
+    {
+      id: '1',
+      route: '`GET /` open route (`@Public()`), same `Authorization` header as row 2: the ceiling',
+      app: sessionApp,
+      spec: { url: `${sessionApp.url}/`, headers: bearer(userToken) },
+    },
+    {
+      id: '1n',
+      route: '`GET /` open route, no `Authorization` header (for comparison; x row 1)',
+      app: sessionApp,
+      ceiling: '1',
+      spec: { url: `${sessionApp.url}/` },
+    },
+    {
+      id: '1s',
+      route: '`GET /` of the stateless-mode app, same header: row 3\'s own ceiling (same code, other process)',
+      app: statelessApp,
+      spec: { url: `${statelessApp.url}/`, headers: bearer(userToken) },
+    },
+    {
+      id: '2',
+      route: '`GET /guarded` `AccessTokenGuard`, default mode (signature + session check, one Redis command)',
+      app: sessionApp,
+      ceiling: '1',
+      spec: { url: `${sessionApp.url}/guarded`, headers: bearer(userToken) },
+    },
+    {
+      id: '3',
+      route: "`GET /guarded` `AccessTokenGuard`, `accessTokenValidation: 'stateless'` (x row 1s); measured alternating with row 1s",
+      app: statelessApp,
+      ceiling: '1s',
+      alternations: 4,
+      spec: { url: `${statelessApp.url}/guarded`, headers: bearer(userToken) },
+    },
+    {
+      id: '4',
+      route: "`GET /admin` `@Roles('admin')` (+ session check); measured alternating with row 2",
+      app: sessionApp,
+      ceiling: '2',
+      alternations: 4,
+      spec: { url: `${sessionApp.url}/admin`, headers: bearer(adminToken) },
+    },
+    {
+      id: '5',
+      route: "reference: NestJS docs recipe, passport-jwt `AuthGuard('jwt')`, string secret",
+      app: sessionApp,
+      ceiling: '1',
+      spec: { url: `${sessionApp.url}/recipe`, headers: bearer(recipeToken) },
+    },
+    {
+      id: '5b',
+      route: "`AuthGuard('authkit-jwt')`: the library's passport strategy (KeyObject + session check)",
+      app: sessionApp,
+      ceiling: '1',
+      spec: { url: `${sessionApp.url}/passport`, headers: bearer(userToken) },
+    },
+    {
+      id: '6',
+      route: '`POST /auth/refresh`, a fresh refresh token each request (real rotation)',
+      app: sessionApp,
+      ceiling: '1',
+      spec: { url: `${sessionApp.url}/auth/refresh`, requests: refreshPool.requests() },
+      prepare: () => refreshPool.fill(),
+    },
+  ];
+}
