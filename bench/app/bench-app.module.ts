@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { AuthModule } from '../../lib';
+import { AuthkitJwtStrategy } from '../../lib/passport';
 import { BenchController } from './bench.controller';
 import { JwtStrategy } from './docs-recipe/jwt.strategy';
 
@@ -29,6 +30,6 @@ function required(name: string): string {
     PassportModule,
   ],
   controllers: [BenchController],
-  providers: [JwtStrategy],
+  providers: [JwtStrategy, AuthkitJwtStrategy],
 })
 export class BenchAppModule {}

@@ -1,7 +1,7 @@
 import { Controller, Get, Req, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { CurrentUser, Public, Roles } from '../../lib';
-import { AUTHKIT_JWT_STRATEGY } from '../../lib/auth.constants';
+import { AUTHKIT_JWT_STRATEGY } from '../../lib/passport';
 import { JwtAuthGuard } from './docs-recipe/jwt-auth.guard';
 
 /** Answer bodies are the same shape and about the same size on every route, so only the guard differs. */

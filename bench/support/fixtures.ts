@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { Argon2PasswordHasher, AuthService, IdentityResolver, RedisSessionStore, RedisUserStore, type StoredUser, TokenService, type TokenPair } from '../../lib';
 import { resolveAuthOptions, type ResolvedAuthOptions } from '../../lib/auth.options';
 import { jwtConstants } from '../app/docs-recipe/constants';
+import { sessionStoreSettings } from '../../lib/sessions/session.options';
 
 /** A realistic browser user agent, stored on every session the bench creates. */
 export const USER_AGENT =
@@ -28,15 +29,10 @@ export class Fixtures {
 
   constructor(readonly redis: Redis, jwtSecret: string) {
     this.options = resolveAuthOptions({ jwt: { secret: jwtSecret }, redis: { client: redis } });
-    this.tokens = new TokenService(this.options);
-    this.sessions = new RedisSessionStore(redis, {
-      idleTtlMs: this.options.refreshTokenTtlSeconds * 1000,
-      absoluteTtlMs: this.options.sessionAbsoluteTtlSeconds * 1000,
-      reuseWindowMs: this.options.reuseWindowMs,
-      maxSessionsPerUser: this.options.maxSessionsPerUser,
-    });
+    this.tokens = new TokenService(this.options.jwt);
+    this.sessions = new RedisSessionStore(redis, sessionStoreSettings(this.options.sessions));
     this.users = new RedisUserStore(redis);
-    this.identity = new IdentityResolver(this.users, new Argon2PasswordHasher(this.options.passwordHashing), this.options);
+    this.identity = new IdentityResolver(this.users, new Argon2PasswordHasher(this.options.identity.passwordHashing), this.options.identity);
     this.auth = new AuthService(this.tokens, this.identity, this.sessions);
   }
 
@@ -50,7 +46,7 @@ export class Fixtures {
 
   /** `count` sessions spread over password-less users (at most `maxSessionsPerUser` each, so none is evicted). */
   async sessionPool(count: number, tag: string): Promise<TokenPair[]> {
-    const perUser = Math.min(MAX_SESSIONS_PER_USER, this.options.maxSessionsPerUser);
+    const perUser = Math.min(MAX_SESSIONS_PER_USER, this.options.sessions.maxSessionsPerUser);
     const pairs: TokenPair[] = [];
     for (let start = 0; start < count; start += perUser * 100) {
       const batch = [];

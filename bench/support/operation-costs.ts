@@ -21,7 +21,7 @@ export interface OperationInputs {
 /**
  * Redis cost of each measured operation, one at a time over HTTP (see `RedisCostMeter`): an authenticated
  * request in both modes, `@Roles`, the passport strategy, login (as `login@bench.test`), refresh, logout,
- * and logout-all with 1 and `maxSessionsPerUser` sessions (checking that it leaves none).
+ * and logout-all with 1 and `sessions.maxSessionsPerUser` sessions (checking that it leaves none).
  */
 export async function measureOperationCosts(inputs: OperationInputs): Promise<RedisCost[]> {
   const { redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke } = inputs;
@@ -54,7 +54,7 @@ export async function measureOperationCosts(inputs: OperationInputs): Promise<Re
       await expectStatus(await fetch(`${sessionApp.url}/auth/logout`, { method: 'POST', headers: bearer(pair.accessToken) }), 204, 'logout');
     }),
   );
-  for (const n of [1, fixtures.options.maxSessionsPerUser]) {
+  for (const n of [1, fixtures.options.sessions.maxSessionsPerUser]) {
     const owners: StoredUser[] = [];
     const usersWithSessions = async (count: number) => {
       const made = [];
