@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { EmailTakenError, RedisUserStore } from '../../lib';
 import { RedisKeys } from '../../lib/redis/redis-keys';
-import { createRedisClient, uniqueKeyPrefix } from '../support/redis-client';
+import { createRedisClient, globEscape, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { describeUserStoreContract } from './user-store.contract';
 
 let redis: Redis;
@@ -15,7 +15,10 @@ afterAll(async () => {
   await redis.quit();
 });
 
-describeUserStoreContract('RedisUserStore', () => new RedisUserStore(redis, uniqueKeyPrefix('users')));
+describeUserStoreContract('RedisUserStore', () => new RedisUserStore(redis, uniqueKeyPrefix('users')), {
+  // Whatever the prefix: every key of a user carries the hash tag `{<id>}` (ids are unique per test).
+  keysFor: (id) => scanKeys(redis, `*${globEscape(`{${new RedisKeys('').userTag(id)}}`)}*`),
+});
 
 describe('RedisUserStore: Redis specifics', () => {
   const newUser = (email: string | null) => ({ email, passwordHash: 'hash', roles: ['user'], emailVerified: false });
