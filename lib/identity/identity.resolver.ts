@@ -80,8 +80,8 @@ export class IdentityResolver {
     return this.users.findById(userId);
   }
 
-  setRoles(userId: string, roles: string[]): Promise<void> {
-    return this.users.setRoles(userId, [...roles]);
+  async setRoles(userId: string, roles: string[]): Promise<void> {
+    await this.users.setRoles(userId, [...roles]);
   }
 
   /**

@@ -36,19 +36,28 @@ export class MemoryUserStore implements UserStore {
     return structuredClone(stored);
   }
 
-  async setPasswordHash(id: string, passwordHash: string | null): Promise<void> {
+  /** Resolves to `false` (and changes nothing) when the user does not exist. */
+  async setPasswordHash(id: string, passwordHash: string | null): Promise<boolean> {
     const user = this.byId.get(id);
-    if (user) user.passwordHash = passwordHash;
+    if (!user) return false;
+    user.passwordHash = passwordHash;
+    return true;
   }
 
-  async setRoles(id: string, roles: string[]): Promise<void> {
+  /** Resolves to `false` (and changes nothing) when the user does not exist. */
+  async setRoles(id: string, roles: string[]): Promise<boolean> {
     const user = this.byId.get(id);
-    if (user) user.roles = [...roles];
+    if (!user) return false;
+    user.roles = [...roles];
+    return true;
   }
 
-  async setDisabled(id: string, disabled: boolean): Promise<void> {
+  /** Resolves to `false` (and changes nothing) when the user does not exist. */
+  async setDisabled(id: string, disabled: boolean): Promise<boolean> {
     const user = this.byId.get(id);
-    if (user) user.disabled = disabled;
+    if (!user) return false;
+    user.disabled = disabled;
+    return true;
   }
 
   async findByIdentity(provider: string, providerUserId: string): Promise<StoredUser | null> {
@@ -95,9 +104,12 @@ export class MemoryUserStore implements UserStore {
     return 'unlinked';
   }
 
-  async markEmailVerified(userId: string): Promise<void> {
+  /** Resolves to `false` (and changes nothing) when the user does not exist. */
+  async markEmailVerified(userId: string): Promise<boolean> {
     const user = this.byId.get(userId);
-    if (user) user.emailVerified = true;
+    if (!user) return false;
+    user.emailVerified = true;
+    return true;
   }
 }
 

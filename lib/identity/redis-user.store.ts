@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { EmailTakenError, StoreUnavailableError } from '../auth.errors';
 import { RedisKeys } from '../redis/redis-keys';
 import { redisCall } from '../redis/redis-call';
-import { DELETE_IF_EQUALS, UNLINK_IDENTITY } from './user-identity.scripts';
+import { DELETE_IF_EQUALS, SET_IF_USER_EXISTS, UNLINK_IDENTITY } from './user-identity.scripts';
 import type {
   LinkIdentityResult, NewUser, NewUserIdentity, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
 } from './user-store.interface';
@@ -11,6 +11,7 @@ import type {
 interface IdentityCommands {
   authkitDeleteIfEquals(key: string, value: string): Promise<number>;
   authkitUnlinkIdentity(userKey: string, identitiesKey: string, provider: string): Promise<[number, string?]>;
+  authkitSetIfUserExists(userKey: string, ...fieldsAndValues: string[]): Promise<number>;
 }
 
 /** Retries of `createWithIdentity`/`linkIdentity` when the other side of a race rolled back in between. */
@@ -23,7 +24,10 @@ const PROVISIONAL_TTL_MS = 5 * 60_000;
 
 /**
  * `UserStore` on Redis: a hash per user (`<prefix>:{<id>}:user`) and an email index
- * (`<prefix>:email:<email>` -> id). User records are the only keys without a TTL.
+ * (`<prefix>:email:<email>` -> id). User records, identity hashes and the email/identity index keys have no
+ * TTL (a record under creation carries a provisional one); everything else the library writes expires.
+ * Every update of a user is one script call that applies only if the user exists: an unknown id creates
+ * no key, and the update methods resolve to whether it applied.
  */
 export class RedisUserStore implements UserStore {
   private readonly keys: RedisKeys;
@@ -33,6 +37,7 @@ export class RedisUserStore implements UserStore {
     this.keys = new RedisKeys(keyPrefix);
     if (!('authkitDeleteIfEquals' in redis)) redis.defineCommand('authkitDeleteIfEquals', { lua: DELETE_IF_EQUALS, numberOfKeys: 1 });
     if (!('authkitUnlinkIdentity' in redis)) redis.defineCommand('authkitUnlinkIdentity', { lua: UNLINK_IDENTITY, numberOfKeys: 2 });
+    if (!('authkitSetIfUserExists' in redis)) redis.defineCommand('authkitSetIfUserExists', { lua: SET_IF_USER_EXISTS, numberOfKeys: 1 });
     this.commands = redis as unknown as IdentityCommands;
   }
 
@@ -65,20 +70,19 @@ export class RedisUserStore implements UserStore {
     return stored;
   }
 
-  async setPasswordHash(id: string, passwordHash: string | null): Promise<void> {
-    await redisCall(() => this.redis.hset(this.keys.user(id), 'pwd', passwordHash ?? ''));
+  /** Resolves to `false` (and writes nothing) when the user does not exist. */
+  setPasswordHash(id: string, passwordHash: string | null): Promise<boolean> {
+    return this.update(id, 'pwd', passwordHash ?? '');
   }
 
-  async setRoles(id: string, roles: string[]): Promise<void> {
-    await redisCall(() => this.redis.hset(this.keys.user(id), 'roles', JSON.stringify(roles)));
+  /** Resolves to `false` (and writes nothing) when the user does not exist. */
+  setRoles(id: string, roles: string[]): Promise<boolean> {
+    return this.update(id, 'roles', JSON.stringify(roles));
   }
 
-  /** Sets the `dis` field of an existing user (an unknown id creates nothing). */
-  async setDisabled(id: string, disabled: boolean): Promise<void> {
-    const userKey = this.keys.user(id);
-    await redisCall(async () => {
-      if (await this.redis.exists(userKey)) await this.redis.hset(userKey, 'dis', disabled ? '1' : '0');
-    });
+  /** Resolves to `false` (and writes nothing) when the user does not exist. */
+  setDisabled(id: string, disabled: boolean): Promise<boolean> {
+    return this.update(id, 'dis', disabled ? '1' : '0');
   }
 
   async findByIdentity(provider: string, providerUserId: string): Promise<StoredUser | null> {
@@ -171,11 +175,15 @@ export class RedisUserStore implements UserStore {
     return 'unlinked';
   }
 
-  async markEmailVerified(userId: string): Promise<void> {
-    const userKey = this.keys.user(userId);
-    await redisCall(async () => {
-      if (await this.redis.exists(userKey)) await this.redis.hset(userKey, 'ev', '1');
-    });
+  /** Resolves to `false` (and writes nothing) when the user does not exist. */
+  markEmailVerified(userId: string): Promise<boolean> {
+    return this.update(userId, 'ev', '1');
+  }
+
+  /** Sets one field of an existing user's hash: one EVALSHA, single slot; nothing is written for an unknown id. */
+  private async update(id: string, field: string, value: string): Promise<boolean> {
+    const applied = await redisCall(() => this.commands.authkitSetIfUserExists(this.keys.user(id), field, value));
+    return Number(applied) === 1;
   }
 
   private userFields(id: string, user: NewUser): Record<string, string | number> {

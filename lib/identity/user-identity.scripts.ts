@@ -1,6 +1,17 @@
 /**
- * Lua scripts of `RedisUserStore`'s identity operations. Each touches keys of one hash slot only.
+ * Lua scripts of `RedisUserStore`. Each touches keys of one hash slot only.
  */
+
+/**
+ * KEYS[1] user hash; ARGV field, value[, field, value...]. Sets the fields only if the user exists (its
+ * hash has an `id`, as `findById` reads it), so an update of an unknown id creates no key. Returns 1 when
+ * applied, 0 when the user does not exist.
+ */
+export const SET_IF_USER_EXISTS = `
+if redis.call('HEXISTS', KEYS[1], 'id') == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`;
 
 /** KEYS[1] key; ARGV[1] expected value. Deletes the key only if it still holds that value. */
 export const DELETE_IF_EQUALS = `

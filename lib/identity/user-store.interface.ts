@@ -44,13 +44,20 @@ export interface UserStore {
   findByEmail(email: string): Promise<StoredUser | null>;
   /** Creates a user with a new id. Must throw `EmailTakenError` when the email is taken (atomically). */
   create(user: NewUser): Promise<StoredUser>;
-  setPasswordHash(id: string, passwordHash: string | null): Promise<void>;
-  setRoles(id: string, roles: string[]): Promise<void>;
+
+  // Updates of an existing user. An unknown id must create nothing (no record, no storage key). An adapter
+  // may resolve to whether the update applied (`false`: no such user), as the built-in ones do; `void` is
+  // accepted so that existing adapters keep compiling, and the library does not rely on the value.
+
+  /** Replaces the password hash (`null` removes the password). */
+  setPasswordHash(id: string, passwordHash: string | null): Promise<boolean | void>;
+  /** Replaces the roles. */
+  setRoles(id: string, roles: string[]): Promise<boolean | void>;
 
   // Account status (see `AuthService.setDisabled`, which also ends the user's sessions).
 
   /** Disables or re-enables a user (`AuthUser.disabled`). A disabled user cannot log in or refresh. No-op for an unknown id. */
-  setDisabled(id: string, disabled: boolean): Promise<void>;
+  setDisabled(id: string, disabled: boolean): Promise<boolean | void>;
 
   // OAuth identities. Optional for stores of apps that do not use OAuth; `RedisUserStore` and
   // `MemoryUserStore` implement them, and the module refuses to start with OAuth providers configured
@@ -74,7 +81,7 @@ export interface UserStore {
    */
   unlinkIdentity?(userId: string, provider: string): Promise<UnlinkIdentityResult>;
   /** Records that the user's own email has been verified (e.g. by a provider that vouches for it). */
-  markEmailVerified?(userId: string): Promise<void>;
+  markEmailVerified?(userId: string): Promise<boolean | void>;
 }
 
 /** A provider account linked to a user. Keyed by (`provider`, `providerUserId`); one per provider per user. */

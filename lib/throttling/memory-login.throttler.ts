@@ -39,13 +39,21 @@ export class MemoryLoginThrottler implements LoginThrottler {
   private readonly counters = new Map<string, Counter>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly rules: readonly ScopedThrottleRule[], private readonly maxCounters = DEFAULT_MAX_COUNTERS) {
-    this.sweeper = setInterval(() => this.sweep(Date.now()), 60_000);
+  /**
+   * @param maxCounters live counters beyond which new attempts are refused.
+   * @param now the clock, epoch milliseconds (default `Date.now`); tests inject one to move time.
+   */
+  constructor(
+    private readonly rules: readonly ScopedThrottleRule[],
+    private readonly maxCounters = DEFAULT_MAX_COUNTERS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.sweeper = setInterval(() => this.sweep(this.now()), 60_000);
     this.sweeper.unref();
   }
 
   async begin(attempt: LoginAttempt): Promise<ThrottleVerdict> {
-    const now = Date.now();
+    const now = this.now();
     const applicable = this.applicable(attempt);
     let retryAfterMs = 0;
     for (const { key } of applicable) {
@@ -78,7 +86,7 @@ export class MemoryLoginThrottler implements LoginThrottler {
 
   async end(ticket: ThrottleTicket, outcome: LoginOutcome): Promise<void> {
     if (outcome === 'failure') return;
-    const now = Date.now();
+    const now = this.now();
     for (const { rule, key } of this.applicable(ticket.attempt)) {
       const count = ticket.counts[rule.scope];
       if (count === undefined) continue;

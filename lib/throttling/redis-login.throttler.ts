@@ -9,8 +9,10 @@ import { MemoryLoginThrottler, throttleSubject } from './memory-login.throttler'
 import { THROTTLE_HIT, THROTTLE_UNDO } from './throttle.scripts';
 
 interface ThrottleCommands {
-  authkitThrottleHit(counter: string, block: string, limit: number, windowMs: number, blockMs: number, maxBlockMs: number): Promise<[number, number]>;
-  authkitThrottleUndo(counter: string, block: string, count: number): Promise<number>;
+  authkitThrottleHit(
+    counter: string, block: string, limit: number, windowMs: number, blockMs: number, maxBlockMs: number, now: number,
+  ): Promise<[number, number]>;
+  authkitThrottleUndo(counter: string, block: string, count: number, now: number): Promise<number>;
 }
 
 interface Counter {
@@ -27,19 +29,32 @@ interface Counter {
  *
  * While Redis is unreachable it falls back to an in-process `MemoryLoginThrottler`: throttling goes on
  * per instance, it never fails open.
+ *
+ * Windows and blocks are decided against `now()` (default `Date.now`), passed to the scripts: the instances'
+ * clocks must agree (as for sessions), and a test can move the clock instead of waiting. Redis only drops
+ * keys whose time is over (relative TTLs), so a clock that runs ahead of real time never sees a stale key
+ * disappear early; one that stands still may outlive a key's TTL.
  */
 export class RedisLoginThrottler implements LoginThrottler {
   private readonly commands: ThrottleCommands;
   private readonly fallbackTickets = new WeakSet<ThrottleTicket>();
   private readonly logger = new Logger('AuthKit');
-  private lastWarning = 0;
+  private lastWarning = Number.NEGATIVE_INFINITY;
+  /** The in-process limiter used while Redis is unreachable (by default a `MemoryLoginThrottler` on the same clock). */
+  readonly fallback: LoginThrottler;
 
+  /**
+   * @param fallback used while Redis is unreachable; default a `MemoryLoginThrottler` with the same rules and clock.
+   * @param now the clock, epoch milliseconds (default `Date.now`); tests inject one to move time.
+   */
   constructor(
     private readonly redis: Redis,
     private readonly rules: readonly ScopedThrottleRule[],
     private readonly keyPrefix = 'authkit',
-    readonly fallback: LoginThrottler = new MemoryLoginThrottler(rules),
+    fallback?: LoginThrottler,
+    private readonly now: () => number = Date.now,
   ) {
+    this.fallback = fallback ?? new MemoryLoginThrottler(rules, undefined, now);
     if (!('authkitThrottleHit' in redis)) redis.defineCommand('authkitThrottleHit', { lua: THROTTLE_HIT, numberOfKeys: 2 });
     if (!('authkitThrottleUndo' in redis)) redis.defineCommand('authkitThrottleUndo', { lua: THROTTLE_UNDO, numberOfKeys: 2 });
     this.commands = redis as unknown as ThrottleCommands;
@@ -47,9 +62,10 @@ export class RedisLoginThrottler implements LoginThrottler {
 
   async begin(attempt: LoginAttempt): Promise<ThrottleVerdict> {
     const counters = this.counters(attempt);
+    const now = this.clock();
     const replies = await Promise.allSettled(
       counters.map(({ rule, counterKey, blockKey }) =>
-        redisCall(() => this.commands.authkitThrottleHit(counterKey, blockKey, rule.limit, rule.windowMs, rule.blockMs, rule.maxBlockMs)),
+        redisCall(() => this.commands.authkitThrottleHit(counterKey, blockKey, rule.limit, rule.windowMs, rule.blockMs, rule.maxBlockMs, now)),
       ),
     );
     if (replies.some((reply) => reply.status === 'rejected')) {
@@ -84,10 +100,11 @@ export class RedisLoginThrottler implements LoginThrottler {
 
   /** Uncounts an attempt in the given counters; failures are ignored (an attempt left counted is the safe side). */
   private async undo(counters: Counter[], counts: Partial<Record<ThrottleScope, number>>): Promise<void> {
+    const now = this.clock();
     await Promise.allSettled(
       counters
         .filter((c) => counts[c.rule.scope] !== undefined)
-        .map((c) => redisCall(() => this.commands.authkitThrottleUndo(c.counterKey, c.blockKey, counts[c.rule.scope] as number))),
+        .map((c) => redisCall(() => this.commands.authkitThrottleUndo(c.counterKey, c.blockKey, counts[c.rule.scope] as number, now))),
     );
   }
 
@@ -103,8 +120,13 @@ export class RedisLoginThrottler implements LoginThrottler {
     return out;
   }
 
+  /** `now()` as the whole milliseconds the scripts compare. */
+  private clock(): number {
+    return Math.floor(this.now());
+  }
+
   private warnFallback(): void {
-    const now = Date.now();
+    const now = this.now();
     if (now - this.lastWarning < 10_000) return;
     this.lastWarning = now;
     this.logger.warn('Redis is unavailable: login throttling uses the in-process fallback limiter (per instance) until it returns');

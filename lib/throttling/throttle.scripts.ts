@@ -5,38 +5,59 @@
  */
 
 /**
- * KEYS: counter, block. ARGV: limit, windowMs, blockMs, maxBlockMs.
- * Returns {0, retryAfterMs} while blocked (nothing counted), else {1, count}: INCR, PEXPIRE on the first
- * attempt of a window and, once the count reaches the limit, a block of blockMs * 2^(count - limit)
- * (capped) whose value is the count that set it. The counter outlives the block by a window, so the
- * back-off keeps growing while failures continue.
+ * Values are `<count>:<until>`: the counter's count and the end of its window, the block's count that set it
+ * and the end of the block (epoch milliseconds). Every decision compares those ends with ARGV `now`, never with
+ * Redis' clock; key TTLs (PX, relative) only let Redis drop a key once it is over. A value without `:<until>`
+ * (written by an older version) ends when its key expires.
  */
-export const THROTTLE_HIT = `
-local blocked = redis.call('PTTL', KEYS[2])
-if blocked > 0 then return {0, blocked} end
-local n = redis.call('INCR', KEYS[1])
-local window = tonumber(ARGV[2])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], window)
-  ttl = window
+const PARSE = `
+local function parse(key, now)
+  local v = redis.call('GET', key)
+  if not v then return nil, nil end
+  local sep = string.find(v, ':', 1, true)
+  if not sep then return tonumber(v), now + redis.call('PTTL', key) end
+  return tonumber(string.sub(v, 1, sep - 1)), tonumber(string.sub(v, sep + 1))
 end
+`;
+
+/**
+ * KEYS: counter, block. ARGV: limit, windowMs, blockMs, maxBlockMs, now.
+ * Returns {0, retryAfterMs} while blocked (nothing counted), else {1, count}: counts the attempt in the
+ * window (a new window starts with the first attempt after the previous one ended) and, once the count
+ * reaches the limit, sets a block of blockMs * 2^(count - limit) (capped) that records the count that set
+ * it. The counter outlives the block by a window, so the back-off keeps growing while failures continue.
+ */
+export const THROTTLE_HIT = `${PARSE}
+local now = tonumber(ARGV[5])
+local _, blockedUntil = parse(KEYS[2], now)
+if blockedUntil and blockedUntil > now then return {0, blockedUntil - now} end
+local n, windowEnd = parse(KEYS[1], now)
+if not n or not windowEnd or windowEnd <= now then
+  n = 0
+  windowEnd = now + tonumber(ARGV[2])
+end
+n = n + 1
 local limit = tonumber(ARGV[1])
 if n >= limit then
   local ms = math.floor(math.min(tonumber(ARGV[3]) * math.pow(2, math.min(n - limit, 40)), tonumber(ARGV[4])))
-  redis.call('SET', KEYS[2], n, 'PX', ms)
-  if ttl < ms + window then redis.call('PEXPIRE', KEYS[1], ms + window) end
+  redis.call('SET', KEYS[2], n .. ':' .. (now + ms), 'PX', ms)
+  windowEnd = math.max(windowEnd, now + ms + tonumber(ARGV[2]))
 end
+redis.call('SET', KEYS[1], n .. ':' .. windowEnd, 'PX', windowEnd - now)
 return {1, n}
 `;
 
 /**
- * KEYS: counter, block. ARGV: the count the attempt got. Uncounts one attempt (never below zero) and
+ * KEYS: counter, block. ARGV: the count the attempt got, now. Uncounts one attempt (never below zero) and
  * lifts the block if that attempt is the one that set it.
  */
-export const THROTTLE_UNDO = `
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n and n > 0 then redis.call('DECR', KEYS[1]) end
+export const THROTTLE_UNDO = `${PARSE}
+local now = tonumber(ARGV[2])
+local blockedAt = parse(KEYS[2], now)
+if blockedAt == tonumber(ARGV[1]) then redis.call('DEL', KEYS[2]) end
+local n, windowEnd = parse(KEYS[1], now)
+if n and n > 0 and windowEnd and windowEnd > now then
+  redis.call('SET', KEYS[1], (n - 1) .. ':' .. windowEnd, 'KEEPTTL')
+end
 return 1
 `;

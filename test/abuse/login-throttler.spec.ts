@@ -15,16 +15,18 @@ describe('login throttlers', () => {
     clients.forEach((c) => c.disconnect());
   });
 
-  describeLoginThrottlerContract('MemoryLoginThrottler', (rules) => {
-    const throttler = new MemoryLoginThrottler(rules);
+  describeLoginThrottlerContract('MemoryLoginThrottler', (rules, now) => {
+    const throttler = new MemoryLoginThrottler(rules, undefined, now);
     memories.push(throttler);
     return throttler;
   });
 
-  describeLoginThrottlerContract('RedisLoginThrottler (real Redis)', (rules) => {
+  describeLoginThrottlerContract('RedisLoginThrottler (real Redis)', (rules, now) => {
     const client = createRedisClient();
     clients.push(client);
-    return new RedisLoginThrottler(client, rules, uniqueKeyPrefix('thr'));
+    const throttler = new RedisLoginThrottler(client, rules, uniqueKeyPrefix('thr'), undefined, now);
+    memories.push(throttler.fallback as MemoryLoginThrottler);
+    return throttler;
   });
 
   describe('RedisLoginThrottler specifics', () => {
@@ -91,6 +93,22 @@ describe('login throttlers', () => {
       } finally {
         await oracle.stop();
       }
+    });
+
+    it('counters and blocks written by the previous version (a bare count, expiry in the TTL) are still honoured', async () => {
+      const prefix = uniqueKeyPrefix('legacy');
+      const rules = resolveThrottleRules({ emailIp: { limit: 5 }, ip: false, account: false });
+      const throttler = new RedisLoginThrottler(client, rules, prefix);
+      await throttler.begin({ email: 'legacy@example.com', ip: '10.0.0.4' });
+      const [counterKey] = await scanKeys(admin, `${prefix}:*`);
+      await admin.set(counterKey, '3', 'PX', 60_000); // 3 failures so far, in the old format
+      const fourth = await throttler.begin({ email: 'legacy@example.com', ip: '10.0.0.4' });
+      expect(fourth.allowed && fourth.ticket.counts.emailIp).toBe(4);
+      const blockKey = `${counterKey.slice(0, -2)}:b`;
+      await admin.set(blockKey, '5', 'PX', 30_000); // a block in the old format
+      const refused = await throttler.begin({ email: 'legacy@example.com', ip: '10.0.0.4' });
+      expect(refused.allowed).toBe(false);
+      if (!refused.allowed) expect(refused.retryAfterMs).toBeGreaterThan(29_000);
     });
 
     it('fails closed while Redis is down: the in-process fallback keeps counting and refuses after the limit', async () => {

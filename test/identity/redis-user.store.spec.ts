@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { EmailTakenError, RedisUserStore } from '../../lib';
 import { RedisKeys } from '../../lib/redis/redis-keys';
-import { createRedisClient, uniqueKeyPrefix } from '../support/redis-client';
+import { createRedisClient, globEscape, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
+import { RedisServer } from '../support/redis-server';
 import { describeUserStoreContract } from './user-store.contract';
 
 let redis: Redis;
@@ -15,7 +16,10 @@ afterAll(async () => {
   await redis.quit();
 });
 
-describeUserStoreContract('RedisUserStore', () => new RedisUserStore(redis, uniqueKeyPrefix('users')));
+describeUserStoreContract('RedisUserStore', () => new RedisUserStore(redis, uniqueKeyPrefix('users')), {
+  // Whatever the prefix: every key of a user carries the hash tag `{<id>}` (ids are unique per test).
+  keysFor: (id) => scanKeys(redis, `*${globEscape(`{${new RedisKeys('').userTag(id)}}`)}*`),
+});
 
 describe('RedisUserStore: Redis specifics', () => {
   const newUser = (email: string | null) => ({ email, passwordHash: 'hash', roles: ['user'], emailVerified: false });
@@ -32,6 +36,39 @@ describe('RedisUserStore: Redis specifics', () => {
     expect(oauth.created).toBe(true);
     expect(await redis.pttl(keys.user(oauth.user.id))).toBe(-1);
     expect(await redis.pttl(keys.identities(oauth.user.id))).toBe(-1);
+  });
+
+  it('each update is ONE script call (EVALSHA) and nothing else, for an existing and for an unknown user', async () => {
+    // A server of its own: MONITOR sees every client's commands, and other suites share the Jest Redis.
+    const server = await RedisServer.start();
+    const client = createRedisClient({}, server.url);
+    const admin = createRedisClient({}, server.url);
+    try {
+      const store = new RedisUserStore(client, uniqueKeyPrefix('one'));
+      const user = await store.create(newUser(`one-${randomUUID()}@example.com`));
+      await store.setRoles(user.id, ['user']); // loads the script (NOSCRIPT -> EVAL once)
+      const monitor = await admin.monitor();
+      const topLevel: string[] = [];
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source !== 'lua') topLevel.push(String(args[0]).toLowerCase());
+      });
+      try {
+        for (const id of [user.id, `ghost-${randomUUID()}`]) {
+          await store.setRoles(id, ['admin']);
+          await store.setPasswordHash(id, null);
+          await store.setDisabled(id, true);
+          await store.markEmailVerified(id);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200)); // let the MONITOR feed catch up
+      } finally {
+        monitor.disconnect();
+      }
+      expect(topLevel).toEqual(Array.from({ length: 8 }, () => 'evalsha'));
+    } finally {
+      client.disconnect();
+      admin.disconnect();
+      await server.stop();
+    }
   });
 
   it('an email claimed for a user whose record is gone (a creation that died half-way) does not block a registration', async () => {

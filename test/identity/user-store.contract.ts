@@ -1,8 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EmailTakenError, type NewUser, type UserStore } from '../../lib';
 
 /** Builds a fresh, empty store. Called once per test. */
 export type UserStoreFactory = () => UserStore;
+
+/** What a runner can tell the contract about the store's storage, beyond the store's own reads. */
+export interface UserStoreProbe {
+  /**
+   * Every storage key whose name carries the user id (for Redis: the keys under the hash tag `{<id>}`).
+   * The contract uses it to check that an update of an unknown id wrote nothing at all.
+   */
+  keysFor?(id: string): Promise<string[]>;
+}
 
 function email(tag = 'user'): string {
   return `${tag}-${randomBytes(6).toString('hex')}@example.com`;
@@ -16,7 +25,7 @@ function newUser(overrides: Partial<NewUser> = {}): NewUser {
  * The behaviour every `UserStore` must have for local accounts. Run it against each adapter
  * (memory, real Redis) so that they cannot drift apart.
  */
-export function describeUserStoreContract(name: string, makeStore: UserStoreFactory): void {
+export function describeUserStoreContract(name: string, makeStore: UserStoreFactory, probe: UserStoreProbe = {}): void {
   describe(`${name}: UserStore contract`, () => {
     it('create assigns a new id; findById and findByEmail return the same record', async () => {
       const store = makeStore();
@@ -95,11 +104,35 @@ export function describeUserStoreContract(name: string, makeStore: UserStoreFact
       expect((await store.findById(user.id))?.disabled ?? false).toBe(false);
     });
 
-    it('updates on an unknown id do not create a user', async () => {
+    it('updates on an unknown id create nothing: no user, no key, and they report that nothing applied', async () => {
       const store = makeStore();
-      await store.setRoles('ghost', ['admin']);
-      await store.setPasswordHash('ghost', 'hash');
-      expect(await store.findById('ghost')).toBeNull();
+      const ghost = `ghost-${randomUUID()}`;
+      const applied = [
+        await store.setRoles(ghost, ['admin']),
+        await store.setPasswordHash(ghost, 'hash'),
+        await store.setPasswordHash(ghost, null),
+        await store.setDisabled(ghost, true),
+        await store.setDisabled(ghost, false),
+        await store.markEmailVerified?.(ghost),
+      ];
+      // The port's update methods resolve to void; the built-in adapters say whether the update applied.
+      for (const result of applied) expect(result === undefined || result === false).toBe(true);
+      expect(await store.findById(ghost)).toBeNull();
+      expect((await store.listIdentities?.(ghost)) ?? []).toEqual([]);
+      if (probe.keysFor) expect(await probe.keysFor(ghost)).toEqual([]);
+    });
+
+    it('updates of an existing user apply and change only their own field', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser({ roles: ['user'] }));
+      expect(await store.setRoles(user.id, ['admin'])).not.toBe(false);
+      expect(await store.setDisabled(user.id, true)).not.toBe(false);
+      expect(await store.markEmailVerified?.(user.id)).not.toBe(false);
+      expect(await store.setPasswordHash(user.id, null)).not.toBe(false);
+      expect(await store.findById(user.id)).toMatchObject({
+        id: user.id, email: user.email, roles: ['admin'], disabled: true, emailVerified: true, passwordHash: null,
+      });
+      if (probe.keysFor) expect(await probe.keysFor(user.id)).toHaveLength(1);
     });
 
     it('returned records are copies: mutating one does not change the store', async () => {

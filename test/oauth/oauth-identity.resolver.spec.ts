@@ -25,8 +25,8 @@ describe('OAuthIdentityResolver (linking rules)', () => {
     return users.create({ email, passwordHash: 'argon2-hash', roles: ['user'], emailVerified });
   }
 
-  function disable(userId: string): Promise<void> {
-    return users.setDisabled(userId, true);
+  async function disable(userId: string): Promise<void> {
+    await users.setDisabled(userId, true);
   }
 
   async function openSessions(userId: string, count = 2): Promise<void> {
@@ -151,13 +151,14 @@ describe('OAuthIdentityResolver (linking rules)', () => {
       const bPaused = new Promise<void>((resolve) => (reached = resolve));
       class PausingStore extends MemoryUserStore {
         pauseNext = false;
-        override async setPasswordHash(id: string, hash: string | null): Promise<void> {
-          await super.setPasswordHash(id, hash);
+        override async setPasswordHash(id: string, hash: string | null): Promise<boolean> {
+          const applied = await super.setPasswordHash(id, hash);
           if (this.pauseNext) {
             this.pauseNext = false;
             reached();
             await resume;
           }
+          return applied;
         }
       }
       const store = new PausingStore();
@@ -178,7 +179,7 @@ describe('OAuthIdentityResolver (linking rules)', () => {
 
     it('the defence runs before the link: if invalidation fails, nothing is linked', async () => {
       class FailingStore extends MemoryUserStore {
-        override async setPasswordHash(): Promise<void> {
+        override async setPasswordHash(): Promise<boolean> {
           throw new Error('store down');
         }
       }
