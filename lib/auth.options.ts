@@ -9,14 +9,17 @@ import { type OAuthOptions, resolveOAuthOptions, type ResolvedOAuthOptions } fro
 import { type PasswordPolicyOptions, type ResolvedPasswordPolicyOptions, resolvePasswordPolicyOptions } from './identity/password-policy';
 import type { LoginThrottler, ScopedThrottleRule } from './throttling/login-throttler.interface';
 import { resolveThrottleRules, type ThrottleOptions } from './throttling/throttle.options';
+import { EDDSA_UNSUPPORTED } from './tokens/signing-keys';
 
-/** Algorithms accepted for access tokens. `none` is never accepted. */
+/**
+ * Algorithms accepted for access tokens: those of jsonwebtoken, under `@nestjs/jwt`. `none` is never
+ * accepted; `EdDSA` is refused at start-up (jsonwebtoken 9 has no EdDSA).
+ */
 export const JWT_ALGORITHMS = [
   'HS256', 'HS384', 'HS512',
   'RS256', 'RS384', 'RS512',
   'PS256', 'PS384', 'PS512',
   'ES256', 'ES384', 'ES512',
-  'EdDSA',
 ] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
@@ -36,9 +39,9 @@ export interface JwtOptions {
   algorithm?: JwtAlgorithm;
   /** HS* secret, at least 32 bytes (HS384: 48, HS512: 64). */
   secret?: KeyInput;
-  /** Private key for RS*, PS*, ES*, EdDSA. */
+  /** Private key for RS*, PS*, ES*. */
   privateKey?: KeyInput;
-  /** Public key for RS*, PS*, ES*, EdDSA; derived from `privateKey` when omitted. */
+  /** Public key for RS*, PS*, ES*; derived from `privateKey` when omitted. */
   publicKey?: KeyInput;
   /** `kid` header of issued tokens. Default: a fingerprint of the key. */
   keyId?: string;
@@ -233,6 +236,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   if (!options || typeof options !== 'object') fail('options', 'must be an object');
   if (!options.jwt || typeof options.jwt !== 'object') fail('jwt', 'is required (at least { secret })');
   const algorithm = options.jwt.algorithm ?? 'HS256';
+  if ((algorithm as string) === 'EdDSA') fail('jwt.algorithm', EDDSA_UNSUPPORTED);
   if (!(JWT_ALGORITHMS as readonly string[]).includes(algorithm)) {
     fail('jwt.algorithm', `must be one of ${JWT_ALGORITHMS.join(', ')} (got ${JSON.stringify(algorithm)})`);
   }
