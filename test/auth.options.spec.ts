@@ -85,8 +85,40 @@ describe('resolveAuthOptions / createSigningKeys', () => {
     expectRejected(() => startUp({ jwt: { algorithm: 'RS256', privateKey: 'not a pem' } }), 'jwt.privateKey');
     expectRejected(() => startUp({ jwt: { algorithm: 'RS256', privateKey: rsa1024.privateKey } }), 'jwt.privateKey');
     expectRejected(() => startUp({ jwt: { algorithm: 'ES384', privateKey: p256.privateKey } }), 'jwt.privateKey');
-    expectRejected(() => startUp({ jwt: { algorithm: 'EdDSA', privateKey: p256.privateKey } }), 'jwt.privateKey');
+    expectRejected(() => startUp({ jwt: { algorithm: 'ES256', privateKey: rsa1024.privateKey } }), 'jwt.privateKey');
     expectRejected(() => startUp({ jwt: { algorithm: 'ES256', privateKey: p256.publicKey } }), 'jwt.privateKey');
+  });
+
+  it('refuses EdDSA with a message that says why (jsonwebtoken, under @nestjs/jwt, has none)', () => {
+    const ed = generateKeyPairSync('ed25519');
+    expectRejected(() => resolve({ jwt: { algorithm: 'EdDSA', privateKey: ed.privateKey } }), 'jwt.algorithm');
+    expect(() => resolve({ jwt: { algorithm: 'EdDSA', privateKey: ed.privateKey } })).toThrow(/cannot be EdDSA: .*@nestjs\/jwt .*use ES256/);
+    expectRejected(
+      () => startUp({ jwt: { secret: SECRET_32, verificationKeys: [{ keyId: 'ed', algorithm: 'EdDSA', key: ed.publicKey }] } }),
+      'jwt.verificationKeys[0].algorithm',
+    );
+    expectRejected(
+      () => startUp({ jwt: { secret: SECRET_32, verificationKeys: [{ keyId: 'x', algorithm: 'none', key: SECRET_32 }] } }),
+      'jwt.verificationKeys[0].algorithm',
+    );
+  });
+
+  it('refuses keys jsonwebtoken would refuse on every call: an RSA-PSS key for RS256, or with parameters unfit for PS256', () => {
+    // saltLength is a number of bytes; @types/node 20 types it as a string.
+    const pssKey = (hash: string, saltLength: number) =>
+      generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: hash, mgf1HashAlgorithm: hash, saltLength: saltLength as unknown as string });
+    const pss = pssKey('sha256', 32);
+    const pss512 = pssKey('sha512', 64);
+    expectRejected(() => startUp({ jwt: { algorithm: 'RS256', privateKey: pss.privateKey } }), 'jwt.privateKey');
+    expectRejected(() => startUp({ jwt: { algorithm: 'PS256', privateKey: pss512.privateKey } }), 'jwt.privateKey');
+    expect(() => new TokenService(resolve({ jwt: { algorithm: 'PS256', privateKey: pss.privateKey } }).jwt)).not.toThrow();
+  });
+
+  it('refuses a jwt.publicKey that does not verify what jwt.privateKey signs', () => {
+    const one = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    expectRejected(() => new TokenService(resolve({ jwt: { algorithm: 'ES256', privateKey: one.privateKey, publicKey: other.publicKey } }).jwt), 'jwt.publicKey');
+    expect(() => new TokenService(resolve({ jwt: { algorithm: 'ES256', privateKey: one.privateKey, publicKey: one.publicKey } }).jwt)).not.toThrow();
   });
 
   it('rejects bad verificationKeys', () => {

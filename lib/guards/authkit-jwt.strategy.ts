@@ -10,9 +10,6 @@ import { SessionStore } from '../sessions/session-store.interface';
 import { JWT_OPTIONS, type ResolvedJwtOptions } from '../tokens/jwt.options';
 import { TokenService } from '../tokens/token.service';
 
-/** Algorithms jsonwebtoken (under passport-jwt) can verify; it has no EdDSA. */
-const PASSPORT_JWT_ALGORITHMS = new Set(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']);
-
 /**
  * The library's access tokens as a passport strategy named `'authkit-jwt'` (`AUTHKIT_JWT_STRATEGY`),
  * for apps that compose `AuthGuard()` from `@nestjs/passport`. `AuthModule` registers it. It verifies
@@ -20,8 +17,8 @@ const PASSPORT_JWT_ALGORITHMS = new Set(['HS256', 'HS384', 'HS512', 'RS256', 'RS
  * configured issuer, audience and clock tolerance, and, in the default `'session'` mode, checks the
  * session still exists, exactly like `AccessTokenGuard`. Failures are 401 (503 when the store is down).
  *
- * `AccessTokenGuard` (the default global guard) is faster: it verifies in place, without passport.
- * EdDSA keys are not supported here (jsonwebtoken cannot verify them); use `AccessTokenGuard`.
+ * `AccessTokenGuard` (the default global guard) is faster: it remembers verified tokens, passport-jwt
+ * verifies every request again.
  *
  * @example
  * ```ts
@@ -40,20 +37,22 @@ export class AuthkitJwtStrategy extends PassportStrategy(Strategy, AUTHKIT_JWT_S
     @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     @Inject(JWT_OPTIONS) jwt: ResolvedJwtOptions,
   ) {
-    const algorithms = [jwt.algorithm, ...(jwt.verificationKeys ?? []).map((k) => k.algorithm)]
-      .filter((alg, i, all) => PASSPORT_JWT_ALGORITHMS.has(alg) && all.indexOf(alg) === i);
+    // Every configured algorithm; each key is still held to its own one, as `verificationKeyFor` picks the
+    // key by `kid` only when the token's `alg` is that key's algorithm.
+    const algorithms = [...new Set([jwt.algorithm, ...(jwt.verificationKeys ?? []).map((k) => k.algorithm)])];
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: ((_request, rawJwtToken: string, done) => {
         try {
-          // jsonwebtoken takes KeyObjects (created once: no per-call PEM parsing); the typings predate that.
+          // The same KeyObjects TokenService verifies with (created once: no per-call PEM parsing); the
+          // passport-jwt typings predate KeyObjects.
           done(null, tokens.verificationKeyFor(rawJwtToken).key as unknown as Buffer);
         } catch (error) {
           done(error);
         }
       }) satisfies SecretOrKeyProvider,
-      // An empty list would let jsonwebtoken choose by key type; a name that matches nothing refuses all.
-      algorithms: (algorithms.length ? algorithms : ['none-accepted']) as never,
+      // Never empty (jwt.algorithm is always set): an empty list would let jsonwebtoken choose by key type.
+      algorithms,
       issuer: jwt.issuer,
       audience: jwt.audience,
       jsonWebTokenOptions: { clockTolerance: jwt.clockToleranceSeconds },

@@ -1,14 +1,20 @@
 import type { KeyObject } from 'node:crypto';
 import { failOption, nonNegativeNumber, positiveInteger } from '../options.validation';
 
-/** Algorithms accepted for access tokens. `none` is never accepted. */
+/**
+ * Algorithms accepted for access tokens: those of jsonwebtoken, under `@nestjs/jwt`. `none` is never
+ * accepted; `EdDSA` is refused at start-up (jsonwebtoken 9 has no EdDSA).
+ */
 export const JWT_ALGORITHMS = [
   'HS256', 'HS384', 'HS512',
   'RS256', 'RS384', 'RS512',
   'PS256', 'PS384', 'PS512',
   'ES256', 'ES384', 'ES512',
-  'EdDSA',
 ] as const;
+
+/** Why `EdDSA` is refused (the message of the start-up `TypeError`). */
+export const EDDSA_UNSUPPORTED =
+  'cannot be EdDSA: access tokens are signed and verified by @nestjs/jwt (jsonwebtoken 9), which has no EdDSA; use ES256 (or RS256 / PS256)';
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 /** Key material: a PEM/raw string or Buffer, or a Node `KeyObject` (preferred; created once). */
@@ -68,6 +74,7 @@ export function resolveJwtOptions(options: TokenOptions): ResolvedJwtOptions {
   const jwt = options.jwt;
   if (!jwt || typeof jwt !== 'object') failOption('jwt', 'is required (at least { secret })');
   const algorithm = jwt.algorithm ?? 'HS256';
+  if ((algorithm as string) === 'EdDSA') failOption('jwt.algorithm', EDDSA_UNSUPPORTED);
   if (!(JWT_ALGORITHMS as readonly string[]).includes(algorithm)) {
     failOption('jwt.algorithm', `must be one of ${JWT_ALGORITHMS.join(', ')} (got ${JSON.stringify(algorithm)})`);
   }

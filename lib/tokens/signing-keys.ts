@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
-import type { JwtAlgorithm, KeyInput, ResolvedJwtOptions } from './jwt.options';
+import { EDDSA_UNSUPPORTED, type JwtAlgorithm, type KeyInput, type ResolvedJwtOptions } from './jwt.options';
 
-/** A key ready for jsonwebtoken: a `KeyObject`, created once at start-up. */
+/** A key ready for jsonwebtoken (under `@nestjs/jwt`): a `KeyObject`, created once at start-up, and its one algorithm. */
 export interface JwtKey {
   keyId: string;
   algorithm: JwtAlgorithm;
@@ -16,6 +16,10 @@ export interface SigningKeys {
 
 const HMAC_MIN_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 };
 const EC_CURVES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
+
+/** Why `EdDSA` is refused at start-up (see README, "Keys"). */
+/** The algorithms jsonwebtoken signs and verifies; `none` and `EdDSA` are not among them. */
+const SUPPORTED_ALGORITHM = /^(HS|RS|PS|ES)(256|384|512)$/;
 
 function fail(option: string, problem: string): never {
   throw new TypeError(`nestjs-authkit: option "${option}" ${problem}`);
@@ -45,17 +49,31 @@ function toAsymmetricKey(input: KeyInput, kind: 'private' | 'public', option: st
   }
 }
 
+/** Refuses EdDSA and anything jsonwebtoken cannot do, naming the option. */
+function checkAlgorithm(algorithm: unknown, option: string): asserts algorithm is JwtAlgorithm {
+  if (algorithm === 'EdDSA') fail(option, EDDSA_UNSUPPORTED);
+  if (typeof algorithm !== 'string' || !SUPPORTED_ALGORITHM.test(algorithm)) {
+    fail(option, `must be HS256/384/512, RS256/384/512, PS256/384/512 or ES256/384/512 (got ${JSON.stringify(algorithm)})`);
+  }
+}
+
+/** The key checks jsonwebtoken makes on every call, made once here so a misfit key stops the start-up. */
 function checkAsymmetric(key: KeyObject, algorithm: JwtAlgorithm, option: string): void {
   const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails;
   if (algorithm.startsWith('RS') || algorithm.startsWith('PS')) {
-    if (type !== 'rsa' && type !== 'rsa-pss') fail(option, `must be an RSA key for ${algorithm}`);
-    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) fail(option, 'must be an RSA key of at least 2048 bits');
+    if (type !== 'rsa' && !(type === 'rsa-pss' && algorithm.startsWith('PS'))) fail(option, `must be an RSA key for ${algorithm}`);
+    if ((details?.modulusLength ?? 0) < 2048) fail(option, 'must be an RSA key of at least 2048 bits');
+    if (type === 'rsa-pss') {
+      const hash = `sha${algorithm.slice(2)}`;
+      if (details?.hashAlgorithm !== hash || details.mgf1HashAlgorithm !== hash || (details.saltLength ?? 0) > Number(algorithm.slice(2)) / 8) {
+        fail(option, `is an RSA-PSS key whose parameters do not fit ${algorithm} (hash and MGF1 hash ${hash}, salt of at most ${Number(algorithm.slice(2)) / 8} bytes)`);
+      }
+    }
   } else if (algorithm.startsWith('ES')) {
-    if (type !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== EC_CURVES[algorithm]) {
+    if (type !== 'ec' || details?.namedCurve !== EC_CURVES[algorithm]) {
       fail(option, `must be an EC key on ${EC_CURVES[algorithm]} for ${algorithm}`);
     }
-  } else if (algorithm === 'EdDSA') {
-    if (type !== 'ed25519' && type !== 'ed448') fail(option, 'must be an Ed25519 or Ed448 key for EdDSA');
   }
 }
 
@@ -76,6 +94,7 @@ function fingerprint(key: KeyObject): string {
 /** Turns the `jwt` options into KeyObjects, once. Throws a `TypeError` naming the bad option. */
 export function createSigningKeys(jwt: ResolvedJwtOptions): SigningKeys {
   const { algorithm } = jwt;
+  checkAlgorithm(algorithm, 'jwt.algorithm');
   let signKey: KeyObject;
   let verifyKey: KeyObject;
   if (isHmac(algorithm)) {
@@ -93,6 +112,7 @@ export function createSigningKeys(jwt: ResolvedJwtOptions): SigningKeys {
   (jwt.verificationKeys ?? []).forEach((extra, i) => {
     const option = `jwt.verificationKeys[${i}]`;
     if (!extra?.keyId) fail(`${option}.keyId`, 'is required');
+    checkAlgorithm(extra.algorithm, `${option}.algorithm`);
     if (verification.has(extra.keyId)) fail(`${option}.keyId`, `duplicates kid ${JSON.stringify(extra.keyId)}`);
     verification.set(extra.keyId, { keyId: extra.keyId, algorithm: extra.algorithm, key: verificationKey(extra.key, extra.algorithm, `${option}.key`) });
   });

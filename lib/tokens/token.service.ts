@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { JwtSecretRequestType, JwtService, type JwtSignOptions, type JwtVerifyOptions } from '@nestjs/jwt';
 import { AccessTokenExpiredError, AccessTokenInvalidError, RefreshTokenInvalidError } from '../auth.errors';
 import { JWT_OPTIONS, type ResolvedJwtOptions } from './jwt.options';
-import { signJws, verifyJws } from './jws';
 import { createSigningKeys, type JwtKey, type SigningKeys } from './signing-keys';
 import type { AccessTokenClaims, IssuedAccessToken, IssuedRefreshToken, JsonWebKeySet, ParsedRefreshToken } from './token.types';
 
@@ -12,6 +12,7 @@ const FORBIDDEN_HEADERS = ['jku', 'jwk', 'x5u', 'x5c', 'crit'];
 const MAX_ACCESS_TOKEN_LENGTH = 8192;
 const MAX_HEADER_SEGMENT_LENGTH = 1024;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const SESSION_ID_BYTES = 16;
 const SECRET_BYTES = 32;
 const SESSION_ID_LENGTH = 22;
@@ -34,13 +35,35 @@ export interface VerifiedAccessToken {
   readonly iat?: number;
 }
 
+/** A configured key with the jsonwebtoken options pinned to it (its one algorithm), built once. */
+interface PinnedKey {
+  readonly key: JwtKey;
+  readonly verifyOptions: Readonly<JwtVerifyOptions>;
+}
+
+/**
+ * Base64url without padding, in its one canonical form (RFC 4648 §3.5: the unused low bits of the last
+ * character are zero). Node's decoder ignores those bits, so without this one signature would have
+ * several token strings.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  if (!BASE64URL.test(segment)) return false;
+  const unusedBits = [0, -1, 4, 2][segment.length % 4];
+  return unusedBits === 0 || (unusedBits > 0 && (BASE64URL_ALPHABET.indexOf(segment[segment.length - 1]) & ((1 << unusedBits) - 1)) === 0);
+}
+
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
 }
 
 /**
  * Signs and verifies access JWTs and mints and parses opaque refresh tokens.
- * Keys are `KeyObject`s created once, so a sign or verify costs microseconds.
+ *
+ * JWTs are signed and verified by `@nestjs/jwt`'s `JwtService` (jsonwebtoken); this service owns the key
+ * ring and the rules around it: keys are `KeyObject`s created once (so a verify costs microseconds, not
+ * a PEM parse), `secretOrKeyProvider` resolves the key by `kid`, every call pins `algorithms` to that
+ * key's one algorithm (never read from the token), and the `at+jwt` type, header and claim rules are
+ * checked here. Verified tokens are remembered, so a client's next requests cost about a microsecond.
  *
  * @example
  * ```ts
@@ -51,8 +74,13 @@ function hashSecret(secret: string): string {
 @Injectable()
 export class TokenService {
   private readonly keys: SigningKeys;
+  /** The verification keys by `kid`, each with its pinned verify options. */
+  private readonly pinnedKeys: ReadonlyMap<string, PinnedKey>;
+  private readonly signOptions: Readonly<JwtSignOptions>;
+  /** Signs and verifies; its `secretOrKeyProvider` hands out this service's `KeyObject`s. Never global. */
+  private readonly jwt: JwtService;
   /** Header segments already accepted by `keyFor`, with their key: the check is a pure function of the segment. */
-  private readonly acceptedHeaders = new Map<string, JwtKey>();
+  private readonly acceptedHeaders = new Map<string, PinnedKey>();
   /**
    * Tokens whose header, signature and fixed claims verified, with their decoded payload, so a client's
    * next requests skip that work; the time-dependent claims (`exp` above all) are checked on every call.
@@ -64,10 +92,27 @@ export class TokenService {
 
   constructor(@Inject(JWT_OPTIONS) private readonly options: ResolvedJwtOptions) {
     this.keys = createSigningKeys(options);
+    const { issuer, audience, clockToleranceSeconds } = options;
+    this.pinnedKeys = new Map(
+      [...this.keys.verification].map(([kid, key]) => [
+        kid,
+        { key, verifyOptions: Object.freeze({ algorithms: [key.algorithm], issuer, audience, clockTolerance: clockToleranceSeconds }) },
+      ]),
+    );
+    const { signing } = this.keys;
+    this.signOptions = Object.freeze({ algorithm: signing.algorithm, header: { alg: signing.algorithm, typ: 'at+jwt', kid: signing.keyId } });
+    this.jwt = new JwtService({
+      secretOrKeyProvider: (requestType, tokenOrPayload) => {
+        if (requestType === JwtSecretRequestType.SIGN) return signing.key;
+        // Verify: the key of the token's `kid`, after the same header checks as `verifySignature` made.
+        const token = String(tokenOrPayload);
+        return this.keyFor(token.slice(0, token.indexOf('.'))).key.key;
+      },
+    });
+    this.selfTest();
   }
 
   signAccessToken(subject: { userId: string; sessionId: string; roles: readonly string[] }): IssuedAccessToken {
-    const { signing } = this.keys;
     const ttl = this.options.accessTokenTtlSeconds;
     const iat = Math.floor(Date.now() / 1000);
     const payload = {
@@ -80,8 +125,7 @@ export class TokenService {
       aud: this.options.audience,
       jti: randomUUID(),
     };
-    const accessToken = signJws({ alg: signing.algorithm, typ: 'at+jwt', kid: signing.keyId }, payload, signing.algorithm, signing.key);
-    return { accessToken, expiresInSeconds: ttl };
+    return { accessToken: this.jwt.sign(payload, this.signOptions), expiresInSeconds: ttl };
   }
 
   /**
@@ -115,18 +159,24 @@ export class TokenService {
   }
 
   /**
-   * Checks header and signature, decodes the payload and checks the claims that do not depend on the time
+   * Checks the encoding and header, has `JwtService` check the signature (algorithm pinned to the key of
+   * the `kid`), `exp` and `nbf`, `iss` and `aud`, then checks the claims that do not depend on the time
    * (`sub`, `sid`, `iss`, `aud`, and the types of `exp`, `nbf`, `iat`); remembers the result (see
-   * `verifiedTokens`). Throws `AccessTokenInvalidError`.
+   * `verifiedTokens`). Throws `AccessTokenInvalidError` or `AccessTokenExpiredError`, never the
+   * underlying library's errors (their messages stay out of responses).
    */
   private verifySignature(token: string): VerifiedAccessToken {
     const parts = token.split('.');
-    if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new AccessTokenInvalidError();
-    const key = this.keyFor(parts[0]);
-    if (!verifyJws(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2], 'base64url'), key.algorithm, key.key)) {
-      throw new AccessTokenInvalidError();
+    if (parts.length !== 3 || !parts.every(isCanonicalBase64url)) throw new AccessTokenInvalidError();
+    const { verifyOptions } = this.keyFor(parts[0]);
+    let decoded: unknown;
+    try {
+      decoded = this.jwt.verify(token, verifyOptions);
+    } catch (error) {
+      throw (error as Error | undefined)?.name === 'TokenExpiredError' ? new AccessTokenExpiredError() : new AccessTokenInvalidError();
     }
-    const claims = this.decodeSegment(parts[1]) as Partial<AccessTokenClaims> & { nbf?: unknown };
+    if (!decoded || typeof decoded !== 'object' || Array.isArray(decoded)) throw new AccessTokenInvalidError();
+    const claims = decoded as Partial<AccessTokenClaims> & { nbf?: unknown };
     if (
       typeof claims.sub !== 'string' || !claims.sub ||
       typeof claims.sid !== 'string' || !claims.sid ||
@@ -191,9 +241,9 @@ export class TokenService {
    */
   verificationKeyFor(token: string): JwtKey {
     if (typeof token !== 'string' || token.length > MAX_ACCESS_TOKEN_LENGTH) throw new AccessTokenInvalidError();
-    const end = token.indexOf('.');
-    if (end <= 0 || !BASE64URL.test(token.slice(0, end))) throw new AccessTokenInvalidError();
-    return this.keyFor(token.slice(0, end));
+    const parts = token.split('.');
+    if (parts.length !== 3 || !parts.every(isCanonicalBase64url)) throw new AccessTokenInvalidError();
+    return this.keyFor(parts[0]).key;
   }
 
   /** The public keys as a JWKS document (empty for HS* algorithms, whose keys are secret). */
@@ -216,7 +266,7 @@ export class TokenService {
   }
 
   /** Reads the header (never trusting it for key material) and picks the configured key by `kid`. */
-  private keyFor(segment: string): JwtKey {
+  private keyFor(segment: string): PinnedKey {
     const accepted = this.acceptedHeaders.get(segment);
     if (accepted) return accepted;
     if (segment.length > MAX_HEADER_SEGMENT_LENGTH) throw new AccessTokenInvalidError();
@@ -224,10 +274,32 @@ export class TokenService {
     if (typeof header.typ !== 'string' || !ACCESS_TOKEN_TYPES.has(header.typ.toLowerCase())) throw new AccessTokenInvalidError();
     if (FORBIDDEN_HEADERS.some((name) => Object.prototype.hasOwnProperty.call(header, name))) throw new AccessTokenInvalidError();
     const kid = header.kid;
-    const key = typeof kid === 'string' ? this.keys.verification.get(kid) : undefined;
-    if (!key || header.alg !== key.algorithm) throw new AccessTokenInvalidError();
+    const key = typeof kid === 'string' ? this.pinnedKeys.get(kid) : undefined;
+    if (!key || header.alg !== key.key.algorithm) throw new AccessTokenInvalidError();
     if (this.acceptedHeaders.size < HEADER_CACHE_SIZE) this.acceptedHeaders.set(segment, key);
     return key;
+  }
+
+  /**
+   * Signs a token and verifies it through `JwtService`, once, so a key jsonwebtoken refuses (or a
+   * `jwt.publicKey` that is not the private key's) stops the start-up instead of failing every login.
+   */
+  private selfTest(): void {
+    const { signing } = this.keys;
+    const signOption = signing.algorithm.startsWith('HS') ? 'jwt.secret' : 'jwt.privateKey';
+    let token: string;
+    try {
+      const { issuer: iss, audience: aud } = this.options;
+      token = this.jwt.sign({ sub: 'self-test', sid: 'self-test', exp: Math.floor(Date.now() / 1000) + 60, iss, aud }, this.signOptions);
+    } catch (cause) {
+      throw new TypeError(`nestjs-authkit: option "${signOption}" cannot sign ${signing.algorithm} tokens with @nestjs/jwt`, { cause });
+    }
+    try {
+      this.jwt.verify(token, this.keyFor(token.slice(0, token.indexOf('.'))).verifyOptions);
+    } catch (cause) {
+      const option = signing.key === signing.verifyKey || this.options.publicKey === undefined ? signOption : 'jwt.publicKey';
+      throw new TypeError(`nestjs-authkit: option "${option}" does not verify the tokens it signs (${signing.algorithm})`, { cause });
+    }
   }
 
   private decodeSegment(segment: string): Record<string, unknown> {

@@ -58,6 +58,11 @@ describe('the published package', () => {
     expect(pkg.dependencies['@nestjs/core']).toBeUndefined();
   });
 
+  it('@nestjs/jwt (under TokenService) is a runtime dependency, in a range whose releases peer Nest 11 or 12', () => {
+    expect(pkg.dependencies['@nestjs/jwt']).toBe('^11.0.2 || ^12.0.0');
+    expect(pkg.devDependencies?.['@nestjs/jwt']).toBeUndefined();
+  });
+
   it('lib/ does not import sample or test code', () => {
     for (const file of sourceFiles(join(root, 'lib'))) {
       expect(readFileSync(file, 'utf8')).not.toMatch(/from ['"][./]*(sample|test|bench)\//);

@@ -142,13 +142,11 @@ describe('TokenService: HS256 access tokens', () => {
 describe('TokenService: asymmetric algorithms', () => {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const ed = generateKeyPairSync('ed25519');
   const pem = (key: KeyObject) => key.export({ type: key.type === 'private' ? 'pkcs8' : 'spki', format: 'pem' }).toString();
 
   it.each([
     ['RS256', rsa, 'RSA'],
     ['ES256', ec, 'EC'],
-    ['EdDSA', ed, 'OKP'],
   ] as const)('%s: sign/verify round trip, JWKS with the public key only', (algorithm, pair, kty) => {
     for (const privateKey of [pair.privateKey, pem(pair.privateKey)]) {
       const tokens = service({ algorithm, privateKey, secret: undefined });
@@ -162,8 +160,7 @@ describe('TokenService: asymmetric algorithms', () => {
       expect(keys[0]).not.toHaveProperty('d');
       const [signingInput, signature] = [accessToken.split('.').slice(0, 2).join('.'), Buffer.from(accessToken.split('.')[2], 'base64url')];
       const jwk = createPublicKey({ key: keys[0] as never, format: 'jwk' });
-      const digest = algorithm === 'EdDSA' ? null : 'sha256';
-      expect(verify(digest, Buffer.from(signingInput), algorithm === 'ES256' ? { key: jwk, dsaEncoding: 'ieee-p1363' } : jwk, signature)).toBe(true);
+      expect(verify('sha256', Buffer.from(signingInput), algorithm === 'ES256' ? { key: jwk, dsaEncoding: 'ieee-p1363' } : jwk, signature)).toBe(true);
     }
   });
 
@@ -191,11 +188,30 @@ describe('TokenService: asymmetric algorithms', () => {
     expect(tokens.verifyAccessToken(forgeAsymmetric(header, validPayload(), ec.privateKey, 'sha256')).sub).toBe('user-1');
   });
 
-  it('rejects alg none and a token signed for another algorithm by the same EdDSA service', () => {
-    const tokens = service({ algorithm: 'EdDSA', privateKey: ed.privateKey, secret: undefined });
+  it('refuses EdDSA at start-up (jsonwebtoken, under @nestjs/jwt, cannot do it), naming the option', () => {
+    const ed = generateKeyPairSync('ed25519');
+    const startUp = (jwt: JwtOptions) => () => service({ secret: undefined, ...jwt });
+    const eddsa = 'EdDSA' as unknown as JwtOptions['algorithm'];
+    for (const run of [startUp({ algorithm: eddsa, privateKey: ed.privateKey }), startUp({ algorithm: eddsa, privateKey: ec.privateKey })]) {
+      expect(run).toThrow(TypeError);
+      expect(run).toThrow(/"jwt\.algorithm" cannot be EdDSA: .*@nestjs\/jwt/);
+    }
+    const asVerificationKey = startUp({
+      algorithm: 'ES256', privateKey: ec.privateKey, verificationKeys: [{ keyId: 'ed-old', algorithm: eddsa as never, key: ed.publicKey }],
+    });
+    expect(asVerificationKey).toThrow(TypeError);
+    expect(asVerificationKey).toThrow(/"jwt\.verificationKeys\[0\]\.algorithm" cannot be EdDSA/);
+  });
+
+  it('rejects alg none, EdDSA and a token signed for another algorithm by the same ES256 service', () => {
+    const tokens = service({ algorithm: 'ES256', privateKey: ec.privateKey, secret: undefined });
     const kid = kidOf(tokens);
     expect(() => tokens.verifyAccessToken(`${b64url({ alg: 'none', typ: 'at+jwt', kid })}.${b64url(validPayload())}.`)).toThrow(AccessTokenInvalidError);
-    expect(() => tokens.verifyAccessToken(forgeAsymmetric({ alg: 'ES256', typ: 'at+jwt', kid }, validPayload(), ec.privateKey, 'sha256'))).toThrow(
+    const ed = generateKeyPairSync('ed25519');
+    expect(() => tokens.verifyAccessToken(forgeAsymmetric({ alg: 'EdDSA', typ: 'at+jwt', kid }, validPayload(), ed.privateKey, null))).toThrow(
+      AccessTokenInvalidError,
+    );
+    expect(() => tokens.verifyAccessToken(forgeAsymmetric({ alg: 'RS256', typ: 'at+jwt', kid }, validPayload(), rsa.privateKey, 'sha256'))).toThrow(
       AccessTokenInvalidError,
     );
   });
