@@ -33,5 +33,4 @@ describe('session record codec', () => {
       });
     }
   });
-
 });
