@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { storedUserAgent } from './session-record.codec';
 import type {
   CreateSessionInput, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
 } from './session-store.interface';
@@ -9,9 +10,6 @@ interface StoredSession extends SessionRecord {
   rotatedAt?: number;
 }
 
-/** Same cap as `RedisSessionStore`: a client-controlled header must not grow memory without bound. */
-const MAX_USER_AGENT_LENGTH = 256;
-
 function sameHash(a: string | undefined, b: string): boolean {
   if (a === undefined || a.length !== b.length) return false;
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -20,18 +18,19 @@ function sameHash(a: string | undefined, b: string): boolean {
 /**
  * In-process `SessionStore` for development and tests of apps without Redis. Same semantics as
  * `RedisSessionStore`, but sessions live in this process only and are lost on restart.
+ * `now` is the clock (epoch ms) the store reads, `Date.now` by default.
  */
 export class MemorySessionStore implements SessionStore {
   private readonly users = new Map<string, Map<string, StoredSession>>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly settings: SessionStoreSettings) {
+  constructor(private readonly settings: SessionStoreSettings, private readonly now: () => number = Date.now) {
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
   }
 
   async create(input: CreateSessionInput): Promise<SessionRecord> {
-    const now = Date.now();
+    const now = this.now();
     const absoluteExpiresAt = now + this.settings.absoluteTtlMs;
     const session: StoredSession = {
       id: input.sessionId,
@@ -42,7 +41,8 @@ export class MemorySessionStore implements SessionStore {
       absoluteExpiresAt,
       generation: 1,
       ip: input.ip || undefined,
-      userAgent: input.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) || undefined,
+      // Cut as `RedisSessionStore` cuts it: a client-controlled header must not grow memory without bound.
+      userAgent: storedUserAgent(input.userAgent) || undefined,
       currentHash: input.secretHash,
     };
     const sessions = this.live(input.userId, now) ?? new Map<string, StoredSession>();
@@ -59,7 +59,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async rotate(input: RotateSessionInput): Promise<RotateResult> {
-    const now = Date.now();
+    const now = this.now();
     const sessions = this.live(input.userId, now);
     const session = sessions?.get(input.sessionId);
     if (!sessions || !session) return { status: 'invalid' };
@@ -82,21 +82,21 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async exists(userId: string, sessionId: string): Promise<boolean> {
-    return this.live(userId, Date.now())?.has(sessionId) ?? false;
+    return this.live(userId, this.now())?.has(sessionId) ?? false;
   }
 
   async list(userId: string): Promise<SessionRecord[]> {
-    const sessions = this.live(userId, Date.now());
+    const sessions = this.live(userId, this.now());
     if (!sessions) return [];
     return [...sessions.values()].sort((a, b) => a.createdAt - b.createdAt).map((s) => this.toRecord(s));
   }
 
   async revoke(userId: string, sessionId: string): Promise<boolean> {
-    return this.live(userId, Date.now())?.delete(sessionId) ?? false;
+    return this.live(userId, this.now())?.delete(sessionId) ?? false;
   }
 
   async revokeAll(userId: string): Promise<number> {
-    const sessions = this.live(userId, Date.now());
+    const sessions = this.live(userId, this.now());
     this.users.delete(userId);
     return sessions?.size ?? 0;
   }
@@ -119,7 +119,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   private sweep(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const userId of [...this.users.keys()]) this.live(userId, now);
   }
 

@@ -7,8 +7,8 @@ afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 
-describeSessionStoreContract('MemorySessionStore', (settings) => {
-  const store = new MemorySessionStore(settings);
+describeSessionStoreContract('MemorySessionStore', (settings, now) => {
+  const store = new MemorySessionStore(settings, now);
   stores.push(store);
   return store;
 });

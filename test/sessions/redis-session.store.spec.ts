@@ -4,7 +4,7 @@ import { RedisKeys } from '../../lib/redis/redis-keys';
 import { KeyslotOracle } from '../support/keyslot-oracle';
 import { commandCalls, createRedisClient, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
-import { sleep } from '../support/time';
+import { ManualClock, sleep } from '../support/time';
 import { CONTRACT_SETTINGS, describeSessionStoreContract, newHash, newSessionId, newUserId, ODD_USER_IDS } from './session-store.contract';
 
 let redis: Redis;
@@ -20,25 +20,28 @@ afterAll(async () => {
   await prefixedRedis.quit();
 });
 
-describeSessionStoreContract('RedisSessionStore', (settings) => new RedisSessionStore(redis, settings, uniqueKeyPrefix('sess')));
+describeSessionStoreContract('RedisSessionStore', (settings, now) => new RedisSessionStore(redis, settings, uniqueKeyPrefix('sess'), now));
 
 describeSessionStoreContract(
   'RedisSessionStore on an ioredis client with its own keyPrefix',
-  (settings) => new RedisSessionStore(prefixedRedis, settings, uniqueKeyPrefix('sess')),
+  (settings, now) => new RedisSessionStore(prefixedRedis, settings, uniqueKeyPrefix('sess'), now),
 );
 
 describe('RedisSessionStore: Redis specifics', () => {
-  function storeOn(client: Redis, prefix: string, overrides: Partial<SessionStoreSettings> = {}): RedisSessionStore {
-    return new RedisSessionStore(client, { ...CONTRACT_SETTINGS, ...overrides }, prefix);
+  function storeOn(client: Redis, prefix: string, overrides: Partial<SessionStoreSettings> = {}, clock?: ManualClock): RedisSessionStore {
+    return new RedisSessionStore(client, { ...CONTRACT_SETTINGS, ...overrides }, prefix, clock?.now);
   }
 
-  /** Creates, rotates (all outcomes), evicts and revokes, so every kind of key the store writes exists at least once. */
-  async function exercise(store: RedisSessionStore, userId: string): Promise<void> {
+  /**
+   * Creates, rotates (all outcomes), evicts and revokes, so every kind of key the store writes exists at least once.
+   * `clock` must be the store's: sessions are created 1 ms apart on it, so the eviction order is defined.
+   */
+  async function exercise(store: RedisSessionStore, clock: ManualClock, userId: string): Promise<void> {
     const hashes = [newHash(), newHash(), newHash(), newHash(), newHash()];
     const ids = hashes.map(() => newSessionId());
     for (let i = 0; i < hashes.length; i++) {
       await store.create({ userId, sessionId: ids[i], secretHash: hashes[i], ip: '192.0.2.1', userAgent: 'ua' });
-      await sleep(2);
+      clock.advance(1);
     }
     const live = ids.slice(-3).map((sessionId, i) => ({ userId, sessionId, hash: hashes[i + 2] }));
     const next = newHash();
@@ -51,9 +54,10 @@ describe('RedisSessionStore: Redis specifics', () => {
 
   it('one key per user, and it carries a TTL that covers its longest-lived session', async () => {
     const prefix = uniqueKeyPrefix('ttl');
-    const store = storeOn(redis, prefix, { maxSessionsPerUser: 3 });
+    const clock = new ManualClock();
+    const store = storeOn(redis, prefix, { maxSessionsPerUser: 3 }, clock);
     const users = [newUserId(), ...ODD_USER_IDS];
-    for (const userId of users) await exercise(store, userId);
+    for (const userId of users) await exercise(store, clock, userId);
 
     const keys = await scanKeys(redis, `${prefix}:*`);
     expect(keys).toHaveLength(users.length);
@@ -61,7 +65,8 @@ describe('RedisSessionStore: Redis specifics', () => {
       const latest = Math.max(...(await store.list(userId)).map((s) => s.expiresAt));
       const ttl = await redis.pttl(new RedisKeys(prefix).sessions(userId));
       expect(ttl).toBeGreaterThan(0);
-      expect(Date.now() + ttl).toBeGreaterThanOrEqual(latest - 50);
+      // The key's TTL is set relative to the store's clock, which has not moved since (real time has, a little).
+      expect(clock.now() + ttl).toBeGreaterThanOrEqual(latest - 50);
     }
   });
 
@@ -70,7 +75,8 @@ describe('RedisSessionStore: Redis specifics', () => {
     try {
       for (const userId of ['plain-user', ...ODD_USER_IDS]) {
         const prefix = uniqueKeyPrefix('slot');
-        await exercise(storeOn(redis, prefix), userId);
+        const clock = new ManualClock();
+        await exercise(storeOn(redis, prefix, {}, clock), clock, userId);
         const keys = await scanKeys(redis, `${prefix}:*`);
         expect(keys).toHaveLength(1);
         const names = new RedisKeys(prefix);
@@ -101,15 +107,57 @@ describe('RedisSessionStore: Redis specifics', () => {
     expect(listed.every((s) => s.userAgent === `Mozilla/5.0 ${'x'.repeat(300)}`.slice(0, 256) && s.ip === '2001:db8::1' && s.generation === 2)).toBe(true);
   });
 
+  it('the hash stays a listpack at worst: 10 sessions with 300-byte multi-byte user agents, rotated from IPv4 to a full IPv6', async () => {
+    const prefix = uniqueKeyPrefix('enc-mb');
+    const store = storeOn(redis, prefix);
+    const userId = newUserId();
+    const ipv6 = '2001:0db8:85a3:1234:5678:8a2e:0370:7334';
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 10; i++) {
+      const sessionId = newSessionId();
+      const hash = newHash();
+      // i ASCII characters first, so the multi-byte characters fall differently in each session's fields.
+      const userAgent = 'a'.repeat(i) + 'é€😀'.repeat(40);
+      await store.create({ userId, sessionId, secretHash: hash, ip: '192.0.2.1', userAgent });
+      expect((await store.rotate({ userId, sessionId, presentedHash: hash, nextHash: newHash(), ip: ipv6 })).status).toBe('rotated');
+      const stored = (await store.list(userId)).find((s) => s.id === sessionId)!.userAgent!;
+      expect(userAgent.startsWith(stored)).toBe(true);
+      expect(Buffer.byteLength(stored)).toBeGreaterThan(252);
+      expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(256);
+      expected.set(sessionId, stored);
+    }
+    const key = new RedisKeys(prefix).sessions(userId);
+    expect(await redis.call('OBJECT', 'ENCODING', key)).toBe('listpack');
+    const fields = await redis.hgetall(key);
+    expect(Math.max(...Object.entries(fields).flat().map((v) => Buffer.byteLength(v)))).toBeLessThanOrEqual(64);
+    const listed = await store.list(userId);
+    expect(new Map(listed.map((s) => [s.id, s.userAgent]))).toEqual(expected);
+    expect(listed.every((s) => s.ip === ipv6)).toBe(true);
+  });
+
+  it('the key itself expires in Redis once its last session has', async () => {
+    // A real sleep on purpose: what is tested is Redis' own key expiry (the PEXPIRE the scripts set), not the
+    // store's expiry arithmetic, so the store's clock is the real one here.
+    const prefix = uniqueKeyPrefix('pexpire');
+    const store = storeOn(redis, prefix, { idleTtlMs: 100 });
+    const userId = newUserId();
+    await store.create({ userId, sessionId: newSessionId(), secretHash: newHash(), ip: '192.0.2.1', userAgent: 'ua' });
+    const key = new RedisKeys(prefix).sessions(userId);
+    expect(await redis.exists(key)).toBe(1);
+    await sleep(300);
+    expect(await redis.exists(key)).toBe(0);
+  });
+
   it('creating a session deletes the expired records left in the hash', async () => {
     const prefix = uniqueKeyPrefix('prune');
     const userId = newUserId();
     const key = new RedisKeys(prefix).sessions(userId);
-    const shortLived = storeOn(redis, prefix, { idleTtlMs: 150 });
+    const clock = new ManualClock();
+    const shortLived = storeOn(redis, prefix, { idleTtlMs: 10_000 }, clock);
     const stale = newSessionId();
     await shortLived.create({ userId, sessionId: stale, secretHash: newHash(), userAgent: 'y'.repeat(200) });
     expect(Object.keys(await redis.hgetall(key)).length).toBeGreaterThan(1);
-    await sleep(250);
+    clock.advance(10_000);
 
     const fresh = newSessionId();
     await shortLived.create({ userId, sessionId: fresh, secretHash: newHash() });
@@ -123,11 +171,12 @@ describe('RedisSessionStore: Redis specifics', () => {
     const userId = newUserId();
     const sessionId = newSessionId();
     const hash = newHash();
-    await storeOn(redis, prefix).create({ userId, sessionId, secretHash: hash });
-    const shorter = storeOn(redis, prefix, { idleTtlMs: 100 });
+    const clock = new ManualClock();
+    await storeOn(redis, prefix, {}, clock).create({ userId, sessionId, secretHash: hash });
+    const shorter = storeOn(redis, prefix, { idleTtlMs: 10_000 }, clock);
     expect(await shorter.exists(userId, sessionId)).toBe(true);
-    await sleep(200);
-    expect(await storeOn(redis, prefix).exists(userId, sessionId)).toBe(true);
+    clock.advance(10_000);
+    expect(await storeOn(redis, prefix, {}, clock).exists(userId, sessionId)).toBe(true);
     expect(await shorter.exists(userId, sessionId)).toBe(false);
     expect(await shorter.list(userId)).toEqual([]);
     expect(await shorter.rotate({ userId, sessionId, presentedHash: hash, nextHash: newHash() })).toEqual({ status: 'invalid' });
@@ -203,6 +252,7 @@ describe('RedisSessionStore: Redis specifics', () => {
       await client.echo('start-marker');
       await rotateOnce();
       await client.echo('end-marker');
+      // Not a lifetime: MONITOR output arrives asynchronously, so poll (up to 2 s) for the end marker.
       for (let i = 0; i < 100 && markerAt('end-marker') < 0; i++) await sleep(20);
       const start = markerAt('start-marker');
       const end = markerAt('end-marker');

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CreateSessionInput, RotateResult, SessionRecord, SessionStore, SessionStoreSettings } from '../../lib';
-import { sleep } from '../support/time';
+import { ManualClock } from '../support/time';
 
 /** Long lifetimes, so that only the tests about lifetimes see anything expire. */
 export const CONTRACT_SETTINGS: SessionStoreSettings = {
@@ -10,8 +10,11 @@ export const CONTRACT_SETTINGS: SessionStoreSettings = {
   maxSessionsPerUser: 10,
 };
 
-/** Builds a fresh store with the given settings. Called once or more per test; disposing is the caller's job. */
-export type SessionStoreFactory = (settings: SessionStoreSettings) => SessionStore;
+/**
+ * Builds a fresh store with the given settings, reading the time from `now` (epoch ms). Called once or more per
+ * test; disposing is the caller's job.
+ */
+export type SessionStoreFactory = (settings: SessionStoreSettings, now: () => number) => SessionStore;
 
 /** A refresh-secret hash in the form `TokenService` produces (SHA-256, base64url). */
 export function newHash(): string {
@@ -29,6 +32,35 @@ export function newUserId(tag = 'user'): string {
 
 /** User ids that break naive key building: hash-tag braces, unicode, prototype keys, glob and separator characters. */
 export const ODD_USER_IDS = ['a}b{c', '{a}', '}{', 'ünïcødé-用户-🔑', '__proto__', 'constructor', 'a:b:*?[x]', 'with space', '.'];
+
+/** What every store keeps of a user agent: at most this many UTF-8 bytes, cut on a character boundary. */
+export const USER_AGENT_CAP_BYTES = 256;
+
+/** The longest prefix of `text` (whole characters) within `maxBytes` UTF-8 bytes: the reference for the cap. */
+function utf8Prefix(text: string, maxBytes: number): string {
+  let prefix = '';
+  for (const char of text) {
+    if (Buffer.byteLength(prefix + char) > maxBytes) break;
+    prefix += char;
+  }
+  return prefix;
+}
+
+/**
+ * A user agent of exactly `bytes` UTF-8 bytes made of 2-, 3- and 4-byte characters (é, €, 😀), with up to
+ * three ASCII characters first to make the length exact; which character comes first varies with the length,
+ * so that over all lengths every kind of character falls across every byte offset.
+ */
+function multiByteUserAgent(bytes: number): string {
+  const chars = ['é', '€', '😀'];
+  let text = '';
+  for (let i = bytes % 3; ; i++) {
+    const next = chars[i % 3];
+    if (Buffer.byteLength(text + next) > bytes) break;
+    text += next;
+  }
+  return 'a'.repeat(bytes - Buffer.byteLength(text)) + text;
+}
 
 interface OpenSession {
   userId: string;
@@ -48,11 +80,11 @@ function rotate(store: SessionStore, s: { userId: string; sessionId: string }, p
   return store.rotate({ userId: s.userId, sessionId: s.sessionId, presentedHash, nextHash });
 }
 
-/** Creates sessions one after another with distinct creation times (so "oldest first" is well defined). */
-async function openInOrder(store: SessionStore, userId: string, count: number): Promise<OpenSession[]> {
+/** Creates sessions one after another, 1 ms apart on `clock` (so "oldest first" is well defined). */
+async function openInOrder(store: SessionStore, clock: ManualClock, userId: string, count: number): Promise<OpenSession[]> {
   const sessions: OpenSession[] = [];
   for (let i = 0; i < count; i++) {
-    if (i > 0) await sleep(3);
+    if (i > 0) clock.advance(1);
     sessions.push(await open(store, userId));
   }
   return sessions;
@@ -64,22 +96,25 @@ async function openInOrder(store: SessionStore, userId: string, count: number): 
  *
  * @example
  * ```ts
- * describeSessionStoreContract('MemorySessionStore', (settings) => new MemorySessionStore(settings));
+ * describeSessionStoreContract('MemorySessionStore', (settings, now) => new MemorySessionStore(settings, now));
  * ```
  */
 export function describeSessionStoreContract(name: string, makeStore: SessionStoreFactory): void {
   describe(`${name}: SessionStore contract`, () => {
-    const storeWith = (overrides: Partial<SessionStoreSettings> = {}): SessionStore => makeStore({ ...CONTRACT_SETTINGS, ...overrides });
+    /** The time every store of the current test reads; tests advance it instead of sleeping. */
+    let clock: ManualClock;
+    beforeEach(() => {
+      clock = new ManualClock();
+    });
+    const storeWith = (overrides: Partial<SessionStoreSettings> = {}): SessionStore =>
+      makeStore({ ...CONTRACT_SETTINGS, ...overrides }, clock.now);
 
     describe('create, exists, list', () => {
       it('create returns the new record, and exists() sees it only under its own user', async () => {
         const store = storeWith();
-        const before = Date.now();
         const s = await open(store, newUserId(), { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 test' });
-        const after = Date.now();
         expect(s.record).toMatchObject({ id: s.sessionId, userId: s.userId, generation: 1, ip: '203.0.113.7', userAgent: 'Mozilla/5.0 test' });
-        expect(s.record.createdAt).toBeGreaterThanOrEqual(before);
-        expect(s.record.createdAt).toBeLessThanOrEqual(after);
+        expect(s.record.createdAt).toBe(clock.now());
         expect(s.record.lastUsedAt).toBe(s.record.createdAt);
         expect(s.record.absoluteExpiresAt).toBe(s.record.createdAt + CONTRACT_SETTINGS.absoluteTtlMs);
         expect(s.record.expiresAt).toBe(s.record.createdAt + CONTRACT_SETTINGS.idleTtlMs);
@@ -94,7 +129,7 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
         const userId = newUserId();
         const created: SessionRecord[] = [];
         for (let i = 0; i < 3; i++) {
-          if (i > 0) await sleep(3);
+          if (i > 0) clock.advance(1);
           created.push(await store.create({ userId, sessionId: newSessionId(), secretHash: newHash(), ip: `198.51.100.${i}`, userAgent: `agent ${i}` }));
         }
         const otherUser = await open(store);
@@ -112,7 +147,7 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
             userAgent: `agent ${i}`,
             generation: 1,
           });
-          expect(s.expiresAt).toBeGreaterThan(Date.now());
+          expect(s.expiresAt).toBeGreaterThan(clock.now());
           // A store may derive expiresAt from a TTL read back (Redis PTTL), so allow a few ms of drift.
           expect(Math.abs(s.expiresAt - created[i].expiresAt)).toBeLessThanOrEqual(25);
         });
@@ -137,6 +172,35 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
         expect(listed.userAgent!.length).toBeLessThanOrEqual(256);
         expect(userAgent.startsWith(listed.userAgent!)).toBe(true);
         expect(s.record.userAgent).toBe(listed.userAgent);
+      });
+
+      it("a user agent of multi-byte characters round-trips exactly through create, rotate and list at every length from 1 to 300 bytes (sessionUserAgent: 'full' hands the header over as is); beyond 256 bytes it is cut on a character boundary", async () => {
+        const store = storeWith();
+        const mismatches: unknown[] = [];
+        const check = (bytes: number, step: string, actual: string | undefined, expected: string) => {
+          if (actual !== expected) mismatches.push({ bytes, step, actual, expected });
+        };
+        await Promise.all(
+          Array.from({ length: 300 }, (_, i) => i + 1).map(async (bytes) => {
+            const userAgent = multiByteUserAgent(bytes);
+            expect(Buffer.byteLength(userAgent)).toBe(bytes);
+            const expected = bytes <= USER_AGENT_CAP_BYTES ? userAgent : utf8Prefix(userAgent, USER_AGENT_CAP_BYTES);
+            const s = await open(store, newUserId(), { ip: '198.51.100.7', userAgent });
+            check(bytes, 'create', s.record.userAgent, expected);
+            check(bytes, 'list after create', (await store.list(s.userId))[0]?.userAgent, expected);
+            const rotated = await store.rotate({ userId: s.userId, sessionId: s.sessionId, presentedHash: s.hash, nextHash: newHash(), ip: '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff' });
+            check(bytes, 'rotate', rotated.status, 'rotated');
+            const [listed] = await store.list(s.userId);
+            check(bytes, 'list after rotate', listed?.userAgent, expected);
+            check(bytes, 'ip after rotate', listed?.ip, '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff');
+            check(bytes, 'generation after rotate', String(listed?.generation), '2');
+          }),
+        );
+        expect(mismatches).toEqual([]);
+        // The cap itself: 300 bytes come back as the longest whole-character prefix within 256 bytes.
+        const cut = utf8Prefix(multiByteUserAgent(300), USER_AGENT_CAP_BYTES);
+        expect(Buffer.byteLength(cut)).toBeGreaterThan(USER_AGENT_CAP_BYTES - 4);
+        expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(USER_AGENT_CAP_BYTES);
       });
 
       it('list of a user without sessions is empty', async () => {
@@ -185,7 +249,9 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
         const s = await open(store);
         const h2 = newHash();
         expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
-        await sleep(100);
+        clock.advance(49);
+        expect(await rotate(store, s, s.hash)).toEqual({ status: 'superseded' });
+        clock.advance(1);
         expect(await rotate(store, s, s.hash)).toEqual({ status: 'reused' });
         expect(await store.exists(s.userId, s.sessionId)).toBe(false);
         expect(await store.list(s.userId)).toEqual([]);
@@ -214,7 +280,7 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
       it('reuse deletes only the affected session', async () => {
         const store = storeWith();
         const userId = newUserId();
-        const [victim, sibling] = await openInOrder(store, userId, 2);
+        const [victim, sibling] = await openInOrder(store, clock, userId, 2);
         expect(await rotate(store, victim, newHash())).toEqual({ status: 'reused' });
         expect((await store.list(userId)).map((s) => s.id)).toEqual([sibling.sessionId]);
         expect((await rotate(store, sibling, sibling.hash)).status).toBe('rotated');
@@ -251,31 +317,33 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
 
     describe('lifetimes', () => {
       it('a session idle for longer than idleTtlMs disappears', async () => {
-        const store = storeWith({ idleTtlMs: 100 });
+        const store = storeWith({ idleTtlMs: 10_000 });
         const s = await open(store);
+        clock.advance(9_999);
         expect(await store.exists(s.userId, s.sessionId)).toBe(true);
-        await sleep(250);
+        clock.advance(1);
         expect(await store.exists(s.userId, s.sessionId)).toBe(false);
         expect(await store.list(s.userId)).toEqual([]);
         expect(await rotate(store, s, s.hash)).toEqual({ status: 'invalid' });
       });
 
       it('rotation slides the idle lifetime', async () => {
-        const store = storeWith({ idleTtlMs: 600 });
+        const store = storeWith({ idleTtlMs: 60_000 });
         const s = await open(store);
-        await sleep(350);
+        clock.advance(35_000);
         const h2 = newHash();
         expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
-        await sleep(350);
+        clock.advance(35_000);
         expect(await store.exists(s.userId, s.sessionId)).toBe(true);
+        expect((await store.list(s.userId))[0]).toMatchObject({ lastUsedAt: s.record.createdAt + 35_000, expiresAt: s.record.createdAt + 95_000 });
         expect((await rotate(store, s, h2)).status).toBe('rotated');
       });
 
       it('rotation never extends a session beyond absoluteTtlMs; after it, rotation is invalid', async () => {
-        const store = storeWith({ idleTtlMs: 60_000, absoluteTtlMs: 300 });
+        const store = storeWith({ idleTtlMs: 60_000, absoluteTtlMs: 30_000 });
         const s = await open(store);
         expect(s.record.expiresAt).toBe(s.record.absoluteExpiresAt);
-        await sleep(100);
+        clock.advance(10_000);
         const h2 = newHash();
         expect(await rotate(store, s, s.hash, h2)).toMatchObject({
           status: 'rotated',
@@ -283,9 +351,9 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
         });
         const [listed] = await store.list(s.userId);
         expect(listed.absoluteExpiresAt).toBe(s.record.absoluteExpiresAt);
-        expect(listed.expiresAt).toBeLessThanOrEqual(s.record.absoluteExpiresAt + 25);
+        expect(listed.expiresAt).toBe(s.record.absoluteExpiresAt);
 
-        await sleep(300);
+        clock.advance(20_000);
         expect(await rotate(store, s, h2)).toEqual({ status: 'invalid' });
         expect(await store.exists(s.userId, s.sessionId)).toBe(false);
       });
@@ -294,9 +362,9 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
     describe('maxSessionsPerUser', () => {
       it('creating beyond the limit evicts the oldest sessions of that user only', async () => {
         const store = storeWith({ maxSessionsPerUser: 3 });
-        const bystander = await openInOrder(store, newUserId('bystander'), 2);
+        const bystander = await openInOrder(store, clock, newUserId('bystander'), 2);
         const userId = newUserId();
-        const sessions = await openInOrder(store, userId, 5);
+        const sessions = await openInOrder(store, clock, userId, 5);
 
         expect((await store.list(userId)).map((s) => s.id)).toEqual(sessions.slice(2).map((s) => s.sessionId));
         for (const evicted of sessions.slice(0, 2)) {
@@ -312,7 +380,7 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
       it('revoke returns true for an existing session, false afterwards, and leaves the others', async () => {
         const store = storeWith();
         const userId = newUserId();
-        const [a, b] = await openInOrder(store, userId, 2);
+        const [a, b] = await openInOrder(store, clock, userId, 2);
         expect(await store.revoke(userId, a.sessionId)).toBe(true);
         expect(await store.exists(userId, a.sessionId)).toBe(false);
         expect(await rotate(store, a, a.hash)).toEqual({ status: 'invalid' });
@@ -334,7 +402,7 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
       it("revokeAll returns the count and removes every session of that user, and nobody else's", async () => {
         const store = storeWith();
         const userId = newUserId();
-        const sessions = await openInOrder(store, userId, 3);
+        const sessions = await openInOrder(store, clock, userId, 3);
         const other = await open(store);
         expect(await store.revokeAll(userId)).toBe(3);
         expect(await store.list(userId)).toEqual([]);
@@ -356,7 +424,7 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
         const store = storeWith();
         const ids = [...ODD_USER_IDS, 'a', 'a}b'];
         const byUser = new Map<string, OpenSession[]>();
-        for (const userId of ids) byUser.set(userId, await openInOrder(store, userId, 2));
+        for (const userId of ids) byUser.set(userId, await openInOrder(store, clock, userId, 2));
 
         for (const userId of ids) {
           const [first, second] = byUser.get(userId)!;
@@ -377,7 +445,7 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
 
       it('revoking everything of one odd id leaves a look-alike id untouched', async () => {
         const store = storeWith();
-        const [tricky] = await openInOrder(store, 'a}b{c', 1);
+        const [tricky] = await openInOrder(store, clock, 'a}b{c', 1);
         const lookAlike = await open(store, 'a}b');
         expect(await store.revokeAll('a}b{c')).toBe(1);
         expect(await store.exists(tricky.userId, tricky.sessionId)).toBe(false);
