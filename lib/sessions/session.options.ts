@@ -23,7 +23,7 @@ export interface SessionOptions {
    * What a session keeps of the client's `User-Agent` (shown by `GET /auth/sessions` as `userAgent`).
    * `'summary'` (default): a short description such as `'Chrome 131 on macOS'` (at most 64 characters): what a
    * session list needs, less personal data, and it keeps a session at about 330 bytes of Redis memory.
-   * `'full'`: the raw header, up to 256 characters (about 150 bytes more per session in Redis). `'none'`.
+   * `'full'`: the raw header, up to 256 bytes (UTF-8, cut on a character boundary) (about 150 bytes more per session in Redis). `'none'`.
    */
   sessionUserAgent?: SessionUserAgentMode;
 }

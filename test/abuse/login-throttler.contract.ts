@@ -1,21 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { type LoginAttempt, type LoginThrottler, type ScopedThrottleRule, type ThrottleOptions, type ThrottleVerdict } from '../../lib';
 import { resolveThrottleRules } from '../../lib/throttling/throttle.options';
+import { ManualClock } from '../support/time';
 
 /**
  * Builds a throttler with the given rules (a fresh key space per call) that reads the time from `now`
  * (epoch milliseconds), so that the suite moves a clock instead of sleeping.
  */
 export type ThrottlerFactory = (rules: ScopedThrottleRule[], now: () => number) => LoginThrottler | Promise<LoginThrottler>;
-
-/** A clock that stands still until moved. */
-class TestClock {
-  private time = Date.now();
-  readonly now = (): number => this.time;
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
 
 function attempt(email: string, ip = '10.0.0.1'): LoginAttempt {
   return { email, ip };
@@ -36,9 +28,9 @@ async function fail(throttler: LoginThrottler, a: LoginAttempt): Promise<Throttl
  * cannot drift). Each test makes its own throttler through `factory`.
  */
 export function describeLoginThrottlerContract(name: string, factory: ThrottlerFactory): void {
-  let clock: TestClock;
+  let clock: ManualClock;
   beforeEach(() => {
-    clock = new TestClock();
+    clock = new ManualClock();
   });
   const make = (options: ThrottleOptions = {}) => factory(resolveThrottleRules(options), clock.now);
 
