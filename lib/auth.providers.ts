@@ -16,6 +16,7 @@ import { MemoryUserStore } from './identity/memory-user.store';
 import { PasswordHasher } from './identity/password-hasher.interface';
 import { RedisUserStore } from './identity/redis-user.store';
 import { UserStore } from './identity/user-store.interface';
+import { guardUserStore } from './identity/guarded-user.store';
 import { oauthExports, oauthProviders } from './oauth/oauth.providers';
 import { AuthkitRedisModule, authkitRedisProvider } from './redis/authkit-redis.module';
 import { MaxmemoryPolicyCheck } from './redis/maxmemory-policy.check';
@@ -36,19 +37,39 @@ function isClass<T>(input: ProviderInput<T>): input is Type<T> {
   return typeof input === 'function';
 }
 
+/**
+ * The `ModuleRef` of the options module, whose `imports` are those of `forRootAsync({ imports })`: an app's
+ * adapter class is built there, so it can inject the providers of a non-global `UsersModule`.
+ */
+const APP_SCOPE = Symbol('AUTHKIT_APP_SCOPE');
+
+/**
+ * Builds an app's adapter class with DI: first where the app's `imports` are visible; if a dependency is not
+ * there (an adapter that injects the library's own providers, such as `AUTHKIT_REDIS`), in AuthModule's scope.
+ */
+async function buildAdapter<T>(type: Type<T>, appScope: ModuleRef, authScope: ModuleRef): Promise<T> {
+  try {
+    return await appScope.create(type);
+  } catch (error) {
+    if ((error as object | null)?.constructor?.name !== 'UnknownDependenciesException') throw error;
+    return authScope.create(type);
+  }
+}
+
 /** A port provider: the user's class (built with DI) or instance, else the default adapter. */
 function portProvider<T>(
   token: symbol,
   pick: (options: ResolvedAuthOptions) => ProviderInput<T> | undefined,
   fallback: (options: ResolvedAuthOptions, redis: Redis | null) => T,
+  guard: (adapter: T) => T = (adapter) => adapter,
 ): Provider {
   return {
     provide: token,
-    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, ModuleRef],
-    useFactory: async (options: ResolvedAuthOptions, redis: Redis | null, moduleRef: ModuleRef): Promise<T> => {
+    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, APP_SCOPE, ModuleRef],
+    useFactory: async (options: ResolvedAuthOptions, redis: Redis | null, appScope: ModuleRef, authScope: ModuleRef): Promise<T> => {
       const given = pick(options);
       if (given === undefined) return fallback(options, redis);
-      return isClass(given) ? moduleRef.create(given) : given;
+      return guard(isClass(given) ? await buildAdapter(given, appScope, authScope) : given);
     },
   };
 }
@@ -62,7 +83,7 @@ const portProviders: Provider[] = [
   ),
   portProvider<UserStore>(UserStore, (o) => o.adapters.userStore, (options, redis) =>
     redis ? new RedisUserStore(redis, options.redis.keyPrefix) : new MemoryUserStore(),
-  ),
+  guardUserStore),
   portProvider<PasswordHasher>(PasswordHasher, (o) => o.adapters.passwordHasher, (options) => new Argon2PasswordHasher(options.identity.passwordHashing)),
   portProvider<LoginThrottler>(LoginThrottler, (o) => o.adapters.loginThrottler, (options, redis) =>
     redis ? new RedisLoginThrottler(redis, options.throttle, options.redis.keyPrefix) : new MemoryLoginThrottler(options.throttle),
@@ -72,6 +93,7 @@ const portProviders: Provider[] = [
 /** `RESOLVED_AUTH_OPTIONS` from the raw options, and each feature's slice under its own token. */
 const optionProviders: Provider[] = [
   { provide: RESOLVED_AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: resolveAuthOptions },
+  { provide: APP_SCOPE, inject: [ModuleRef], useFactory: (moduleRef: ModuleRef) => moduleRef },
   ...OPTION_SLICES.map(([token, key]): Provider => ({
     provide: token,
     inject: [RESOLVED_AUTH_OPTIONS],
