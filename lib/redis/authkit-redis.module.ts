@@ -1,10 +1,10 @@
-import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
-import { RedisModule, RedisService } from '@liaoliaots/nestjs-redis';
-import type { Redis, RedisOptions } from 'ioredis';
-import { AUTHKIT_REDIS, AUTHKIT_REDIS_NAMESPACE } from '../auth.constants';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { Redis, type RedisOptions } from 'ioredis';
+import { AUTHKIT_REDIS } from '../auth.constants';
 import { REDIS_OPTIONS, type ResolvedRedisOptions } from './redis.options';
 
-/** Internal token: the client this module registered itself (null when the app supplies one or none). */
+/** Internal token: the client this module created itself (null when the app supplies one or none). */
 export const AUTHKIT_OWN_REDIS = Symbol('authkit:own-redis');
 
 /**
@@ -22,10 +22,10 @@ export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
   retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
 };
 
-function ownClientConfig(options: ResolvedRedisOptions): RedisOptions & { url?: string } | undefined {
+function ownClientConfig(options: ResolvedRedisOptions): { url?: string; options: RedisOptions } | undefined {
   const redis = options.connection;
   if (!redis || 'namespace' in redis || 'client' in redis) return undefined;
-  return { ...FAIL_FAST_REDIS_OPTIONS, ...redis.options, url: redis.url };
+  return { url: redis.url, options: { ...FAIL_FAST_REDIS_OPTIONS, ...redis.options } };
 }
 
 function attachErrorLog(client: Redis): void {
@@ -39,60 +39,77 @@ function attachErrorLog(client: Redis): void {
   });
 }
 
-/**
- * Registers the library's own Redis client with `@liaoliaots/nestjs-redis` (non-global, namespace
- * `authkit`), so it neither sees nor disturbs a `RedisModule` the app registered itself.
- */
+/** The `RedisService` class of `@liaoliaots/nestjs-redis`, an optional peer needed only for `redis: { namespace }`. */
+function nestjsRedisService(): abstract new (...args: never[]) => { getOrThrow(namespace: string): Redis } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('@liaoliaots/nestjs-redis') as { RedisService: abstract new (...args: never[]) => { getOrThrow(namespace: string): Redis } })
+      .RedisService;
+  } catch {
+    throw new TypeError(
+      'nestjs-authkit: option "redis.namespace" names a @liaoliaots/nestjs-redis client, but that package is not installed',
+    );
+  }
+}
+
+/** Creates the library's own ioredis client (for `redis: { url, options }`) and quits it on shutdown. */
 @Module({})
-export class AuthkitRedisModule {
+export class AuthkitRedisModule implements OnApplicationShutdown {
+  constructor(@Inject(AUTHKIT_OWN_REDIS) private readonly own: Redis | null) {}
+
   static register(optionsModule: DynamicModule): DynamicModule {
     const ownClient: Provider = {
       provide: AUTHKIT_OWN_REDIS,
-      inject: [REDIS_OPTIONS, RedisService],
-      useFactory: (options: ResolvedRedisOptions, redis: RedisService) =>
-        ownClientConfig(options) ? redis.getOrThrow(AUTHKIT_REDIS_NAMESPACE) : null,
+      inject: [REDIS_OPTIONS],
+      useFactory: (options: ResolvedRedisOptions): Redis | null => {
+        const config = ownClientConfig(options);
+        if (!config) return null;
+        const client = config.url ? new Redis(config.url, config.options) : new Redis(config.options);
+        attachErrorLog(client);
+        return client;
+      },
     };
-    return {
-      module: AuthkitRedisModule,
-      imports: [
-        optionsModule,
-        RedisModule.forRootAsync(
-          {
-            imports: [optionsModule],
-            inject: [REDIS_OPTIONS],
-            useFactory: (...args: unknown[]) => {
-              const config = ownClientConfig(args[0] as ResolvedRedisOptions);
-              return {
-                closeClient: true,
-                errorLog: false,
-                config: config ? [{ ...config, namespace: AUTHKIT_REDIS_NAMESPACE, onClientCreated: attachErrorLog }] : [],
-              };
-            },
-          },
-          false,
-        ),
-      ],
-      providers: [ownClient],
-      exports: [AUTHKIT_OWN_REDIS],
-    };
+    return { module: AuthkitRedisModule, imports: [optionsModule], providers: [ownClient], exports: [AUTHKIT_OWN_REDIS] };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const client = this.own;
+    if (!client || client.status === 'end') return;
+    const ended = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      client.once('end', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    try {
+      await client.quit();
+    } catch {
+      client.disconnect();
+    }
+    await ended;
   }
 }
 
 /** Resolves the client the adapters use: the module's own, an app client by namespace, or a given instance. */
 export const authkitRedisProvider: Provider = {
   provide: AUTHKIT_REDIS,
-  inject: [REDIS_OPTIONS, AUTHKIT_OWN_REDIS, { token: RedisService, optional: true }],
-  useFactory: (options: ResolvedRedisOptions, own: Redis | null, appRedis?: RedisService): Redis | null => {
+  inject: [REDIS_OPTIONS, AUTHKIT_OWN_REDIS, ModuleRef],
+  useFactory: (options: ResolvedRedisOptions, own: Redis | null, moduleRef: ModuleRef): Redis | null => {
     const redis = options.connection;
     if (!redis) return null;
     if ('client' in redis) return redis.client;
     if ('namespace' in redis) {
-      if (!appRedis) {
+      let service: { getOrThrow(namespace: string): Redis };
+      try {
+        service = moduleRef.get(nestjsRedisService(), { strict: false });
+      } catch (error) {
+        if (error instanceof TypeError) throw error;
         throw new TypeError(
-          `nestjs-authkit: option "redis.namespace" names a @liaoliaots/nestjs-redis client, but RedisModule is not registered in the app`,
+          'nestjs-authkit: option "redis.namespace" names a @liaoliaots/nestjs-redis client, but RedisModule is not registered in the app',
         );
       }
-      return appRedis.getOrThrow(redis.namespace);
+      return service.getOrThrow(redis.namespace);
     }
     return own;
   },

@@ -3,9 +3,9 @@ import { failOption } from '../options.validation';
 
 /**
  * Where Redis comes from. Omit `redis` entirely to use the in-memory stores (development only).
- * - `{ url }` / `{ url, options }`: the module registers its own client with `@liaoliaots/nestjs-redis`
- *   under the `authkit` namespace, with fail-fast defaults (no offline queue, 500 ms command timeout).
- * - `{ namespace }`: reuse a client the app already registered with `@liaoliaots/nestjs-redis`.
+ * - `{ url }` / `{ url, options }`: the module creates its own ioredis client
+ *   with fail-fast defaults (no offline queue, 500 ms command timeout).
+ * - `{ namespace }`: reuse a client the app already registered with `@liaoliaots/nestjs-redis` (an optional peer).
  * - `{ client }`: an ioredis client you created.
  */
 export type RedisConnectionOptions =
