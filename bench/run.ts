@@ -65,8 +65,8 @@ async function main(): Promise<void> {
     const recipeToken = fixtures.recipeToken(user);
     const refreshPool = new RefreshPool(fixtures, options.connections);
     await refreshPool.fill();
-    // Better Auth: the same accounts, and a session per connection (at most 16) on its refresh row's app.
-    await betterAuth.prepare(loginEmails, Math.min(options.connections, 16));
+    // Better Auth: the same accounts, and 16 sessions (smoke: 2) to extend on its refresh row's app.
+    await betterAuth.prepare(loginEmails, options.smoke ? 2 : 16);
     const routes = [...benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool }), ...betterAuth.routes()];
 
     // Every route answers correctly once before anything is measured.

@@ -5,7 +5,7 @@ import { BETTER_AUTH_BASE_URL } from '../app/better-auth/better-auth.constants';
 import { type AppProcess, startApp } from './app-process';
 import { CLIENT_IP, PASSWORD, USER_AGENT } from './fixtures';
 import { expectStatus, JSON_HEADERS } from './http-client';
-import { measure } from './load';
+import { load, type LoadSpec } from './load';
 import { LOGIN_CONNECTIONS, type LoginLoadSettings } from './login-load';
 import { type MemoryResult, type MemoryScenario, usedMemory } from './memory';
 import type { RedisCost, RedisCostMeter } from './redis-cost';
@@ -35,6 +35,8 @@ export class BetterAuthSide {
   private refreshCookies: string[] = [];
   /** The cookie of row b2. */
   private userCookie = '';
+  /** Memory measurements so far (each makes its own users). */
+  private memoryRuns = 0;
 
   private constructor(
     /** The app of rows b1, b2, b7 and of the Redis costs and memory: every setting as in production. */
@@ -79,11 +81,11 @@ export class BetterAuthSide {
     await expectStatus(response, 204, `Better Auth users on ${app.name}`);
   }
 
-  /** `POST /api/auth/sign-in/email` from a new client address with a browser's user agent: the session cookie. */
+  /** `POST /api/auth/sign-in/email` from a new client address, as a browser sends it: the session cookie. */
   async signIn(app: AppProcess, email: string): Promise<string> {
     const response = await fetch(`${app.url}/api/auth/sign-in/email`, {
       method: 'POST',
-      headers: { ...JSON_HEADERS, ...this.clientHeaders() },
+      headers: this.postHeaders(),
       body: JSON.stringify({ email, password: PASSWORD }),
     });
     await expectStatus(response, 200, `Better Auth sign-in ${email}`);
@@ -94,7 +96,7 @@ export class BetterAuthSide {
 
   /** `POST /api/auth/sign-out` with `cookie`, as a browser sends it (same-origin `Origin`). */
   async signOut(cookie: string): Promise<void> {
-    const response = await fetch(`${this.app.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie, origin: BETTER_AUTH_BASE_URL, ...this.clientHeaders() } });
+    const response = await fetch(`${this.app.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie, ...this.postHeaders() } });
     await expectStatus(response, 200, 'Better Auth sign-out');
   }
 
@@ -138,25 +140,27 @@ export class BetterAuthSide {
    */
   async measureSignIn(emails: string[], settings: LoginLoadSettings, openRequestsPerSecond: number): Promise<Row> {
     let next = 0;
-    const result = await measure(
-      {
-        url: `${this.app.url}/api/auth/sign-in/email`,
-        connections: LOGIN_CONNECTIONS,
-        durationSeconds: Math.max(settings.durationSeconds, 1),
-        requests: [
-          {
-            method: 'POST',
-            path: '/api/auth/sign-in/email',
-            setupRequest: (request) => ({
-              ...request,
-              headers: { ...JSON_HEADERS, ...this.clientHeaders() },
-              body: JSON.stringify({ email: emails[next++ % emails.length], password: PASSWORD }),
-            }),
-          },
-        ],
-      },
-      settings.warmupSeconds,
-    );
+    const spec: LoadSpec = {
+      url: `${this.app.url}/api/auth/sign-in/email`,
+      connections: LOGIN_CONNECTIONS,
+      // A sign-in takes a good part of a second on a busy machine: even a smoke run must see some complete.
+      durationSeconds: Math.max(settings.durationSeconds, 2),
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/auth/sign-in/email',
+          setupRequest: (request) => ({
+            ...request,
+            headers: this.postHeaders(),
+            body: JSON.stringify({ email: emails[next++ % emails.length], password: PASSWORD }),
+          }),
+        },
+      ],
+    };
+    await load({ ...spec, durationSeconds: settings.warmupSeconds });
+    // The warm-up's cut-off sign-ins still hash on the thread pool: one more sign-in waits for them to finish.
+    await this.signIn(this.app, emails[0]);
+    const result = await load(spec);
     return {
       id: 'b7',
       route: `Better Auth: \`POST /api/auth/sign-in/email\` (scrypt), ${LOGIN_CONNECTIONS} connections (x row 1)`,
@@ -193,6 +197,7 @@ export class BetterAuthSide {
    */
   async measureMemory(redis: Redis, counts: readonly number[], scenario: MemoryScenario): Promise<MemoryResult> {
     const { sessionsPerUser, userAgent = USER_AGENT, ip = CLIENT_IP, settleMs = 1000 } = scenario;
+    this.memoryRuns++;
     await redis.flushall();
     const base = await usedMemory(redis, settleMs);
     const points: MemoryResult['points'] = [];
@@ -203,7 +208,7 @@ export class BetterAuthSide {
         const response = await fetch(`${this.app.url}/bench/sessions`, {
           method: 'POST',
           headers: JSON_HEADERS,
-          body: JSON.stringify({ from: made, count, sessionsPerUser, ip, userAgent }),
+          body: JSON.stringify({ tag: `memory${this.memoryRuns}`, from: made, count, sessionsPerUser, ip, userAgent }),
         });
         await expectStatus(response, 204, 'Better Auth memory sessions');
       }
@@ -238,6 +243,11 @@ export class BetterAuthSide {
   /** A browser's user agent from a new client address. */
   private clientHeaders(): Record<string, string> {
     return { 'user-agent': USER_AGENT, 'x-forwarded-for': nextClientIp() };
+  }
+
+  /** A browser's JSON POST to its own origin (Better Auth refuses POSTs without a trusted `Origin`). */
+  private postHeaders(): Record<string, string> {
+    return { ...JSON_HEADERS, origin: BETTER_AUTH_BASE_URL, ...this.clientHeaders() };
   }
 
   private refreshHeaders(cookie: string): Record<string, string> {

@@ -8,8 +8,12 @@ interface UsersRequest {
   password: string;
 }
 
-/** `POST /bench/sessions`: sessions `from` .. `from + count - 1`, `sessionsPerUser` per password-less user. */
+/**
+ * `POST /bench/sessions`: sessions `from` .. `from + count - 1`, `sessionsPerUser` per password-less user, whose
+ * emails start with `tag` (unique per measurement: the users stay in the database when Redis is flushed).
+ */
 interface SessionsRequest {
+  tag: string;
   from: number;
   count: number;
   sessionsPerUser: number;
@@ -23,6 +27,9 @@ interface SessionsRequest {
  */
 @Controller('bench')
 export class BetterAuthFixturesController {
+  /** Users of `POST /bench/sessions` by tag and first session index. */
+  private readonly memoryUsers = new Map<string, string>();
+
   constructor(private readonly auth: AuthService<BenchAuth>) {}
 
   /** Accounts through `auth.api.signUpEmail` (what `POST /api/auth/sign-up/email` runs, without its rate limit). */
@@ -47,18 +54,27 @@ export class BetterAuthFixturesController {
   @Post('sessions')
   @HttpCode(204)
   async sessions(@Body() body: SessionsRequest): Promise<void> {
-    const { from, count, sessionsPerUser, ip, userAgent } = body ?? {};
-    if (![from, count, sessionsPerUser].every(Number.isInteger) || typeof ip !== 'string') throw new BadRequestException();
+    const { tag, from, count, sessionsPerUser, ip, userAgent } = body ?? {};
+    if (![from, count, sessionsPerUser].every(Number.isInteger) || typeof ip !== 'string' || typeof tag !== 'string') throw new BadRequestException();
     const context = await this.auth.instance.$context;
-    const users: number[] = [];
-    for (let i = from; i < from + count; i++) if (i % sessionsPerUser === 0) users.push(i);
-    for (let start = 0; start < users.length; start += 200) {
+    // Runs of sessions by user; the first run may belong to the user the previous request of this tag began.
+    const runs: { first: number; count: number }[] = [];
+    for (let i = from; i < from + count; i++) {
+      if (i % sessionsPerUser === 0 || !runs.length) runs.push({ first: i - (i % sessionsPerUser), count: 0 });
+      runs[runs.length - 1].count++;
+    }
+    for (let start = 0; start < runs.length; start += 200) {
       await Promise.all(
-        users.slice(start, start + 200).map(async (first) => {
-          const user = await context.internalAdapter.createUser({ email: `memory-${first}@bench.test`, name: '', emailVerified: false }, { method: 'admin' });
+        runs.slice(start, start + 200).map(async (run) => {
+          const key = `${tag}-${run.first}`;
+          let userId = this.memoryUsers.get(key);
+          if (!userId) {
+            userId = (await context.internalAdapter.createUser({ email: `${key}@bench.test`, name: '', emailVerified: false }, { method: 'admin' })).id;
+            this.memoryUsers.set(key, userId);
+          }
           // One user's sessions one after the other: each rewrites the user's active-sessions list.
-          for (let s = first; s < Math.min(first + sessionsPerUser, from + count); s++) {
-            await context.internalAdapter.createSession(user.id, false, { ipAddress: ip, userAgent: userAgent ?? '' });
+          for (let s = 0; s < run.count; s++) {
+            await context.internalAdapter.createSession(userId, false, { ipAddress: ip, userAgent: userAgent ?? '' });
           }
         }),
       );
