@@ -14,6 +14,8 @@ import type { Route } from './routes';
 
 /** Better Auth's session cookie under an HTTPS `baseURL` (the `__Secure-` prefix; the name is its default). */
 const SESSION_COOKIE = '__Secure-better-auth.session_token';
+/** Its cookie cache (the signed session and user), when `session.cookieCache` is on. */
+const SESSION_DATA_COOKIE = '__Secure-better-auth.session_data';
 
 let clientCount = 0;
 
@@ -29,12 +31,16 @@ export function nextClientIp(): string {
   return `198.${18 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
 }
 
-/** The bench's two Better Auth processes and what the rows are requested with. */
+/** The bench's three Better Auth processes and what the rows are requested with. */
 export class BetterAuthSide {
   /** Accounts of the refresh row's app, one session each. */
   private refreshCookies: string[] = [];
   /** The cookie of row b2. */
   private userCookie = '';
+  /** The session cookie of row b3 on the cookie-cache app (its `session_data` is renewed before each load). */
+  private cachedSessionCookie = '';
+  /** Row b3's headers: both cookies (updated in place, the route's spec holds this object). */
+  private readonly cachedHeaders: Record<string, string> = { cookie: '' };
   /** Memory measurements so far (each makes its own users). */
   private memoryRuns = 0;
 
@@ -43,16 +49,19 @@ export class BetterAuthSide {
     readonly app: AppProcess,
     /** The app of row b6: the same but `session.updateAge: 0`, so every `get-session` extends the session. */
     readonly refreshApp: AppProcess,
+    /** The app of row b3: the same but `session.cookieCache` on (its defaults: 5 minutes). */
+    readonly cookieCacheApp: AppProcess,
   ) {}
 
-  /** Starts both apps on `redisUrl` (one secret, 32 random bytes). */
+  /** Starts the three apps on `redisUrl` (one secret, 32 random bytes). */
   static async start(redisUrl: string): Promise<BetterAuthSide> {
     const env = { REDIS_URL: redisUrl, BENCH_BA_SECRET: randomBytes(32).toString('base64url') };
-    const [app, refreshApp] = await Promise.all([
+    const [app, refreshApp, cookieCacheApp] = await Promise.all([
       startApp('better-auth', env, 'better-auth'),
       startApp('better-auth-refresh', { ...env, BENCH_BA_UPDATE_AGE: '0' }, 'better-auth'),
+      startApp('better-auth-cookie-cache', { ...env, BENCH_BA_COOKIE_CACHE: '1' }, 'better-auth'),
     ]);
-    return new BetterAuthSide(app, refreshApp);
+    return new BetterAuthSide(app, refreshApp, cookieCacheApp);
   }
 
   /**
@@ -65,14 +74,32 @@ export class BetterAuthSide {
     await Promise.all([
       this.createUsers(this.app, ['user@bench.test', 'login@bench.test', ...loginEmails]),
       this.createUsers(this.refreshApp, refreshEmails),
+      this.createUsers(this.cookieCacheApp, ['user@bench.test']),
     ]);
     this.userCookie = await this.signIn(this.app, 'user@bench.test');
+    this.cachedSessionCookie = await this.signIn(this.cookieCacheApp, 'user@bench.test');
+    await this.renewCookieCache();
     this.refreshCookies = await Promise.all(refreshEmails.map((email) => this.signIn(this.refreshApp, email)));
     const response = await fetch(`${this.refreshApp.url}/api/auth/get-session`, { headers: this.refreshHeaders(this.refreshCookies[0]) });
     await expectStatus(response, 200, 'Better Auth get-session');
     if (!response.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))) {
       throw new Error('Better Auth get-session did not extend the session (no new session cookie): row b6 would not measure a refresh');
     }
+  }
+
+  /**
+   * A new `session_data` cookie for row b3 (`get-session` bypassing the cache: read from Redis, cache re-issued),
+   * before each load of the row: the cache lasts 5 minutes, and the module's guard, calling `auth.api.getSession`
+   * rather than the HTTP endpoint, never hands a renewed one to the client.
+   */
+  async renewCookieCache(): Promise<void> {
+    const response = await fetch(`${this.cookieCacheApp.url}/api/auth/get-session?disableCookieCache=true`, {
+      headers: { cookie: this.cachedSessionCookie, ...this.clientHeaders() },
+    });
+    await expectStatus(response, 200, 'Better Auth get-session (cookie cache)');
+    const data = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_DATA_COOKIE}=`));
+    if (!data) throw new Error('Better Auth get-session did not set its cookie cache');
+    this.cachedHeaders.cookie = `${this.cachedSessionCookie}; ${data.split(';')[0]}`;
   }
 
   /** `POST /bench/users`: accounts made by `auth.api.signUpEmail` in the app. */
@@ -100,7 +127,7 @@ export class BetterAuthSide {
     await expectStatus(response, 200, 'Better Auth sign-out');
   }
 
-  /** Rows b1, b2 and b6, each measured between slices of row 1 (the library's open route: see README). */
+  /** Rows b1, b2, b3 and b6, each measured between slices of row 1 (the library's open route: see README). */
   routes(): Route[] {
     const cookies = this.refreshCookies;
     let next = 0;
@@ -123,6 +150,14 @@ export class BetterAuthSide {
         app: this.app,
         ceiling: '1',
         spec: { url: `${this.app.url}/guarded`, headers: { cookie: this.userCookie } },
+      },
+      {
+        id: 'b3',
+        route: "Better Auth with its cookie cache: `GET /guarded`, the session from the signed cookie, no Redis read (x row 1)",
+        app: this.cookieCacheApp,
+        ceiling: '1',
+        spec: { url: `${this.cookieCacheApp.url}/guarded`, headers: this.cachedHeaders },
+        prepare: () => this.renewCookieCache(),
       },
       {
         id: 'b6',
@@ -176,9 +211,14 @@ export class BetterAuthSide {
     const nothing = async (count: number) => Array.from({ length: count }, () => undefined);
     const signedIn = (count: number) => Promise.all(Array.from({ length: count }, () => this.signIn(this.app, 'login@bench.test')));
     const refreshCookie = this.refreshCookies[0];
+    await this.renewCookieCache();
     return [
       await meter.measure('Better Auth: session-checked request (`GET /guarded`)', samples, nothing, async () => {
         await expectStatus(await fetch(`${this.app.url}/guarded`, { headers: { cookie: this.userCookie } }), 200, 'Better Auth GET /guarded');
+      }),
+      await meter.measure('Better Auth: request with the cookie cache (`GET /guarded`)', samples, nothing, async () => {
+        const response = await fetch(`${this.cookieCacheApp.url}/guarded`, { headers: this.cachedHeaders });
+        await expectStatus(response, 200, 'Better Auth GET /guarded (cookie cache)');
       }),
       await meter.measure('Better Auth: sign-in', Math.min(samples, 3), nothing, async () => {
         await this.signIn(this.app, 'login@bench.test');
@@ -237,7 +277,7 @@ export class BetterAuthSide {
   }
 
   stop(): Promise<void> {
-    return Promise.all([this.app.stop(), this.refreshApp.stop()]).then(() => undefined);
+    return Promise.all([this.app.stop(), this.refreshApp.stop(), this.cookieCacheApp.stop()]).then(() => undefined);
   }
 
   /** A browser's user agent from a new client address. */

@@ -145,6 +145,13 @@ export function sideBySideTable(results: BenchResults): string {
     lines.push(`| ${what} (req/s; rows ${ours}, ${theirs}) | ${whole(a.requestsPerSecond)} | ${whole(b.requestsPerSecond)} | ${fixed(ratioBetween(results.rows, ours, theirs), 2)}x |`);
   };
   load('Session-checked route', '2', 'b2');
+  const [stateless, cached] = [row('3'), row('b3')];
+  if (stateless && cached) {
+    lines.push(
+      `| Session check without a Redis read: stateless mode / cookie cache (x open; rows 3, b3) | ${fixed(stateless.ratioToOpen, 2)}x | ` +
+        `${fixed(cached.ratioToOpen, 2)}x | ${fixed(stateless.ratioToOpen / cached.ratioToOpen, 2)}x |`,
+    );
+  }
   load('Session refresh', '6', 'b6');
   load('Login / sign-in, 8 connections', '7', 'b7');
   const trips = (what: string, ours: string, theirs: string) => {
@@ -153,6 +160,7 @@ export function sideBySideTable(results: BenchResults): string {
     lines.push(`| ${what}: Redis round trips (commands sent) | ${perOp(a.roundTripsPerOp)} (${perOp(a.commandsPerOp)}) | ${perOp(b.roundTripsPerOp)} (${perOp(b.commandsPerOp)}) | |`);
   };
   trips('Session check', 'authenticated request (default', 'Better Auth: session-checked');
+  trips('Session check without a Redis read (stateless / cookie cache)', 'authenticated request (stateless', 'Better Auth: request with the cookie cache');
   trips('Login / sign-in', 'login', 'Better Auth: sign-in');
   trips('Refresh', 'refresh', 'Better Auth: session refresh');
   trips('Logout / sign-out', 'logout', 'Better Auth: sign-out');
@@ -187,7 +195,7 @@ ${settings.durationSeconds} s per row measured in ${settings.rounds} rounds of $
 except rows 3 and 4, whose targets are a few percent from their reference row: after a whole slice of the reference and
 unmeasured load on both routes, each alternates with it (row 3 with 1s, row 4 with 2) in four back-to-back pairs of quarter
 slices (1s, 3, 1s, 3, 1s, 3, 1s, 3, 1s: both routes hot, nothing in between); the order is 1, 1n, 1, 2, 1, then 1s, 1s, 3, ... 1s,
-then 2, 2, 4, ... 2, then 1, 5, 1, 5b, 1, 6, 1, b1, 1, b2, 1, b6, 1 (the Better Auth rows: see below).
+then 2, 2, 4, ... 2, then 1, 5, 1, 5b, 1, 6, 1, b1, 1, b2, 1, b3, 1, b6, 1 (the Better Auth rows: see below).
 The open routes (1, 1s) get the same \`Authorization\` header as row 2, which they ignore: the rows then differ only in
 what the server does (row 1n shows what the header's bytes cost without it). "x open" is the median over rounds of the
 row's req/s divided by the mean of those two slices (row 3: the median over all its pairs of its req/s over the mean of the two
@@ -229,10 +237,12 @@ ${memoryTable(results.memory)}
 The same run, machine and load generator: \`better-auth\` behind \`@thallesp/nestjs-better-auth\` (its global
 \`AuthGuard\`), sessions in the same redis-server through the official \`@better-auth/redis-storage\`, users in
 SQLite (better-sqlite3, in memory), rate limiting on, every other setting at its default (bench/README.md, "Better Auth
-side by side", lists them). Rows b1, b2 and b6 are measured like the library's rows, each between two slices of row 1, so
+side by side", lists them). Rows b1, b2, b3 and b6 are measured like the library's rows, each between two slices of row 1, so
 "authkit / Better Auth" is the median over rounds of the two rows' ratios to row 1 in the same round; row b7 runs right
 after row 7, alike. Row b6 runs on a second Better Auth app with \`session.updateAge: 0\`, so that every
-\`get-session\` extends its session (at the default, a day old); requests that reach Better Auth's router come from
+\`get-session\` extends its session (at the default, a day old); row b3 on a third with its cookie cache on (the session
+read from a signed cookie for up to 5 minutes: revocation is seen that late; compare it with the library's stateless
+mode, row 3, whose "x open" is against row 1s); requests that reach Better Auth's router come from
 distinct \`X-Forwarded-For\` addresses, each paying its rate-limit check. Redis costs are counted like the library's;
 memory: sessions made in the app by Better Auth's \`internalAdapter.createSession\` (as sign-in makes them) for users
 with no name or image, the same browser user agent and IPv4 address; all keys counted (a session key and each user's

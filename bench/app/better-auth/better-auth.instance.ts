@@ -19,13 +19,18 @@ function required(name: string): string {
  *   by Better Auth's own migrations at start-up (what `npx auth migrate` runs);
  * - email and password sign-in (scrypt, Better Auth's default hasher);
  * - every session option at its default: 7-day sessions extended when a day old (`updateAge`), no cookie cache
- *   (opt-in: it trades immediate revocation for fewer reads), except `BENCH_BA_UPDATE_AGE`, which only the
- *   refresh row's app sets (to 0, so that every `get-session` extends the session: see the README);
+ *   (opt-in: it trades immediate revocation for fewer reads), except in the apps of two rows: `BENCH_BA_UPDATE_AGE`
+ *   (the refresh row's app: 0, so that every `get-session` extends the session) and `BENCH_BA_COOKIE_CACHE=1`
+ *   (the cookie-cache row's app: `session.cookieCache` on, at its defaults); see the README;
  * - rate limiting as in production (on, in the secondary storage), the client ip from `X-Forwarded-For`;
  * - a 32-byte secret and an HTTPS `baseURL`, so cookies are `Secure` and `__Secure-` prefixed.
  */
 export async function createBenchAuth() {
   const updateAge = process.env.BENCH_BA_UPDATE_AGE;
+  const session = {
+    ...(updateAge !== undefined ? { updateAge: Number(updateAge) } : {}),
+    ...(process.env.BENCH_BA_COOKIE_CACHE === '1' ? { cookieCache: { enabled: true } } : {}),
+  };
   const database: BetterAuthOptions['database'] = new Database(':memory:');
   const auth = betterAuth({
     appName: 'bench',
@@ -34,7 +39,7 @@ export async function createBenchAuth() {
     database,
     secondaryStorage: redisStorage({ client: new Redis(required('REDIS_URL')) }),
     emailAndPassword: { enabled: true },
-    ...(updateAge !== undefined ? { session: { updateAge: Number(updateAge) } } : {}),
+    session,
     telemetry: { enabled: false },
   });
   await (await auth.$context).runMigrations();
