@@ -1,4 +1,4 @@
-import { failOption as fail } from '../options.validation';
+import { failOption as fail, positiveInteger } from '../options.validation';
 
 /** The OAuth providers the library knows. */
 export const OAUTH_PROVIDERS = ['google', 'github'] as const;
@@ -80,6 +80,11 @@ export interface OAuthOptions {
   stateTtlSeconds?: number;
   /** Timeout of each request to the provider (token, profile). Default 5000. */
   providerTimeoutMs?: number;
+  /**
+   * `GET /<prefix>/<provider>/link` needs a recent authentication: the session's login (password or OAuth sign-in;
+   * refreshing it does not count) at most this many seconds ago, else 401 `reauthentication_required`. Default 300.
+   */
+  linkMaxAuthAgeSeconds?: number;
 }
 
 /** A provider's settings after defaults; every URL is filled in. */
@@ -104,6 +109,7 @@ export interface ResolvedOAuthOptions {
   unverifiedEmail: OAuthUnverifiedEmailPolicy;
   stateTtlSeconds: number;
   providerTimeoutMs: number;
+  linkMaxAuthAgeSeconds: number;
 }
 
 /** Upper bound of `stateTtlSeconds`: a pending authorization never outlives 10 minutes. */
@@ -196,6 +202,7 @@ export function resolveOAuthOptions(options: OAuthOptions | undefined): Resolved
   }
   const providerTimeoutMs = given.providerTimeoutMs ?? 5000;
   if (!Number.isSafeInteger(providerTimeoutMs) || providerTimeoutMs <= 0) fail('oauth.providerTimeoutMs', 'must be a positive integer');
+  const linkMaxAuthAgeSeconds = positiveInteger(given.linkMaxAuthAgeSeconds, 'oauth.linkMaxAuthAgeSeconds', 300);
   return {
     providers,
     successRedirect: redirectTarget(given.successRedirect, 'oauth.successRedirect', '/') as string,
@@ -204,6 +211,7 @@ export function resolveOAuthOptions(options: OAuthOptions | undefined): Resolved
     unverifiedEmail,
     stateTtlSeconds,
     providerTimeoutMs,
+    linkMaxAuthAgeSeconds,
   };
 }
 
