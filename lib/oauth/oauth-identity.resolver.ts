@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EmailTakenError, RegistrationDisabledError, SessionRevokedError, UserDisabledError } from '../auth.errors';
 import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from '../identity/identity.options';
 import type { OAuthProfile } from './oauth-profile';
-import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth.options';
+import { OAUTH_OPTIONS, oauthSourceNames, type ResolvedOAuthOptions } from './oauth.options';
 import {
   OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError,
   OAuthProviderAlreadyLinkedError, LastSignInMethodError,
@@ -65,11 +65,11 @@ export class OAuthIdentityResolver {
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
-    @Inject(OAUTH_OPTIONS) private readonly oauth: Pick<ResolvedOAuthOptions, 'providers' | 'linking' | 'unverifiedEmail'>,
+    @Inject(OAUTH_OPTIONS) private readonly oauth: Pick<ResolvedOAuthOptions, 'providers' | 'passport' | 'linking' | 'unverifiedEmail'>,
     @Inject(IDENTITY_OPTIONS) private readonly identity: Pick<ResolvedIdentityOptions, 'registration'>,
   ) {
     const missing = missingIdentityMethods(users);
-    if (Object.keys(oauth.providers).length > 0 && missing.length > 0) {
+    if (oauthSourceNames(oauth).length > 0 && missing.length > 0) {
       throw new TypeError(
         `nestjs-authkit: OAuth providers are configured but the user store does not implement ${missing.join(', ')}`,
       );

@@ -1,4 +1,5 @@
 import { failOption as fail, positiveInteger } from '../options.validation';
+import { type PassportOAuthSource, type ResolvedPassportSource, resolvePassportSources } from './passport-oauth.options';
 
 /** The OAuth providers the library knows. */
 export const OAUTH_PROVIDERS = ['google', 'github'] as const;
@@ -68,8 +69,15 @@ export type OAuthUnverifiedEmailPolicy = 'create-without-email' | 'refuse';
  * ```
  */
 export interface OAuthOptions {
+  /** The built-in Google provider (the default choice: hardened, any HTTP adapter). */
   google?: GoogleOAuthOptions;
+  /** The built-in GitHub provider. */
   github?: GitHubOAuthOptions;
+  /**
+   * Passport OAuth 2.0 strategies as provider sources, by a name of the app's choosing (`GET /<prefix>/<name>`...).
+   * See `PassportOAuthSource` and the README (when to choose them over the built-in providers).
+   */
+  passport?: Record<string, PassportOAuthSource>;
   /** Where the browser goes after a successful callback (the refresh cookie is set). Default `/`. */
   successRedirect?: string;
   /** Where the browser goes after a failed callback, with `?error=<code>`. Default: none, a JSON error (401...) instead. */
@@ -100,9 +108,11 @@ export interface ResolvedOAuthProvider {
   profileUrl: string;
 }
 
-/** `oauth` after defaults and validation. `providers` holds only the configured providers. */
+/** `oauth` after defaults and validation. `providers` holds only the configured built-in providers. */
 export interface ResolvedOAuthOptions {
   providers: Partial<Record<OAuthProviderName, ResolvedOAuthProvider>>;
+  /** The passport sources, by name. */
+  passport: Record<string, ResolvedPassportSource>;
   successRedirect: string;
   failureRedirect?: string;
   linking: OAuthLinkingPolicy;
@@ -188,6 +198,7 @@ export function resolveOAuthOptions(options: OAuthOptions | undefined): Resolved
     const provider = resolveProvider(name, given[name]);
     if (provider) providers[name] = provider;
   }
+  const passport = resolvePassportSources(given.passport, Object.keys(providers));
   const linking = given.linking ?? 'verified-email';
   if (linking !== 'verified-email' && linking !== 'never') {
     fail('oauth.linking', `must be 'verified-email' or 'never' (got ${JSON.stringify(linking)})`);
@@ -205,6 +216,7 @@ export function resolveOAuthOptions(options: OAuthOptions | undefined): Resolved
   const linkMaxAuthAgeSeconds = positiveInteger(given.linkMaxAuthAgeSeconds, 'oauth.linkMaxAuthAgeSeconds', 300);
   return {
     providers,
+    passport,
     successRedirect: redirectTarget(given.successRedirect, 'oauth.successRedirect', '/') as string,
     failureRedirect: redirectTarget(given.failureRedirect, 'oauth.failureRedirect'),
     linking,
@@ -217,3 +229,8 @@ export function resolveOAuthOptions(options: OAuthOptions | undefined): Resolved
 
 /** Injection token of `ResolvedOAuthOptions`. */
 export const OAUTH_OPTIONS = Symbol('authkit:oauth-options');
+
+/** The names of every configured source (built-in providers and passport sources). */
+export function oauthSourceNames(options: Pick<ResolvedOAuthOptions, 'providers' | 'passport'>): string[] {
+  return [...Object.keys(options.providers), ...Object.keys(options.passport)];
+}

@@ -11,8 +11,8 @@ import { OAUTH_STRATEGIES, type OAuthStrategy } from './oauth-strategy.interface
 import {
   OAuthAccessDeniedError, OAuthLinkEmailUnverifiedError, OAuthProviderError, ReauthenticationRequiredError, OAuthProviderNotConfiguredError, OAuthProviderUnavailableError, OAuthStateInvalidError,
 } from './oauth.errors';
-import { OAUTH_OPTIONS, type OAuthProviderName, type ResolvedOAuthOptions } from './oauth.options';
-import { pkceChallenge, RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';
+import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth.options';
+import { RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';
 
 const MAX_CODE_LENGTH = 2048;
 
@@ -50,7 +50,7 @@ export class OAuthService {
   private readonly logger = new Logger('AuthKit');
 
   constructor(
-    @Inject(OAUTH_STRATEGIES) private readonly strategies: ReadonlyMap<OAuthProviderName, OAuthStrategy>,
+    @Inject(OAUTH_STRATEGIES) private readonly strategies: ReadonlyMap<string, OAuthStrategy>,
     @Inject(OAuthStateStore) private readonly states: OAuthStateStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(OAUTH_OPTIONS) private readonly options: Pick<ResolvedOAuthOptions, 'stateTtlSeconds' | 'linkMaxAuthAgeSeconds'>,
@@ -59,7 +59,8 @@ export class OAuthService {
     private readonly auth: AuthService,
   ) {}
 
-  isConfigured(provider: OAuthProviderName): boolean {
+  /** Whether `provider` names a configured source (built-in or passport). */
+  isConfigured(provider: string): boolean {
     return this.strategies.has(provider);
   }
 
@@ -67,11 +68,11 @@ export class OAuthService {
    * Starts a sign-in, or (with `principal`) the linking of a provider to that signed-in session, which needs a
    * recent login (`assertMayLink`).
    */
-  async begin(provider: OAuthProviderName, principal?: AuthenticatedUser): Promise<OAuthAuthorization> {
+  async begin(provider: string, principal?: AuthenticatedUser): Promise<OAuthAuthorization> {
     const strategy = this.strategy(provider);
     if (principal) await this.assertMayLink(principal);
     const state = randomToken();
-    const codeVerifier = randomToken();
+    const { url: authorizationUrl, codeVerifier } = await strategy.authorize(state);
     const bindingSecret = randomToken();
     const ttlSeconds = this.options.stateTtlSeconds;
     await this.states.save(
@@ -86,14 +87,14 @@ export class OAuthService {
       },
       ttlSeconds * 1000,
     );
-    return { authorizationUrl: strategy.authorizationUrl({ state, codeChallenge: pkceChallenge(codeVerifier) }), state, bindingSecret, ttlSeconds };
+    return { authorizationUrl, state, bindingSecret, ttlSeconds };
   }
 
   /**
    * Completes an authorization. The state is consumed first, whatever happens next, so it never
    * works twice; nothing is sent to the provider unless the state is valid and bound to this browser.
    */
-  async complete(provider: OAuthProviderName, input: OAuthCallbackInput, client: ClientInfo = {}): Promise<OAuthCallbackResult> {
+  async complete(provider: string, input: OAuthCallbackInput, client: ClientInfo = {}): Promise<OAuthCallbackResult> {
     const strategy = this.strategy(provider);
     const state = typeof input.state === 'string' && RANDOM_TOKEN_PATTERN.test(input.state) ? input.state : undefined;
     if (!state) throw new OAuthStateInvalidError();
@@ -108,7 +109,7 @@ export class OAuthService {
 
     let profile: OAuthProfile;
     try {
-      profile = await strategy.fetchProfile(await strategy.exchangeCode(code, record.codeVerifier));
+      profile = await strategy.signIn(code, record.codeVerifier);
     } catch (error) {
       if (error instanceof OAuthProviderUnavailableError) this.logger.warn(`OAuth provider ${provider} unavailable or answered unexpectedly`);
       throw error;
@@ -144,7 +145,7 @@ export class OAuthService {
     if (Date.now() - session.createdAt > this.options.linkMaxAuthAgeSeconds * 1000) throw new ReauthenticationRequiredError();
   }
 
-  private strategy(provider: OAuthProviderName): OAuthStrategy {
+  private strategy(provider: string): OAuthStrategy {
     const strategy = this.strategies.get(provider);
     if (!strategy) throw new OAuthProviderNotConfiguredError();
     return strategy;

@@ -7,7 +7,7 @@ const GOOGLE = { clientId: 'id', clientSecret: 'secret', callbackUrl: 'https://a
 describe('oauth options', () => {
   it('defaults: no providers, success redirect "/", no failure redirect, verified-email linking, create-without-email, 600 s state', () => {
     expect(resolveOAuthOptions(undefined)).toEqual({
-      providers: {}, successRedirect: '/', failureRedirect: undefined, linking: 'verified-email',
+      providers: {}, passport: {}, successRedirect: '/', failureRedirect: undefined, linking: 'verified-email',
       unverifiedEmail: 'create-without-email', stateTtlSeconds: 600, providerTimeoutMs: 5000, linkMaxAuthAgeSeconds: 300,
     });
     expect(resolveAuthOptions({ jwt: { secret: TEST_SECRET } }).oauth.providers).toEqual({});
