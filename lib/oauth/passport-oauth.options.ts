@@ -58,8 +58,7 @@ export type PassportProfileMapper = (profile: never) => PassportProfileMapping;
  *
  * @example
  * ```ts
- * import { Strategy as GoogleStrategy } from 'passport-google-oauth20';
- * import { googlePassportProfile } from 'nestjs-authkit/passport';
+ * // GoogleStrategy: `Strategy` of passport-google-oauth20; googlePassportProfile: of nestjs-authkit/passport.
  * oauth: {
  *   passport: {
  *     google: {
