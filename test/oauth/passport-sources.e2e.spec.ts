@@ -23,7 +23,9 @@ function acmeStrategy(userInfoUrl: string) {
       this._oauth2.useAuthorizationHeaderforGET(true);
       this._oauth2.get(userInfoUrl, accessToken, (err, body) => {
         if (err) return done(new InternalOAuthError('Failed to fetch the profile', err));
-        const json = JSON.parse(String(body)) as { sub: string; email?: string };
+        const json = JSON.parse(String(body)) as { sub: string; email?: string; explode?: boolean };
+        // A strategy bug (or a provider answer it did not expect) that throws inside node-oauth's callback.
+        if (json.explode) throw new Error('strategy bug');
         done(null, { provider: 'acme', id: json.sub, emails: json.email ? [{ value: json.email }] : [] });
       });
     }
@@ -305,6 +307,8 @@ describe('passport sources: isolation and broken providers', () => {
             github: githubSource(provider, `${base}/auth/github/callback`, { userEmailURL: `${junkUrl}/user/emails` }),
             google: { ...googleSource(provider, `${base}/auth/google/callback`), options: { ...googleSource(provider, '').options, callbackURL: `${base}/auth/google/callback`, userProfileURL: `${junkUrl}/userinfo` } },
             acme: { ...acmeSource(provider, `${base}/auth/acme/callback`), options: { ...acmeSource(provider, '').options, callbackURL: `${base}/auth/acme/callback`, tokenURL: `${junkUrl}/token` } },
+            // A generic strategy whose profile comes from the junk server and which throws on `{"explode":true}`.
+            boom: { ...acmeSource(provider, ''), strategy: acmeStrategy(`${junkUrl}/userinfo`), options: { ...acmeSource(provider, '').options, callbackURL: `${base}/auth/boom/callback` } },
           },
         }),
       });
@@ -316,14 +320,14 @@ describe('passport sources: isolation and broken providers', () => {
       await new Promise((resolve) => junk.close(resolve));
     });
 
-    const JUNK = ['null', '[null]', '<html>oops</html>', 'true', '{"id":', '"x"'];
+    const JUNK = ['null', '[null]', '<html>oops</html>', 'true', '{"id":', '"x"', '{}', '[]', '{"explode":true}'];
 
-    it.each(JUNK)('body %s from GitHub /user/emails, Google userinfo and a token endpoint', async (junkBody) => {
+    it.each(JUNK)('body %s from GitHub /user/emails, Google userinfo, a token endpoint and a throwing strategy', async (junkBody) => {
       body = junkBody;
       const browser = new Browser(t);
       const google = provider.addGoogleAccount({ sub: nextSub(), email: uniqueEmail('junk'), email_verified: true });
       const github = provider.addGitHubAccount({ id: nextId(), login: `j${seq}`, emails: [{ email: uniqueEmail('junk'), primary: true, verified: true }] });
-      for (const [source, account] of [['github', github], ['google', google], ['acme', google]] as const) {
+      for (const [source, account] of [['github', github], ['google', google], ['acme', google], ['boom', google]] as const) {
         const { result } = await browser.signIn(source, account);
         expect({ source, status: result.status, code: result.body?.code }).toEqual({ source, status: 503, code: 'oauth_provider_unavailable' });
       }
