@@ -16,8 +16,7 @@ export type {
   OAuthUnverifiedEmailPolicy,
 } from './oauth/oauth.options';
 export type {
-  PassportOAuthSource, PassportOAuth2StrategyClass, PassportOAuth2StrategyLike, PassportOAuth2StrategyOptions, PassportProfileMapping,
-  PassportProfileMapper,
+  PassportOAuthSource, PassportOAuth2StrategyOptions, PassportProfileMapping, PassportProfileMapper,
 } from './oauth/passport-oauth.options';
 export { FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
 

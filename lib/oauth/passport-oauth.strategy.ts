@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Passport, type Strategy as PassportStrategy } from 'passport';
+import type { Authenticator, Strategy as PassportStrategy } from 'passport';
 import { providerEmail, providerText } from './oauth-email';
 import type { OAuthProfile } from './oauth-profile';
 import type { OAuthAuthorizationStart, OAuthStrategy } from './oauth-strategy.interface';
@@ -53,6 +53,19 @@ class StateBridge {
   }
 }
 
+/**
+ * `passport` is an optional peer: loaded only when a passport source is configured, so that apps without passport
+ * sources need not install it.
+ */
+function loadPassport(name: string): new () => Authenticator {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('passport') as { Passport: new () => Authenticator }).Passport;
+  } catch (cause) {
+    throw new TypeError(`nestjs-authkit: option "oauth.passport.${name}" needs the package "passport" (npm install passport)`, { cause });
+  }
+}
+
 /** The strategy's error names (passport-oauth2 `TokenError`, `AuthorizationError`) -> the library's errors. */
 function libraryError(error: unknown): Error {
   const name = error instanceof Error ? error.name : '';
@@ -72,11 +85,12 @@ function libraryError(error: unknown): Error {
  *   profile, and the profile mapper says who signed in and whether the email is verified.
  */
 export class PassportOAuthStrategy implements OAuthStrategy {
-  private readonly passport = new Passport();
+  private readonly passport: Authenticator;
   private readonly calls = new AsyncLocalStorage<PassportCall>();
   private readonly logger = new Logger('AuthKit');
 
   constructor(readonly name: string, private readonly source: ResolvedPassportSource, private readonly timeoutMs: number) {
+    this.passport = new (loadPassport(name))();
     const verify: VerifyCallback = (_accessToken, _refreshToken, profile, done) => {
       let mapped: OAuthProfile;
       try {

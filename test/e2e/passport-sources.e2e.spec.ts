@@ -8,7 +8,7 @@ import type { OAuthOptions, PassportOAuthSource } from '../../lib';
 import { githubPassportProfile, googlePassportProfile } from '../../lib/passport';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { http, uniqueEmail } from '../support/test-app';
-import { Browser, cookieValue, createOAuthApp, type OAuthTestApp, type RawResponse } from './oauth-harness';
+import { Browser, cookieValue, createOAuthApp, type OAuthTestApp, type RawResponse } from '../support/oauth-harness';
 
 // Issue 12, item 2: passport OAuth 2.0 strategies as provider sources, end to end against the local OAuth server.
 const PASSWORD = 'correct horse battery';

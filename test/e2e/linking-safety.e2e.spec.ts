@@ -4,7 +4,7 @@ import { LocalOAuthProvider } from '../support/oauth-provider';
 import { createRedisClient, uniqueKeyPrefix } from '../support/redis-client';
 import { http, uniqueEmail } from '../support/test-app';
 import { ManualClock } from '../support/time';
-import { Browser, createOAuthApp, type OAuthTestApp } from './oauth-harness';
+import { Browser, createOAuthApp, type OAuthTestApp } from '../support/oauth-harness';
 
 // Issue 10, findings 1 and 3: linking must be safe by construction.
 const PASSWORD = 'correct horse battery';
