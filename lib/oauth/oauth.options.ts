@@ -232,5 +232,5 @@ export const OAUTH_OPTIONS = Symbol('authkit:oauth-options');
 
 /** The names of every configured source (built-in providers and passport sources). */
 export function oauthSourceNames(options: Pick<ResolvedOAuthOptions, 'providers' | 'passport'>): string[] {
-  return [...Object.keys(options.providers), ...Object.keys(options.passport)];
+  return [...Object.keys(options.providers ?? {}), ...Object.keys(options.passport ?? {})];
 }
