@@ -1,10 +1,11 @@
+import { Controller, Get, Module } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import passport from 'passport';
 import { Strategy as GitHubStrategy } from 'passport-github2';
 import { Strategy as GoogleStrategy } from 'passport-google-oauth20';
 import OAuth2Strategy, { InternalOAuthError } from 'passport-oauth2';
-import type { OAuthOptions, PassportOAuthSource } from '../../lib';
+import { type OAuthOptions, type PassportOAuthSource, Public } from '../../lib';
 import { githubPassportProfile, googlePassportProfile } from '../../lib/passport';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { http, uniqueEmail } from '../support/test-app';
@@ -246,6 +247,25 @@ describe('passport OAuth strategies as provider sources (real local OAuth server
   });
 });
 
+/** An app's own routes under the auth prefix, in a module registered after the library's. */
+@Controller('auth')
+class AppAuthRoutes {
+  @Public()
+  @Get('custom')
+  custom(): { route: string } {
+    return { route: 'custom' };
+  }
+
+  @Public()
+  @Get('custom/callback')
+  customCallback(): { route: string } {
+    return { route: 'custom/callback' };
+  }
+}
+
+@Module({ controllers: [AppAuthRoutes] })
+class AppAuthRoutesModule {}
+
 describe('passport sources: isolation and broken providers', () => {
   let provider: LocalOAuthProvider;
 
@@ -255,6 +275,19 @@ describe('passport sources: isolation and broken providers', () => {
 
   afterAll(async () => {
     await provider?.stop();
+  });
+
+  it("the sources' routes do not shadow the app's own routes under the auth prefix (Express: passed on)", async () => {
+    const t = await createOAuthApp(provider, {
+      providers: [], imports: [AppAuthRoutesModule], oauth: (base) => ({ passport: { acme: acmeSource(provider, `${base}/auth/acme/callback`) } }),
+    });
+    try {
+      expect((await http(t.url, 'GET', '/auth/custom')).body).toEqual({ route: 'custom' });
+      expect((await http(t.url, 'GET', '/auth/custom/callback')).body).toEqual({ route: 'custom/callback' });
+      expect((await new Browser(t).begin('acme')).response.status).toBe(302);
+    } finally {
+      await t.close();
+    }
   });
 
   it('two modules in one process with a source of the same name do not interfere, and nothing is registered on the global passport', async () => {

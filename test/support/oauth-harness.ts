@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
@@ -30,6 +30,8 @@ export async function createOAuthApp(
     auth?: Partial<AuthModuleOptions>;
     /** Share users with another app by giving both the same prefix (default: a fresh one). */
     keyPrefix?: string;
+    /** The app's own modules, imported after `AuthModule` (so their routes are registered after the library's). */
+    imports?: Type[];
   } = {},
 ): Promise<OAuthTestApp> {
   const port = await freePort();
@@ -48,6 +50,7 @@ export async function createOAuthApp(
           ...extra,
         },
       }),
+      ...(options.imports ?? []),
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
