@@ -9,6 +9,7 @@ import { Public } from '../decorators/public.decorator';
 import { AccessTokenGuard } from '../guards/access-token.guard';
 import { AuthExceptionFilter } from '../http/auth-exception.filter';
 import { type CookieRequest, refreshCookie } from '../http/refresh-cookie';
+import { checkSecureCookieTransport, type TransportRequest } from '../http/secure-cookie.check';
 import { OAuthIdentityResolver } from '../identity/oauth-identity.resolver';
 import { RANDOM_TOKEN_PATTERN } from './pkce';
 import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
@@ -16,7 +17,7 @@ import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from './o
 import { OAUTH_PROVIDERS, type OAuthProviderName } from './oauth.options';
 import { OAuthService } from './oauth.service';
 
-interface OAuthHttpRequest extends CookieRequest {
+interface OAuthHttpRequest extends TransportRequest {
   ip?: string;
 }
 
@@ -110,11 +111,23 @@ export class OAuthController {
   }
 
   protected async start(provider: OAuthProviderName, req: OAuthHttpRequest, res: unknown, principal?: AuthenticatedUser): Promise<void> {
-    const { authorizationUrl, state, bindingSecret, ttlSeconds } = await this.oauth.begin(provider, principal);
+    const json = principal !== undefined && this.acceptsJson(req);
+    let authorization: Awaited<ReturnType<OAuthService['begin']>>;
+    try {
+      authorization = await this.oauth.begin(provider, principal);
+    } catch (error) {
+      // A browser navigation (not a JSON call) that fails (store down...) lands on the failure page too.
+      const failureRedirect = this.options.oauth.failureRedirect;
+      if (json || !failureRedirect || !this.oauth.isConfigured(provider)) throw error;
+      this.noStore(res);
+      this.adapterHost.httpAdapter.redirect(res, HttpStatus.FOUND, this.failureTarget(failureRedirect, error));
+      return;
+    }
+    const { authorizationUrl, state, bindingSecret, ttlSeconds } = authorization;
     this.noStore(res);
     this.appendCookie(res, oauthStateCookie(this.options, req, provider, state, bindingSecret, ttlSeconds));
     const adapter = this.adapterHost.httpAdapter;
-    if (principal && this.acceptsJson(req)) adapter.reply(res, { authorizationUrl }, HttpStatus.OK);
+    if (json) adapter.reply(res, { authorizationUrl }, HttpStatus.OK);
     else adapter.redirect(res, HttpStatus.FOUND, authorizationUrl);
   }
 
@@ -137,6 +150,7 @@ export class OAuthController {
       if (result.purpose === 'login') {
         // The refresh cookie's path is the auth prefix (where /refresh lives), not this route's folder.
         const authRequest: CookieRequest = { headers: req.headers, originalUrl: `${oauthRoutesBase(req, provider)}/callback` };
+        checkSecureCookieTransport(this.options, req);
         this.appendCookie(res, refreshCookie(this.options, authRequest, result.tokens.refreshToken));
         target = successRedirect;
       } else {
@@ -144,12 +158,17 @@ export class OAuthController {
       }
     } catch (error) {
       if (!failureRedirect) throw error;
-      if (!(error instanceof AuthError)) {
-        this.logger.error(`OAuth callback failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`);
-      }
-      target = withQuery(failureRedirect, 'error', error instanceof AuthError ? error.code : 'server_error');
+      target = this.failureTarget(failureRedirect, error);
     }
     this.adapterHost.httpAdapter.redirect(res, HttpStatus.FOUND, target);
+  }
+
+  /** `failureRedirect?error=<code>`; an unexpected error is logged and becomes `server_error`. */
+  private failureTarget(failureRedirect: string, error: unknown): string {
+    if (!(error instanceof AuthError)) {
+      this.logger.error(`OAuth sign-in failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+    return withQuery(failureRedirect, 'error', error instanceof AuthError ? error.code : 'server_error');
   }
 
   protected client(req: OAuthHttpRequest): ClientInfo {
