@@ -164,6 +164,14 @@ describe('the sample page in Chromium (issue 13)', () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(15_000);
     contexts.push(context);
+    // Every status the page shows ("You are signed in." / "You are signed out."), per document.
+    await context.addInitScript(`
+      globalThis.statusLog = [];
+      document.addEventListener('DOMContentLoaded', () => {
+        const status = document.getElementById('status');
+        if (status) new MutationObserver(() => globalThis.statusLog.push(status.textContent)).observe(status, { childList: true, subtree: true, characterData: true });
+      });
+    `);
     const refreshes: RefreshAnswer[] = [];
     context.on('response', async (response) => {
       if (!response.url().endsWith('/auth/refresh') || response.request().method() !== 'POST') return;
@@ -188,6 +196,11 @@ describe('the sample page in Chromium (issue 13)', () => {
   async function signedInAs(page: Page): Promise<string | null> {
     await page.waitForSelector('#signed-in:not([hidden])');
     return page.locator('#email').textContent();
+  }
+
+  /** What `#status` has shown since the page (re)loaded. */
+  function statusLog(page: Page): Promise<string[]> {
+    return page.evaluate(() => (globalThis as unknown as { statusLog: string[] }).statusLog);
   }
 
   async function signedOut(page: Page): Promise<void> {
@@ -286,15 +299,24 @@ describe('the sample page in Chromium (issue 13)', () => {
     expect(await signedInAs(first)).toBe(email);
     const tabs = [first, await openApp(context), await openApp(context)];
     refreshes.length = 0;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const isRefresh = (request: { url(): string }) => request.url().endsWith('/auth/refresh');
+    context.on('request', (request) => { if (isRefresh(request)) maxInFlight = Math.max(maxInFlight, ++inFlight); });
+    context.on('requestfinished', (request) => { if (isRefresh(request)) inFlight -= 1; });
 
     await Promise.all(tabs.map((tab) => tab.reload()));
     await Promise.all(tabs.map(settled));
     for (const tab of tabs) expect(await signedInAs(tab)).toBe(email);
+    // No tab ever showed itself signed out, and the lock let one refresh through at a time.
+    for (const tab of tabs) expect(await statusLog(tab)).toEqual(['You are signed in.']);
+    expect(maxInFlight).toBe(1);
     // Serialised by the lock: every refresh succeeded, none was superseded.
     expect(refreshes.length).toBeGreaterThanOrEqual(3);
     expect(refreshes.every((r) => r.status === 200)).toBe(true);
 
     for (const tab of tabs) {
+      await tab.bringToFront(); // a click in a background tab waits for its throttled frames
       await tab.click('#profile');
       await tab.waitForSelector('#output:not([hidden])');
       expect(await tab.locator('#output').textContent()).toContain('Your profile:');
@@ -326,6 +348,11 @@ describe('the sample page in Chromium (issue 13)', () => {
     await Promise.all(tabs.map((tab) => tab.reload()));
     await Promise.all(tabs.map(settled));
     for (const tab of tabs) expect(await signedInAs(tab)).toBe(email);
+    // A superseded refresh is not a logout: no tab ever showed itself signed out or an error.
+    for (const tab of tabs) {
+      expect(await statusLog(tab)).toEqual(['You are signed in.']);
+      expect(await tab.locator('#error').isHidden()).toBe(true);
+    }
 
     // One of the three won at once; the others were told `superseded`, waited, and succeeded on retry.
     expect(refreshes.slice(0, 3).sort((a, b) => a.status - b.status)).toEqual([
@@ -334,6 +361,7 @@ describe('the sample page in Chromium (issue 13)', () => {
     expect(refreshes.filter((r) => r.status === 200)).toHaveLength(3);
     expect(refreshes.every((r) => r.status === 200 || r.code === 'refresh_token_superseded')).toBe(true);
     for (const tab of tabs) {
+      await tab.bringToFront();
       await tab.click('#profile');
       await tab.waitForSelector('#output:not([hidden])');
     }
@@ -350,6 +378,7 @@ describe('the sample page in Chromium (issue 13)', () => {
     const tab2 = await openApp(laptop.context);
     expect(await signedInAs(tab2)).toBe(email);
 
+    await tab1.bringToFront();
     await tab1.click('#logout');
     await signedOut(tab1);
     await signedOut(tab2);
@@ -367,17 +396,21 @@ describe('the sample page in Chromium (issue 13)', () => {
     expect(await signedInAs(tab1)).toBe(email);
     await tab1.waitForSelector('#sessions li >> nth=1');
     const other = tab1.locator('#sessions li', { hasNotText: '(this browser)' });
+    await tab1.bringToFront();
     await other.locator('button').click();
     await shows(tab1, 'The session was revoked.', 'notice');
+    await onPhone.bringToFront();
     await onPhone.click('#profile');
     await shows(onPhone, 'Your session has ended. Please log in again.');
     await signedOut(onPhone);
 
     await submit(onPhone, 'login', email);
     expect(await signedInAs(onPhone)).toBe(email);
+    await onPhone.bringToFront();
     await onPhone.click('#logout-all');
     await signedOut(onPhone);
     await shows(onPhone, 'You are logged out on every device.', 'notice');
+    await tab1.bringToFront();
     await tab1.click('#profile');
     await shows(tab1, 'Your session has ended. Please log in again.');
   });
