@@ -26,7 +26,6 @@ const MESSAGES = {
   user_disabled: 'This account is disabled.',
   too_many_attempts: 'Too many failed attempts. Try again in {retryAfter} seconds.',
   store_unavailable: 'The sign-in service is temporarily unavailable. Please try again in a moment.',
-  busy: 'The sign-in service is busy. Please try again in a moment.',
   network_error: 'The server cannot be reached. Check your connection and try again.',
   insufficient_role: 'You need the admin role to open the admin area.',
   session_not_found: 'That session has already ended.',
@@ -47,7 +46,8 @@ const MESSAGES = {
 };
 
 function messageFor(result) {
-  const text = MESSAGES[result.code] || (result.status === 400 && result.message) || 'Something went wrong. Please try again.';
+  const fallback = result.status === 503 ? MESSAGES.store_unavailable : (result.status === 400 && result.message) || 'Something went wrong. Please try again.';
+  const text = MESSAGES[result.code] || fallback;
   return text.replace('{retryAfter}', result.retryAfter || 'a few');
 }
 
