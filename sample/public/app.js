@@ -135,19 +135,24 @@ function signedIn(tokens) {
   const wasSignedOut = !accessToken;
   accessToken = tokens.accessToken;
   // Renew a minute before expiry (or at 80 % of a short lifetime), under the lock like any refresh.
-  const renewInMs = Math.max(5, Math.min(tokens.expiresIn - 60, tokens.expiresIn * 0.8)) * 1000;
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(async () => {
-    const result = await refresh();
-    if (!result.ok && result.status !== 0 && result.status !== 503) endSession(result);
-  }, renewInMs);
+  scheduleRefresh(Math.max(5, Math.min(tokens.expiresIn - 60, tokens.expiresIn * 0.8)) * 1000);
   $('email').textContent = tokens.user.email || '(no email)';
   $('roles').textContent = tokens.user.roles.length ? `(roles: ${tokens.user.roles.join(', ')})` : '';
   show('signed-in');
   if (wasSignedOut) {
-    loadSessions();
+    loadSessions(); // not awaited: it runs after the lock held by this refresh is released
     if (tabs) tabs.postMessage('signed-in');
   }
+}
+
+function scheduleRefresh(delayMs) {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(async () => {
+    const result = await refresh();
+    // Server or network briefly unavailable: keep the session, try again in 15 s.
+    if (result.status === 0 || result.status === 503) scheduleRefresh(15_000);
+    else if (!result.ok) endSession(result);
+  }, delayMs);
 }
 
 function signedOut() {

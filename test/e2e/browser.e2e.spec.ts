@@ -40,6 +40,12 @@ interface PageGlobals {
   Navigator: { prototype: object };
 }
 
+/** Polls a condition of the test process (what the browser reported), for at most 10 s. */
+async function expectEventually(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(condition()).toBe(true);
+}
+
 /** A plain page on its own origin: the "front end" of the cross-origin tests. */
 async function frontEnd(): Promise<{ server: Server; port: number }> {
   const server = createServer((_req, res) => {
@@ -274,6 +280,24 @@ describe('the sample page in Chromium (issue 13)', () => {
     await settled(page);
     await signedOut(page);
     expect(await page.locator('#error').isHidden()).toBe(true);
+  });
+
+  it('silent refresh shortly before the access token expires (page clock fast-forwarded 12.5 of its 15 minutes)', async () => {
+    const { context, refreshes } = await newProfile();
+    await context.clock.install();
+    const page = await openApp(context);
+    const email = uniqueEmail('silent');
+    await submit(page, 'register', email);
+    expect(await signedInAs(page)).toBe(email);
+    refreshes.length = 0;
+    await page.clock.fastForward('11:00');
+    expect(refreshes).toEqual([]);
+    await page.clock.fastForward('01:30');
+    await expectEventually(() => refreshes.length === 1);
+    expect(refreshes).toEqual([{ status: 200 }]);
+    expect(await signedInAs(page)).toBe(email);
+    await page.click('#profile');
+    await page.waitForSelector('#output:not([hidden])');
   });
 
   it('the seeded admin opens the admin area, reloads, and logs out', async () => {
@@ -512,12 +536,22 @@ describe('the sample page in Chromium (issue 13)', () => {
     await submit(page, 'register', uniqueEmail('outage'));
     await signedInAs(page);
     await redis.stop();
-    await page.reload();
-    await settled(page);
-    await shows(page, 'The sign-in service is temporarily unavailable. Please try again in a moment.');
-    await hide(page);
-    await submit(page, 'register', uniqueEmail('down'));
-    await shows(page, 'The sign-in service is temporarily unavailable. Please try again in a moment.');
-    await signedOut(page);
+    try {
+      await page.reload();
+      await settled(page);
+      await shows(page, 'The sign-in service is temporarily unavailable. Please try again in a moment.');
+      await hide(page);
+      await submit(page, 'register', uniqueEmail('down'));
+      await shows(page, 'The sign-in service is temporarily unavailable. Please try again in a moment.');
+      await signedOut(page);
+    } finally {
+      // Back, and the app reconnected (so that it closes cleanly).
+      await redis.start();
+      let health = '';
+      for (let i = 0; i < 50 && health !== 'redis'; i++) {
+        health = ((await (await fetch(`${api}/health`)).json()) as { store: string }).store;
+        if (health !== 'redis') await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   });
 });
