@@ -15,7 +15,7 @@ import { RANDOM_TOKEN_PATTERN } from './pkce';
 import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
 import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from './oauth.errors';
 import { OAUTH_PROVIDERS, type OAuthProviderName } from './oauth.options';
-import { OAuthService } from './oauth.service';
+import { type OAuthAuthorization, OAuthService } from './oauth.service';
 
 interface OAuthHttpRequest extends TransportRequest {
   ip?: string;
@@ -112,7 +112,7 @@ export class OAuthController {
 
   protected async start(provider: OAuthProviderName, req: OAuthHttpRequest, res: unknown, principal?: AuthenticatedUser): Promise<void> {
     const json = principal !== undefined && this.acceptsJson(req);
-    let authorization: Awaited<ReturnType<OAuthService['begin']>>;
+    let authorization: OAuthAuthorization;
     try {
       authorization = await this.oauth.begin(provider, principal);
     } catch (error) {

@@ -236,13 +236,24 @@ describe('the sample page in Chromium (issue 13)', () => {
     await page.evaluate((id) => { (globalThis as unknown as PageGlobals).document.getElementById(id)!.hidden = true; }, id);
   }
 
-  it('GET / stays JSON and links to the page; /app has no inline script and a strict CSP', async () => {
+  it('GET / stays JSON and links to the page; /app has a strict CSP; CORS answers the listed origins only', async () => {
     const index = await fetch(`${api}/`);
     expect(await index.json()).toMatchObject({ app: '/app' });
     const page = await fetch(`${api}/app`);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('data-providers="google"');
+
+    // CORS with credentials for the listed origins only.
+    const preflight = (origin: string) => fetch(`${api}/auth/refresh`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    const allowed = await preflight(`http://127.0.0.1:${sameSite.port}`);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(`http://127.0.0.1:${sameSite.port}`);
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    const foreign = await preflight('http://evil.example');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('register, reload (the session survives), profile, admin refused, session list; the refresh token never reaches the page', async () => {
