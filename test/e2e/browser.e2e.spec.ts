@@ -488,6 +488,31 @@ describe('the sample page in Chromium (issue 13)', () => {
     expect(await page.locator('body').textContent()).not.toContain('{"');
   });
 
+  it('every failure code the OAuth callback can send (README, Routes) gets its own readable message on the page', async () => {
+    const codes = [
+      'oauth_state_invalid', 'oauth_access_denied', 'oauth_provider_error', 'oauth_code_rejected', 'oauth_provider_unavailable',
+      'oauth_email_unverified', 'oauth_account_exists', 'oauth_identity_in_use', 'oauth_provider_already_linked',
+      'registration_disabled', 'user_disabled', 'store_unavailable',
+    ];
+    const { context } = await newProfile();
+    const page = await context.newPage();
+    const messages = new Set<string>();
+    for (const code of codes) {
+      await page.goto(`${api}/app?error=${code}`);
+      await settled(page);
+      await page.waitForSelector('#error:not([hidden])');
+      const text = (await page.locator('#error').textContent()) ?? '';
+      expect({ code, text }).toEqual({ code, text: expect.stringMatching(/^[A-Z][^{}]+\.$/) });
+      expect(text).not.toContain('Something went wrong');
+      expect(page.url()).toBe(`${api}/app`);
+      messages.add(text);
+    }
+    expect(messages.size).toBeGreaterThanOrEqual(10);
+    await page.goto(`${api}/app?error=server_error`);
+    await settled(page);
+    await shows(page, 'Something went wrong. Please try again.');
+  });
+
   it('a front end on another origin of the SAME site (127.0.0.1:<p2>) registers, refreshes, logs in and out with credentials: include', async () => {
     const { context } = await newProfile();
     const page = await context.newPage();
