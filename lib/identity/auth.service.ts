@@ -16,6 +16,7 @@ import type { ScopedThrottleRule } from '../throttling/login-throttler.interface
 import type { StoredUser } from './user-store.interface';
 import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
+import type { ParsedRefreshToken } from '../tokens/token.types';
 import { sessionUserAgent } from '../sessions/user-agent';
 
 function publicUser(user: StoredUser): PublicUser {
@@ -111,6 +112,32 @@ export class AuthService {
   /** Ends one session. Idempotent. */
   async logout(principal: AuthenticatedUser): Promise<void> {
     await this.sessions.revoke(principal.id, principal.sessionId);
+  }
+
+  /**
+   * Ends the session a refresh token belongs to: logout with the refresh cookie alone (a reloaded page
+   * holds no access token). Possession is proved the way a refresh proves it: the token is rotated once,
+   * then the session is revoked. An older token of the session ends it as its replay would; a malformed
+   * or unknown token ends nothing. Returns true when a session was ended.
+   */
+  async logoutWithRefreshToken(refreshToken: unknown): Promise<boolean> {
+    let presented: ParsedRefreshToken;
+    try {
+      presented = this.tokens.parseRefreshToken(refreshToken);
+    } catch (error) {
+      if (error instanceof RefreshTokenInvalidError) return false;
+      throw error;
+    }
+    const result = await this.sessions.rotate({
+      userId: presented.userId,
+      sessionId: presented.sessionId,
+      presentedHash: presented.secretHash,
+      nextHash: this.tokens.nextRefreshToken(presented).secretHash,
+    });
+    if (result.status === 'invalid') return false;
+    // 'reused': the store has already deleted the session.
+    if (result.status !== 'reused') await this.sessions.revoke(presented.userId, presented.sessionId);
+    return true;
   }
 
   /** Ends every session of the user; returns how many there were. */
