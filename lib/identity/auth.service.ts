@@ -13,7 +13,7 @@ import { MemoryLoginThrottler } from '../throttling/memory-login.throttler';
 import { throttledLogin } from '../throttling/throttled-login';
 import { resolveThrottleRules, THROTTLE_RULES } from '../throttling/throttle.options';
 import type { ScopedThrottleRule } from '../throttling/login-throttler.interface';
-import type { StoredUser } from './user-store.interface';
+import { credentialVersionOf, type StoredUser } from './user-store.interface';
 import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
 import type { ParsedRefreshToken } from '../tokens/token.types';
@@ -60,13 +60,18 @@ export class AuthService {
     return this.startSession(user, client);
   }
 
-  /** Creates a session for a user already authenticated by other means (OAuth, magic link...). */
+  /**
+   * Creates a session for a user already authenticated by other means (OAuth, magic link...). `user` must be
+   * the record as read when the user authenticated: the session is bound to its `credentialVersion`, and
+   * refused (`SessionRevokedError`) when the credentials changed since.
+   */
   async startSession(user: StoredUser, client: ClientInfo = {}): Promise<TokenPair> {
     const refresh = this.tokens.createRefreshToken(user.id);
     await this.sessions.create({
       userId: user.id,
       sessionId: refresh.sessionId,
       secretHash: refresh.secretHash,
+      credentialVersion: credentialVersionOf(user),
       ip: client.ip,
       userAgent: sessionUserAgent(client.userAgent, this.sessionOptions?.sessionUserAgent ?? 'summary'),
     });
@@ -93,6 +98,7 @@ export class AuthService {
       sessionId: presented.sessionId,
       presentedHash: presented.secretHash,
       nextHash: next.secretHash,
+      credentialVersion: credentialVersionOf(user),
       ip: client.ip,
     });
     switch (result.status) {
@@ -103,6 +109,9 @@ export class AuthService {
       case 'reused':
         this.logger.warn(`Refresh token reuse detected; session revoked (user ${presented.userId})`);
         throw new RefreshTokenReusedError();
+      case 'stale':
+        this.logger.warn(`Refresh of a session older than the user's credentials; session revoked (user ${presented.userId})`);
+        throw new RefreshTokenInvalidError();
       default:
         throw new RefreshTokenInvalidError();
     }
@@ -182,7 +191,8 @@ export class AuthService {
   ): Promise<number> {
     await this.identity.changePassword(userId, newPassword, options.currentPassword);
     const revoke = this.identityOptions?.revokeSessionsOnPasswordChange ?? true;
-    return revoke ? this.revokeOtherSessions(userId, options.keepSessionId) : 0;
+    const keep = !revoke ? 'all' : options.keepSessionId === undefined ? undefined : { sessionId: options.keepSessionId };
+    return this.credentialsChanged(userId, keep);
   }
 
   /**
@@ -198,16 +208,23 @@ export class AuthService {
   /** Disables (and revokes every session of) a user, or re-enables one. Returns how many sessions were revoked. */
   async setDisabled(userId: string, disabled: boolean): Promise<number> {
     await this.identity.setDisabled(userId, disabled);
-    return disabled ? this.sessions.revokeAll(userId) : 0;
+    return this.credentialsChanged(userId);
   }
 
-  private async revokeOtherSessions(userId: string, keepSessionId?: string): Promise<number> {
-    if (keepSessionId === undefined) return this.sessions.revokeAll(userId);
-    let revoked = 0;
-    for (const session of await this.sessions.list(userId)) {
-      if (session.id !== keepSessionId && (await this.sessions.revoke(userId, session.id))) revoked += 1;
-    }
-    return revoked;
+  /**
+   * After a change of the user's credentials (the store has incremented the credential version): revokes the
+   * sessions (but `keep`) and records the version, atomically, so that no session of an older version, not
+   * even one of a login in flight, can be created, refreshed or used afterwards. The version is read after
+   * the change, so it is at least the change's own (versions only grow). Returns how many were revoked.
+   */
+  private async credentialsChanged(userId: string, keep?: { sessionId: string } | 'all'): Promise<number> {
+    const user = await this.identity.findUser(userId);
+    return this.sessions.revokeAll(userId, { credentialVersion: user ? credentialVersionOf(user) : undefined, keep });
+  }
+
+  /** Revokes the user's sessions but `keepSessionId`, in one atomic store call. */
+  private revokeOtherSessions(userId: string, keepSessionId?: string): Promise<number> {
+    return this.sessions.revokeAll(userId, { keep: keepSessionId === undefined ? undefined : { sessionId: keepSessionId } });
   }
 
   private tokenPair(user: StoredUser, sessionId: string, refreshToken: string): TokenPair {
