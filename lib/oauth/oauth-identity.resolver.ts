@@ -133,6 +133,7 @@ export class OAuthIdentityResolver {
     if (owner.disabled) throw new UserDisabledError();
     if (this.oauth.linking === 'never') throw new OAuthAccountExistsError();
     let accountSecured = false;
+    let credentialVersion = owner.credentialVersion;
     if (!owner.emailVerified) {
       // Pre-account takeover: whoever set this password never proved owning the email; the provider
       // just did. Cut them off first (fail closed: if this fails, nothing is linked).
@@ -140,11 +141,13 @@ export class OAuthIdentityResolver {
       // A concurrent sign-in of the same owner may have finished this already (it removed every identity and
       // session before marking the email verified) and linked its identity and opened a session since: keep those.
       const current = await store.findById(owner.id);
+      // Removing the password raised the credential version: the new session is created under it.
+      credentialVersion = current?.credentialVersion;
       if (!current?.emailVerified) {
         // Every identity linked so far was linked by someone who never proved owning the email either: each
         // one is a way back in. They go before the sessions, so no sign-in through them can start a new one.
         const identitiesRemoved = await store.unlinkAllIdentities(owner.id);
-        await this.sessions.revokeAll(owner.id);
+        await this.sessions.revokeAll(owner.id, { credentialVersion });
         await store.markEmailVerified(owner.id);
         this.logger.warn(
           `OAuth (${profile.provider}) sign-in claimed an account with an unverified email: password invalidated, ` +
@@ -161,7 +164,7 @@ export class OAuthIdentityResolver {
       return { user: this.active(winner), outcome: 'existing', accountSecured };
     }
     if (result.status === 'provider-taken') throw new OAuthAccountExistsError();
-    const user = { ...owner, emailVerified: true, passwordHash: accountSecured ? null : owner.passwordHash };
+    const user = { ...owner, emailVerified: true, passwordHash: accountSecured ? null : owner.passwordHash, credentialVersion };
     return { user: this.active(user), outcome: result.status === 'linked' ? 'linked' : 'existing', accountSecured };
   }
 
