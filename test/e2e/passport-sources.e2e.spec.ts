@@ -327,6 +327,7 @@ describe('passport sources: isolation and broken providers', () => {
 
     beforeAll(async () => {
       junk = createServer((req, res) => {
+        if (req.url === '/hang') return; // never answers
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(body);
       });
@@ -365,6 +366,33 @@ describe('passport sources: isolation and broken providers', () => {
         expect({ source, status: result.status, code: result.body?.code }).toEqual({ source, status: 503, code: 'oauth_provider_unavailable' });
       }
       expect((await http(t.url, 'GET', '/auth/nope')).status).toBe(404); // still serving
+    });
+
+    it('a provider that never answers, and a strategy that never calls back: 503 after the timeouts, nothing hangs', async () => {
+      /** A generic strategy whose profile loading never finishes. */
+      class SilentStrategy extends OAuth2Strategy {
+        override userProfile(): void {}
+      }
+      const slow = await createOAuthApp(provider, {
+        providers: [],
+        oauth: (base) => ({
+          providerTimeoutMs: 300,
+          passport: {
+            hang: { ...acmeSource(provider, ''), strategy: acmeStrategy(`${junkUrl}/hang`), options: { ...acmeSource(provider, '').options, callbackURL: `${base}/auth/hang/callback` } },
+            silent: { ...acmeSource(provider, ''), strategy: SilentStrategy, options: { ...acmeSource(provider, '').options, callbackURL: `${base}/auth/silent/callback` } },
+          },
+        }),
+      });
+      try {
+        const browser = new Browser(slow);
+        for (const source of ['hang', 'silent']) {
+          const account = provider.addGoogleAccount({ sub: nextSub(), email: uniqueEmail(source), email_verified: true });
+          const { result } = await browser.signIn(source, account);
+          expect({ source, status: result.status, code: result.body?.code }).toEqual({ source, status: 503, code: 'oauth_provider_unavailable' });
+        }
+      } finally {
+        await slow.close();
+      }
     });
   });
 });
