@@ -9,7 +9,8 @@ import type { OAuthProfile } from './oauth-profile';
 import { OAuthStateStore } from './oauth-state-store.interface';
 import { OAUTH_STRATEGIES, type OAuthStrategy } from './oauth-strategy.interface';
 import {
-  OAuthAccessDeniedError, OAuthLinkEmailUnverifiedError, OAuthProviderError, ReauthenticationRequiredError, OAuthProviderNotConfiguredError, OAuthProviderUnavailableError, OAuthStateInvalidError,
+  OAuthAccessDeniedError, OAuthLinkEmailUnverifiedError, OAuthProviderError, OAuthProviderNotConfiguredError, OAuthProviderUnavailableError,
+  OAuthStateInvalidError, ReauthenticationRequiredError,
 } from './oauth.errors';
 import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth.options';
 import { RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';

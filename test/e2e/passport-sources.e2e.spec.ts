@@ -5,7 +5,7 @@ import passport from 'passport';
 import { Strategy as GitHubStrategy } from 'passport-github2';
 import { Strategy as GoogleStrategy } from 'passport-google-oauth20';
 import OAuth2Strategy, { InternalOAuthError } from 'passport-oauth2';
-import { type OAuthOptions, type PassportOAuthSource, Public } from '../../lib';
+import { type OAuthOptions, type PassportOAuthSource, Public, UserStore } from '../../lib';
 import { githubPassportProfile, googlePassportProfile } from '../../lib/passport';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { http, uniqueEmail } from '../support/test-app';
@@ -189,6 +189,21 @@ describe('passport OAuth strategies as provider sources (real local OAuth server
       const { accessToken } = await passportBrowser.me((await passportBrowser.signIn('acme', account)).result);
       const identities = await http(viaPassport.url, 'GET', '/auth/identities', { token: accessToken });
       expect(identities.body).toEqual([{ provider: 'acme', email, emailVerified: false, linkedAt: expect.any(String) }]);
+    });
+
+    it('a signed-in account links it (GET /auth/acme/link), and then signs in with it', async () => {
+      const email = uniqueEmail('acmelink');
+      const registered = await http(viaPassport.url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
+      await viaPassport.app.get<symbol, UserStore>(UserStore).markEmailVerified!(registered.body.user.id);
+      const account = provider.addGoogleAccount({ sub: nextSub(), email: uniqueEmail('other'), email_verified: true });
+      const started = await passportBrowser.begin('acme', { token: registered.body.accessToken, json: true });
+      expect(started.response.status).toBe(200);
+      const result = await passportBrowser.callback(await passportBrowser.consent(started.authorizeUrl, account), started.stateCookie);
+      expect(result.status).toBe(302);
+      expect(result.location).toBe('http://app.test/welcome?linked=acme');
+      const user = await userOf(passportBrowser, (await passportBrowser.signIn('acme', account)).result);
+      expect(user.id).toBe(registered.body.user.id);
+      expect((await http(viaPassport.url, 'DELETE', '/auth/identities/acme', { token: registered.body.accessToken })).status).toBe(204);
     });
 
     it('a name that is not a source is not a route of ours (404), and the built-in names are not configured here', async () => {
