@@ -38,6 +38,8 @@ const PUBLIC_API: Record<string, string[]> = {
     'PasswordHasher', 'PasswordHashingOptions', 'Argon2PasswordHasher',
     'LoginThrottler', 'ThrottleScope', 'ThrottleRule', 'ScopedThrottleRule', 'LoginAttempt', 'ThrottleTicket',
     'ThrottleVerdict', 'LoginOutcome', 'RedisLoginThrottler', 'MemoryLoginThrottler',
+    'RouteThrottle', 'RateLimit', 'RateLimitHit', 'RateLimitVerdict', 'RouteLimitOptions', 'RedisRouteThrottle',
+    'MemoryRouteThrottle', 'clientIpKey', 'TooManyRequestsError', 'ServiceBusyError',
   ],
   passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY'],
   testing: [
