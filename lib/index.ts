@@ -15,6 +15,9 @@ export type {
   OAuthOptions, OAuthProviderName, OAuthProviderOptions, GoogleOAuthOptions, GitHubOAuthOptions, OAuthLinkingPolicy,
   OAuthUnverifiedEmailPolicy,
 } from './oauth/oauth.options';
+export type {
+  PassportOAuthSource, PassportOAuth2StrategyOptions, PassportProfileMapping, PassportProfileMapper,
+} from './oauth/passport-oauth.options';
 export { FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
 
 // Decorators and guards.
@@ -44,7 +47,7 @@ export type { ErrorBody } from './guards/auth-http-status';
 // Ports (interface + injection token) and the shipped adapters, for apps that bring their own storage.
 export { UserStore, type IdentityUserStore } from './identity/user-store.interface';
 export type {
-  AuthUser, StoredUser, NewUser, UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult,
+  AuthUser, StoredUser, NewUser, SetPasswordHashOptions, UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult,
 } from './identity/user-store.interface';
 export { RedisUserStore } from './identity/redis-user.store';
 export { MemoryUserStore } from './identity/memory-user.store';
@@ -63,3 +66,8 @@ export type {
 } from './throttling/login-throttler.interface';
 export { RedisLoginThrottler } from './throttling/redis-login.throttler';
 export { MemoryLoginThrottler } from './throttling/memory-login.throttler';
+export { RouteThrottle, type RateLimit, type RateLimitHit, type RateLimitVerdict } from './throttling/route-throttle.interface';
+export type { RouteLimitOptions } from './throttling/throttle.options';
+export { RedisRouteThrottle } from './throttling/redis-route.throttle';
+export { MemoryRouteThrottle } from './throttling/memory-route.throttle';
+export { clientIpKey } from './throttling/client-ip';

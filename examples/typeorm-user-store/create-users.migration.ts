@@ -12,7 +12,8 @@ export class CreateUsers1764547200000 implements MigrationInterface {
         password_hash text,
         roles text[] NOT NULL DEFAULT '{}',
         email_verified boolean NOT NULL DEFAULT false,
-        disabled boolean NOT NULL DEFAULT false
+        disabled boolean NOT NULL DEFAULT false,
+        credential_version integer NOT NULL DEFAULT 0
       )`);
     await queryRunner.query('CREATE UNIQUE INDEX users_email_lower ON users (lower(email))');
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EmailTakenError, type NewUser, type StoredUser, type UserStore } from 'nestjs-authkit';
+import { EmailTakenError, type NewUser, type SetPasswordHashOptions, type StoredUser, type UserStore } from 'nestjs-authkit';
 import { QueryFailedError, type Repository } from 'typeorm';
 import { UserEntity } from './user.entity';
 
@@ -12,7 +12,7 @@ function stored(row: UserEntity | null): StoredUser | null {
   if (!row) return null;
   return {
     id: row.id, email: row.email, passwordHash: row.passwordHash, roles: [...row.roles], emailVerified: row.emailVerified,
-    disabled: row.disabled,
+    disabled: row.disabled, credentialVersion: row.credentialVersion,
   };
 }
 
@@ -52,23 +52,43 @@ export class TypeOrmUserStore implements UserStore {
         email: user.email, passwordHash: user.passwordHash, roles: [...user.roles], emailVerified: user.emailVerified, disabled: false,
       });
       const id = (result.identifiers[0] as { id: string }).id;
-      return { id, ...user, roles: [...user.roles], disabled: false };
+      return { id, ...user, roles: [...user.roles], disabled: false, credentialVersion: 0 };
     } catch (error) {
       if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) throw new EmailTakenError();
       throw error;
     }
   }
 
-  setPasswordHash(id: string, passwordHash: string | null): Promise<boolean> {
-    return this.update(id, { passwordHash });
+  /**
+   * One UPDATE: a new hash bumps the credential version in the same statement (a rehash, `rehashOf`, replaces
+   * only that exact hash and keeps the version: the password did not change).
+   */
+  async setPasswordHash(id: string, passwordHash: string | null, options: SetPasswordHashOptions = {}): Promise<boolean> {
+    if (!this.isValidUserId(id)) return false;
+    const query = this.users.createQueryBuilder().update(UserEntity).where('id = :id', { id });
+    if (options.rehashOf !== undefined) {
+      query.set({ passwordHash }).andWhere('password_hash = :old', { old: options.rehashOf });
+    } else {
+      query.set({
+        passwordHash,
+        credentialVersion: () => 'credential_version + CASE WHEN password_hash IS NOT DISTINCT FROM :hash THEN 0 ELSE 1 END',
+      }).setParameter('hash', passwordHash);
+    }
+    return ((await query.execute()).affected ?? 0) > 0;
   }
 
   setRoles(id: string, roles: string[]): Promise<boolean> {
     return this.update(id, { roles: [...roles] });
   }
 
-  setDisabled(id: string, disabled: boolean): Promise<boolean> {
-    return this.update(id, { disabled });
+  /** One UPDATE; a change of `disabled` bumps the credential version in the same statement. */
+  async setDisabled(id: string, disabled: boolean): Promise<boolean> {
+    if (!this.isValidUserId(id)) return false;
+    const result = await this.users.createQueryBuilder().update(UserEntity)
+      .set({ disabled, credentialVersion: () => 'credential_version + CASE WHEN disabled = :disabled THEN 0 ELSE 1 END' })
+      .where('id = :id', { id }).setParameter('disabled', disabled)
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   /** Records a verified email (OAuth providers that vouch for it; email verification). */

@@ -23,4 +23,8 @@ export class UserEntity {
 
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;
+
+  /** Incremented with every change of the password hash or of `disabled` (sessions older than it end). */
+  @Column({ name: 'credential_version', type: 'integer', default: 0 })
+  credentialVersion!: number;
 }

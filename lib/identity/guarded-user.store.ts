@@ -29,46 +29,55 @@ export function guardUserStore(store: UserStore, logger = new Logger('AuthKit'))
       return await run();
     } catch (error) {
       if (error instanceof AuthError) throw error;
-      logger.error(`${name}.${method} failed: ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'non-Error thrown'}`);
+      // The error's name and code only: a driver's message can quote the data (an email, an id).
+      const code = (error as { code?: unknown } | null)?.code;
+      const what = error instanceof Error ? error.name : 'a non-Error';
+      logger.error(`${name}.${method} failed (${what}${typeof code === 'string' || typeof code === 'number' ? ` ${code}` : ''}): answering 503`);
       throw new StoreUnavailableError({ cause: error });
     }
   }
   const normalised = (user: StoredUser | null): StoredUser | null =>
     user && typeof user.email === 'string' ? { ...user, email: normalizeEmail(user.email) } : user;
 
-  const guarded: UserStore = {
-    findById: (id) => (plausibleId(id) ? call('findById', async () => normalised(await store.findById(id))) : Promise.resolve(null)),
-    findByEmail: (email) => {
-      const wanted = normalizeEmail(email);
-      return call('findByEmail', async () => {
-        const user = normalised(await store.findByEmail(wanted));
-        return user && user.email === wanted ? user : null;
-      });
-    },
-    create: (user: NewUser) =>
-      call('create', async () => normalised(await store.create({ ...user, email: user.email === null ? null : normalizeEmail(user.email) })) as StoredUser),
-    setPasswordHash: (id, hash) => (plausibleId(id) ? call('setPasswordHash', () => store.setPasswordHash(id, hash)) : Promise.resolve(false)),
-    setRoles: (id, roles) => (plausibleId(id) ? call('setRoles', () => store.setRoles(id, roles)) : Promise.resolve(false)),
-    setDisabled: (id, disabled) => (plausibleId(id) ? call('setDisabled', () => store.setDisabled(id, disabled)) : Promise.resolve(false)),
-  };
-  const { findByIdentity, createWithIdentity, linkIdentity, listIdentities, unlinkIdentity, markEmailVerified } = store;
-  if (findByIdentity) {
-    guarded.findByIdentity = (provider, providerUserId) =>
-      call('findByIdentity', async () => normalised(await findByIdentity.call(store, provider, providerUserId)));
+  // Every method the store has, with all its arguments, behind `call`; the few that take an id from a client or
+  // an email, or return a user, get their checks on top. Methods the store lacks stay absent.
+  const guarded: Record<string, unknown> = {};
+  for (const method of storeMethods(store)) {
+    const fn = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method];
+    guarded[method] = (...args: unknown[]) => call(method, () => fn.apply(store, args));
   }
-  if (createWithIdentity) {
-    guarded.createWithIdentity = (user, identity) => call('createWithIdentity', async () => {
-      const result = await createWithIdentity.call(store, { ...user, email: user.email === null ? null : normalizeEmail(user.email) }, identity);
-      return { ...result, user: normalised(result.user) as StoredUser };
+  const methods = guarded as unknown as UserStore;
+  const callFindById = methods.findById;
+  const callFindByEmail = methods.findByEmail;
+  const callCreate = methods.create;
+  methods.findById = (id) => (plausibleId(id) ? callFindById(id).then(normalised) : Promise.resolve(null));
+  methods.findByEmail = (email) => {
+    const wanted = normalizeEmail(email);
+    return callFindByEmail(wanted).then((found) => {
+      const user = normalised(found);
+      return user && user.email === wanted ? user : null;
     });
+  };
+  methods.create = (user: NewUser) =>
+    callCreate({ ...user, email: user.email === null ? null : normalizeEmail(user.email) }).then((created) => normalised(created) as StoredUser);
+  const { findByIdentity: callFindByIdentity, createWithIdentity: callCreateWithIdentity } = methods;
+  if (callFindByIdentity) methods.findByIdentity = (provider, id) => callFindByIdentity(provider, id).then(normalised);
+  if (callCreateWithIdentity) {
+    methods.createWithIdentity = (user, identity) =>
+      callCreateWithIdentity({ ...user, email: user.email === null ? null : normalizeEmail(user.email) }, identity)
+        .then((result) => ({ ...result, user: normalised(result.user) as StoredUser }));
   }
-  if (linkIdentity) guarded.linkIdentity = (userId, identity) => call('linkIdentity', () => linkIdentity.call(store, userId, identity));
-  if (listIdentities) {
-    guarded.listIdentities = (userId) => (plausibleId(userId) ? call('listIdentities', () => listIdentities.call(store, userId)) : Promise.resolve([]));
+  delete (guarded as { isValidUserId?: unknown }).isValidUserId;
+  return methods;
+}
+
+/** The names of the store's methods (own and inherited, up to `Object.prototype`), without the constructor. */
+function storeMethods(store: UserStore): string[] {
+  const names = new Set<string>();
+  for (let proto: object | null = store; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor' && typeof (store as unknown as Record<string, unknown>)[name] === 'function') names.add(name);
+    }
   }
-  if (unlinkIdentity) guarded.unlinkIdentity = (userId, provider) => call('unlinkIdentity', () => unlinkIdentity.call(store, userId, provider));
-  if (markEmailVerified) {
-    guarded.markEmailVerified = (userId) => (plausibleId(userId) ? call('markEmailVerified', () => markEmailVerified.call(store, userId)) : Promise.resolve(false));
-  }
-  return guarded;
+  return [...names];
 }

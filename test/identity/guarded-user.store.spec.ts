@@ -1,6 +1,6 @@
 import { EmailTakenError, MemoryUserStore, StoreUnavailableError, type StoredUser } from '../../lib';
 import { guardUserStore } from '../../lib/identity/guarded-user.store';
-import { describeUserStoreContract } from './user-store.contract';
+import { describeUserStoreContract } from 'nestjs-authkit/testing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const quietLogger = { error: () => undefined } as never;

@@ -11,7 +11,7 @@ import { CreateUsers1764547200000 } from '../../examples/typeorm-user-store/crea
 import { TypeOrmUserStore } from '../../examples/typeorm-user-store/typeorm-user.store';
 import { UserEntity } from '../../examples/typeorm-user-store/user.entity';
 import { UsersModule } from '../../examples/typeorm-user-store/users.module';
-import { describeUserStoreContract } from '../identity/user-store.contract';
+import { describeUserStoreContract } from 'nestjs-authkit/testing';
 import { PostgresServer } from '../support/postgres-server';
 import { baseTestOptions, http, TestRoutesController, uniqueEmail } from '../support/test-app';
 
