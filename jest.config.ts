@@ -1,15 +1,45 @@
 import type { Config } from 'jest';
 
-const config: Config = {
+/** What every project shares. */
+const base = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
-  // The examples import the package by its name, as an app does.
+  // The examples and the README snippets import the package by its name, as an app does.
   moduleNameMapper: {
     '^nestjs-authkit$': '<rootDir>/lib/index.ts',
     '^nestjs-authkit/(passport|testing)$': '<rootDir>/lib/$1',
   },
+} satisfies Config;
+
+/**
+ * The HTTP e2e suites that build their app with test/support (createTestApp, createOAuthApp, createPlatformApp): they run a second
+ * time on Fastify (`HTTP_ADAPTER=fastify`, set by test/support/fastify-env.ts), so both platforms keep one contract.
+ */
+const HTTP_E2E_SUITES = [
+  'test/e2e/http-platform.e2e.spec.ts',
+  'test/e2e/core.e2e.spec.ts',
+  'test/e2e/authkit-jwt.strategy.e2e.spec.ts',
+  'test/e2e/linking-safety.e2e.spec.ts',
+  'test/e2e/oauth-failure-redirect.e2e.spec.ts',
+  'test/e2e/oauth-flow.e2e.spec.ts',
+  'test/e2e/passport-sources.e2e.spec.ts',
+  'test/e2e/redis-outage.e2e.spec.ts',
+  'test/identity/credential-version.e2e.spec.ts',
+  'test/e2e/sample.e2e.spec.ts',
+  'test/e2e/sample-oauth.e2e.spec.ts',
+];
+
+const config: Config = {
+  projects: [
+    { ...base, displayName: 'express', testMatch: ['<rootDir>/test/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'fastify',
+      testMatch: HTTP_E2E_SUITES.map((path) => `<rootDir>/${path}`),
+      setupFiles: ['<rootDir>/test/support/fastify-env.ts'],
+    },
+  ],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30_000,

@@ -16,6 +16,7 @@ import { checkSecureCookieTransport, type TransportRequest } from './secure-cook
 import { CredentialsDto, RefreshDto } from './auth.dto';
 import { isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
+import { appendSetCookie, type HttpResponse, setHeader } from './http-response';
 
 interface HttpRequest extends TransportRequest {
   ip?: string;
@@ -28,11 +29,6 @@ interface HttpRequest extends TransportRequest {
 const DEAD_REFRESH_TOKEN_CODES: ReadonlySet<string> = new Set([
   'refresh_token_invalid', 'refresh_token_reused', 'refresh_token_revoked', 'refresh_token_expired',
 ]);
-
-interface HttpResponse {
-  append?(name: string, value: string): unknown;
-  setHeader(name: string, value: string | string[]): unknown;
-}
 
 /** The JSON body of login, registration and refresh responses. */
 export interface TokenResponse {
@@ -168,7 +164,7 @@ export class AuthController {
       this.checkSecureCookieTransport(req);
       this.appendCookie(res, refreshCookie(this.options, req, refreshToken));
     }
-    res.setHeader('Pragma', 'no-cache');
+    setHeader(res, 'Pragma', 'no-cache');
     return transport === 'cookie' ? response : { ...response, refreshToken };
   }
 
@@ -188,7 +184,6 @@ export class AuthController {
   }
 
   private appendCookie(res: HttpResponse, cookie: string): void {
-    if (typeof res.append === 'function') res.append('Set-Cookie', cookie);
-    else res.setHeader('Set-Cookie', cookie);
+    appendSetCookie(res, cookie);
   }
 }
