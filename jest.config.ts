@@ -20,6 +20,7 @@ const HTTP_E2E_SUITES = [
   'test/e2e/http-platform.e2e.spec.ts',
   'test/e2e/core.e2e.spec.ts',
   'test/e2e/authkit-jwt.strategy.e2e.spec.ts',
+  'test/e2e/authkit-auth.guard.e2e.spec.ts',
   'test/e2e/linking-safety.e2e.spec.ts',
   'test/e2e/oauth-failure-redirect.e2e.spec.ts',
   'test/e2e/oauth-flow.e2e.spec.ts',

@@ -43,7 +43,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'RouteThrottle', 'RateLimit', 'RateLimitHit', 'RateLimitVerdict', 'RouteLimitOptions', 'RedisRouteThrottle',
     'MemoryRouteThrottle', 'clientIpKey', 'TooManyRequestsError', 'ServiceBusyError',
   ],
-  passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'googlePassportProfile', 'githubPassportProfile'],
+  passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'AuthkitAuthGuard', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [
     'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeUserStoreIdentityContract',
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',
