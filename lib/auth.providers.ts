@@ -9,6 +9,9 @@ import { RolesGuard } from './guards/roles.guard';
 import { AuthExceptionFilter } from './http/auth-exception.filter';
 import { AuthController } from './http/auth.controller';
 import { OAuthController } from './http/oauth.controller';
+import { documentAuthRoutes } from './http/openapi.docs';
+import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './http/cookie.options';
+import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth/oauth.options';
 import { Argon2PasswordHasher } from './identity/argon2-password.hasher';
 import { AuthService } from './identity/auth.service';
 import { IdentityResolver } from './identity/identity.resolver';
@@ -45,6 +48,8 @@ function isClass<T>(input: ProviderInput<T>): input is Type<T> {
  * adapter class is built there, so it can inject the providers of a non-global `UsersModule`.
  */
 const APP_SCOPE = Symbol('AUTHKIT_APP_SCOPE');
+/** The (valueless) provider that documents the routes for `@nestjs/swagger`. */
+const OPENAPI_DOCS = Symbol('AUTHKIT_OPENAPI_DOCS');
 
 /**
  * Builds an app's adapter class with DI: first where the app's `imports` are visible; if a dependency is not
@@ -133,6 +138,13 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     exports: [AUTH_MODULE_OPTIONS, ...optionProviders.map((provider) => (provider as { provide: symbol }).provide)],
   };
   const controllers = controller ? [mounted(AuthController, routePrefix), mounted(OAuthController, routePrefix)] : [];
+  // Built with the module (before an app's SwaggerModule.createDocument): the OpenAPI description of the routes.
+  const openApiDocs: Provider = {
+    provide: OPENAPI_DOCS,
+    inject: [COOKIE_OPTIONS, OAUTH_OPTIONS],
+    useFactory: (cookie: ResolvedCookieOptions, oauth: ResolvedOAuthOptions) =>
+      (documentAuthRoutes({ auth: controllers[0], oauth: controllers[1] }, cookie, oauth), true),
+  };
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]
     : [];
@@ -141,7 +153,7 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     global: isGlobal,
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers,
-    providers: [authkitRedisProvider, ...portProviders, ...services, ...guards, ...oauthProviders],
+    providers: [openApiDocs, authkitRedisProvider, ...portProviders, ...services, ...guards, ...oauthProviders],
     exports: [optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, RouteThrottle, ...services, ...oauthExports],
   };
 }
