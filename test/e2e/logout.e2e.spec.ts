@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { createRedisClient } from '../support/redis-client';
-import { createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
+import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
 import { sleep } from '../support/time';
 
 const PASSWORD = 'correct horse battery';
@@ -93,7 +93,7 @@ describe('POST /auth/logout (real HTTP server, real Redis)', () => {
     it('an ended session answers 401 session_revoked (WWW-Authenticate, cookie kept), still in one round trip', async () => {
       const session = await login(await signUp());
       expect((await http(t.url, 'POST', '/auth/logout', { token: session.accessToken })).status).toBe(204);
-      let again: Awaited<ReturnType<typeof http>> | undefined;
+      let again: HttpResult | undefined;
       const sent = await commandsSentDuring(t.keyPrefix, async () => {
         again = await http(t.url, 'POST', '/auth/logout', { token: session.accessToken });
       });
@@ -106,7 +106,7 @@ describe('POST /auth/logout (real HTTP server, real Redis)', () => {
     it('a token whose signature does not verify is refused before any Redis command', async () => {
       const session = await login(await signUp());
       const [head, payload] = session.accessToken.split('.');
-      let refused: Awaited<ReturnType<typeof http>> | undefined;
+      let refused: HttpResult | undefined;
       const sent = await commandsSentDuring(t.keyPrefix, async () => {
         refused = await http(t.url, 'POST', '/auth/logout', { token: `${head}.${payload}.${'A'.repeat(43)}` });
       });
