@@ -1,4 +1,4 @@
-import { Delete, Get, HttpCode, HttpStatus, Inject, Logger, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Delete, Get, Header, HttpCode, HttpStatus, Inject, Logger, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthError } from '../auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
@@ -11,7 +11,10 @@ import type { CookieRequest } from './cookies';
 import { refreshCookie } from './refresh-cookie';
 import { OAuthIdentityResolver } from '../oauth/oauth-identity.resolver';
 import { RANDOM_TOKEN_PATTERN } from '../oauth/pkce';
-import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
+import {
+  clearedOAuthStateCookie, clearedOAuthStateCookieNamed, MAX_PENDING_OAUTH_PER_BROWSER, oauthStateCookie, pendingOAuthStateCookieNames,
+  readOAuthStateCookie,
+} from './oauth-cookie';
 import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from '../oauth/oauth.errors';
 import { OAUTH_OPTIONS, OAUTH_PROVIDERS, type OAuthProviderName, type ResolvedOAuthOptions } from '../oauth/oauth.options';
 import { OAuthService } from '../oauth/oauth.service';
@@ -95,6 +98,7 @@ export class OAuthController {
 
   @UseGuards(AccessTokenGuard)
   @Get('identities')
+  @Header('Cache-Control', 'no-store')
   async listIdentities(@CurrentUser() user: AuthenticatedUser): Promise<IdentityView[]> {
     const identities = await this.identities.listIdentities(user.id);
     return identities.map((i) => ({
@@ -111,8 +115,13 @@ export class OAuthController {
   }
 
   protected async start(provider: OAuthProviderName, req: OAuthHttpRequest, res: unknown, principal?: AuthenticatedUser): Promise<void> {
-    const { authorizationUrl, state, bindingSecret, ttlSeconds } = await this.oauth.begin(provider, principal);
+    const { authorizationUrl, state, bindingSecret, ttlSeconds } = await this.oauth.begin(provider, principal, this.client(req));
     this.noStore(res);
+    // At most MAX_PENDING_OAUTH_PER_BROWSER pending authorizations per browser and provider: beyond, the earlier ones are dropped.
+    const pending = pendingOAuthStateCookieNames(this.options, req, provider);
+    if (pending.length >= MAX_PENDING_OAUTH_PER_BROWSER) {
+      for (const name of pending) this.appendCookie(res, clearedOAuthStateCookieNamed(this.options, req, provider, name));
+    }
     this.appendCookie(res, oauthStateCookie(this.options, req, provider, state, bindingSecret, ttlSeconds));
     const adapter = this.adapterHost.httpAdapter;
     if (principal && this.acceptsJson(req)) adapter.reply(res, { authorizationUrl }, HttpStatus.OK);
@@ -136,9 +145,8 @@ export class OAuthController {
         this.client(req),
       );
       if (result.purpose === 'login') {
-        // The refresh cookie's path is the auth prefix (where /refresh lives), not this route's folder.
-        const authRequest: CookieRequest = { headers: req.headers, originalUrl: `${oauthRoutesBase(req, provider)}/callback` };
-        this.appendCookie(res, refreshCookie(this.options, authRequest, result.tokens.refreshToken));
+        // The refresh cookie's path is the auth prefix (where /refresh lives): this route is `<provider>/callback` below it.
+        this.appendCookie(res, refreshCookie(this.options, req, result.tokens.refreshToken, 2));
         target = successRedirect;
       } else {
         target = withQuery(successRedirect, 'linked', provider);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  InvalidCredentialsError, RegistrationDisabledError, UserDisabledError, UserNotFoundError, ValidationFailedError,
+  InvalidCredentialsError, RegistrationDisabledError, UserNotFoundError, ValidationFailedError,
 } from '../auth.errors';
 import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from './identity.options';
 import { normalizeEmail, SAFE_EMAIL_CHARACTERS } from './email';
@@ -10,6 +10,8 @@ import { type StoredUser, UserStore } from './user-store.interface';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
+/** Login checks any password of 1..128 characters (the policy for new passwords does not apply at login). */
+export const LOGIN_PASSWORD_MIN_LENGTH = 1;
 export const EMAIL_MAX_LENGTH = 254;
 
 export interface Credentials {
@@ -56,17 +58,22 @@ export class IdentityResolver {
     });
   }
 
-  /** Verifies email and password. Unknown email, no password and a wrong password fail identically. */
+  /**
+   * Verifies email and password. Unknown email, no password, a wrong password and a disabled account (even
+   * with the right password: no oracle) fail identically with `InvalidCredentialsError`. Any password of 1 to
+   * 128 characters is checked: the policy for new passwords never applies here (a stricter policy later must
+   * not lock existing users out).
+   */
   async login(credentials: Credentials): Promise<StoredUser> {
     const email = this.checkEmail(credentials.email);
-    this.checkPassword(credentials.password);
+    this.checkPassword(credentials.password, LOGIN_PASSWORD_MIN_LENGTH);
     const user = await this.users.findByEmail(email);
     if (!user || !user.passwordHash) {
       await this.hasher.verify(await this.getDummyHash(), credentials.password);
       throw new InvalidCredentialsError();
     }
     if (!(await this.hasher.verify(user.passwordHash, credentials.password))) throw new InvalidCredentialsError();
-    if (user.disabled) throw new UserDisabledError();
+    if (user.disabled) throw new InvalidCredentialsError();
     if (this.hasher.needsRehash(user.passwordHash)) {
       const passwordHash = await this.hasher.hash(credentials.password);
       await this.users.setPasswordHash(user.id, passwordHash);
@@ -125,13 +132,13 @@ export class IdentityResolver {
   }
 
   /** Length limits are enforced before any hashing. */
-  private checkPassword(password: unknown): void {
+  private checkPassword(password: unknown, minLength = PASSWORD_MIN_LENGTH): void {
     // Counted in code points like the DTO and the policy (an emoji is one character); lone surrogates are refused.
     if (
       typeof password !== 'string' || password.length > PASSWORD_MAX_LENGTH * 2 || /\p{Cs}/u.test(password) ||
-      [...password].length < PASSWORD_MIN_LENGTH || [...password].length > PASSWORD_MAX_LENGTH
+      [...password].length < minLength || [...password].length > PASSWORD_MAX_LENGTH
     ) {
-      throw new ValidationFailedError([`password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`]);
+      throw new ValidationFailedError([`password must be ${minLength} to ${PASSWORD_MAX_LENGTH} characters`]);
     }
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SessionRevokedError } from '../auth.errors';
 import { AuthService } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, TokenPair } from '../auth.types';
@@ -12,6 +12,11 @@ import {
 } from './oauth.errors';
 import { OAUTH_OPTIONS, type OAuthProviderName, type ResolvedOAuthOptions } from './oauth.options';
 import { pkceChallenge, RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';
+import { clientIpKey } from '../throttling/client-ip';
+import { MemoryRouteThrottle } from '../throttling/memory-route.throttle';
+import { RouteThrottle } from '../throttling/route-throttle.interface';
+import { type ResolvedRouteLimits, resolveRouteLimits, ROUTE_LIMITS } from '../throttling/throttle.options';
+import { throttleRoute } from '../throttling/throttled-route';
 
 const MAX_CODE_LENGTH = 2048;
 
@@ -55,15 +60,27 @@ export class OAuthService {
     @Inject(OAUTH_OPTIONS) private readonly options: Pick<ResolvedOAuthOptions, 'stateTtlSeconds'>,
     private readonly identities: OAuthIdentityResolver,
     private readonly auth: AuthService,
-  ) {}
+    @Optional() @Inject(RouteThrottle) routeThrottle?: RouteThrottle | null,
+    @Optional() @Inject(ROUTE_LIMITS) routeLimits?: ResolvedRouteLimits,
+  ) {
+    this.routeThrottle = routeThrottle ?? new MemoryRouteThrottle();
+    this.routeLimits = routeLimits ?? resolveRouteLimits(undefined);
+  }
+
+  private readonly routeThrottle: RouteThrottle;
+  private readonly routeLimits: ResolvedRouteLimits;
 
   isConfigured(provider: OAuthProviderName): boolean {
     return this.strategies.has(provider);
   }
 
-  /** Starts a sign-in, or (with `principal`) the linking of a provider to that signed-in session. */
-  async begin(provider: OAuthProviderName, principal?: AuthenticatedUser): Promise<OAuthAuthorization> {
+  /**
+   * Starts a sign-in, or (with `principal`) the linking of a provider to that signed-in session. Throttled per
+   * client ip (`throttle.oauthStart`, `TooManyRequestsError`) before any state is stored.
+   */
+  async begin(provider: OAuthProviderName, principal?: AuthenticatedUser, client: ClientInfo = {}): Promise<OAuthAuthorization> {
     const strategy = this.strategy(provider);
+    await throttleRoute(this.routeThrottle, this.routeLimits, 'oauthStart', { ip: clientIpKey(client.ip) });
     const state = randomToken();
     const codeVerifier = randomToken();
     const bindingSecret = randomToken();

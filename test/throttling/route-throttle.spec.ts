@@ -1,5 +1,4 @@
 import type Redis from 'ioredis';
-import { StoreUnavailableError } from '../../lib/auth.errors';
 import { MemoryRouteThrottle } from '../../lib/throttling/memory-route.throttle';
 import { RedisRouteThrottle } from '../../lib/throttling/redis-route.throttle';
 import { KeyslotOracle } from '../support/keyslot-oracle';
@@ -81,14 +80,18 @@ describe('route throttles', () => {
       }
     });
 
-    it('fails closed: Redis down -> StoreUnavailableError', async () => {
+    it('Redis down: falls back to the in-process throttle, which still refuses beyond the limit (never fails open)', async () => {
       const server = await RedisServer.start();
       const client = createRedisClient({ enableOfflineQueue: false, commandTimeout: 500, retryStrategy: () => 100 }, server.url);
       clients.push(client);
       if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
       const throttle = new RedisRouteThrottle(client, uniqueKeyPrefix('down'));
+      memories.push(throttle.fallback as MemoryRouteThrottle);
       await server.stop();
-      await expect(throttle.consume([{ bucket: 'd', subject: 'x', limit: { limit: 5, windowMs: 1000 } }])).rejects.toBeInstanceOf(StoreUnavailableError);
+      const hit = { bucket: 'd', subject: 'x', limit: { limit: 2, windowMs: 60_000 } };
+      expect((await throttle.consume([hit])).allowed).toBe(true);
+      expect((await throttle.consume([hit])).allowed).toBe(true);
+      expect((await throttle.consume([hit])).allowed).toBe(false);
     });
   });
 });
