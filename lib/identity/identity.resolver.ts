@@ -3,7 +3,7 @@ import {
   InvalidCredentialsError, RegistrationDisabledError, UserNotFoundError, ValidationFailedError,
 } from '../auth.errors';
 import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from './identity.options';
-import { normalizeEmail, SAFE_EMAIL_CHARACTERS } from './email';
+import { EMAIL_MAX_LENGTH, parseEmail } from './email';
 import { PasswordHasher } from './password-hasher.interface';
 import { PasswordPolicy, resolvePasswordPolicyOptions } from './password-policy';
 import { type StoredUser, UserStore } from './user-store.interface';
@@ -12,7 +12,7 @@ export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 /** Login checks any password of 1..128 characters (the policy for new passwords does not apply at login). */
 export const LOGIN_PASSWORD_MIN_LENGTH = 1;
-export const EMAIL_MAX_LENGTH = 254;
+export { EMAIL_MAX_LENGTH };
 
 export interface Credentials {
   email: string;
@@ -124,10 +124,8 @@ export class IdentityResolver {
 
   private checkEmail(raw: unknown): string {
     if (typeof raw !== 'string') throw new ValidationFailedError(['email must be a string']);
-    const email = normalizeEmail(raw);
-    if (email.length > EMAIL_MAX_LENGTH || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || !SAFE_EMAIL_CHARACTERS.test(email)) {
-      throw new ValidationFailedError(['email must be an email']);
-    }
+    const email = parseEmail(raw);
+    if (email === null) throw new ValidationFailedError(['email must be an email']);
     return email;
   }
 
