@@ -4,7 +4,7 @@ import { RedisRouteThrottle } from '../../lib/throttling/redis-route.throttle';
 import { KeyslotOracle } from '../support/keyslot-oracle';
 import { createRedisClient, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
-import { describeRouteThrottleContract } from './route-throttle.contract';
+import { describeRouteThrottleContract } from '../../lib/testing/route-throttle.contract';
 
 describe('route throttles', () => {
   const clients: Redis[] = [];
