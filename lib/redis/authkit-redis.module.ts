@@ -24,11 +24,14 @@ export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
   retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
 };
 
-/** Sentinel additions: short Sentinel timeouts, and a subscription to `+switch-master` to follow a failover at once. */
+/**
+ * Sentinel additions: short Sentinel timeouts. (ioredis' `failoverDetector` is left off: its Sentinel
+ * subscriptions can outlive `quit()` and keep the process alive; a killed master drops the connection anyway,
+ * and the client then asks the Sentinels again until they announce the promoted replica.)
+ */
 const FAIL_FAST_SENTINEL_OPTIONS: RedisOptions = {
   sentinelCommandTimeout: 500,
   sentinelRetryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
-  failoverDetector: true,
 };
 
 /**
