@@ -31,7 +31,13 @@ export class RedisClusterTopology {
     return this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
   }
 
-  static async start(nodeTimeoutMs = 1000): Promise<RedisClusterTopology> {
+  /**
+   * `minReplicasToWrite`: each master refuses writes (NOREPLICAS) while fewer replicas are connected (lag
+   * at most 2 s), the server-side half of `durability: 'replicated'`.
+   */
+  static async start(options: { nodeTimeoutMs?: number; minReplicasToWrite?: number } = {}): Promise<RedisClusterTopology> {
+    const nodeTimeoutMs = options.nodeTimeoutMs ?? 1000;
+    const minReplicas = options.minReplicasToWrite ? ['--min-replicas-to-write', String(options.minReplicasToWrite), '--min-replicas-max-lag', '2'] : [];
     const dir = mkdtempSync(join(tmpdir(), 'authkit-cluster-'));
     const ports: number[] = [];
     while (ports.length < 6) {
@@ -46,7 +52,7 @@ export class RedisClusterTopology {
           args: [
             '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
             '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-replica-validity-factor', '0',
-            '--cluster-require-full-coverage', 'no', '--dir', dir,
+            '--cluster-require-full-coverage', 'no', '--dir', dir, ...minReplicas,
           ],
         }),
       ),
@@ -64,7 +70,7 @@ export class RedisClusterTopology {
     return topology;
   }
 
-  /** Resolves when every running node says `cluster_state:ok`, sees 3 live masters, each with a live replica. */
+  /** Resolves when every running node says `cluster_state:ok`, sees 3 live masters, each with a live, synced replica. */
   async waitHealthy(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
@@ -91,6 +97,8 @@ export class RedisClusterTopology {
         const replicas = view.filter((n) => !n.master && !n.failed);
         if (!masters.every((m) => replicas.some((r) => r.masterId === m.id))) return false;
         if (view.length !== 6 || view.some((n) => n.failed)) return false;
+        const me = view.find((n) => n.port === node.port);
+        if (me && !me.master && !/master_link_status:up/.test(await client.info('replication'))) return false;
       } finally {
         client.disconnect();
       }

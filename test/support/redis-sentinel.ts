@@ -27,10 +27,13 @@ export class RedisSentinelTopology {
     return this.sentinelPorts.map((port) => `127.0.0.1:${port}`).join(',');
   }
 
-  static async start(downAfterMs = 1000): Promise<RedisSentinelTopology> {
+  /** `minReplicasToWrite`: as in `RedisClusterTopology.start`, on both servers. */
+  static async start(options: { downAfterMs?: number; minReplicasToWrite?: number } = {}): Promise<RedisSentinelTopology> {
+    const downAfterMs = options.downAfterMs ?? 1000;
+    const minReplicas = options.minReplicasToWrite ? ['--min-replicas-to-write', String(options.minReplicasToWrite), '--min-replicas-max-lag', '2'] : [];
     const dir = mkdtempSync(join(tmpdir(), 'authkit-sentinel-'));
-    const master = await RedisServer.start();
-    const replica = await RedisServer.start({ args: ['--replicaof', '127.0.0.1', String(master.port)] });
+    const master = await RedisServer.start({ args: minReplicas });
+    const replica = await RedisServer.start({ args: ['--replicaof', '127.0.0.1', String(master.port), ...minReplicas] });
     const sentinelPorts: number[] = [];
     while (sentinelPorts.length < 3) {
       const port = await freePort();
