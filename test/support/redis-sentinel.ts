@@ -32,8 +32,9 @@ export class RedisSentinelTopology {
     const downAfterMs = options.downAfterMs ?? 1000;
     const minReplicas = options.minReplicasToWrite ? ['--min-replicas-to-write', String(options.minReplicasToWrite), '--min-replicas-max-lag', '2'] : [];
     const dir = mkdtempSync(join(tmpdir(), 'authkit-sentinel-'));
-    const master = await RedisServer.start({ args: minReplicas });
-    const replica = await RedisServer.start({ args: ['--replicaof', '127.0.0.1', String(master.port), ...minReplicas] });
+    // `--dir`: a replica's full sync writes an RDB file there (not in the working directory).
+    const master = await RedisServer.start({ args: ['--dir', dir, ...minReplicas] });
+    const replica = await RedisServer.start({ args: ['--dir', dir, '--replicaof', '127.0.0.1', String(master.port), ...minReplicas] });
     const sentinelPorts: number[] = [];
     while (sentinelPorts.length < 3) {
       const port = await freePort();
