@@ -6,7 +6,7 @@ export { AuthModule } from './auth.module';
 export type { AuthModuleExtras } from './auth.module-extras';
 export type { AuthModuleOptions, AdapterOptions, ProviderInput } from './auth.options';
 export type { JwtOptions, JwtAlgorithm, KeyInput, VerificationKeyOptions } from './tokens/jwt.options';
-export type { RedisConnectionOptions } from './redis/redis.options';
+export type { RedisClient, RedisConnectionOptions, RedisDurability, RedisSentinelAddress } from './redis/redis.options';
 export type { RefreshTokenTransport, RefreshCookieOptions } from './http/cookie.options';
 export type { PasswordPolicyOptions } from './identity/password-policy';
 export type { ThrottleOptions } from './throttling/throttle.options';
@@ -15,7 +15,10 @@ export type {
   OAuthOptions, OAuthProviderName, OAuthProviderOptions, GoogleOAuthOptions, GitHubOAuthOptions, OAuthLinkingPolicy,
   OAuthUnverifiedEmailPolicy,
 } from './oauth/oauth.options';
-export { FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
+export type {
+  PassportOAuthSource, PassportOAuth2StrategyOptions, PassportProfileMapping, PassportProfileMapper,
+} from './oauth/passport-oauth.options';
+export { FAIL_FAST_CLUSTER_OPTIONS, FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
 
 // Decorators and guards.
 export { Public } from './decorators/public.decorator';
@@ -63,3 +66,8 @@ export type {
 } from './throttling/login-throttler.interface';
 export { RedisLoginThrottler } from './throttling/redis-login.throttler';
 export { MemoryLoginThrottler } from './throttling/memory-login.throttler';
+export { RouteThrottle, type RateLimit, type RateLimitHit, type RateLimitVerdict } from './throttling/route-throttle.interface';
+export type { RouteLimitOptions } from './throttling/throttle.options';
+export { RedisRouteThrottle } from './throttling/redis-route.throttle';
+export { MemoryRouteThrottle } from './throttling/memory-route.throttle';
+export { clientIpKey } from './throttling/client-ip';

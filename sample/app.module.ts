@@ -6,6 +6,13 @@ import { AdminSeeder } from './admin-seeder';
 import { AppController } from './app.controller';
 import { oauthOptionsFromEnv } from './oauth-from-env';
 import { redisOptionsFromEnv } from './redis-from-env';
+import { SamplePageController } from './sample-page.controller';
+
+/** `AUTH_ALLOWED_ORIGINS` (comma-separated): the CSRF allow-list and the CORS origins (see bootstrap.ts). */
+export function allowedOriginsFromEnv(config: ConfigService): string[] {
+  const origins = config.get<string>('AUTH_ALLOWED_ORIGINS');
+  return origins ? origins.split(',').map((o) => o.trim()).filter(Boolean) : [];
+}
 
 /** Builds the library options from the environment (DESIGN section 8). */
 export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
@@ -17,13 +24,13 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
   }
   const redis = redisOptionsFromEnv(config);
   if (!redis) logger.warn('None of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES is set: the sample runs on IN-MEMORY stores.');
-  const origins = config.get<string>('AUTH_ALLOWED_ORIGINS');
   return {
     jwt: { secret },
     redis,
     roleHierarchy: { admin: ['user'] },
-    refreshTokenTransport: (config.get<string>('AUTH_REFRESH_TRANSPORT') as AuthModuleOptions['refreshTokenTransport']) ?? 'both',
-    allowedOrigins: origins ? origins.split(',').map((o) => o.trim()) : [],
+    // The refresh token stays in the HttpOnly cookie, out of reach of page scripts.
+    refreshTokenTransport: (config.get<string>('AUTH_REFRESH_TRANSPORT') as AuthModuleOptions['refreshTokenTransport']) ?? 'cookie',
+    allowedOrigins: allowedOriginsFromEnv(config),
     oauth: oauthOptionsFromEnv(config),
   };
 }
@@ -36,7 +43,7 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
       useFactory: authOptionsFromEnv,
     }),
   ],
-  controllers: [AppController],
+  controllers: [AppController, SamplePageController],
   providers: [AdminSeeder],
 })
 export class AppModule {}

@@ -13,9 +13,10 @@ import { MemoryLoginThrottler } from '../throttling/memory-login.throttler';
 import { throttledLogin } from '../throttling/throttled-login';
 import { resolveThrottleRules, THROTTLE_RULES } from '../throttling/throttle.options';
 import type { ScopedThrottleRule } from '../throttling/login-throttler.interface';
-import type { StoredUser } from './user-store.interface';
+import { credentialVersionOf, type StoredUser } from './user-store.interface';
 import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
+import type { ParsedRefreshToken } from '../tokens/token.types';
 import { sessionUserAgent } from '../sessions/user-agent';
 
 function publicUser(user: StoredUser): PublicUser {
@@ -59,13 +60,18 @@ export class AuthService {
     return this.startSession(user, client);
   }
 
-  /** Creates a session for a user already authenticated by other means (OAuth, magic link...). */
+  /**
+   * Creates a session for a user already authenticated by other means (OAuth, magic link...). `user` must be
+   * the record as read when the user authenticated: the session is bound to its `credentialVersion`, and
+   * refused (`SessionRevokedError`) when the credentials changed since.
+   */
   async startSession(user: StoredUser, client: ClientInfo = {}): Promise<TokenPair> {
     const refresh = this.tokens.createRefreshToken(user.id);
     await this.sessions.create({
       userId: user.id,
       sessionId: refresh.sessionId,
       secretHash: refresh.secretHash,
+      credentialVersion: credentialVersionOf(user),
       ip: client.ip,
       userAgent: sessionUserAgent(client.userAgent, this.sessionOptions?.sessionUserAgent ?? 'summary'),
     });
@@ -92,6 +98,7 @@ export class AuthService {
       sessionId: presented.sessionId,
       presentedHash: presented.secretHash,
       nextHash: next.secretHash,
+      credentialVersion: credentialVersionOf(user),
       ip: client.ip,
     });
     switch (result.status) {
@@ -102,6 +109,9 @@ export class AuthService {
       case 'reused':
         this.logger.warn(`Refresh token reuse detected; session revoked (user ${presented.userId})`);
         throw new RefreshTokenReusedError();
+      case 'stale':
+        this.logger.warn(`Refresh of a session older than the user's credentials; session revoked (user ${presented.userId})`);
+        throw new RefreshTokenInvalidError();
       default:
         throw new RefreshTokenInvalidError();
     }
@@ -111,6 +121,32 @@ export class AuthService {
   /** Ends one session. Idempotent. */
   async logout(principal: AuthenticatedUser): Promise<void> {
     await this.sessions.revoke(principal.id, principal.sessionId);
+  }
+
+  /**
+   * Ends the session a refresh token belongs to: logout with the refresh cookie alone (a reloaded page
+   * holds no access token). Possession is proved the way a refresh proves it: the token is rotated once,
+   * then the session is revoked. An older token of the session ends it as its replay would; a malformed
+   * or unknown token ends nothing. Returns true when a session was ended.
+   */
+  async logoutWithRefreshToken(refreshToken: unknown): Promise<boolean> {
+    let presented: ParsedRefreshToken;
+    try {
+      presented = this.tokens.parseRefreshToken(refreshToken);
+    } catch (error) {
+      if (error instanceof RefreshTokenInvalidError) return false;
+      throw error;
+    }
+    const result = await this.sessions.rotate({
+      userId: presented.userId,
+      sessionId: presented.sessionId,
+      presentedHash: presented.secretHash,
+      nextHash: this.tokens.nextRefreshToken(presented).secretHash,
+    });
+    if (result.status === 'invalid') return false;
+    // 'reused': the store has already deleted the session.
+    if (result.status !== 'reused') await this.sessions.revoke(presented.userId, presented.sessionId);
+    return true;
   }
 
   /** Ends every session of the user; returns how many there were. */
@@ -155,7 +191,8 @@ export class AuthService {
   ): Promise<number> {
     await this.identity.changePassword(userId, newPassword, options.currentPassword);
     const revoke = this.identityOptions?.revokeSessionsOnPasswordChange ?? true;
-    return revoke ? this.revokeOtherSessions(userId, options.keepSessionId) : 0;
+    const keep = !revoke ? 'all' : options.keepSessionId === undefined ? undefined : { sessionId: options.keepSessionId };
+    return this.credentialsChanged(userId, keep);
   }
 
   /**
@@ -171,16 +208,23 @@ export class AuthService {
   /** Disables (and revokes every session of) a user, or re-enables one. Returns how many sessions were revoked. */
   async setDisabled(userId: string, disabled: boolean): Promise<number> {
     await this.identity.setDisabled(userId, disabled);
-    return disabled ? this.sessions.revokeAll(userId) : 0;
+    return this.credentialsChanged(userId);
   }
 
-  private async revokeOtherSessions(userId: string, keepSessionId?: string): Promise<number> {
-    if (keepSessionId === undefined) return this.sessions.revokeAll(userId);
-    let revoked = 0;
-    for (const session of await this.sessions.list(userId)) {
-      if (session.id !== keepSessionId && (await this.sessions.revoke(userId, session.id))) revoked += 1;
-    }
-    return revoked;
+  /**
+   * After a change of the user's credentials (the store has incremented the credential version): revokes the
+   * sessions (but `keep`) and records the version, atomically, so that no session of an older version, not
+   * even one of a login in flight, can be created, refreshed or used afterwards. The version is read after
+   * the change, so it is at least the change's own (versions only grow). Returns how many were revoked.
+   */
+  private async credentialsChanged(userId: string, keep?: { sessionId: string } | 'all'): Promise<number> {
+    const user = await this.identity.findUser(userId);
+    return this.sessions.revokeAll(userId, { credentialVersion: user ? credentialVersionOf(user) : undefined, keep });
+  }
+
+  /** Revokes the user's sessions but `keepSessionId`, in one atomic store call. */
+  private revokeOtherSessions(userId: string, keepSessionId?: string): Promise<number> {
+    return this.sessions.revokeAll(userId, { keep: keepSessionId === undefined ? undefined : { sessionId: keepSessionId } });
   }
 
   private tokenPair(user: StoredUser, sessionId: string, refreshToken: string): TokenPair {

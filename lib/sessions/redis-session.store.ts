@@ -1,14 +1,16 @@
+import { SessionRevokedError } from '../auth.errors';
 import type { RedisClient, ReplicationWait } from '../redis/redis.options';
 import { RedisKeys } from '../redis/redis-keys';
 import { redisCall } from '../redis/redis-call';
 import { replicatedCall } from '../redis/replicated-write';
 import type {
-  CreateSessionInput, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
+  CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
 } from './session-store.interface';
 import {
   CREATE_SESSION, createSessionArgv, type CreateSessionArgv, decodeCreateReply, decodeHead, decodeRotateReply,
-  decodeSessions, headExpiresAt, REVOKE_ALL_SESSIONS, REVOKE_SESSION, type RevokeAllSessionsArgv, type RevokeSessionArgv,
-  ROTATE_SESSION, rotateSessionArgv, type RotateSessionArgv, type RotateSessionReply, SESSION_ID, storedIp, storedUserAgent,
+  decodeSessions, headExpiresAt, REVOKE_ALL_SESSIONS, REVOKE_SESSION, revokeAllSessionsArgv, type RevokeAllSessionsArgv,
+  type RevokeSessionArgv, ROTATE_SESSION, rotateSessionArgv, type RotateSessionArgv, type RotateSessionReply, SESSION_ID, storedIp,
+  storedUserAgent, storedVersion,
 } from './session-record.codec';
 
 interface SessionCommands {
@@ -63,7 +65,9 @@ export class RedisSessionStore implements SessionStore {
         ? replicatedCall<number>(this.redis, this.replicationWait, 'authkitCreateSession', [key, ...argv])
         : this.commands.authkitCreateSession(key, ...argv),
     );
-    if (decodeCreateReply(reply) === 'taken') throw new Error('nestjs-authkit: session id already in use for this user');
+    const decoded = decodeCreateReply(reply);
+    if (decoded === 'taken') throw new Error('nestjs-authkit: session id already in use for this user');
+    if (decoded === 'stale') throw new SessionRevokedError();
     const absoluteExpiresAt = now + absoluteTtlMs;
     return {
       id: input.sessionId,
@@ -73,6 +77,7 @@ export class RedisSessionStore implements SessionStore {
       expiresAt: Math.min(now + idleTtlMs, absoluteExpiresAt),
       absoluteExpiresAt,
       generation: 1,
+      credentialVersion: storedVersion(input.credentialVersion),
       ip: storedIp(input.ip) || undefined,
       userAgent: storedUserAgent(input.userAgent) || undefined,
     };
@@ -113,6 +118,7 @@ export class RedisSessionStore implements SessionStore {
         expiresAt,
         absoluteExpiresAt: s.createdAt + this.settings.absoluteTtlMs,
         generation: s.generation,
+        credentialVersion: s.credentialVersion,
         ip: s.ip || undefined,
         userAgent: s.userAgent || undefined,
       });
@@ -129,8 +135,9 @@ export class RedisSessionStore implements SessionStore {
     return deleted === 1;
   }
 
-  async revokeAll(userId: string): Promise<number> {
-    const { idleTtlMs, absoluteTtlMs } = this.settings;
-    return redisCall(() => this.commands.authkitRevokeAllSessions(this.keys.sessions(userId), this.now(), idleTtlMs, absoluteTtlMs));
+  /** One script: revokes (but `keep`) and records the credential version atomically. */
+  async revokeAll(userId: string, options: RevokeAllSessionsOptions = {}): Promise<number> {
+    const argv = revokeAllSessionsArgv(options, this.now(), this.settings);
+    return redisCall(() => this.commands.authkitRevokeAllSessions(this.keys.sessions(userId), ...argv));
   }
 }

@@ -65,7 +65,10 @@ describe.each(redisTopologies())('sample AppModule on $name from its environment
     const reg = await http(url, 'POST', '/auth/register', { json: { email: uniqueEmail('sample'), password: 'a user password' } });
     expect(reg.status).toBe(201);
     expect((await http(url, 'GET', '/profile', { token: reg.body.accessToken })).status).toBe(200);
-    const refreshed = await http(url, 'POST', '/auth/refresh', { json: { refreshToken: reg.body.refreshToken } });
+    // The sample keeps the refresh token in its HttpOnly cookie.
+    const cookie = reg.setCookie.map((c) => c.split(';')[0]).find((c) => /^(__Secure-)?authkit_rt=./.test(c));
+    expect(cookie).toBeDefined();
+    const refreshed = await http(url, 'POST', '/auth/refresh', { cookie });
     expect(refreshed.status).toBe(200);
   });
 });

@@ -5,7 +5,7 @@ import { RedisKeys } from '../../lib/redis/redis-keys';
 import { createRedisClient, globEscape, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
 import { redisTopologies, scanAllKeys, topologyClients } from '../support/redis-topologies';
-import { describeUserStoreContract } from './user-store.contract';
+import { describeUserStoreContract } from '../../lib/testing/user-store.contract';
 
 let redis: Redis;
 
@@ -52,7 +52,8 @@ describe('RedisUserStore: Redis specifics', () => {
     try {
       const store = new RedisUserStore(client, uniqueKeyPrefix('one'));
       const user = await store.create(newUser(`one-${randomUUID()}@example.com`));
-      await store.setRoles(user.id, ['user']); // loads the script (NOSCRIPT -> EVAL once)
+      await store.setRoles(user.id, ['user']); // loads the scripts (NOSCRIPT -> EVAL once)
+      await store.setDisabled(user.id, false);
       const monitor = await admin.monitor();
       const topLevel: string[] = [];
       monitor.on('monitor', (_time: string, args: string[], source: string) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Browser, cookieValue, createOAuthApp, type OAuthTestApp } from '../oauth/oauth-harness';
+import { Browser, cookieValue, createOAuthApp, type OAuthTestApp } from '../support/oauth-harness';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { redisTopologies } from '../support/redis-topologies';
 import { createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';

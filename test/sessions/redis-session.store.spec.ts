@@ -6,7 +6,7 @@ import { commandCalls, createRedisClient, scanKeys, uniqueKeyPrefix } from '../s
 import { RedisServer } from '../support/redis-server';
 import { redisTopologies, topologyClients } from '../support/redis-topologies';
 import { ManualClock, sleep } from '../support/time';
-import { CONTRACT_SETTINGS, describeSessionStoreContract, newHash, newSessionId, newUserId, ODD_USER_IDS } from './session-store.contract';
+import { CONTRACT_SETTINGS, describeSessionStoreContract, newHash, newSessionId, newUserId, ODD_USER_IDS } from '../../lib/testing/session-store.contract';
 
 let redis: Redis;
 let prefixedRedis: Redis;

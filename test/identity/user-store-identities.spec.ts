@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import { MemoryUserStore, RedisUserStore } from '../../lib';
+import { redisTopologies, scanAllKeys } from '../support/redis-topologies';
+import { describeUserStoreIdentityContract } from '../../lib/testing/user-store-identities.contract';
+
+describeUserStoreIdentityContract('MemoryUserStore', async () => ({ store: new MemoryUserStore(), close: async () => undefined }));
+
+for (const topology of redisTopologies()) {
+  describeUserStoreIdentityContract(`RedisUserStore on ${topology.name}`, async () => {
+    const redis = topology.createClient();
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    return {
+      store: new RedisUserStore(redis, prefix),
+      countUserRecords: async () => (await scanAllKeys(redis, `${prefix}:{*}:user`)).length,
+      close: async () => {
+        redis.disconnect();
+      },
+    };
+  });
+}
