@@ -37,7 +37,8 @@ export class AuthService {
     private readonly identity: IdentityResolver,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Optional() @Inject(LoginThrottler) throttler?: LoginThrottler | null,
-    @Optional() @Inject(SESSION_OPTIONS) private readonly sessionOptions?: Pick<ResolvedSessionOptions, 'sessionUserAgent'>,
+    @Optional() @Inject(SESSION_OPTIONS)
+    private readonly sessionOptions?: Partial<Pick<ResolvedSessionOptions, 'sessionUserAgent' | 'refreshTokenRotation'>>,
     @Optional() @Inject(IDENTITY_OPTIONS)
     private readonly identityOptions?: Pick<ResolvedIdentityOptions, 'revokeSessionsOnPasswordChange' | 'revokeSessionsOnRoleChange'>,
     @Optional() @Inject(THROTTLE_RULES) throttleRules?: ScopedThrottleRule[],
@@ -78,9 +79,13 @@ export class AuthService {
   }
 
   /**
-   * Rotates a refresh token. Exactly one of several concurrent calls with one token succeeds; a
-   * replayed old token revokes the session (`RefreshTokenReusedError`). Re-reads the user, so a
-   * deleted or disabled user cannot refresh and role changes reach the next access token.
+   * Rotates a refresh token (one atomic store call). A token whose MAC does not verify is
+   * `RefreshTokenInvalidError` and touches nothing. Duplicates of one refresh (the previous token again within
+   * `reuseWindowMs`: concurrent tabs, a retry after a lost response or a 503) all get the same new refresh token
+   * (`refreshTokenRotation: 'idempotent'`, the default) or `RefreshTokenSupersededError` (`'strict'`: exactly
+   * one succeeds); the session is kept. Any other genuine old token revokes the session
+   * (`RefreshTokenReusedError`). Re-reads the user, so a deleted or disabled user cannot refresh, a session
+   * older than the user's credentials ends, and role changes reach the next access token.
    */
   async refresh(refreshToken: unknown, client: ClientInfo = {}): Promise<TokenPair> {
     const presented = this.tokens.parseRefreshToken(refreshToken);
@@ -102,6 +107,9 @@ export class AuthService {
     });
     switch (result.status) {
       case 'rotated':
+        break;
+      case 'duplicate':
+        if (this.sessionOptions?.refreshTokenRotation === 'strict') throw new RefreshTokenSupersededError();
         break;
       case 'superseded':
         throw new RefreshTokenSupersededError();
