@@ -4,13 +4,16 @@ import { ROLE_HIERARCHY, resolveRoleHierarchy, type RolesOptions } from './guard
 import { IDENTITY_OPTIONS, type IdentityOptions, type ResolvedIdentityOptions, resolveIdentityOptions } from './identity/identity.options';
 import type { PasswordHasher } from './identity/password-hasher.interface';
 import type { UserStore } from './identity/user-store.interface';
-import { OAUTH_OPTIONS, type OAuthOptions, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth/oauth.options';
+import { OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth/oauth.options';
 import { failOption } from './options.validation';
 import { REDIS_OPTIONS, type RedisModuleOptions, type ResolvedRedisOptions, resolveRedisOptions } from './redis/redis.options';
 import { type ResolvedSessionOptions, resolveSessionOptions, SESSION_OPTIONS, type SessionOptions } from './sessions/session.options';
 import type { SessionStore } from './sessions/session-store.interface';
 import type { LoginThrottler, ScopedThrottleRule } from './throttling/login-throttler.interface';
-import { resolveThrottleRules, THROTTLE_RULES, type ThrottleOptions } from './throttling/throttle.options';
+import type { RouteThrottle } from './throttling/route-throttle.interface';
+import {
+  type ResolvedRouteLimits, resolveRouteLimits, resolveThrottleRules, ROUTE_LIMITS, THROTTLE_RULES, type ThrottleOptions,
+} from './throttling/throttle.options';
 import { JWT_OPTIONS, type ResolvedJwtOptions, resolveJwtOptions, type TokenOptions } from './tokens/jwt.options';
 
 /** A provider can be given as a class (instantiated by Nest) or as a ready instance. */
@@ -26,6 +29,8 @@ export interface AdapterOptions {
   passwordHasher?: ProviderInput<PasswordHasher>;
   /** Default: `RedisLoginThrottler` with Redis (in-process fallback while Redis is down), `MemoryLoginThrottler` without. */
   loginThrottler?: ProviderInput<LoginThrottler>;
+  /** Throttle of registration and OAuth start. Default: `RedisRouteThrottle` with Redis, `MemoryRouteThrottle` without. */
+  routeThrottle?: ProviderInput<RouteThrottle>;
 }
 
 /**
@@ -37,7 +42,8 @@ export interface AuthModuleOptions
   /**
    * Login throttling, always on (see `ThrottleOptions`). Defaults: 5 failures per email+ip in 15 min ->
    * blocked 1 min, doubling per further failure up to 15 min; 100 failures per ip in 15 min; 100 failures
-   * per account (all ips) in 1 h. The ip is `req.ip`: set Express `trust proxy` behind a proxy.
+   * per account (all ips) in 1 h. Registration: 20 per ip and 5 per email per hour; OAuth start: 30 per ip per
+   * 10 min. The ip is `req.ip` (IPv6 keyed by /64): set Express `trust proxy` behind a proxy.
    */
   throttle?: ThrottleOptions;
   /** Google / GitHub sign-in, linking policy, redirects. A provider left out has no routes. See `OAuthOptions`. */
@@ -53,6 +59,7 @@ export interface ResolvedAuthOptions {
   roleHierarchy: Record<string, string[]>;
   http: ResolvedCookieOptions;
   throttle: ScopedThrottleRule[];
+  routeLimits: ResolvedRouteLimits;
   oauth: ResolvedOAuthOptions;
   adapters: AdapterOptions;
 }
@@ -64,7 +71,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set<keyof AuthModuleOptions>([
   'registration', 'passwordHashing', 'passwordPolicy', 'revokeSessionsOnPasswordChange', 'revokeSessionsOnRoleChange',
   'roleHierarchy',
   'refreshTokenTransport', 'cookie', 'allowedOrigins',
-  'userStore', 'sessionStore', 'passwordHasher', 'loginThrottler',
+  'userStore', 'sessionStore', 'passwordHasher', 'loginThrottler', 'routeThrottle',
   'throttle', 'oauth',
 ]);
 
@@ -80,7 +87,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   const sessions = resolveSessionOptions(options);
   const http = resolveCookieOptions(options, sessions.refreshTokenTtlSeconds);
   const oauth = resolveOAuthOptions(options.oauth);
-  if (http.refreshTokenTransport === 'body' && Object.keys(oauth.providers).length > 0) {
+  if (http.refreshTokenTransport === 'body' && oauthSourceNames(oauth).length > 0) {
     failOption('oauth', "needs refreshTokenTransport 'cookie' or 'both': an OAuth callback is a browser redirect and can only hand over the refresh token as a cookie");
   }
   return {
@@ -91,9 +98,11 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     roleHierarchy: resolveRoleHierarchy(options),
     http,
     throttle: resolveThrottleRules(options.throttle),
+    routeLimits: resolveRouteLimits(options.throttle),
     oauth,
     adapters: {
       userStore: options.userStore, sessionStore: options.sessionStore, passwordHasher: options.passwordHasher, loginThrottler: options.loginThrottler,
+      routeThrottle: options.routeThrottle,
     },
   };
 }
@@ -107,5 +116,6 @@ export const OPTION_SLICES = [
   [ROLE_HIERARCHY, 'roleHierarchy'],
   [COOKIE_OPTIONS, 'http'],
   [THROTTLE_RULES, 'throttle'],
+  [ROUTE_LIMITS, 'routeLimits'],
   [OAUTH_OPTIONS, 'oauth'],
 ] as const satisfies ReadonlyArray<readonly [symbol, keyof ResolvedAuthOptions]>;

@@ -26,6 +26,9 @@ import { SessionStore } from './sessions/session-store.interface';
 import { LoginThrottler } from './throttling/login-throttler.interface';
 import { MemoryLoginThrottler } from './throttling/memory-login.throttler';
 import { RedisLoginThrottler } from './throttling/redis-login.throttler';
+import { MemoryRouteThrottle } from './throttling/memory-route.throttle';
+import { RedisRouteThrottle } from './throttling/redis-route.throttle';
+import { RouteThrottle } from './throttling/route-throttle.interface';
 import { TokenService } from './tokens/token.service';
 
 /** Holds the (async) options and their per-feature slices, so that `AuthModule` and its Redis module can inject them. */
@@ -66,6 +69,9 @@ const portProviders: Provider[] = [
   portProvider<PasswordHasher>(PasswordHasher, (o) => o.adapters.passwordHasher, (options) => new Argon2PasswordHasher(options.identity.passwordHashing)),
   portProvider<LoginThrottler>(LoginThrottler, (o) => o.adapters.loginThrottler, (options, redis) =>
     redis ? new RedisLoginThrottler(redis, options.throttle, options.redis.keyPrefix) : new MemoryLoginThrottler(options.throttle),
+  ),
+  portProvider<RouteThrottle>(RouteThrottle, (o) => o.adapters.routeThrottle, (options, redis) =>
+    redis ? new RedisRouteThrottle(redis, options.redis.keyPrefix) : new MemoryRouteThrottle(),
   ),
 ];
 
@@ -114,6 +120,6 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers,
     providers: [authkitRedisProvider, ...portProviders, ...services, ...guards, ...oauthProviders],
-    exports: [optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, ...services, ...oauthExports],
+    exports: [optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, RouteThrottle, ...services, ...oauthExports],
   };
 }

@@ -16,6 +16,9 @@ export type {
   OAuthOptions, OAuthProviderName, OAuthProviderOptions, GoogleOAuthOptions, GitHubOAuthOptions, OAuthLinkingPolicy,
   OAuthUnverifiedEmailPolicy,
 } from './oauth/oauth.options';
+export type {
+  PassportOAuthSource, PassportOAuth2StrategyOptions, PassportProfileMapping, PassportProfileMapper,
+} from './oauth/passport-oauth.options';
 export { FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
 
 // Decorators and guards.
@@ -64,3 +67,8 @@ export type {
 } from './throttling/login-throttler.interface';
 export { RedisLoginThrottler } from './throttling/redis-login.throttler';
 export { MemoryLoginThrottler } from './throttling/memory-login.throttler';
+export { RouteThrottle, type RateLimit, type RateLimitHit, type RateLimitVerdict } from './throttling/route-throttle.interface';
+export type { RouteLimitOptions } from './throttling/throttle.options';
+export { RedisRouteThrottle } from './throttling/redis-route.throttle';
+export { MemoryRouteThrottle } from './throttling/memory-route.throttle';
+export { clientIpKey } from './throttling/client-ip';

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { AuthError, TooManyAttemptsError } from '../auth.errors';
+import { AuthError, TooManyAttemptsError, TooManyRequestsError } from '../auth.errors';
 
 /** HTTP status of each `AuthError` code; the only place codes meet status codes. */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -21,6 +21,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   cross_site_request: HttpStatus.FORBIDDEN,
   store_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   too_many_attempts: HttpStatus.TOO_MANY_REQUESTS,
+  too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
+  busy: HttpStatus.SERVICE_UNAVAILABLE,
   weak_password: HttpStatus.BAD_REQUEST,
   unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   user_not_found: HttpStatus.NOT_FOUND,
@@ -32,6 +34,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   oauth_provider_already_linked: HttpStatus.CONFLICT,
   oauth_identity_not_found: HttpStatus.NOT_FOUND,
   last_sign_in_method: HttpStatus.CONFLICT,
+  oauth_link_email_unverified: HttpStatus.FORBIDDEN,
 };
 
 /** Codes of HTTP errors raised outside the library (body parser, router) on auth routes. */
@@ -69,7 +72,7 @@ export function authErrorResponse(error: AuthError): ErrorResponse {
     headers['WWW-Authenticate'] = invalidToken ? 'Bearer error="invalid_token"' : 'Bearer';
   }
   if (status === HttpStatus.SERVICE_UNAVAILABLE) headers['Retry-After'] = STORE_RETRY_AFTER_SECONDS;
-  if (error instanceof TooManyAttemptsError) headers['Retry-After'] = String(error.retryAfterSeconds);
+  if (error instanceof TooManyAttemptsError || error instanceof TooManyRequestsError) headers['Retry-After'] = String(error.retryAfterSeconds);
   return { status, headers, body: { statusCode: status, code: error.code, message: error.message } };
 }
 
@@ -90,11 +93,20 @@ export function errorResponse(error: unknown, context: { jsonBodyRejected?: bool
     const message = status >= 500 ? 'Internal server error' : parseFailure ? 'Malformed JSON body' : error.message;
     return { status, headers: {}, body: { statusCode: status, code, message } };
   }
-  const bodyParser = error as { type?: unknown; status?: unknown; expose?: unknown } | null;
-  if (bodyParser && typeof bodyParser.type === 'string' && typeof bodyParser.status === 'number' && bodyParser.status < 500) {
-    const status = bodyParser.status;
-    const code = bodyParser.type === 'entity.parse.failed' ? 'malformed_json' : CODE_BY_STATUS[status] ?? 'bad_request';
-    return { status, headers: {}, body: { statusCode: status, code, message: code === 'malformed_json' ? 'Malformed JSON body' : code.replace(/_/g, ' ') } };
+  const bodyParser = error as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown } | null;
+  // body-parser's errors (http-errors): typed ones, and untyped 4xx ones such as a body that does not
+  // decompress under its Content-Encoding (a zlib error wrapped with status 400).
+  const parserStatus = bodyParser && typeof bodyParser.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500
+    && (typeof bodyParser.type === 'string' || (bodyParser.statusCode === bodyParser.status && typeof bodyParser.expose === 'boolean'))
+    ? bodyParser.status
+    : undefined;
+  if (bodyParser && parserStatus !== undefined) {
+    const status = parserStatus;
+    const code = bodyParser.type === 'entity.parse.failed'
+      ? 'malformed_json'
+      : typeof bodyParser.type === 'string' ? CODE_BY_STATUS[status] ?? 'bad_request' : status === 400 ? 'malformed_body' : CODE_BY_STATUS[status] ?? 'bad_request';
+    const message = code === 'malformed_json' ? 'Malformed JSON body' : code === 'malformed_body' ? 'Malformed request body' : code.replace(/_/g, ' ');
+    return { status, headers: {}, body: { statusCode: status, code, message } };
   }
   return { status: 500, headers: {}, body: { statusCode: 500, code: 'internal_error', message: 'Internal server error' } };
 }

@@ -1,9 +1,9 @@
 import {
   Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes,
 } from '@nestjs/common';
-import { CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
+import { AuthError, CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
-import { AuthService } from '../identity/auth.service';
+import { AuthService, type RegistrationAccepted } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
@@ -11,15 +11,26 @@ import { AccessTokenGuard } from '../guards/access-token.guard';
 import { AuthExceptionFilter } from './auth-exception.filter';
 import { AuthValidationPipe } from './auth-validation.pipe';
 import { JsonContentTypeGuard } from './json-content-type.guard';
-import { CredentialsDto, RefreshDto } from './auth.dto';
-import { type CookieRequest, isCrossSite, readCookie } from './cookies';
+import { LogoutGuard } from './logout.guard';
+import { checkSecureCookieTransport, type TransportRequest } from './secure-cookie.check';
+import { CredentialsDto, LoginDto, RefreshDto } from './auth.dto';
+import { isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
 
-interface HttpRequest extends CookieRequest {
+interface HttpRequest extends TransportRequest {
   ip?: string;
 }
 
+/**
+ * Refresh failures after which the presented token can never work again (forged or unknown, session
+ * ended, replayed): the refresh cookie is cleared with the error.
+ */
+const DEAD_REFRESH_TOKEN_CODES: ReadonlySet<string> = new Set([
+  'refresh_token_invalid', 'refresh_token_reused', 'refresh_token_revoked', 'refresh_token_expired',
+]);
+
 interface HttpResponse {
+  status?(code: number): unknown;
   append?(name: string, value: string): unknown;
   setHeader(name: string, value: string | string[]): unknown;
 }
@@ -33,6 +44,13 @@ export interface TokenResponse {
   /** Present when `refreshTokenTransport` is `'body'` or `'both'`. */
   refreshToken?: string;
 }
+
+/**
+ * Sent by logout and logout-all: the browser drops this site's cookies (the refresh cookie included, whatever
+ * its path). Not `"storage"`: that would also wipe the app's localStorage/IndexedDB (drafts, settings, offline
+ * data), which an auth library has no business deleting; an app that keeps tokens there clears them itself.
+ */
+const CLEAR_SITE_DATA = '"cookies"';
 
 export const authValidationPipe = new AuthValidationPipe({
   whitelist: true,
@@ -63,8 +81,13 @@ export class AuthController {
   @Post('register')
   @HttpCode(HttpStatus.CREATED)
   @Header('Cache-Control', 'no-store')
-  async register(@Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
-    return this.respond(await this.auth.register(body, this.client(req)), req, res);
+  async register(
+    @Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<TokenResponse | RegistrationAccepted> {
+    const result = await this.auth.register(body, this.client(req));
+    if ('accessToken' in result) return this.respond(result, req, res);
+    res.status?.(HttpStatus.ACCEPTED); // registration.emailTakenResponse 'generic': the same answer, taken email or not
+    return result;
   }
 
   @Public()
@@ -72,7 +95,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
-  async login(@Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
+  async login(@Body() body: LoginDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
     return this.respond(await this.auth.login(body, this.client(req)), req, res);
   }
 
@@ -91,16 +114,31 @@ export class AuthController {
     const token = fromBody ?? fromCookie;
     if (!token) throw new RefreshTokenMissingError();
     if (!fromBody && isCrossSite(req, this.options.allowedOrigins)) throw new CrossSiteRequestError();
-    return this.respond(await this.auth.refresh(token, this.client(req)), req, res);
+    this.checkSecureCookieTransport(req);
+    try {
+      return this.respond(await this.auth.refresh(token, this.client(req)), req, res);
+    } catch (error) {
+      // A cookie that can never work again is removed, so the browser stops sending it for 30 days.
+      // Not on `superseded`: the cookie jar may already hold the concurrent winner's new token.
+      if (!fromBody && error instanceof AuthError && DEAD_REFRESH_TOKEN_CODES.has(error.code)) this.clearCookie(req, res);
+      throw error;
+    }
   }
 
-  @UseGuards(AccessTokenGuard)
+  /**
+   * Ends this session: the one of the access token when an `Authorization` header is sent, else the one
+   * of the refresh cookie (a reloaded page can log out without refreshing first). Clears the cookie.
+   */
+  @Public()
+  @UseGuards(LogoutGuard)
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async logout(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
+  async logout(@CurrentUser() user: AuthenticatedUser | undefined, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
-    await this.auth.logout(user);
+    if (user) await this.auth.logout(user);
+    else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name));
     this.clearCookie(req, res);
+    res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
   }
 
   @UseGuards(AccessTokenGuard)
@@ -110,10 +148,12 @@ export class AuthController {
     this.refuseCrossSiteCookie(req);
     await this.auth.logoutAll(user.id);
     this.clearCookie(req, res);
+    res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
   }
 
   @UseGuards(AccessTokenGuard)
   @Get('me')
+  @Header('Cache-Control', 'no-store')
   async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { sessionId: string }> {
     return { ...(await this.auth.me(user)), sessionId: user.sessionId };
   }
@@ -140,7 +180,10 @@ export class AuthController {
   protected respond(pair: TokenPair, req: HttpRequest, res: HttpResponse): TokenResponse {
     const { refreshToken, ...response } = pair;
     const transport = this.options.refreshTokenTransport;
-    if (transport !== 'body') this.appendCookie(res, refreshCookie(this.options, req, refreshToken));
+    if (transport !== 'body') {
+      this.checkSecureCookieTransport(req);
+      this.appendCookie(res, refreshCookie(this.options, req, refreshToken));
+    }
     res.setHeader('Pragma', 'no-cache');
     return transport === 'cookie' ? response : { ...response, refreshToken };
   }
@@ -149,6 +192,11 @@ export class AuthController {
   protected refuseCrossSiteCookie(req: HttpRequest): void {
     if (this.options.refreshTokenTransport === 'body' || !readCookie(req, this.options.cookie.name)) return;
     if (isCrossSite(req, this.options.allowedOrigins)) throw new CrossSiteRequestError();
+  }
+
+  /** Logs once when browsers will drop the Secure refresh cookie (plain http to a host that is not loopback). */
+  protected checkSecureCookieTransport(req: HttpRequest): void {
+    checkSecureCookieTransport(this.options, req);
   }
 
   protected clearCookie(req: HttpRequest, res: HttpResponse): void {

@@ -1,4 +1,4 @@
-import { Delete, Get, HttpCode, HttpStatus, Inject, Logger, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Delete, Get, Header, HttpCode, HttpStatus, Inject, Logger, Next, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthError } from '../auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
@@ -7,16 +7,24 @@ import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
 import { AccessTokenGuard } from '../guards/access-token.guard';
 import { AuthExceptionFilter } from './auth-exception.filter';
-import type { CookieRequest } from './cookies';
 import { refreshCookie } from './refresh-cookie';
+import type { CookieRequest } from './cookies';
+import { checkSecureCookieTransport, type TransportRequest } from './secure-cookie.check';
 import { OAuthIdentityResolver } from '../oauth/oauth-identity.resolver';
 import { RANDOM_TOKEN_PATTERN } from '../oauth/pkce';
-import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
+import {
+  clearedOAuthStateCookie, clearedOAuthStateCookieNamed, MAX_PENDING_OAUTH_PER_BROWSER, oauthStateCookie, pendingOAuthStateCookieNames,
+  readOAuthStateCookie,
+} from './oauth-cookie';
 import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from '../oauth/oauth.errors';
-import { OAUTH_OPTIONS, OAUTH_PROVIDERS, type OAuthProviderName, type ResolvedOAuthOptions } from '../oauth/oauth.options';
-import { OAuthService } from '../oauth/oauth.service';
+import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from '../oauth/oauth.options';
+import { OAUTH_SOURCE_NAME_PATTERN } from '../oauth/passport-oauth.options';
+import { type OAuthAuthorization, OAuthService } from '../oauth/oauth.service';
 
-interface OAuthHttpRequest extends CookieRequest {
+/** Express's `next`; unused by other adapters. */
+type NextFunction = (error?: unknown) => void;
+
+interface OAuthHttpRequest extends TransportRequest {
   ip?: string;
 }
 
@@ -95,6 +103,7 @@ export class OAuthController {
 
   @UseGuards(AccessTokenGuard)
   @Get('identities')
+  @Header('Cache-Control', 'no-store')
   async listIdentities(@CurrentUser() user: AuthenticatedUser): Promise<IdentityView[]> {
     const identities = await this.identities.listIdentities(user.id);
     return identities.map((i) => ({
@@ -106,20 +115,72 @@ export class OAuthController {
   @Delete('identities/:provider')
   @HttpCode(HttpStatus.NO_CONTENT)
   async unlinkIdentity(@CurrentUser() user: AuthenticatedUser, @Param('provider') provider: string): Promise<void> {
-    if (!(OAUTH_PROVIDERS as readonly string[]).includes(provider)) throw new OAuthIdentityNotFoundError();
+    if (!OAUTH_SOURCE_NAME_PATTERN.test(provider)) throw new OAuthIdentityNotFoundError();
     await this.identities.unlink(user.id, provider);
   }
 
-  protected async start(provider: OAuthProviderName, req: OAuthHttpRequest, res: unknown, principal?: AuthenticatedUser): Promise<void> {
-    const { authorizationUrl, state, bindingSecret, ttlSeconds } = await this.oauth.begin(provider, principal);
+  // Passport sources under the app's names. Declared last, so that every fixed route above (and of AuthController,
+  // mounted first) wins; a name that is not a configured source is passed on to the app's later routes (Express) or
+  // answers 404 (other adapters route fixed paths before parameters anyway).
+
+  @Public()
+  @Get(':provider')
+  source(@Param('provider') provider: string, @Req() req: OAuthHttpRequest, @Res() res: unknown, @Next() next: NextFunction): Promise<void> | void {
+    if (!this.oauth.isConfigured(provider)) return this.passOn(next);
+    return this.start(provider, req, res);
+  }
+
+  @Public()
+  @Get(':provider/callback')
+  sourceCallback(
+    @Param('provider') provider: string, @Query() query: Record<string, unknown>, @Req() req: OAuthHttpRequest, @Res() res: unknown, @Next() next: NextFunction,
+  ): Promise<void> | void {
+    if (!this.oauth.isConfigured(provider)) return this.passOn(next);
+    return this.callback(provider, query, req, res);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Get(':provider/link')
+  sourceLink(
+    @Param('provider') provider: string, @CurrentUser() user: AuthenticatedUser, @Req() req: OAuthHttpRequest, @Res() res: unknown, @Next() next: NextFunction,
+  ): Promise<void> | void {
+    if (!this.oauth.isConfigured(provider)) return this.passOn(next);
+    return this.start(provider, req, res, user);
+  }
+
+  /** An unknown source name: the next matching route of the app (Express), else 404. */
+  private passOn(next: NextFunction): void {
+    if (this.adapterHost.httpAdapter.getType() === 'express' && typeof next === 'function') return next();
+    throw new OAuthProviderNotConfiguredError();
+  }
+
+  protected async start(provider: string, req: OAuthHttpRequest, res: unknown, principal?: AuthenticatedUser): Promise<void> {
+    const json = principal !== undefined && this.acceptsJson(req);
+    let authorization: OAuthAuthorization;
+    try {
+      authorization = await this.oauth.begin(provider, principal, this.client(req));
+    } catch (error) {
+      // A browser navigation (not a JSON call) that fails (store down...) lands on the failure page too.
+      const failureRedirect = this.oauthOptions.failureRedirect;
+      if (json || !failureRedirect || !this.oauth.isConfigured(provider)) throw error;
+      this.noStore(res);
+      this.adapterHost.httpAdapter.redirect(res, HttpStatus.FOUND, this.failureTarget(failureRedirect, error));
+      return;
+    }
+    const { authorizationUrl, state, bindingSecret, ttlSeconds } = authorization;
     this.noStore(res);
+    // At most MAX_PENDING_OAUTH_PER_BROWSER pending authorizations per browser and provider: beyond, the earlier ones are dropped.
+    const pending = pendingOAuthStateCookieNames(this.options, req, provider);
+    if (pending.length >= MAX_PENDING_OAUTH_PER_BROWSER) {
+      for (const name of pending) this.appendCookie(res, clearedOAuthStateCookieNamed(this.options, req, provider, name));
+    }
     this.appendCookie(res, oauthStateCookie(this.options, req, provider, state, bindingSecret, ttlSeconds));
     const adapter = this.adapterHost.httpAdapter;
-    if (principal && this.acceptsJson(req)) adapter.reply(res, { authorizationUrl }, HttpStatus.OK);
+    if (json) adapter.reply(res, { authorizationUrl }, HttpStatus.OK);
     else adapter.redirect(res, HttpStatus.FOUND, authorizationUrl);
   }
 
-  protected async callback(provider: OAuthProviderName, query: Record<string, unknown>, req: OAuthHttpRequest, res: unknown): Promise<void> {
+  protected async callback(provider: string, query: Record<string, unknown>, req: OAuthHttpRequest, res: unknown): Promise<void> {
     if (!this.oauth.isConfigured(provider)) throw new OAuthProviderNotConfiguredError();
     this.noStore(res);
     // The callback URL carries the code: never leak it through a Referer.
@@ -136,21 +197,26 @@ export class OAuthController {
         this.client(req),
       );
       if (result.purpose === 'login') {
-        // The refresh cookie's path is the auth prefix (where /refresh lives), not this route's folder.
-        const authRequest: CookieRequest = { headers: req.headers, originalUrl: `${oauthRoutesBase(req, provider)}/callback` };
-        this.appendCookie(res, refreshCookie(this.options, authRequest, result.tokens.refreshToken));
+        // The refresh cookie's path is the auth prefix (where /refresh lives): this route is `<provider>/callback` below it.
+        checkSecureCookieTransport(this.options, req);
+        this.appendCookie(res, refreshCookie(this.options, req, result.tokens.refreshToken, 2));
         target = successRedirect;
       } else {
         target = withQuery(successRedirect, 'linked', provider);
       }
     } catch (error) {
       if (!failureRedirect) throw error;
-      if (!(error instanceof AuthError)) {
-        this.logger.error(`OAuth callback failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`);
-      }
-      target = withQuery(failureRedirect, 'error', error instanceof AuthError ? error.code : 'server_error');
+      target = this.failureTarget(failureRedirect, error);
     }
     this.adapterHost.httpAdapter.redirect(res, HttpStatus.FOUND, target);
+  }
+
+  /** `failureRedirect?error=<code>`; an unexpected error is logged and becomes `server_error`. */
+  private failureTarget(failureRedirect: string, error: unknown): string {
+    if (!(error instanceof AuthError)) {
+      this.logger.error(`OAuth sign-in failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+    return withQuery(failureRedirect, 'error', error instanceof AuthError ? error.code : 'server_error');
   }
 
   protected client(req: OAuthHttpRequest): ClientInfo {

@@ -98,3 +98,25 @@ export class LastSignInMethodError extends AuthError {
     super('This is the only way to sign in to this account; add another first');
   }
 }
+
+/**
+ * Linking a provider to a signed-in account needs a recent authentication: the session's login is older than
+ * `oauth.linkMaxAuthAgeSeconds` (a refresh does not count). Sign in again, then link.
+ */
+export class ReauthenticationRequiredError extends AuthError {
+  static override readonly code = 'reauthentication_required';
+  constructor() {
+    super('Sign in again to link a provider to your account');
+  }
+}
+
+/**
+ * `GET /auth/<provider>/link` on an account whose email has not been verified: whoever signed it up may not own
+ * the email, so no provider can be attached to it (a provider sign-in with that verified email secures it instead).
+ */
+export class OAuthLinkEmailUnverifiedError extends AuthError {
+  static override readonly code = 'oauth_link_email_unverified';
+  constructor() {
+    super('Verify your email before linking a provider');
+  }
+}

@@ -1,0 +1,193 @@
+/// <reference types="jest" />
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EmailTakenError } from '../auth.errors';
+import type { NewUser, UserStore } from '../identity/user-store.interface';
+
+/** Builds a fresh, empty store. Called once per test. */
+export type UserStoreFactory = () => UserStore;
+
+/** What a runner can tell the contract about the store's storage, beyond the store's own reads. */
+export interface UserStoreProbe {
+  /**
+   * Every storage key whose name carries the user id (for Redis: the keys under the hash tag `{<id>}`).
+   * The contract uses it to check that an update of an unknown id wrote nothing at all.
+   */
+  keysFor?(id: string): Promise<string[]>;
+}
+
+function email(tag = 'user'): string {
+  return `${tag}-${randomBytes(6).toString('hex')}@example.com`;
+}
+
+function newUser(overrides: Partial<NewUser> = {}): NewUser {
+  return { email: email(), passwordHash: '$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA', roles: ['user'], emailVerified: false, ...overrides };
+}
+
+/**
+ * The behaviour every `UserStore` must have for local accounts. Run it against each adapter
+ * (memory, real Redis) so that they cannot drift apart.
+ */
+export function describeUserStoreContract(name: string, makeStore: UserStoreFactory, probe: UserStoreProbe = {}): void {
+  describe(`${name}: UserStore contract`, () => {
+    it('create assigns a new id; findById and findByEmail return the same record', async () => {
+      const store = makeStore();
+      const input = newUser({ roles: ['user', 'editor'], emailVerified: true });
+      const created = await store.create(input);
+      expect(created).toMatchObject({ ...input, id: expect.any(String) });
+      expect(created.id).not.toBe('');
+
+      const byId = await store.findById(created.id);
+      const byEmail = await store.findByEmail(input.email!);
+      expect(byId).toMatchObject({ id: created.id, email: input.email, passwordHash: input.passwordHash, roles: ['user', 'editor'], emailVerified: true });
+      expect(byId?.disabled ?? false).toBe(false);
+      expect(byEmail).toEqual(byId);
+
+      const other = await store.create(newUser());
+      expect(other.id).not.toBe(created.id);
+    });
+
+    it('keeps a null password hash and emailVerified false as given', async () => {
+      const store = makeStore();
+      const created = await store.create(newUser({ passwordHash: null, emailVerified: false, roles: [] }));
+      expect(await store.findById(created.id)).toMatchObject({ passwordHash: null, emailVerified: false, roles: [] });
+    });
+
+    it('an unknown id or email is null', async () => {
+      const store = makeStore();
+      await store.create(newUser());
+      expect(await store.findById('no-such-id')).toBeNull();
+      expect(await store.findByEmail(email('nobody'))).toBeNull();
+    });
+
+    it('a duplicate email throws EmailTakenError and leaves the first user as it was', async () => {
+      const store = makeStore();
+      const first = await store.create(newUser({ roles: ['admin'] }));
+      await expect(store.create(newUser({ email: first.email, roles: ['user'] }))).rejects.toBeInstanceOf(EmailTakenError);
+      expect(await store.findByEmail(first.email!)).toMatchObject({ id: first.id, roles: ['admin'] });
+    });
+
+    it('10 concurrent creates of one email: exactly one succeeds, the others get EmailTakenError', async () => {
+      const store = makeStore();
+      const shared = email('race');
+      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.create(newUser({ email: shared, roles: [`r${i}`] }))));
+      const won = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<UserStore['create']>>> => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(9);
+      for (const r of lost) expect(r.reason).toBeInstanceOf(EmailTakenError);
+      expect(await store.findByEmail(shared)).toMatchObject({ id: won[0].value.id, roles: won[0].value.roles });
+    });
+
+    it('setRoles replaces the roles', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser({ roles: ['user'] }));
+      await store.setRoles(user.id, ['admin', 'user']);
+      expect((await store.findById(user.id))?.roles).toEqual(['admin', 'user']);
+      expect((await store.findByEmail(user.email!))?.roles).toEqual(['admin', 'user']);
+      await store.setRoles(user.id, []);
+      expect((await store.findById(user.id))?.roles).toEqual([]);
+    });
+
+    it('setPasswordHash replaces the hash, and null removes it', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser());
+      await store.setPasswordHash(user.id, '$argon2id$v=19$m=2048,t=2,p=1$bmV3$bmV3');
+      expect((await store.findById(user.id))?.passwordHash).toBe('$argon2id$v=19$m=2048,t=2,p=1$bmV3$bmV3');
+      await store.setPasswordHash(user.id, null);
+      expect((await store.findById(user.id))?.passwordHash).toBeNull();
+    });
+
+    it('setDisabled flags and unflags the user', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser());
+      await store.setDisabled(user.id, true);
+      expect((await store.findById(user.id))?.disabled).toBe(true);
+      await store.setDisabled(user.id, false);
+      expect((await store.findById(user.id))?.disabled ?? false).toBe(false);
+    });
+
+    it('credentialVersion: 0 at creation, +1 atomically with every change of the password hash or of disabled, unchanged otherwise', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser());
+      expect(user.credentialVersion).toBe(0);
+      const version = async () => (await store.findById(user.id))?.credentialVersion;
+      expect(await version()).toBe(0);
+      await store.setRoles(user.id, ['admin']);
+      await store.markEmailVerified?.(user.id);
+      await store.setDisabled(user.id, false); // already enabled: no change
+      expect(await version()).toBe(0);
+      await store.setPasswordHash(user.id, '$argon2id$v=19$m=2048,t=2,p=1$bmV3$bmV3');
+      expect(await version()).toBe(1);
+      await store.setPasswordHash(user.id, '$argon2id$v=19$m=2048,t=2,p=1$bmV3$bmV3'); // the same hash: no change
+      expect(await version()).toBe(1);
+      await store.setDisabled(user.id, true);
+      expect(await version()).toBe(2);
+      await store.setDisabled(user.id, true);
+      expect(await version()).toBe(2);
+      await store.setDisabled(user.id, false);
+      expect(await version()).toBe(3);
+      await store.setPasswordHash(user.id, null);
+      expect(await version()).toBe(4);
+      await store.setPasswordHash(user.id, null);
+      expect(await version()).toBe(4);
+    });
+
+    it('10 concurrent password changes: 10 increments, none lost', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser());
+      await Promise.all(Array.from({ length: 10 }, (_, i) => store.setPasswordHash(user.id, `hash-${i}`)));
+      expect((await store.findById(user.id))?.credentialVersion).toBe(10);
+    });
+
+    it('a rehash (rehashOf) replaces only that hash and keeps the credential version; a stale rehash changes nothing', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser({ passwordHash: 'old-parameters' }));
+      expect(await store.setPasswordHash(user.id, 'new-parameters', { rehashOf: 'old-parameters' })).not.toBe(false);
+      expect(await store.findById(user.id)).toMatchObject({ passwordHash: 'new-parameters', credentialVersion: 0 });
+      await store.setPasswordHash(user.id, 'changed-password');
+      // A login that read the user before that change must not write the old password back.
+      expect(await store.setPasswordHash(user.id, 'old-password-rehashed', { rehashOf: 'new-parameters' })).toBe(false);
+      expect(await store.findById(user.id)).toMatchObject({ passwordHash: 'changed-password', credentialVersion: 1 });
+    });
+
+    it('updates on an unknown id create nothing: no user, no key, and they report that nothing applied', async () => {
+      const store = makeStore();
+      const ghost = `ghost-${randomUUID()}`;
+      const applied = [
+        await store.setRoles(ghost, ['admin']),
+        await store.setPasswordHash(ghost, 'hash'),
+        await store.setPasswordHash(ghost, null),
+        await store.setDisabled(ghost, true),
+        await store.setDisabled(ghost, false),
+        await store.markEmailVerified?.(ghost),
+      ];
+      // The port's update methods resolve to void; the built-in adapters say whether the update applied.
+      for (const result of applied) expect(result === undefined || result === false).toBe(true);
+      expect(await store.findById(ghost)).toBeNull();
+      expect((await store.listIdentities?.(ghost)) ?? []).toEqual([]);
+      if (probe.keysFor) expect(await probe.keysFor(ghost)).toEqual([]);
+    });
+
+    it('updates of an existing user apply and change only their own field', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser({ roles: ['user'] }));
+      expect(await store.setRoles(user.id, ['admin'])).not.toBe(false);
+      expect(await store.setDisabled(user.id, true)).not.toBe(false);
+      expect(await store.markEmailVerified?.(user.id)).not.toBe(false);
+      expect(await store.setPasswordHash(user.id, null)).not.toBe(false);
+      expect(await store.findById(user.id)).toMatchObject({
+        id: user.id, email: user.email, roles: ['admin'], disabled: true, emailVerified: true, passwordHash: null,
+      });
+      if (probe.keysFor) expect(await probe.keysFor(user.id)).toHaveLength(1);
+    });
+
+    it('returned records are copies: mutating one does not change the store', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser({ roles: ['user'] }));
+      user.roles.push('admin');
+      const fetched = await store.findById(user.id);
+      fetched!.roles.push('admin');
+      expect((await store.findById(user.id))?.roles).toEqual(['user']);
+    });
+  });
+}
