@@ -150,6 +150,7 @@ export class AuthService {
       throw new RefreshTokenInvalidError();
     }
     const next = this.tokens.nextRefreshToken(presented);
+    const session = { userId: presented.userId, sessionId: presented.sessionId };
     const result = await this.sessions.rotate({
       userId: presented.userId,
       sessionId: presented.sessionId,
@@ -167,10 +168,10 @@ export class AuthService {
       case 'superseded':
         throw new RefreshTokenSupersededError();
       case 'reused':
-        this.logger.warn(`Refresh token reuse detected; session revoked (user ${presented.userId})`);
+        this.security.record('session_revoked', { ...session, ip: client.ip, reason: 'refresh_token_reused' });
         throw new RefreshTokenReusedError();
       case 'stale':
-        this.logger.warn(`Refresh of a session older than the user's credentials; session revoked (user ${presented.userId})`);
+        this.security.record('session_revoked', { ...session, ip: client.ip, reason: 'credentials_changed' });
         throw new RefreshTokenInvalidError();
       default:
         throw new RefreshTokenInvalidError();
@@ -282,7 +283,9 @@ export class AuthService {
    */
   private async credentialsChanged(userId: string, keep?: { sessionId: string } | 'all'): Promise<number> {
     const user = await this.identity.findUser(userId);
-    return this.sessions.revokeAll(userId, { credentialVersion: user ? credentialVersionOf(user) : undefined, keep });
+    const count = await this.sessions.revokeAll(userId, { credentialVersion: user ? credentialVersionOf(user) : undefined, keep });
+    if (count > 0) this.security.record('sessions_revoked', { userId, reason: 'credentials_changed', count });
+    return count;
   }
 
   /** Revokes the user's sessions but `keepSessionId`, in one atomic store call. */
