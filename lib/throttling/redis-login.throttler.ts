@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.options';
 import { isCommandTimeout, redisCall } from '../redis/redis-call';
 import type {
   LoginAttempt, LoginOutcome, LoginThrottler, ScopedThrottleRule, ThrottleScope, ThrottleTicket, ThrottleVerdict,
@@ -51,7 +51,7 @@ export class RedisLoginThrottler implements LoginThrottler {
    * @param now the clock, epoch milliseconds (default `Date.now`); tests inject one to move time.
    */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly rules: readonly ScopedThrottleRule[],
     private readonly keyPrefix = 'authkit',
     fallback?: LoginThrottler,

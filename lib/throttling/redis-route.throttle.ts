@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { Logger } from '@nestjs/common';
+import type { RedisClient } from '../redis/redis.options';
 import { isCommandTimeout, redisCall } from '../redis/redis-call';
 import { MemoryRouteThrottle } from './memory-route.throttle';
 import type { RateLimitHit, RateLimitVerdict, RouteThrottle } from './route-throttle.interface';
@@ -35,7 +35,7 @@ export class RedisRouteThrottle implements RouteThrottle {
    * @param fallback used while Redis is unreachable; default a `MemoryRouteThrottle` on the same clock.
    */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix = 'authkit',
     private readonly now: () => number = Date.now,
     fallback?: RouteThrottle,

@@ -65,9 +65,11 @@ export async function createTestApp(
   metadata: ModuleMetadata & { globalFilter?: boolean } = {},
 ): Promise<TestApp> {
   const keyPrefix = `t${randomBytes(4).toString('hex')}`;
+  // A `redis` option without a key prefix (another topology, see redis-topologies.ts) still gets this app's own.
+  const given = options.redis ? { ...options, redis: { keyPrefix, ...options.redis } } : options;
   const moduleRef = await Test.createTestingModule({
     imports: [
-      AuthModule.forRoot({ ...baseTestOptions(keyPrefix, options), ...extras }),
+      AuthModule.forRoot({ ...baseTestOptions(keyPrefix, given), ...extras }),
       ...(metadata.imports ?? []),
     ],
     controllers: [TestRoutesController, ...(metadata.controllers ?? [])],

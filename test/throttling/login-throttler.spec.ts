@@ -3,12 +3,14 @@ import { MemoryLoginThrottler, RedisLoginThrottler, type ScopedThrottleRule } fr
 import { resolveThrottleRules } from '../../lib/throttling/throttle.options';
 import { KeyslotOracle } from '../support/keyslot-oracle';
 import { createRedisClient, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
+import type { RedisClient } from '../../lib/redis/redis.options';
 import { RedisServer } from '../support/redis-server';
+import { redisTopologies } from '../support/redis-topologies';
 import { describeLoginThrottlerContract } from '../../lib/testing/login-throttler.contract';
 import { ManualClock } from '../support/time';
 
 describe('login throttlers', () => {
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   const memories: MemoryLoginThrottler[] = [];
 
   afterAll(async () => {
@@ -22,13 +24,15 @@ describe('login throttlers', () => {
     return throttler;
   });
 
-  describeLoginThrottlerContract('RedisLoginThrottler (real Redis)', (rules, now) => {
-    const client = createRedisClient();
-    clients.push(client);
-    const throttler = new RedisLoginThrottler(client, rules, uniqueKeyPrefix('thr'), undefined, now);
-    memories.push(throttler.fallback as MemoryLoginThrottler);
-    return throttler;
-  });
+  for (const topology of redisTopologies()) {
+    describeLoginThrottlerContract(`RedisLoginThrottler on ${topology.name}`, (rules, now) => {
+      const client = topology.createClient();
+      clients.push(client);
+      const throttler = new RedisLoginThrottler(client, rules, uniqueKeyPrefix('thr'), undefined, now);
+      memories.push(throttler.fallback as MemoryLoginThrottler);
+      return throttler;
+    });
+  }
 
   describe('RedisLoginThrottler specifics', () => {
     let server: RedisServer;
