@@ -71,8 +71,8 @@ export interface ResolvedAuthOptions {
 
 /** Every top-level option (exhaustive by type: a key added to a feature's options must be listed here). */
 const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
-  jwt: true, accessTokenTtlSeconds: true,
-  refreshTokenTtlSeconds: true, sessionAbsoluteTtlSeconds: true, reuseWindowMs: true, maxSessionsPerUser: true,
+  jwt: true, accessTokenTtlSeconds: true, refreshTokenKey: true,
+  refreshTokenTtlSeconds: true, sessionAbsoluteTtlSeconds: true, reuseWindowMs: true, refreshTokenRotation: true, maxSessionsPerUser: true,
   accessTokenValidation: true, sessionUserAgent: true,
   redis: true,
   registration: true, passwordHashing: true, passwordPolicy: true, revokeSessionsOnPasswordChange: true, revokeSessionsOnRoleChange: true,
@@ -86,7 +86,7 @@ const JWT_KEYS: OptionKeys<JwtOptions> = {
   clockToleranceSeconds: true,
 };
 const COOKIE_KEYS: OptionKeys<RefreshCookieOptions> = { name: true, secure: true, path: true, domain: true };
-const REGISTRATION_KEYS: OptionKeys<NonNullable<IdentityOptions['registration']>> = { enabled: true, defaultRoles: true };
+const REGISTRATION_KEYS: OptionKeys<NonNullable<IdentityOptions['registration']>> = { enabled: true, defaultRoles: true, emailTakenResponse: true };
 const OAUTH_KEYS: OptionKeys<OAuthOptions> = {
   google: true, github: true, passport: true, successRedirect: true, failureRedirect: true, linking: true, unverifiedEmail: true,
   stateTtlSeconds: true, providerTimeoutMs: true, linkMaxAuthAgeSeconds: true,

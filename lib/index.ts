@@ -6,11 +6,12 @@ export { AuthModule } from './auth.module';
 export type { AuthModuleExtras } from './auth.module-extras';
 export type { AuthModuleOptions, AdapterOptions, ProviderInput } from './auth.options';
 export type { JwtOptions, JwtAlgorithm, KeyInput, VerificationKeyOptions } from './tokens/jwt.options';
-export type { RedisConnectionOptions } from './redis/redis.options';
+export type { RedisClient, RedisConnectionOptions, RedisDurability, RedisSentinelAddress } from './redis/redis.options';
 export type { RefreshTokenTransport, RefreshCookieOptions } from './http/cookie.options';
 export type { PasswordPolicyOptions } from './identity/password-policy';
 export type { ThrottleOptions } from './throttling/throttle.options';
 export type { SessionUserAgentMode } from './sessions/user-agent';
+export type { RefreshTokenRotation } from './sessions/session.options';
 export type {
   OAuthOptions, OAuthProviderName, OAuthProviderOptions, GoogleOAuthOptions, GitHubOAuthOptions, OAuthLinkingPolicy,
   OAuthUnverifiedEmailPolicy,
@@ -18,7 +19,7 @@ export type {
 export type {
   PassportOAuthSource, PassportOAuth2StrategyOptions, PassportProfileMapping, PassportProfileMapper,
 } from './oauth/passport-oauth.options';
-export { FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
+export { FAIL_FAST_CLUSTER_OPTIONS, FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
 
 // Decorators and guards.
 export { Public } from './decorators/public.decorator';
@@ -47,14 +48,14 @@ export type { ErrorBody } from './guards/auth-http-status';
 // Ports (interface + injection token) and the shipped adapters, for apps that bring their own storage.
 export { UserStore, type IdentityUserStore } from './identity/user-store.interface';
 export type {
-  AuthUser, StoredUser, NewUser, SetPasswordHashOptions, UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult,
+  AuthUser, StoredUser, NewUser, UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult, SetPasswordHashOptions,
 } from './identity/user-store.interface';
 export { RedisUserStore } from './identity/redis-user.store';
 export { MemoryUserStore } from './identity/memory-user.store';
 export { normalizeEmail } from './identity/email';
 export { SessionStore } from './sessions/session-store.interface';
 export type {
-  SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings,
+  SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings, RevokeAllSessionsOptions,
 } from './sessions/session-store.interface';
 export { RedisSessionStore } from './sessions/redis-session.store';
 export { MemorySessionStore } from './sessions/memory-session.store';

@@ -1,19 +1,20 @@
 import {
   Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes,
 } from '@nestjs/common';
-import { AuthError, CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
+import { AuthError, CrossSiteRequestError, RefreshTokenMissingError, SessionRevokedError, ValidationFailedError } from '../auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
-import { AuthService } from '../identity/auth.service';
+import { AuthService, type RegistrationAccepted } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
 import { AccessTokenGuard } from '../guards/access-token.guard';
+import { type ResolvedSessionOptions, SESSION_OPTIONS } from '../sessions/session.options';
 import { AuthExceptionFilter } from './auth-exception.filter';
 import { AuthValidationPipe } from './auth-validation.pipe';
 import { JsonContentTypeGuard } from './json-content-type.guard';
 import { LogoutGuard } from './logout.guard';
 import { checkSecureCookieTransport, type TransportRequest } from './secure-cookie.check';
-import { CredentialsDto, RefreshDto } from './auth.dto';
+import { CredentialsDto, LoginDto, RefreshDto } from './auth.dto';
 import { isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
 import { appendSetCookie, type HttpResponse, setHeader } from './http-response';
@@ -40,6 +41,13 @@ export interface TokenResponse {
   refreshToken?: string;
 }
 
+/**
+ * Sent by logout and logout-all: the browser drops this site's cookies (the refresh cookie included, whatever
+ * its path). Not `"storage"`: that would also wipe the app's localStorage/IndexedDB (drafts, settings, offline
+ * data), which an auth library has no business deleting; an app that keeps tokens there clears them itself.
+ */
+const CLEAR_SITE_DATA = '"cookies"';
+
 export const authValidationPipe = new AuthValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
@@ -62,6 +70,7 @@ export class AuthController {
   constructor(
     protected readonly auth: AuthService,
     @Inject(COOKIE_OPTIONS) protected readonly options: ResolvedCookieOptions,
+    @Inject(SESSION_OPTIONS) protected readonly sessionOptions: Pick<ResolvedSessionOptions, 'accessTokenValidation'>,
   ) {}
 
   @Public()
@@ -69,8 +78,13 @@ export class AuthController {
   @Post('register')
   @HttpCode(HttpStatus.CREATED)
   @Header('Cache-Control', 'no-store')
-  async register(@Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
-    return this.respond(await this.auth.register(body, this.client(req)), req, res);
+  async register(
+    @Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<TokenResponse | RegistrationAccepted> {
+    const result = await this.auth.register(body, this.client(req));
+    if ('accessToken' in result) return this.respond(result, req, res);
+    res.status?.(HttpStatus.ACCEPTED); // registration.emailTakenResponse 'generic': the same answer, taken email or not
+    return result;
   }
 
   @Public()
@@ -78,7 +92,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
-  async login(@Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
+  async login(@Body() body: LoginDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
     return this.respond(await this.auth.login(body, this.client(req)), req, res);
   }
 
@@ -111,6 +125,9 @@ export class AuthController {
   /**
    * Ends this session: the one of the access token when an `Authorization` header is sent, else the one
    * of the refresh cookie (a reloaded page can log out without refreshing first). Clears the cookie.
+   * With a token, one Redis round trip: `LogoutGuard` verifies only the signature, and the revoke script
+   * tells whether the session was live; if not, 401 `session_revoked` (default `'session'` mode), as the
+   * session check of any other route would answer.
    */
   @Public()
   @UseGuards(LogoutGuard)
@@ -118,9 +135,12 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(@CurrentUser() user: AuthenticatedUser | undefined, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
-    if (user) await this.auth.logout(user);
-    else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name));
+    if (user) {
+      const ended = await this.auth.logout(user);
+      if (!ended && this.sessionOptions.accessTokenValidation === 'session') throw new SessionRevokedError();
+    } else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name));
     this.clearCookie(req, res);
+    setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
   }
 
   @UseGuards(AccessTokenGuard)
@@ -130,10 +150,12 @@ export class AuthController {
     this.refuseCrossSiteCookie(req);
     await this.auth.logoutAll(user.id);
     this.clearCookie(req, res);
+    setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
   }
 
   @UseGuards(AccessTokenGuard)
   @Get('me')
+  @Header('Cache-Control', 'no-store')
   async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { sessionId: string }> {
     return { ...(await this.auth.me(user)), sessionId: user.sessionId };
   }

@@ -3,6 +3,7 @@
  * `append`) or a Fastify `FastifyReply` (`header`, which appends `Set-Cookie` values, and no `setHeader`).
  */
 export interface HttpResponse {
+  status?(code: number): unknown;
   append?(name: string, value: string): unknown;
   header?(name: string, value: string): unknown;
   setHeader?(name: string, value: string | string[]): unknown;

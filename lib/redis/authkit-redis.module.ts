@@ -1,8 +1,8 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { AUTHKIT_REDIS } from '../auth.constants';
-import { REDIS_OPTIONS, type ResolvedRedisOptions } from './redis.options';
+import { type RedisClient, REDIS_OPTIONS, type ResolvedRedisOptions } from './redis.options';
 
 /** Internal token: the client this module created itself (null when the app supplies one or none). */
 export const AUTHKIT_OWN_REDIS = Symbol('authkit:own-redis');
@@ -22,13 +22,59 @@ export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
   retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
 };
 
-function ownClientConfig(options: ResolvedRedisOptions): { url?: string; options: RedisOptions } | undefined {
+/**
+ * Sentinel additions: short Sentinel timeouts. (ioredis' `failoverDetector` is left off: its Sentinel
+ * subscriptions can outlive `quit()` and keep the process alive; a killed master drops the connection anyway,
+ * and the client then asks the Sentinels again until they announce the promoted replica.)
+ */
+const FAIL_FAST_SENTINEL_OPTIONS: RedisOptions = {
+  sentinelCommandTimeout: 500,
+  sentinelRetryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+};
+
+/**
+ * The same for Redis Cluster: no offline queue, 500 ms per command on a node, and a bounded number of
+ * retries (100 ms apart) while a failover moves slots, so a command fails (503) within about 1.5 s at
+ * worst instead of waiting for the promotion.
+ */
+export const FAIL_FAST_CLUSTER_OPTIONS: ClusterOptions = {
+  enableOfflineQueue: false,
+  enableAutoPipelining: true,
+  maxRedirections: 6,
+  retryDelayOnFailover: 100,
+  retryDelayOnClusterDown: 100,
+  retryDelayOnTryAgain: 100,
+  slotsRefreshTimeout: 500,
+  slotsRefreshInterval: 2000,
+  clusterRetryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+  redisOptions: { commandTimeout: 500, connectTimeout: 1000, maxRetriesPerRequest: 1 },
+};
+
+function ownClientConfig(options: ResolvedRedisOptions): RedisOptions & { url?: string } | undefined {
   const redis = options.connection;
-  if (!redis || 'namespace' in redis || 'client' in redis) return undefined;
-  return { url: redis.url, options: { ...FAIL_FAST_REDIS_OPTIONS, ...redis.options } };
+  if (!redis) return undefined;
+  if ('sentinels' in redis) {
+    return { ...FAIL_FAST_REDIS_OPTIONS, ...FAIL_FAST_SENTINEL_OPTIONS, ...redis.options, sentinels: redis.sentinels, name: redis.name };
+  }
+  if ('namespace' in redis || 'client' in redis || 'cluster' in redis) return undefined;
+  const standalone = redis as { url?: string; options?: RedisOptions };
+  return { ...FAIL_FAST_REDIS_OPTIONS, ...standalone.options, url: standalone.url };
 }
 
-function attachErrorLog(client: Redis): void {
+function ownCluster(options: ResolvedRedisOptions): Cluster | null {
+  const redis = options.connection;
+  if (!redis || !('cluster' in redis)) return null;
+  const given = redis.cluster.options ?? {};
+  const cluster = new Cluster(redis.cluster.nodes, {
+    ...FAIL_FAST_CLUSTER_OPTIONS,
+    ...given,
+    redisOptions: { ...FAIL_FAST_CLUSTER_OPTIONS.redisOptions, ...given.redisOptions },
+  });
+  attachErrorLog(cluster);
+  return cluster;
+}
+
+function attachErrorLog(client: RedisClient): void {
   const logger = new Logger('AuthKit');
   let last = 0;
   client.on('error', (error: Error) => {
@@ -39,38 +85,34 @@ function attachErrorLog(client: Redis): void {
   });
 }
 
+/** The library's own standalone or Sentinel client (`redis: { url }` / `{ sentinels, name }`), created with ioredis. */
+function ownClient(options: ResolvedRedisOptions): Redis | null {
+  const config = ownClientConfig(options);
+  if (!config) return null;
+  const { url, ...rest } = config;
+  const client = url ? new Redis(url, rest) : new Redis(rest);
+  attachErrorLog(client);
+  return client;
+}
+
 /** The `RedisService` class of `@liaoliaots/nestjs-redis`, an optional peer needed only for `redis: { namespace }`. */
-function nestjsRedisService(): abstract new (...args: never[]) => { getOrThrow(namespace: string): Redis } {
+type NestjsRedisService = abstract new (...args: never[]) => { getOrThrow(namespace: string): RedisClient };
+function nestjsRedisService(): NestjsRedisService {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('@liaoliaots/nestjs-redis') as { RedisService: abstract new (...args: never[]) => { getOrThrow(namespace: string): Redis } })
-      .RedisService;
+    return (require('@liaoliaots/nestjs-redis') as { RedisService: NestjsRedisService }).RedisService;
   } catch {
-    throw new TypeError(
-      'nestjs-authkit: option "redis.namespace" names a @liaoliaots/nestjs-redis client, but that package is not installed',
-    );
+    throw new TypeError('nestjs-authkit: option "redis.namespace" names a @liaoliaots/nestjs-redis client, but that package is not installed');
   }
 }
 
-/** Creates the library's own ioredis client (for `redis: { url, options }`) and quits it on shutdown. */
+/**
+ * Creates the library's own ioredis client (standalone, Sentinel or Cluster) and quits it on shutdown. No
+ * `@liaoliaots/nestjs-redis` involved: that optional peer is only for `redis: { namespace }`.
+ */
 @Module({})
 export class AuthkitRedisModule implements OnApplicationShutdown {
-  constructor(@Inject(AUTHKIT_OWN_REDIS) private readonly own: Redis | null) {}
-
-  static register(optionsModule: DynamicModule): DynamicModule {
-    const ownClient: Provider = {
-      provide: AUTHKIT_OWN_REDIS,
-      inject: [REDIS_OPTIONS],
-      useFactory: (options: ResolvedRedisOptions): Redis | null => {
-        const config = ownClientConfig(options);
-        if (!config) return null;
-        const client = config.url ? new Redis(config.url, config.options) : new Redis(config.options);
-        attachErrorLog(client);
-        return client;
-      },
-    };
-    return { module: AuthkitRedisModule, imports: [optionsModule], providers: [ownClient], exports: [AUTHKIT_OWN_REDIS] };
-  }
+  constructor(@Inject(AUTHKIT_OWN_REDIS) private readonly own: RedisClient | null) {}
 
   async onApplicationShutdown(): Promise<void> {
     const client = this.own;
@@ -82,12 +124,17 @@ export class AuthkitRedisModule implements OnApplicationShutdown {
         resolve();
       });
     });
-    try {
-      await client.quit();
-    } catch {
-      client.disconnect();
-    }
+    await client.quit().catch(() => client.disconnect());
     await ended;
+  }
+
+  static register(optionsModule: DynamicModule): DynamicModule {
+    const own: Provider = {
+      provide: AUTHKIT_OWN_REDIS,
+      inject: [REDIS_OPTIONS],
+      useFactory: (options: ResolvedRedisOptions): RedisClient | null => ownCluster(options) ?? ownClient(options),
+    };
+    return { module: AuthkitRedisModule, imports: [optionsModule], providers: [own], exports: [AUTHKIT_OWN_REDIS] };
   }
 }
 
@@ -95,16 +142,16 @@ export class AuthkitRedisModule implements OnApplicationShutdown {
 export const authkitRedisProvider: Provider = {
   provide: AUTHKIT_REDIS,
   inject: [REDIS_OPTIONS, AUTHKIT_OWN_REDIS, ModuleRef],
-  useFactory: (options: ResolvedRedisOptions, own: Redis | null, moduleRef: ModuleRef): Redis | null => {
+  useFactory: (options: ResolvedRedisOptions, own: RedisClient | null, moduleRef: ModuleRef): RedisClient | null => {
     const redis = options.connection;
     if (!redis) return null;
     if ('client' in redis) return redis.client;
     if ('namespace' in redis) {
-      let service: { getOrThrow(namespace: string): Redis };
+      const RedisService = nestjsRedisService();
+      let service: InstanceType<NestjsRedisService>;
       try {
-        service = moduleRef.get(nestjsRedisService(), { strict: false });
-      } catch (error) {
-        if (error instanceof TypeError) throw error;
+        service = moduleRef.get(RedisService, { strict: false });
+      } catch {
         throw new TypeError(
           'nestjs-authkit: option "redis.namespace" names a @liaoliaots/nestjs-redis client, but RedisModule is not registered in the app',
         );

@@ -10,7 +10,9 @@ const PUBLIC_API: Record<string, string[]> = {
     // The module, its options and their parts.
     'AuthModule', 'AuthModuleExtras', 'AuthModuleOptions', 'AdapterOptions', 'ProviderInput',
     'JwtOptions', 'JwtAlgorithm', 'KeyInput', 'VerificationKeyOptions', 'RedisConnectionOptions', 'FAIL_FAST_REDIS_OPTIONS',
+    'FAIL_FAST_CLUSTER_OPTIONS', 'RedisClient', 'RedisDurability', 'RedisSentinelAddress',
     'RefreshTokenTransport', 'RefreshCookieOptions', 'PasswordPolicyOptions', 'ThrottleOptions', 'SessionUserAgentMode',
+    'RefreshTokenRotation',
     'OAuthOptions', 'OAuthProviderName', 'OAuthProviderOptions', 'GoogleOAuthOptions', 'GitHubOAuthOptions',
     'OAuthLinkingPolicy', 'OAuthUnverifiedEmailPolicy',
     'PassportOAuthSource', 'PassportOAuth2StrategyOptions', 'PassportProfileMapping', 'PassportProfileMapper',
@@ -33,10 +35,10 @@ const PUBLIC_API: Record<string, string[]> = {
     'ReauthenticationRequiredError', 'OAuthLinkEmailUnverifiedError',
     'AuthExceptionFilter', 'ErrorBody',
     // Ports and shipped adapters.
-    'UserStore', 'IdentityUserStore', 'AuthUser', 'StoredUser', 'NewUser', 'SetPasswordHashOptions', 'UserIdentity', 'NewUserIdentity',
-    'LinkIdentityResult', 'UnlinkIdentityResult', 'RedisUserStore', 'MemoryUserStore', 'normalizeEmail',
+    'UserStore', 'IdentityUserStore', 'AuthUser', 'StoredUser', 'NewUser', 'UserIdentity', 'NewUserIdentity',
+    'LinkIdentityResult', 'UnlinkIdentityResult', 'SetPasswordHashOptions', 'RedisUserStore', 'MemoryUserStore', 'normalizeEmail',
     'SessionStore', 'SessionRecord', 'CreateSessionInput', 'RotateSessionInput', 'RotateResult', 'SessionStoreSettings',
-    'RedisSessionStore', 'MemorySessionStore',
+    'RevokeAllSessionsOptions', 'RedisSessionStore', 'MemorySessionStore',
     'PasswordHasher', 'PasswordHashingOptions', 'Argon2PasswordHasher',
     'LoginThrottler', 'ThrottleScope', 'ThrottleRule', 'ScopedThrottleRule', 'LoginAttempt', 'ThrottleTicket',
     'ThrottleVerdict', 'LoginOutcome', 'RedisLoginThrottler', 'MemoryLoginThrottler',
@@ -47,7 +49,7 @@ const PUBLIC_API: Record<string, string[]> = {
   testing: [
     'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeUserStoreIdentityContract',
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',
-    'describeLoginThrottlerContract', 'ThrottlerFactory', 'ManualClock',
+    'describeLoginThrottlerContract', 'ThrottlerFactory', 'describeRouteThrottleContract', 'RouteThrottleFactory', 'ManualClock',
   ],
 };
 
