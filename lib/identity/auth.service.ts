@@ -24,6 +24,7 @@ import { RouteThrottle } from '../throttling/route-throttle.interface';
 import { type ResolvedRouteLimits, resolveRouteLimits, ROUTE_LIMITS } from '../throttling/throttle.options';
 import { throttleRoute } from '../throttling/throttled-route';
 import { SecurityLog } from './security-log';
+import { type RefreshRotation, refreshRotation } from './refresh-rotation';
 
 /**
  * What `AuthService.register` returns with `registration.emailTakenResponse: 'generic'`: the registration was
@@ -49,6 +50,7 @@ export class AuthService {
   private readonly routeThrottle: RouteThrottle;
   private readonly routeLimits: ResolvedRouteLimits;
   private readonly security = new SecurityLog(this.logger);
+  private rotation?: RefreshRotation;
 
   constructor(
     private readonly tokens: TokenService,
@@ -102,9 +104,11 @@ export class AuthService {
     const email = typeof credentials?.email === 'string' ? normalizeEmail(credentials.email) : undefined;
     let user: StoredUser;
     try {
+      // The user's lookup rides in the throttle check's round trip; it is only used once the check allows.
+      const lookup = email === undefined ? undefined : this.identity.prefetchLoginUser(credentials.email);
       user = email === undefined
         ? await this.identity.login(credentials)
-        : await throttledLogin(this.throttler, { email, ip: client.ip }, () => this.identity.login(credentials));
+        : await throttledLogin(this.throttler, { email, ip: client.ip }, () => this.identity.login(credentials, lookup));
     } catch (error) {
       if (error instanceof InvalidCredentialsError) this.security.record('login_failed', { email, ip: client.ip });
       else if (error instanceof TooManyAttemptsError) this.security.record('login_throttled', { email, ip: client.ip });
@@ -138,33 +142,21 @@ export class AuthService {
    * (`refreshTokenRotation: 'idempotent'`, the default) or `RefreshTokenSupersededError` (`'strict'`: exactly
    * one succeeds); the session is kept. Any other genuine old token revokes the session
    * (`RefreshTokenReusedError`). Re-reads the user, so a deleted or disabled user cannot refresh, a session
-   * older than the user's credentials ends, and role changes reach the next access token.
+   * older than the user's credentials ends, and role changes reach the next access token: in the rotation's own
+   * script (one round trip) with the default Redis stores, else before it (see `refreshRotation`).
    */
   async refresh(refreshToken: unknown, client: ClientInfo = {}): Promise<TokenPair> {
     const presented = this.tokens.parseRefreshToken(refreshToken);
-    // The user is read BEFORE rotating: if that read fails (store down), the presented token stays
-    // valid for a retry instead of being consumed by a rotation whose result never reached the client.
-    const user = await this.identity.findUser(presented.userId);
-    if (!user || user.disabled) {
-      await this.sessions.revoke(presented.userId, presented.sessionId);
-      throw new RefreshTokenInvalidError();
-    }
     const next = this.tokens.nextRefreshToken(presented);
     const session = { userId: presented.userId, sessionId: presented.sessionId };
-    const result = await this.sessions.rotate({
-      userId: presented.userId,
-      sessionId: presented.sessionId,
-      presentedHash: presented.secretHash,
-      nextHash: next.secretHash,
-      credentialVersion: credentialVersionOf(user),
-      ip: client.ip,
-    });
+    this.rotation ??= refreshRotation(this.sessions, this.identity.userStore);
+    const result = await this.rotation({ ...session, presentedHash: presented.secretHash, nextHash: next.secretHash, ip: client.ip });
     switch (result.status) {
       case 'rotated':
-        break;
+        return this.tokenPair(result.user, presented.sessionId, next.refreshToken);
       case 'duplicate':
         if (this.sessionOptions?.refreshTokenRotation === 'strict') throw new RefreshTokenSupersededError();
-        break;
+        return this.tokenPair(result.user, presented.sessionId, next.refreshToken);
       case 'superseded':
         throw new RefreshTokenSupersededError();
       case 'reused':
@@ -176,7 +168,6 @@ export class AuthService {
       default:
         throw new RefreshTokenInvalidError();
     }
-    return this.tokenPair(user, presented.sessionId, next.refreshToken);
   }
 
   /** Ends one session. Idempotent: true when a live session was ended, false when there was none. */
