@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { AUTHKIT_REDIS } from '../../lib';
-import { http, uniqueEmail } from '../support/test-app';
+import { http, type HttpResult, uniqueEmail } from '../support/test-app';
 import { type AbuseApp, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 /**
@@ -81,7 +81,7 @@ describe('Redis round trips of a password login (real Redis)', () => {
     }
     expect(blocked).toBe(true);
     const { batches, restore } = recordWrites(t.app.get<Redis>(AUTHKIT_REDIS));
-    let res: Awaited<ReturnType<typeof http>>;
+    let res: HttpResult<{ code?: string }>;
     try {
       res = await http(t.url, 'POST', '/auth/login', { json: { email, password } });
     } finally {

@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { AUTHKIT_REDIS } from '../../lib';
 import { RedisUserStore } from '../../lib/identity/redis-user.store';
 import { createRedisClient } from '../support/redis-client';
-import { createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
+import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
 import { sleep } from '../support/time';
 
 const PASSWORD = 'correct horse battery';
@@ -84,7 +84,7 @@ describe('Redis round trips of a refresh (real HTTP server, real Redis)', () => 
 
     it('one script call and nothing else, in one round trip; the new access token carries the current roles', async () => {
       const pair = await signUp(t);
-      let res: Awaited<ReturnType<typeof http>> | undefined;
+      let res: HttpResult<{ refreshToken: string; user: { roles: string[] } }> | undefined;
       const sent = await commandsSentDuring(t.keyPrefix, async () => {
         res = await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: pair.refreshToken } });
       });
