@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { AUTH_MODULE_OPTIONS, AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './auth.constants';
 import { AUTH_MODULE_EXTRAS_DEFAULTS, type AuthModuleExtras } from './auth.module-extras';
 import { OPTION_SLICES, type ProviderInput, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
+import { AuthEvents } from './events/auth-events.emitter';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { AuthExceptionFilter } from './http/auth-exception.filter';
@@ -81,7 +82,7 @@ const optionProviders: Provider[] = [
 
 /** The services, guards and filter the module provides and exports. */
 const services: Provider[] = [
-  TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
+  AuthEvents, TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
 ];
 
 /** Mounts a controller class under the route prefix (a subclass, so several modules can mount it). */

@@ -35,6 +35,11 @@ export type { AccessTokenClaims, IssuedAccessToken, JsonWebKeySet } from './toke
 export type { AuthenticatedUser, ClientInfo, PublicUser, TokenPair, SessionView } from './auth.types';
 export type { TokenResponse } from './http/auth.controller';
 
+// Events (through @nestjs/event-emitter when the app registered EventEmitterModule).
+export { AuthEvent, AUTH_EVENT_NAMES, type AuthEventName } from './events/auth-event.names';
+export type * from './events/auth-event.payloads';
+export { AuthEvents } from './events/auth-events.emitter';
+
 // Errors: every AuthError has a stable `code`; AuthExceptionFilter maps them to HTTP.
 export * from './auth.errors';
 export * from './oauth/oauth.errors';
