@@ -9,6 +9,8 @@ export interface AuthUser {
   roles: string[];
   emailVerified: boolean;
   disabled?: boolean;
+  /** The app's registration fields (`registrationFields` option), as given to `create`. */
+  profile?: Record<string, unknown>;
 }
 
 /** A user as stored, with the password hash (`null` for accounts without a password). */
@@ -22,6 +24,8 @@ export interface NewUser {
   passwordHash: string | null;
   roles: string[];
   emailVerified: boolean;
+  /** Validated registration fields (`registrationFields` option); absent without. Store them as you like. */
+  profile?: Record<string, unknown>;
 }
 
 /**
@@ -82,6 +86,12 @@ export interface UserStore {
   unlinkIdentity?(userId: string, provider: string): Promise<UnlinkIdentityResult>;
   /** Records that the user's own email has been verified (e.g. by a provider that vouches for it). */
   markEmailVerified?(userId: string): Promise<boolean | void>;
+
+  /**
+   * Deletes the user, its email index entry and its identities (`DELETE /auth/account`, `AuthAdminService.deleteUser`).
+   * Resolves to whether a user was deleted. Optional: without it, account deletion answers 404.
+   */
+  deleteUser?(userId: string): Promise<boolean>;
 }
 
 /** A provider account linked to a user. Keyed by (`provider`, `providerUserId`); one per provider per user. */

@@ -4,6 +4,7 @@ import { JwtSecretRequestType, JwtService, type JwtSignOptions, type JwtVerifyOp
 import { AccessTokenExpiredError, AccessTokenInvalidError, RefreshTokenInvalidError } from '../auth.errors';
 import { JWT_OPTIONS, type ResolvedJwtOptions } from './jwt.options';
 import { createSigningKeys, type JwtKey, type SigningKeys } from './signing-keys';
+import { RESERVED_CLAIMS } from './app-claims';
 import type { AccessTokenClaims, IssuedAccessToken, IssuedRefreshToken, JsonWebKeySet, ParsedRefreshToken } from './token.types';
 
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
@@ -33,6 +34,22 @@ export interface VerifiedAccessToken {
   readonly exp: number;
   readonly nbf?: number;
   readonly iat?: number;
+  /** The `email` claim, when the token has one. */
+  readonly email?: string;
+  /** The app's claims (everything outside the reserved names), frozen; `{}` when none. */
+  readonly appClaims: Readonly<Record<string, unknown>>;
+}
+
+const NO_CLAIMS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The claims of a decoded token outside the reserved names. */
+function appClaimsOf(claims: Record<string, unknown>): Readonly<Record<string, unknown>> {
+  let found: Record<string, unknown> | undefined;
+  for (const name of Object.keys(claims)) {
+    if (RESERVED_CLAIMS.has(name)) continue;
+    (found ??= {})[name] = claims[name];
+  }
+  return found ? Object.freeze(found) : NO_CLAIMS;
 }
 
 /** A configured key with the jsonwebtoken options pinned to it (its one algorithm), built once. */
@@ -112,10 +129,18 @@ export class TokenService {
     this.selfTest();
   }
 
-  signAccessToken(subject: { userId: string; sessionId: string; roles: readonly string[] }): IssuedAccessToken {
+  /**
+   * Signs an access token. `email` and the app's `claims` (checked by the caller against the reserved names,
+   * see `checkAppClaims`) are added when given; the reserved claims always win.
+   */
+  signAccessToken(subject: {
+    userId: string; sessionId: string; roles: readonly string[]; email?: string | null; claims?: Readonly<Record<string, unknown>>;
+  }): IssuedAccessToken {
     const ttl = this.options.accessTokenTtlSeconds;
     const iat = Math.floor(Date.now() / 1000);
     const payload = {
+      ...subject.claims,
+      ...(subject.email ? { email: subject.email } : {}),
       sub: subject.userId,
       sid: subject.sessionId,
       roles: [...subject.roles],
@@ -196,6 +221,8 @@ export class TokenService {
       exp: claims.exp,
       nbf: claims.nbf as number | undefined,
       iat: claims.iat,
+      email: typeof (claims as { email?: unknown }).email === 'string' ? (claims as { email: string }).email : undefined,
+      appClaims: appClaimsOf(claims as Record<string, unknown>),
     });
     if (this.verifiedTokens.size >= VERIFIED_TOKENS_SIZE) {
       this.verifiedTokens.delete(this.verifiedTokens.keys().next().value as string);
