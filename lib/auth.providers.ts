@@ -28,6 +28,19 @@ import { LoginThrottler } from './throttling/login-throttler.interface';
 import { MemoryLoginThrottler } from './throttling/memory-login.throttler';
 import { RedisLoginThrottler } from './throttling/redis-login.throttler';
 import { TokenService } from './tokens/token.service';
+import { AccountController } from './http/account.controller';
+import { AdminController } from './http/admin.controller';
+import { PasswordController } from './http/password.controller';
+import { RegistrationBodyPipe } from './http/registration-body.pipe';
+import { AccountMailer } from './identity/account.mailer';
+import { AccountService } from './identity/account.service';
+import { AuthAdminService } from './identity/auth-admin.service';
+import { LoggingMailer } from './mail/logging.mailer';
+import { Mailer } from './mail/mailer.interface';
+import { SmtpMailer } from './mail/smtp.mailer';
+import { MemoryOneTimeTokenStore } from './tokens/memory-one-time-token.store';
+import { OneTimeTokenStore } from './tokens/one-time-token-store.interface';
+import { RedisOneTimeTokenStore } from './tokens/redis-one-time-token.store';
 
 /** Holds the (async) options and their per-feature slices, so that `AuthModule` and its Redis module can inject them. */
 @Module({})
@@ -68,6 +81,12 @@ const portProviders: Provider[] = [
   portProvider<LoginThrottler>(LoginThrottler, (o) => o.adapters.loginThrottler, (options, redis) =>
     redis ? new RedisLoginThrottler(redis, options.throttle, options.redis.keyPrefix) : new MemoryLoginThrottler(options.throttle),
   ),
+  portProvider<Mailer>(Mailer, (o) => o.adapters.mailer, (options) =>
+    options.mail.smtpUrl ? new SmtpMailer(options.mail.smtpUrl, options.mail.from) : new LoggingMailer(),
+  ),
+  portProvider<OneTimeTokenStore>(OneTimeTokenStore, (o) => o.adapters.oneTimeTokenStore, (options, redis) =>
+    redis ? new RedisOneTimeTokenStore(redis, options.redis.keyPrefix) : new MemoryOneTimeTokenStore(),
+  ),
 ];
 
 /** `RESOLVED_AUTH_OPTIONS` from the raw options, and each feature's slice under its own token. */
@@ -82,7 +101,7 @@ const optionProviders: Provider[] = [
 
 /** The services, guards and filter the module provides and exports. */
 const services: Provider[] = [
-  AuthEvents, TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
+  AuthEvents, TokenService, IdentityResolver, AuthService, AccountMailer, AccountService, AuthAdminService, RegistrationBodyPipe, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
 ];
 
 /** Mounts a controller class under the route prefix (a subclass, so several modules can mount it). */
@@ -105,7 +124,9 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     providers: [...(definition.providers ?? []), ...optionProviders],
     exports: [AUTH_MODULE_OPTIONS, ...optionProviders.map((provider) => (provider as { provide: symbol }).provide)],
   };
-  const controllers = controller ? [mounted(AuthController, routePrefix), mounted(OAuthController, routePrefix)] : [];
+  const controllers = controller
+    ? [AuthController, OAuthController, PasswordController, AccountController, AdminController].map((base) => mounted(base, routePrefix))
+    : [];
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]
     : [];
@@ -115,6 +136,8 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers,
     providers: [authkitRedisProvider, ...portProviders, ...services, ...guards, ...oauthProviders],
-    exports: [optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, ...services, ...oauthExports],
+    exports: [
+      optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, Mailer, OneTimeTokenStore, ...services, ...oauthExports,
+    ],
   };
 }

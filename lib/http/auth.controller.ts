@@ -14,6 +14,7 @@ import { JsonContentTypeGuard } from './json-content-type.guard';
 import { CredentialsDto, RefreshDto } from './auth.dto';
 import { type CookieRequest, isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
+import { type RegistrationBody, RegistrationBodyPipe } from './registration-body.pipe';
 
 interface HttpRequest extends CookieRequest {
   ip?: string;
@@ -63,8 +64,10 @@ export class AuthController {
   @Post('register')
   @HttpCode(HttpStatus.CREATED)
   @Header('Cache-Control', 'no-store')
-  async register(@Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
-    return this.respond(await this.auth.register(body, this.client(req)), req, res);
+  async register(
+    @Body(RegistrationBodyPipe) body: RegistrationBody, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<TokenResponse> {
+    return this.respond(await this.auth.register(body.credentials, this.client(req), body.fields), req, res);
   }
 
   @Public()
@@ -99,7 +102,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
-    await this.auth.logout(user);
+    await this.auth.logout(user, this.client(req));
     this.clearCookie(req, res);
   }
 
@@ -108,7 +111,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async logoutAll(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
-    await this.auth.logoutAll(user.id);
+    await this.auth.logoutAll(user.id, { ...this.client(req), sessionId: user.sessionId });
     this.clearCookie(req, res);
   }
 
@@ -128,8 +131,8 @@ export class AuthController {
   @UseGuards(AccessTokenGuard)
   @Delete('sessions/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async revokeSession(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<void> {
-    await this.auth.revokeSession(user.id, id);
+  async revokeSession(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Req() req: HttpRequest): Promise<void> {
+    await this.auth.revokeSession(user.id, id, this.client(req));
   }
 
   protected client(req: HttpRequest): ClientInfo {

@@ -50,8 +50,8 @@ export interface AccountOptions {
    * session started within `recentLoginSeconds` (default 300).
    */
   accountDeletion?: { enabled?: boolean; recentLoginSeconds?: number };
-  /** Routes under `auth/admin` for `@Roles(role)` (default role `admin`). Off by default; `AuthAdminService` is always there. */
-  admin?: { routes?: boolean; role?: string };
+  /** Routes under `auth/admin` for users with the `admin` role. Off by default; `AuthAdminService` is always there. */
+  admin?: { routes?: boolean };
   /** Hooks that can refuse registration, login and OAuth linking. */
   hooks?: AuthHooks;
   /** Extra access-token claims (a function, or `{ names, resolve, maxBytes }`). They reach `@CurrentUser().claims`. */
@@ -77,7 +77,7 @@ export interface ResolvedAccountOptions {
   emailVerification: ResolvedMailedToken & { sendOnRegister: boolean };
   passwordChange: { enabled: boolean };
   accountDeletion: { enabled: boolean; recentLoginSeconds: number };
-  admin: { routes: boolean; role: string };
+  admin: { routes: boolean };
   hooks: AuthHooks;
   claims: { resolve: ClaimsFunction; names: ReadonlySet<string> | null; maxBytes: number } | null;
   registrationFields: Type<object> | null;
@@ -151,7 +151,6 @@ export function resolveAccountOptions(options: AccountOptions): ResolvedAccountO
   if (options.registrationFields !== undefined && typeof options.registrationFields !== 'function') {
     failOption('registrationFields', 'must be a class (a class-validator DTO)');
   }
-  if (admin.role !== undefined && (typeof admin.role !== 'string' || admin.role === '')) failOption('admin.role', 'must be a non-empty string');
   const emailVerification = resolveMailedToken(verification, 'emailVerification', 24 * 60 * MINUTE);
   return {
     requireVerifiedEmail: booleanOption(options.requireVerifiedEmail, 'requireVerifiedEmail', false),
@@ -165,7 +164,7 @@ export function resolveAccountOptions(options: AccountOptions): ResolvedAccountO
       enabled: booleanOption(deletion.enabled, 'accountDeletion.enabled', true),
       recentLoginSeconds: positiveInteger(deletion.recentLoginSeconds, 'accountDeletion.recentLoginSeconds', 300),
     },
-    admin: { routes: booleanOption(admin.routes, 'admin.routes', false), role: admin.role ?? 'admin' },
+    admin: { routes: booleanOption(admin.routes, 'admin.routes', false) },
     hooks: { ...hooks },
     claims: resolveClaims(options.claims),
     registrationFields: options.registrationFields ?? null,

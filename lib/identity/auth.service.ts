@@ -1,8 +1,15 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
-  RefreshTokenInvalidError, RefreshTokenReusedError, RefreshTokenSupersededError, SessionNotFoundError, SessionRevokedError,
-  UserNotFoundError,
+  AuthError, EmailUnverifiedError, RefreshTokenInvalidError, RefreshTokenReusedError, RefreshTokenSupersededError, SessionNotFoundError,
+  SessionRevokedError, TooManyAttemptsError, UserNotFoundError,
 } from '../auth.errors';
+import { AuthEvent } from '../events/auth-event.names';
+import { type AuthEventInput, AuthEvents } from '../events/auth-events.emitter';
+import type { AuthEventName } from '../events/auth-event.names';
+import { checkAppClaims } from '../tokens/app-claims';
+import { AccountMailer } from './account.mailer';
+import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from './account.options';
+import type { AuthUser } from './user-store.interface';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
 import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from './identity.options';
 import { type ResolvedSessionOptions, SESSION_OPTIONS } from '../sessions/session.options';
@@ -21,6 +28,14 @@ import { sessionUserAgent } from '../sessions/user-agent';
 function publicUser(user: StoredUser): PublicUser {
   return { id: user.id, email: user.email, roles: [...user.roles] };
 }
+
+/** A user without its password hash: what hooks and the `claims` function get. */
+export function withoutSecrets(user: StoredUser): AuthUser {
+  const { passwordHash: _omitted, ...rest } = user;
+  return structuredClone(rest);
+}
+
+
 
 /**
  * The authentication use cases, independent of HTTP: what `AuthController` calls, and what a
@@ -41,22 +56,83 @@ export class AuthService {
     @Optional() @Inject(IDENTITY_OPTIONS)
     private readonly identityOptions?: Pick<ResolvedIdentityOptions, 'revokeSessionsOnPasswordChange' | 'revokeSessionsOnRoleChange'>,
     @Optional() @Inject(THROTTLE_RULES) throttleRules?: ScopedThrottleRule[],
+    @Optional() private readonly events?: AuthEvents,
+    @Optional() @Inject(ACCOUNT_OPTIONS) private readonly account?: ResolvedAccountOptions,
+    @Optional() private readonly registrationMailer?: AccountMailer,
   ) {
     this.throttler = throttler ?? new MemoryLoginThrottler(throttleRules ?? resolveThrottleRules(undefined));
   }
 
-  async register(credentials: Credentials, client: ClientInfo = {}): Promise<TokenPair> {
-    const user = await this.identity.register(credentials);
-    return this.startSession(user, client);
+  /**
+   * Self-registration: `hooks.beforeRegister` first (before any hashing), then the user (with the validated
+   * `registrationFields` as `profile`), a session, the `Registered` event and, when on, a verification mail.
+   */
+  async register(credentials: Credentials, client: ClientInfo = {}, fields: Record<string, unknown> = {}): Promise<TokenPair> {
+    const beforeRegister = this.account?.hooks.beforeRegister;
+    if (beforeRegister && typeof credentials?.email === 'string') {
+      await beforeRegister({ email: normalizeEmail(credentials.email), fields: structuredClone(fields), client: { ...client } });
+    }
+    const user = await this.identity.register(credentials, Object.keys(fields).length > 0 ? fields : undefined);
+    const pair = await this.startSession(user, client);
+    this.emit(AuthEvent.Registered, { userId: user.id, sessionId: this.sessionIdOf(pair), method: 'password' }, client);
+    this.registrationMailer?.sendVerificationOnRegister(user);
+    return pair;
   }
 
-  /** Password login, throttled per email+ip, ip and account (`TooManyAttemptsError` while blocked). */
+  /**
+   * Password login, throttled per email+ip, ip and account (`TooManyAttemptsError` while blocked). With
+   * `requireVerifiedEmail`, an unverified account gets `EmailUnverifiedError` after the password check.
+   * `hooks.beforeLogin` runs before the session starts. Emits `LoginSucceeded`, `LoginFailed` or `Throttled`.
+   */
   async login(credentials: Credentials, client: ClientInfo = {}): Promise<TokenPair> {
     const email = typeof credentials?.email === 'string' ? normalizeEmail(credentials.email) : undefined;
-    const user = email === undefined
-      ? await this.identity.login(credentials)
-      : await throttledLogin(this.throttler, { email, ip: client.ip }, () => this.identity.login(credentials));
-    return this.startSession(user, client);
+    let user: StoredUser | undefined;
+    try {
+      user = email === undefined
+        ? await this.identity.login(credentials)
+        : await throttledLogin(this.throttler, { email, ip: client.ip }, () => this.identity.login(credentials));
+      if (this.account?.requireVerifiedEmail && user.passwordHash && !user.emailVerified) throw new EmailUnverifiedError();
+      await this.account?.hooks.beforeLogin?.({ user: withoutSecrets(user), method: 'password', client: { ...client } });
+    } catch (error) {
+      this.loginRefused(error, email, user?.id, client);
+      throw error;
+    }
+    const pair = await this.startSession(user, client);
+    this.emit(AuthEvent.LoginSucceeded, { userId: user.id, sessionId: this.sessionIdOf(pair), method: 'password' }, client);
+    return pair;
+  }
+
+  /** Emits `Throttled` or `LoginFailed` for a refused login (bad input and store failures emit nothing). */
+  private loginRefused(error: unknown, email: string | undefined, userId: string | undefined, client: ClientInfo): void {
+    if (error instanceof TooManyAttemptsError) {
+      this.emit(AuthEvent.Throttled, { action: 'login', retryAfterSeconds: error.retryAfterSeconds, email, userId }, client);
+    } else if (error instanceof AuthError && error.code !== 'validation_failed' && error.code !== 'store_unavailable') {
+      this.emit(AuthEvent.LoginFailed, { reason: error.code, email, userId }, client);
+    }
+  }
+
+  /**
+   * Runs `hooks.beforeLogin` for a user signed in by other means (OAuth): call before `startSession`.
+   * Emits `LoginFailed` when the hook refuses.
+   */
+  async beforeLogin(user: StoredUser, method: 'password' | 'oauth', client: ClientInfo = {}, provider?: string): Promise<void> {
+    const hook = this.account?.hooks.beforeLogin;
+    if (!hook) return;
+    try {
+      await hook({ user: withoutSecrets(user), method, provider, client: { ...client } });
+    } catch (error) {
+      this.loginRefused(error, user.email ?? undefined, user.id, client);
+      throw error;
+    }
+  }
+
+  /** Emits an event with the client's ip and user agent (a no-op without `EventEmitterModule`). */
+  emit<K extends AuthEventName>(name: K, payload: Omit<AuthEventInput<K>, 'ip' | 'userAgent'>, client: ClientInfo = {}): void {
+    this.events?.emit(name, { ...payload, ip: client.ip, userAgent: client.userAgent } as AuthEventInput<K>);
+  }
+
+  private sessionIdOf(pair: TokenPair): string {
+    return this.tokens.parseRefreshToken(pair.refreshToken).sessionId;
   }
 
   /** Creates a session for a user already authenticated by other means (OAuth, magic link...). */
@@ -101,6 +177,7 @@ export class AuthService {
         throw new RefreshTokenSupersededError();
       case 'reused':
         this.logger.warn(`Refresh token reuse detected; session revoked (user ${presented.userId})`);
+        this.emit(AuthEvent.RefreshReused, { userId: presented.userId, sessionId: presented.sessionId }, client);
         throw new RefreshTokenReusedError();
       default:
         throw new RefreshTokenInvalidError();
@@ -108,14 +185,17 @@ export class AuthService {
     return this.tokenPair(user, presented.sessionId, next.refreshToken);
   }
 
-  /** Ends one session. Idempotent. */
-  async logout(principal: AuthenticatedUser): Promise<void> {
+  /** Ends one session. Idempotent. Emits `Logout`. */
+  async logout(principal: AuthenticatedUser, client: ClientInfo = {}): Promise<void> {
     await this.sessions.revoke(principal.id, principal.sessionId);
+    this.emit(AuthEvent.Logout, { userId: principal.id, sessionId: principal.sessionId }, client);
   }
 
-  /** Ends every session of the user; returns how many there were. */
-  logoutAll(userId: string): Promise<number> {
-    return this.sessions.revokeAll(userId);
+  /** Ends every session of the user; returns how many there were. Emits `LogoutAll`. */
+  async logoutAll(userId: string, client: ClientInfo & { sessionId?: string } = {}): Promise<number> {
+    const revoked = await this.sessions.revokeAll(userId);
+    this.emit(AuthEvent.LogoutAll, { userId, sessionId: client.sessionId, revoked }, client);
+    return revoked;
   }
 
   async me(principal: AuthenticatedUser): Promise<PublicUser> {
@@ -137,9 +217,10 @@ export class AuthService {
     }));
   }
 
-  /** Revokes one of the user's own sessions; another user's session id is simply not found. */
-  async revokeSession(userId: string, sessionId: string): Promise<void> {
+  /** Revokes one of the user's sessions; another user's session id is simply not found. Emits `SessionRevoked`. */
+  async revokeSession(userId: string, sessionId: string, client: ClientInfo & { reason?: string; actorId?: string } = {}): Promise<void> {
     if (!(await this.sessions.revoke(userId, sessionId))) throw new SessionNotFoundError();
+    this.emit(AuthEvent.SessionRevoked, { userId, sessionId, reason: client.reason ?? 'user', actorId: client.actorId }, client);
   }
 
   /**
@@ -151,27 +232,54 @@ export class AuthService {
   async changePassword(
     userId: string,
     newPassword: string,
-    options: { currentPassword?: string; keepSessionId?: string } = {},
+    options: { currentPassword?: string; keepSessionId?: string; client?: ClientInfo } = {},
   ): Promise<number> {
-    await this.identity.changePassword(userId, newPassword, options.currentPassword);
+    const client = options.client ?? {};
+    if (options.currentPassword === undefined) {
+      await this.identity.changePassword(userId, newPassword);
+    } else {
+      // A wrong current password is a password guess: counted by the login throttler like a failed login.
+      const user = await this.identity.findUser(userId);
+      if (!user) throw new UserNotFoundError();
+      const attempt = { email: user.email ?? `id:${userId}`, ip: client.ip };
+      try {
+        await throttledLogin(this.throttler, attempt, () => this.identity.changePassword(userId, newPassword, options.currentPassword));
+      } catch (error) {
+        if (error instanceof TooManyAttemptsError) {
+          this.emit(AuthEvent.Throttled, { action: 'password_change', retryAfterSeconds: error.retryAfterSeconds, userId }, client);
+        }
+        throw error;
+      }
+    }
     const revoke = this.identityOptions?.revokeSessionsOnPasswordChange ?? true;
-    return revoke ? this.revokeOtherSessions(userId, options.keepSessionId) : 0;
+    const revokedSessions = revoke ? await this.revokeOtherSessions(userId, options.keepSessionId) : 0;
+    this.emit(AuthEvent.PasswordChanged, { userId, sessionId: options.keepSessionId, revokedSessions }, client);
+    return revokedSessions;
   }
 
   /**
    * Replaces the user's roles. The next refresh issues them; with `revokeSessionsOnRoleChange` the user's
    * sessions (except `keepSessionId`) are revoked at once instead. Returns how many sessions were revoked.
    */
-  async setRoles(userId: string, roles: string[], options: { keepSessionId?: string } = {}): Promise<number> {
-    if (!(await this.identity.findUser(userId))) throw new UserNotFoundError();
+  async setRoles(userId: string, roles: string[], options: { keepSessionId?: string; actorId?: string; client?: ClientInfo } = {}): Promise<number> {
+    const user = await this.identity.findUser(userId);
+    if (!user) throw new UserNotFoundError();
     await this.identity.setRoles(userId, roles);
-    return this.identityOptions?.revokeSessionsOnRoleChange ? this.revokeOtherSessions(userId, options.keepSessionId) : 0;
+    const revoked = this.identityOptions?.revokeSessionsOnRoleChange ? await this.revokeOtherSessions(userId, options.keepSessionId) : 0;
+    this.emit(AuthEvent.RolesChanged, { userId, roles: [...roles], previousRoles: [...user.roles], actorId: options.actorId }, options.client);
+    return revoked;
   }
 
-  /** Disables (and revokes every session of) a user, or re-enables one. Returns how many sessions were revoked. */
-  async setDisabled(userId: string, disabled: boolean): Promise<number> {
+  /**
+   * Disables (and revokes every session of) a user, or re-enables one. Returns how many sessions were revoked.
+   * Emits `UserDisabled` or `UserEnabled`.
+   */
+  async setDisabled(userId: string, disabled: boolean, options: { actorId?: string; client?: ClientInfo } = {}): Promise<number> {
     await this.identity.setDisabled(userId, disabled);
-    return disabled ? this.sessions.revokeAll(userId) : 0;
+    const revokedSessions = disabled ? await this.sessions.revokeAll(userId) : 0;
+    if (disabled) this.emit(AuthEvent.UserDisabled, { userId, revokedSessions, actorId: options.actorId }, options.client);
+    else this.emit(AuthEvent.UserEnabled, { userId, actorId: options.actorId }, options.client);
+    return revokedSessions;
   }
 
   private async revokeOtherSessions(userId: string, keepSessionId?: string): Promise<number> {
@@ -183,8 +291,17 @@ export class AuthService {
     return revoked;
   }
 
-  private tokenPair(user: StoredUser, sessionId: string, refreshToken: string): TokenPair {
-    const { accessToken, expiresInSeconds } = this.tokens.signAccessToken({ userId: user.id, sessionId, roles: user.roles });
+  private async tokenPair(user: StoredUser, sessionId: string, refreshToken: string): Promise<TokenPair> {
+    const { accessToken, expiresInSeconds } = this.tokens.signAccessToken({
+      userId: user.id, sessionId, roles: user.roles, email: user.email, claims: await this.appClaims(user),
+    });
     return { accessToken, tokenType: 'Bearer', expiresIn: expiresInSeconds, refreshToken, user: publicUser(user) };
+  }
+
+  /** The app's claims for the user (`claims` option), checked (reserved names, declared names, size). */
+  private async appClaims(user: StoredUser): Promise<Readonly<Record<string, unknown>> | undefined> {
+    const claims = this.account?.claims;
+    if (!claims) return undefined;
+    return checkAppClaims(await claims.resolve(withoutSecrets(user)), claims.maxBytes, claims.names ?? undefined);
   }
 }

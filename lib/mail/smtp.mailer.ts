@@ -20,8 +20,8 @@ export class SmtpMailer implements Mailer {
     await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
   }
 
-  /** Closes pooled connections (called when the app shuts down). */
-  close(): void {
+  /** Closes pooled connections (Nest calls it when the app shuts down). */
+  onModuleDestroy(): void {
     this.transport.close();
   }
 }

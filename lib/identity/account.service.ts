@@ -1,0 +1,191 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AUTHKIT_REDIS } from '../auth.constants';
+import {
+  InvalidCredentialsError, OneTimeTokenInvalidError, ReauthenticationRequiredError, SessionRevokedError, TooManyAttemptsError,
+  ValidationFailedError,
+} from '../auth.errors';
+import type { AuthenticatedUser, ClientInfo } from '../auth.types';
+import { AuthEvent } from '../events/auth-event.names';
+import { REDIS_OPTIONS, type ResolvedRedisOptions } from '../redis/redis.options';
+import { SessionStore } from '../sessions/session-store.interface';
+import { LoginThrottler } from '../throttling/login-throttler.interface';
+import { MemoryLoginThrottler } from '../throttling/memory-login.throttler';
+import { RedisLoginThrottler } from '../throttling/redis-login.throttler';
+import { throttledLogin } from '../throttling/throttled-login';
+import { type OneTimeTokenKind, parseOneTimeToken } from '../tokens/one-time-token';
+import { OneTimeTokenStore } from '../tokens/one-time-token-store.interface';
+import { ACCOUNT_OPTIONS, type ResolvedAccountOptions, type ResolvedMailedToken } from './account.options';
+import { AccountMailer } from './account.mailer';
+import { AuthService } from './auth.service';
+import { credentialStamp } from './credential-stamp';
+import { EMAIL_MAX_LENGTH, IdentityResolver } from './identity.resolver';
+import { normalizeEmail, SAFE_EMAIL_CHARACTERS } from './email';
+import { PasswordHasher } from './password-hasher.interface';
+import { type StoredUser, UserStore } from './user-store.interface';
+
+/**
+ * The account lifecycle, independent of HTTP: password reset by mail, email verification, account deletion.
+ * One-time tokens are 256-bit random, stored hashed, single use (atomic consume), short-lived and bound to
+ * the user's credentials (`credentialStamp`). Mails are sent in the background, so the answer to "send me a
+ * link" takes the same time whether or not the email has an account.
+ *
+ * @example
+ * ```ts
+ * await account.requestPasswordReset('ada@example.com', { ip });   // mails a link if the account exists
+ * await account.resetPassword(tokenFromTheLink, 'a new password');  // ends every session
+ * ```
+ */
+@Injectable()
+export class AccountService {
+  private readonly resetThrottler: LoginThrottler;
+  private readonly verificationThrottler: LoginThrottler;
+
+  constructor(
+    @Inject(UserStore) private readonly users: UserStore,
+    @Inject(SessionStore) private readonly sessions: SessionStore,
+    @Inject(OneTimeTokenStore) private readonly tokens: OneTimeTokenStore,
+    @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
+    @Inject(LoginThrottler) private readonly loginThrottler: LoginThrottler,
+    private readonly identity: IdentityResolver,
+    private readonly auth: AuthService,
+    private readonly mailer: AccountMailer,
+    @Inject(ACCOUNT_OPTIONS) private readonly options: ResolvedAccountOptions,
+    @Optional() @Inject(AUTHKIT_REDIS) redis?: Redis | null,
+    @Optional() @Inject(REDIS_OPTIONS) redisOptions?: Pick<ResolvedRedisOptions, 'keyPrefix'>,
+  ) {
+    // TODO(throttle, issue 10): move to the generic route throttle when it lands. Until then the login
+    // throttler's atomic counters (Redis Lua, or memory) count every request per ip and per email.
+    const throttler = (rules: ResolvedMailedToken['throttle'], name: string): LoginThrottler =>
+      redis ? new RedisLoginThrottler(redis, rules, `${redisOptions?.keyPrefix ?? 'authkit'}:${name}`) : new MemoryLoginThrottler(rules);
+    this.resetThrottler = throttler(options.passwordReset.throttle, 'pwreset');
+    this.verificationThrottler = throttler(options.emailVerification.throttle, 'verify');
+  }
+
+  /**
+   * `POST /auth/password/forgot`: when an enabled account has this email, mails it a reset link (in the
+   * background). Same outcome and timing for unknown emails; throttled per ip and per email
+   * (`TooManyAttemptsError`, counted whether or not the email exists).
+   */
+  async requestPasswordReset(rawEmail: unknown, client: ClientInfo = {}): Promise<void> {
+    const email = checkEmail(rawEmail);
+    await this.throttle(this.resetThrottler, 'password_forgot', email, client);
+    const user = await this.users.findByEmail(email);
+    if (user && !user.disabled && user.email) this.mailer.sendLinkInBackground('password_reset', user);
+  }
+
+  /**
+   * `POST /auth/password/reset`: sets a new password with a reset token. The policy is checked before the
+   * token is used (a weak password does not burn it); the token is consumed atomically (of concurrent
+   * resets with one token exactly one succeeds), must still match the user's credentials, and every session
+   * of the user ends. Marks the email verified (the mail reached it). Throws `OneTimeTokenInvalidError`.
+   */
+  async resetPassword(token: unknown, newPassword: unknown, client: ClientInfo = {}): Promise<void> {
+    const parsed = parseOneTimeToken('password_reset', token);
+    if (!parsed) throw new OneTimeTokenInvalidError();
+    if (typeof newPassword !== 'string') throw new ValidationFailedError(['password must be a string']);
+    const user = await this.users.findById(parsed.userId);
+    if (!user || user.disabled) throw new OneTimeTokenInvalidError();
+    this.identity.passwordPolicy.check(newPassword, { email: user.email ?? undefined });
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.consume('password_reset', parsed, user);
+    await this.users.setPasswordHash(user.id, passwordHash);
+    if (!user.emailVerified) await this.users.markEmailVerified?.(user.id);
+    const revokedSessions = await this.sessions.revokeAll(user.id);
+    await this.tokens.revoke('email_verification', user.id);
+    this.auth.emit(AuthEvent.PasswordReset, { userId: user.id, revokedSessions }, client);
+  }
+
+  /**
+   * `POST /auth/email/verify/request`: mails a verification link. With a principal, to that user; without,
+   * to the account of `email` if it exists and is unverified (same answer and timing otherwise; throttled
+   * per ip and per email). Nothing is sent for a verified email.
+   */
+  async requestEmailVerification(target: { principal?: AuthenticatedUser; email?: unknown }, client: ClientInfo = {}): Promise<void> {
+    let user: StoredUser | null;
+    if (target.principal) {
+      user = await this.users.findById(target.principal.id);
+      if (!user || user.disabled) throw new SessionRevokedError();
+      await this.throttle(this.verificationThrottler, 'email_verification', user.email ?? `id:${user.id}`, client);
+    } else {
+      const email = checkEmail(target.email);
+      await this.throttle(this.verificationThrottler, 'email_verification', email, client);
+      user = await this.users.findByEmail(email);
+    }
+    if (user && !user.disabled && user.email && !user.emailVerified) this.mailer.sendLinkInBackground('email_verification', user);
+  }
+
+  /** `POST /auth/email/verify`: marks the email verified with a verification token (single use, bound to that email). */
+  async verifyEmail(token: unknown, client: ClientInfo = {}): Promise<void> {
+    const parsed = parseOneTimeToken('email_verification', token);
+    if (!parsed) throw new OneTimeTokenInvalidError();
+    const user = await this.users.findById(parsed.userId);
+    if (!user || user.disabled || !user.email) throw new OneTimeTokenInvalidError();
+    await this.consume('email_verification', parsed, user);
+    if (!this.users.markEmailVerified) throw new OneTimeTokenInvalidError();
+    await this.users.markEmailVerified(user.id);
+    this.auth.emit(AuthEvent.EmailVerified, { userId: user.id, email: user.email }, client);
+  }
+
+  /**
+   * `DELETE /auth/account`: deletes the signed-in user, its identities, sessions and tokens. An account with
+   * a password must give it (a wrong one counts as a failed login); one without (OAuth only) must have signed
+   * in within `accountDeletion.recentLoginSeconds` on this session (`ReauthenticationRequiredError`).
+   */
+  async deleteAccount(principal: AuthenticatedUser, password: unknown, client: ClientInfo = {}): Promise<void> {
+    const user = await this.users.findById(principal.id);
+    if (!user) throw new SessionRevokedError();
+    if (user.passwordHash) {
+      if (typeof password !== 'string' || password.length === 0 || password.length > 1024) throw new InvalidCredentialsError();
+      const hash = user.passwordHash;
+      await throttledLogin(this.loginThrottler, { email: user.email ?? `id:${user.id}`, ip: client.ip }, async () => {
+        if (!(await this.hasher.verify(hash, password))) throw new InvalidCredentialsError();
+      });
+    } else {
+      const session = (await this.sessions.list(user.id)).find((s) => s.id === principal.sessionId);
+      if (!session) throw new SessionRevokedError();
+      if (Date.now() - session.createdAt > this.options.accountDeletion.recentLoginSeconds * 1000) throw new ReauthenticationRequiredError();
+    }
+    await this.deleteUser(user.id, { client, sessionId: principal.sessionId });
+  }
+
+  /** Deletes a user with everything it owns (sessions first, so it is signed out even if the store fails next). Emits `AccountDeleted`. */
+  async deleteUser(userId: string, options: { client?: ClientInfo; actorId?: string; sessionId?: string } = {}): Promise<boolean> {
+    if (!this.users.deleteUser) throw new TypeError('nestjs-authkit: the UserStore has no deleteUser(); account deletion needs it');
+    await this.sessions.revokeAll(userId);
+    await Promise.all([this.tokens.revoke('password_reset', userId), this.tokens.revoke('email_verification', userId)]);
+    const deleted = await this.users.deleteUser(userId);
+    if (deleted) this.auth.emit(AuthEvent.AccountDeleted, { userId, sessionId: options.sessionId, actorId: options.actorId }, options.client);
+    return deleted;
+  }
+
+  /** Whether the user store can delete users (else the deletion route answers 404). */
+  get canDeleteUsers(): boolean {
+    return typeof this.users.deleteUser === 'function';
+  }
+
+  private async consume(kind: OneTimeTokenKind, parsed: { userId: string; hash: string }, user: StoredUser): Promise<void> {
+    const consumed = await this.tokens.consume({ kind, userId: parsed.userId, hash: parsed.hash });
+    if (!consumed || consumed.binding !== credentialStamp(user)) throw new OneTimeTokenInvalidError();
+  }
+
+  private async throttle(throttler: LoginThrottler, action: string, email: string, client: ClientInfo): Promise<void> {
+    const verdict = await throttler.begin({ email, ip: client.ip });
+    if (!verdict.allowed) {
+      const error = new TooManyAttemptsError(verdict.retryAfterMs);
+      this.auth.emit(AuthEvent.Throttled, { action, retryAfterSeconds: error.retryAfterSeconds, email }, client);
+      throw error;
+    }
+    // Every request counts (not only failures): it stays counted.
+    await throttler.end(verdict.ticket, 'failure');
+  }
+}
+
+function checkEmail(raw: unknown): string {
+  if (typeof raw !== 'string') throw new ValidationFailedError(['email must be an email']);
+  const email = normalizeEmail(raw);
+  if (email.length > EMAIL_MAX_LENGTH || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || !SAFE_EMAIL_CHARACTERS.test(email)) {
+    throw new ValidationFailedError(['email must be an email']);
+  }
+  return email;
+}
