@@ -77,7 +77,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set<keyof AuthModuleOptions>([
   'refreshTokenTransport', 'cookie', 'allowedOrigins',
   'userStore', 'sessionStore', 'passwordHasher', 'loginThrottler', 'mailer', 'oneTimeTokenStore',
   'throttle', 'oauth',
-  'requireVerifiedEmail', 'passwordReset', 'emailVerification', 'passwordChange', 'accountDeletion', 'admin', 'hooks', 'claims',
+  'requireVerifiedEmail', 'passwordReset', 'emailVerification', 'passwordChange', 'accountDeletion', 'hooks', 'claims',
   'registrationFields', 'mail',
 ]);
 

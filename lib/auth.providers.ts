@@ -117,7 +117,7 @@ function mounted(base: Type, routePrefix: string): Type {
  * their slices, Redis, ports, services, controllers and global guards, as the extras ask.
  */
 export function assembleAuthModule(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
-  const { isGlobal, globalGuards, controller, routePrefix } = { ...AUTH_MODULE_EXTRAS_DEFAULTS, ...extras };
+  const { isGlobal, globalGuards, controller, routePrefix, adminRoutes } = { ...AUTH_MODULE_EXTRAS_DEFAULTS, ...extras };
   const optionsModule: DynamicModule = {
     module: AuthOptionsModule,
     imports: definition.imports ?? [],
@@ -125,7 +125,7 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     exports: [AUTH_MODULE_OPTIONS, ...optionProviders.map((provider) => (provider as { provide: symbol }).provide)],
   };
   const controllers = controller
-    ? [AuthController, OAuthController, PasswordController, AccountController, AdminController].map((base) => mounted(base, routePrefix))
+    ? [AuthController, OAuthController, PasswordController, AccountController, ...(adminRoutes ? [AdminController] : [])].map((base) => mounted(base, routePrefix))
     : [];
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]

@@ -50,8 +50,6 @@ export interface AccountOptions {
    * session started within `recentLoginSeconds` (default 300).
    */
   accountDeletion?: { enabled?: boolean; recentLoginSeconds?: number };
-  /** Routes under `auth/admin` for users with the `admin` role. Off by default; `AuthAdminService` is always there. */
-  admin?: { routes?: boolean };
   /** Hooks that can refuse registration, login and OAuth linking. */
   hooks?: AuthHooks;
   /** Extra access-token claims (a function, or `{ names, resolve, maxBytes }`). They reach `@CurrentUser().claims`. */
@@ -77,7 +75,6 @@ export interface ResolvedAccountOptions {
   emailVerification: ResolvedMailedToken & { sendOnRegister: boolean };
   passwordChange: { enabled: boolean };
   accountDeletion: { enabled: boolean; recentLoginSeconds: number };
-  admin: { routes: boolean };
   hooks: AuthHooks;
   claims: { resolve: ClaimsFunction; names: ReadonlySet<string> | null; maxBytes: number } | null;
   registrationFields: Type<object> | null;
@@ -142,7 +139,6 @@ function resolveClaims(claims: AccountOptions['claims']): ResolvedAccountOptions
 export function resolveAccountOptions(options: AccountOptions): ResolvedAccountOptions {
   const verification = objectOption(options.emailVerification, 'emailVerification');
   const deletion = objectOption(options.accountDeletion, 'accountDeletion') ?? {};
-  const admin = objectOption(options.admin, 'admin') ?? {};
   const hooks = objectOption(options.hooks, 'hooks') ?? {};
   for (const [name, hook] of Object.entries(hooks)) {
     if (!['beforeRegister', 'beforeLogin', 'beforeOAuthLink'].includes(name)) failOption(`hooks.${name}`, 'is not a hook (beforeRegister, beforeLogin, beforeOAuthLink)');
@@ -164,7 +160,6 @@ export function resolveAccountOptions(options: AccountOptions): ResolvedAccountO
       enabled: booleanOption(deletion.enabled, 'accountDeletion.enabled', true),
       recentLoginSeconds: positiveInteger(deletion.recentLoginSeconds, 'accountDeletion.recentLoginSeconds', 300),
     },
-    admin: { routes: booleanOption(admin.routes, 'admin.routes', false) },
     hooks: { ...hooks },
     claims: resolveClaims(options.claims),
     registrationFields: options.registrationFields ?? null,
