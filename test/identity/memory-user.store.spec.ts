@@ -1,4 +1,4 @@
 import { MemoryUserStore } from '../../lib';
-import { describeUserStoreContract } from './user-store.contract';
+import { describeUserStoreContract } from '../../lib/testing/user-store.contract';
 
 describeUserStoreContract('MemoryUserStore', () => new MemoryUserStore());

@@ -4,7 +4,7 @@ import { EmailTakenError, RedisUserStore } from '../../lib';
 import { RedisKeys } from '../../lib/redis/redis-keys';
 import { createRedisClient, globEscape, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
-import { describeUserStoreContract } from './user-store.contract';
+import { describeUserStoreContract } from '../../lib/testing/user-store.contract';
 
 let redis: Redis;
 

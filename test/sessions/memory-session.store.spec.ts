@@ -1,5 +1,5 @@
 import { MemorySessionStore } from '../../lib';
-import { describeSessionStoreContract } from './session-store.contract';
+import { describeSessionStoreContract } from '../../lib/testing/session-store.contract';
 
 const stores: MemorySessionStore[] = [];
 

@@ -5,7 +5,7 @@ import { KeyslotOracle } from '../support/keyslot-oracle';
 import { commandCalls, createRedisClient, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
 import { ManualClock, sleep } from '../support/time';
-import { CONTRACT_SETTINGS, describeSessionStoreContract, newHash, newSessionId, newUserId, ODD_USER_IDS } from './session-store.contract';
+import { CONTRACT_SETTINGS, describeSessionStoreContract, newHash, newSessionId, newUserId, ODD_USER_IDS } from '../../lib/testing/session-store.contract';
 
 let redis: Redis;
 let prefixedRedis: Redis;

@@ -1,7 +1,8 @@
+/// <reference types="jest" />
 import { randomBytes } from 'node:crypto';
-import { type LoginAttempt, type LoginThrottler, type ScopedThrottleRule, type ThrottleOptions, type ThrottleVerdict } from '../../lib';
-import { resolveThrottleRules } from '../../lib/throttling/throttle.options';
-import { ManualClock } from '../support/time';
+import type { LoginAttempt, LoginThrottler, ScopedThrottleRule, ThrottleVerdict } from '../throttling/login-throttler.interface';
+import { resolveThrottleRules, type ThrottleOptions } from '../throttling/throttle.options';
+import { ManualClock } from './manual-clock';
 
 /**
  * Builds a throttler with the given rules (a fresh key space per call) that reads the time from `now`

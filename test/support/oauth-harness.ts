@@ -4,9 +4,9 @@ import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { AuthExceptionFilter, AuthModule, type AuthModuleOptions, type OAuthOptions } from '../../lib';
-import { type LocalOAuthProvider, type LocalProviderName } from '../support/oauth-provider';
-import { freePort } from '../support/redis-server';
-import { baseTestOptions, http } from '../support/test-app';
+import { type LocalOAuthProvider, type LocalProviderName } from './oauth-provider';
+import { freePort } from './redis-server';
+import { baseTestOptions, http } from './test-app';
 
 export interface OAuthTestApp {
   app: INestApplication;

@@ -3,7 +3,7 @@ import { RedisKeys } from '../../lib/redis/redis-keys';
 import { createRedisClient, uniqueKeyPrefix } from '../support/redis-client';
 import { ManualClock } from '../support/time';
 import { http, uniqueEmail } from '../support/test-app';
-import { type AbuseApp, createAbuseApp, strongPassword } from './abuse-app';
+import { type AbuseApp, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 interface Signed {
   email: string;

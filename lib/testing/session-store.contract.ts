@@ -1,6 +1,7 @@
+/// <reference types="jest" />
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CreateSessionInput, RotateResult, SessionRecord, SessionStore, SessionStoreSettings } from '../../lib';
-import { ManualClock } from '../support/time';
+import type { CreateSessionInput, RotateResult, SessionRecord, SessionStore, SessionStoreSettings } from '../sessions/session-store.interface';
+import { ManualClock } from './manual-clock';
 
 /** Long lifetimes, so that only the tests about lifetimes see anything expire. */
 export const CONTRACT_SETTINGS: SessionStoreSettings = {

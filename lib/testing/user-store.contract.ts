@@ -1,5 +1,7 @@
+/// <reference types="jest" />
 import { randomBytes, randomUUID } from 'node:crypto';
-import { EmailTakenError, type NewUser, type UserStore } from '../../lib';
+import { EmailTakenError } from '../auth.errors';
+import type { NewUser, UserStore } from '../identity/user-store.interface';
 
 /** Builds a fresh, empty store. Called once per test. */
 export type UserStoreFactory = () => UserStore;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { sessionRecordCount } from '../support/redis-client';
 import { http, uniqueEmail } from '../support/test-app';
-import { Browser, cookieValue, countUsers, createOAuthApp, type OAuthTestApp } from './oauth-harness';
+import { Browser, cookieValue, countUsers, createOAuthApp, type OAuthTestApp } from '../support/oauth-harness';
 
 const PASSWORD = 'correct horse battery';
 let seq = 0;

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import {
   Argon2PasswordHasher, AuthExceptionFilter, AuthModule, type AuthModuleExtras, type AuthModuleOptions,
 } from '../../lib';
-import { CountingPasswordHasher } from '../support/counting-password-hasher';
-import { baseTestOptions, FAST_HASHING, TestRoutesController } from '../support/test-app';
+import { CountingPasswordHasher } from './counting-password-hasher';
+import { baseTestOptions, FAST_HASHING, TestRoutesController } from './test-app';
 
 /** A Nest app of the abuse suites, on its own real HTTP server (listen(0)). */
 export interface AbuseApp {

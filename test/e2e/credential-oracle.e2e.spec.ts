@@ -1,6 +1,6 @@
 import { UserStore } from '../../lib';
 import { http, uniqueEmail } from '../support/test-app';
-import { type AbuseApp, createAbuseApp, strongPassword } from './abuse-app';
+import { type AbuseApp, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 /**
  * Unknown email, wrong password and an OAuth-only account (no password) must be indistinguishable:

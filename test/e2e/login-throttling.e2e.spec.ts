@@ -1,7 +1,7 @@
 import { MemorySessionStore, MemoryUserStore } from '../../lib';
 import { RedisServer } from '../support/redis-server';
 import { http, uniqueEmail } from '../support/test-app';
-import { type AbuseApp, createAbuseApp, strongPassword } from './abuse-app';
+import { type AbuseApp, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 const WRONG = 'definitely not it';
 

@@ -1,5 +1,12 @@
-import { EmailTakenError, type IdentityUserStore, type NewUser, type NewUserIdentity, type UserStore } from '../../lib';
-import { uniqueEmail } from '../support/test-app';
+/// <reference types="jest" />
+import { randomUUID } from 'node:crypto';
+import { EmailTakenError } from '../auth.errors';
+import type { IdentityUserStore, NewUser, NewUserIdentity, UserStore } from '../identity/user-store.interface';
+
+/** A fresh, valid email for each call. */
+function uniqueEmail(tag: string): string {
+  return `${tag}-${randomUUID()}@example.test`;
+}
 
 let seq = 0;
 function identity(provider = 'google', overrides: Partial<NewUserIdentity> = {}): NewUserIdentity {
@@ -12,7 +19,7 @@ function newUser(overrides: Partial<NewUser> = {}): NewUser {
 }
 
 /** The identity methods of `UserStore`, against any adapter; `make` gives a fresh, empty store. */
-export function userStoreIdentityContract(
+export function describeUserStoreIdentityContract(
   name: string,
   make: () => Promise<{ store: UserStore; close(): Promise<void>; countUserRecords?(): Promise<number> }>,
 ): void {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { b64url, decodeJwt, forgeAsymmetric, forgeHmac, withSignature } from '../support/jwt-forge';
 import { http, TEST_SECRET, uniqueEmail } from '../support/test-app';
-import { type AbuseApp, createAbuseApp, strongPassword } from './abuse-app';
+import { type AbuseApp, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 type Claims = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import { MaxmemoryPolicyCheck, readMaxmemoryPolicy } from '../../lib/redis/maxme
 import { createRedisClient } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
 import { http, type HttpResult, uniqueEmail } from '../support/test-app';
-import { type AbuseApp, CapturingLogger, createAbuseApp, eventually, strongPassword } from './abuse-app';
+import { type AbuseApp, CapturingLogger, createAbuseApp, eventually, strongPassword } from '../support/abuse-app';
 
 /** Each request is aborted after 2 s: a hang fails the test instead of passing late. */
 const WITHIN_2S = { timeoutMs: 2000 };

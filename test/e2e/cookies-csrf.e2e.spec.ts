@@ -1,6 +1,6 @@
 import { resolveAuthOptions } from '../../lib/auth.options';
 import { http, TEST_SECRET, uniqueEmail } from '../support/test-app';
-import { type AbuseApp, cookieValue, createAbuseApp, strongPassword } from './abuse-app';
+import { type AbuseApp, cookieValue, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 async function signUp(t: AbuseApp, email = uniqueEmail('csrf')) {
   const res = await http(t.url, 'POST', '/auth/register', { json: { email, password: strongPassword() } });

@@ -4,7 +4,7 @@ import { resolveThrottleRules } from '../../lib/throttling/throttle.options';
 import { KeyslotOracle } from '../support/keyslot-oracle';
 import { createRedisClient, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
-import { describeLoginThrottlerContract } from './login-throttler.contract';
+import { describeLoginThrottlerContract } from '../../lib/testing/login-throttler.contract';
 
 describe('login throttlers', () => {
   const clients: Redis[] = [];

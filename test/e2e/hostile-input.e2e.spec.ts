@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type Redis from 'ioredis';
 import { createRedisClient, globEscape, scanKeys, sessionRecordCount } from '../support/redis-client';
 import { http, uniqueEmail } from '../support/test-app';
-import { type AbuseApp, createAbuseApp, strongPassword } from './abuse-app';
+import { type AbuseApp, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 const STABLE_400_CODES = ['validation_failed', 'malformed_json', 'weak_password'];
 

@@ -1,7 +1,7 @@
 import { AuthService } from '../../lib';
 import { RedisServer } from '../support/redis-server';
 import { http, type HttpResult, uniqueEmail } from '../support/test-app';
-import { type AbuseApp, CapturingLogger, cookieValue, createAbuseApp, strongPassword } from './abuse-app';
+import { type AbuseApp, CapturingLogger, cookieValue, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 /**
  * Runs the flows of an ordinary day and a bad one (wrong passwords, throttling, token theft, forged and

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { freePort } from '../support/redis-server';
 import { http, uniqueEmail } from '../support/test-app';
-import { Browser, type OAuthTestApp } from './oauth-harness';
+import { Browser, type OAuthTestApp } from '../support/oauth-harness';
 
 const ENV_NAMES = [
   'PORT', 'AUTH_JWT_SECRET', 'GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_AUTHORIZATION_URL', 'GOOGLE_TOKEN_URL',

@@ -5,7 +5,7 @@ import {
 } from '../../lib/identity/password-policy';
 import { AuthService, WeakPasswordError } from '../../lib';
 import { http, uniqueEmail } from '../support/test-app';
-import { type AbuseApp, createAbuseApp, strongPassword } from './abuse-app';
+import { type AbuseApp, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 const ROOT = join(__dirname, '..', '..');
 

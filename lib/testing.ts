@@ -1,0 +1,12 @@
+// `nestjs-authkit/testing`: the contract suites the library's own adapters pass, for an app to run against its
+// own adapter (Jest, or any runner with Jest-compatible globals `describe`/`it`/`expect`/`beforeEach`).
+//
+// In a spec file of the app (describeUserStoreContract imported from nestjs-authkit/testing):
+//   describeUserStoreContract('PrismaUserStore', () => new PrismaUserStore(prisma));
+export { describeUserStoreContract, type UserStoreFactory, type UserStoreProbe } from './testing/user-store.contract';
+export { describeUserStoreIdentityContract } from './testing/user-store-identities.contract';
+export {
+  describeSessionStoreContract, type SessionStoreFactory, CONTRACT_SETTINGS as SESSION_CONTRACT_SETTINGS,
+} from './testing/session-store.contract';
+export { describeLoginThrottlerContract, type ThrottlerFactory } from './testing/login-throttler.contract';
+export { ManualClock } from './testing/manual-clock';

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { exportedNames } from '../support/module-exports';
+
+/**
+ * The public API, reviewed. An export that is added to or removed from lib/index.ts (or a subpath) fails this test:
+ * update the list below only as a deliberate decision (it is what apps and adapter authors may depend on).
+ */
+const PUBLIC_API: Record<string, string[]> = {
+  index: [
+    // The module, its options and their parts.
+    'AuthModule', 'AuthModuleExtras', 'AuthModuleOptions', 'AdapterOptions', 'ProviderInput',
+    'JwtOptions', 'JwtAlgorithm', 'KeyInput', 'VerificationKeyOptions', 'RedisConnectionOptions', 'FAIL_FAST_REDIS_OPTIONS',
+    'RefreshTokenTransport', 'RefreshCookieOptions', 'PasswordPolicyOptions', 'ThrottleOptions', 'SessionUserAgentMode',
+    'OAuthOptions', 'OAuthProviderName', 'OAuthProviderOptions', 'GoogleOAuthOptions', 'GitHubOAuthOptions',
+    'OAuthLinkingPolicy', 'OAuthUnverifiedEmailPolicy',
+    // Decorators, guards, metadata keys, the Redis client token (health checks).
+    'Public', 'Roles', 'CurrentUser', 'IS_PUBLIC_KEY', 'ROLES_KEY', 'AUTHKIT_REDIS',
+    'AccessTokenGuard', 'RolesGuard', 'AuthGuardBase', 'AuthRequest',
+    // Services and their results.
+    'AuthService', 'IdentityResolver', 'Credentials', 'TokenService', 'VerifiedAccessToken', 'AccessTokenClaims',
+    'IssuedAccessToken', 'JsonWebKeySet', 'AuthenticatedUser', 'ClientInfo', 'PublicUser', 'TokenPair', 'SessionView',
+    'TokenResponse',
+    // Errors (stable codes) and their HTTP mapping.
+    'AuthError', 'ValidationFailedError', 'InvalidCredentialsError', 'EmailTakenError', 'RegistrationDisabledError',
+    'UserDisabledError', 'AccessTokenMissingError', 'AccessTokenInvalidError', 'AccessTokenExpiredError',
+    'SessionRevokedError', 'RefreshTokenMissingError', 'RefreshTokenInvalidError', 'RefreshTokenSupersededError',
+    'RefreshTokenReusedError', 'InsufficientRoleError', 'SessionNotFoundError', 'CrossSiteRequestError',
+    'StoreUnavailableError', 'TooManyAttemptsError', 'WeakPasswordError', 'UnsupportedMediaTypeError', 'UserNotFoundError',
+    'OAuthProviderNotConfiguredError', 'OAuthStateInvalidError', 'OAuthAccessDeniedError', 'OAuthProviderError',
+    'OAuthCodeRejectedError', 'OAuthProviderUnavailableError', 'OAuthEmailUnverifiedError', 'OAuthAccountExistsError',
+    'OAuthIdentityInUseError', 'OAuthProviderAlreadyLinkedError', 'OAuthIdentityNotFoundError', 'LastSignInMethodError',
+    'AuthExceptionFilter', 'ErrorBody',
+    // Ports and shipped adapters.
+    'UserStore', 'IdentityUserStore', 'AuthUser', 'StoredUser', 'NewUser', 'UserIdentity', 'NewUserIdentity',
+    'LinkIdentityResult', 'UnlinkIdentityResult', 'RedisUserStore', 'MemoryUserStore', 'normalizeEmail',
+    'SessionStore', 'SessionRecord', 'CreateSessionInput', 'RotateSessionInput', 'RotateResult', 'SessionStoreSettings',
+    'RedisSessionStore', 'MemorySessionStore',
+    'PasswordHasher', 'PasswordHashingOptions', 'Argon2PasswordHasher',
+    'LoginThrottler', 'ThrottleScope', 'ThrottleRule', 'ScopedThrottleRule', 'LoginAttempt', 'ThrottleTicket',
+    'ThrottleVerdict', 'LoginOutcome', 'RedisLoginThrottler', 'MemoryLoginThrottler',
+  ],
+  passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY'],
+  testing: [
+    'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeUserStoreIdentityContract',
+    'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',
+    'describeLoginThrottlerContract', 'ThrottlerFactory', 'ManualClock',
+  ],
+};
+
+describe('the public API (lib/index.ts and the subpaths)', () => {
+  for (const [entry, expected] of Object.entries(PUBLIC_API)) {
+    it(`${entry}: exports exactly the reviewed list`, () => {
+      const actual = exportedNames(join(__dirname, '../../lib', `${entry}.ts`));
+      const added = actual.filter((name) => !expected.includes(name));
+      const removed = expected.filter((name) => !actual.includes(name));
+      expect({ added, removed }).toEqual({ added: [], removed: [] });
+    });
+  }
+
+  it('exports VerifiedAccessToken (the guard result type) and no resolver internals', () => {
+    const names = exportedNames(join(__dirname, '../../lib/index.ts'));
+    expect(names).toContain('VerifiedAccessToken');
+    expect(names.filter((name) => /^resolve|^has[A-Z]|^throttledLogin$|^OAuth2Client$/.test(name))).toEqual([]);
+  });
+});
