@@ -38,12 +38,26 @@ const PUBLIC_API: Record<string, string[]> = {
     'PasswordHasher', 'PasswordHashingOptions', 'Argon2PasswordHasher',
     'LoginThrottler', 'ThrottleScope', 'ThrottleRule', 'ScopedThrottleRule', 'LoginAttempt', 'ThrottleTicket',
     'ThrottleVerdict', 'LoginOutcome', 'RedisLoginThrottler', 'MemoryLoginThrottler',
+    // Account lifecycle (issue 14): services, options, hooks, claims, mail and one-time token ports, errors.
+    'AccountService', 'AuthAdminService', 'AdminActor', 'AdminUserView', 'AcceptedResponse', 'OptionalAuth',
+    'AccountOptions', 'ClaimsFunction', 'ClaimsOptions', 'MailedTokenOptions', 'MailThrottleOptions', 'MailOptions',
+    'AuthHooks', 'BeforeRegisterContext', 'BeforeLoginContext', 'BeforeOAuthLinkContext', 'AppClaims', 'ClaimValue',
+    'Mailer', 'MailMessage', 'MailKind', 'MailTemplate', 'MailTemplateContext', 'RenderedMail', 'SmtpMailer', 'LoggingMailer',
+    'OneTimeTokenStore', 'IssueOneTimeTokenInput', 'ConsumeOneTimeTokenInput', 'OneTimeTokenKind', 'RedisOneTimeTokenStore',
+    'MemoryOneTimeTokenStore',
+    'OneTimeTokenInvalidError', 'EmailUnverifiedError', 'ReauthenticationRequiredError', 'AuthRejectedError',
+    // Events (names, typed payloads, the emitter).
+    'AuthEvent', 'AUTH_EVENT_NAMES', 'AuthEventName', 'AuthEvents', 'AuthEventBase', 'AuthEventPayloads', 'UserEvent', 'SessionEvent',
+    'RegisteredEvent', 'LoginSucceededEvent', 'LoginFailedEvent', 'ThrottledEvent', 'LogoutEvent', 'LogoutAllEvent',
+    'RefreshReusedEvent', 'SessionRevokedEvent', 'PasswordChangedEvent', 'PasswordResetEvent', 'EmailVerifiedEvent',
+    'IdentityEvent', 'RolesChangedEvent', 'UserDisabledEvent', 'UserEnabledEvent', 'AccountDeletedEvent',
   ],
   passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY'],
   testing: [
     'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeUserStoreIdentityContract',
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',
     'describeLoginThrottlerContract', 'ThrottlerFactory', 'ManualClock',
+    'describeUserStoreDeletionContract', 'describeOneTimeTokenStoreContract', 'OneTimeTokenStoreFactory',
   ],
 };
 

@@ -4,7 +4,7 @@ import { EmailTakenError, RedisUserStore } from '../../lib';
 import { RedisKeys } from '../../lib/redis/redis-keys';
 import { createRedisClient, globEscape, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
-import { describeUserStoreContract } from '../../lib/testing/user-store.contract';
+import { describeUserStoreContract, describeUserStoreDeletionContract } from '../../lib/testing/user-store.contract';
 
 let redis: Redis;
 
@@ -102,3 +102,5 @@ describe('RedisUserStore: Redis specifics', () => {
     expect((await store.findByIdentity(other.provider, other.providerUserId))?.id).toBe(first.user.id);
   });
 });
+
+describeUserStoreDeletionContract('RedisUserStore', () => new RedisUserStore(redis, uniqueKeyPrefix('users-del')));
