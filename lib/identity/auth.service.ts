@@ -131,7 +131,8 @@ export class AuthService {
     this.events?.emit(name, { ...payload, ip: client.ip, userAgent: client.userAgent } as AuthEventInput<K>);
   }
 
-  private sessionIdOf(pair: TokenPair): string {
+  /** The session id of a token pair this service issued. */
+  sessionIdOf(pair: TokenPair): string {
     return this.tokens.parseRefreshToken(pair.refreshToken).sessionId;
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SessionRevokedError } from '../auth.errors';
+import { AuthEvent } from '../events/auth-event.names';
 import { AuthService } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, TokenPair } from '../auth.types';
 import { type OAuthLoginOutcome, OAuthIdentityResolver } from './oauth-identity.resolver';
@@ -115,7 +116,12 @@ export class OAuthService {
       return { purpose: 'link', userId };
     }
     const { user, outcome } = await this.identities.resolveLogin(profile);
-    return { purpose: 'login', tokens: await this.auth.startSession(user, client), outcome };
+    await this.auth.beforeLogin(user, 'oauth', client, provider);
+    const tokens = await this.auth.startSession(user, client);
+    const sessionId = this.auth.sessionIdOf(tokens);
+    if (outcome === 'created') this.auth.emit(AuthEvent.Registered, { userId: user.id, sessionId, method: 'oauth', provider }, client);
+    this.auth.emit(AuthEvent.LoginSucceeded, { userId: user.id, sessionId, method: 'oauth', provider }, client);
+    return { purpose: 'login', tokens, outcome };
   }
 
   private strategy(provider: OAuthProviderName): OAuthStrategy {
