@@ -138,6 +138,8 @@ export class AuthService {
 
   /** Creates a session for a user already authenticated by other means (OAuth, magic link...). */
   async startSession(user: StoredUser, client: ClientInfo = {}): Promise<TokenPair> {
+    // The app's claims first: if its function fails, no session is left behind.
+    const claims = await this.appClaims(user);
     const refresh = this.tokens.createRefreshToken(user.id);
     await this.sessions.create({
       userId: user.id,
@@ -146,7 +148,7 @@ export class AuthService {
       ip: client.ip,
       userAgent: sessionUserAgent(client.userAgent, this.sessionOptions?.sessionUserAgent ?? 'summary'),
     });
-    return this.tokenPair(user, refresh.sessionId, refresh.refreshToken);
+    return this.tokenPair(user, refresh.sessionId, refresh.refreshToken, claims);
   }
 
   /**
@@ -163,6 +165,8 @@ export class AuthService {
       await this.sessions.revoke(presented.userId, presented.sessionId);
       throw new RefreshTokenInvalidError();
     }
+    // The app's claims before rotating: if its function fails, the presented token stays valid.
+    const claims = await this.appClaims(user);
     const next = this.tokens.nextRefreshToken(presented);
     const result = await this.sessions.rotate({
       userId: presented.userId,
@@ -183,7 +187,7 @@ export class AuthService {
       default:
         throw new RefreshTokenInvalidError();
     }
-    return this.tokenPair(user, presented.sessionId, next.refreshToken);
+    return this.tokenPair(user, presented.sessionId, next.refreshToken, claims);
   }
 
   /** Ends one session. Idempotent. Emits `Logout`. */
@@ -292,9 +296,9 @@ export class AuthService {
     return revoked;
   }
 
-  private async tokenPair(user: StoredUser, sessionId: string, refreshToken: string): Promise<TokenPair> {
+  private tokenPair(user: StoredUser, sessionId: string, refreshToken: string, claims?: Readonly<Record<string, unknown>>): TokenPair {
     const { accessToken, expiresInSeconds } = this.tokens.signAccessToken({
-      userId: user.id, sessionId, roles: user.roles, email: user.email, claims: await this.appClaims(user),
+      userId: user.id, sessionId, roles: user.roles, email: user.email, claims,
     });
     return { accessToken, tokenType: 'Bearer', expiresIn: expiresInSeconds, refreshToken, user: publicUser(user) };
   }

@@ -4,7 +4,7 @@ import { AUTH_EVENT_NAMES, AuthAdminService, AuthEvent, type AuthEventBase, type
 import { AccountMailer } from '../../lib/identity/account.mailer';
 import { OAuthIdentityResolver } from '../../lib/oauth/oauth-identity.resolver';
 import { LocalSmtpServer } from '../support/smtp-server';
-import { createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
+import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
 
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'another long passphrase 42';
@@ -96,7 +96,7 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
 
   it('covers the whole lifecycle', async () => {
     const email = uniqueEmail('ev');
-    let reg!: Awaited<ReturnType<typeof http>>;
+    let reg!: HttpResult;
     const [registered] = await step([AuthEvent.Registered], async () => {
       reg = await http(t.url, 'POST', '/auth/register', { json: { email, password: PASSWORD }, headers: ua });
       expect(reg.status).toBe(201);
@@ -110,7 +110,7 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
     });
     expect(failed).toEqual({ at: expect.any(Number), reason: 'invalid_credentials', email, ip: expect.any(String), userAgent: USER_AGENT });
 
-    let login!: Awaited<ReturnType<typeof http>>;
+    let login!: HttpResult;
     const [succeeded] = await step([AuthEvent.LoginSucceeded], async () => {
       login = await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD }, headers: ua });
       expect(login.status).toBe(200);
