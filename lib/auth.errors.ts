@@ -163,6 +163,27 @@ export class TooManyAttemptsError extends AuthError {
   }
 }
 
+/**
+ * Too many requests to a throttled route (registration, OAuth start...) from this client or for this subject:
+ * wait `retryAfterSeconds` (sent as `Retry-After`). Nothing was done.
+ */
+export class TooManyRequestsError extends AuthError {
+  static override readonly code = 'too_many_requests';
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterMs: number) {
+    super('Too many requests; try again later');
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  }
+}
+
+/** The server is at capacity for this kind of work (e.g. the password-hashing queue is full): retry shortly (503). */
+export class ServiceBusyError extends AuthError {
+  static override readonly code = 'busy';
+  constructor() {
+    super('The server is busy; try again shortly');
+  }
+}
+
 /** A new password was refused by the password policy (too short, too common, or the email itself). */
 export class WeakPasswordError extends AuthError {
   static override readonly code = 'weak_password';

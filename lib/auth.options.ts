@@ -14,7 +14,10 @@ import { REDIS_OPTIONS, type RedisModuleOptions, type ResolvedRedisOptions, reso
 import { type ResolvedSessionOptions, resolveSessionOptions, SESSION_OPTIONS, type SessionOptions } from './sessions/session.options';
 import type { SessionStore } from './sessions/session-store.interface';
 import type { LoginThrottler, ScopedThrottleRule } from './throttling/login-throttler.interface';
-import { resolveThrottleRules, THROTTLE_RULES, type ThrottleOptions } from './throttling/throttle.options';
+import type { RouteThrottle } from './throttling/route-throttle.interface';
+import {
+  type ResolvedRouteLimits, resolveRouteLimits, resolveThrottleRules, ROUTE_LIMITS, THROTTLE_RULES, type ThrottleOptions,
+} from './throttling/throttle.options';
 import { JWT_OPTIONS, type ResolvedJwtOptions, resolveJwtOptions, type TokenOptions } from './tokens/jwt.options';
 
 /** A provider can be given as a class (instantiated by Nest) or as a ready instance. */
@@ -34,6 +37,8 @@ export interface AdapterOptions {
   mailer?: ProviderInput<Mailer>;
   /** One-time tokens (reset, verification). Default: `RedisOneTimeTokenStore` with Redis, `MemoryOneTimeTokenStore` without. */
   oneTimeTokenStore?: ProviderInput<OneTimeTokenStore>;
+  /** Throttle of registration and OAuth start. Default: `RedisRouteThrottle` with Redis, `MemoryRouteThrottle` without. */
+  routeThrottle?: ProviderInput<RouteThrottle>;
 }
 
 /**
@@ -46,7 +51,8 @@ export interface AuthModuleOptions
   /**
    * Login throttling, always on (see `ThrottleOptions`). Defaults: 5 failures per email+ip in 15 min ->
    * blocked 1 min, doubling per further failure up to 15 min; 100 failures per ip in 15 min; 100 failures
-   * per account (all ips) in 1 h. The ip is `req.ip`: set Express `trust proxy` behind a proxy.
+   * per account (all ips) in 1 h. Registration: 20 per ip and 5 per email per hour; OAuth start: 30 per ip per
+   * 10 min. The ip is `req.ip` (IPv6 keyed by /64): set Express `trust proxy` behind a proxy.
    */
   throttle?: ThrottleOptions;
   /** Google / GitHub sign-in, linking policy, redirects. A provider left out has no routes. See `OAuthOptions`. */
@@ -62,6 +68,7 @@ export interface ResolvedAuthOptions {
   roleHierarchy: Record<string, string[]>;
   http: ResolvedCookieOptions;
   throttle: ScopedThrottleRule[];
+  routeLimits: ResolvedRouteLimits;
   oauth: ResolvedOAuthOptions;
   account: ResolvedAccountOptions;
   mail: ResolvedMailOptions;
@@ -75,7 +82,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set<keyof AuthModuleOptions>([
   'registration', 'passwordHashing', 'passwordPolicy', 'revokeSessionsOnPasswordChange', 'revokeSessionsOnRoleChange',
   'roleHierarchy',
   'refreshTokenTransport', 'cookie', 'allowedOrigins',
-  'userStore', 'sessionStore', 'passwordHasher', 'loginThrottler', 'mailer', 'oneTimeTokenStore',
+  'userStore', 'sessionStore', 'passwordHasher', 'loginThrottler', 'routeThrottle', 'mailer', 'oneTimeTokenStore',
   'throttle', 'oauth',
   'requireVerifiedEmail', 'passwordReset', 'emailVerification', 'passwordChange', 'accountDeletion', 'hooks', 'claims',
   'registrationFields', 'mail',
@@ -104,12 +111,13 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     roleHierarchy: resolveRoleHierarchy(options),
     http,
     throttle: resolveThrottleRules(options.throttle),
+    routeLimits: resolveRouteLimits(options.throttle),
     oauth,
     account: resolveAccountOptions(options),
     mail: resolveMailOptions(options),
     adapters: {
       userStore: options.userStore, sessionStore: options.sessionStore, passwordHasher: options.passwordHasher, loginThrottler: options.loginThrottler,
-      mailer: options.mailer, oneTimeTokenStore: options.oneTimeTokenStore,
+      routeThrottle: options.routeThrottle, mailer: options.mailer, oneTimeTokenStore: options.oneTimeTokenStore,
     },
   };
 }
@@ -123,6 +131,7 @@ export const OPTION_SLICES = [
   [ROLE_HIERARCHY, 'roleHierarchy'],
   [COOKIE_OPTIONS, 'http'],
   [THROTTLE_RULES, 'throttle'],
+  [ROUTE_LIMITS, 'routeLimits'],
   [OAUTH_OPTIONS, 'oauth'],
   [ACCOUNT_OPTIONS, 'account'],
   [MAIL_OPTIONS, 'mail'],

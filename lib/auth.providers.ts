@@ -27,6 +27,9 @@ import { SessionStore } from './sessions/session-store.interface';
 import { LoginThrottler } from './throttling/login-throttler.interface';
 import { MemoryLoginThrottler } from './throttling/memory-login.throttler';
 import { RedisLoginThrottler } from './throttling/redis-login.throttler';
+import { MemoryRouteThrottle } from './throttling/memory-route.throttle';
+import { RedisRouteThrottle } from './throttling/redis-route.throttle';
+import { RouteThrottle } from './throttling/route-throttle.interface';
 import { TokenService } from './tokens/token.service';
 import { AccountController } from './http/account.controller';
 import { AdminController } from './http/admin.controller';
@@ -80,6 +83,9 @@ const portProviders: Provider[] = [
   portProvider<PasswordHasher>(PasswordHasher, (o) => o.adapters.passwordHasher, (options) => new Argon2PasswordHasher(options.identity.passwordHashing)),
   portProvider<LoginThrottler>(LoginThrottler, (o) => o.adapters.loginThrottler, (options, redis) =>
     redis ? new RedisLoginThrottler(redis, options.throttle, options.redis.keyPrefix) : new MemoryLoginThrottler(options.throttle),
+  ),
+  portProvider<RouteThrottle>(RouteThrottle, (o) => o.adapters.routeThrottle, (options, redis) =>
+    redis ? new RedisRouteThrottle(redis, options.redis.keyPrefix) : new MemoryRouteThrottle(),
   ),
   portProvider<Mailer>(Mailer, (o) => o.adapters.mailer, (options) =>
     options.mail.smtpUrl ? new SmtpMailer(options.mail.smtpUrl, options.mail.from) : new LoggingMailer(),
@@ -137,7 +143,8 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     controllers,
     providers: [authkitRedisProvider, ...portProviders, ...services, ...guards, ...oauthProviders],
     exports: [
-      optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, Mailer, OneTimeTokenStore, ...services, ...oauthExports,
+      optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer, OneTimeTokenStore,
+      ...services, ...oauthExports,
     ],
   };
 }

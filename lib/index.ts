@@ -78,6 +78,11 @@ export type {
 } from './throttling/login-throttler.interface';
 export { RedisLoginThrottler } from './throttling/redis-login.throttler';
 export { MemoryLoginThrottler } from './throttling/memory-login.throttler';
+export { RouteThrottle, type RateLimit, type RateLimitHit, type RateLimitVerdict } from './throttling/route-throttle.interface';
+export type { RouteLimitOptions } from './throttling/throttle.options';
+export { RedisRouteThrottle } from './throttling/redis-route.throttle';
+export { MemoryRouteThrottle } from './throttling/memory-route.throttle';
+export { clientIpKey } from './throttling/client-ip';
 export { Mailer, type MailMessage, type MailKind } from './mail/mailer.interface';
 export type { MailTemplate, MailTemplateContext, RenderedMail } from './mail/mail-templates';
 export { SmtpMailer } from './mail/smtp.mailer';

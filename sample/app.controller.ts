@@ -9,8 +9,8 @@ export class AppController {
   /** Public, no I/O. */
   @Public()
   @Get()
-  index(): { name: string; docs: string } {
-    return { name: 'nestjs-authkit sample', docs: 'POST /auth/register, POST /auth/login, GET /profile, GET /admin' };
+  index(): { name: string; app: string; docs: string } {
+    return { name: 'nestjs-authkit sample', app: '/app', docs: 'POST /auth/register, POST /auth/login, GET /profile, GET /admin' };
   }
 
   /** Public; pings Redis when configured. */

@@ -5,6 +5,13 @@ import { AuthModule, type AuthModuleOptions } from '../lib';
 import { AdminSeeder } from './admin-seeder';
 import { AppController } from './app.controller';
 import { oauthOptionsFromEnv } from './oauth-from-env';
+import { SamplePageController } from './sample-page.controller';
+
+/** `AUTH_ALLOWED_ORIGINS` (comma-separated): the CSRF allow-list and the CORS origins (see bootstrap.ts). */
+export function allowedOriginsFromEnv(config: ConfigService): string[] {
+  const origins = config.get<string>('AUTH_ALLOWED_ORIGINS');
+  return origins ? origins.split(',').map((o) => o.trim()).filter(Boolean) : [];
+}
 
 /** Builds the library options from the environment (DESIGN section 8). */
 export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
@@ -16,13 +23,13 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
   }
   const redisUrl = config.get<string>('REDIS_URL');
   if (!redisUrl) logger.warn('REDIS_URL is not set: the sample runs on IN-MEMORY stores.');
-  const origins = config.get<string>('AUTH_ALLOWED_ORIGINS');
   return {
     jwt: { secret },
     redis: redisUrl ? { url: redisUrl } : undefined,
     roleHierarchy: { admin: ['user'] },
-    refreshTokenTransport: (config.get<string>('AUTH_REFRESH_TRANSPORT') as AuthModuleOptions['refreshTokenTransport']) ?? 'both',
-    allowedOrigins: origins ? origins.split(',').map((o) => o.trim()) : [],
+    // The refresh token stays in the HttpOnly cookie, out of reach of page scripts.
+    refreshTokenTransport: (config.get<string>('AUTH_REFRESH_TRANSPORT') as AuthModuleOptions['refreshTokenTransport']) ?? 'cookie',
+    allowedOrigins: allowedOriginsFromEnv(config),
     oauth: oauthOptionsFromEnv(config),
   };
 }
@@ -35,7 +42,7 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
       useFactory: authOptionsFromEnv,
     }),
   ],
-  controllers: [AppController],
+  controllers: [AppController, SamplePageController],
   providers: [AdminSeeder],
 })
 export class AppModule {}

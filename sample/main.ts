@@ -9,7 +9,18 @@ async function bootstrap(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(port, host);
-  new Logger('Sample').log(`nestjs-authkit sample listening on http://${host}:${port}`);
+  const logger = new Logger('Sample');
+  logger.log(`nestjs-authkit sample listening on http://${host}:${port} (web page: /app)`);
+  const loopback = /^(localhost|127(\.\d{1,3}){3}|::1)$/i.test(host);
+  // The library's default: a Secure cookie unless NODE_ENV is development or test (the sample does not override it).
+  const secureCookie = !['development', 'test'].includes(process.env.NODE_ENV ?? '');
+  if (!loopback && secureCookie) {
+    logger.warn(
+      `HOST ${host} is not loopback and the refresh cookie is Secure: browsers drop it over plain http except on ` +
+        'localhost/127.0.0.1, so sign-ins would not survive a refresh. Serve the sample behind https, or open it on ' +
+        'localhost, or set NODE_ENV=development (no Secure cookie) for a test on your network.',
+    );
+  }
 }
 
 void bootstrap();

@@ -4,7 +4,7 @@ import type { GitHubOAuthOptions, GoogleOAuthOptions, OAuthOptions } from '../li
 
 /**
  * OAuth options from the environment (DESIGN section 8): a provider is enabled when its client id and
- * secret are both set. Callback URLs default to this sample's own address.
+ * secret are both set. Callback URLs default to this sample's own address, the redirects to its page (`/app`).
  */
 export function oauthOptionsFromEnv(config: ConfigService): OAuthOptions | undefined {
   const logger = new Logger('Sample');
@@ -45,7 +45,8 @@ export function oauthOptionsFromEnv(config: ConfigService): OAuthOptions | undef
   return {
     google,
     github,
-    successRedirect: get('AUTH_OAUTH_SUCCESS_REDIRECT'),
-    failureRedirect: get('AUTH_OAUTH_FAILURE_REDIRECT'),
+    // Back to the sample page either way: it refreshes (the cookie is set) or shows `?error=<code>`.
+    successRedirect: get('AUTH_OAUTH_SUCCESS_REDIRECT') ?? '/app',
+    failureRedirect: get('AUTH_OAUTH_FAILURE_REDIRECT') ?? '/app',
   };
 }

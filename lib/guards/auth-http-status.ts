@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { AuthError, AuthRejectedError, TooManyAttemptsError } from '../auth.errors';
+import { AuthError, AuthRejectedError, TooManyAttemptsError, TooManyRequestsError } from '../auth.errors';
 
 /** HTTP status of each `AuthError` code; the only place codes meet status codes. */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -21,6 +21,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   cross_site_request: HttpStatus.FORBIDDEN,
   store_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   too_many_attempts: HttpStatus.TOO_MANY_REQUESTS,
+  too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
+  busy: HttpStatus.SERVICE_UNAVAILABLE,
   weak_password: HttpStatus.BAD_REQUEST,
   unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   user_not_found: HttpStatus.NOT_FOUND,
@@ -73,7 +75,7 @@ export function authErrorResponse(error: AuthError): ErrorResponse {
     headers['WWW-Authenticate'] = invalidToken ? 'Bearer error="invalid_token"' : 'Bearer';
   }
   if (status === HttpStatus.SERVICE_UNAVAILABLE) headers['Retry-After'] = STORE_RETRY_AFTER_SECONDS;
-  if (error instanceof TooManyAttemptsError) headers['Retry-After'] = String(error.retryAfterSeconds);
+  if (error instanceof TooManyAttemptsError || error instanceof TooManyRequestsError) headers['Retry-After'] = String(error.retryAfterSeconds);
   return { status, headers, body: { statusCode: status, code: error.code, message: error.message } };
 }
 

@@ -1,7 +1,7 @@
 import {
   Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes,
 } from '@nestjs/common';
-import { CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
+import { AuthError, CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
 import { AuthService } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
@@ -11,14 +11,24 @@ import { AccessTokenGuard } from '../guards/access-token.guard';
 import { AuthExceptionFilter } from './auth-exception.filter';
 import { AuthValidationPipe } from './auth-validation.pipe';
 import { JsonContentTypeGuard } from './json-content-type.guard';
+import { LogoutGuard } from './logout.guard';
+import { checkSecureCookieTransport, type TransportRequest } from './secure-cookie.check';
 import { CredentialsDto, RefreshDto } from './auth.dto';
-import { type CookieRequest, isCrossSite, readCookie } from './cookies';
+import { isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
 import { type RegistrationBody, RegistrationBodyPipe } from './registration-body.pipe';
 
-interface HttpRequest extends CookieRequest {
+interface HttpRequest extends TransportRequest {
   ip?: string;
 }
+
+/**
+ * Refresh failures after which the presented token can never work again (forged or unknown, session
+ * ended, replayed): the refresh cookie is cleared with the error.
+ */
+const DEAD_REFRESH_TOKEN_CODES: ReadonlySet<string> = new Set([
+  'refresh_token_invalid', 'refresh_token_reused', 'refresh_token_revoked', 'refresh_token_expired',
+]);
 
 interface HttpResponse {
   append?(name: string, value: string): unknown;
@@ -94,15 +104,29 @@ export class AuthController {
     const token = fromBody ?? fromCookie;
     if (!token) throw new RefreshTokenMissingError();
     if (!fromBody && isCrossSite(req, this.options.allowedOrigins)) throw new CrossSiteRequestError();
-    return this.respond(await this.auth.refresh(token, this.client(req)), req, res);
+    this.checkSecureCookieTransport(req);
+    try {
+      return this.respond(await this.auth.refresh(token, this.client(req)), req, res);
+    } catch (error) {
+      // A cookie that can never work again is removed, so the browser stops sending it for 30 days.
+      // Not on `superseded`: the cookie jar may already hold the concurrent winner's new token.
+      if (!fromBody && error instanceof AuthError && DEAD_REFRESH_TOKEN_CODES.has(error.code)) this.clearCookie(req, res);
+      throw error;
+    }
   }
 
-  @UseGuards(AccessTokenGuard)
+  /**
+   * Ends this session: the one of the access token when an `Authorization` header is sent, else the one
+   * of the refresh cookie (a reloaded page can log out without refreshing first). Clears the cookie.
+   */
+  @Public()
+  @UseGuards(LogoutGuard)
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async logout(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
+  async logout(@CurrentUser() user: AuthenticatedUser | undefined, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
-    await this.auth.logout(user, this.client(req));
+    if (user) await this.auth.logout(user, this.client(req));
+    else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name), this.client(req));
     this.clearCookie(req, res);
   }
 
@@ -143,7 +167,10 @@ export class AuthController {
   protected respond(pair: TokenPair, req: HttpRequest, res: HttpResponse): TokenResponse {
     const { refreshToken, ...response } = pair;
     const transport = this.options.refreshTokenTransport;
-    if (transport !== 'body') this.appendCookie(res, refreshCookie(this.options, req, refreshToken));
+    if (transport !== 'body') {
+      this.checkSecureCookieTransport(req);
+      this.appendCookie(res, refreshCookie(this.options, req, refreshToken));
+    }
     res.setHeader('Pragma', 'no-cache');
     return transport === 'cookie' ? response : { ...response, refreshToken };
   }
@@ -152,6 +179,11 @@ export class AuthController {
   protected refuseCrossSiteCookie(req: HttpRequest): void {
     if (this.options.refreshTokenTransport === 'body' || !readCookie(req, this.options.cookie.name)) return;
     if (isCrossSite(req, this.options.allowedOrigins)) throw new CrossSiteRequestError();
+  }
+
+  /** Logs once when browsers will drop the Secure refresh cookie (plain http to a host that is not loopback). */
+  protected checkSecureCookieTransport(req: HttpRequest): void {
+    checkSecureCookieTransport(this.options, req);
   }
 
   protected clearCookie(req: HttpRequest, res: HttpResponse): void {

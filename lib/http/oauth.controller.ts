@@ -7,16 +7,17 @@ import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
 import { AccessTokenGuard } from '../guards/access-token.guard';
 import { AuthExceptionFilter } from './auth-exception.filter';
-import type { CookieRequest } from './cookies';
 import { refreshCookie } from './refresh-cookie';
+import type { CookieRequest } from './cookies';
+import { checkSecureCookieTransport, type TransportRequest } from './secure-cookie.check';
 import { OAuthIdentityResolver } from '../oauth/oauth-identity.resolver';
 import { RANDOM_TOKEN_PATTERN } from '../oauth/pkce';
 import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
 import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from '../oauth/oauth.errors';
 import { OAUTH_OPTIONS, OAUTH_PROVIDERS, type OAuthProviderName, type ResolvedOAuthOptions } from '../oauth/oauth.options';
-import { OAuthService } from '../oauth/oauth.service';
+import { type OAuthAuthorization, OAuthService } from '../oauth/oauth.service';
 
-interface OAuthHttpRequest extends CookieRequest {
+interface OAuthHttpRequest extends TransportRequest {
   ip?: string;
 }
 
@@ -111,11 +112,23 @@ export class OAuthController {
   }
 
   protected async start(provider: OAuthProviderName, req: OAuthHttpRequest, res: unknown, principal?: AuthenticatedUser): Promise<void> {
-    const { authorizationUrl, state, bindingSecret, ttlSeconds } = await this.oauth.begin(provider, principal);
+    const json = principal !== undefined && this.acceptsJson(req);
+    let authorization: OAuthAuthorization;
+    try {
+      authorization = await this.oauth.begin(provider, principal);
+    } catch (error) {
+      // A browser navigation (not a JSON call) that fails (store down...) lands on the failure page too.
+      const failureRedirect = this.oauthOptions.failureRedirect;
+      if (json || !failureRedirect || !this.oauth.isConfigured(provider)) throw error;
+      this.noStore(res);
+      this.adapterHost.httpAdapter.redirect(res, HttpStatus.FOUND, this.failureTarget(failureRedirect, error));
+      return;
+    }
+    const { authorizationUrl, state, bindingSecret, ttlSeconds } = authorization;
     this.noStore(res);
     this.appendCookie(res, oauthStateCookie(this.options, req, provider, state, bindingSecret, ttlSeconds));
     const adapter = this.adapterHost.httpAdapter;
-    if (principal && this.acceptsJson(req)) adapter.reply(res, { authorizationUrl }, HttpStatus.OK);
+    if (json) adapter.reply(res, { authorizationUrl }, HttpStatus.OK);
     else adapter.redirect(res, HttpStatus.FOUND, authorizationUrl);
   }
 
@@ -138,6 +151,7 @@ export class OAuthController {
       if (result.purpose === 'login') {
         // The refresh cookie's path is the auth prefix (where /refresh lives), not this route's folder.
         const authRequest: CookieRequest = { headers: req.headers, originalUrl: `${oauthRoutesBase(req, provider)}/callback` };
+        checkSecureCookieTransport(this.options, req);
         this.appendCookie(res, refreshCookie(this.options, authRequest, result.tokens.refreshToken));
         target = successRedirect;
       } else {
@@ -145,12 +159,17 @@ export class OAuthController {
       }
     } catch (error) {
       if (!failureRedirect) throw error;
-      if (!(error instanceof AuthError)) {
-        this.logger.error(`OAuth callback failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`);
-      }
-      target = withQuery(failureRedirect, 'error', error instanceof AuthError ? error.code : 'server_error');
+      target = this.failureTarget(failureRedirect, error);
     }
     this.adapterHost.httpAdapter.redirect(res, HttpStatus.FOUND, target);
+  }
+
+  /** `failureRedirect?error=<code>`; an unexpected error is logged and becomes `server_error`. */
+  private failureTarget(failureRedirect: string, error: unknown): string {
+    if (!(error instanceof AuthError)) {
+      this.logger.error(`OAuth sign-in failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+    return withQuery(failureRedirect, 'error', error instanceof AuthError ? error.code : 'server_error');
   }
 
   protected client(req: OAuthHttpRequest): ClientInfo {

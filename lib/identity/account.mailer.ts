@@ -26,7 +26,9 @@ export class AccountMailer implements OnModuleDestroy {
 
   /** Starts minting a token for the user (replacing the previous one of this kind) and mailing its link. */
   sendLinkInBackground(kind: OneTimeTokenKind & MailKind, user: StoredUser): void {
-    const job = this.sendLink(kind, user)
+    // Deferred past the current I/O phase: the caller's response is written before any of this work starts.
+    const job = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.sendLink(kind, user))
       .catch((error: unknown) => {
         this.logger.error(`Could not send the ${kind} mail: ${error instanceof Error ? error.message.replace(/token=[^\s&"]+/g, 'token=[redacted]') : 'unknown error'}`);
       })

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AUTHKIT_REDIS } from '../auth.constants';
@@ -22,7 +23,7 @@ import { credentialStamp } from './credential-stamp';
 import { EMAIL_MAX_LENGTH, IdentityResolver } from './identity.resolver';
 import { normalizeEmail, SAFE_EMAIL_CHARACTERS } from './email';
 import { PasswordHasher } from './password-hasher.interface';
-import { type StoredUser, UserStore } from './user-store.interface';
+import { credentialVersionOf, type StoredUser, UserStore } from './user-store.interface';
 
 /**
  * The account lifecycle, independent of HTTP: password reset by mail, email verification, account deletion.
@@ -70,8 +71,18 @@ export class AccountService {
   async requestPasswordReset(rawEmail: unknown, client: ClientInfo = {}): Promise<void> {
     const email = checkEmail(rawEmail);
     await this.throttle(this.resetThrottler, 'password_forgot', email, client);
-    const user = await this.users.findByEmail(email);
+    const user = await this.findByEmailInConstantSteps(email);
     if (user && !user.disabled && user.email) this.mailer.sendLinkInBackground('password_reset', user);
+  }
+
+  /**
+   * `findByEmail`, plus a lookup of a random id when nobody has the email: stores like `RedisUserStore` read
+   * an unknown email in one round trip and a known one in two, which would time the answer apart.
+   */
+  private async findByEmailInConstantSteps(email: string): Promise<StoredUser | null> {
+    const user = await this.users.findByEmail(email);
+    if (!user) await this.users.findById(randomUUID());
+    return user;
   }
 
   /**
@@ -91,7 +102,10 @@ export class AccountService {
     await this.consume('password_reset', parsed, user);
     await this.users.setPasswordHash(user.id, passwordHash);
     if (!user.emailVerified) await this.users.markEmailVerified?.(user.id);
-    const revokedSessions = await this.sessions.revokeAll(user.id);
+    // Every session ends, and the new credential version becomes the floor: a login that raced the reset
+    // under the old password cannot create a session that outlives it.
+    const updated = await this.users.findById(user.id);
+    const revokedSessions = await this.sessions.revokeAll(user.id, { credentialVersion: updated ? credentialVersionOf(updated) : undefined });
     await this.tokens.revoke('email_verification', user.id);
     this.auth.emit(AuthEvent.PasswordReset, { userId: user.id, revokedSessions }, client);
   }
@@ -110,7 +124,7 @@ export class AccountService {
     } else {
       const email = checkEmail(target.email);
       await this.throttle(this.verificationThrottler, 'email_verification', email, client);
-      user = await this.users.findByEmail(email);
+      user = await this.findByEmailInConstantSteps(email);
     }
     if (user && !user.disabled && user.email && !user.emailVerified) this.mailer.sendLinkInBackground('email_verification', user);
   }

@@ -20,9 +20,10 @@ import { MemoryLoginThrottler } from '../throttling/memory-login.throttler';
 import { throttledLogin } from '../throttling/throttled-login';
 import { resolveThrottleRules, THROTTLE_RULES } from '../throttling/throttle.options';
 import type { ScopedThrottleRule } from '../throttling/login-throttler.interface';
-import type { StoredUser } from './user-store.interface';
+import { credentialVersionOf, type StoredUser } from './user-store.interface';
 import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
+import type { ParsedRefreshToken } from '../tokens/token.types';
 import { sessionUserAgent } from '../sessions/user-agent';
 
 function publicUser(user: StoredUser): PublicUser {
@@ -136,7 +137,11 @@ export class AuthService {
     return this.tokens.parseRefreshToken(pair.refreshToken).sessionId;
   }
 
-  /** Creates a session for a user already authenticated by other means (OAuth, magic link...). */
+  /**
+   * Creates a session for a user already authenticated by other means (OAuth, magic link...). `user` must be
+   * the record as read when the user authenticated: the session is bound to its `credentialVersion`, and
+   * refused (`SessionRevokedError`) when the credentials changed since.
+   */
   async startSession(user: StoredUser, client: ClientInfo = {}): Promise<TokenPair> {
     // The app's claims first: if its function fails, no session is left behind.
     const claims = await this.appClaims(user);
@@ -145,6 +150,7 @@ export class AuthService {
       userId: user.id,
       sessionId: refresh.sessionId,
       secretHash: refresh.secretHash,
+      credentialVersion: credentialVersionOf(user),
       ip: client.ip,
       userAgent: sessionUserAgent(client.userAgent, this.sessionOptions?.sessionUserAgent ?? 'summary'),
     });
@@ -173,6 +179,7 @@ export class AuthService {
       sessionId: presented.sessionId,
       presentedHash: presented.secretHash,
       nextHash: next.secretHash,
+      credentialVersion: credentialVersionOf(user),
       ip: client.ip,
     });
     switch (result.status) {
@@ -184,6 +191,9 @@ export class AuthService {
         this.logger.warn(`Refresh token reuse detected; session revoked (user ${presented.userId})`);
         this.emit(AuthEvent.RefreshReused, { userId: presented.userId, sessionId: presented.sessionId }, client);
         throw new RefreshTokenReusedError();
+      case 'stale':
+        this.logger.warn(`Refresh of a session older than the user's credentials; session revoked (user ${presented.userId})`);
+        throw new RefreshTokenInvalidError();
       default:
         throw new RefreshTokenInvalidError();
     }
@@ -194,6 +204,33 @@ export class AuthService {
   async logout(principal: AuthenticatedUser, client: ClientInfo = {}): Promise<void> {
     await this.sessions.revoke(principal.id, principal.sessionId);
     this.emit(AuthEvent.Logout, { userId: principal.id, sessionId: principal.sessionId }, client);
+  }
+
+  /**
+   * Ends the session a refresh token belongs to: logout with the refresh cookie alone (a reloaded page
+   * holds no access token). Possession is proved the way a refresh proves it: the token is rotated once,
+   * then the session is revoked. An older token of the session ends it as its replay would; a malformed
+   * or unknown token ends nothing. Returns true when a session was ended.
+   */
+  async logoutWithRefreshToken(refreshToken: unknown, client: ClientInfo = {}): Promise<boolean> {
+    let presented: ParsedRefreshToken;
+    try {
+      presented = this.tokens.parseRefreshToken(refreshToken);
+    } catch (error) {
+      if (error instanceof RefreshTokenInvalidError) return false;
+      throw error;
+    }
+    const result = await this.sessions.rotate({
+      userId: presented.userId,
+      sessionId: presented.sessionId,
+      presentedHash: presented.secretHash,
+      nextHash: this.tokens.nextRefreshToken(presented).secretHash,
+    });
+    if (result.status === 'invalid') return false;
+    // 'reused': the store has already deleted the session.
+    if (result.status !== 'reused') await this.sessions.revoke(presented.userId, presented.sessionId);
+    this.emit(AuthEvent.Logout, { userId: presented.userId, sessionId: presented.sessionId }, client);
+    return true;
   }
 
   /** Ends every session of the user; returns how many there were. Emits `LogoutAll`. */
@@ -257,7 +294,8 @@ export class AuthService {
       }
     }
     const revoke = this.identityOptions?.revokeSessionsOnPasswordChange ?? true;
-    const revokedSessions = revoke ? await this.revokeOtherSessions(userId, options.keepSessionId) : 0;
+    const keep = !revoke ? 'all' : options.keepSessionId === undefined ? undefined : { sessionId: options.keepSessionId };
+    const revokedSessions = await this.credentialsChanged(userId, keep);
     this.emit(AuthEvent.PasswordChanged, { userId, sessionId: options.keepSessionId, revokedSessions }, client);
     return revokedSessions;
   }
@@ -281,19 +319,26 @@ export class AuthService {
    */
   async setDisabled(userId: string, disabled: boolean, options: { actorId?: string; client?: ClientInfo } = {}): Promise<number> {
     await this.identity.setDisabled(userId, disabled);
-    const revokedSessions = disabled ? await this.sessions.revokeAll(userId) : 0;
+    const revokedSessions = await this.credentialsChanged(userId);
     if (disabled) this.emit(AuthEvent.UserDisabled, { userId, revokedSessions, actorId: options.actorId }, options.client);
     else this.emit(AuthEvent.UserEnabled, { userId, actorId: options.actorId }, options.client);
     return revokedSessions;
   }
 
-  private async revokeOtherSessions(userId: string, keepSessionId?: string): Promise<number> {
-    if (keepSessionId === undefined) return this.sessions.revokeAll(userId);
-    let revoked = 0;
-    for (const session of await this.sessions.list(userId)) {
-      if (session.id !== keepSessionId && (await this.sessions.revoke(userId, session.id))) revoked += 1;
-    }
-    return revoked;
+  /**
+   * After a change of the user's credentials (the store has incremented the credential version): revokes the
+   * sessions (but `keep`) and records the version, atomically, so that no session of an older version, not
+   * even one of a login in flight, can be created, refreshed or used afterwards. The version is read after
+   * the change, so it is at least the change's own (versions only grow). Returns how many were revoked.
+   */
+  private async credentialsChanged(userId: string, keep?: { sessionId: string } | 'all'): Promise<number> {
+    const user = await this.identity.findUser(userId);
+    return this.sessions.revokeAll(userId, { credentialVersion: user ? credentialVersionOf(user) : undefined, keep });
+  }
+
+  /** Revokes the user's sessions but `keepSessionId`, in one atomic store call. */
+  private revokeOtherSessions(userId: string, keepSessionId?: string): Promise<number> {
+    return this.sessions.revokeAll(userId, { keep: keepSessionId === undefined ? undefined : { sessionId: keepSessionId } });
   }
 
   private tokenPair(user: StoredUser, sessionId: string, refreshToken: string, claims?: Readonly<Record<string, unknown>>): TokenPair {

@@ -70,7 +70,9 @@ export class IdentityResolver {
     if (user.disabled) throw new UserDisabledError();
     if (this.hasher.needsRehash(user.passwordHash)) {
       const passwordHash = await this.hasher.hash(credentials.password);
-      await this.users.setPasswordHash(user.id, passwordHash);
+      // Compare-and-set, and no credential-version change: the same password, so the sessions stay valid, and a
+      // password changed meanwhile is not overwritten with this one.
+      await this.users.setPasswordHash(user.id, passwordHash, { rehashOf: user.passwordHash });
       user.passwordHash = passwordHash;
     }
     return user;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EmailTakenError } from '../auth.errors';
 import type {
-  LinkIdentityResult, NewUser, NewUserIdentity, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
+  LinkIdentityResult, NewUser, NewUserIdentity, SetPasswordHashOptions, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
 } from './user-store.interface';
 
 /** In-process `UserStore` for development; users are lost on restart. */
@@ -30,16 +30,24 @@ export class MemoryUserStore implements UserStore {
   /** Synchronous, so that check-and-insert sequences cannot interleave. */
   private insert(user: NewUser): StoredUser {
     if (user.email !== null && this.idByEmail.has(user.email)) throw new EmailTakenError();
-    const stored: StoredUser = { id: randomUUID(), ...structuredClone(user) };
+    const stored: StoredUser = { id: randomUUID(), ...structuredClone(user), credentialVersion: 0 };
     this.byId.set(stored.id, stored);
     if (stored.email !== null) this.idByEmail.set(stored.email, stored.id);
     return structuredClone(stored);
   }
 
-  /** Resolves to `false` (and changes nothing) when the user does not exist. */
-  async setPasswordHash(id: string, passwordHash: string | null): Promise<boolean> {
+  /**
+   * Sets the hash and, when it changed, increments the credential version (a rehash, with `rehashOf`, only
+   * replaces that hash and keeps the version). `false` (nothing changed) for an unknown id or a stale rehash.
+   */
+  async setPasswordHash(id: string, passwordHash: string | null, options: SetPasswordHashOptions = {}): Promise<boolean> {
     const user = this.byId.get(id);
     if (!user) return false;
+    if (options.rehashOf !== undefined) {
+      if (user.passwordHash !== options.rehashOf) return false;
+    } else if (user.passwordHash !== passwordHash) {
+      user.credentialVersion = (user.credentialVersion ?? 0) + 1;
+    }
     user.passwordHash = passwordHash;
     return true;
   }
@@ -56,6 +64,7 @@ export class MemoryUserStore implements UserStore {
   async setDisabled(id: string, disabled: boolean): Promise<boolean> {
     const user = this.byId.get(id);
     if (!user) return false;
+    if ((user.disabled ?? false) !== disabled) user.credentialVersion = (user.credentialVersion ?? 0) + 1;
     user.disabled = disabled;
     return true;
   }

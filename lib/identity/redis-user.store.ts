@@ -3,15 +3,16 @@ import type { Redis } from 'ioredis';
 import { EmailTakenError, StoreUnavailableError } from '../auth.errors';
 import { RedisKeys } from '../redis/redis-keys';
 import { redisCall } from '../redis/redis-call';
-import { DELETE_IF_EQUALS, SET_IF_USER_EXISTS, UNLINK_IDENTITY } from './user-identity.scripts';
+import { DELETE_IF_EQUALS, SET_CREDENTIAL, SET_IF_USER_EXISTS, UNLINK_IDENTITY } from './user-identity.scripts';
 import type {
-  LinkIdentityResult, NewUser, NewUserIdentity, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
+  LinkIdentityResult, NewUser, NewUserIdentity, SetPasswordHashOptions, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
 } from './user-store.interface';
 
 interface IdentityCommands {
   authkitDeleteIfEquals(key: string, value: string): Promise<number>;
   authkitUnlinkIdentity(userKey: string, identitiesKey: string, provider: string): Promise<[number, string?]>;
   authkitSetIfUserExists(userKey: string, ...fieldsAndValues: string[]): Promise<number>;
+  authkitSetCredential(userKey: string, field: 'pwd' | 'dis', value: string, rehashOf: string): Promise<number>;
 }
 
 /** Retries of `createWithIdentity`/`linkIdentity` when the other side of a race rolled back in between. */
@@ -38,6 +39,7 @@ export class RedisUserStore implements UserStore {
     if (!('authkitDeleteIfEquals' in redis)) redis.defineCommand('authkitDeleteIfEquals', { lua: DELETE_IF_EQUALS, numberOfKeys: 1 });
     if (!('authkitUnlinkIdentity' in redis)) redis.defineCommand('authkitUnlinkIdentity', { lua: UNLINK_IDENTITY, numberOfKeys: 2 });
     if (!('authkitSetIfUserExists' in redis)) redis.defineCommand('authkitSetIfUserExists', { lua: SET_IF_USER_EXISTS, numberOfKeys: 1 });
+    if (!('authkitSetCredential' in redis)) redis.defineCommand('authkitSetCredential', { lua: SET_CREDENTIAL, numberOfKeys: 1 });
     this.commands = redis as unknown as IdentityCommands;
   }
 
@@ -59,7 +61,7 @@ export class RedisUserStore implements UserStore {
    */
   async create(user: NewUser): Promise<StoredUser> {
     const id = randomUUID();
-    const stored: StoredUser = { id, ...user, roles: [...user.roles] };
+    const stored: StoredUser = { id, ...user, roles: [...user.roles], credentialVersion: 0 };
     const userKey = this.keys.user(id);
     await this.exec(this.redis.multi().hset(userKey, this.userFields(id, user)).pexpire(userKey, PROVISIONAL_TTL_MS));
     if (user.email !== null && !(await this.claim(this.keys.email(user.email), id))) {
@@ -70,9 +72,13 @@ export class RedisUserStore implements UserStore {
     return stored;
   }
 
-  /** Resolves to `false` (and writes nothing) when the user does not exist. */
-  setPasswordHash(id: string, passwordHash: string | null): Promise<boolean> {
-    return this.update(id, 'pwd', passwordHash ?? '');
+  /**
+   * One script: sets the hash and, when it changed, increments the credential version (a rehash, with
+   * `rehashOf`, only replaces that hash and keeps the version). Resolves to `false` (and writes nothing)
+   * when the user does not exist or, for a rehash, the hash is no longer `rehashOf`.
+   */
+  setPasswordHash(id: string, passwordHash: string | null, options: SetPasswordHashOptions = {}): Promise<boolean> {
+    return this.setCredential(id, 'pwd', passwordHash ?? '', options.rehashOf ?? '');
   }
 
   /** Resolves to `false` (and writes nothing) when the user does not exist. */
@@ -80,9 +86,9 @@ export class RedisUserStore implements UserStore {
     return this.update(id, 'roles', JSON.stringify(roles));
   }
 
-  /** Resolves to `false` (and writes nothing) when the user does not exist. */
+  /** One script: sets the flag and, when it changed, increments the credential version. `false` for an unknown id. */
   setDisabled(id: string, disabled: boolean): Promise<boolean> {
-    return this.update(id, 'dis', disabled ? '1' : '0');
+    return this.setCredential(id, 'dis', disabled ? '1' : '0', '');
   }
 
   async findByIdentity(provider: string, providerUserId: string): Promise<StoredUser | null> {
@@ -124,7 +130,7 @@ export class RedisUserStore implements UserStore {
         throw new EmailTakenError();
       }
       await this.exec(this.redis.multi().persist(userKey).persist(identitiesKey));
-      return { user: { id, ...user, roles: [...user.roles] }, created: true };
+      return { user: { id, ...user, roles: [...user.roles], credentialVersion: 0 }, created: true };
     }
     throw new StoreUnavailableError();
   }
@@ -207,6 +213,11 @@ export class RedisUserStore implements UserStore {
     return Number(applied) === 1;
   }
 
+  private async setCredential(id: string, field: 'pwd' | 'dis', value: string, rehashOf: string): Promise<boolean> {
+    const applied = await redisCall(() => this.commands.authkitSetCredential(this.keys.user(id), field, value, rehashOf));
+    return Number(applied) === 1;
+  }
+
   private userFields(id: string, user: NewUser): Record<string, string | number> {
     return {
       id,
@@ -214,6 +225,7 @@ export class RedisUserStore implements UserStore {
       pwd: user.passwordHash ?? '',
       roles: JSON.stringify(user.roles),
       ev: user.emailVerified ? '1' : '0',
+      cv: 0,
       ca: Date.now(),
       ...(user.profile ? { prof: JSON.stringify(user.profile) } : {}),
     };
@@ -254,6 +266,7 @@ export class RedisUserStore implements UserStore {
       roles,
       emailVerified: hash.ev === '1',
       disabled: hash.dis === '1',
+      credentialVersion: Number.parseInt(hash.cv ?? '0', 10) || 0,
       ...(hash.prof ? { profile: parseProfile(hash.prof) } : {}),
     };
   }

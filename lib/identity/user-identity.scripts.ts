@@ -33,3 +33,25 @@ if (not pwd or pwd == '') and redis.call('HLEN', KEYS[2]) <= 1 then return {-1} 
 redis.call('HDEL', KEYS[2], ARGV[1])
 return {1, entry}
 `;
+
+/**
+ * KEYS[1] user hash; ARGV[1] credential field (`pwd` or `dis`), ARGV[2] new value, ARGV[3] `''` or, for a
+ * rehash, the value the field must still hold. Only if the user exists. A change of the field increments
+ * `cv` (the credential version) in the same script; a rehash replaces the value only if it is still
+ * ARGV[3] and leaves `cv` alone. An absent `dis` counts as `0`. Returns 1 when applied, 0 otherwise.
+ */
+export const SET_CREDENTIAL = `
+if redis.call('HEXISTS', KEYS[1], 'id') == 0 then return 0 end
+local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+if ARGV[1] == 'dis' and current == '' then current = '0' end
+if ARGV[3] ~= '' then
+  if current ~= ARGV[3] then return 0 end
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+if current ~= ARGV[2] then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('HINCRBY', KEYS[1], 'cv', 1)
+end
+return 1
+`;

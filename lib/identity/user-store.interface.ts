@@ -11,11 +11,30 @@ export interface AuthUser {
   disabled?: boolean;
   /** The app's registration fields (`registrationFields` option), as given to `create`. */
   profile?: Record<string, unknown>;
+  /**
+   * Incremented by the store, atomically with the change, whenever the user's credentials change: the password
+   * hash is set to a different value or removed, the user is disabled or re-enabled. A session records the
+   * version it was created under; a refresh of a session older than the user's version fails and ends it,
+   * so a login that raced a password change cannot outlive it. Absent (adapters without versions): 0.
+   */
+  credentialVersion?: number;
 }
 
 /** A user as stored, with the password hash (`null` for accounts without a password). */
 export interface StoredUser extends AuthUser {
   passwordHash: string | null;
+}
+
+/** Options of `UserStore.setPasswordHash`. */
+export interface SetPasswordHashOptions {
+  /** Compare-and-set for a rehash: replace only this hash, and keep the credential version. */
+  rehashOf?: string;
+}
+
+/** A user's credential version: `credentialVersion`, or 0 for adapters that do not keep one. */
+export function credentialVersionOf(user: Pick<AuthUser, 'credentialVersion'>): number {
+  const version = user.credentialVersion;
+  return typeof version === 'number' && Number.isSafeInteger(version) && version > 0 ? version : 0;
 }
 
 export interface NewUser {
@@ -53,14 +72,22 @@ export interface UserStore {
   // may resolve to whether the update applied (`false`: no such user), as the built-in ones do; `void` is
   // accepted so that existing adapters keep compiling, and the library does not rely on the value.
 
-  /** Replaces the password hash (`null` removes the password). */
-  setPasswordHash(id: string, passwordHash: string | null): Promise<boolean | void>;
+  /**
+   * Replaces the password hash (`null` removes the password) and, when it changes, increments
+   * `credentialVersion` atomically with it. With `options.rehashOf` (a rehash of the same password on login,
+   * when the hashing parameters changed), the hash is replaced only if it is still `rehashOf`, and the
+   * credential version is NOT incremented: the password is the same, so the user's sessions stay valid.
+   */
+  setPasswordHash(id: string, passwordHash: string | null, options?: SetPasswordHashOptions): Promise<boolean | void>;
   /** Replaces the roles. */
   setRoles(id: string, roles: string[]): Promise<boolean | void>;
 
   // Account status (see `AuthService.setDisabled`, which also ends the user's sessions).
 
-  /** Disables or re-enables a user (`AuthUser.disabled`). A disabled user cannot log in or refresh. No-op for an unknown id. */
+  /**
+   * Disables or re-enables a user (`AuthUser.disabled`) and, when that changes, increments `credentialVersion`
+   * atomically with it. A disabled user cannot log in or refresh. No-op for an unknown id.
+   */
   setDisabled(id: string, disabled: boolean): Promise<boolean | void>;
 
   // OAuth identities. Optional for stores of apps that do not use OAuth; `RedisUserStore` and

@@ -152,6 +152,7 @@ export class OAuthIdentityResolver {
     if (this.oauth.linking === 'never') throw new OAuthAccountExistsError();
     await this.beforeLink(owner, profile);
     let accountSecured = false;
+    let credentialVersion = owner.credentialVersion;
     if (!owner.emailVerified) {
       // Pre-account takeover: whoever set this password never proved owning the email; the provider
       // just did. Cut them off first (fail closed: if this fails, nothing is linked).
@@ -159,8 +160,10 @@ export class OAuthIdentityResolver {
       // A concurrent sign-in of the same owner may have finished this already (it revoked every session
       // before marking the email verified) and opened a session since: do not revoke that one.
       const current = await store.findById(owner.id);
+      // Removing the password raised the credential version: the new session is created under it.
+      credentialVersion = current?.credentialVersion;
       if (!current?.emailVerified) {
-        await this.sessions.revokeAll(owner.id);
+        await this.sessions.revokeAll(owner.id, { credentialVersion });
         await store.markEmailVerified(owner.id);
         this.logger.warn(`OAuth (${profile.provider}) sign-in claimed an account with an unverified email: password invalidated, sessions revoked (user ${owner.id})`);
       }
@@ -174,7 +177,7 @@ export class OAuthIdentityResolver {
       return { user: this.active(winner), outcome: 'existing', accountSecured };
     }
     if (result.status === 'provider-taken') throw new OAuthAccountExistsError();
-    const user = { ...owner, emailVerified: true, passwordHash: accountSecured ? null : owner.passwordHash };
+    const user = { ...owner, emailVerified: true, passwordHash: accountSecured ? null : owner.passwordHash, credentialVersion };
     if (result.status === 'linked') this.events?.emit(AuthEvent.IdentityLinked, { userId: owner.id, provider: profile.provider });
     return { user: this.active(user), outcome: result.status === 'linked' ? 'linked' : 'existing', accountSecured };
   }

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { storedUserAgent } from './session-record.codec';
+import { SessionRevokedError } from '../auth.errors';
+import { CREDENTIAL_FLOOR_RETENTION_MS, storedUserAgent, storedVersion } from './session-record.codec';
 import type {
-  CreateSessionInput, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
+  CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
 } from './session-store.interface';
 
 interface StoredSession extends SessionRecord {
@@ -22,6 +23,8 @@ function sameHash(a: string | undefined, b: string): boolean {
  */
 export class MemorySessionStore implements SessionStore {
   private readonly users = new Map<string, Map<string, StoredSession>>();
+  /** Credential-version floor per user (see `RevokeAllSessionsOptions`), kept while the user has sessions or until `until`. */
+  private readonly floors = new Map<string, { version: number; until: number }>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly settings: SessionStoreSettings, private readonly now: () => number = Date.now) {
@@ -31,6 +34,8 @@ export class MemorySessionStore implements SessionStore {
 
   async create(input: CreateSessionInput): Promise<SessionRecord> {
     const now = this.now();
+    const credentialVersion = storedVersion(input.credentialVersion);
+    if (credentialVersion < this.floor(input.userId, now)) throw new SessionRevokedError();
     const absoluteExpiresAt = now + this.settings.absoluteTtlMs;
     const session: StoredSession = {
       id: input.sessionId,
@@ -40,6 +45,7 @@ export class MemorySessionStore implements SessionStore {
       expiresAt: Math.min(now + this.settings.idleTtlMs, absoluteExpiresAt),
       absoluteExpiresAt,
       generation: 1,
+      credentialVersion,
       ip: input.ip || undefined,
       // Cut as `RedisSessionStore` cuts it: a client-controlled header must not grow memory without bound.
       userAgent: storedUserAgent(input.userAgent) || undefined,
@@ -63,6 +69,10 @@ export class MemorySessionStore implements SessionStore {
     const sessions = this.live(input.userId, now);
     const session = sessions?.get(input.sessionId);
     if (!sessions || !session) return { status: 'invalid' };
+    if (session.credentialVersion < Math.max(storedVersion(input.credentialVersion), this.floor(input.userId, now))) {
+      sessions.delete(session.id);
+      return { status: 'stale' };
+    }
     if (sameHash(session.currentHash, input.presentedHash)) {
       session.previousHash = session.currentHash;
       session.currentHash = input.nextHash;
@@ -95,10 +105,25 @@ export class MemorySessionStore implements SessionStore {
     return this.live(userId, this.now())?.delete(sessionId) ?? false;
   }
 
-  async revokeAll(userId: string): Promise<number> {
-    const sessions = this.live(userId, this.now());
-    this.users.delete(userId);
-    return sessions?.size ?? 0;
+  async revokeAll(userId: string, options: RevokeAllSessionsOptions = {}): Promise<number> {
+    const now = this.now();
+    let floor = this.floor(userId, now);
+    if (options.credentialVersion !== undefined) floor = Math.max(floor, storedVersion(options.credentialVersion));
+    if (floor > 0) this.floors.set(userId, { version: floor, until: now + CREDENTIAL_FLOOR_RETENTION_MS });
+    const sessions = this.live(userId, now);
+    if (!sessions) return 0;
+    const keep = options.keep;
+    let revoked = 0;
+    for (const session of [...sessions.values()]) {
+      if (keep === 'all' || session.id === keep?.sessionId) {
+        session.credentialVersion = Math.max(session.credentialVersion, floor);
+      } else {
+        sessions.delete(session.id);
+        revoked += 1;
+      }
+    }
+    if (sessions.size === 0) this.users.delete(userId);
+    return revoked;
   }
 
   /** Stops the background sweep (call when discarding the store). */
@@ -121,6 +146,18 @@ export class MemorySessionStore implements SessionStore {
   private sweep(): void {
     const now = this.now();
     for (const userId of [...this.users.keys()]) this.live(userId, now);
+    for (const userId of [...this.floors.keys()]) this.floor(userId, now);
+  }
+
+  /** The user's credential-version floor (0 when none): kept while the user has sessions, else until it lapses. */
+  private floor(userId: string, now: number): number {
+    const floor = this.floors.get(userId);
+    if (!floor) return 0;
+    if (floor.until <= now && !this.users.has(userId)) {
+      this.floors.delete(userId);
+      return 0;
+    }
+    return floor.version;
   }
 
   private toRecord(s: StoredSession): SessionRecord {

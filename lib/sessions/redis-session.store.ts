@@ -1,13 +1,15 @@
 import type { Redis } from 'ioredis';
+import { SessionRevokedError } from '../auth.errors';
 import { RedisKeys } from '../redis/redis-keys';
 import { redisCall } from '../redis/redis-call';
 import type {
-  CreateSessionInput, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
+  CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
 } from './session-store.interface';
 import {
   CREATE_SESSION, createSessionArgv, type CreateSessionArgv, decodeCreateReply, decodeHead, decodeRotateReply,
-  decodeSessions, headExpiresAt, REVOKE_ALL_SESSIONS, REVOKE_SESSION, type RevokeAllSessionsArgv, type RevokeSessionArgv,
-  ROTATE_SESSION, rotateSessionArgv, type RotateSessionArgv, type RotateSessionReply, SESSION_ID, storedIp, storedUserAgent,
+  decodeSessions, headExpiresAt, REVOKE_ALL_SESSIONS, REVOKE_SESSION, revokeAllSessionsArgv, type RevokeAllSessionsArgv,
+  type RevokeSessionArgv, ROTATE_SESSION, rotateSessionArgv, type RotateSessionArgv, type RotateSessionReply, SESSION_ID, storedIp,
+  storedUserAgent, storedVersion,
 } from './session-record.codec';
 
 interface SessionCommands {
@@ -53,7 +55,9 @@ export class RedisSessionStore implements SessionStore {
     const { idleTtlMs, absoluteTtlMs } = this.settings;
     const argv = createSessionArgv(input, now, this.settings);
     const reply = await redisCall(() => this.commands.authkitCreateSession(this.keys.sessions(input.userId), ...argv));
-    if (decodeCreateReply(reply) === 'taken') throw new Error('nestjs-authkit: session id already in use for this user');
+    const decoded = decodeCreateReply(reply);
+    if (decoded === 'taken') throw new Error('nestjs-authkit: session id already in use for this user');
+    if (decoded === 'stale') throw new SessionRevokedError();
     const absoluteExpiresAt = now + absoluteTtlMs;
     return {
       id: input.sessionId,
@@ -63,6 +67,7 @@ export class RedisSessionStore implements SessionStore {
       expiresAt: Math.min(now + idleTtlMs, absoluteExpiresAt),
       absoluteExpiresAt,
       generation: 1,
+      credentialVersion: storedVersion(input.credentialVersion),
       ip: storedIp(input.ip) || undefined,
       userAgent: storedUserAgent(input.userAgent) || undefined,
     };
@@ -98,6 +103,7 @@ export class RedisSessionStore implements SessionStore {
         expiresAt,
         absoluteExpiresAt: s.createdAt + this.settings.absoluteTtlMs,
         generation: s.generation,
+        credentialVersion: s.credentialVersion,
         ip: s.ip || undefined,
         userAgent: s.userAgent || undefined,
       });
@@ -114,8 +120,9 @@ export class RedisSessionStore implements SessionStore {
     return deleted === 1;
   }
 
-  async revokeAll(userId: string): Promise<number> {
-    const { idleTtlMs, absoluteTtlMs } = this.settings;
-    return redisCall(() => this.commands.authkitRevokeAllSessions(this.keys.sessions(userId), this.now(), idleTtlMs, absoluteTtlMs));
+  /** One script: revokes (but `keep`) and records the credential version atomically. */
+  async revokeAll(userId: string, options: RevokeAllSessionsOptions = {}): Promise<number> {
+    const argv = revokeAllSessionsArgv(options, this.now(), this.settings);
+    return redisCall(() => this.commands.authkitRevokeAllSessions(this.keys.sessions(userId), ...argv));
   }
 }

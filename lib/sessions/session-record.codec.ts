@@ -6,14 +6,25 @@ import type { RotateResult, SessionStoreSettings } from './session-store.interfa
  *
  * All sessions of a user live in ONE hash (`authkit:{<userId>}:s`). A session is a fixed set of fields:
  *
- *     <sid>      head      ca,r,g,c,p
+ *     <sid>      head      ca,r,g,c,p,v
  *     <sid>:1    context   ip,ua1          (absent when the session has neither ip nor user agent)
  *     <sid>:2..5 more of the user agent    (only for user agents longer than fit in `<sid>:1`)
+ *     :v         the user's credential-version floor (see below; one per user, not per session)
  *
  * ca created-at and r last rotation (= last use; = ca before the first rotation): epoch ms in base 36.
  * g generation (decimal). c the current refresh secret hash (22 characters, 128 bits); p the first 11
  * characters (64 bits) of the previous one, empty before the first rotation: it only tells a concurrent
- * duplicate from a replayed old token, for which 64 bits are plenty. The guard's check is one HGET of the head.
+ * duplicate from a replayed old token, for which 64 bits are plenty. v is the user's credential version the
+ * session was created under (decimal; absent in records written before versions existed: 0). The guard's
+ * check is one HGET of the head.
+ *
+ * Credential versions: when a user's credentials change (password set or removed, account disabled, enabled
+ * or secured), `REVOKE_ALL_SESSIONS` with the new version deletes every session of an older version (except
+ * those kept, which are carried to it) and records the version as the floor `:v`; `CREATE_SESSION` refuses a
+ * session whose version is below the floor (a login that read the user before the change), and
+ * `ROTATE_SESSION` deletes a session below the floor or below the user's version as the refresh read it. So
+ * every session in the hash is of the current version, and the guard's HGET needs no second read. The floor
+ * only has to outlive logins in flight: an otherwise empty hash keeps it `CREDENTIAL_FLOOR_RETENTION_MS`.
  *
  * Every field name and value is at most 64 bytes, so the hash stays a compact listpack (Redis'
  * hash-max-listpack-value is 64 by default; one longer value turns the whole hash into a hashtable at over
@@ -44,6 +55,8 @@ const MAX_CONTEXT_FIELDS = 5;
  * Both stored and presented hashes are cut the same way. (The previous hash keeps 64 bits, see above.)
  */
 const STORED_HASH_LENGTH = 22;
+/** How long a hash with no session left keeps the credential-version floor: far longer than any login takes. */
+export const CREDENTIAL_FLOOR_RETENTION_MS = 60 * 60_000;
 /** Session ids are field names in the user's hash: `:` marks a session's other fields, so it may not appear in an id. */
 export const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -88,11 +101,13 @@ export function storedIp(ip: string | undefined): string {
 
 const storedHash = (hash: string) => hash.slice(0, STORED_HASH_LENGTH);
 
-/** What the head (`ca,r,g,c,p`) holds that TypeScript reads. */
+/** What the head (`ca,r,g,c,p,v`) holds that TypeScript reads. */
 export interface SessionHead {
   createdAt: number;
   lastUsedAt: number;
   generation: number;
+  /** The user's credential version when the session was created (0 for heads without one). */
+  credentialVersion: number;
 }
 
 /** A session as read back from the hash. */
@@ -104,9 +119,14 @@ export interface DecodedSession extends SessionHead {
 
 /** Reads a head; undefined for anything that is not one. */
 export function decodeHead(head: string): SessionHead | undefined {
-  const match = /^([0-9a-z]+),([0-9a-z]+),(\d+),/.exec(head);
+  const match = /^([0-9a-z]+),([0-9a-z]+),(\d+),[^,]*,[^,]*(?:,(\d+))?/.exec(head);
   if (!match) return undefined;
-  return { createdAt: parseInt(match[1], 36), lastUsedAt: parseInt(match[2], 36), generation: Number(match[3]) };
+  return {
+    createdAt: parseInt(match[1], 36),
+    lastUsedAt: parseInt(match[2], 36),
+    generation: Number(match[3]),
+    credentialVersion: Number(match[4] ?? 0),
+  };
 }
 
 /** When a session with this head ends under `settings`: min(last use + idle, creation + absolute); 0 if unreadable. */
@@ -133,16 +153,17 @@ export function decodeSessions(fields: Record<string, string>): DecodedSession[]
 
 /** Arguments of `CREATE_SESSION`, in order. */
 export type CreateSessionArgv = [sessionId: string, now: number, idleTtlMs: number, absoluteTtlMs: number,
-  maxSessions: number, head: string, ...contextFieldsAndValues: string[]];
+  maxSessions: number, credentialVersion: number, head: string, ...contextFieldsAndValues: string[]];
 
 /** ARGV of `CREATE_SESSION` for a new session (generation 1, no previous hash), ip and user agent cut as stored. */
 export function createSessionArgv(
-  input: { sessionId: string; secretHash: string; ip?: string; userAgent?: string },
+  input: { sessionId: string; secretHash: string; credentialVersion?: number; ip?: string; userAgent?: string },
   now: number,
   settings: SessionStoreSettings,
 ): CreateSessionArgv {
   const t = now.toString(36);
-  const head = [t, t, 1, storedHash(input.secretHash), ''].join(',');
+  const version = storedVersion(input.credentialVersion);
+  const head = [t, t, 1, storedHash(input.secretHash), '', version].join(',');
   const ip = storedIp(input.ip);
   const userAgent = storedUserAgent(input.userAgent);
   const context: string[] = [];
@@ -151,29 +172,40 @@ export function createSessionArgv(
     context.push(`${input.sessionId}:1`, `${ip},${first}`);
     more.forEach((piece, i) => context.push(`${input.sessionId}:${i + 2}`, piece));
   }
-  return [input.sessionId, now, settings.idleTtlMs, settings.absoluteTtlMs, settings.maxSessionsPerUser, head, ...context];
+  return [input.sessionId, now, settings.idleTtlMs, settings.absoluteTtlMs, settings.maxSessionsPerUser, version, head, ...context];
 }
 
-/** Decodes `CREATE_SESSION`'s reply: the number of sessions evicted, or `'taken'` when the id was in use. */
-export function decodeCreateReply(reply: number): number | 'taken' {
-  return reply === -1 ? 'taken' : reply;
+/** A credential version as stored: a non-negative safe integer, anything else 0. */
+export function storedVersion(version: number | undefined): number {
+  return typeof version === 'number' && Number.isSafeInteger(version) && version > 0 ? version : 0;
+}
+
+/**
+ * Decodes `CREATE_SESSION`'s reply: the number of sessions evicted, `'taken'` when the id was in use, `'stale'`
+ * when the credential version is below the user's floor (nothing written either way).
+ */
+export function decodeCreateReply(reply: number): number | 'taken' | 'stale' {
+  return reply === -1 ? 'taken' : reply === -2 ? 'stale' : reply;
 }
 
 /** Arguments of `ROTATE_SESSION`, in order. */
 export type RotateSessionArgv = [sessionId: string, presentedHash: string, nextHash: string, now: number,
-  idleTtlMs: number, absoluteTtlMs: number, reuseWindowMs: number, ip: string];
+  idleTtlMs: number, absoluteTtlMs: number, reuseWindowMs: number, ip: string, credentialVersion: number];
 
 /** ARGV of `ROTATE_SESSION`; an empty `ip` keeps the stored one. */
 export function rotateSessionArgv(
-  input: { sessionId: string; presentedHash: string; nextHash: string; ip?: string },
+  input: { sessionId: string; presentedHash: string; nextHash: string; ip?: string; credentialVersion?: number },
   now: number,
   settings: SessionStoreSettings,
 ): RotateSessionArgv {
   return [input.sessionId, storedHash(input.presentedHash), storedHash(input.nextHash), now,
-    settings.idleTtlMs, settings.absoluteTtlMs, settings.reuseWindowMs, storedIp(input.ip)];
+    settings.idleTtlMs, settings.absoluteTtlMs, settings.reuseWindowMs, storedIp(input.ip), storedVersion(input.credentialVersion)];
 }
 
-/** Raw reply of `ROTATE_SESSION`: {1, generation, createdAt} rotated, {2} superseded, {3} reused, {0} invalid. */
+/**
+ * Raw reply of `ROTATE_SESSION`: {1, generation, createdAt} rotated, {2} superseded, {3} reused, {4} stale
+ * (credential version older than the user's; deleted), {0} invalid.
+ */
 export type RotateSessionReply = Array<string | number | null>;
 
 /** Decodes `ROTATE_SESSION`'s reply into the port's `RotateResult`. */
@@ -200,6 +232,8 @@ export function decodeRotateReply(
       return { status: 'superseded' };
     case 3:
       return { status: 'reused' };
+    case 4:
+      return { status: 'stale' };
     default:
       return { status: 'invalid' };
   }
@@ -207,8 +241,19 @@ export function decodeRotateReply(
 
 /** ARGV of `REVOKE_SESSION`, in order. */
 export type RevokeSessionArgv = [sessionId: string, now: number, idleTtlMs: number, absoluteTtlMs: number];
-/** ARGV of `REVOKE_ALL_SESSIONS`, in order. */
-export type RevokeAllSessionsArgv = [now: number, idleTtlMs: number, absoluteTtlMs: number];
+/** ARGV of `REVOKE_ALL_SESSIONS`, in order: `credentialVersion` `''` for none; `keep` `''` none, a session id, `'*'` all. */
+export type RevokeAllSessionsArgv = [now: number, idleTtlMs: number, absoluteTtlMs: number, credentialVersion: number | '', keep: string];
+
+/** ARGV of `REVOKE_ALL_SESSIONS` for the port's `revokeAll(userId, options)`. */
+export function revokeAllSessionsArgv(
+  options: { credentialVersion?: number; keep?: { sessionId: string } | 'all' },
+  now: number,
+  settings: SessionStoreSettings,
+): RevokeAllSessionsArgv {
+  const keep = options.keep === 'all' ? '*' : options.keep && SESSION_ID.test(options.keep.sessionId) ? options.keep.sessionId : '';
+  const version = options.credentialVersion === undefined ? '' : storedVersion(options.credentialVersion);
+  return [now, settings.idleTtlMs, settings.absoluteTtlMs, version, keep];
+}
 
 /** Names of a session's fields after the head, as a Lua argument list (`sid .. ':1', ...`). */
 const CONTEXT_FIELDS_LUA = Array.from({ length: MAX_CONTEXT_FIELDS }, (_, i) => `sid .. ':${i + 1}'`).join(', ');
@@ -238,6 +283,12 @@ end
 local function keepUntil(key, until_, now)
   if redis.call('PTTL', key) < until_ - now then redis.call('PEXPIRE', key, until_ - now) end
 end
+local function version(head)
+  return tonumber(string.match(head, '^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,(%d+)') or '0')
+end
+local function floorOf(key)
+  return tonumber(redis.call('HGET', key, ':v') or '0')
+end
 `;
 
 /**
@@ -254,6 +305,7 @@ local idle = tonumber(ARGV[3])
 local absolute = tonumber(ARGV[4])
 local max = tonumber(ARGV[5])
 if redis.call('HEXISTS', key, sid) == 1 then return -1 end
+if tonumber(ARGV[6]) < floorOf(key) then return -2 end
 local flat = redis.call('HGETALL', key)
 local live = {}
 local heads = {}
@@ -269,7 +321,7 @@ for i = 1, #flat, 2 do
     else
       live[#live + 1] = {field, tonumber(string.match(flat[i + 1], '^(%w+),'), 36)}
     end
-  elseif not heads[string.sub(field, 1, colon - 1)] then
+  elseif colon > 1 and not heads[string.sub(field, 1, colon - 1)] then
     redis.call('HDEL', key, field)
   end
 end
@@ -279,7 +331,7 @@ for i = 1, #live - max + 1 do
   drop(key, live[i][1])
   evicted = evicted + 1
 end
-redis.call('HSET', key, sid, unpack(ARGV, 6))
+redis.call('HSET', key, sid, unpack(ARGV, 7))
 keepUntil(key, math.min(now + idle, now + absolute), now)
 return evicted
 `;
@@ -302,9 +354,14 @@ if not ca or expiry(head, idle, absolute) <= now then
   drop(key, sid)
   return {0}
 end
+local v = version(head)
+if v < math.max(tonumber(ARGV[9]), floorOf(key)) then
+  drop(key, sid)
+  return {4}
+end
 if c == ARGV[2] then
   local generation = tonumber(g) + 1
-  redis.call('HSET', key, sid, table.concat({ca, b36(now), generation, ARGV[3], string.sub(c, 1, 11)}, ','))
+  redis.call('HSET', key, sid, table.concat({ca, b36(now), generation, ARGV[3], string.sub(c, 1, 11), v}, ','))
   if ip ~= '' then
     local context = redis.call('HGET', key, sid .. ':1') or ','
     local comma = string.find(context, ',', 1, true) or (#context + 1)
@@ -332,16 +389,42 @@ if expiry(head, tonumber(ARGV[3]), tonumber(ARGV[4])) <= tonumber(ARGV[2]) then 
 return 1
 `;
 
-/** KEYS: sessions. ARGV: `RevokeAllSessionsArgv`. Deletes the key; returns the number of live sessions it held. */
+/**
+ * KEYS: sessions. ARGV: `RevokeAllSessionsArgv`. Deletes every session but the kept ones (a kept session below
+ * the floor is carried to it); with a credential version, raises the floor `:v` to it. The floor survives:
+ * an otherwise empty hash keeps only it, for `CREDENTIAL_FLOOR_RETENTION_MS`. Returns the number of live
+ * sessions deleted.
+ */
 export const REVOKE_ALL_SESSIONS = `${HELPERS}
+local key = KEYS[1]
 local now = tonumber(ARGV[1])
 local idle = tonumber(ARGV[2])
 local absolute = tonumber(ARGV[3])
-local flat = redis.call('HGETALL', KEYS[1])
+local keep = ARGV[5]
+local floor = floorOf(key)
+if ARGV[4] ~= '' and tonumber(ARGV[4]) > floor then floor = tonumber(ARGV[4]) end
+local flat = redis.call('HGETALL', key)
 local n = 0
+local kept = 0
 for i = 1, #flat, 2 do
-  if not string.find(flat[i], ':', 1, true) and expiry(flat[i + 1], idle, absolute) > now then n = n + 1 end
+  local sid = flat[i]
+  if not string.find(sid, ':', 1, true) then
+    local live = expiry(flat[i + 1], idle, absolute) > now
+    if live and (keep == '*' or keep == sid) then
+      kept = kept + 1
+      if version(flat[i + 1]) < floor then
+        redis.call('HSET', key, sid, string.match(flat[i + 1], '^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*') .. ',' .. floor)
+      end
+    else
+      drop(key, sid)
+      if live then n = n + 1 end
+    end
+  end
 end
-redis.call('DEL', KEYS[1])
+if kept == 0 then redis.call('DEL', key) end
+if floor > 0 then
+  redis.call('HSET', key, ':v', floor)
+  keepUntil(key, now + ${CREDENTIAL_FLOOR_RETENTION_MS}, now)
+end
 return n
 `;

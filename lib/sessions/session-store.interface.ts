@@ -9,6 +9,8 @@ export interface SessionRecord {
   absoluteExpiresAt: number;
   /** Incremented by every rotation. */
   generation: number;
+  /** The user's credential version the session was created under (see `StoredUser.credentialVersion`). */
+  credentialVersion: number;
   ip?: string;
   userAgent?: string;
 }
@@ -18,6 +20,11 @@ export interface CreateSessionInput {
   sessionId: string;
   /** Hash of the first refresh token's secret. */
   secretHash: string;
+  /**
+   * The user's credential version as read when the user authenticated. Refused (`SessionRevokedError`) when
+   * older than the user's floor: the credentials changed while this login was in flight. Default 0.
+   */
+  credentialVersion?: number;
   ip?: string;
   userAgent?: string;
 }
@@ -29,7 +36,22 @@ export interface RotateSessionInput {
   presentedHash: string;
   /** Hash of the secret of the token that replaces it. */
   nextHash: string;
+  /** The user's current credential version: a session created under an older one is `stale`. Default 0. */
+  credentialVersion?: number;
   ip?: string;
+}
+
+/** Options of `SessionStore.revokeAll`. */
+export interface RevokeAllSessionsOptions {
+  /**
+   * The user's credential version after a change of credentials (password set or removed, account disabled,
+   * enabled or secured). Sessions created under an older version are deleted (kept ones are carried to this
+   * version), and from now on no session of an older version can be created (`create` refuses it) or
+   * rotated (`stale`): a login that read the user before the change cannot outlive it.
+   */
+  credentialVersion?: number;
+  /** Sessions not revoked: the caller's own (`{ sessionId }`), or `'all'` (only the version is recorded). Default: none. */
+  keep?: { sessionId: string } | 'all';
 }
 
 /**
@@ -37,12 +59,15 @@ export interface RotateSessionInput {
  * - `rotated`: presented was current; `nextHash` is now current.
  * - `superseded`: presented was the previous token, rotated less than `reuseWindowMs` ago (a concurrent duplicate); session kept.
  * - `reused`: an older token, or the previous one after the window: theft; the session has been deleted.
+ * - `stale`: the session was created under an older credential version than the user's (or the recorded
+ *   floor): the credentials changed since; the session has been deleted.
  * - `invalid`: no such session (expired, revoked, never existed).
  */
 export type RotateResult =
   | { status: 'rotated'; session: Pick<SessionRecord, 'id' | 'userId' | 'generation' | 'createdAt' | 'absoluteExpiresAt'> }
   | { status: 'superseded' }
   | { status: 'reused' }
+  | { status: 'stale' }
   | { status: 'invalid' };
 
 /** Lifetimes every adapter applies. */
@@ -61,7 +86,10 @@ export interface SessionStoreSettings {
  * exactly; the shared contract suite in `test/sessions/session-store.contract.ts` checks them.
  */
 export interface SessionStore {
-  /** Creates a session; evicts the user's oldest sessions beyond `maxSessionsPerUser`. */
+  /**
+   * Creates a session; evicts the user's oldest sessions beyond `maxSessionsPerUser`. Rejects with
+   * `SessionRevokedError` (creating nothing) when `credentialVersion` is older than the user's recorded floor.
+   */
   create(input: CreateSessionInput): Promise<SessionRecord>;
   rotate(input: RotateSessionInput): Promise<RotateResult>;
   exists(userId: string, sessionId: string): Promise<boolean>;
@@ -69,8 +97,11 @@ export interface SessionStore {
   list(userId: string): Promise<SessionRecord[]>;
   /** True when the session existed. */
   revoke(userId: string, sessionId: string): Promise<boolean>;
-  /** Number of sessions revoked. */
-  revokeAll(userId: string): Promise<number>;
+  /**
+   * Revokes the user's sessions (but `options.keep`) and, with `options.credentialVersion`, records the new
+   * credential version, in one atomic step. Number of sessions revoked.
+   */
+  revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<number>;
 }
 
 /** Injection token for the `SessionStore` port. */

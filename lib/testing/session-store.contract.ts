@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CreateSessionInput, RotateResult, SessionRecord, SessionStore, SessionStoreSettings } from '../sessions/session-store.interface';
 import { ManualClock } from './manual-clock';
+import { SessionRevokedError } from '../auth.errors';
 
 /** Long lifetimes, so that only the tests about lifetimes see anything expire. */
 export const CONTRACT_SETTINGS: SessionStoreSettings = {
@@ -417,6 +418,99 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
 
       it('revokeAll of a user without sessions returns 0', async () => {
         expect(await storeWith().revokeAll(newUserId())).toBe(0);
+      });
+    });
+
+    describe('credential versions', () => {
+      const openAt = (store: SessionStore, userId: string, credentialVersion: number) => open(store, userId, { credentialVersion });
+
+      it('a session records the version it was created under (create, list); the default is 0', async () => {
+        const store = storeWith();
+        const userId = newUserId();
+        const a = await openAt(store, userId, 3);
+        clock.advance(1);
+        const b = await open(store, userId);
+        expect(a.record.credentialVersion).toBe(3);
+        expect(b.record.credentialVersion).toBe(0);
+        expect((await store.list(userId)).map((s) => s.credentialVersion)).toEqual([3, 0]);
+      });
+
+      it("rotate with the user's newer version: stale, the session is deleted (whatever token is presented)", async () => {
+        const store = storeWith();
+        const s = await openAt(store, newUserId(), 1);
+        const other = await openAt(store, s.userId, 2);
+        expect(await store.rotate({ userId: s.userId, sessionId: s.sessionId, presentedHash: s.hash, nextHash: newHash(), credentialVersion: 2 }))
+          .toEqual({ status: 'stale' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+        expect(await rotate(store, s, s.hash)).toEqual({ status: 'invalid' });
+        // A session of the current version rotates.
+        expect((await store.rotate({ userId: s.userId, sessionId: other.sessionId, presentedHash: other.hash, nextHash: newHash(), credentialVersion: 2 })).status)
+          .toBe('rotated');
+      });
+
+      it('revokeAll with a version deletes every session, and no session of an older version can be created afterwards', async () => {
+        const store = storeWith();
+        const userId = newUserId();
+        await openAt(store, userId, 0);
+        await openAt(store, userId, 0);
+        expect(await store.revokeAll(userId, { credentialVersion: 1 })).toBe(2);
+        expect(await store.list(userId)).toEqual([]);
+        // A login that read the user before the change and creates its session after it.
+        const sessionId = newSessionId();
+        await expect(store.create({ userId, sessionId, secretHash: newHash(), credentialVersion: 0 })).rejects.toBeInstanceOf(SessionRevokedError);
+        expect(await store.exists(userId, sessionId)).toBe(false);
+        expect(await store.list(userId)).toEqual([]);
+        // Logins under the new version work.
+        const fresh = await openAt(store, userId, 1);
+        expect(await store.exists(userId, fresh.sessionId)).toBe(true);
+        // The floor outlives a later revokeAll without a version (logout-all) and does not go down.
+        await store.revokeAll(userId);
+        await store.revokeAll(userId, { credentialVersion: 0 });
+        await expect(openAt(store, userId, 0)).rejects.toBeInstanceOf(SessionRevokedError);
+        // ...and it is checked by rotate too, whatever version the caller read.
+        const current = await openAt(store, userId, 5);
+        await store.revokeAll(userId, { credentialVersion: 6, keep: 'all' });
+        expect((await rotate(store, current, current.hash)).status).toBe('rotated');
+      });
+
+      it("revokeAll keeping one session carries it to the new version; 'all' keeps every session", async () => {
+        const store = storeWith();
+        const userId = newUserId();
+        const mine = await openAt(store, userId, 0);
+        const theirs = await openAt(store, userId, 0);
+        expect(await store.revokeAll(userId, { credentialVersion: 1, keep: { sessionId: mine.sessionId } })).toBe(1);
+        expect((await store.list(userId)).map((s) => [s.id, s.credentialVersion])).toEqual([[mine.sessionId, 1]]);
+        expect(await store.exists(userId, theirs.sessionId)).toBe(false);
+        expect((await store.rotate({ userId, sessionId: mine.sessionId, presentedHash: mine.hash, nextHash: newHash(), credentialVersion: 1 })).status)
+          .toBe('rotated');
+
+        const other = newUserId();
+        const a = await openAt(store, other, 0);
+        clock.advance(1);
+        const b = await openAt(store, other, 0);
+        expect(await store.revokeAll(other, { credentialVersion: 1, keep: 'all' })).toBe(0);
+        expect((await store.list(other)).map((s) => [s.id, s.credentialVersion])).toEqual([[a.sessionId, 1], [b.sessionId, 1]]);
+        await expect(openAt(store, other, 0)).rejects.toBeInstanceOf(SessionRevokedError);
+      });
+
+      it('the floor of one user does not affect another', async () => {
+        const store = storeWith();
+        const userId = newUserId();
+        await store.revokeAll(userId, { credentialVersion: 7 });
+        const other = await openAt(store, `${userId}x`, 0);
+        expect(await store.exists(other.userId, other.sessionId)).toBe(true);
+      });
+
+      it('a login racing the change loses in either order: 20 creates of the old version concurrent with revokeAll leave none alive', async () => {
+        const store = storeWith();
+        const userId = newUserId();
+        const creates = Array.from({ length: 20 }, (_, i) =>
+          store.create({ userId, sessionId: newSessionId(), secretHash: newHash(), credentialVersion: 0 }).catch((e: unknown) => e),
+        );
+        const revoke = store.revokeAll(userId, { credentialVersion: 1 });
+        const results = await Promise.all([...creates, revoke]);
+        expect(await store.list(userId)).toEqual([]);
+        for (const r of results.slice(0, 20)) if (r instanceof Error) expect(r).toBeInstanceOf(SessionRevokedError);
       });
     });
 

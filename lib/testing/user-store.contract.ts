@@ -106,6 +106,50 @@ export function describeUserStoreContract(name: string, makeStore: UserStoreFact
       expect((await store.findById(user.id))?.disabled ?? false).toBe(false);
     });
 
+    it('credentialVersion: 0 at creation, +1 atomically with every change of the password hash or of disabled, unchanged otherwise', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser());
+      expect(user.credentialVersion).toBe(0);
+      const version = async () => (await store.findById(user.id))?.credentialVersion;
+      expect(await version()).toBe(0);
+      await store.setRoles(user.id, ['admin']);
+      await store.markEmailVerified?.(user.id);
+      await store.setDisabled(user.id, false); // already enabled: no change
+      expect(await version()).toBe(0);
+      await store.setPasswordHash(user.id, '$argon2id$v=19$m=2048,t=2,p=1$bmV3$bmV3');
+      expect(await version()).toBe(1);
+      await store.setPasswordHash(user.id, '$argon2id$v=19$m=2048,t=2,p=1$bmV3$bmV3'); // the same hash: no change
+      expect(await version()).toBe(1);
+      await store.setDisabled(user.id, true);
+      expect(await version()).toBe(2);
+      await store.setDisabled(user.id, true);
+      expect(await version()).toBe(2);
+      await store.setDisabled(user.id, false);
+      expect(await version()).toBe(3);
+      await store.setPasswordHash(user.id, null);
+      expect(await version()).toBe(4);
+      await store.setPasswordHash(user.id, null);
+      expect(await version()).toBe(4);
+    });
+
+    it('10 concurrent password changes: 10 increments, none lost', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser());
+      await Promise.all(Array.from({ length: 10 }, (_, i) => store.setPasswordHash(user.id, `hash-${i}`)));
+      expect((await store.findById(user.id))?.credentialVersion).toBe(10);
+    });
+
+    it('a rehash (rehashOf) replaces only that hash and keeps the credential version; a stale rehash changes nothing', async () => {
+      const store = makeStore();
+      const user = await store.create(newUser({ passwordHash: 'old-parameters' }));
+      expect(await store.setPasswordHash(user.id, 'new-parameters', { rehashOf: 'old-parameters' })).not.toBe(false);
+      expect(await store.findById(user.id)).toMatchObject({ passwordHash: 'new-parameters', credentialVersion: 0 });
+      await store.setPasswordHash(user.id, 'changed-password');
+      // A login that read the user before that change must not write the old password back.
+      expect(await store.setPasswordHash(user.id, 'old-password-rehashed', { rehashOf: 'new-parameters' })).toBe(false);
+      expect(await store.findById(user.id)).toMatchObject({ passwordHash: 'changed-password', credentialVersion: 1 });
+    });
+
     it('updates on an unknown id create nothing: no user, no key, and they report that nothing applied', async () => {
       const store = makeStore();
       const ghost = `ghost-${randomUUID()}`;

@@ -1,8 +1,35 @@
 import type { ScopedThrottleRule, ThrottleRule, ThrottleScope } from './login-throttler.interface';
 import { THROTTLE_SCOPES } from './login-throttler.interface';
+import type { RateLimit } from './route-throttle.interface';
 import { failOption as fail, positiveInteger } from '../options.validation';
 
 const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/**
+ * Default limits of the throttled public routes other than login, per route and per counter (a fixed window
+ * each; a request is charged to every counter of its route, or refused by the first full one):
+ * - `register`: 20 per ip per hour, 5 per email per hour (counted whether or not the email is taken);
+ * - `oauthStart` (`GET /auth/:provider`, `/link` too): 30 per ip per 10 min (each start stores ~400 B of
+ *   state for the state TTL).
+ * Ips are keyed by `clientIpKey` (IPv4, IPv4-mapped IPv6 as IPv4, other IPv6 by /64).
+ */
+export const DEFAULT_ROUTE_LIMITS = {
+  register: { ip: { limit: 20, windowMs: HOUR_MS }, email: { limit: 5, windowMs: HOUR_MS } },
+  oauthStart: { ip: { limit: 30, windowMs: 10 * MINUTE_MS } },
+} as const satisfies Record<string, Record<string, RateLimit>>;
+
+/** A throttled route other than login. */
+export type ThrottledRoute = keyof typeof DEFAULT_ROUTE_LIMITS;
+
+/** The counters of a route (`ip`, `email`...). */
+export type RouteCounter<R extends ThrottledRoute> = keyof (typeof DEFAULT_ROUTE_LIMITS)[R];
+
+/** Each counter of each route: a partial limit merged over its default, or `false` to switch it off. */
+export type RouteLimitOptions = { [R in ThrottledRoute]?: { [C in RouteCounter<R>]?: Partial<RateLimit> | false } };
+
+/** The route limits after defaults and validation (injected as `ROUTE_LIMITS`); a counter switched off is absent. */
+export type ResolvedRouteLimits = { [R in ThrottledRoute]: { [C in RouteCounter<R>]?: RateLimit } };
 
 /**
  * Default rules:
@@ -17,15 +44,15 @@ export const DEFAULT_THROTTLE_RULES: Readonly<Record<ThrottleScope, Readonly<Thr
 };
 
 /**
- * Login throttling (`throttle` option). Each scope takes a partial rule merged over its default, or
+ * Throttling (`throttle` option). Login: each scope takes a partial rule merged over its default, or
  * `false` to switch that scope off (at least one scope must stay on).
  *
  * @example
  * ```ts
- * AuthModule.forRoot({ jwt, redis, throttle: { emailIp: { limit: 10 }, ip: { limit: 500 } } })
+ * AuthModule.forRoot({ jwt, redis, throttle: { emailIp: { limit: 10 }, ip: { limit: 500 }, register: { ip: { limit: 100 } } } })
  * ```
  */
-export interface ThrottleOptions {
+export interface ThrottleOptions extends RouteLimitOptions {
   emailIp?: Partial<ThrottleRule> | false;
   ip?: Partial<ThrottleRule> | false;
   account?: Partial<ThrottleRule> | false;
@@ -58,3 +85,30 @@ export function resolveThrottleRules(options: ThrottleOptions | undefined): Scop
 
 /** Injection token of the resolved login throttling rules (`ScopedThrottleRule[]`). */
 export const THROTTLE_RULES = Symbol('authkit:throttle-rules');
+
+/** Applies defaults to the route limits of the `throttle` option and validates them; throws a `TypeError` naming the bad option. */
+export function resolveRouteLimits(options: ThrottleOptions | undefined): ResolvedRouteLimits {
+  const resolved: Record<string, Record<string, RateLimit>> = {};
+  for (const [route, counters] of Object.entries(DEFAULT_ROUTE_LIMITS) as Array<[string, Record<string, RateLimit>]>) {
+    const given = (options as Record<string, unknown> | undefined)?.[route];
+    if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) fail(`throttle.${route}`, 'must be an object');
+    resolved[route] = {};
+    for (const name of Object.keys(given ?? {})) {
+      if (!(name in counters)) fail(`throttle.${route}.${name}`, `is not a counter of this route (${Object.keys(counters).join(', ')})`);
+    }
+    for (const [name, fallback] of Object.entries(counters)) {
+      const value = (given as Record<string, unknown> | undefined)?.[name];
+      if (value === false) continue;
+      if (value !== undefined && (value === null || typeof value !== 'object')) fail(`throttle.${route}.${name}`, 'must be an object or false');
+      const merged = { ...fallback, ...(value as Partial<RateLimit> | undefined) };
+      resolved[route][name] = {
+        limit: positiveInteger(merged.limit, `throttle.${route}.${name}.limit`),
+        windowMs: positiveInteger(merged.windowMs, `throttle.${route}.${name}.windowMs`),
+      };
+    }
+  }
+  return resolved as ResolvedRouteLimits;
+}
+
+/** Injection token of the resolved route limits (`ResolvedRouteLimits`). */
+export const ROUTE_LIMITS = Symbol('authkit:route-limits');

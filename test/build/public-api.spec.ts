@@ -38,6 +38,8 @@ const PUBLIC_API: Record<string, string[]> = {
     'PasswordHasher', 'PasswordHashingOptions', 'Argon2PasswordHasher',
     'LoginThrottler', 'ThrottleScope', 'ThrottleRule', 'ScopedThrottleRule', 'LoginAttempt', 'ThrottleTicket',
     'ThrottleVerdict', 'LoginOutcome', 'RedisLoginThrottler', 'MemoryLoginThrottler',
+    'RouteThrottle', 'RateLimit', 'RateLimitHit', 'RateLimitVerdict', 'RouteLimitOptions', 'RedisRouteThrottle',
+    'MemoryRouteThrottle', 'clientIpKey', 'TooManyRequestsError', 'ServiceBusyError',
     // Account lifecycle (issue 14): services, options, hooks, claims, mail and one-time token ports, errors.
     'AccountService', 'AuthAdminService', 'AdminActor', 'AdminUserView', 'AcceptedResponse', 'OptionalAuth',
     'AccountOptions', 'ClaimsFunction', 'ClaimsOptions', 'MailedTokenOptions', 'MailThrottleOptions', 'MailOptions',

@@ -160,20 +160,29 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
     expect(unknown.headers.get('content-length')).toBe(known.headers.get('content-length'));
     await mailer.settled();
 
-    const knownMs: number[] = [];
-    const unknownMs: number[] = [];
-    for (let i = 0; i < 5; i += 1) await forgot(uniqueEmail('warm')); // warm-up
-    for (let i = 0; i < 20; i += 1) {
-      for (const [email, into] of [[user.email, knownMs], [uniqueEmail('nobody'), unknownMs]] as const) {
-        const start = performance.now();
-        const res = await forgot(email);
-        into.push(performance.now() - start);
-        expect(res.status).toBe(202);
-        await mailer.settled(); // the mail goes out in the background; do not let it slow the next request
+    // Medians of 20 interleaved requests each (alternating which goes first), after a warm-up. A real
+    // oracle is systematic and fails every attempt; the machine is shared, so a noisy attempt is measured again.
+    for (let i = 0; i < 5; i += 1) await forgot(i % 2 ? user.email : uniqueEmail('warm'));
+    await mailer.settled();
+    let last = { knownMs: 0, unknownMs: 0, ratio: 1 };
+    for (let attempt = 0; attempt < 3 && last.ratio > 0.2; attempt += 1) {
+      const knownMs: number[] = [];
+      const unknownMs: number[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        const pair = [[user.email, knownMs], [uniqueEmail('nobody'), unknownMs]] as const;
+        for (const [email, into] of i % 2 ? [pair[1], pair[0]] : pair) {
+          await new Promise((resolve) => setImmediate(resolve));
+          const start = performance.now();
+          const res = await forgot(email);
+          into.push(performance.now() - start);
+          expect(res.status).toBe(202);
+          await mailer.settled(); // the mail goes out in the background; do not let it slow the next request
+        }
       }
+      const [k, u] = [median(knownMs), median(unknownMs)];
+      last = { knownMs: k, unknownMs: u, ratio: Math.abs(k - u) / Math.max(k, u) };
     }
-    const [k, u] = [median(knownMs), median(unknownMs)];
-    expect(Math.abs(k - u) / Math.max(k, u)).toBeLessThanOrEqual(0.2);
+    expect(last.ratio).toBeLessThanOrEqual(0.2);
   });
 
   it('forgot is throttled per email (counted whether or not the account exists)', async () => {

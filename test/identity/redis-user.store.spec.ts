@@ -46,7 +46,8 @@ describe('RedisUserStore: Redis specifics', () => {
     try {
       const store = new RedisUserStore(client, uniqueKeyPrefix('one'));
       const user = await store.create(newUser(`one-${randomUUID()}@example.com`));
-      await store.setRoles(user.id, ['user']); // loads the script (NOSCRIPT -> EVAL once)
+      await store.setRoles(user.id, ['user']); // loads the scripts (NOSCRIPT -> EVAL once)
+      await store.setDisabled(user.id, false);
       const monitor = await admin.monitor();
       const topLevel: string[] = [];
       monitor.on('monitor', (_time: string, args: string[], source: string) => {

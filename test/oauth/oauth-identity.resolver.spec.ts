@@ -170,7 +170,7 @@ describe('OAuthIdentityResolver (linking rules)', () => {
       await bPaused;
       const a = await resolver({}, store).resolveLogin(profile({ email: 'twice@example.com', provider: 'github', providerUserId: 'gh-1' }));
       expect(a).toMatchObject({ outcome: 'linked', accountSecured: true });
-      await sessions.create({ userId: owner.id, sessionId: 'session-of-a', secretHash: 'ha' });
+      await sessions.create({ userId: owner.id, sessionId: 'session-of-a', secretHash: 'ha', credentialVersion: a.user.credentialVersion });
       paused!();
       expect(await b).toMatchObject({ outcome: 'linked', accountSecured: true });
       expect((await sessions.list(owner.id)).map((s) => s.id)).toEqual(['session-of-a']);

@@ -19,7 +19,9 @@ describe('session record codec', () => {
     for (let shift = 0; shift < 4; shift++) {
       const userAgent = 'x'.repeat(shift) + '😀é€'.repeat(60);
       const ip = '2001:0db8:85a3:1234:5678:8a2e:0370:7334:ffff';
-      const [, now, , , , head, ...context] = createSessionArgv({ sessionId, secretHash: 'h'.repeat(43), ip, userAgent }, Date.now(), SETTINGS);
+      const [, now, , , , , head, ...context] = createSessionArgv(
+        { sessionId, secretHash: 'h'.repeat(43), ip, userAgent, credentialVersion: 123_456 }, Date.now(), SETTINGS,
+      );
       const fields: Record<string, string> = { [sessionId]: head };
       for (let i = 0; i < context.length; i += 2) fields[context[i]] = context[i + 1];
       for (const [name, value] of Object.entries(fields)) {
@@ -28,7 +30,7 @@ describe('session record codec', () => {
       }
       const [decoded] = decodeSessions(fields);
       expect(decoded).toEqual({
-        id: sessionId, createdAt: now, lastUsedAt: now, generation: 1,
+        id: sessionId, createdAt: now, lastUsedAt: now, generation: 1, credentialVersion: 123_456,
         ip: cutUtf8(ip, IP_MAX_BYTES), userAgent: cutUtf8(userAgent, USER_AGENT_MAX_BYTES),
       });
     }

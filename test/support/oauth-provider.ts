@@ -74,6 +74,11 @@ export class LocalOAuthProvider {
   readonly tokenRequests: TokenRequestRecord[] = [];
   /** When true, the token endpoints answer 503 (provider outage). */
   outage = false;
+  /**
+   * For a real browser, which cannot append `login_as`: the account signed in at the provider, whose consent
+   * is given at once (a key from `addGoogleAccount`...), or `'deny'` (the user clicks Cancel).
+   */
+  browserSession?: string;
   private gate?: { size: number; waiting: Array<() => void> };
 
   private readonly google = new Map<string, GoogleAccount>();
@@ -202,11 +207,12 @@ export class LocalOAuthProvider {
       return json(res, 400, { error: 'invalid_request', detail: 'PKCE S256 challenge required' });
     }
     const back = new URL(redirectUri);
-    if (params.get('deny') === '1') {
+    const choice = params.get('deny') === '1' ? 'deny' : params.get('login_as') ?? this.browserSession;
+    if (choice === 'deny') {
       back.searchParams.set('error', 'access_denied');
       back.searchParams.set('state', state);
     } else {
-      const account = params.get('login_as') ?? '';
+      const account = choice ?? '';
       const known = provider === 'google' ? this.google.has(account) : this.github.has(account);
       if (!known) return json(res, 400, { error: 'no_account_selected' });
       const code = randomBytes(20).toString('hex');

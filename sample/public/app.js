@@ -1,0 +1,271 @@
+// The sample's front end: plain browser JavaScript, no build step, no dependencies.
+//
+// Where the tokens live:
+// - the access token: in the `accessToken` variable below, in memory only (never localStorage or a cookie
+//   this script can read), sent as `Authorization: Bearer`; gone when the tab closes or reloads;
+// - the refresh token: in the HttpOnly cookie the server sets. This script never sees it; the browser sends
+//   it to /auth/refresh (and /auth/logout) by itself.
+//
+// So on load, and shortly before the access token expires, the page calls POST /auth/refresh. Every call that
+// uses or replaces the cookie (refresh, login, register, logout) runs under one Web Lock shared by all tabs
+// of this origin, so two tabs never present the same refresh token at once. Where Web Locks are missing, a
+// concurrent refresh answers 401 `refresh_token_superseded`: the other tab won, its new cookie is (or is
+// about to be) in the cookie jar, so we wait a moment and retry. It never means "logged out".
+'use strict';
+
+const providers = (document.documentElement.dataset.providers || '').split(',').filter(Boolean);
+const $ = (id) => document.getElementById(id);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Readable text for each error `code` the API can answer (README: "Front-end guide"). */
+const MESSAGES = {
+  invalid_credentials: 'Wrong email or password.',
+  email_taken: 'An account with this email already exists. Log in instead.',
+  validation_failed: 'Please enter a valid email and a password of 8 to 128 characters.',
+  registration_disabled: 'Registration is closed.',
+  user_disabled: 'This account is disabled.',
+  too_many_attempts: 'Too many failed attempts. Try again in {retryAfter} seconds.',
+  store_unavailable: 'The sign-in service is temporarily unavailable. Please try again in a moment.',
+  network_error: 'The server cannot be reached. Check your connection and try again.',
+  insufficient_role: 'You need the admin role to open the admin area.',
+  session_not_found: 'That session has already ended.',
+  cross_site_request: 'This request was refused because it came from another site.',
+  refresh_token_invalid: 'Your session has ended. Please log in again.',
+  refresh_token_reused: 'Your session was ended for your safety (an old sign-in token was used again). Please log in again.',
+  session_revoked: 'Your session has ended. Please log in again.',
+  oauth_access_denied: 'Sign-in was cancelled at the provider. Nothing was changed.',
+  oauth_state_invalid: 'That sign-in attempt has expired or was already used. Please start the sign-in again.',
+  oauth_provider_error: 'The provider could not complete the sign-in. Please try again.',
+  oauth_code_rejected: 'The provider could not complete the sign-in. Please try again.',
+  oauth_provider_unavailable: 'The provider cannot be reached right now. Please try again shortly.',
+  oauth_email_unverified: 'Your provider account has no verified email address. Verify it there, then try again.',
+  oauth_account_exists: 'An account with this email already exists. Log in with your password, then link the provider.',
+  oauth_identity_in_use: 'This provider account is already linked to another user.',
+  oauth_provider_already_linked: 'Another account of this provider is already linked.',
+  oauth_provider_not_configured: 'This sign-in provider is not available.',
+};
+
+function messageFor(result) {
+  const fallback = result.status === 503 ? MESSAGES.store_unavailable : (result.status === 400 && result.message) || 'Something went wrong. Please try again.';
+  const text = MESSAGES[result.code] || fallback;
+  return text.replace('{retryAfter}', result.retryAfter || 'a few');
+}
+
+// ---- HTTP ---------------------------------------------------------------------------------------------
+
+let accessToken = null;
+let refreshTimer = null;
+let started = false;
+
+/** fetch with JSON in and out; never throws. Returns { ok, status, code, message, retryAfter, data }. */
+async function call(method, path, { body, bearer = false } = {}) {
+  const headers = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (bearer && accessToken) headers.authorization = `Bearer ${accessToken}`;
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    return { ok: false, status: 0, code: 'network_error' };
+  }
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  return {
+    ok: response.ok, status: response.status, data,
+    code: data && data.code, message: data && data.message, retryAfter: response.headers.get('retry-after'),
+  };
+}
+
+/** Runs `task` while no other tab of this origin runs one (Web Locks API); without it, just runs it. */
+function exclusive(task) {
+  return navigator.locks ? navigator.locks.request('authkit-session', task) : task();
+}
+
+/** POST /auth/refresh with the cookie; a `superseded` answer is retried (it is never a logout). */
+function refresh() {
+  return exclusive(async () => {
+    for (let attempt = 1; ; attempt++) {
+      const result = await call('POST', '/auth/refresh');
+      // Another tab rotated the cookie at the same moment. Its response puts the new cookie in the jar;
+      // retrying within the server's 5 s window sends that one. 0.25 + 0.5 + 0.75 + 1 s at most.
+      if (result.code === 'refresh_token_superseded' && attempt <= 4) {
+        await sleep(250 * attempt);
+        continue;
+      }
+      if (result.ok) signedIn(result.data);
+      return result;
+    }
+  });
+}
+
+/** A call with the access token; an expired or missing one is refreshed once and the call repeated. */
+async function api(method, path) {
+  let result = await call(method, path, { bearer: true });
+  if (result.status === 401 && /^(access_token_expired|access_token_missing|access_token_invalid)$/.test(result.code)) {
+    const refreshed = await refresh();
+    if (!refreshed.ok) return endSession(refreshed);
+    result = await call(method, path, { bearer: true });
+  }
+  if (result.status === 401) return endSession(result);
+  return result;
+}
+
+/** The session is gone (revoked elsewhere, expired): back to the signed-out view with the reason. */
+function endSession(result) {
+  signedOut();
+  showError(messageFor(result));
+  return { ...result, ok: false };
+}
+
+// ---- State and tabs -----------------------------------------------------------------------------------
+
+// Tells the other tabs of this origin about sign-in and sign-out (same-origin, in memory; no token sent).
+const tabs = 'BroadcastChannel' in window ? new BroadcastChannel('authkit-sample') : null;
+if (tabs) {
+  tabs.onmessage = ({ data }) => {
+    if (data === 'signed-out' && accessToken) {
+      signedOut();
+      showNotice('You logged out in another tab.');
+    }
+    // Another tab signed in: the cookie jar holds a session; pick it up (not while this tab is still starting).
+    if (data === 'signed-in' && started && !accessToken) refresh();
+  };
+}
+
+function signedIn(tokens) {
+  const wasSignedOut = !accessToken;
+  accessToken = tokens.accessToken;
+  // Renew a minute before expiry (or at 80 % of a short lifetime), under the lock like any refresh.
+  scheduleRefresh(Math.max(5, Math.min(tokens.expiresIn - 60, tokens.expiresIn * 0.8)) * 1000);
+  $('email').textContent = tokens.user.email || '(no email)';
+  $('roles').textContent = tokens.user.roles.length ? `(roles: ${tokens.user.roles.join(', ')})` : '';
+  show('signed-in');
+  if (wasSignedOut) {
+    loadSessions(); // not awaited: it runs after the lock held by this refresh is released
+    if (tabs) tabs.postMessage('signed-in');
+  }
+}
+
+function scheduleRefresh(delayMs) {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(async () => {
+    const result = await refresh();
+    // Server or network briefly unavailable: keep the session, try again in 15 s.
+    if (result.status === 0 || result.status === 503) scheduleRefresh(15_000);
+    else if (!result.ok) endSession(result);
+  }, delayMs);
+}
+
+function signedOut() {
+  accessToken = null;
+  clearTimeout(refreshTimer);
+  $('output').hidden = true;
+  $('sessions').replaceChildren();
+  show('signed-out');
+}
+
+function show(view) {
+  $('signed-in').hidden = view !== 'signed-in';
+  $('signed-out').hidden = view !== 'signed-out';
+  $('status').textContent = view === 'signed-in' ? 'You are signed in.' : 'You are signed out.';
+}
+
+function showError(text) {
+  $('notice').hidden = true;
+  $('error').textContent = text;
+  $('error').hidden = !text;
+}
+
+function showNotice(text) {
+  $('error').hidden = true;
+  $('notice').textContent = text;
+  $('notice').hidden = !text;
+}
+
+function output(text) {
+  $('output').textContent = text;
+  $('output').hidden = false;
+}
+
+// ---- Actions ------------------------------------------------------------------------------------------
+
+$('credentials').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const action = event.submitter && event.submitter.value === 'register' ? 'register' : 'login';
+  const form = new FormData(event.target);
+  const body = { email: form.get('email'), password: form.get('password') };
+  const result = await exclusive(() => call('POST', `/auth/${action}`, { body }));
+  if (!result.ok) return showError(messageFor(result));
+  signedIn(result.data);
+  event.target.reset();
+  showNotice(action === 'register' ? 'Welcome! Your account is ready.' : 'Welcome back!');
+});
+
+$('profile').addEventListener('click', async () => {
+  const result = await api('GET', '/profile');
+  if (result.ok) output(`Your profile: ${JSON.stringify(result.data.user, null, 2)}`);
+  else if (result.status) showError(messageFor(result));
+});
+
+$('admin').addEventListener('click', async () => {
+  const result = await api('GET', '/admin');
+  if (result.ok) output(`Admin area: ${result.data.message}`);
+  else if (accessToken) showError(messageFor(result));
+});
+
+async function logout(everywhere) {
+  // Log out uses the refresh cookie alone (works even before the first refresh); log out everywhere needs
+  // the access token. Both clear the cookie.
+  // (Not nested in `exclusive` when `api` may refresh: Web Locks are not re-entrant.)
+  const result = everywhere ? await api('POST', '/auth/logout-all') : await exclusive(() => call('POST', '/auth/logout'));
+  if (!result.ok && result.status !== 401) return showError(messageFor(result));
+  signedOut();
+  showNotice(everywhere ? 'You are logged out on every device.' : 'You are logged out.');
+  if (tabs) tabs.postMessage('signed-out');
+}
+$('logout').addEventListener('click', () => logout(false));
+$('logout-all').addEventListener('click', () => logout(true));
+
+async function loadSessions() {
+  const result = await api('GET', '/auth/sessions');
+  if (!result.ok) return;
+  const items = result.data.map((session) => {
+    const item = document.createElement('li');
+    const when = new Date(session.lastUsedAt).toLocaleString();
+    item.textContent = `${session.userAgent || 'Unknown device'}, ${session.ip || 'unknown ip'}, last used ${when}` +
+      (session.current ? ' (this browser) ' : ' ');
+    const revoke = document.createElement('button');
+    revoke.textContent = 'Revoke';
+    revoke.addEventListener('click', async () => {
+      const revoked = await api('DELETE', `/auth/sessions/${encodeURIComponent(session.id)}`);
+      if (!revoked.ok && revoked.code !== 'session_not_found') return showError(messageFor(revoked));
+      if (session.current) return logout(false);
+      showNotice('The session was revoked.');
+      loadSessions();
+    });
+    item.append(revoke);
+    return item;
+  });
+  $('sessions').replaceChildren(...items);
+}
+
+// ---- Start --------------------------------------------------------------------------------------------
+
+(async function start() {
+  for (const provider of providers) {
+    if ($(provider)) $(provider).hidden = false;
+  }
+  $('providers').hidden = providers.length === 0;
+  // After an OAuth sign-in the server redirects here: with `?error=<code>` on failure, else with the
+  // refresh cookie set (and `?linked=<provider>` after linking). Read, then drop them from the address bar.
+  const params = new URLSearchParams(location.search);
+  const oauthError = params.get('error');
+  const linked = params.get('linked');
+  if (oauthError || linked) history.replaceState(null, '', location.pathname);
+
+  const result = await refresh();
+  started = true;
+  if (!result.ok) signedOut();
+  if (oauthError) showError(messageFor({ code: oauthError }) + (result.ok ? ' You are still signed in.' : ''));
+  else if (linked) showNotice(`Your ${linked} account is now linked.`);
+  else if (!result.ok && result.code !== 'refresh_token_missing') showError(messageFor(result));
+})();
