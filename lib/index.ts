@@ -12,7 +12,7 @@ export type { PasswordPolicyOptions } from './identity/password-policy';
 export type { ThrottleOptions } from './throttling/throttle.options';
 export type { SessionUserAgentMode } from './sessions/user-agent';
 export type {
-  AccountOptions, ClaimsFunction, ClaimsOptions, MailedTokenOptions, MailThrottleOptions,
+  AccountOptions, ClaimsFunction, ClaimsOptions, MailedTokenOptions,
 } from './identity/account.options';
 export type { AuthHooks, BeforeRegisterContext, BeforeLoginContext, BeforeOAuthLinkContext } from './identity/account-hooks';
 export type { AppClaims, ClaimValue } from './tokens/app-claims';

@@ -1,7 +1,5 @@
 import type { Type } from '@nestjs/common';
 import { booleanOption, failOption, objectOption, positiveInteger } from '../options.validation';
-import type { ScopedThrottleRule, ThrottleRule } from '../throttling/login-throttler.interface';
-import { resolveThrottleRules } from '../throttling/throttle.options';
 import { type AppClaims, checkClaimName, DEFAULT_MAX_CLAIMS_BYTES } from '../tokens/app-claims';
 import type { AuthHooks } from './account-hooks';
 import type { AuthUser } from './user-store.interface';
@@ -18,21 +16,14 @@ export interface ClaimsOptions {
   maxBytes?: number;
 }
 
-/** Per-ip and per-email limits of a public mail-sending route (every request counts, whether or not the email exists). */
-export interface MailThrottleOptions {
-  ip?: Partial<ThrottleRule>;
-  email?: Partial<ThrottleRule>;
-}
-
 /** A route that mails a link: `url` is the page of your front end that receives `?token=`. */
 export interface MailedTokenOptions {
   /** The routes are on when `url` is set, unless `enabled: false`. */
   enabled?: boolean;
   /** Absolute http(s) URL of your page; the mail links to `url?token=<token>` (or `&token=` when it has a query). */
   url?: string;
+  /** Lifetime of a token. Its limits per ip and per email are `throttle.passwordForgot` / `throttle.emailVerification`. */
   ttlSeconds?: number;
-  /** Limits of the public route (forgot password / verification request by email). */
-  throttle?: MailThrottleOptions;
 }
 
 /** The module options of the account lifecycle: verification, reset, change, deletion, admin, hooks, claims. */
@@ -65,7 +56,6 @@ export interface ResolvedMailedToken {
   enabled: boolean;
   url: string | null;
   ttlSeconds: number;
-  throttle: ScopedThrottleRule[];
 }
 
 /** The account options after defaults and validation (injected as `ACCOUNT_OPTIONS`). */
@@ -84,10 +74,6 @@ export interface ResolvedAccountOptions {
 export const ACCOUNT_OPTIONS = Symbol('authkit:account-options');
 
 const MINUTE = 60;
-const DEFAULT_MAIL_THROTTLE = {
-  ip: { limit: 20, windowMs: 15 * MINUTE * 1000, blockMs: 15 * MINUTE * 1000, maxBlockMs: 60 * MINUTE * 1000 },
-  email: { limit: 3, windowMs: 15 * MINUTE * 1000, blockMs: 15 * MINUTE * 1000, maxBlockMs: 60 * MINUTE * 1000 },
-};
 
 function resolveMailedToken(given: MailedTokenOptions | undefined, option: string, defaultTtlSeconds: number): ResolvedMailedToken {
   const value = objectOption(given, option) ?? {};
@@ -104,17 +90,10 @@ function resolveMailedToken(given: MailedTokenOptions | undefined, option: strin
   }
   const enabled = booleanOption(value.enabled, `${option}.enabled`, value.url !== undefined);
   if (enabled && value.url === undefined) failOption(`${option}.url`, 'is required when the routes are enabled (the page the mailed link opens)');
-  const throttle = objectOption(value.throttle, `${option}.throttle`) ?? {};
-  const rules = resolveThrottleRules({
-    emailIp: false,
-    ip: { ...DEFAULT_MAIL_THROTTLE.ip, ...objectOption(throttle.ip, `${option}.throttle.ip`) },
-    account: { ...DEFAULT_MAIL_THROTTLE.email, ...objectOption(throttle.email, `${option}.throttle.email`) },
-  });
   return {
     enabled,
     url: value.url ?? null,
     ttlSeconds: positiveInteger(value.ttlSeconds, `${option}.ttlSeconds`, defaultTtlSeconds),
-    throttle: rules,
   };
 }
 

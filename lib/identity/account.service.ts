@@ -1,22 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { AUTHKIT_REDIS } from '../auth.constants';
 import {
-  InvalidCredentialsError, OneTimeTokenInvalidError, ReauthenticationRequiredError, SessionRevokedError, TooManyAttemptsError,
+  InvalidCredentialsError, OneTimeTokenInvalidError, ReauthenticationRequiredError, SessionRevokedError, TooManyRequestsError,
   ValidationFailedError,
 } from '../auth.errors';
 import type { AuthenticatedUser, ClientInfo } from '../auth.types';
 import { AuthEvent } from '../events/auth-event.names';
-import { REDIS_OPTIONS, type ResolvedRedisOptions } from '../redis/redis.options';
 import { SessionStore } from '../sessions/session-store.interface';
 import { LoginThrottler } from '../throttling/login-throttler.interface';
-import { MemoryLoginThrottler } from '../throttling/memory-login.throttler';
-import { RedisLoginThrottler } from '../throttling/redis-login.throttler';
+import { clientIpKey } from '../throttling/client-ip';
+import { RouteThrottle } from '../throttling/route-throttle.interface';
+import { type ResolvedRouteLimits, ROUTE_LIMITS } from '../throttling/throttle.options';
+import { throttleRoute } from '../throttling/throttled-route';
 import { throttledLogin } from '../throttling/throttled-login';
 import { type OneTimeTokenKind, parseOneTimeToken } from '../tokens/one-time-token';
 import { OneTimeTokenStore } from '../tokens/one-time-token-store.interface';
-import { ACCOUNT_OPTIONS, type ResolvedAccountOptions, type ResolvedMailedToken } from './account.options';
+import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from './account.options';
 import { AccountMailer } from './account.mailer';
 import { AuthService } from './auth.service';
 import { credentialStamp } from './credential-stamp';
@@ -39,8 +38,6 @@ import { credentialVersionOf, type StoredUser, UserStore } from './user-store.in
  */
 @Injectable()
 export class AccountService {
-  private readonly resetThrottler: LoginThrottler;
-  private readonly verificationThrottler: LoginThrottler;
 
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
@@ -48,20 +45,13 @@ export class AccountService {
     @Inject(OneTimeTokenStore) private readonly tokens: OneTimeTokenStore,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(LoginThrottler) private readonly loginThrottler: LoginThrottler,
+    @Inject(RouteThrottle) private readonly routeThrottle: RouteThrottle,
+    @Inject(ROUTE_LIMITS) private readonly routeLimits: ResolvedRouteLimits,
     private readonly identity: IdentityResolver,
     private readonly auth: AuthService,
     private readonly mailer: AccountMailer,
     @Inject(ACCOUNT_OPTIONS) private readonly options: ResolvedAccountOptions,
-    @Optional() @Inject(AUTHKIT_REDIS) redis?: Redis | null,
-    @Optional() @Inject(REDIS_OPTIONS) redisOptions?: Pick<ResolvedRedisOptions, 'keyPrefix'>,
-  ) {
-    // TODO(throttle, issue 10): move to the generic route throttle when it lands. Until then the login
-    // throttler's atomic counters (Redis Lua, or memory) count every request per ip and per email.
-    const throttler = (rules: ResolvedMailedToken['throttle'], name: string): LoginThrottler =>
-      redis ? new RedisLoginThrottler(redis, rules, `${redisOptions?.keyPrefix ?? 'authkit'}:${name}`) : new MemoryLoginThrottler(rules);
-    this.resetThrottler = throttler(options.passwordReset.throttle, 'pwreset');
-    this.verificationThrottler = throttler(options.emailVerification.throttle, 'verify');
-  }
+  ) {}
 
   /**
    * `POST /auth/password/forgot`: when an enabled account has this email, mails it a reset link (in the
@@ -70,7 +60,7 @@ export class AccountService {
    */
   async requestPasswordReset(rawEmail: unknown, client: ClientInfo = {}): Promise<void> {
     const email = checkEmail(rawEmail);
-    await this.throttle(this.resetThrottler, 'password_forgot', email, client);
+    await this.throttle('passwordForgot', email, client);
     const user = await this.findByEmailInConstantSteps(email);
     if (user && !user.disabled && user.email) this.mailer.sendLinkInBackground('password_reset', user);
   }
@@ -120,10 +110,10 @@ export class AccountService {
     if (target.principal) {
       user = await this.users.findById(target.principal.id);
       if (!user || user.disabled) throw new SessionRevokedError();
-      await this.throttle(this.verificationThrottler, 'email_verification', user.email ?? `id:${user.id}`, client);
+      await this.throttle('emailVerification', user.email ?? `id:${user.id}`, client);
     } else {
       const email = checkEmail(target.email);
-      await this.throttle(this.verificationThrottler, 'email_verification', email, client);
+      await this.throttle('emailVerification', email, client);
       user = await this.findByEmailInConstantSteps(email);
     }
     if (user && !user.disabled && user.email && !user.emailVerified) this.mailer.sendLinkInBackground('email_verification', user);
@@ -183,15 +173,17 @@ export class AccountService {
     if (!consumed || consumed.binding !== credentialStamp(user)) throw new OneTimeTokenInvalidError();
   }
 
-  private async throttle(throttler: LoginThrottler, action: string, email: string, client: ClientInfo): Promise<void> {
-    const verdict = await throttler.begin({ email, ip: client.ip });
-    if (!verdict.allowed) {
-      const error = new TooManyAttemptsError(verdict.retryAfterMs);
-      this.auth.emit(AuthEvent.Throttled, { action, retryAfterSeconds: error.retryAfterSeconds, email }, client);
+  /** Charges the request to the route's ip and email counters (every request counts); `TooManyRequestsError` when full. */
+  private async throttle(route: 'passwordForgot' | 'emailVerification', email: string, client: ClientInfo): Promise<void> {
+    try {
+      await throttleRoute(this.routeThrottle, this.routeLimits, route, { ip: client.ip === undefined ? undefined : clientIpKey(client.ip), email });
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) {
+        const action = route === 'passwordForgot' ? 'password_forgot' : 'email_verification';
+        this.auth.emit(AuthEvent.Throttled, { action, retryAfterSeconds: error.retryAfterSeconds, email }, client);
+      }
       throw error;
     }
-    // Every request counts (not only failures): it stays counted.
-    await throttler.end(verdict.ticket, 'failure');
   }
 }
 

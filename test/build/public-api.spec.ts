@@ -42,7 +42,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'MemoryRouteThrottle', 'clientIpKey', 'TooManyRequestsError', 'ServiceBusyError',
     // Account lifecycle (issue 14): services, options, hooks, claims, mail and one-time token ports, errors.
     'AccountService', 'AuthAdminService', 'AdminActor', 'AdminUserView', 'AcceptedResponse', 'OptionalAuth',
-    'AccountOptions', 'ClaimsFunction', 'ClaimsOptions', 'MailedTokenOptions', 'MailThrottleOptions', 'MailOptions',
+    'AccountOptions', 'ClaimsFunction', 'ClaimsOptions', 'MailedTokenOptions', 'MailOptions',
     'AuthHooks', 'BeforeRegisterContext', 'BeforeLoginContext', 'BeforeOAuthLinkContext', 'AppClaims', 'ClaimValue',
     'Mailer', 'MailMessage', 'MailKind', 'MailTemplate', 'MailTemplateContext', 'RenderedMail', 'SmtpMailer', 'LoggingMailer',
     'OneTimeTokenStore', 'IssueOneTimeTokenInput', 'ConsumeOneTimeTokenInput', 'OneTimeTokenKind', 'RedisOneTimeTokenStore',

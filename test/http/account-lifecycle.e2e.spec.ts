@@ -30,10 +30,13 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
     redis = createRedisClient();
     t = await createTestApp({
       mail: { smtpUrl, from: 'Auth <no-reply@app.example>' },
-      passwordReset: { url: RESET_URL, throttle: { email: { limit: 1000 }, ip: { limit: 1000 } } },
-      emailVerification: { url: VERIFY_URL, sendOnRegister: false, throttle: { email: { limit: 1000 }, ip: { limit: 1000 } } },
+      passwordReset: { url: RESET_URL },
+      emailVerification: { url: VERIFY_URL, sendOnRegister: false },
       oneTimeTokenStore: new RedisOneTimeTokenStore(redis, uniqueKeyPrefix('ott'), clock.now),
-      throttle: { emailIp: { limit: 50 }, ip: { limit: 1000 } },
+      throttle: {
+        emailIp: { limit: 50 }, ip: { limit: 1000 },
+        passwordForgot: { email: { limit: 1000 }, ip: { limit: 1000 } }, emailVerification: { email: { limit: 1000 }, ip: { limit: 1000 } },
+      },
     });
   });
 
@@ -188,7 +191,8 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
   it('forgot is throttled per email (counted whether or not the account exists)', async () => {
     const limited = await createTestApp({
       mail: { smtpUrl: `smtp://127.0.0.1:${smtp.port}` },
-      passwordReset: { url: RESET_URL, throttle: { email: { limit: 3 } } },
+      passwordReset: { url: RESET_URL },
+      throttle: { passwordForgot: { email: { limit: 3 } } },
     });
     try {
       const email = uniqueEmail('nobody');
@@ -196,7 +200,7 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
       for (let i = 0; i < 4; i += 1) statuses.push((await http(limited.url, 'POST', '/auth/password/forgot', { json: { email } })).status);
       expect(statuses).toEqual([202, 202, 202, 429]);
       const blocked = await http(limited.url, 'POST', '/auth/password/forgot', { json: { email } });
-      expect(blocked.body.code).toBe('too_many_attempts');
+      expect(blocked.body.code).toBe('too_many_requests');
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await http(limited.url, 'POST', '/auth/password/forgot', { json: { email: uniqueEmail('other') } })).status).toBe(202);
     } finally {
@@ -205,7 +209,7 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
   });
 
   it('forgot is throttled per ip across emails', async () => {
-    const limited = await createTestApp({ passwordReset: { url: RESET_URL, throttle: { ip: { limit: 3 } } } });
+    const limited = await createTestApp({ passwordReset: { url: RESET_URL }, throttle: { passwordForgot: { ip: { limit: 3 } } } });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i += 1) statuses.push((await http(limited.url, 'POST', '/auth/password/forgot', { json: { email: uniqueEmail('ip') } })).status);
