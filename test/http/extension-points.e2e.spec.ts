@@ -3,6 +3,7 @@ import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import {
   AuthModule, type AuthenticatedUser, AuthRejectedError, CurrentUser, OptionalAuth, UserStore,
 } from '../../lib';
+import { OAuthIdentityResolver } from '../../lib/oauth/oauth-identity.resolver';
 import { decodeJwt } from '../support/jwt-forge';
 import { LocalSmtpServer } from '../support/smtp-server';
 import { baseTestOptions, createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
@@ -77,6 +78,27 @@ describe('hooks that can say no', () => {
     expect(calls).toEqual(['login:password']);
     const sessions = await http(t.url, 'GET', '/auth/sessions', { token: reg.body.accessToken });
     expect(sessions.body).toHaveLength(1); // only the registration's
+  });
+
+  it('beforeOAuthLink refuses a link before anything is linked', async () => {
+    const linking = await createTestApp({
+      hooks: {
+        beforeOAuthLink: ({ provider }) => {
+          if (provider === 'github') throw new AuthRejectedError('provider_not_allowed', 'GitHub accounts cannot be linked');
+        },
+      },
+    });
+    try {
+      const reg = await http(linking.url, 'POST', '/auth/register', { json: { email: uniqueEmail('link'), password: PASSWORD } });
+      const resolver = linking.app.get(OAuthIdentityResolver);
+      const github = { provider: 'github' as const, providerUserId: '77', email: null, emailVerified: false };
+      await expect(resolver.linkToUser(reg.body.user.id, github)).rejects.toMatchObject({ code: 'provider_not_allowed', status: 403 });
+      expect(await resolver.listIdentities(reg.body.user.id)).toEqual([]);
+      await resolver.linkToUser(reg.body.user.id, { ...github, provider: 'google' });
+      expect((await resolver.listIdentities(reg.body.user.id)).map((i) => i.provider)).toEqual(['google']);
+    } finally {
+      await linking.close();
+    }
   });
 
   it('AuthRejectedError refuses a code that is not snake_case or a status outside 4xx', () => {
