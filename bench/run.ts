@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { type AppProcess, buildApp, startApp } from './support/app-process';
+import { BETTER_AUTH_MEMORY_SCENARIOS, BetterAuthSide } from './support/better-auth';
 import { Fixtures, PASSWORD } from './support/fixtures';
 import { expectStatus, login } from './support/http-client';
 import { measureLoginLoad } from './support/login-load';
@@ -21,11 +22,12 @@ import { roundRows } from './support/rows';
 import { benchTargets } from './support/targets';
 
 /**
- * `npm run bench`: one run, one table. Starts redis-server and two bench apps (default and stateless
- * mode), each in its own process, drives them with autocannon from this process, then counts Redis
- * commands per operation and Redis bytes per session, and writes bench/results.json and bench/RESULTS.md.
- * This file only orders the steps; each lives in bench/support/ (rows 1-6: routes.ts, rounds.ts, rows.ts;
- * row 7: login-load.ts; Redis cost: operation-costs.ts; memory: memory.ts; targets: targets.ts).
+ * `npm run bench`: one run, one table. Starts redis-server, two bench apps (default and stateless mode)
+ * and two Better Auth apps (bench/app/better-auth/: the side-by-side rows), each in its own process, drives
+ * them with autocannon from this process, then counts Redis commands per operation and Redis bytes per
+ * session, and writes bench/results.json and bench/RESULTS.md. This file only orders the steps; each lives in
+ * bench/support/ (rows 1-6: routes.ts, rounds.ts, rows.ts; row 7: login-load.ts; Better Auth's rows, costs and
+ * memory: better-auth.ts; Redis cost: operation-costs.ts; memory: memory.ts; targets: targets.ts).
  */
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
@@ -34,16 +36,19 @@ async function main(): Promise<void> {
   const server = await BenchRedisServer.start();
   const redis = new Redis(server.url, { lazyConnect: false });
   const apps: AppProcess[] = [];
+  let betterAuth: BetterAuthSide | undefined;
   try {
     log(`redis-server on ${server.url}; compiling the bench app (tsc)`);
     buildApp();
     log('starting the bench apps');
     const env = { REDIS_URL: server.url, BENCH_JWT_SECRET: jwtSecret };
-    const [sessionApp, statelessApp] = await Promise.all([
+    const [sessionApp, statelessApp, side] = await Promise.all([
       startApp('session', { ...env, BENCH_MODE: 'session' }),
       startApp('stateless', { ...env, BENCH_MODE: 'stateless' }),
+      BetterAuthSide.start(server.url),
     ]);
     apps.push(sessionApp, statelessApp);
+    betterAuth = side;
     log('apps ready; creating users and sessions');
 
     const fixtures = new Fixtures(redis, jwtSecret);
@@ -60,7 +65,9 @@ async function main(): Promise<void> {
     const recipeToken = fixtures.recipeToken(user);
     const refreshPool = new RefreshPool(fixtures, options.connections);
     await refreshPool.fill();
-    const routes = benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool });
+    // Better Auth: the same accounts, and 16 sessions (smoke: 2) to extend on its refresh row's app.
+    await betterAuth.prepare(loginEmails, options.smoke ? 2 : 16);
+    const routes = [...benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool }), ...betterAuth.routes()];
 
     // Every route answers correctly once before anything is measured.
     for (const route of routes.filter((r) => !r.spec.requests)) {
@@ -71,16 +78,22 @@ async function main(): Promise<void> {
     log('row 7: POST /auth/login, with GET / traffic alongside');
     const { row: loginRow, loginLoad } = await measureLoginLoad(sessionApp, loginEmails, options, rows[0].requestsPerSecond);
     rows.push(loginRow);
+    log('row b7: Better Auth POST /api/auth/sign-in/email');
+    rows.push(await betterAuth.measureSignIn(loginEmails, options, rows[0].requestsPerSecond));
     console.log(`\n${loadTable(rows)}\n`);
 
     log('Redis cost per operation');
-    const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke: options.smoke });
+    const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke: options.smoke, betterAuth });
 
     log(`Redis memory per session (${options.memorySessions.join(' and ')} sessions)`);
     const memory: MemoryResult[] = [];
     const settleMs = options.smoke ? 100 : 1000;
     for (const scenario of MEMORY_SCENARIOS) {
       memory.push(await measureSessionMemory(fixtures, redis, options.memorySessions, { ...scenario, settleMs }));
+    }
+    const betterAuthMemory: MemoryResult[] = [];
+    for (const scenario of BETTER_AUTH_MEMORY_SCENARIOS) {
+      betterAuthMemory.push(await betterAuth.measureMemory(redis, options.memorySessions, { ...scenario, settleMs }));
     }
 
     const results: BenchResults = {
@@ -97,11 +110,12 @@ async function main(): Promise<void> {
       loginLoad,
       redisCost: costs,
       memory,
-      targets: benchTargets(rows, costs, memory, loginLoad.duringLogins.latencyP99Ms),
+      betterAuthMemory,
+      targets: benchTargets(rows, costs, memory, loginLoad.duringLogins.latencyP99Ms, betterAuthMemory),
     };
     process.exitCode = writeResults(results, options, started);
   } finally {
-    await Promise.all(apps.map((app) => app.stop()));
+    await Promise.all([...apps.map((app) => app.stop()), betterAuth?.stop()]);
     redis.disconnect();
     await server.stop();
   }

@@ -224,11 +224,14 @@ export class EmailUnverifiedError extends AuthError {
   }
 }
 
-/** The action needs a recent sign-in (or the password): sign in again, then retry. */
+/**
+ * The action needs a recent sign-in: linking a provider (`oauth.linkMaxAuthAgeSeconds`), deleting an account
+ * that has no password (`accountDeletion.recentLoginSeconds`). Sign in again, then retry.
+ */
 export class ReauthenticationRequiredError extends AuthError {
   static override readonly code = 'reauthentication_required';
-  constructor() {
-    super('Sign in again to do this');
+  constructor(message = 'Sign in again, then retry') {
+    super(message);
   }
 }
 

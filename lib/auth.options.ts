@@ -4,7 +4,7 @@ import { ROLE_HIERARCHY, resolveRoleHierarchy, type RolesOptions } from './guard
 import { IDENTITY_OPTIONS, type IdentityOptions, type ResolvedIdentityOptions, resolveIdentityOptions } from './identity/identity.options';
 import type { PasswordHasher } from './identity/password-hasher.interface';
 import type { UserStore } from './identity/user-store.interface';
-import { OAUTH_OPTIONS, type OAuthOptions, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth/oauth.options';
+import { OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth/oauth.options';
 import { ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions } from './identity/account.options';
 import { MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './mail/mail.options';
 import type { Mailer } from './mail/mailer.interface';
@@ -100,7 +100,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   const sessions = resolveSessionOptions(options);
   const http = resolveCookieOptions(options, sessions.refreshTokenTtlSeconds);
   const oauth = resolveOAuthOptions(options.oauth);
-  if (http.refreshTokenTransport === 'body' && Object.keys(oauth.providers).length > 0) {
+  if (http.refreshTokenTransport === 'body' && oauthSourceNames(oauth).length > 0) {
     failOption('oauth', "needs refreshTokenTransport 'cookie' or 'both': an OAuth callback is a browser redirect and can only hand over the refresh token as a cookie");
   }
   return {

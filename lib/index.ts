@@ -21,6 +21,9 @@ export type {
   OAuthOptions, OAuthProviderName, OAuthProviderOptions, GoogleOAuthOptions, GitHubOAuthOptions, OAuthLinkingPolicy,
   OAuthUnverifiedEmailPolicy,
 } from './oauth/oauth.options';
+export type {
+  PassportOAuthSource, PassportOAuth2StrategyOptions, PassportProfileMapping, PassportProfileMapper,
+} from './oauth/passport-oauth.options';
 export { FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
 
 // Decorators and guards.

@@ -12,7 +12,11 @@ export interface AppProcess {
 
 const BENCH_DIR = join(__dirname, '..');
 const BUILD_DIR = join(BENCH_DIR, '.tmp', 'build');
-const ENTRY = join(BUILD_DIR, 'bench', 'app', 'main.js');
+/** The compiled entries: the library's bench app and the Better Auth app of the side-by-side rows. */
+export const APP_ENTRIES = {
+  authkit: join(BUILD_DIR, 'bench', 'app', 'main.js'),
+  'better-auth': join(BUILD_DIR, 'bench', 'app', 'better-auth', 'main.js'),
+} as const;
 
 /**
  * Compiles the bench app and the library with `tsc` (bench/tsconfig.json -> bench/.tmp/build), as an app is
@@ -24,9 +28,9 @@ export function buildApp(): void {
   cpSync(join(BENCH_DIR, '..', 'lib', 'identity', 'common-passwords.txt'), join(BUILD_DIR, 'lib', 'identity', 'common-passwords.txt'));
 }
 
-/** Forks the compiled `bench/app/main.ts` (see `buildApp`) and waits for its port. */
-export function startApp(name: string, env: Record<string, string>): Promise<AppProcess> {
-  const child: ChildProcess = fork(ENTRY, [], {
+/** Forks a compiled app (`bench/app/main.ts` unless told otherwise; see `buildApp`) and waits for its port. */
+export function startApp(name: string, env: Record<string, string>, entry: keyof typeof APP_ENTRIES = 'authkit'): Promise<AppProcess> {
+  const child: ChildProcess = fork(APP_ENTRIES[entry], [], {
     // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof") goes to the apps' node only, for profiling.
     execArgv: (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean),
     env: { ...process.env, NODE_ENV: 'production', ...env },

@@ -30,7 +30,8 @@ export interface MemoryResult {
   spread: number;
 }
 
-async function usedMemory(redis: Redis, settleMs: number): Promise<number> {
+/** Redis `used_memory`, read after `settleMs` (incremental rehashing). */
+export async function usedMemory(redis: Redis, settleMs: number): Promise<number> {
   // Let incremental rehashing of the key dictionaries settle before reading.
   await new Promise((resolve) => setTimeout(resolve, settleMs));
   const text = String(await redis.call('INFO', 'memory'));

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { StoredUser } from '../../lib';
 import type { AppProcess } from './app-process';
+import type { BetterAuthSide } from './better-auth';
 import type { Fixtures } from './fixtures';
 import { bearer, expectStatus, JSON_HEADERS, login } from './http-client';
 import { type RedisCost, RedisCostMeter } from './redis-cost';
@@ -16,15 +17,18 @@ export interface OperationInputs {
   userToken: string;
   adminToken: string;
   smoke: boolean;
+  /** The Better Auth apps: their four operations are measured after the library's. */
+  betterAuth: BetterAuthSide;
 }
 
 /**
  * Redis cost of each measured operation, one at a time over HTTP (see `RedisCostMeter`): an authenticated
  * request in both modes, `@Roles`, the passport strategy, login (as `login@bench.test`), refresh, logout,
- * and logout-all with 1 and `sessions.maxSessionsPerUser` sessions (checking that it leaves none).
+ * and logout-all with 1 and `sessions.maxSessionsPerUser` sessions (checking that it leaves none); then Better
+ * Auth's session check, sign-in, session refresh and sign-out.
  */
 export async function measureOperationCosts(inputs: OperationInputs): Promise<RedisCost[]> {
-  const { redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke } = inputs;
+  const { redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke, betterAuth } = inputs;
   const meter = new RedisCostMeter(redis);
   await meter.start();
   const samples = smoke ? 2 : 5;
@@ -77,6 +81,7 @@ export async function measureOperationCosts(inputs: OperationInputs): Promise<Re
       if (left.length) throw new Error(`logout-all left ${left.length} of ${n} sessions`);
     }
   }
+  costs.push(...(await betterAuth.measureCosts(meter, samples)));
   meter.stop();
   return costs;
 }

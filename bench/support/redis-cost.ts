@@ -10,7 +10,7 @@ export interface RedisCost {
   executedPerOp: number;
   /** Round trips per operation: reads of client input (INFO stats total_reads_processed delta). */
   roundTripsPerOp: number;
-  /** Of those, round trips that carried only login-throttling commands (keys `{tl:...}`), from MONITOR. */
+  /** Of those, round trips that carried only login-throttling commands (keys `{tl:...}`; Better Auth's rate limit), from MONITOR. */
   throttlingRoundTripsPerOp: number;
   /** Commands sent that are not login throttling's: an upper bound on the round trips besides throttling. */
   otherCommandsPerOp: number;
@@ -36,9 +36,18 @@ interface Observed {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Keys in the library's layout, with ids replaced by their role. */
+/** Better Auth's rate-limit keys (`<prefix><ip>|<path>`): its sign-in throttling. */
+const BETTER_AUTH_RATE_LIMIT = /^better-auth:[^|]*\|\//;
+
+/** Keys in the library's layout, and Better Auth's (`better-auth:` prefix), with ids replaced by their role. */
 function describeKey(key: string | undefined): string {
   if (!key) return '';
+  if (key.startsWith('better-auth:')) {
+    if (BETTER_AUTH_RATE_LIMIT.test(key)) return 'ba:rate-limit';
+    if (key.startsWith('better-auth:active-sessions-')) return 'ba:active-sessions';
+    if (key.startsWith('better-auth:revoked-sessions-before-')) return 'ba:revoked-before';
+    return 'ba:session';
+  }
   return key
     .replace(/^[^{]*\{tl:([^:}]+):[^}]*\}.*$/, 'throttle($1)')
     .replace(/^[^{]*\{[^}]*\}:s$/, 'sessions')
@@ -55,7 +64,7 @@ function observe(time: string, args: string[], source: string): Observed {
     source,
     name,
     text: `${name.toUpperCase()} ${describeKey(key)}`.trim(),
-    throttling: /\{tl:/.test(key ?? ''),
+    throttling: /\{tl:/.test(key ?? '') || BETTER_AUTH_RATE_LIMIT.test(key ?? ''),
   };
 }
 

@@ -27,3 +27,13 @@ export function mergeCounts(counts: Record<string, number>[]): Record<string, nu
   for (const count of counts) for (const [key, n] of Object.entries(count)) merged[key] = (merged[key] ?? 0) + n;
   return merged;
 }
+
+/**
+ * Row `a`'s throughput over row `b`'s: the median over rounds of their ratios to the open route in the same
+ * round (a row measured once, like row 7, has one ratio for all rounds).
+ */
+export function ratioBetween(rows: { id: string; roundRatios: number[] }[], a: string, b: string): number {
+  const row = (id: string) => rows.find((r) => r.id === id) as { roundRatios: number[] };
+  const roundRatio = (r: { roundRatios: number[] }, i: number) => (r.roundRatios.length === 1 ? r.roundRatios[0] : r.roundRatios[i]);
+  return median(row(a).roundRatios.map((r, i) => r / roundRatio(row(b), i)));
+}

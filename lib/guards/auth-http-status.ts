@@ -34,6 +34,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   oauth_provider_already_linked: HttpStatus.CONFLICT,
   oauth_identity_not_found: HttpStatus.NOT_FOUND,
   last_sign_in_method: HttpStatus.CONFLICT,
+  oauth_link_email_unverified: HttpStatus.FORBIDDEN,
   // Account lifecycle.
   token_invalid: HttpStatus.BAD_REQUEST,
   email_unverified: HttpStatus.FORBIDDEN,

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedCookieOptions } from './cookie.options';
 import { type CookieRequest, readCookie } from './cookies';
-import type { OAuthProviderName } from '../oauth/oauth.options';
 
 /**
  * Name of the state-binding cookie of one pending authorization: `authkit_oauth_<provider>_<tag>`, the tag
  * being 64 bits of the state's SHA-256 (`__Secure-` prefixed when the cookies are Secure). One cookie per
  * authorization, so sign-ins started in two tabs at once do not overwrite each other's binding.
  */
-export function oauthStateCookieName(options: ResolvedCookieOptions, provider: OAuthProviderName, state: string): string {
+export function oauthStateCookieName(options: ResolvedCookieOptions, provider: string, state: string): string {
   const tag = createHash('sha256').update(state).digest('base64url').slice(0, 11);
   return `${options.cookie.secure ? '__Secure-' : ''}authkit_oauth_${provider}_${tag}`;
 }
@@ -17,13 +16,13 @@ export function oauthStateCookieName(options: ResolvedCookieOptions, provider: O
  * The path of the auth routes as this request reached them, from a provider route
  * (`/auth/google`, `/auth/google/callback`, `/auth/google/link` -> `/auth`; `''` at the root).
  */
-export function oauthRoutesBase(request: CookieRequest, provider: OAuthProviderName): string {
+export function oauthRoutesBase(request: CookieRequest, provider: string): string {
   const pathname = (request.originalUrl ?? request.url ?? '/').split('?')[0];
   const cut = pathname.lastIndexOf(`/${provider}`);
   return cut > 0 ? pathname.slice(0, cut) : '';
 }
 
-function attributes(options: ResolvedCookieOptions, request: CookieRequest, provider: OAuthProviderName): string {
+function attributes(options: ResolvedCookieOptions, request: CookieRequest, provider: string): string {
   // SameSite=Lax, not Strict: the callback is a cross-site top-level navigation from the provider.
   let attrs = `; Path=${oauthRoutesBase(request, provider)}/${provider}; HttpOnly; SameSite=Lax`;
   if (options.cookie.secure) attrs += '; Secure';
@@ -32,17 +31,17 @@ function attributes(options: ResolvedCookieOptions, request: CookieRequest, prov
 
 /** The short-lived cookie that binds a pending authorization to this browser. */
 export function oauthStateCookie(
-  options: ResolvedCookieOptions, request: CookieRequest, provider: OAuthProviderName, state: string, bindingSecret: string, ttlSeconds: number,
+  options: ResolvedCookieOptions, request: CookieRequest, provider: string, state: string, bindingSecret: string, ttlSeconds: number,
 ): string {
   return `${oauthStateCookieName(options, provider, state)}=${bindingSecret}${attributes(options, request, provider)}; Max-Age=${ttlSeconds}`;
 }
 
-export function clearedOAuthStateCookie(options: ResolvedCookieOptions, request: CookieRequest, provider: OAuthProviderName, state: string): string {
+export function clearedOAuthStateCookie(options: ResolvedCookieOptions, request: CookieRequest, provider: string, state: string): string {
   return `${oauthStateCookieName(options, provider, state)}=${attributes(options, request, provider)}; Max-Age=0`;
 }
 
 export function readOAuthStateCookie(
-  options: ResolvedCookieOptions, request: CookieRequest, provider: OAuthProviderName, state: string,
+  options: ResolvedCookieOptions, request: CookieRequest, provider: string, state: string,
 ): string | undefined {
   return readCookie(request, oauthStateCookieName(options, provider, state));
 }

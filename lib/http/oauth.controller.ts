@@ -1,4 +1,4 @@
-import { Delete, Get, HttpCode, HttpStatus, Inject, Logger, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Delete, Get, HttpCode, HttpStatus, Inject, Logger, Next, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthError } from '../auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
@@ -14,8 +14,12 @@ import { OAuthIdentityResolver } from '../oauth/oauth-identity.resolver';
 import { RANDOM_TOKEN_PATTERN } from '../oauth/pkce';
 import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
 import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from '../oauth/oauth.errors';
-import { OAUTH_OPTIONS, OAUTH_PROVIDERS, type OAuthProviderName, type ResolvedOAuthOptions } from '../oauth/oauth.options';
+import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from '../oauth/oauth.options';
+import { OAUTH_SOURCE_NAME_PATTERN } from '../oauth/passport-oauth.options';
 import { type OAuthAuthorization, OAuthService } from '../oauth/oauth.service';
+
+/** Express's `next`; unused by other adapters. */
+type NextFunction = (error?: unknown) => void;
 
 interface OAuthHttpRequest extends TransportRequest {
   ip?: string;
@@ -107,11 +111,46 @@ export class OAuthController {
   @Delete('identities/:provider')
   @HttpCode(HttpStatus.NO_CONTENT)
   async unlinkIdentity(@CurrentUser() user: AuthenticatedUser, @Param('provider') provider: string): Promise<void> {
-    if (!(OAUTH_PROVIDERS as readonly string[]).includes(provider)) throw new OAuthIdentityNotFoundError();
+    if (!OAUTH_SOURCE_NAME_PATTERN.test(provider)) throw new OAuthIdentityNotFoundError();
     await this.identities.unlink(user.id, provider);
   }
 
-  protected async start(provider: OAuthProviderName, req: OAuthHttpRequest, res: unknown, principal?: AuthenticatedUser): Promise<void> {
+  // Passport sources under the app's names. Declared last, so that every fixed route above (and of AuthController,
+  // mounted first) wins; a name that is not a configured source is passed on to the app's later routes (Express) or
+  // answers 404 (other adapters route fixed paths before parameters anyway).
+
+  @Public()
+  @Get(':provider')
+  source(@Param('provider') provider: string, @Req() req: OAuthHttpRequest, @Res() res: unknown, @Next() next: NextFunction): Promise<void> | void {
+    if (!this.oauth.isConfigured(provider)) return this.passOn(next);
+    return this.start(provider, req, res);
+  }
+
+  @Public()
+  @Get(':provider/callback')
+  sourceCallback(
+    @Param('provider') provider: string, @Query() query: Record<string, unknown>, @Req() req: OAuthHttpRequest, @Res() res: unknown, @Next() next: NextFunction,
+  ): Promise<void> | void {
+    if (!this.oauth.isConfigured(provider)) return this.passOn(next);
+    return this.callback(provider, query, req, res);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Get(':provider/link')
+  sourceLink(
+    @Param('provider') provider: string, @CurrentUser() user: AuthenticatedUser, @Req() req: OAuthHttpRequest, @Res() res: unknown, @Next() next: NextFunction,
+  ): Promise<void> | void {
+    if (!this.oauth.isConfigured(provider)) return this.passOn(next);
+    return this.start(provider, req, res, user);
+  }
+
+  /** An unknown source name: the next matching route of the app (Express), else 404. */
+  private passOn(next: NextFunction): void {
+    if (this.adapterHost.httpAdapter.getType() === 'express' && typeof next === 'function') return next();
+    throw new OAuthProviderNotConfiguredError();
+  }
+
+  protected async start(provider: string, req: OAuthHttpRequest, res: unknown, principal?: AuthenticatedUser): Promise<void> {
     const json = principal !== undefined && this.acceptsJson(req);
     let authorization: OAuthAuthorization;
     try {
@@ -132,7 +171,7 @@ export class OAuthController {
     else adapter.redirect(res, HttpStatus.FOUND, authorizationUrl);
   }
 
-  protected async callback(provider: OAuthProviderName, query: Record<string, unknown>, req: OAuthHttpRequest, res: unknown): Promise<void> {
+  protected async callback(provider: string, query: Record<string, unknown>, req: OAuthHttpRequest, res: unknown): Promise<void> {
     if (!this.oauth.isConfigured(provider)) throw new OAuthProviderNotConfiguredError();
     this.noStore(res);
     // The callback URL carries the code: never leak it through a Referer.

@@ -127,6 +127,18 @@ export class MemoryUserStore implements UserStore {
     return 'unlinked';
   }
 
+  async unlinkAllIdentities(userId: string): Promise<number> {
+    const linked = this.identities.get(userId);
+    if (!linked) return 0;
+    for (const identity of linked.values()) {
+      const key = identityKey(identity.provider, identity.providerUserId);
+      if (this.idByIdentity.get(key) === userId) this.idByIdentity.delete(key);
+    }
+    const removed = linked.size;
+    linked.clear();
+    return removed;
+  }
+
   /** Resolves to `false` (and changes nothing) when the user does not exist. */
   async markEmailVerified(userId: string): Promise<boolean> {
     const user = this.byId.get(userId);

@@ -181,6 +181,18 @@ export class RedisUserStore implements UserStore {
     return 'unlinked';
   }
 
+  /** Releases each identity key (if it still names this user), then removes the entries that were listed. */
+  async unlinkAllIdentities(userId: string): Promise<number> {
+    const identities = await this.listIdentities(userId);
+    for (const identity of identities) {
+      await redisCall(() => this.commands.authkitDeleteIfEquals(this.keys.identity(identity.provider, identity.providerUserId), userId));
+    }
+    if (identities.length > 0) {
+      await redisCall(() => this.redis.hdel(this.keys.identities(userId), ...identities.map((identity) => identity.provider)));
+    }
+    return identities.length;
+  }
+
   /**
    * Deletes the user hash and its identities hash (one slot, one transaction), then releases its email and
    * identity index keys, each only if it still names this user. A crash in between leaves index keys of a

@@ -113,6 +113,13 @@ export interface UserStore {
   unlinkIdentity?(userId: string, provider: string): Promise<UnlinkIdentityResult>;
   /** Records that the user's own email has been verified (e.g. by a provider that vouches for it). */
   markEmailVerified?(userId: string): Promise<boolean | void>;
+  /**
+   * Removes EVERY identity of the user, with no "last way to sign in" check: used when an OAuth sign-in
+   * secures an account whose email was unverified (whoever linked those identities never proved owning
+   * the email), just before the new identity is linked. Each identity is released (no longer found by
+   * `findByIdentity`) before its entry goes. Resolves to the number removed.
+   */
+  unlinkAllIdentities?(userId: string): Promise<number>;
 
   /**
    * Deletes the user, its email index entry and its identities (`DELETE /auth/account`, `AuthAdminService.deleteUser`).
@@ -152,9 +159,12 @@ export type UnlinkIdentityResult = 'unlinked' | 'not-found' | 'last-sign-in-meth
 
 /** The identity methods of `UserStore`, all present. */
 export type IdentityUserStore = UserStore & Required<Pick<UserStore,
-  'findByIdentity' | 'createWithIdentity' | 'linkIdentity' | 'listIdentities' | 'unlinkIdentity' | 'markEmailVerified'>>;
+  'findByIdentity' | 'createWithIdentity' | 'linkIdentity' | 'listIdentities' | 'unlinkIdentity' | 'markEmailVerified' |
+  'unlinkAllIdentities'>>;
 
-const IDENTITY_METHODS = ['findByIdentity', 'createWithIdentity', 'linkIdentity', 'listIdentities', 'unlinkIdentity', 'markEmailVerified'] as const;
+const IDENTITY_METHODS = [
+  'findByIdentity', 'createWithIdentity', 'linkIdentity', 'listIdentities', 'unlinkIdentity', 'markEmailVerified', 'unlinkAllIdentities',
+] as const;
 
 /** The identity methods a store lacks (empty when it supports OAuth). */
 export function missingIdentityMethods(store: UserStore): string[] {

@@ -1,7 +1,8 @@
 import { OAuth2Client, type AuthorizationRequest, isRecord } from './oauth2-client';
 import { providerEmail, providerText } from './oauth-email';
 import type { OAuthProfile } from './oauth-profile';
-import type { OAuthStrategy } from './oauth-strategy.interface';
+import type { OAuthAuthorizationStart, OAuthStrategy } from './oauth-strategy.interface';
+import { pkceChallenge, randomToken } from './pkce';
 import { OAuthProviderUnavailableError } from './oauth.errors';
 import type { ResolvedOAuthProvider } from './oauth.options';
 
@@ -20,6 +21,15 @@ export class GoogleOAuthStrategy implements OAuthStrategy {
 
   authorizationUrl(request: AuthorizationRequest): string {
     return this.client.authorizationUrl(request);
+  }
+
+  async authorize(state: string): Promise<OAuthAuthorizationStart> {
+    const codeVerifier = randomToken();
+    return { url: this.authorizationUrl({ state, codeChallenge: pkceChallenge(codeVerifier) }), codeVerifier };
+  }
+
+  async signIn(code: string, codeVerifier: string): Promise<OAuthProfile> {
+    return this.fetchProfile(await this.exchangeCode(code, codeVerifier));
   }
 
   exchangeCode(code: string, codeVerifier: string): Promise<string> {

@@ -5,7 +5,7 @@ import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../identity/accoun
 import { EmailTakenError, RegistrationDisabledError, SessionRevokedError, UserDisabledError } from '../auth.errors';
 import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from '../identity/identity.options';
 import type { OAuthProfile } from './oauth-profile';
-import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth.options';
+import { OAUTH_OPTIONS, oauthSourceNames, type ResolvedOAuthOptions } from './oauth.options';
 import {
   OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError,
   OAuthProviderAlreadyLinkedError, LastSignInMethodError,
@@ -46,8 +46,9 @@ function identityOf(profile: OAuthProfile): NewUserIdentity {
  * 2. An unknown identity whose email the PROVIDER verified, and a user has that email -> linked to
  *    that user if `oauth.linking` is `'verified-email'` (default), refused (`oauth_account_exists`) if
  *    `'never'`. If that user's own email was never verified (a self-registered password account,
- *    possibly pre-registered by an attacker), its password is invalidated and all its sessions are
- *    revoked BEFORE the identity is linked, and its email becomes verified.
+ *    possibly pre-registered by an attacker), its password is invalidated, EVERY identity linked to it
+ *    is unlinked and all its sessions are revoked BEFORE the identity is linked, and its email becomes
+ *    verified.
  * 3. Otherwise a new user: with the email (marked verified) when the provider verified it; without
  *    any email when not (`oauth.unverifiedEmail: 'create-without-email'`, default), or refused
  *    (`'refuse'`). An unverified provider email is never linked and never claimed.
@@ -67,13 +68,13 @@ export class OAuthIdentityResolver {
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
-    @Inject(OAUTH_OPTIONS) private readonly oauth: Pick<ResolvedOAuthOptions, 'providers' | 'linking' | 'unverifiedEmail'>,
+    @Inject(OAUTH_OPTIONS) private readonly oauth: Pick<ResolvedOAuthOptions, 'providers' | 'passport' | 'linking' | 'unverifiedEmail'>,
     @Inject(IDENTITY_OPTIONS) private readonly identity: Pick<ResolvedIdentityOptions, 'registration'>,
     @Optional() @Inject(ACCOUNT_OPTIONS) private readonly account?: Pick<ResolvedAccountOptions, 'hooks'>,
     @Optional() private readonly events?: AuthEvents,
   ) {
     const missing = missingIdentityMethods(users);
-    if (Object.keys(oauth.providers).length > 0 && missing.length > 0) {
+    if (oauthSourceNames(oauth).length > 0 && missing.length > 0) {
       throw new TypeError(
         `nestjs-authkit: OAuth providers are configured but the user store does not implement ${missing.join(', ')}`,
       );
@@ -157,15 +158,21 @@ export class OAuthIdentityResolver {
       // Pre-account takeover: whoever set this password never proved owning the email; the provider
       // just did. Cut them off first (fail closed: if this fails, nothing is linked).
       await store.setPasswordHash(owner.id, null);
-      // A concurrent sign-in of the same owner may have finished this already (it revoked every session
-      // before marking the email verified) and opened a session since: do not revoke that one.
+      // A concurrent sign-in of the same owner may have finished this already (it removed every identity and
+      // session before marking the email verified) and linked its identity and opened a session since: keep those.
       const current = await store.findById(owner.id);
       // Removing the password raised the credential version: the new session is created under it.
       credentialVersion = current?.credentialVersion;
       if (!current?.emailVerified) {
+        // Every identity linked so far was linked by someone who never proved owning the email either: each
+        // one is a way back in. They go before the sessions, so no sign-in through them can start a new one.
+        const identitiesRemoved = await store.unlinkAllIdentities(owner.id);
         await this.sessions.revokeAll(owner.id, { credentialVersion });
         await store.markEmailVerified(owner.id);
-        this.logger.warn(`OAuth (${profile.provider}) sign-in claimed an account with an unverified email: password invalidated, sessions revoked (user ${owner.id})`);
+        this.logger.warn(
+          `OAuth (${profile.provider}) sign-in claimed an account with an unverified email: password invalidated, ` +
+            `${identitiesRemoved} identit${identitiesRemoved === 1 ? 'y' : 'ies'} unlinked, sessions revoked (user ${owner.id})`,
+        );
       }
       accountSecured = true;
     }

@@ -1,11 +1,10 @@
-import type { OAuthProviderName } from './oauth.options';
-
 /**
  * A provider account as the library uses it. `providerUserId` is the provider's immutable id
  * (Google `sub`, GitHub numeric `id`), never an email or a login name.
  */
 export interface OAuthProfile {
-  provider: OAuthProviderName;
+  /** The source's name (`google`, `github`, or a passport source's name): identities are keyed by it. */
+  provider: string;
   providerUserId: string;
   /** Normalised; `null` when the provider gave none (or an invalid one). */
   email: string | null;

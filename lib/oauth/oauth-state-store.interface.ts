@@ -1,8 +1,9 @@
-import type { OAuthProviderName } from './oauth.options';
+import { OAUTH_SOURCE_NAME_PATTERN } from './passport-oauth.options';
 
 /** A pending authorization, kept server-side between the redirect to the provider and its callback. */
 export interface OAuthStateRecord {
-  provider: OAuthProviderName;
+  /** The source's name. */
+  provider: string;
   /** PKCE code verifier sent with the token request. */
   codeVerifier: string;
   /** SHA-256 of the secret in the browser's state-binding cookie. */
@@ -29,15 +30,13 @@ export interface OAuthStateStore {
 /** Injection token for the `OAuthStateStore` port. */
 export const OAuthStateStore = Symbol('OAuthStateStore');
 
-const PROVIDERS = new Set(['google', 'github']);
-
 /** Parses a stored record; anything malformed is treated as absent. */
 export function parseOAuthStateRecord(raw: string | null | undefined): OAuthStateRecord | null {
   if (!raw) return null;
   try {
     const value = JSON.parse(raw) as Partial<OAuthStateRecord>;
     if (
-      !value || typeof value !== 'object' || !PROVIDERS.has(value.provider as string) ||
+      !value || typeof value !== 'object' || typeof value.provider !== 'string' || !OAUTH_SOURCE_NAME_PATTERN.test(value.provider) ||
       typeof value.codeVerifier !== 'string' || typeof value.bindingHash !== 'string' ||
       (value.purpose !== 'login' && value.purpose !== 'link') || typeof value.createdAt !== 'number'
     ) {

@@ -1,17 +1,24 @@
-import type { AuthorizationRequest } from './oauth2-client';
 import type { OAuthProfile } from './oauth-profile';
-import type { OAuthProviderName } from './oauth.options';
 
-/** One provider's side of the authorization-code flow; `GoogleOAuthStrategy` and `GitHubOAuthStrategy` implement it. */
-export interface OAuthStrategy {
-  readonly name: OAuthProviderName;
-  /** The provider URL the browser is redirected to (with state and the S256 PKCE challenge). */
-  authorizationUrl(request: AuthorizationRequest): string;
-  /** Code + PKCE verifier -> provider access token. */
-  exchangeCode(code: string, codeVerifier: string): Promise<string>;
-  /** The account behind an access token. */
-  fetchProfile(accessToken: string): Promise<OAuthProfile>;
+/** The start of an authorization: the provider URL (with our state and an S256 challenge) and the PKCE verifier to keep. */
+export interface OAuthAuthorizationStart {
+  url: string;
+  codeVerifier: string;
 }
 
-/** Injection token of the configured strategies (`ReadonlyMap<OAuthProviderName, OAuthStrategy>`). */
+/**
+ * One provider source's side of the authorization-code flow. `GoogleOAuthStrategy` and `GitHubOAuthStrategy` (built
+ * in) and `PassportOAuthStrategy` (a passport strategy) implement it; `OAuthService` keeps the state, the binding and
+ * the rules around it.
+ */
+export interface OAuthStrategy {
+  /** The source's name: its routes and the `provider` of its identities. */
+  readonly name: string;
+  /** The provider URL the browser is sent to for `state`, and the PKCE verifier behind its S256 challenge. */
+  authorize(state: string): Promise<OAuthAuthorizationStart>;
+  /** Code + PKCE verifier -> the provider account (code exchange, then profile). */
+  signIn(code: string, codeVerifier: string): Promise<OAuthProfile>;
+}
+
+/** Injection token of the configured strategies (`ReadonlyMap<string, OAuthStrategy>`, by source name). */
 export const OAUTH_STRATEGIES = Symbol('authkit:oauth-strategies');

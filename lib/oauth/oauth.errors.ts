@@ -98,3 +98,21 @@ export class LastSignInMethodError extends AuthError {
     super('This is the only way to sign in to this account; add another first');
   }
 }
+
+/**
+ * Linking a provider needs a recent sign-in: the session must have been created (by a login, not a refresh)
+ * within `oauth.linkMaxAuthAgeSeconds`. Sign in again, then link. (Defined with the base errors: account
+ * deletion uses it too.)
+ */
+export { ReauthenticationRequiredError } from '../auth.errors';
+
+/**
+ * `GET /auth/<provider>/link` on an account whose email has not been verified: whoever signed it up may not own
+ * the email, so no provider can be attached to it (a provider sign-in with that verified email secures it instead).
+ */
+export class OAuthLinkEmailUnverifiedError extends AuthError {
+  static override readonly code = 'oauth_link_email_unverified';
+  constructor() {
+    super('Verify your email before linking a provider');
+  }
+}

@@ -1,4 +1,5 @@
-import { failOption as fail } from '../options.validation';
+import { failOption as fail, positiveInteger } from '../options.validation';
+import { type PassportOAuthSource, type ResolvedPassportSource, resolvePassportSources } from './passport-oauth.options';
 
 /** The OAuth providers the library knows. */
 export const OAUTH_PROVIDERS = ['google', 'github'] as const;
@@ -68,8 +69,15 @@ export type OAuthUnverifiedEmailPolicy = 'create-without-email' | 'refuse';
  * ```
  */
 export interface OAuthOptions {
+  /** The built-in Google provider (the default choice: hardened, any HTTP adapter). */
   google?: GoogleOAuthOptions;
+  /** The built-in GitHub provider. */
   github?: GitHubOAuthOptions;
+  /**
+   * Passport OAuth 2.0 strategies as provider sources, by a name of the app's choosing (`GET /<prefix>/<name>`...).
+   * See `PassportOAuthSource` and the README (when to choose them over the built-in providers).
+   */
+  passport?: Record<string, PassportOAuthSource>;
   /** Where the browser goes after a successful callback (the refresh cookie is set). Default `/`. */
   successRedirect?: string;
   /** Where the browser goes after a failed callback, with `?error=<code>`. Default: none, a JSON error (401...) instead. */
@@ -80,6 +88,11 @@ export interface OAuthOptions {
   stateTtlSeconds?: number;
   /** Timeout of each request to the provider (token, profile). Default 5000. */
   providerTimeoutMs?: number;
+  /**
+   * `GET /<prefix>/<provider>/link` needs a recent authentication: the session's login (password or OAuth sign-in;
+   * refreshing it does not count) at most this many seconds ago, else 401 `reauthentication_required`. Default 300.
+   */
+  linkMaxAuthAgeSeconds?: number;
 }
 
 /** A provider's settings after defaults; every URL is filled in. */
@@ -95,15 +108,18 @@ export interface ResolvedOAuthProvider {
   profileUrl: string;
 }
 
-/** `oauth` after defaults and validation. `providers` holds only the configured providers. */
+/** `oauth` after defaults and validation. `providers` holds only the configured built-in providers. */
 export interface ResolvedOAuthOptions {
   providers: Partial<Record<OAuthProviderName, ResolvedOAuthProvider>>;
+  /** The passport sources, by name. */
+  passport: Record<string, ResolvedPassportSource>;
   successRedirect: string;
   failureRedirect?: string;
   linking: OAuthLinkingPolicy;
   unverifiedEmail: OAuthUnverifiedEmailPolicy;
   stateTtlSeconds: number;
   providerTimeoutMs: number;
+  linkMaxAuthAgeSeconds: number;
 }
 
 /** Upper bound of `stateTtlSeconds`: a pending authorization never outlives 10 minutes. */
@@ -182,6 +198,7 @@ export function resolveOAuthOptions(options: OAuthOptions | undefined): Resolved
     const provider = resolveProvider(name, given[name]);
     if (provider) providers[name] = provider;
   }
+  const passport = resolvePassportSources(given.passport, Object.keys(providers));
   const linking = given.linking ?? 'verified-email';
   if (linking !== 'verified-email' && linking !== 'never') {
     fail('oauth.linking', `must be 'verified-email' or 'never' (got ${JSON.stringify(linking)})`);
@@ -196,16 +213,24 @@ export function resolveOAuthOptions(options: OAuthOptions | undefined): Resolved
   }
   const providerTimeoutMs = given.providerTimeoutMs ?? 5000;
   if (!Number.isSafeInteger(providerTimeoutMs) || providerTimeoutMs <= 0) fail('oauth.providerTimeoutMs', 'must be a positive integer');
+  const linkMaxAuthAgeSeconds = positiveInteger(given.linkMaxAuthAgeSeconds, 'oauth.linkMaxAuthAgeSeconds', 300);
   return {
     providers,
+    passport,
     successRedirect: redirectTarget(given.successRedirect, 'oauth.successRedirect', '/') as string,
     failureRedirect: redirectTarget(given.failureRedirect, 'oauth.failureRedirect'),
     linking,
     unverifiedEmail,
     stateTtlSeconds,
     providerTimeoutMs,
+    linkMaxAuthAgeSeconds,
   };
 }
 
 /** Injection token of `ResolvedOAuthOptions`. */
 export const OAUTH_OPTIONS = Symbol('authkit:oauth-options');
+
+/** The names of every configured source (built-in providers and passport sources). */
+export function oauthSourceNames(options: Pick<ResolvedOAuthOptions, 'providers' | 'passport'>): string[] {
+  return [...Object.keys(options.providers ?? {}), ...Object.keys(options.passport ?? {})];
+}

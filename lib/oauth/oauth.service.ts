@@ -5,14 +5,16 @@ import { AuthService } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, TokenPair } from '../auth.types';
 import { type OAuthLoginOutcome, OAuthIdentityResolver } from './oauth-identity.resolver';
 import { SessionStore } from '../sessions/session-store.interface';
+import { UserStore } from '../identity/user-store.interface';
 import type { OAuthProfile } from './oauth-profile';
 import { OAuthStateStore } from './oauth-state-store.interface';
 import { OAUTH_STRATEGIES, type OAuthStrategy } from './oauth-strategy.interface';
 import {
-  OAuthAccessDeniedError, OAuthProviderError, OAuthProviderNotConfiguredError, OAuthProviderUnavailableError, OAuthStateInvalidError,
+  OAuthAccessDeniedError, OAuthLinkEmailUnverifiedError, OAuthProviderError, OAuthProviderNotConfiguredError, OAuthProviderUnavailableError,
+  OAuthStateInvalidError, ReauthenticationRequiredError,
 } from './oauth.errors';
-import { OAUTH_OPTIONS, type OAuthProviderName, type ResolvedOAuthOptions } from './oauth.options';
-import { pkceChallenge, RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';
+import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth.options';
+import { RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';
 
 const MAX_CODE_LENGTH = 2048;
 
@@ -50,23 +52,29 @@ export class OAuthService {
   private readonly logger = new Logger('AuthKit');
 
   constructor(
-    @Inject(OAUTH_STRATEGIES) private readonly strategies: ReadonlyMap<OAuthProviderName, OAuthStrategy>,
+    @Inject(OAUTH_STRATEGIES) private readonly strategies: ReadonlyMap<string, OAuthStrategy>,
     @Inject(OAuthStateStore) private readonly states: OAuthStateStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
-    @Inject(OAUTH_OPTIONS) private readonly options: Pick<ResolvedOAuthOptions, 'stateTtlSeconds'>,
+    @Inject(OAUTH_OPTIONS) private readonly options: Pick<ResolvedOAuthOptions, 'stateTtlSeconds' | 'linkMaxAuthAgeSeconds'>,
+    @Inject(UserStore) private readonly users: UserStore,
     private readonly identities: OAuthIdentityResolver,
     private readonly auth: AuthService,
   ) {}
 
-  isConfigured(provider: OAuthProviderName): boolean {
+  /** Whether `provider` names a configured source (built-in or passport). */
+  isConfigured(provider: string): boolean {
     return this.strategies.has(provider);
   }
 
-  /** Starts a sign-in, or (with `principal`) the linking of a provider to that signed-in session. */
-  async begin(provider: OAuthProviderName, principal?: AuthenticatedUser): Promise<OAuthAuthorization> {
+  /**
+   * Starts a sign-in, or (with `principal`) the linking of a provider to that signed-in session, which needs a
+   * recent login (`assertMayLink`).
+   */
+  async begin(provider: string, principal?: AuthenticatedUser): Promise<OAuthAuthorization> {
     const strategy = this.strategy(provider);
+    if (principal) await this.assertMayLink(principal);
     const state = randomToken();
-    const codeVerifier = randomToken();
+    const { url: authorizationUrl, codeVerifier } = await strategy.authorize(state);
     const bindingSecret = randomToken();
     const ttlSeconds = this.options.stateTtlSeconds;
     await this.states.save(
@@ -81,14 +89,14 @@ export class OAuthService {
       },
       ttlSeconds * 1000,
     );
-    return { authorizationUrl: strategy.authorizationUrl({ state, codeChallenge: pkceChallenge(codeVerifier) }), state, bindingSecret, ttlSeconds };
+    return { authorizationUrl, state, bindingSecret, ttlSeconds };
   }
 
   /**
    * Completes an authorization. The state is consumed first, whatever happens next, so it never
    * works twice; nothing is sent to the provider unless the state is valid and bound to this browser.
    */
-  async complete(provider: OAuthProviderName, input: OAuthCallbackInput, client: ClientInfo = {}): Promise<OAuthCallbackResult> {
+  async complete(provider: string, input: OAuthCallbackInput, client: ClientInfo = {}): Promise<OAuthCallbackResult> {
     const strategy = this.strategy(provider);
     const state = typeof input.state === 'string' && RANDOM_TOKEN_PATTERN.test(input.state) ? input.state : undefined;
     if (!state) throw new OAuthStateInvalidError();
@@ -103,7 +111,7 @@ export class OAuthService {
 
     let profile: OAuthProfile;
     try {
-      profile = await strategy.fetchProfile(await strategy.exchangeCode(code, record.codeVerifier));
+      profile = await strategy.signIn(code, record.codeVerifier);
     } catch (error) {
       if (error instanceof OAuthProviderUnavailableError) this.logger.warn(`OAuth provider ${provider} unavailable or answered unexpectedly`);
       throw error;
@@ -113,6 +121,10 @@ export class OAuthService {
       const userId = record.userId as string;
       if (!(await this.sessions.exists(userId, record.sessionId as string))) throw new SessionRevokedError();
       await this.identities.linkToUser(userId, profile);
+      // A structured security line (no secret in it): who linked which provider from which session and where.
+      this.logger.log(JSON.stringify({
+        event: 'authkit.identity.linked', userId, sessionId: record.sessionId, provider, ip: client.ip,
+      }));
       return { purpose: 'link', userId };
     }
     const { user, outcome } = await this.identities.resolveLogin(profile);
@@ -124,7 +136,23 @@ export class OAuthService {
     return { purpose: 'login', tokens, outcome };
   }
 
-  private strategy(provider: OAuthProviderName): OAuthStrategy {
+  /**
+   * Linking attaches a permanent way in to an account, so a stolen access token alone must not do it:
+   * - the account's email, if it has one, must be verified (else `oauth_link_email_unverified`): an account
+   *   squatting an email it never proved must not collect identities;
+   * - the session's login must be at most `linkMaxAuthAgeSeconds` old (else `reauthentication_required`). The
+   *   session's creation time is its login; a refresh rotates it without changing that.
+   */
+  private async assertMayLink(principal: AuthenticatedUser): Promise<void> {
+    const user = await this.users.findById(principal.id);
+    if (!user || user.disabled) throw new SessionRevokedError();
+    if (user.email !== null && !user.emailVerified) throw new OAuthLinkEmailUnverifiedError();
+    const session = (await this.sessions.list(principal.id)).find((s) => s.id === principal.sessionId);
+    if (!session) throw new SessionRevokedError();
+    if (Date.now() - session.createdAt > this.options.linkMaxAuthAgeSeconds * 1000) throw new ReauthenticationRequiredError('Sign in again to link a provider to your account');
+  }
+
+  private strategy(provider: string): OAuthStrategy {
     const strategy = this.strategies.get(provider);
     if (!strategy) throw new OAuthProviderNotConfiguredError();
     return strategy;

@@ -124,6 +124,23 @@ export function describeUserStoreIdentityContract(
       expect(await store.listIdentities(user.id)).toHaveLength(1);
     });
 
+    it('unlinkAllIdentities removes every identity, even the last way to sign in, and releases each one', async () => {
+      const { user } = await store.createWithIdentity(newUser(), identity('google'));
+      const gh = identity('github');
+      await store.linkIdentity(user.id, gh);
+      const google = (await store.listIdentities(user.id)).find((i) => i.provider === 'google')!;
+      expect(await store.unlinkAllIdentities(user.id)).toBe(2);
+      expect(await store.listIdentities(user.id)).toEqual([]);
+      expect(await store.findByIdentity('github', gh.providerUserId)).toBeNull();
+      expect(await store.findByIdentity('google', google.providerUserId)).toBeNull();
+      expect(await store.unlinkAllIdentities(user.id)).toBe(0);
+      expect(await store.unlinkAllIdentities('no-such-user')).toBe(0);
+      // Released: another user can link them, and this one can link a new identity of the same provider.
+      const other = await store.create(newUser());
+      expect(await store.linkIdentity(other.id, gh)).toEqual({ status: 'linked' });
+      expect(await store.linkIdentity(user.id, identity('github'))).toEqual({ status: 'linked' });
+    });
+
     it('markEmailVerified and setPasswordHash(null)', async () => {
       const user = await store.create(newUser({ emailVerified: false, passwordHash: 'h' }));
       await store.markEmailVerified(user.id);

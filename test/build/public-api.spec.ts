@@ -13,6 +13,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'RefreshTokenTransport', 'RefreshCookieOptions', 'PasswordPolicyOptions', 'ThrottleOptions', 'SessionUserAgentMode',
     'OAuthOptions', 'OAuthProviderName', 'OAuthProviderOptions', 'GoogleOAuthOptions', 'GitHubOAuthOptions',
     'OAuthLinkingPolicy', 'OAuthUnverifiedEmailPolicy',
+    'PassportOAuthSource', 'PassportOAuth2StrategyOptions', 'PassportProfileMapping', 'PassportProfileMapper',
     // Decorators, guards, metadata keys, the Redis client token (health checks).
     'Public', 'Roles', 'CurrentUser', 'IS_PUBLIC_KEY', 'ROLES_KEY', 'AUTHKIT_REDIS',
     'AccessTokenGuard', 'RolesGuard', 'AuthGuardBase', 'AuthRequest',
@@ -29,6 +30,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'OAuthProviderNotConfiguredError', 'OAuthStateInvalidError', 'OAuthAccessDeniedError', 'OAuthProviderError',
     'OAuthCodeRejectedError', 'OAuthProviderUnavailableError', 'OAuthEmailUnverifiedError', 'OAuthAccountExistsError',
     'OAuthIdentityInUseError', 'OAuthProviderAlreadyLinkedError', 'OAuthIdentityNotFoundError', 'LastSignInMethodError',
+    'ReauthenticationRequiredError', 'OAuthLinkEmailUnverifiedError',
     'AuthExceptionFilter', 'ErrorBody',
     // Ports and shipped adapters.
     'UserStore', 'IdentityUserStore', 'AuthUser', 'StoredUser', 'NewUser', 'UserIdentity', 'NewUserIdentity',
@@ -54,7 +56,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'RefreshReusedEvent', 'SessionRevokedEvent', 'PasswordChangedEvent', 'PasswordResetEvent', 'EmailVerifiedEvent',
     'IdentityEvent', 'RolesChangedEvent', 'UserDisabledEvent', 'UserEnabledEvent', 'AccountDeletedEvent',
   ],
-  passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY'],
+  passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [
     'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeUserStoreIdentityContract',
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UserStore } from '../../lib';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { sessionRecordCount } from '../support/redis-client';
 import { http, uniqueEmail } from '../support/test-app';
@@ -354,9 +355,11 @@ describe('OAuth flows (real local OAuth server, real HTTP, real Redis)', () => {
   });
 
   describe('linking and identities', () => {
+    /** A password account whose email has been verified (an unverified one may not link: see linking-safety). */
     async function passwordUser() {
       const email = uniqueEmail('linker');
       const res = await http(t.url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
+      await t.app.get<symbol, UserStore>(UserStore).markEmailVerified!(res.body.user.id);
       return { email, id: res.body.user.id as string, token: res.body.accessToken as string };
     }
 

@@ -143,6 +143,18 @@ describe('OAuthIdentityResolver (linking rules)', () => {
       expect(await sessions.list(owner.id)).toHaveLength(0);
     });
 
+    it('pre-account takeover: every identity the squatter linked is unlinked (also one of the same provider) before the new one is linked', async () => {
+      const owner = await passwordAccount('victim2@example.com', false);
+      await users.linkIdentity(owner.id, { provider: 'github', providerUserId: 'squatter-gh', email: null, emailVerified: false });
+      await users.linkIdentity(owner.id, { provider: 'google', providerUserId: 'squatter-google', email: null, emailVerified: false });
+      const p = profile({ email: 'victim2@example.com' });
+      const result = await resolver().resolveLogin(p);
+      expect(result).toMatchObject({ outcome: 'linked', accountSecured: true, user: { id: owner.id } });
+      expect((await users.listIdentities(owner.id)).map((i) => [i.provider, i.providerUserId])).toEqual([['google', p.providerUserId]]);
+      expect(await users.findByIdentity('github', 'squatter-gh')).toBeNull();
+      expect(await users.findByIdentity('google', 'squatter-google')).toBeNull();
+    });
+
     it('two concurrent takeovers by the owner: the later one does not revoke the session the earlier one opened', async () => {
       // B pauses right after invalidating the password; A completes meanwhile and opens a session.
       let paused: (() => void) | undefined;
@@ -175,6 +187,8 @@ describe('OAuthIdentityResolver (linking rules)', () => {
       expect(await b).toMatchObject({ outcome: 'linked', accountSecured: true });
       expect((await sessions.list(owner.id)).map((s) => s.id)).toEqual(['session-of-a']);
       expect(await store.findById(owner.id)).toMatchObject({ passwordHash: null, emailVerified: true });
+      // Nor does it unlink the identity the earlier one linked.
+      expect((await store.listIdentities(owner.id)).map((i) => i.provider).sort()).toEqual(['github', 'google']);
     });
 
     it('the defence runs before the link: if invalidation fails, nothing is linked', async () => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
@@ -22,12 +22,23 @@ export interface OAuthTestApp {
  */
 export async function createOAuthApp(
   provider: LocalOAuthProvider,
-  options: { oauth?: Partial<OAuthOptions>; providers?: LocalProviderName[]; auth?: Partial<AuthModuleOptions> } = {},
+  options: {
+    /** Extra `oauth` options; a function gets the app's base URL (for passport sources' callback URLs). */
+    oauth?: Partial<OAuthOptions> | ((base: string) => Partial<OAuthOptions>);
+    /** The built-in providers to configure (default both). */
+    providers?: LocalProviderName[];
+    auth?: Partial<AuthModuleOptions>;
+    /** Share users with another app by giving both the same prefix (default: a fresh one). */
+    keyPrefix?: string;
+    /** The app's own modules, imported after `AuthModule` (so their routes are registered after the library's). */
+    imports?: Type[];
+  } = {},
 ): Promise<OAuthTestApp> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const enabled = options.providers ?? ['google', 'github'];
-  const keyPrefix = `t${randomBytes(4).toString('hex')}`;
+  const keyPrefix = options.keyPrefix ?? `t${randomBytes(4).toString('hex')}`;
+  const extra = typeof options.oauth === 'function' ? options.oauth(base) : options.oauth;
   const moduleRef = await Test.createTestingModule({
     imports: [
       AuthModule.forRoot({
@@ -36,9 +47,10 @@ export async function createOAuthApp(
           google: enabled.includes('google') ? { ...provider.googleOptions(), callbackUrl: `${base}/auth/google/callback` } : undefined,
           github: enabled.includes('github') ? { ...provider.githubOptions(), callbackUrl: `${base}/auth/github/callback` } : undefined,
           successRedirect: 'http://app.test/welcome',
-          ...options.oauth,
+          ...extra,
         },
       }),
+      ...(options.imports ?? []),
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
@@ -95,7 +107,7 @@ export class Browser {
   constructor(readonly app: OAuthTestApp) {}
 
   /** GET /auth/<provider> (or /link with an access token). */
-  async begin(provider: LocalProviderName, init: { token?: string; json?: boolean } = {}): Promise<Started> {
+  async begin(provider: string, init: { token?: string; json?: boolean } = {}): Promise<Started> {
     const headers: Record<string, string> = {};
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     if (init.json) headers.accept = 'application/json';
@@ -125,7 +137,7 @@ export class Browser {
   }
 
   /** A whole sign-in: begin, consent, callback with the state cookie. */
-  async signIn(provider: LocalProviderName, account: string): Promise<{ started: Started; callbackUrl: URL; result: RawResponse }> {
+  async signIn(provider: string, account: string): Promise<{ started: Started; callbackUrl: URL; result: RawResponse }> {
     const started = await this.begin(provider);
     const callbackUrl = await this.consent(started.authorizeUrl, account);
     const result = await this.callback(callbackUrl, started.stateCookie);
