@@ -34,7 +34,7 @@ export function resolveMailOptions(options: MailOptions): ResolvedMailOptions {
     failOption('mail.smtpUrl', 'must be an smtp:// or smtps:// URL');
   }
   if (mail.from !== undefined && (typeof mail.from !== 'string' || mail.from.trim() === '' || /[\r\n]/.test(mail.from))) {
-    failOption('mail.from', 'must be a non-empty single-line string');
+    failOption(`mail.from`, 'must be a non-empty single-line string');
   }
   const templates = objectOption(mail.templates, 'mail.templates') ?? {};
   for (const [kind, template] of Object.entries(templates)) {
