@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type Redis from 'ioredis';
-import { IdentityResolver, UserStore } from '../../lib';
+import { AuthService, IdentityResolver, RedisSessionStore, UserStore } from '../../lib';
+import { resolveSessionOptions, sessionStoreSettings } from '../../lib/sessions/session.options';
 import { AccountMailer } from '../../lib/identity/account.mailer';
 import { RedisOneTimeTokenStore } from '../../lib/tokens/redis-one-time-token.store';
 import { createRedisClient, uniqueKeyPrefix } from '../support/redis-client';
@@ -292,6 +293,36 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
     expect((await http(t.url, 'POST', '/auth/login', { json: { email: user.email, password: PASSWORD } })).status).toBe(401);
     // The email is free again.
     expect((await http(t.url, 'POST', '/auth/register', { json: { email: user.email, password: PASSWORD } })).status).toBe(201);
+  });
+
+  it('delete an account without a password (OAuth only): needs a recent sign-in, then deletes the user and frees its identity', async () => {
+    const sessionClock = new ManualClock();
+    const oauthOnly = await createTestApp({
+      sessionStore: new RedisSessionStore(redis, sessionStoreSettings(resolveSessionOptions({})), uniqueKeyPrefix('del'), sessionClock.now),
+    });
+    try {
+      const users = oauthOnly.app.get<UserStore>(UserStore);
+      const identity = { provider: 'github', providerUserId: `gh-${Date.now()}`, email: null, emailVerified: false };
+      const { user } = await users.createWithIdentity!({ email: null, passwordHash: null, roles: ['user'], emailVerified: false }, identity);
+      const auth = oauthOnly.app.get(AuthService);
+      sessionClock.advance(-10 * 60_000); // a sign-in 10 minutes ago (accountDeletion.recentLoginSeconds: 300)
+      const old = await auth.startSession(user);
+      sessionClock.advance(10 * 60_000);
+      const stale = await http(oauthOnly.url, 'DELETE', '/auth/account', { token: old.accessToken, json: {} });
+      expect(stale.status).toBe(401);
+      expect(stale.body.code).toBe('reauthentication_required');
+      // A password sent for an account without one changes nothing.
+      expect((await http(oauthOnly.url, 'DELETE', '/auth/account', { token: old.accessToken, json: { password: PASSWORD } })).status).toBe(401);
+      expect(await users.findById(user.id)).not.toBeNull();
+
+      const fresh = await auth.startSession(user);
+      expect((await http(oauthOnly.url, 'DELETE', '/auth/account', { token: fresh.accessToken, json: {} })).status).toBe(204);
+      expect(await users.findById(user.id)).toBeNull();
+      expect(await users.findByIdentity!('github', identity.providerUserId)).toBeNull();
+      expect((await http(oauthOnly.url, 'GET', '/auth/me', { token: old.accessToken })).status).toBe(401);
+    } finally {
+      await oauthOnly.close();
+    }
   });
 
   it('admin routes are off by default (404)', async () => {
