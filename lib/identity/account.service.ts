@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   InvalidCredentialsError, OneTimeTokenInvalidError, ReauthenticationRequiredError, SessionRevokedError, TooManyRequestsError,
   ValidationFailedError,
@@ -38,7 +38,6 @@ import { credentialVersionOf, type StoredUser, UserStore } from './user-store.in
  */
 @Injectable()
 export class AccountService {
-
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
@@ -56,7 +55,7 @@ export class AccountService {
   /**
    * `POST /auth/password/forgot`: when an enabled account has this email, mails it a reset link (in the
    * background). Same outcome and timing for unknown emails; throttled per ip and per email
-   * (`TooManyAttemptsError`, counted whether or not the email exists).
+   * (`TooManyRequestsError`, counted whether or not the email exists).
    */
   async requestPasswordReset(rawEmail: unknown, client: ClientInfo = {}): Promise<void> {
     const email = checkEmail(rawEmail);
@@ -89,7 +88,7 @@ export class AccountService {
     if (!user || user.disabled) throw new OneTimeTokenInvalidError();
     this.identity.passwordPolicy.check(newPassword, { email: user.email ?? undefined });
     const passwordHash = await this.hasher.hash(newPassword);
-    await this.consume('password_reset', parsed, user);
+    await this.consume('password_reset', parsed);
     await this.users.setPasswordHash(user.id, passwordHash);
     if (!user.emailVerified) await this.users.markEmailVerified?.(user.id);
     // Every session ends, and the new credential version becomes the floor: a login that raced the reset
@@ -124,11 +123,10 @@ export class AccountService {
     const parsed = parseOneTimeToken('email_verification', token);
     if (!parsed) throw new OneTimeTokenInvalidError();
     const user = await this.users.findById(parsed.userId);
-    if (!user || user.disabled || !user.email) throw new OneTimeTokenInvalidError();
-    await this.consume('email_verification', parsed, user);
-    if (!this.users.markEmailVerified) throw new OneTimeTokenInvalidError();
-    await this.users.markEmailVerified(user.id);
-    this.auth.emit(AuthEvent.EmailVerified, { userId: user.id, email: user.email }, client);
+    if (!user || user.disabled || !user.email || !this.users.markEmailVerified) throw new OneTimeTokenInvalidError();
+    const current = await this.consume('email_verification', parsed);
+    await this.users.markEmailVerified(current.id);
+    this.auth.emit(AuthEvent.EmailVerified, { userId: current.id, email: current.email ?? user.email }, client);
   }
 
   /**
@@ -168,9 +166,16 @@ export class AccountService {
     return typeof this.users.deleteUser === 'function';
   }
 
-  private async consume(kind: OneTimeTokenKind, parsed: { userId: string; hash: string }, user: StoredUser): Promise<void> {
+  /**
+   * Consumes the token, then checks it against the user's credentials as they are NOW (re-read after the
+   * consume, so a password change that landed meanwhile voids it too).
+   */
+  private async consume(kind: OneTimeTokenKind, parsed: { userId: string; hash: string }): Promise<StoredUser> {
     const consumed = await this.tokens.consume({ kind, userId: parsed.userId, hash: parsed.hash });
-    if (!consumed || consumed.binding !== credentialStamp(user)) throw new OneTimeTokenInvalidError();
+    if (!consumed) throw new OneTimeTokenInvalidError();
+    const user = await this.users.findById(parsed.userId);
+    if (!user || user.disabled || consumed.binding !== credentialStamp(user)) throw new OneTimeTokenInvalidError();
+    return user;
   }
 
   /** Charges the request to the route's ip and email counters (every request counts); `TooManyRequestsError` when full. */
