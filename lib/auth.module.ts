@@ -1,5 +1,5 @@
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/redis.options';
 import { AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './auth.constants';
 import { ConfigurableAuthModule } from './auth.module-definition';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth.options';
@@ -30,7 +30,7 @@ export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
-    @Inject(AUTHKIT_REDIS) private readonly redis: Redis | null,
+    @Inject(AUTHKIT_REDIS) private readonly redis: RedisClient | null,
   ) {
     super();
   }
@@ -49,7 +49,7 @@ export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
    * Gives Redis a moment to connect so the first requests do not fail, but never blocks start-up
    * for long: with Redis down the app starts and answers 503 until it appears.
    */
-  private async awaitRedis(redis: Redis, timeoutMs = 2000): Promise<void> {
+  private async awaitRedis(redis: RedisClient, timeoutMs = 2000): Promise<void> {
     if (redis.status === 'ready') return;
     let timer: NodeJS.Timeout | undefined;
     let onReady: (() => void) | undefined;

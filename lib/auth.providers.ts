@@ -1,6 +1,6 @@
 import { Controller, type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { APP_GUARD, ModuleRef } from '@nestjs/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/redis.options';
 import { AUTH_MODULE_OPTIONS, AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './auth.constants';
 import { AUTH_MODULE_EXTRAS_DEFAULTS, type AuthModuleExtras } from './auth.module-extras';
 import { OPTION_SLICES, type ProviderInput, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
@@ -57,12 +57,12 @@ function isClass<T>(input: ProviderInput<T>): input is Type<T> {
 function portProvider<T>(
   token: symbol,
   pick: (options: ResolvedAuthOptions) => ProviderInput<T> | undefined,
-  fallback: (options: ResolvedAuthOptions, redis: Redis | null) => T,
+  fallback: (options: ResolvedAuthOptions, redis: RedisClient | null) => T,
 ): Provider {
   return {
     provide: token,
     inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, ModuleRef],
-    useFactory: async (options: ResolvedAuthOptions, redis: Redis | null, moduleRef: ModuleRef): Promise<T> => {
+    useFactory: async (options: ResolvedAuthOptions, redis: RedisClient | null, moduleRef: ModuleRef): Promise<T> => {
       const given = pick(options);
       if (given === undefined) return fallback(options, redis);
       return isClass(given) ? moduleRef.create(given) : given;
@@ -74,7 +74,7 @@ function portProvider<T>(
 const portProviders: Provider[] = [
   portProvider<SessionStore>(SessionStore, (o) => o.adapters.sessionStore, (options, redis) =>
     redis
-      ? new RedisSessionStore(redis, sessionStoreSettings(options.sessions), options.redis.keyPrefix)
+      ? new RedisSessionStore(redis, sessionStoreSettings(options.sessions), options.redis.keyPrefix, Date.now, options.redis.replicationWait)
       : new MemorySessionStore(sessionStoreSettings(options.sessions)),
   ),
   portProvider<UserStore>(UserStore, (o) => o.adapters.userStore, (options, redis) =>

@@ -6,7 +6,7 @@ export { AuthModule } from './auth.module';
 export type { AuthModuleExtras } from './auth.module-extras';
 export type { AuthModuleOptions, AdapterOptions, ProviderInput } from './auth.options';
 export type { JwtOptions, JwtAlgorithm, KeyInput, VerificationKeyOptions } from './tokens/jwt.options';
-export type { RedisConnectionOptions } from './redis/redis.options';
+export type { RedisClient, RedisConnectionOptions, RedisDurability, RedisSentinelAddress } from './redis/redis.options';
 export type { RefreshTokenTransport, RefreshCookieOptions } from './http/cookie.options';
 export type { PasswordPolicyOptions } from './identity/password-policy';
 export type { ThrottleOptions } from './throttling/throttle.options';
@@ -24,7 +24,7 @@ export type {
 export type {
   PassportOAuthSource, PassportOAuth2StrategyOptions, PassportProfileMapping, PassportProfileMapper,
 } from './oauth/passport-oauth.options';
-export { FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
+export { FAIL_FAST_CLUSTER_OPTIONS, FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
 
 // Decorators and guards.
 export { Public } from './decorators/public.decorator';

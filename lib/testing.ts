@@ -12,4 +12,5 @@ export {
 } from './testing/session-store.contract';
 export { describeLoginThrottlerContract, type ThrottlerFactory } from './testing/login-throttler.contract';
 export { describeOneTimeTokenStoreContract, type OneTimeTokenStoreFactory } from './testing/one-time-token-store.contract';
+export { describeRouteThrottleContract, type RouteThrottleFactory } from './testing/route-throttle.contract';
 export { ManualClock } from './testing/manual-clock';

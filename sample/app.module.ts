@@ -9,6 +9,7 @@ import { AdminSeeder } from './admin-seeder';
 import { AuditLog } from './audit-log';
 import { AppController } from './app.controller';
 import { oauthOptionsFromEnv } from './oauth-from-env';
+import { redisOptionsFromEnv } from './redis-from-env';
 import { SamplePageController } from './sample-page.controller';
 
 /** `AUTH_ALLOWED_ORIGINS` (comma-separated): the CSRF allow-list and the CORS origins (see bootstrap.ts). */
@@ -25,11 +26,11 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     secret = randomBytes(32).toString('base64url');
     logger.warn('AUTH_JWT_SECRET is not set: using a random secret; tokens will not survive a restart.');
   }
-  const redisUrl = config.get<string>('REDIS_URL');
-  if (!redisUrl) logger.warn('REDIS_URL is not set: the sample runs on IN-MEMORY stores.');
+  const redis = redisOptionsFromEnv(config);
+  if (!redis) logger.warn('None of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES is set: the sample runs on IN-MEMORY stores.');
   return {
     jwt: { secret },
-    redis: redisUrl ? { url: redisUrl } : undefined,
+    redis,
     roleHierarchy: { admin: ['user'] },
     // The refresh token stays in the HttpOnly cookie, out of reach of page scripts.
     refreshTokenTransport: (config.get<string>('AUTH_REFRESH_TRANSPORT') as AuthModuleOptions['refreshTokenTransport']) ?? 'cookie',

@@ -48,7 +48,7 @@ export interface LoginFailedEvent extends AuthEventBase {
 }
 
 export interface ThrottledEvent extends AuthEventBase {
-  /** What was throttled: `login`, `password_change`, `password_forgot`, `email_verification`. */
+  /** What was throttled: `login`, `register`, `password_change`, `password_forgot`, `email_verification`. */
   action: string;
   retryAfterSeconds: number;
   email?: string;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
-  AuthError, EmailUnverifiedError, RefreshTokenInvalidError, RefreshTokenReusedError, RefreshTokenSupersededError, SessionNotFoundError,
-  SessionRevokedError, TooManyAttemptsError, UserNotFoundError,
+  AuthError, EmailTakenError, EmailUnverifiedError, InvalidCredentialsError, RefreshTokenInvalidError, RefreshTokenReusedError,
+  RefreshTokenSupersededError, SessionNotFoundError, SessionRevokedError, TooManyAttemptsError, TooManyRequestsError, UserNotFoundError,
 } from '../auth.errors';
 import { AuthEvent } from '../events/auth-event.names';
 import { type AuthEventInput, AuthEvents } from '../events/auth-events.emitter';
@@ -25,6 +25,20 @@ import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
 import type { ParsedRefreshToken } from '../tokens/token.types';
 import { sessionUserAgent } from '../sessions/user-agent';
+import { clientIpKey } from '../throttling/client-ip';
+import { MemoryRouteThrottle } from '../throttling/memory-route.throttle';
+import { RouteThrottle } from '../throttling/route-throttle.interface';
+import { type ResolvedRouteLimits, resolveRouteLimits, ROUTE_LIMITS } from '../throttling/throttle.options';
+import { throttleRoute } from '../throttling/throttled-route';
+import { SecurityLog } from './security-log';
+
+/**
+ * What `AuthService.register` returns with `registration.emailTakenResponse: 'generic'`: the registration was
+ * accepted (an account was created, or the email was taken: the answer does not say), no session is started.
+ */
+export interface RegistrationAccepted {
+  status: 'accepted';
+}
 
 function publicUser(user: StoredUser): PublicUser {
   return { id: user.id, email: user.email, roles: [...user.roles] };
@@ -47,6 +61,9 @@ export class AuthService {
   private readonly logger = new Logger('AuthKit');
 
   private readonly throttler: LoginThrottler;
+  private readonly routeThrottle: RouteThrottle;
+  private readonly routeLimits: ResolvedRouteLimits;
+  private readonly security = new SecurityLog(this.logger);
 
   constructor(
     private readonly tokens: TokenService,
@@ -55,35 +72,68 @@ export class AuthService {
     @Optional() @Inject(LoginThrottler) throttler?: LoginThrottler | null,
     @Optional() @Inject(SESSION_OPTIONS) private readonly sessionOptions?: Pick<ResolvedSessionOptions, 'sessionUserAgent'>,
     @Optional() @Inject(IDENTITY_OPTIONS)
-    private readonly identityOptions?: Pick<ResolvedIdentityOptions, 'revokeSessionsOnPasswordChange' | 'revokeSessionsOnRoleChange'>,
+    private readonly identityOptions?: Pick<ResolvedIdentityOptions, 'revokeSessionsOnPasswordChange' | 'revokeSessionsOnRoleChange'> &
+      Partial<Pick<ResolvedIdentityOptions, 'registration'>>,
     @Optional() @Inject(THROTTLE_RULES) throttleRules?: ScopedThrottleRule[],
+    @Optional() @Inject(RouteThrottle) routeThrottle?: RouteThrottle | null,
+    @Optional() @Inject(ROUTE_LIMITS) routeLimits?: ResolvedRouteLimits,
     @Optional() private readonly events?: AuthEvents,
     @Optional() @Inject(ACCOUNT_OPTIONS) private readonly account?: ResolvedAccountOptions,
     @Optional() private readonly registrationMailer?: AccountMailer,
   ) {
     this.throttler = throttler ?? new MemoryLoginThrottler(throttleRules ?? resolveThrottleRules(undefined));
+    this.routeThrottle = routeThrottle ?? new MemoryRouteThrottle();
+    this.routeLimits = routeLimits ?? resolveRouteLimits(undefined);
   }
 
   /**
-   * Self-registration: `hooks.beforeRegister` first (before any hashing), then the user (with the validated
-   * `registrationFields` as `profile`), a session, the `Registered` event and, when on, a verification mail.
+   * Self-registration, throttled per ip and per email before any hashing (`TooManyRequestsError`), then
+   * `hooks.beforeRegister`, then the user (with the validated `registrationFields` as `profile`). With
+   * `registration.emailTakenResponse: 'conflict'` (default) it starts a session, or throws `EmailTakenError`;
+   * with `'generic'` it answers `{ status: 'accepted' }` in both cases and starts no session. Emits
+   * `Registered` and, when on, mails a verification link.
    */
-  async register(credentials: Credentials, client: ClientInfo = {}, fields: Record<string, unknown> = {}): Promise<TokenPair> {
-    const beforeRegister = this.account?.hooks.beforeRegister;
-    if (beforeRegister && typeof credentials?.email === 'string') {
-      await beforeRegister({ email: normalizeEmail(credentials.email), fields: structuredClone(fields), client: { ...client } });
+  async register(
+    credentials: Credentials, client: ClientInfo = {}, fields: Record<string, unknown> = {},
+  ): Promise<TokenPair | RegistrationAccepted> {
+    const email = typeof credentials?.email === 'string' ? normalizeEmail(credentials.email) : undefined;
+    try {
+      await throttleRoute(this.routeThrottle, this.routeLimits, 'register', { ip: clientIpKey(client.ip), email });
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) {
+        this.security.record('registration_throttled', { email, ip: client.ip });
+        this.emit(AuthEvent.Throttled, { action: 'register', retryAfterSeconds: error.retryAfterSeconds, email }, client);
+      }
+      throw error;
     }
-    const user = await this.identity.register(credentials, Object.keys(fields).length > 0 ? fields : undefined);
-    const pair = await this.startSession(user, client);
-    this.emit(AuthEvent.Registered, { userId: user.id, sessionId: this.sessionIdOf(pair), method: 'password' }, client);
+    const beforeRegister = this.account?.hooks.beforeRegister;
+    if (beforeRegister && email !== undefined) await beforeRegister({ email, fields: structuredClone(fields), client: { ...client } });
+    const profile = Object.keys(fields).length > 0 ? fields : undefined;
+    if (this.identityOptions?.registration?.emailTakenResponse !== 'generic') {
+      const user = await this.identity.register(credentials, profile);
+      const pair = await this.startSession(user, client);
+      this.registered(user, this.sessionIdOf(pair), client);
+      return pair;
+    }
+    try {
+      this.registered(await this.identity.register(credentials, profile), undefined, client);
+    } catch (error) {
+      if (!(error instanceof EmailTakenError)) throw error;
+      this.security.record('registration_email_taken', { email, ip: client.ip });
+    }
+    return { status: 'accepted' };
+  }
+
+  private registered(user: StoredUser, sessionId: string | undefined, client: ClientInfo): void {
+    this.emit(AuthEvent.Registered, { userId: user.id, sessionId: sessionId as string, method: 'password' }, client);
     this.registrationMailer?.sendVerificationOnRegister(user);
-    return pair;
   }
 
   /**
    * Password login, throttled per email+ip, ip and account (`TooManyAttemptsError` while blocked). With
    * `requireVerifiedEmail`, an unverified account gets `EmailUnverifiedError` after the password check.
-   * `hooks.beforeLogin` runs before the session starts. Emits `LoginSucceeded`, `LoginFailed` or `Throttled`.
+   * `hooks.beforeLogin` runs before the session starts. Failures and refusals are written as security log
+   * lines (email hashed) and emitted as `LoginFailed` / `Throttled`; a success as `LoginSucceeded`.
    */
   async login(credentials: Credentials, client: ClientInfo = {}): Promise<TokenPair> {
     const email = typeof credentials?.email === 'string' ? normalizeEmail(credentials.email) : undefined;
@@ -95,6 +145,8 @@ export class AuthService {
       if (this.account?.requireVerifiedEmail && user.passwordHash && !user.emailVerified) throw new EmailUnverifiedError();
       await this.account?.hooks.beforeLogin?.({ user: withoutSecrets(user), method: 'password', client: { ...client } });
     } catch (error) {
+      if (error instanceof InvalidCredentialsError) this.security.record('login_failed', { email, ip: client.ip });
+      else if (error instanceof TooManyAttemptsError) this.security.record('login_throttled', { email, ip: client.ip });
       this.loginRefused(error, email, user?.id, client);
       throw error;
     }
@@ -236,6 +288,7 @@ export class AuthService {
   /** Ends every session of the user; returns how many there were. Emits `LogoutAll`. */
   async logoutAll(userId: string, client: ClientInfo & { sessionId?: string } = {}): Promise<number> {
     const revoked = await this.sessions.revokeAll(userId);
+    this.security.record('sessions_revoked', { userId, reason: 'logout_all', count: revoked });
     this.emit(AuthEvent.LogoutAll, { userId, sessionId: client.sessionId, revoked }, client);
     return revoked;
   }
@@ -262,6 +315,7 @@ export class AuthService {
   /** Revokes one of the user's sessions; another user's session id is simply not found. Emits `SessionRevoked`. */
   async revokeSession(userId: string, sessionId: string, client: ClientInfo & { reason?: string; actorId?: string } = {}): Promise<void> {
     if (!(await this.sessions.revoke(userId, sessionId))) throw new SessionNotFoundError();
+    this.security.record('session_revoked', { userId, sessionId, reason: client.reason === 'admin' ? 'revoked_by_admin' : 'revoked_by_user' });
     this.emit(AuthEvent.SessionRevoked, { userId, sessionId, reason: client.reason ?? 'user', actorId: client.actorId }, client);
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.options';
 import { EmailTakenError, StoreUnavailableError } from '../auth.errors';
 import { RedisKeys } from '../redis/redis-keys';
 import { redisCall } from '../redis/redis-call';
@@ -34,7 +34,7 @@ export class RedisUserStore implements UserStore {
   private readonly keys: RedisKeys;
   private readonly commands: IdentityCommands;
 
-  constructor(private readonly redis: Redis, keyPrefix = 'authkit') {
+  constructor(private readonly redis: RedisClient, keyPrefix = 'authkit') {
     this.keys = new RedisKeys(keyPrefix);
     if (!('authkitDeleteIfEquals' in redis)) redis.defineCommand('authkitDeleteIfEquals', { lua: DELETE_IF_EQUALS, numberOfKeys: 1 });
     if (!('authkitUnlinkIdentity' in redis)) redis.defineCommand('authkitUnlinkIdentity', { lua: UNLINK_IDENTITY, numberOfKeys: 2 });
@@ -256,7 +256,7 @@ export class RedisUserStore implements UserStore {
     return (await redisCall(() => this.redis.set(key, id, 'NX'))) === 'OK';
   }
 
-  private async exec(transaction: ReturnType<Redis['multi']>): Promise<void> {
+  private async exec(transaction: ReturnType<RedisClient['multi']>): Promise<void> {
     const results = await redisCall(() => transaction.exec());
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw new StoreUnavailableError({ cause: failed?.[0] });

@@ -1,7 +1,6 @@
 import type { Provider } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { AUTHKIT_REDIS } from '../auth.constants';
-import { REDIS_OPTIONS, type ResolvedRedisOptions } from '../redis/redis.options';
+import { type RedisClient, REDIS_OPTIONS, type ResolvedRedisOptions } from '../redis/redis.options';
 import { OAUTH_OPTIONS } from './oauth.options';
 import { OAuthIdentityResolver } from './oauth-identity.resolver';
 import { MemoryOAuthStateStore } from './memory-oauth-state.store';
@@ -17,7 +16,7 @@ export const oauthProviders: Provider[] = [
   {
     provide: OAuthStateStore,
     inject: [REDIS_OPTIONS, AUTHKIT_REDIS],
-    useFactory: (options: ResolvedRedisOptions, redis: Redis | null): OAuthStateStore =>
+    useFactory: (options: ResolvedRedisOptions, redis: RedisClient | null): OAuthStateStore =>
       redis ? new RedisOAuthStateStore(redis, options.keyPrefix) : new MemoryOAuthStateStore(),
   },
   OAuthIdentityResolver,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.options';
 import { redisCall } from '../redis/redis-call';
 import { type OAuthStateRecord, type OAuthStateStore, parseOAuthStateRecord } from './oauth-state-store.interface';
 import { sha256 } from './pkce';
@@ -18,7 +18,7 @@ interface StoredOAuthState extends OAuthStateRecord {
  */
 export class RedisOAuthStateStore implements OAuthStateStore {
   /** @param now the clock, epoch milliseconds (default `Date.now`); tests inject one to move time. */
-  constructor(private readonly redis: Redis, private readonly keyPrefix = 'authkit', private readonly now: () => number = Date.now) {}
+  constructor(private readonly redis: RedisClient, private readonly keyPrefix = 'authkit', private readonly now: () => number = Date.now) {}
 
   async save(state: string, record: OAuthStateRecord, ttlMs: number): Promise<void> {
     const ms = Math.max(1, Math.floor(ttlMs));

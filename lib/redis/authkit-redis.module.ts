@@ -1,11 +1,13 @@
-import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { RedisModule, RedisService } from '@liaoliaots/nestjs-redis';
-import type { Redis, RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { AUTHKIT_REDIS, AUTHKIT_REDIS_NAMESPACE } from '../auth.constants';
-import { REDIS_OPTIONS, type ResolvedRedisOptions } from './redis.options';
+import { type RedisClient, REDIS_OPTIONS, type ResolvedRedisOptions } from './redis.options';
 
 /** Internal token: the client this module registered itself (null when the app supplies one or none). */
 export const AUTHKIT_OWN_REDIS = Symbol('authkit:own-redis');
+/** Internal token: the Cluster client this module created itself (null unless `redis.cluster`). */
+const AUTHKIT_OWN_CLUSTER = Symbol('authkit:own-cluster');
 
 /**
  * Fail-fast client defaults: no offline queue (a command while disconnected fails at once), a
@@ -22,13 +24,59 @@ export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
   retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
 };
 
+/**
+ * Sentinel additions: short Sentinel timeouts. (ioredis' `failoverDetector` is left off: its Sentinel
+ * subscriptions can outlive `quit()` and keep the process alive; a killed master drops the connection anyway,
+ * and the client then asks the Sentinels again until they announce the promoted replica.)
+ */
+const FAIL_FAST_SENTINEL_OPTIONS: RedisOptions = {
+  sentinelCommandTimeout: 500,
+  sentinelRetryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+};
+
+/**
+ * The same for Redis Cluster: no offline queue, 500 ms per command on a node, and a bounded number of
+ * retries (100 ms apart) while a failover moves slots, so a command fails (503) within about 1.5 s at
+ * worst instead of waiting for the promotion.
+ */
+export const FAIL_FAST_CLUSTER_OPTIONS: ClusterOptions = {
+  enableOfflineQueue: false,
+  enableAutoPipelining: true,
+  maxRedirections: 6,
+  retryDelayOnFailover: 100,
+  retryDelayOnClusterDown: 100,
+  retryDelayOnTryAgain: 100,
+  slotsRefreshTimeout: 500,
+  slotsRefreshInterval: 2000,
+  clusterRetryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+  redisOptions: { commandTimeout: 500, connectTimeout: 1000, maxRetriesPerRequest: 1 },
+};
+
 function ownClientConfig(options: ResolvedRedisOptions): RedisOptions & { url?: string } | undefined {
   const redis = options.connection;
-  if (!redis || 'namespace' in redis || 'client' in redis) return undefined;
-  return { ...FAIL_FAST_REDIS_OPTIONS, ...redis.options, url: redis.url };
+  if (!redis) return undefined;
+  if ('sentinels' in redis) {
+    return { ...FAIL_FAST_REDIS_OPTIONS, ...FAIL_FAST_SENTINEL_OPTIONS, ...redis.options, sentinels: redis.sentinels, name: redis.name };
+  }
+  if ('namespace' in redis || 'client' in redis || 'cluster' in redis) return undefined;
+  const standalone = redis as { url?: string; options?: RedisOptions };
+  return { ...FAIL_FAST_REDIS_OPTIONS, ...standalone.options, url: standalone.url };
 }
 
-function attachErrorLog(client: Redis): void {
+function ownCluster(options: ResolvedRedisOptions): Cluster | null {
+  const redis = options.connection;
+  if (!redis || !('cluster' in redis)) return null;
+  const given = redis.cluster.options ?? {};
+  const cluster = new Cluster(redis.cluster.nodes, {
+    ...FAIL_FAST_CLUSTER_OPTIONS,
+    ...given,
+    redisOptions: { ...FAIL_FAST_CLUSTER_OPTIONS.redisOptions, ...given.redisOptions },
+  });
+  attachErrorLog(cluster);
+  return cluster;
+}
+
+function attachErrorLog(client: RedisClient): void {
   const logger = new Logger('AuthKit');
   let last = 0;
   client.on('error', (error: Error) => {
@@ -44,13 +92,22 @@ function attachErrorLog(client: Redis): void {
  * `authkit`), so it neither sees nor disturbs a `RedisModule` the app registered itself.
  */
 @Module({})
-export class AuthkitRedisModule {
+export class AuthkitRedisModule implements OnApplicationShutdown {
+  constructor(@Inject(AUTHKIT_OWN_CLUSTER) private readonly cluster: Cluster | null) {}
+
+  /** Closes the module's own Cluster client (its standalone/Sentinel client is closed by `@liaoliaots/nestjs-redis`). */
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.cluster || this.cluster.status === 'end') return;
+    await this.cluster.quit().catch(() => this.cluster?.disconnect());
+  }
+
   static register(optionsModule: DynamicModule): DynamicModule {
+    const cluster: Provider = { provide: AUTHKIT_OWN_CLUSTER, inject: [REDIS_OPTIONS], useFactory: ownCluster };
     const ownClient: Provider = {
       provide: AUTHKIT_OWN_REDIS,
-      inject: [REDIS_OPTIONS, RedisService],
-      useFactory: (options: ResolvedRedisOptions, redis: RedisService) =>
-        ownClientConfig(options) ? redis.getOrThrow(AUTHKIT_REDIS_NAMESPACE) : null,
+      inject: [REDIS_OPTIONS, RedisService, AUTHKIT_OWN_CLUSTER],
+      useFactory: (options: ResolvedRedisOptions, redis: RedisService, own: Cluster | null): RedisClient | null =>
+        own ?? (ownClientConfig(options) ? redis.getOrThrow(AUTHKIT_REDIS_NAMESPACE) : null),
     };
     return {
       module: AuthkitRedisModule,
@@ -72,7 +129,7 @@ export class AuthkitRedisModule {
           false,
         ),
       ],
-      providers: [ownClient],
+      providers: [cluster, ownClient],
       exports: [AUTHKIT_OWN_REDIS],
     };
   }
@@ -82,7 +139,7 @@ export class AuthkitRedisModule {
 export const authkitRedisProvider: Provider = {
   provide: AUTHKIT_REDIS,
   inject: [REDIS_OPTIONS, AUTHKIT_OWN_REDIS, { token: RedisService, optional: true }],
-  useFactory: (options: ResolvedRedisOptions, own: Redis | null, appRedis?: RedisService): Redis | null => {
+  useFactory: (options: ResolvedRedisOptions, own: RedisClient | null, appRedis?: RedisService): RedisClient | null => {
     const redis = options.connection;
     if (!redis) return null;
     if ('client' in redis) return redis.client;

@@ -1,11 +1,25 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { AUTHKIT_REDIS } from '../auth.constants';
+import type { RedisClient } from './redis.options';
 
-/** Reads `maxmemory_policy` from `INFO memory` (allowed on managed services that disable CONFIG). */
-export async function readMaxmemoryPolicy(redis: Redis): Promise<string | undefined> {
+async function readNodePolicy(redis: Redis): Promise<string | undefined> {
   const info = await redis.info('memory');
   return /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
+}
+
+/**
+ * Reads `maxmemory_policy` from `INFO memory` (allowed on managed services that disable CONFIG). On a
+ * Cluster every master is asked; the answer is the first policy that is not `noeviction` (or undefined if a
+ * master cannot be read), so one misconfigured shard is reported.
+ */
+export async function readMaxmemoryPolicy(redis: RedisClient): Promise<string | undefined> {
+  if (!(redis instanceof Cluster)) return readNodePolicy(redis);
+  const masters = redis.nodes('master');
+  if (masters.length === 0) return undefined;
+  const policies = await Promise.all(masters.map((node) => readNodePolicy(node).catch(() => undefined)));
+  if (policies.includes(undefined)) return undefined;
+  return policies.find((policy) => policy !== 'noeviction') ?? 'noeviction';
 }
 
 /**
@@ -20,7 +34,7 @@ export class MaxmemoryPolicyCheck implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger('AuthKit');
   private readonly onReady = () => void this.check();
 
-  constructor(@Inject(AUTHKIT_REDIS) private readonly redis: Redis | null) {}
+  constructor(@Inject(AUTHKIT_REDIS) private readonly redis: RedisClient | null) {}
 
   onApplicationBootstrap(): void {
     if (!this.redis) return;

@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
 import { SessionRevokedError } from '../auth.errors';
+import type { RedisClient, ReplicationWait } from '../redis/redis.options';
 import { RedisKeys } from '../redis/redis-keys';
 import { redisCall } from '../redis/redis-call';
+import { replicatedCall } from '../redis/replicated-write';
 import type {
   CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
 } from './session-store.interface';
@@ -27,16 +28,20 @@ interface SessionCommands {
  *
  * `now` is the clock (epoch ms) the store reads, `Date.now` by default; the key's Redis TTL is set relative
  * to it, so a clock that runs ahead of real time only shortens how long Redis keeps the key.
+ *
+ * `replicationWait` (`redis.durability: 'replicated'`): creations and rotations are followed by a `WAIT` in the
+ * same round trip, and fail (503) unless a replica confirmed them (see `RedisDurability`).
  */
 export class RedisSessionStore implements SessionStore {
   private readonly keys: RedisKeys;
   private readonly commands: SessionCommands;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly settings: SessionStoreSettings,
     keyPrefix = 'authkit',
     private readonly now: () => number = Date.now,
+    private readonly replicationWait?: ReplicationWait,
   ) {
     this.keys = new RedisKeys(keyPrefix);
     const define = (name: keyof SessionCommands, lua: string) => {
@@ -54,7 +59,12 @@ export class RedisSessionStore implements SessionStore {
     const now = this.now();
     const { idleTtlMs, absoluteTtlMs } = this.settings;
     const argv = createSessionArgv(input, now, this.settings);
-    const reply = await redisCall(() => this.commands.authkitCreateSession(this.keys.sessions(input.userId), ...argv));
+    const key = this.keys.sessions(input.userId);
+    const reply = await redisCall(() =>
+      this.replicationWait
+        ? replicatedCall<number>(this.redis, this.replicationWait, 'authkitCreateSession', [key, ...argv])
+        : this.commands.authkitCreateSession(key, ...argv),
+    );
     const decoded = decodeCreateReply(reply);
     if (decoded === 'taken') throw new Error('nestjs-authkit: session id already in use for this user');
     if (decoded === 'stale') throw new SessionRevokedError();
@@ -76,7 +86,12 @@ export class RedisSessionStore implements SessionStore {
   async rotate(input: RotateSessionInput): Promise<RotateResult> {
     if (!SESSION_ID.test(input.sessionId)) return { status: 'invalid' };
     const argv = rotateSessionArgv(input, this.now(), this.settings);
-    const reply = await redisCall(() => this.commands.authkitRotateSession(this.keys.sessions(input.userId), ...argv));
+    const key = this.keys.sessions(input.userId);
+    const reply = await redisCall(() =>
+      this.replicationWait
+        ? replicatedCall<RotateSessionReply>(this.redis, this.replicationWait, 'authkitRotateSession', [key, ...argv])
+        : this.commands.authkitRotateSession(key, ...argv),
+    );
     return decodeRotateReply(reply, input, this.settings);
   }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.options';
 import { redisCall } from '../redis/redis-call';
 import { RedisKeys } from '../redis/redis-keys';
 import type { OneTimeTokenKind } from './one-time-token';
@@ -37,13 +37,14 @@ interface OneTimeTokenCommands {
 /**
  * `OneTimeTokenStore` on Redis: one hash per user and kind, `<prefix>:{<userId>}:ott:<kind>`, in the user's
  * slot; issue and consume are one script each. The key expires with the token (PEXPIRE); the expiry is also
- * stored and checked against the injected clock, so tests can move time instead of sleeping.
+ * stored and checked against the injected clock, so tests can move time instead of sleeping. Works on a
+ * standalone, Sentinel or Cluster client (each call touches one key).
  */
 export class RedisOneTimeTokenStore implements OneTimeTokenStore {
   private readonly keys: RedisKeys;
   private readonly commands: OneTimeTokenCommands;
 
-  constructor(private readonly redis: Redis, keyPrefix = 'authkit', private readonly now: () => number = Date.now) {
+  constructor(private readonly redis: RedisClient, keyPrefix = 'authkit', private readonly now: () => number = Date.now) {
     this.keys = new RedisKeys(keyPrefix);
     if (!('authkitOttConsume' in redis)) redis.defineCommand('authkitOttConsume', { lua: CONSUME, numberOfKeys: 1 });
     if (!('authkitOttIssue' in redis)) redis.defineCommand('authkitOttIssue', { lua: ISSUE, numberOfKeys: 1 });

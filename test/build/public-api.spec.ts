@@ -10,6 +10,7 @@ const PUBLIC_API: Record<string, string[]> = {
     // The module, its options and their parts.
     'AuthModule', 'AuthModuleExtras', 'AuthModuleOptions', 'AdapterOptions', 'ProviderInput',
     'JwtOptions', 'JwtAlgorithm', 'KeyInput', 'VerificationKeyOptions', 'RedisConnectionOptions', 'FAIL_FAST_REDIS_OPTIONS',
+    'FAIL_FAST_CLUSTER_OPTIONS', 'RedisClient', 'RedisDurability', 'RedisSentinelAddress',
     'RefreshTokenTransport', 'RefreshCookieOptions', 'PasswordPolicyOptions', 'ThrottleOptions', 'SessionUserAgentMode',
     'OAuthOptions', 'OAuthProviderName', 'OAuthProviderOptions', 'GoogleOAuthOptions', 'GitHubOAuthOptions',
     'OAuthLinkingPolicy', 'OAuthUnverifiedEmailPolicy',
@@ -60,7 +61,7 @@ const PUBLIC_API: Record<string, string[]> = {
   testing: [
     'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeUserStoreIdentityContract',
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',
-    'describeLoginThrottlerContract', 'ThrottlerFactory', 'ManualClock',
+    'describeLoginThrottlerContract', 'ThrottlerFactory', 'describeRouteThrottleContract', 'RouteThrottleFactory', 'ManualClock',
     'describeUserStoreDeletionContract', 'describeOneTimeTokenStoreContract', 'OneTimeTokenStoreFactory',
   ],
 };

@@ -4,6 +4,7 @@ import { EmailTakenError, RedisUserStore } from '../../lib';
 import { RedisKeys } from '../../lib/redis/redis-keys';
 import { createRedisClient, globEscape, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
+import { redisTopologies, scanAllKeys, topologyClients } from '../support/redis-topologies';
 import { describeUserStoreContract, describeUserStoreDeletionContract } from '../../lib/testing/user-store.contract';
 
 let redis: Redis;
@@ -16,10 +17,15 @@ afterAll(async () => {
   await redis.quit();
 });
 
-describeUserStoreContract('RedisUserStore', () => new RedisUserStore(redis, uniqueKeyPrefix('users')), {
-  // Whatever the prefix: every key of a user carries the hash tag `{<id>}` (ids are unique per test).
-  keysFor: (id) => scanKeys(redis, `*${globEscape(`{${new RedisKeys('').userTag(id)}}`)}*`),
-});
+const shared = topologyClients();
+afterAll(() => shared.closeAll());
+
+for (const topology of redisTopologies()) {
+  describeUserStoreContract(`RedisUserStore on ${topology.name}`, () => new RedisUserStore(shared.client(topology), uniqueKeyPrefix('users')), {
+    // Whatever the prefix: every key of a user carries the hash tag `{<id>}` (ids are unique per test).
+    keysFor: (id) => scanAllKeys(shared.client(topology), `*${globEscape(`{${new RedisKeys('').userTag(id)}}`)}*`),
+  });
+}
 
 describe('RedisUserStore: Redis specifics', () => {
   const newUser = (email: string | null) => ({ email, passwordHash: 'hash', roles: ['user'], emailVerified: false });

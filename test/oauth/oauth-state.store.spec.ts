@@ -1,8 +1,10 @@
+import { ServiceBusyError } from '../../lib/auth.errors';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { MemoryOAuthStateStore } from '../../lib/oauth/memory-oauth-state.store';
 import { type OAuthStateRecord, type OAuthStateStore } from '../../lib/oauth/oauth-state-store.interface';
 import { RedisOAuthStateStore } from '../../lib/oauth/redis-oauth-state.store';
+import { redisTopologies } from '../support/redis-topologies';
 
 function record(overrides: Partial<OAuthStateRecord> = {}): OAuthStateRecord {
   return { provider: 'google', codeVerifier: 'v'.repeat(43), bindingHash: 'b'.repeat(43), purpose: 'login', createdAt: Date.now(), ...overrides };
@@ -54,13 +56,13 @@ function contract(name: string, make: (now: () => number) => { store: OAuthState
 
 contract('MemoryOAuthStateStore', (now) => ({ store: new MemoryOAuthStateStore(now), close: async () => undefined }));
 
-let redis: Redis;
-let prefix: string;
-contract('RedisOAuthStateStore (real Redis)', (now) => {
-  redis = new Redis(process.env.REDIS_URL as string);
-  prefix = `t${randomBytes(4).toString('hex')}`;
-  return { store: new RedisOAuthStateStore(redis, prefix, now), close: async () => redis.disconnect() };
-});
+for (const topology of redisTopologies()) {
+  contract(`RedisOAuthStateStore on ${topology.name}`, (now) => {
+    const redis = topology.createClient();
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    return { store: new RedisOAuthStateStore(redis, prefix, now), close: async () => redis.disconnect() };
+  });
+}
 
 describe('RedisOAuthStateStore specifics', () => {
   let client: Redis;
@@ -109,5 +111,16 @@ describe('RedisOAuthStateStore specifics', () => {
     await expect(failing.save(state(), record(), 1000)).rejects.toMatchObject({ code: 'store_unavailable' });
     await expect(failing.consume(state())).rejects.toMatchObject({ code: 'store_unavailable' });
     dead.disconnect();
+  });
+});
+
+describe('MemoryOAuthStateStore bound', () => {
+  it('refuses (503 busy) beyond maxRecords live records instead of growing without bound; expired ones make room', async () => {
+    let time = Date.now();
+    const store = new MemoryOAuthStateStore(() => time, 3);
+    for (let i = 0; i < 3; i++) await store.save(state(), record(), 60_000);
+    await expect(store.save(state(), record(), 60_000)).rejects.toBeInstanceOf(ServiceBusyError);
+    time += 60_000;
+    await expect(store.save(state(), record(), 60_000)).resolves.toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { RedisKeys } from '../../lib/redis/redis-keys';
 import { KeyslotOracle } from '../support/keyslot-oracle';
 import { commandCalls, createRedisClient, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
+import { redisTopologies, topologyClients } from '../support/redis-topologies';
 import { ManualClock, sleep } from '../support/time';
 import { CONTRACT_SETTINGS, describeSessionStoreContract, newHash, newSessionId, newUserId, ODD_USER_IDS } from '../../lib/testing/session-store.contract';
 
@@ -20,7 +21,15 @@ afterAll(async () => {
   await prefixedRedis.quit();
 });
 
-describeSessionStoreContract('RedisSessionStore', (settings, now) => new RedisSessionStore(redis, settings, uniqueKeyPrefix('sess'), now));
+const shared = topologyClients();
+afterAll(() => shared.closeAll());
+
+for (const topology of redisTopologies()) {
+  describeSessionStoreContract(
+    `RedisSessionStore on ${topology.name}`,
+    (settings, now) => new RedisSessionStore(shared.client(topology), settings, uniqueKeyPrefix('sess'), now),
+  );
+}
 
 describeSessionStoreContract(
   'RedisSessionStore on an ioredis client with its own keyPrefix',

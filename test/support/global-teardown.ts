@@ -1,5 +1,6 @@
-import type { RedisServer } from './redis-server';
+import type { StartedRedis } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __AUTHKIT_REDIS__?: RedisServer }).__AUTHKIT_REDIS__?.stop();
+  const started = (globalThis as { __AUTHKIT_REDIS__?: StartedRedis }).__AUTHKIT_REDIS__;
+  await Promise.all([started?.standalone?.stop(), started?.cluster?.stop(), started?.sentinel?.stop()]);
 }

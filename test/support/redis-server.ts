@@ -35,13 +35,16 @@ export class RedisServer {
 
   private readonly dir?: string;
 
-  /** `persist`: keep data across stop()/start() (append-only file, fsync always) in a temp dir. */
-  private constructor(readonly port: number, persist: boolean) {
+  /**
+   * `persist`: keep data across stop()/start() (append-only file, fsync always) in a temp dir.
+   * `args`: more `redis-server` arguments (cluster mode, `--replicaof`...), kept for every (re)start.
+   */
+  private constructor(readonly port: number, persist: boolean, private readonly args: string[]) {
     if (persist) this.dir = mkdtempSync(join(tmpdir(), 'authkit-redis-'));
   }
 
-  static async start(options: { port?: number; persist?: boolean } = {}): Promise<RedisServer> {
-    const server = new RedisServer(options.port ?? (await freePort()), options.persist ?? false);
+  static async start(options: { port?: number; persist?: boolean; args?: string[] } = {}): Promise<RedisServer> {
+    const server = new RedisServer(options.port ?? (await freePort()), options.persist ?? false, options.args ?? []);
     await server.start();
     return server;
   }
@@ -57,7 +60,7 @@ export class RedisServer {
       : ['--appendonly', 'no'];
     const child = spawn(bin, [
       '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence,
-      '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes',
+      '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes', ...this.args,
     ], { stdio: 'ignore' });
     this.process = child;
     let exited = false;
@@ -71,6 +74,12 @@ export class RedisServer {
     throw new Error('redis-server did not accept connections within 5 s');
   }
 
+  /** Whether the process is running (not stopped, not killed). */
+  get running(): boolean {
+    return this.process !== undefined && this.process.exitCode === null;
+  }
+
+  /** Kills the process (SIGKILL: no shutdown, nothing flushed), as a crash would. */
   async stop(): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;
