@@ -110,4 +110,6 @@ describe('RedisUserStore: Redis specifics', () => {
   });
 });
 
-describeUserStoreDeletionContract('RedisUserStore', () => new RedisUserStore(redis, uniqueKeyPrefix('users-del')));
+for (const topology of redisTopologies()) {
+  describeUserStoreDeletionContract(`RedisUserStore on ${topology.name}`, () => new RedisUserStore(shared.client(topology), uniqueKeyPrefix('users-del')));
+}

@@ -4,8 +4,10 @@ import { mintOneTimeToken, parseOneTimeToken } from '../../lib/tokens/one-time-t
 import { RedisOneTimeTokenStore } from '../../lib/tokens/redis-one-time-token.store';
 import { describeOneTimeTokenStoreContract } from '../../lib/testing/one-time-token-store.contract';
 import { createRedisClient, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
+import { redisTopologies, topologyClients } from '../support/redis-topologies';
 
 let redis: Redis;
+const clients = topologyClients();
 
 beforeAll(() => {
   redis = createRedisClient();
@@ -13,10 +15,14 @@ beforeAll(() => {
 
 afterAll(async () => {
   await redis.quit();
+  clients.closeAll();
 });
 
 describeOneTimeTokenStoreContract('MemoryOneTimeTokenStore', (now) => new MemoryOneTimeTokenStore(now));
-describeOneTimeTokenStoreContract('RedisOneTimeTokenStore', (now) => new RedisOneTimeTokenStore(redis, uniqueKeyPrefix('ott'), now));
+for (const topology of redisTopologies()) {
+  describeOneTimeTokenStoreContract(`RedisOneTimeTokenStore on ${topology.name}`, (now) =>
+    new RedisOneTimeTokenStore(clients.client(topology), uniqueKeyPrefix('ott'), now));
+}
 
 describe('one-time tokens', () => {
   it('are 256-bit random, carry the user id, and only their hash is stored (Redis: one key per user and kind, with a TTL)', async () => {
