@@ -37,3 +37,15 @@ export function checkAppClaims(value: unknown, maxBytes: number, allowed?: Reado
   }
   return Object.freeze(JSON.parse(json) as AppClaims);
 }
+
+const NO_CLAIMS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The claims of a verified token outside the reserved names (the app's claims), frozen; `{}` when none. */
+export function appClaimsOf(claims: Record<string, unknown>): Readonly<Record<string, unknown>> {
+  let found: Record<string, unknown> | undefined;
+  for (const name of Object.keys(claims)) {
+    if (RESERVED_CLAIMS.has(name)) continue;
+    (found ??= {})[name] = claims[name];
+  }
+  return found ? Object.freeze(found) : NO_CLAIMS;
+}

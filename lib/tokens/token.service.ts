@@ -4,7 +4,7 @@ import { JwtSecretRequestType, JwtService, type JwtSignOptions, type JwtVerifyOp
 import { AccessTokenExpiredError, AccessTokenInvalidError, RefreshTokenInvalidError } from '../auth.errors';
 import { JWT_OPTIONS, type ResolvedJwtOptions } from './jwt.options';
 import { createSigningKeys, type JwtKey, type SigningKeys } from './signing-keys';
-import { RESERVED_CLAIMS } from './app-claims';
+import { appClaimsOf } from './app-claims';
 import type { AccessTokenClaims, IssuedAccessToken, IssuedRefreshToken, JsonWebKeySet, ParsedRefreshToken } from './token.types';
 
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
@@ -38,18 +38,6 @@ export interface VerifiedAccessToken {
   readonly email?: string;
   /** The app's claims (everything outside the reserved names), frozen; `{}` when none. */
   readonly appClaims: Readonly<Record<string, unknown>>;
-}
-
-const NO_CLAIMS: Readonly<Record<string, unknown>> = Object.freeze({});
-
-/** The claims of a decoded token outside the reserved names. */
-function appClaimsOf(claims: Record<string, unknown>): Readonly<Record<string, unknown>> {
-  let found: Record<string, unknown> | undefined;
-  for (const name of Object.keys(claims)) {
-    if (RESERVED_CLAIMS.has(name)) continue;
-    (found ??= {})[name] = claims[name];
-  }
-  return found ? Object.freeze(found) : NO_CLAIMS;
 }
 
 /** A configured key with the jsonwebtoken options pinned to it (its one algorithm), built once. */
