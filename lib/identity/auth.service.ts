@@ -252,10 +252,11 @@ export class AuthService {
     return this.tokenPair(user, presented.sessionId, next.refreshToken, claims);
   }
 
-  /** Ends one session. Idempotent. Emits `Logout`. */
-  async logout(principal: AuthenticatedUser, client: ClientInfo = {}): Promise<void> {
-    await this.sessions.revoke(principal.id, principal.sessionId);
-    this.emit(AuthEvent.Logout, { userId: principal.id, sessionId: principal.sessionId }, client);
+  /** Ends one session. Idempotent: true when a live session was ended, false when there was none. Emits `Logout` when one ended. */
+  async logout(principal: AuthenticatedUser, client: ClientInfo = {}): Promise<boolean> {
+    const ended = await this.sessions.revoke(principal.id, principal.sessionId);
+    if (ended) this.emit(AuthEvent.Logout, { userId: principal.id, sessionId: principal.sessionId }, client);
+    return ended;
   }
 
   /**
