@@ -8,6 +8,7 @@ import { createRedisClient, uniqueKeyPrefix } from '../support/redis-client';
 import { LocalSmtpServer } from '../support/smtp-server';
 import { createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
 import { ManualClock } from '../support/time';
+import { freePort } from '../support/redis-server';
 
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'another long passphrase 42';
@@ -392,6 +393,28 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
       expect((await http(off.url, 'DELETE', '/auth/account', { token, json: { password: PASSWORD } })).status).toBe(404);
     } finally {
       await off.close();
+    }
+  });
+
+  it('Redis unreachable: the lifecycle routes fail closed with 503 store_unavailable, never a 500 or a hang', async () => {
+    const down = await createTestApp({
+      redis: { url: `redis://127.0.0.1:${await freePort()}` },
+      passwordReset: { url: RESET_URL },
+      emailVerification: { url: VERIFY_URL },
+    });
+    try {
+      const token = `${Buffer.from('someone').toString('base64url')}.${'A'.repeat(43)}`;
+      for (const [path, json] of [
+        ['/auth/password/forgot', { email: uniqueEmail('down') }],
+        ['/auth/password/reset', { token, password: NEW_PASSWORD }],
+        ['/auth/email/verify/request', { email: uniqueEmail('down') }],
+        ['/auth/email/verify', { token }],
+      ] as const) {
+        const res = await http(down.url, 'POST', path, { json, timeoutMs: 5000 });
+        expect([path, res.status, res.body.code]).toEqual([path, 503, 'store_unavailable']);
+      }
+    } finally {
+      await down.close();
     }
   });
 });
