@@ -76,8 +76,8 @@ export interface ResolvedAuthOptions {
 }
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set<keyof AuthModuleOptions>([
-  'jwt', 'accessTokenTtlSeconds',
-  'refreshTokenTtlSeconds', 'sessionAbsoluteTtlSeconds', 'reuseWindowMs', 'maxSessionsPerUser', 'accessTokenValidation', 'sessionUserAgent',
+  'jwt', 'accessTokenTtlSeconds', 'refreshTokenKey',
+  'refreshTokenTtlSeconds', 'sessionAbsoluteTtlSeconds', 'reuseWindowMs', 'refreshTokenRotation', 'maxSessionsPerUser', 'accessTokenValidation', 'sessionUserAgent',
   'redis',
   'registration', 'passwordHashing', 'passwordPolicy', 'revokeSessionsOnPasswordChange', 'revokeSessionsOnRoleChange',
   'roleHierarchy',

@@ -11,6 +11,7 @@ export type { RefreshTokenTransport, RefreshCookieOptions } from './http/cookie.
 export type { PasswordPolicyOptions } from './identity/password-policy';
 export type { ThrottleOptions } from './throttling/throttle.options';
 export type { SessionUserAgentMode } from './sessions/user-agent';
+export type { RefreshTokenRotation } from './sessions/session.options';
 export type {
   AccountOptions, ClaimsFunction, ClaimsOptions, MailedTokenOptions,
 } from './identity/account.options';
@@ -62,14 +63,14 @@ export type { ErrorBody } from './guards/auth-http-status';
 // Ports (interface + injection token) and the shipped adapters, for apps that bring their own storage.
 export { UserStore, type IdentityUserStore } from './identity/user-store.interface';
 export type {
-  AuthUser, StoredUser, NewUser, UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult,
+  AuthUser, StoredUser, NewUser, UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult, SetPasswordHashOptions,
 } from './identity/user-store.interface';
 export { RedisUserStore } from './identity/redis-user.store';
 export { MemoryUserStore } from './identity/memory-user.store';
 export { normalizeEmail } from './identity/email';
 export { SessionStore } from './sessions/session-store.interface';
 export type {
-  SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings,
+  SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings, RevokeAllSessionsOptions,
 } from './sessions/session-store.interface';
 export { RedisSessionStore } from './sessions/redis-session.store';
 export { MemorySessionStore } from './sessions/memory-session.store';

@@ -70,7 +70,8 @@ export class AuthService {
     private readonly identity: IdentityResolver,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Optional() @Inject(LoginThrottler) throttler?: LoginThrottler | null,
-    @Optional() @Inject(SESSION_OPTIONS) private readonly sessionOptions?: Pick<ResolvedSessionOptions, 'sessionUserAgent'>,
+    @Optional() @Inject(SESSION_OPTIONS)
+    private readonly sessionOptions?: Partial<Pick<ResolvedSessionOptions, 'sessionUserAgent' | 'refreshTokenRotation'>>,
     @Optional() @Inject(IDENTITY_OPTIONS)
     private readonly identityOptions?: Pick<ResolvedIdentityOptions, 'revokeSessionsOnPasswordChange' | 'revokeSessionsOnRoleChange'> &
       Partial<Pick<ResolvedIdentityOptions, 'registration'>>,
@@ -210,9 +211,13 @@ export class AuthService {
   }
 
   /**
-   * Rotates a refresh token. Exactly one of several concurrent calls with one token succeeds; a
-   * replayed old token revokes the session (`RefreshTokenReusedError`). Re-reads the user, so a
-   * deleted or disabled user cannot refresh and role changes reach the next access token.
+   * Rotates a refresh token (one atomic store call). A token whose MAC does not verify is
+   * `RefreshTokenInvalidError` and touches nothing. Duplicates of one refresh (the previous token again within
+   * `reuseWindowMs`: concurrent tabs, a retry after a lost response or a 503) all get the same new refresh token
+   * (`refreshTokenRotation: 'idempotent'`, the default) or `RefreshTokenSupersededError` (`'strict'`: exactly
+   * one succeeds); the session is kept. Any other genuine old token revokes the session
+   * (`RefreshTokenReusedError`). Re-reads the user, so a deleted or disabled user cannot refresh, a session
+   * older than the user's credentials ends, and role changes reach the next access token.
    */
   async refresh(refreshToken: unknown, client: ClientInfo = {}): Promise<TokenPair> {
     const presented = this.tokens.parseRefreshToken(refreshToken);
@@ -226,6 +231,7 @@ export class AuthService {
     // The app's claims before rotating: if its function fails, the presented token stays valid.
     const claims = await this.appClaims(user);
     const next = this.tokens.nextRefreshToken(presented);
+    const session = { userId: presented.userId, sessionId: presented.sessionId };
     const result = await this.sessions.rotate({
       userId: presented.userId,
       sessionId: presented.sessionId,
@@ -237,14 +243,17 @@ export class AuthService {
     switch (result.status) {
       case 'rotated':
         break;
+      case 'duplicate':
+        if (this.sessionOptions?.refreshTokenRotation === 'strict') throw new RefreshTokenSupersededError();
+        break;
       case 'superseded':
         throw new RefreshTokenSupersededError();
       case 'reused':
-        this.logger.warn(`Refresh token reuse detected; session revoked (user ${presented.userId})`);
+        this.security.record('session_revoked', { ...session, ip: client.ip, reason: 'refresh_token_reused' });
         this.emit(AuthEvent.RefreshReused, { userId: presented.userId, sessionId: presented.sessionId }, client);
         throw new RefreshTokenReusedError();
       case 'stale':
-        this.logger.warn(`Refresh of a session older than the user's credentials; session revoked (user ${presented.userId})`);
+        this.security.record('session_revoked', { ...session, ip: client.ip, reason: 'credentials_changed' });
         throw new RefreshTokenInvalidError();
       default:
         throw new RefreshTokenInvalidError();
@@ -388,7 +397,9 @@ export class AuthService {
    */
   private async credentialsChanged(userId: string, keep?: { sessionId: string } | 'all'): Promise<number> {
     const user = await this.identity.findUser(userId);
-    return this.sessions.revokeAll(userId, { credentialVersion: user ? credentialVersionOf(user) : undefined, keep });
+    const count = await this.sessions.revokeAll(userId, { credentialVersion: user ? credentialVersionOf(user) : undefined, keep });
+    if (count > 0) this.security.record('sessions_revoked', { userId, reason: 'credentials_changed', count });
+    return count;
   }
 
   /** Revokes the user's sessions but `keepSessionId`, in one atomic store call. */

@@ -203,8 +203,8 @@ export function rotateSessionArgv(
 }
 
 /**
- * Raw reply of `ROTATE_SESSION`: {1, generation, createdAt} rotated, {2} superseded, {3} reused, {4} stale
- * (credential version older than the user's; deleted), {0} invalid.
+ * Raw reply of `ROTATE_SESSION`: {1, generation, createdAt} rotated, {5, generation, createdAt} duplicate,
+ * {2} superseded, {3} reused, {4} stale (credential version older than the user's; deleted), {0} invalid.
  */
 export type RotateSessionReply = Array<string | number | null>;
 
@@ -215,10 +215,11 @@ export function decodeRotateReply(
   settings: SessionStoreSettings,
 ): RotateResult {
   switch (Number(reply[0])) {
-    case 1: {
+    case 1:
+    case 5: {
       const createdAt = Number(reply[2]);
       return {
-        status: 'rotated',
+        status: Number(reply[0]) === 1 ? 'rotated' : 'duplicate',
         session: {
           id: session.sessionId,
           userId: session.userId,
@@ -338,6 +339,8 @@ return evicted
 
 /**
  * KEYS: sessions. ARGV: `RotateSessionArgv`. Rewrites the head and, when an ip is given, the ip in `<sid>:1`.
+ * The previous token within the reuse window is a duplicate when the current hash is this request's next
+ * hash (derived from the presented token: the same request again), else superseded; nothing is written.
  * Returns `RotateSessionReply`.
  */
 export const ROTATE_SESSION = `${HELPERS}
@@ -373,6 +376,7 @@ if c == ARGV[2] then
   return {1, generation, tonumber(ca, 36)}
 end
 if p ~= '' and p == string.sub(ARGV[2], 1, 11) and now - tonumber(r, 36) < tonumber(ARGV[7]) then
+  if c == ARGV[3] then return {5, tonumber(g), tonumber(ca, 36)} end
   return {2}
 end
 drop(key, sid)

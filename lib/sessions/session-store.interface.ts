@@ -57,7 +57,11 @@ export interface RevokeAllSessionsOptions {
 /**
  * Outcome of a rotation:
  * - `rotated`: presented was current; `nextHash` is now current.
- * - `superseded`: presented was the previous token, rotated less than `reuseWindowMs` ago (a concurrent duplicate); session kept.
+ * - `duplicate`: presented was the previous token, rotated less than `reuseWindowMs` ago, and `nextHash` is the
+ *   current one (the same request again: its next token is derived from the presented one); nothing changed.
+ *   The caller answers with that same next token (idempotent rotation) or as `superseded` (strict).
+ * - `superseded`: presented was the previous token, rotated less than `reuseWindowMs` ago, but the current one
+ *   is not the `nextHash` of this request; session kept.
  * - `reused`: an older token, or the previous one after the window: theft; the session has been deleted.
  * - `stale`: the session was created under an older credential version than the user's (or the recorded
  *   floor): the credentials changed since; the session has been deleted.
@@ -65,6 +69,7 @@ export interface RevokeAllSessionsOptions {
  */
 export type RotateResult =
   | { status: 'rotated'; session: Pick<SessionRecord, 'id' | 'userId' | 'generation' | 'createdAt' | 'absoluteExpiresAt'> }
+  | { status: 'duplicate'; session: Pick<SessionRecord, 'id' | 'userId' | 'generation' | 'createdAt' | 'absoluteExpiresAt'> }
   | { status: 'superseded' }
   | { status: 'reused' }
   | { status: 'stale' }
