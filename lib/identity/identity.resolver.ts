@@ -46,13 +46,13 @@ export class IdentityResolver {
   ) {}
 
   /** Self-registration (`POST /auth/register`): default roles only; refused when registration is disabled. */
-  async register(credentials: Credentials): Promise<StoredUser> {
+  async register(credentials: Credentials, profile?: Record<string, unknown>): Promise<StoredUser> {
     if (!this.options.registration.enabled) throw new RegistrationDisabledError();
-    return this.createUser({ ...credentials, roles: this.options.registration.defaultRoles });
+    return this.createUser({ ...credentials, roles: this.options.registration.defaultRoles, profile });
   }
 
   /** Creates a user with the given roles (for seeding and admin tooling; not reachable over HTTP). */
-  async createUser(input: Credentials & { roles?: string[]; emailVerified?: boolean }): Promise<StoredUser> {
+  async createUser(input: Credentials & { roles?: string[]; emailVerified?: boolean; profile?: Record<string, unknown> }): Promise<StoredUser> {
     const email = this.checkEmail(input.email);
     this.passwordPolicy.check(input.password, { email });
     const passwordHash = await this.hasher.hash(input.password);
@@ -61,6 +61,7 @@ export class IdentityResolver {
       passwordHash,
       roles: [...(input.roles ?? this.options.registration.defaultRoles)],
       emailVerified: input.emailVerified ?? false,
+      ...(input.profile ? { profile: structuredClone(input.profile) } : {}),
     });
   }
 

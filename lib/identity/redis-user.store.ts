@@ -40,6 +40,7 @@ export function decodeUserRecord(hash: Record<string, string>): StoredUser | nul
     emailVerified: hash.ev === '1',
     disabled: hash.dis === '1',
     credentialVersion: Number.parseInt(hash.cv ?? '0', 10) || 0,
+    ...(hash.prof ? { profile: parseProfile(hash.prof) } : {}),
   };
 }
 
@@ -224,6 +225,27 @@ export class RedisUserStore implements UserStore {
     return identities.length;
   }
 
+  /**
+   * Deletes the user hash and its identities hash (one slot, one transaction), then releases its email and
+   * identity index keys, each only if it still names this user. A crash in between leaves index keys of a
+   * user that no longer exists, which the next claim takes over (see `claim`).
+   */
+  async deleteUser(userId: string): Promise<boolean> {
+    const userKey = this.keys.user(userId);
+    const identitiesKey = this.keys.identities(userId);
+    const [hash, identities] = await Promise.all([
+      redisCall(() => this.redis.hgetall(userKey)),
+      redisCall(() => this.redis.hgetall(identitiesKey)),
+    ]);
+    if (!hash.id) return false;
+    await this.exec(this.redis.multi().del(userKey).del(identitiesKey));
+    if (hash.email) await redisCall(() => this.commands.authkitDeleteIfEquals(this.keys.email(hash.email), userId));
+    for (const identity of Object.values(identities).map(parseIdentity)) {
+      if (identity) await redisCall(() => this.commands.authkitDeleteIfEquals(this.keys.identity(identity.provider, identity.providerUserId), userId));
+    }
+    return true;
+  }
+
   /** Resolves to `false` (and writes nothing) when the user does not exist. */
   markEmailVerified(userId: string): Promise<boolean> {
     return this.update(userId, 'ev', '1');
@@ -249,6 +271,7 @@ export class RedisUserStore implements UserStore {
       ev: user.emailVerified ? '1' : '0',
       cv: 0,
       ca: Date.now(),
+      ...(user.profile ? { prof: JSON.stringify(user.profile) } : {}),
     };
   }
 
@@ -269,6 +292,15 @@ export class RedisUserStore implements UserStore {
     const results = await redisCall(() => transaction.exec());
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw new StoreUnavailableError({ cause: failed?.[0] });
+  }
+}
+
+function parseProfile(raw: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 

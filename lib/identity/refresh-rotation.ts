@@ -7,8 +7,15 @@ export type RefreshRotationOutcome =
   | (Extract<RotateResult, { status: 'rotated' | 'duplicate' }> & { user: StoredUser })
   | Exclude<RotateResult, { status: 'rotated' | 'duplicate' }>;
 
-/** Rotates a refresh's session and reads its user; a user missing or disabled deletes the session (`invalid`). */
-export type RefreshRotation = (input: Omit<RotateSessionInput, 'credentialVersion'>) => Promise<RefreshRotationOutcome>;
+/**
+ * Rotates a refresh's session and reads its user; a user missing or disabled deletes the session (`invalid`).
+ * `beforeRotate` runs on the user between the read and the rotation (if it throws, nothing is rotated: the
+ * presented token stays valid); passing it means the user is read first, in a round trip of its own.
+ */
+export type RefreshRotation = (
+  input: Omit<RotateSessionInput, 'credentialVersion'>,
+  beforeRotate?: (user: StoredUser) => Promise<void>,
+) => Promise<RefreshRotationOutcome>;
 
 function outcome(result: RotateResult, user: StoredUser | null): RefreshRotationOutcome {
   if (result.status === 'rotated' || result.status === 'duplicate') {
@@ -24,26 +31,27 @@ function outcome(result: RotateResult, user: StoredUser | null): RefreshRotation
  *   prefix, so the user's hash is in the slot of the sessions). The script checks the user (missing or
  *   disabled: session deleted) and the credential version, and returns the record, decoded here by the user
  *   store's `decodeUserRecord`.
- * - Otherwise two: the user is read first (if that read fails the presented token stays valid for a retry),
+ * - Otherwise, or when the call has a `beforeRotate`, two: the user is read first (if that read fails the presented token stays valid for a retry),
  *   a missing or disabled user's session is revoked, then the session is rotated with the user's version.
  */
 export function refreshRotation(sessions: SessionStore, users: UserStore): RefreshRotation {
-  if (
+  const oneScript =
     users instanceof RedisUserStore && Object.getPrototypeOf(users) === RedisUserStore.prototype &&
     hasUserRecordRotation(sessions) && sessions.readsUserRecordsOf(users.recordSource)
-  ) {
-    const fields = users.recordSource.fields;
-    return async (input) => {
-      const { result, userRecord } = await sessions.rotateWithUserRecord(input, fields);
+      ? sessions
+      : undefined;
+  const fields = users instanceof RedisUserStore ? users.recordSource.fields : undefined;
+  return async (input, beforeRotate) => {
+    if (oneScript && fields && !beforeRotate) {
+      const { result, userRecord } = await oneScript.rotateWithUserRecord(input, fields);
       return outcome(result, userRecord ? decodeUserRecord(userRecord) : null);
-    };
-  }
-  return async (input) => {
+    }
     const user = await users.findById(input.userId);
     if (!user || user.disabled) {
       await sessions.revoke(input.userId, input.sessionId);
       return { status: 'invalid' };
     }
+    await beforeRotate?.(user);
     return outcome(await sessions.rotate({ ...input, credentialVersion: credentialVersionOf(user) }), user);
   };
 }
