@@ -153,4 +153,42 @@ describe('Redis round trips of a refresh (real HTTP server, real Redis)', () => 
       expect(status).toBe(200);
     });
   });
+
+  describe("an app claims function: the user is read first, so a failing function consumes no token (strict rotation)", () => {
+    let t: TestApp;
+    let fail = false;
+
+    beforeAll(async () => {
+      t = await createTestApp({
+        refreshTokenRotation: 'strict',
+        claims: {
+          names: ['tenant'],
+          resolve: async () => {
+            if (fail) throw new Error('claims source down');
+            return { tenant: 't1' };
+          },
+        },
+      } as never);
+      const warmUp = await signUp(t);
+      expect((await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: warmUp.refreshToken } })).status).toBe(200);
+    });
+
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('HGETALL user, then the rotation; after a failed claims function the same token still refreshes', async () => {
+      const pair = await signUp(t);
+      fail = true;
+      const failed = await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: pair.refreshToken } });
+      fail = false;
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+      let status = 0;
+      const sent = await commandsSentDuring(t.keyPrefix, async () => {
+        status = (await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: pair.refreshToken } })).status;
+      });
+      expect(status).toBe(200); // strict rotation: had the failed attempt rotated, this would be `superseded`
+      expect(sent).toEqual(['hgetall', 'evalsha']);
+    });
+  });
 });
