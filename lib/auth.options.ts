@@ -10,6 +10,10 @@ import {
   type GitHubOAuthOptions, type GoogleOAuthOptions, OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions,
 } from './oauth/oauth.options';
 import type { PassportOAuthSource } from './oauth/passport-oauth.options';
+import { ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions } from './identity/account.options';
+import { MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './mail/mail.options';
+import type { Mailer } from './mail/mailer.interface';
+import type { OneTimeTokenStore } from './tokens/one-time-token-store.interface';
 import { failOption, type OptionKeys, rejectUnknownKeys } from './options.validation';
 import { REDIS_OPTIONS, type RedisModuleOptions, type ResolvedRedisOptions, resolveRedisOptions } from './redis/redis.options';
 import { type ResolvedSessionOptions, resolveSessionOptions, SESSION_OPTIONS, type SessionOptions } from './sessions/session.options';
@@ -34,6 +38,10 @@ export interface AdapterOptions {
   passwordHasher?: ProviderInput<PasswordHasher>;
   /** Default: `RedisLoginThrottler` with Redis (in-process fallback while Redis is down), `MemoryLoginThrottler` without. */
   loginThrottler?: ProviderInput<LoginThrottler>;
+  /** Sends the library's mails. Default: `SmtpMailer` with `mail.smtpUrl`, else `LoggingMailer` (logs that a mail was sent, never its link). */
+  mailer?: ProviderInput<Mailer>;
+  /** One-time tokens (reset, verification). Default: `RedisOneTimeTokenStore` with Redis, `MemoryOneTimeTokenStore` without. */
+  oneTimeTokenStore?: ProviderInput<OneTimeTokenStore>;
   /** Throttle of registration and OAuth start. Default: `RedisRouteThrottle` with Redis, `MemoryRouteThrottle` without. */
   routeThrottle?: ProviderInput<RouteThrottle>;
 }
@@ -43,7 +51,8 @@ export interface AdapterOptions {
  * code) composed into one object. Only `jwt` is required.
  */
 export interface AuthModuleOptions
-  extends TokenOptions, SessionOptions, RedisModuleOptions, IdentityOptions, RolesOptions, HttpTransportOptions, AdapterOptions {
+  extends TokenOptions, SessionOptions, RedisModuleOptions, IdentityOptions, RolesOptions, HttpTransportOptions, AdapterOptions,
+    AccountOptions, MailOptions {
   /**
    * Login throttling, always on (see `ThrottleOptions`). Defaults: 5 failures per email+ip in 15 min ->
    * blocked 1 min, doubling per further failure up to 15 min; 100 failures per ip in 15 min; 100 failures
@@ -66,6 +75,8 @@ export interface ResolvedAuthOptions {
   throttle: ScopedThrottleRule[];
   routeLimits: ResolvedRouteLimits;
   oauth: ResolvedOAuthOptions;
+  account: ResolvedAccountOptions;
+  mail: ResolvedMailOptions;
   adapters: AdapterOptions;
 }
 
@@ -78,8 +89,10 @@ const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   registration: true, passwordHashing: true, passwordPolicy: true, revokeSessionsOnPasswordChange: true, revokeSessionsOnRoleChange: true,
   roleHierarchy: true,
   refreshTokenTransport: true, cookie: true, allowedOrigins: true,
-  userStore: true, sessionStore: true, passwordHasher: true, loginThrottler: true, routeThrottle: true,
+  userStore: true, sessionStore: true, passwordHasher: true, loginThrottler: true, routeThrottle: true, mailer: true, oneTimeTokenStore: true,
   throttle: true, oauth: true,
+  requireVerifiedEmail: true, passwordReset: true, emailVerification: true, passwordChange: true, accountDeletion: true, hooks: true, claims: true,
+  registrationFields: true, mail: true,
 };
 const JWT_KEYS: OptionKeys<JwtOptions> = {
   algorithm: true, secret: true, privateKey: true, publicKey: true, keyId: true, verificationKeys: true, issuer: true, audience: true,
@@ -134,9 +147,11 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     throttle: resolveThrottleRules(options.throttle),
     routeLimits: resolveRouteLimits(options.throttle),
     oauth,
+    account: resolveAccountOptions(options),
+    mail: resolveMailOptions(options),
     adapters: {
       userStore: options.userStore, sessionStore: options.sessionStore, passwordHasher: options.passwordHasher, loginThrottler: options.loginThrottler,
-      routeThrottle: options.routeThrottle,
+      routeThrottle: options.routeThrottle, mailer: options.mailer, oneTimeTokenStore: options.oneTimeTokenStore,
     },
   };
 }
@@ -152,4 +167,6 @@ export const OPTION_SLICES = [
   [THROTTLE_RULES, 'throttle'],
   [ROUTE_LIMITS, 'routeLimits'],
   [OAUTH_OPTIONS, 'oauth'],
+  [ACCOUNT_OPTIONS, 'account'],
+  [MAIL_OPTIONS, 'mail'],
 ] as const satisfies ReadonlyArray<readonly [symbol, keyof ResolvedAuthOptions]>;

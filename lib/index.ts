@@ -13,6 +13,12 @@ export type { ThrottleOptions } from './throttling/throttle.options';
 export type { SessionUserAgentMode } from './sessions/user-agent';
 export type { RefreshTokenRotation } from './sessions/session.options';
 export type {
+  AccountOptions, ClaimsFunction, ClaimsOptions, MailedTokenOptions,
+} from './identity/account.options';
+export type { AuthHooks, BeforeRegisterContext, BeforeLoginContext, BeforeOAuthLinkContext } from './identity/account-hooks';
+export type { AppClaims, ClaimValue } from './tokens/app-claims';
+export type { MailOptions } from './mail/mail.options';
+export type {
   OAuthOptions, OAuthProviderName, OAuthProviderOptions, GoogleOAuthOptions, GitHubOAuthOptions, OAuthLinkingPolicy,
   OAuthUnverifiedEmailPolicy,
 } from './oauth/oauth.options';
@@ -25,6 +31,7 @@ export { FAIL_FAST_CLUSTER_OPTIONS, FAIL_FAST_REDIS_OPTIONS } from './redis/auth
 export { Public } from './decorators/public.decorator';
 export { Roles } from './decorators/roles.decorator';
 export { CurrentUser } from './decorators/current-user.decorator';
+export { OptionalAuth } from './decorators/optional-auth.decorator';
 export { IS_PUBLIC_KEY, ROLES_KEY, AUTHKIT_REDIS } from './auth.constants';
 export { AccessTokenGuard } from './guards/access-token.guard';
 export { RolesGuard } from './guards/roles.guard';
@@ -38,6 +45,14 @@ export { TokenService, type VerifiedAccessToken } from './tokens/token.service';
 export type { AccessTokenClaims, IssuedAccessToken, JsonWebKeySet } from './tokens/token.types';
 export type { AuthenticatedUser, ClientInfo, PublicUser, TokenPair, SessionView } from './auth.types';
 export type { TokenResponse } from './http/auth.controller';
+export type { AcceptedResponse } from './http/password.controller';
+export { AccountService } from './identity/account.service';
+export { AuthAdminService, type AdminActor, type AdminUserView } from './identity/auth-admin.service';
+
+// Events (through @nestjs/event-emitter when the app registered EventEmitterModule).
+export { AuthEvent, AUTH_EVENT_NAMES, type AuthEventName } from './events/auth-event.names';
+export type * from './events/auth-event.payloads';
+export { AuthEvents } from './events/auth-events.emitter';
 
 // Errors: every AuthError has a stable `code`; AuthExceptionFilter maps them to HTTP.
 export * from './auth.errors';
@@ -72,3 +87,11 @@ export type { RouteLimitOptions } from './throttling/throttle.options';
 export { RedisRouteThrottle } from './throttling/redis-route.throttle';
 export { MemoryRouteThrottle } from './throttling/memory-route.throttle';
 export { clientIpKey } from './throttling/client-ip';
+export { Mailer, type MailMessage, type MailKind } from './mail/mailer.interface';
+export type { MailTemplate, MailTemplateContext, RenderedMail } from './mail/mail-templates';
+export { SmtpMailer } from './mail/smtp.mailer';
+export { LoggingMailer } from './mail/logging.mailer';
+export { OneTimeTokenStore, type IssueOneTimeTokenInput, type ConsumeOneTimeTokenInput } from './tokens/one-time-token-store.interface';
+export type { OneTimeTokenKind } from './tokens/one-time-token';
+export { RedisOneTimeTokenStore } from './tokens/redis-one-time-token.store';
+export { MemoryOneTimeTokenStore } from './tokens/memory-one-time-token.store';

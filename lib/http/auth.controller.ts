@@ -18,6 +18,7 @@ import { CredentialsDto, LoginDto, RefreshDto } from './auth.dto';
 import { isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
 import { appendSetCookie, type HttpResponse, setHeader } from './http-response';
+import { type RegistrationBody, RegistrationBodyPipe } from './registration-body.pipe';
 
 interface HttpRequest extends TransportRequest {
   ip?: string;
@@ -79,9 +80,9 @@ export class AuthController {
   @HttpCode(HttpStatus.CREATED)
   @Header('Cache-Control', 'no-store')
   async register(
-    @Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
+    @Body(RegistrationBodyPipe) body: RegistrationBody, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TokenResponse | RegistrationAccepted> {
-    const result = await this.auth.register(body, this.client(req));
+    const result = await this.auth.register(body.credentials, this.client(req), body.fields);
     if ('accessToken' in result) return this.respond(result, req, res);
     res.status?.(HttpStatus.ACCEPTED); // registration.emailTakenResponse 'generic': the same answer, taken email or not
     return result;
@@ -136,9 +137,9 @@ export class AuthController {
   async logout(@CurrentUser() user: AuthenticatedUser | undefined, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
     if (user) {
-      const ended = await this.auth.logout(user);
+      const ended = await this.auth.logout(user, this.client(req));
       if (!ended && this.sessionOptions.accessTokenValidation === 'session') throw new SessionRevokedError();
-    } else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name));
+    } else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name), this.client(req));
     this.clearCookie(req, res);
     setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
   }
@@ -148,7 +149,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async logoutAll(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
-    await this.auth.logoutAll(user.id);
+    await this.auth.logoutAll(user.id, { ...this.client(req), sessionId: user.sessionId });
     this.clearCookie(req, res);
     setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
   }
@@ -170,8 +171,8 @@ export class AuthController {
   @UseGuards(AccessTokenGuard)
   @Delete('sessions/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async revokeSession(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<void> {
-    await this.auth.revokeSession(user.id, id);
+  async revokeSession(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Req() req: HttpRequest): Promise<void> {
+    await this.auth.revokeSession(user.id, id, this.client(req));
   }
 
   protected client(req: HttpRequest): ClientInfo {

@@ -40,4 +40,9 @@ export class RedisKeys {
   identities(userId: string): string {
     return `${this.prefix}:{${this.userTag(userId)}}:identities`;
   }
+
+  /** A user's one-time token of one kind (password reset, email verification), in the user's slot. */
+  oneTimeToken(userId: string, kind: string): string {
+    return `${this.prefix}:{${this.userTag(userId)}}:ott:${kind}`;
+  }
 }

@@ -6,6 +6,7 @@ import { failOption } from '../options.validation';
 import { JWT_OPTIONS, type ResolvedJwtOptions } from './jwt.options';
 import { deriveRefreshTokenKey, RefreshTokenCodec } from './refresh-token.codec';
 import { createSigningKeys, type JwtKey, type SigningKeys } from './signing-keys';
+import { appClaimsOf } from './app-claims';
 import type { AccessTokenClaims, IssuedAccessToken, IssuedRefreshToken, JsonWebKeySet, ParsedRefreshToken } from './token.types';
 
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
@@ -30,6 +31,10 @@ export interface VerifiedAccessToken {
   readonly exp: number;
   readonly nbf?: number;
   readonly iat?: number;
+  /** The `email` claim, when the token has one. */
+  readonly email?: string;
+  /** The app's claims (everything outside the reserved names), frozen; `{}` when none. */
+  readonly appClaims: Readonly<Record<string, unknown>>;
 }
 
 /** A configured key with the jsonwebtoken options pinned to it (its one algorithm), built once. */
@@ -108,10 +113,18 @@ export class TokenService {
     this.refreshTokens = new RefreshTokenCodec(this.refreshTokenKey());
   }
 
-  signAccessToken(subject: { userId: string; sessionId: string; roles: readonly string[] }): IssuedAccessToken {
+  /**
+   * Signs an access token. `email` and the app's `claims` (checked by the caller against the reserved names,
+   * see `checkAppClaims`) are added when given; the reserved claims always win.
+   */
+  signAccessToken(subject: {
+    userId: string; sessionId: string; roles: readonly string[]; email?: string | null; claims?: Readonly<Record<string, unknown>>;
+  }): IssuedAccessToken {
     const ttl = this.options.accessTokenTtlSeconds;
     const iat = Math.floor(Date.now() / 1000);
     const payload = {
+      ...subject.claims,
+      ...(subject.email ? { email: subject.email } : {}),
       sub: subject.userId,
       sid: subject.sessionId,
       roles: [...subject.roles],
@@ -192,6 +205,8 @@ export class TokenService {
       exp: claims.exp,
       nbf: claims.nbf as number | undefined,
       iat: claims.iat,
+      email: typeof (claims as { email?: unknown }).email === 'string' ? (claims as { email: string }).email : undefined,
+      appClaims: appClaimsOf(claims as Record<string, unknown>),
     });
     if (this.verifiedTokens.size >= VERIFIED_TOKENS_SIZE) {
       this.verifiedTokens.delete(this.verifiedTokens.keys().next().value as string);

@@ -44,12 +44,26 @@ const PUBLIC_API: Record<string, string[]> = {
     'ThrottleVerdict', 'LoginOutcome', 'RedisLoginThrottler', 'MemoryLoginThrottler',
     'RouteThrottle', 'RateLimit', 'RateLimitHit', 'RateLimitVerdict', 'RouteLimitOptions', 'RedisRouteThrottle',
     'MemoryRouteThrottle', 'clientIpKey', 'TooManyRequestsError', 'ServiceBusyError',
+    // Account lifecycle (issue 14): services, options, hooks, claims, mail and one-time token ports, errors.
+    'AccountService', 'AuthAdminService', 'AdminActor', 'AdminUserView', 'AcceptedResponse', 'OptionalAuth',
+    'AccountOptions', 'ClaimsFunction', 'ClaimsOptions', 'MailedTokenOptions', 'MailOptions',
+    'AuthHooks', 'BeforeRegisterContext', 'BeforeLoginContext', 'BeforeOAuthLinkContext', 'AppClaims', 'ClaimValue',
+    'Mailer', 'MailMessage', 'MailKind', 'MailTemplate', 'MailTemplateContext', 'RenderedMail', 'SmtpMailer', 'LoggingMailer',
+    'OneTimeTokenStore', 'IssueOneTimeTokenInput', 'ConsumeOneTimeTokenInput', 'OneTimeTokenKind', 'RedisOneTimeTokenStore',
+    'MemoryOneTimeTokenStore',
+    'OneTimeTokenInvalidError', 'EmailUnverifiedError', 'ReauthenticationRequiredError', 'AuthRejectedError',
+    // Events (names, typed payloads, the emitter).
+    'AuthEvent', 'AUTH_EVENT_NAMES', 'AuthEventName', 'AuthEvents', 'AuthEventBase', 'AuthEventPayloads', 'UserEvent', 'SessionEvent',
+    'RegisteredEvent', 'LoginSucceededEvent', 'LoginFailedEvent', 'ThrottledEvent', 'LogoutEvent', 'LogoutAllEvent',
+    'RefreshReusedEvent', 'SessionRevokedEvent', 'PasswordChangedEvent', 'PasswordResetEvent', 'EmailVerifiedEvent',
+    'IdentityEvent', 'RolesChangedEvent', 'UserDisabledEvent', 'UserEnabledEvent', 'AccountDeletedEvent',
   ],
   passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'AuthkitAuthGuard', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [
     'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeUserStoreIdentityContract',
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',
     'describeLoginThrottlerContract', 'ThrottlerFactory', 'describeRouteThrottleContract', 'RouteThrottleFactory', 'ManualClock',
+    'describeUserStoreDeletionContract', 'describeOneTimeTokenStoreContract', 'OneTimeTokenStoreFactory',
   ],
 };
 
