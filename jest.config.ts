@@ -26,9 +26,16 @@ const HTTP_E2E_SUITES = [
   'test/e2e/oauth-flow.e2e.spec.ts',
   'test/e2e/passport-sources.e2e.spec.ts',
   'test/e2e/redis-outage.e2e.spec.ts',
-  'test/identity/credential-version.e2e.spec.ts',
   'test/e2e/sample.e2e.spec.ts',
   'test/e2e/sample-oauth.e2e.spec.ts',
+  'test/e2e/credential-version.e2e.spec.ts',
+  'test/e2e/logout.e2e.spec.ts',
+  'test/e2e/oauth-abuse.e2e.spec.ts',
+  'test/e2e/refresh-rotation.e2e.spec.ts',
+  'test/e2e/refresh-round-trips.e2e.spec.ts',
+  'test/events/auth-events.e2e.spec.ts',
+  'test/http/account-lifecycle.e2e.spec.ts',
+  'test/http/extension-points.e2e.spec.ts',
 ];
 
 const config: Config = {
