@@ -18,7 +18,8 @@ function snippets(): { line: number; code: string }[] {
 
 /**
  * What a README fragment takes for granted, declared only when the fragment uses it without importing it: the
- * app's `AppModule`, Nest's `NestFactory`, the library's `AuthModule`, an app's OAuth client credentials.
+ * app's `AppModule`, Nest's `NestFactory`, the library's `AuthModule`, an app's OAuth client credentials and options
+ * (`jwt`, `redis`), the decorators a snippet shows in use (`Injectable`, `OnEvent`, class-validator's).
  */
 const AMBIENT: Record<string, string> = {
   NestFactory: "import { NestFactory } from '@nestjs/core';",
@@ -27,6 +28,19 @@ const AMBIENT: Record<string, string> = {
   AppModule: 'declare class AppModule {}',
   clientID: 'declare const clientID: string;',
   clientSecret: 'declare const clientSecret: string;',
+  jwt: "declare const jwt: { secret: string };",
+  redis: "declare const redis: { url: string };",
+  alert: 'declare function alert(message: string): void;',
+  Injectable: "import { Injectable } from '@nestjs/common';",
+  Logger: "import { Logger } from '@nestjs/common';",
+  OnEvent: "import { OnEvent } from '@nestjs/event-emitter';",
+  AuthEvent: "import { AuthEvent } from 'nestjs-authkit';",
+  AuthEventPayloads: "import type { AuthEventPayloads } from 'nestjs-authkit';",
+  AuthEventBase: "import type { AuthEventBase } from 'nestjs-authkit';",
+  IsString: "import { IsString } from 'class-validator';",
+  MaxLength: "import { MaxLength } from 'class-validator';",
+  IsOptional: "import { IsOptional } from 'class-validator';",
+  IsBoolean: "import { IsBoolean } from 'class-validator';",
 };
 
 /** A fragment as a compilable module: its imports on top, its statements in an async function unless it exports. */
