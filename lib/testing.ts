@@ -9,4 +9,5 @@ export {
   describeSessionStoreContract, type SessionStoreFactory, CONTRACT_SETTINGS as SESSION_CONTRACT_SETTINGS,
 } from './testing/session-store.contract';
 export { describeLoginThrottlerContract, type ThrottlerFactory } from './testing/login-throttler.contract';
+export { describeRouteThrottleContract, type RouteThrottleFactory } from './testing/route-throttle.contract';
 export { ManualClock } from './testing/manual-clock';

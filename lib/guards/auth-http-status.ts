@@ -93,11 +93,20 @@ export function errorResponse(error: unknown, context: { jsonBodyRejected?: bool
     const message = status >= 500 ? 'Internal server error' : parseFailure ? 'Malformed JSON body' : error.message;
     return { status, headers: {}, body: { statusCode: status, code, message } };
   }
-  const bodyParser = error as { type?: unknown; status?: unknown; expose?: unknown } | null;
-  if (bodyParser && typeof bodyParser.type === 'string' && typeof bodyParser.status === 'number' && bodyParser.status < 500) {
-    const status = bodyParser.status;
-    const code = bodyParser.type === 'entity.parse.failed' ? 'malformed_json' : CODE_BY_STATUS[status] ?? 'bad_request';
-    return { status, headers: {}, body: { statusCode: status, code, message: code === 'malformed_json' ? 'Malformed JSON body' : code.replace(/_/g, ' ') } };
+  const bodyParser = error as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown } | null;
+  // body-parser's errors (http-errors): typed ones, and untyped 4xx ones such as a body that does not
+  // decompress under its Content-Encoding (a zlib error wrapped with status 400).
+  const parserStatus = bodyParser && typeof bodyParser.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500
+    && (typeof bodyParser.type === 'string' || (bodyParser.statusCode === bodyParser.status && typeof bodyParser.expose === 'boolean'))
+    ? bodyParser.status
+    : undefined;
+  if (bodyParser && parserStatus !== undefined) {
+    const status = parserStatus;
+    const code = bodyParser.type === 'entity.parse.failed'
+      ? 'malformed_json'
+      : typeof bodyParser.type === 'string' ? CODE_BY_STATUS[status] ?? 'bad_request' : status === 400 ? 'malformed_body' : CODE_BY_STATUS[status] ?? 'bad_request';
+    const message = code === 'malformed_json' ? 'Malformed JSON body' : code === 'malformed_body' ? 'Malformed request body' : code.replace(/_/g, ' ');
+    return { status, headers: {}, body: { statusCode: status, code, message } };
   }
   return { status: 500, headers: {}, body: { statusCode: 500, code: 'internal_error', message: 'Internal server error' } };
 }

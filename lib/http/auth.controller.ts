@@ -3,7 +3,7 @@ import {
 } from '@nestjs/common';
 import { AuthError, CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
-import { AuthService } from '../identity/auth.service';
+import { AuthService, type RegistrationAccepted } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
@@ -13,7 +13,7 @@ import { AuthValidationPipe } from './auth-validation.pipe';
 import { JsonContentTypeGuard } from './json-content-type.guard';
 import { LogoutGuard } from './logout.guard';
 import { checkSecureCookieTransport, type TransportRequest } from './secure-cookie.check';
-import { CredentialsDto, RefreshDto } from './auth.dto';
+import { CredentialsDto, LoginDto, RefreshDto } from './auth.dto';
 import { isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
 
@@ -30,6 +30,7 @@ const DEAD_REFRESH_TOKEN_CODES: ReadonlySet<string> = new Set([
 ]);
 
 interface HttpResponse {
+  status?(code: number): unknown;
   append?(name: string, value: string): unknown;
   setHeader(name: string, value: string | string[]): unknown;
 }
@@ -43,6 +44,13 @@ export interface TokenResponse {
   /** Present when `refreshTokenTransport` is `'body'` or `'both'`. */
   refreshToken?: string;
 }
+
+/**
+ * Sent by logout and logout-all: the browser drops this site's cookies (the refresh cookie included, whatever
+ * its path). Not `"storage"`: that would also wipe the app's localStorage/IndexedDB (drafts, settings, offline
+ * data), which an auth library has no business deleting; an app that keeps tokens there clears them itself.
+ */
+const CLEAR_SITE_DATA = '"cookies"';
 
 export const authValidationPipe = new AuthValidationPipe({
   whitelist: true,
@@ -73,8 +81,13 @@ export class AuthController {
   @Post('register')
   @HttpCode(HttpStatus.CREATED)
   @Header('Cache-Control', 'no-store')
-  async register(@Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
-    return this.respond(await this.auth.register(body, this.client(req)), req, res);
+  async register(
+    @Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<TokenResponse | RegistrationAccepted> {
+    const result = await this.auth.register(body, this.client(req));
+    if ('accessToken' in result) return this.respond(result, req, res);
+    res.status?.(HttpStatus.ACCEPTED); // registration.emailTakenResponse 'generic': the same answer, taken email or not
+    return result;
   }
 
   @Public()
@@ -82,7 +95,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
-  async login(@Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
+  async login(@Body() body: LoginDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
     return this.respond(await this.auth.login(body, this.client(req)), req, res);
   }
 
@@ -125,6 +138,7 @@ export class AuthController {
     if (user) await this.auth.logout(user);
     else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name));
     this.clearCookie(req, res);
+    res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
   }
 
   @UseGuards(AccessTokenGuard)
@@ -134,10 +148,12 @@ export class AuthController {
     this.refuseCrossSiteCookie(req);
     await this.auth.logoutAll(user.id);
     this.clearCookie(req, res);
+    res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
   }
 
   @UseGuards(AccessTokenGuard)
   @Get('me')
+  @Header('Cache-Control', 'no-store')
   async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { sessionId: string }> {
     return { ...(await this.auth.me(user)), sessionId: user.sessionId };
   }

@@ -9,7 +9,32 @@ import { type CookieRequest, readCookie } from './cookies';
  */
 export function oauthStateCookieName(options: ResolvedCookieOptions, provider: string, state: string): string {
   const tag = createHash('sha256').update(state).digest('base64url').slice(0, 11);
-  return `${options.cookie.secure ? '__Secure-' : ''}authkit_oauth_${provider}_${tag}`;
+  return `${oauthStateCookiePrefix(options, provider)}${tag}`;
+}
+
+function oauthStateCookiePrefix(options: ResolvedCookieOptions, provider: string): string {
+  return `${options.cookie.secure ? '__Secure-' : ''}authkit_oauth_${provider}_`;
+}
+
+/** Pending authorizations one browser may hold per provider; a further start abandons the earlier ones. */
+export const MAX_PENDING_OAUTH_PER_BROWSER = 5;
+
+/** Names of the state-binding cookies of `provider` this request carries (its pending authorizations). */
+export function pendingOAuthStateCookieNames(options: ResolvedCookieOptions, request: CookieRequest, provider: string): string[] {
+  const header = request.headers.cookie;
+  if (typeof header !== 'string') return [];
+  const prefix = oauthStateCookiePrefix(options, provider);
+  const names = new Set<string>();
+  for (const part of header.split(';')) {
+    const name = part.slice(0, Math.max(0, part.indexOf('='))).trim();
+    if (name.startsWith(prefix) && name.length === prefix.length + 11) names.add(name);
+  }
+  return [...names];
+}
+
+/** Deletes a state-binding cookie by name. */
+export function clearedOAuthStateCookieNamed(options: ResolvedCookieOptions, request: CookieRequest, provider: string, name: string): string {
+  return `${name}=${attributes(options, request, provider)}; Max-Age=0`;
 }
 
 /**

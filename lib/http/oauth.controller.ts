@@ -1,4 +1,4 @@
-import { Delete, Get, HttpCode, HttpStatus, Inject, Logger, Next, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Delete, Get, Header, HttpCode, HttpStatus, Inject, Logger, Next, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthError } from '../auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
@@ -12,7 +12,10 @@ import type { CookieRequest } from './cookies';
 import { checkSecureCookieTransport, type TransportRequest } from './secure-cookie.check';
 import { OAuthIdentityResolver } from '../oauth/oauth-identity.resolver';
 import { RANDOM_TOKEN_PATTERN } from '../oauth/pkce';
-import { clearedOAuthStateCookie, oauthRoutesBase, oauthStateCookie, readOAuthStateCookie } from './oauth-cookie';
+import {
+  clearedOAuthStateCookie, clearedOAuthStateCookieNamed, MAX_PENDING_OAUTH_PER_BROWSER, oauthStateCookie, pendingOAuthStateCookieNames,
+  readOAuthStateCookie,
+} from './oauth-cookie';
 import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from '../oauth/oauth.errors';
 import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from '../oauth/oauth.options';
 import { OAUTH_SOURCE_NAME_PATTERN } from '../oauth/passport-oauth.options';
@@ -100,6 +103,7 @@ export class OAuthController {
 
   @UseGuards(AccessTokenGuard)
   @Get('identities')
+  @Header('Cache-Control', 'no-store')
   async listIdentities(@CurrentUser() user: AuthenticatedUser): Promise<IdentityView[]> {
     const identities = await this.identities.listIdentities(user.id);
     return identities.map((i) => ({
@@ -154,7 +158,7 @@ export class OAuthController {
     const json = principal !== undefined && this.acceptsJson(req);
     let authorization: OAuthAuthorization;
     try {
-      authorization = await this.oauth.begin(provider, principal);
+      authorization = await this.oauth.begin(provider, principal, this.client(req));
     } catch (error) {
       // A browser navigation (not a JSON call) that fails (store down...) lands on the failure page too.
       const failureRedirect = this.oauthOptions.failureRedirect;
@@ -165,6 +169,11 @@ export class OAuthController {
     }
     const { authorizationUrl, state, bindingSecret, ttlSeconds } = authorization;
     this.noStore(res);
+    // At most MAX_PENDING_OAUTH_PER_BROWSER pending authorizations per browser and provider: beyond, the earlier ones are dropped.
+    const pending = pendingOAuthStateCookieNames(this.options, req, provider);
+    if (pending.length >= MAX_PENDING_OAUTH_PER_BROWSER) {
+      for (const name of pending) this.appendCookie(res, clearedOAuthStateCookieNamed(this.options, req, provider, name));
+    }
     this.appendCookie(res, oauthStateCookie(this.options, req, provider, state, bindingSecret, ttlSeconds));
     const adapter = this.adapterHost.httpAdapter;
     if (json) adapter.reply(res, { authorizationUrl }, HttpStatus.OK);
@@ -188,10 +197,9 @@ export class OAuthController {
         this.client(req),
       );
       if (result.purpose === 'login') {
-        // The refresh cookie's path is the auth prefix (where /refresh lives), not this route's folder.
-        const authRequest: CookieRequest = { headers: req.headers, originalUrl: `${oauthRoutesBase(req, provider)}/callback` };
+        // The refresh cookie's path is the auth prefix (where /refresh lives): this route is `<provider>/callback` below it.
         checkSecureCookieTransport(this.options, req);
-        this.appendCookie(res, refreshCookie(this.options, authRequest, result.tokens.refreshToken));
+        this.appendCookie(res, refreshCookie(this.options, req, result.tokens.refreshToken, 2));
         target = successRedirect;
       } else {
         target = withQuery(successRedirect, 'linked', provider);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
-  RefreshTokenInvalidError, RefreshTokenReusedError, RefreshTokenSupersededError, SessionNotFoundError, SessionRevokedError,
+  EmailTakenError, InvalidCredentialsError, RefreshTokenInvalidError, TooManyAttemptsError, TooManyRequestsError, RefreshTokenReusedError, RefreshTokenSupersededError, SessionNotFoundError, SessionRevokedError,
   UserNotFoundError,
 } from '../auth.errors';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
@@ -18,6 +18,20 @@ import { SessionStore } from '../sessions/session-store.interface';
 import { TokenService } from '../tokens/token.service';
 import type { ParsedRefreshToken } from '../tokens/token.types';
 import { sessionUserAgent } from '../sessions/user-agent';
+import { clientIpKey } from '../throttling/client-ip';
+import { MemoryRouteThrottle } from '../throttling/memory-route.throttle';
+import { RouteThrottle } from '../throttling/route-throttle.interface';
+import { type ResolvedRouteLimits, resolveRouteLimits, ROUTE_LIMITS } from '../throttling/throttle.options';
+import { throttleRoute } from '../throttling/throttled-route';
+import { SecurityLog } from './security-log';
+
+/**
+ * What `AuthService.register` returns with `registration.emailTakenResponse: 'generic'`: the registration was
+ * accepted (an account was created, or the email was taken: the answer does not say), no session is started.
+ */
+export interface RegistrationAccepted {
+  status: 'accepted';
+}
 
 function publicUser(user: StoredUser): PublicUser {
   return { id: user.id, email: user.email, roles: [...user.roles] };
@@ -32,6 +46,9 @@ export class AuthService {
   private readonly logger = new Logger('AuthKit');
 
   private readonly throttler: LoginThrottler;
+  private readonly routeThrottle: RouteThrottle;
+  private readonly routeLimits: ResolvedRouteLimits;
+  private readonly security = new SecurityLog(this.logger);
 
   constructor(
     private readonly tokens: TokenService,
@@ -40,23 +57,58 @@ export class AuthService {
     @Optional() @Inject(LoginThrottler) throttler?: LoginThrottler | null,
     @Optional() @Inject(SESSION_OPTIONS) private readonly sessionOptions?: Pick<ResolvedSessionOptions, 'sessionUserAgent'>,
     @Optional() @Inject(IDENTITY_OPTIONS)
-    private readonly identityOptions?: Pick<ResolvedIdentityOptions, 'revokeSessionsOnPasswordChange' | 'revokeSessionsOnRoleChange'>,
+    private readonly identityOptions?: Pick<ResolvedIdentityOptions, 'revokeSessionsOnPasswordChange' | 'revokeSessionsOnRoleChange'> &
+      Partial<Pick<ResolvedIdentityOptions, 'registration'>>,
     @Optional() @Inject(THROTTLE_RULES) throttleRules?: ScopedThrottleRule[],
+    @Optional() @Inject(RouteThrottle) routeThrottle?: RouteThrottle | null,
+    @Optional() @Inject(ROUTE_LIMITS) routeLimits?: ResolvedRouteLimits,
   ) {
     this.throttler = throttler ?? new MemoryLoginThrottler(throttleRules ?? resolveThrottleRules(undefined));
+    this.routeThrottle = routeThrottle ?? new MemoryRouteThrottle();
+    this.routeLimits = routeLimits ?? resolveRouteLimits(undefined);
   }
 
-  async register(credentials: Credentials, client: ClientInfo = {}): Promise<TokenPair> {
-    const user = await this.identity.register(credentials);
-    return this.startSession(user, client);
+  /**
+   * Self-registration, throttled per ip and per email before any hashing (`TooManyRequestsError`). With
+   * `registration.emailTakenResponse: 'conflict'` (default) it starts a session, or throws `EmailTakenError`;
+   * with `'generic'` it answers `{ status: 'accepted' }` in both cases and starts no session.
+   */
+  async register(credentials: Credentials, client: ClientInfo = {}): Promise<TokenPair | RegistrationAccepted> {
+    const email = typeof credentials?.email === 'string' ? normalizeEmail(credentials.email) : undefined;
+    try {
+      await throttleRoute(this.routeThrottle, this.routeLimits, 'register', { ip: clientIpKey(client.ip), email });
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) this.security.record('registration_throttled', { email, ip: client.ip });
+      throw error;
+    }
+    if (this.identityOptions?.registration?.emailTakenResponse !== 'generic') {
+      return this.startSession(await this.identity.register(credentials), client);
+    }
+    try {
+      await this.identity.register(credentials);
+    } catch (error) {
+      if (!(error instanceof EmailTakenError)) throw error;
+      this.security.record('registration_email_taken', { email, ip: client.ip });
+    }
+    return { status: 'accepted' };
   }
 
-  /** Password login, throttled per email+ip, ip and account (`TooManyAttemptsError` while blocked). */
+  /**
+   * Password login, throttled per email+ip, ip and account (`TooManyAttemptsError` while blocked). Failures
+   * and refusals are written as security log lines (email hashed).
+   */
   async login(credentials: Credentials, client: ClientInfo = {}): Promise<TokenPair> {
     const email = typeof credentials?.email === 'string' ? normalizeEmail(credentials.email) : undefined;
-    const user = email === undefined
-      ? await this.identity.login(credentials)
-      : await throttledLogin(this.throttler, { email, ip: client.ip }, () => this.identity.login(credentials));
+    let user: StoredUser;
+    try {
+      user = email === undefined
+        ? await this.identity.login(credentials)
+        : await throttledLogin(this.throttler, { email, ip: client.ip }, () => this.identity.login(credentials));
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) this.security.record('login_failed', { email, ip: client.ip });
+      else if (error instanceof TooManyAttemptsError) this.security.record('login_throttled', { email, ip: client.ip });
+      throw error;
+    }
     return this.startSession(user, client);
   }
 
@@ -150,8 +202,10 @@ export class AuthService {
   }
 
   /** Ends every session of the user; returns how many there were. */
-  logoutAll(userId: string): Promise<number> {
-    return this.sessions.revokeAll(userId);
+  async logoutAll(userId: string): Promise<number> {
+    const count = await this.sessions.revokeAll(userId);
+    this.security.record('sessions_revoked', { userId, reason: 'logout_all', count });
+    return count;
   }
 
   async me(principal: AuthenticatedUser): Promise<PublicUser> {
@@ -176,6 +230,7 @@ export class AuthService {
   /** Revokes one of the user's own sessions; another user's session id is simply not found. */
   async revokeSession(userId: string, sessionId: string): Promise<void> {
     if (!(await this.sessions.revoke(userId, sessionId))) throw new SessionNotFoundError();
+    this.security.record('session_revoked', { userId, sessionId, reason: 'revoked_by_user' });
   }
 
   /**

@@ -1,16 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  InvalidCredentialsError, RegistrationDisabledError, UserDisabledError, UserNotFoundError, ValidationFailedError,
+  InvalidCredentialsError, RegistrationDisabledError, UserNotFoundError, ValidationFailedError,
 } from '../auth.errors';
 import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from './identity.options';
-import { normalizeEmail, SAFE_EMAIL_CHARACTERS } from './email';
+import { EMAIL_MAX_LENGTH, parseEmail } from './email';
 import { PasswordHasher } from './password-hasher.interface';
 import { PasswordPolicy, resolvePasswordPolicyOptions } from './password-policy';
 import { type StoredUser, UserStore } from './user-store.interface';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
-export const EMAIL_MAX_LENGTH = 254;
+/** Login checks any password of 1..128 characters (the policy for new passwords does not apply at login). */
+export const LOGIN_PASSWORD_MIN_LENGTH = 1;
+export { EMAIL_MAX_LENGTH };
 
 export interface Credentials {
   email: string;
@@ -56,17 +58,22 @@ export class IdentityResolver {
     });
   }
 
-  /** Verifies email and password. Unknown email, no password and a wrong password fail identically. */
+  /**
+   * Verifies email and password. Unknown email, no password, a wrong password and a disabled account (even
+   * with the right password: no oracle) fail identically with `InvalidCredentialsError`. Any password of 1 to
+   * 128 characters is checked: the policy for new passwords never applies here (a stricter policy later must
+   * not lock existing users out).
+   */
   async login(credentials: Credentials): Promise<StoredUser> {
     const email = this.checkEmail(credentials.email);
-    this.checkPassword(credentials.password);
+    this.checkPassword(credentials.password, LOGIN_PASSWORD_MIN_LENGTH);
     const user = await this.users.findByEmail(email);
     if (!user || !user.passwordHash) {
       await this.hasher.verify(await this.getDummyHash(), credentials.password);
       throw new InvalidCredentialsError();
     }
     if (!(await this.hasher.verify(user.passwordHash, credentials.password))) throw new InvalidCredentialsError();
-    if (user.disabled) throw new UserDisabledError();
+    if (user.disabled) throw new InvalidCredentialsError();
     if (this.hasher.needsRehash(user.passwordHash)) {
       const passwordHash = await this.hasher.hash(credentials.password);
       // Compare-and-set, and no credential-version change: the same password, so the sessions stay valid, and a
@@ -119,21 +126,19 @@ export class IdentityResolver {
 
   private checkEmail(raw: unknown): string {
     if (typeof raw !== 'string') throw new ValidationFailedError(['email must be a string']);
-    const email = normalizeEmail(raw);
-    if (email.length > EMAIL_MAX_LENGTH || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || !SAFE_EMAIL_CHARACTERS.test(email)) {
-      throw new ValidationFailedError(['email must be an email']);
-    }
+    const email = parseEmail(raw);
+    if (email === null) throw new ValidationFailedError(['email must be an email']);
     return email;
   }
 
   /** Length limits are enforced before any hashing. */
-  private checkPassword(password: unknown): void {
+  private checkPassword(password: unknown, minLength = PASSWORD_MIN_LENGTH): void {
     // Counted in code points like the DTO and the policy (an emoji is one character); lone surrogates are refused.
     if (
       typeof password !== 'string' || password.length > PASSWORD_MAX_LENGTH * 2 || /\p{Cs}/u.test(password) ||
-      [...password].length < PASSWORD_MIN_LENGTH || [...password].length > PASSWORD_MAX_LENGTH
+      [...password].length < minLength || [...password].length > PASSWORD_MAX_LENGTH
     ) {
-      throw new ValidationFailedError([`password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`]);
+      throw new ValidationFailedError([`password must be ${minLength} to ${PASSWORD_MAX_LENGTH} characters`]);
     }
   }
 

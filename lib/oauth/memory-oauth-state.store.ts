@@ -1,15 +1,27 @@
+import { ServiceBusyError } from '../auth.errors';
 import type { OAuthStateRecord, OAuthStateStore } from './oauth-state-store.interface';
 
-/** In-process `OAuthStateStore` (development, single instance). Same single-use and TTL semantics as Redis. */
+/** Default bound of `MemoryOAuthStateStore`: pending authorizations held at once. */
+export const DEFAULT_MAX_PENDING_OAUTH_STATES = 10_000;
+
+/**
+ * In-process `OAuthStateStore` (development, single instance). Same single-use and TTL semantics as Redis.
+ * Bounded: beyond `maxRecords` live records, `save` refuses with `ServiceBusyError` (503 `busy`) rather than
+ * letting memory grow (OAuth start is also throttled per ip).
+ */
 export class MemoryOAuthStateStore implements OAuthStateStore {
   private readonly records = new Map<string, { record: OAuthStateRecord; expiresAt: number }>();
   private saves = 0;
 
   /** `now` is injectable so tests can move the clock instead of sleeping. */
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now, private readonly maxRecords = DEFAULT_MAX_PENDING_OAUTH_STATES) {}
 
   async save(state: string, record: OAuthStateRecord, ttlMs: number): Promise<void> {
     if (++this.saves % 64 === 0) this.sweep();
+    if (this.records.size >= this.maxRecords) {
+      this.sweep();
+      if (this.records.size >= this.maxRecords) throw new ServiceBusyError();
+    }
     this.records.set(state, { record: structuredClone(record), expiresAt: this.now() + ttlMs });
   }
 

@@ -1,12 +1,11 @@
-import { normalizeEmail } from '../identity/email';
+import { parseEmail } from '../identity/email';
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** A provider-supplied email, normalised; `null` when absent or not an email. */
+/**
+ * A provider-supplied email, normalised; `null` when absent or refused by the same check as sign-up
+ * (`parseEmail`: shape, length, no zero-width/bidi/control characters or spaces).
+ */
 export function providerEmail(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const email = normalizeEmail(value);
-  return email.length <= 254 && EMAIL_PATTERN.test(email) ? email : null;
+  return parseEmail(value);
 }
 
 /** A short display string from a provider, or undefined. */

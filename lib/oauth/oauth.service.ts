@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SessionRevokedError } from '../auth.errors';
 import { AuthService } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, TokenPair } from '../auth.types';
@@ -14,6 +14,11 @@ import {
 } from './oauth.errors';
 import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth.options';
 import { RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';
+import { clientIpKey } from '../throttling/client-ip';
+import { MemoryRouteThrottle } from '../throttling/memory-route.throttle';
+import { RouteThrottle } from '../throttling/route-throttle.interface';
+import { type ResolvedRouteLimits, resolveRouteLimits, ROUTE_LIMITS } from '../throttling/throttle.options';
+import { throttleRoute } from '../throttling/throttled-route';
 
 const MAX_CODE_LENGTH = 2048;
 
@@ -58,7 +63,15 @@ export class OAuthService {
     @Inject(UserStore) private readonly users: UserStore,
     private readonly identities: OAuthIdentityResolver,
     private readonly auth: AuthService,
-  ) {}
+    @Optional() @Inject(RouteThrottle) routeThrottle?: RouteThrottle | null,
+    @Optional() @Inject(ROUTE_LIMITS) routeLimits?: ResolvedRouteLimits,
+  ) {
+    this.routeThrottle = routeThrottle ?? new MemoryRouteThrottle();
+    this.routeLimits = routeLimits ?? resolveRouteLimits(undefined);
+  }
+
+  private readonly routeThrottle: RouteThrottle;
+  private readonly routeLimits: ResolvedRouteLimits;
 
   /** Whether `provider` names a configured source (built-in or passport). */
   isConfigured(provider: string): boolean {
@@ -67,10 +80,12 @@ export class OAuthService {
 
   /**
    * Starts a sign-in, or (with `principal`) the linking of a provider to that signed-in session, which needs a
-   * recent login (`assertMayLink`).
+   * recent login (`assertMayLink`). Throttled per client ip (`throttle.oauthStart`, `TooManyRequestsError`)
+   * before any state is stored.
    */
-  async begin(provider: string, principal?: AuthenticatedUser): Promise<OAuthAuthorization> {
+  async begin(provider: string, principal?: AuthenticatedUser, client: ClientInfo = {}): Promise<OAuthAuthorization> {
     const strategy = this.strategy(provider);
+    await throttleRoute(this.routeThrottle, this.routeLimits, 'oauthStart', { ip: clientIpKey(client.ip) });
     if (principal) await this.assertMayLink(principal);
     const state = randomToken();
     const { url: authorizationUrl, codeVerifier } = await strategy.authorize(state);

@@ -1,3 +1,4 @@
+import { clientIpKey } from './client-ip';
 import type {
   LoginAttempt, LoginOutcome, LoginThrottler, ScopedThrottleRule, ThrottleScope, ThrottleTicket, ThrottleVerdict,
 } from './login-throttler.interface';
@@ -10,13 +11,17 @@ interface Counter {
   blockedAt: number;
 }
 
-/** Identifier of an attempt in a scope; `undefined` when the scope does not apply. */
+/**
+ * Identifier of an attempt in a scope; `undefined` when the scope does not apply. The ip is keyed by
+ * `clientIpKey` (one address written several ways is one key; IPv6 by /64).
+ */
 export function throttleSubject(scope: ThrottleScope, attempt: LoginAttempt): string | undefined {
+  const ip = clientIpKey(attempt.ip);
   switch (scope) {
     case 'emailIp':
-      return `${attempt.email}\n${attempt.ip ?? ''}`;
+      return `${attempt.email}\n${ip ?? ''}`;
     case 'ip':
-      return attempt.ip ? attempt.ip : undefined;
+      return ip;
     default:
       return attempt.email;
   }

@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { RedisClient } from '../redis/redis.options';
-import { redisCall } from '../redis/redis-call';
+import { isCommandTimeout, redisCall } from '../redis/redis-call';
 import type {
   LoginAttempt, LoginOutcome, LoginThrottler, ScopedThrottleRule, ThrottleScope, ThrottleTicket, ThrottleVerdict,
 } from './login-throttler.interface';
 import { MemoryLoginThrottler, throttleSubject } from './memory-login.throttler';
-import { THROTTLE_HIT, THROTTLE_UNDO } from './throttle.scripts';
+import { THROTTLE_CANCEL, THROTTLE_HIT, THROTTLE_UNDO } from './throttle.scripts';
 
 interface ThrottleCommands {
   authkitThrottleHit(
     counter: string, block: string, limit: number, windowMs: number, blockMs: number, maxBlockMs: number, now: number,
   ): Promise<[number, number]>;
   authkitThrottleUndo(counter: string, block: string, count: number, now: number): Promise<number>;
+  authkitThrottleCancel(
+    counter: string, block: string, hitNow: number, limit: number, blockMs: number, maxBlockMs: number, now: number,
+  ): Promise<number>;
 }
 
 interface Counter {
@@ -57,6 +60,7 @@ export class RedisLoginThrottler implements LoginThrottler {
     this.fallback = fallback ?? new MemoryLoginThrottler(rules, undefined, now);
     if (!('authkitThrottleHit' in redis)) redis.defineCommand('authkitThrottleHit', { lua: THROTTLE_HIT, numberOfKeys: 2 });
     if (!('authkitThrottleUndo' in redis)) redis.defineCommand('authkitThrottleUndo', { lua: THROTTLE_UNDO, numberOfKeys: 2 });
+    if (!('authkitThrottleCancel' in redis)) redis.defineCommand('authkitThrottleCancel', { lua: THROTTLE_CANCEL, numberOfKeys: 2 });
     this.commands = redis as unknown as ThrottleCommands;
   }
 
@@ -69,8 +73,19 @@ export class RedisLoginThrottler implements LoginThrottler {
       ),
     );
     if (replies.some((reply) => reply.status === 'rejected')) {
-      // Whatever was counted in Redis stays counted (fail closed); the in-process limiter decides.
+      // The attempt is counted by the in-process limiter only: what Redis counted is undone, and a hit that
+      // timed out (Redis may still run it, e.g. after a CLIENT PAUSE) is cancelled right behind it.
       this.warnFallback();
+      const counted: Partial<Record<ThrottleScope, number>> = {};
+      replies.forEach((reply, i) => {
+        if (reply.status === 'fulfilled') {
+          const [allowed, value] = reply.value.map(Number);
+          if (allowed === 1) counted[counters[i].rule.scope] = value;
+        } else if (isCommandTimeout(reply.reason)) {
+          this.cancel(counters[i], now);
+        }
+      });
+      await this.undo(counters, counted);
       const verdict = await this.fallback.begin(attempt);
       if (verdict.allowed) this.fallbackTickets.add(verdict.ticket);
       return verdict;
@@ -94,8 +109,22 @@ export class RedisLoginThrottler implements LoginThrottler {
     if (outcome === 'failure') return;
     const counters = this.counters(ticket.attempt);
     const reset = outcome === 'success' ? counters.filter((c) => c.rule.scope === 'emailIp') : [];
-    await Promise.allSettled(reset.map((c) => redisCall(() => this.redis.del(c.counterKey, c.blockKey))));
-    await this.undo(counters.filter((c) => !reset.includes(c)), ticket.counts);
+    // Issued together: one round trip (auto-pipelining).
+    await Promise.all([
+      Promise.allSettled(reset.map((c) => redisCall(() => this.redis.del(c.counterKey, c.blockKey)))),
+      this.undo(counters.filter((c) => !reset.includes(c)), ticket.counts),
+    ]);
+  }
+
+  /**
+   * Sends the cancellation of a hit that timed out, on the same connection (so Redis runs it after the hit);
+   * not awaited: when Redis is paused it is itself answered late or never, and applied when Redis resumes.
+   */
+  private cancel(counter: Counter, hitNow: number): void {
+    const { rule, counterKey, blockKey } = counter;
+    this.commands
+      .authkitThrottleCancel(counterKey, blockKey, hitNow, rule.limit, rule.blockMs, rule.maxBlockMs, this.clock())
+      .catch(() => undefined);
   }
 
   /** Uncounts an attempt in the given counters; failures are ignored (an attempt left counted is the safe side). */

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import type { RedisClient } from '../redis/redis.options';
-import { redisCall } from '../redis/redis-call';
+import { isCommandTimeout, redisCall } from '../redis/redis-call';
+import { MemoryRouteThrottle } from './memory-route.throttle';
 import type { RateLimitHit, RateLimitVerdict, RouteThrottle } from './route-throttle.interface';
 import { ROUTE_THROTTLE_HIT, ROUTE_THROTTLE_REFUND } from './route-throttle.scripts';
 
@@ -13,16 +15,32 @@ interface RouteThrottleCommands {
  * `RouteThrottle` on Redis. Each counter is one key `<prefix>:{rt:<bucket>:<sha256 of the subject>}` (no email
  * or ip in key names, one slot per counter) charged by ONE Lua call; the calls of a request are issued together
  * (auto-pipelining: one round trip). When a counter refuses, the others charged by the same request are refunded
- * (a second round trip, only then). Any Redis failure rejects with `StoreUnavailableError`: the route answers 503
- * (fails closed; the routes it guards need Redis anyway).
+ * (a second round trip, only then).
+ *
+ * While Redis is unreachable it falls back to an in-process `MemoryRouteThrottle` (per instance; never fails
+ * open), like the login throttler: the request is then charged there only. A hit whose command timed out
+ * (Redis may still run it, e.g. after a `CLIENT PAUSE`) is refunded right behind it on the same connection.
  *
  * Windows are decided against `now()` (default `Date.now`), passed to the script.
  */
 export class RedisRouteThrottle implements RouteThrottle {
   private readonly commands: RouteThrottleCommands;
+  private readonly logger = new Logger('AuthKit');
+  private lastWarning = Number.NEGATIVE_INFINITY;
+  /** The in-process throttle used while Redis is unreachable (by default a `MemoryRouteThrottle` on the same clock). */
+  readonly fallback: RouteThrottle;
 
-  /** @param now the clock, epoch milliseconds (default `Date.now`); tests inject one to move time. */
-  constructor(private readonly redis: RedisClient, private readonly keyPrefix = 'authkit', private readonly now: () => number = Date.now) {
+  /**
+   * @param now the clock, epoch milliseconds (default `Date.now`); tests inject one to move time.
+   * @param fallback used while Redis is unreachable; default a `MemoryRouteThrottle` on the same clock.
+   */
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keyPrefix = 'authkit',
+    private readonly now: () => number = Date.now,
+    fallback?: RouteThrottle,
+  ) {
+    this.fallback = fallback ?? new MemoryRouteThrottle(undefined, now);
     if (!('authkitRouteHit' in redis)) redis.defineCommand('authkitRouteHit', { lua: ROUTE_THROTTLE_HIT, numberOfKeys: 1 });
     if (!('authkitRouteRefund' in redis)) redis.defineCommand('authkitRouteRefund', { lua: ROUTE_THROTTLE_REFUND, numberOfKeys: 1 });
     this.commands = redis as unknown as RouteThrottleCommands;
@@ -35,21 +53,35 @@ export class RedisRouteThrottle implements RouteThrottle {
       hits.map((hit, i) => redisCall(() => this.commands.authkitRouteHit(keys[i], hit.limit.limit, hit.limit.windowMs, now))),
     );
     let refused: { allowed: false; retryAfterMs: number; bucket: string } | undefined;
-    let failure: unknown;
+    let failed = false;
     const charged: string[] = [];
     replies.forEach((reply, i) => {
       if (reply.status === 'rejected') {
-        failure ??= reply.reason;
+        failed = true;
+        if (isCommandTimeout(reply.reason)) this.refundLater(keys[i], now);
         return;
       }
       const [allowed, value] = reply.value.map(Number);
       if (allowed === 1) charged.push(keys[i]);
       else if (!refused || value > refused.retryAfterMs) refused = { allowed: false, retryAfterMs: value, bucket: hits[i].bucket };
     });
-    if (failure === undefined && !refused) return { allowed: true };
+    if (!failed && !refused) return { allowed: true };
     await Promise.allSettled(charged.map((key) => redisCall(() => this.commands.authkitRouteRefund(key, now))));
-    if (failure !== undefined) throw failure;
-    return refused as RateLimitVerdict;
+    if (!failed) return refused as RateLimitVerdict;
+    this.warnFallback();
+    return this.fallback.consume(hits);
+  }
+
+  /** Refunds a hit that timed out, on the same connection (Redis runs it after the hit); not awaited. */
+  private refundLater(key: string, now: number): void {
+    this.commands.authkitRouteRefund(key, now).catch(() => undefined);
+  }
+
+  private warnFallback(): void {
+    const now = this.now();
+    if (now - this.lastWarning < 10_000) return;
+    this.lastWarning = now;
+    this.logger.warn('Redis is unavailable: route throttling uses the in-process fallback (per instance) until it returns');
   }
 
   /** The Redis key of a hit's counter. */

@@ -61,3 +61,27 @@ if n and n > 0 and windowEnd and windowEnd > now then
 end
 return 1
 `;
+
+/**
+ * KEYS: counter, block. ARGV: the `now` the hit was sent with, limit, blockMs, maxBlockMs, now.
+ * Cancels a hit whose reply never came (the command timed out, e.g. during `CLIENT PAUSE`, yet Redis ran it
+ * later): sent on the same connection right after the timeout, it runs after that hit. A hit refused because
+ * of a block counted nothing, so: while a block is active that this hit did not set (its end is not the hit's
+ * `now` + the back-off for its count), nothing is undone; otherwise the block, if any, is lifted and the count
+ * goes down by one (never below zero). Returns 1 when something was undone.
+ */
+export const THROTTLE_CANCEL = `${PARSE}
+local hitNow, limit, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[5])
+local blockedAt, blockedUntil = parse(KEYS[2], now)
+if blockedAt and blockedUntil and blockedUntil > now then
+  local ms = math.floor(math.min(tonumber(ARGV[3]) * math.pow(2, math.min(blockedAt - limit, 40)), tonumber(ARGV[4])))
+  if blockedUntil ~= hitNow + ms then return 0 end
+  redis.call('DEL', KEYS[2])
+end
+local n, windowEnd = parse(KEYS[1], now)
+if n and n > 0 and windowEnd and windowEnd > now then
+  redis.call('SET', KEYS[1], (n - 1) .. ':' .. windowEnd, 'KEEPTTL')
+  return 1
+end
+return 0
+`;

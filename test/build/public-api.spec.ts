@@ -48,7 +48,7 @@ const PUBLIC_API: Record<string, string[]> = {
   testing: [
     'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeUserStoreIdentityContract',
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',
-    'describeLoginThrottlerContract', 'ThrottlerFactory', 'ManualClock',
+    'describeLoginThrottlerContract', 'ThrottlerFactory', 'describeRouteThrottleContract', 'RouteThrottleFactory', 'ManualClock',
   ],
 };
 

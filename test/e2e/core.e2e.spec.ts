@@ -259,8 +259,9 @@ describe.each(redisTopologies())('core e2e (real HTTP server, real Redis: $name)
       ['not an email', { email: 'nope', password: 'long-enough-pw' }],
       ['short password', { email: 'a@example.com', password: 'short' }],
       ['a 10 000-char password', { email: 'a@example.com', password: 'x'.repeat(10_000) }],
-    ])('%s', async (_name, json) => {
-      for (const path of ['/auth/register', '/auth/login']) {
+    ])('%s', async (name, json) => {
+      // Login checks any password of 1..128 characters (a short one is simply wrong: 401, see the password-policy suite).
+      for (const path of name === 'short password' ? ['/auth/register'] : ['/auth/register', '/auth/login']) {
         const res = await http(t.url, 'POST', path, { json });
         expect(res.status).toBe(400);
         expect(res.body).toMatchObject({ statusCode: 400, code: 'validation_failed' });

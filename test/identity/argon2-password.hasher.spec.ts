@@ -1,6 +1,6 @@
 // The module object itself (not an import-star copy), so that spies replace what the hasher calls.
 import argon2 = require('argon2');
-import { Argon2PasswordHasher } from '../../lib';
+import { Argon2PasswordHasher, ServiceBusyError } from '../../lib';
 
 const PARAMS = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
 
@@ -93,5 +93,31 @@ describe('Argon2PasswordHasher', () => {
     const hasher = new Argon2PasswordHasher(PARAMS);
     await Promise.all(Array.from({ length: 16 }, (_, i) => hasher.hash(String(i))));
     expect(peak).toBe(Math.max(1, availableParallelism() - 1));
+  });
+
+  it('the waiting line is bounded: beyond maxQueued, a hash AND a verify are refused at once with ServiceBusyError (a verify never turns it into false)', async () => {
+    const calls: Array<ReturnType<typeof deferred<unknown>>> = [];
+    const held = (() => {
+      const d = deferred<unknown>();
+      calls.push(d);
+      return d.promise;
+    }) as never;
+    jest.spyOn(argon2, 'hash').mockImplementation(held);
+    jest.spyOn(argon2, 'verify').mockImplementation(held);
+    const hasher = new Argon2PasswordHasher({ ...PARAMS, maxConcurrent: 1, maxQueued: 1 });
+    const running = hasher.hash('a');
+    const waiting = hasher.verify('$argon2id$x', 'b');
+    await expect(hasher.hash('c')).rejects.toBeInstanceOf(ServiceBusyError);
+    await expect(hasher.verify('$argon2id$y', 'd')).rejects.toBeInstanceOf(ServiceBusyError);
+    calls[0].resolve('h');
+    await expect(running).resolves.toBe('h');
+    await tick();
+    calls[1].resolve(true);
+    await expect(waiting).resolves.toBe(true);
+    // Room again.
+    const later = hasher.hash('e');
+    await tick();
+    calls[2].resolve('h2');
+    await expect(later).resolves.toBe('h2');
   });
 });

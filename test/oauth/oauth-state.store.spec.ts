@@ -1,3 +1,4 @@
+import { ServiceBusyError } from '../../lib/auth.errors';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { MemoryOAuthStateStore } from '../../lib/oauth/memory-oauth-state.store';
@@ -110,5 +111,16 @@ describe('RedisOAuthStateStore specifics', () => {
     await expect(failing.save(state(), record(), 1000)).rejects.toMatchObject({ code: 'store_unavailable' });
     await expect(failing.consume(state())).rejects.toMatchObject({ code: 'store_unavailable' });
     dead.disconnect();
+  });
+});
+
+describe('MemoryOAuthStateStore bound', () => {
+  it('refuses (503 busy) beyond maxRecords live records instead of growing without bound; expired ones make room', async () => {
+    let time = Date.now();
+    const store = new MemoryOAuthStateStore(() => time, 3);
+    for (let i = 0; i < 3; i++) await store.save(state(), record(), 60_000);
+    await expect(store.save(state(), record(), 60_000)).rejects.toBeInstanceOf(ServiceBusyError);
+    time += 60_000;
+    await expect(store.save(state(), record(), 60_000)).resolves.toBeUndefined();
   });
 });

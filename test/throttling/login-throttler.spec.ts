@@ -7,6 +7,7 @@ import type { RedisClient } from '../../lib/redis/redis.options';
 import { RedisServer } from '../support/redis-server';
 import { redisTopologies } from '../support/redis-topologies';
 import { describeLoginThrottlerContract } from '../../lib/testing/login-throttler.contract';
+import { ManualClock } from '../support/time';
 
 describe('login throttlers', () => {
   const clients: RedisClient[] = [];
@@ -97,6 +98,52 @@ describe('login throttlers', () => {
       } finally {
         await oracle.stop();
       }
+    });
+
+    it('login throttling is one round trip before the password check and one after (success: reset + undo issued together)', async () => {
+      const piped = createRedisClient({ enableAutoPipelining: true }, server.url);
+      try {
+        const throttler = new RedisLoginThrottler(piped, resolveThrottleRules({}), uniqueKeyPrefix('rt'));
+        await throttler.begin({ email: 'warm@example.com', ip: '10.0.0.1' }); // loads the scripts
+        const stream = (piped as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
+        const write = stream.write.bind(stream);
+        let writes = 0;
+        stream.write = (...a: unknown[]) => {
+          writes++;
+          return write(...a);
+        };
+        const verdict = await throttler.begin({ email: 'trips@example.com', ip: '10.0.0.9' });
+        const before = writes;
+        if (verdict.allowed) await throttler.end(verdict.ticket, 'success');
+        const after = writes - before;
+        stream.write = write;
+        expect(verdict.allowed).toBe(true);
+        expect({ before, after }).toEqual({ before: 1, after: 1 });
+      } finally {
+        piped.disconnect();
+      }
+    });
+
+    it('a hit that timed out while Redis was paused and that Redis refused (blocked) cancels nothing: the block stands', async () => {
+      const clock = new ManualClock();
+      const rules = resolveThrottleRules({ emailIp: { limit: 2 }, ip: false, account: false });
+      const throttler = new RedisLoginThrottler(client, rules, uniqueKeyPrefix('cx'), undefined, clock.now);
+      memories.push(throttler.fallback as MemoryLoginThrottler);
+      const a = { email: 'cancel@example.com', ip: '10.0.0.5' };
+      for (let i = 0; i < 2; i++) {
+        clock.advance(1000);
+        const v = await throttler.begin(a);
+        if (v.allowed) await throttler.end(v.ticket, 'failure');
+      }
+      expect((await throttler.begin(a)).allowed).toBe(false);
+      clock.advance(1000);
+      await admin.call('CLIENT', 'PAUSE', '1200', 'ALL');
+      const during = await throttler.begin(a); // times out: the in-process fallback decides (it saw nothing: allowed)
+      expect(during.allowed).toBe(true);
+      if (during.allowed) await throttler.end(during.ticket, 'aborted');
+      await admin.ping(); // answered once the pause is over, after the hit and its cancellation ran
+      const after = await throttler.begin(a);
+      expect(after.allowed).toBe(false);
     });
 
     it('counters and blocks written by the previous version (a bare count, expiry in the TTL) are still honoured', async () => {

@@ -1,13 +1,12 @@
 import type Redis from 'ioredis';
-import { StoreUnavailableError } from '../../lib/auth.errors';
 import { MemoryRouteThrottle } from '../../lib/throttling/memory-route.throttle';
 import { RedisRouteThrottle } from '../../lib/throttling/redis-route.throttle';
 import { KeyslotOracle } from '../support/keyslot-oracle';
 import { createRedisClient, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import type { RedisClient } from '../../lib/redis/redis.options';
 import { RedisServer } from '../support/redis-server';
+import { describeRouteThrottleContract } from '../../lib/testing/route-throttle.contract';
 import { redisTopologies } from '../support/redis-topologies';
-import { describeRouteThrottleContract } from './route-throttle.contract';
 
 describe('route throttles', () => {
   const clients: RedisClient[] = [];
@@ -85,14 +84,41 @@ describe('route throttles', () => {
       }
     });
 
-    it('fails closed: Redis down -> StoreUnavailableError', async () => {
+    it('a hit that timed out during CLIENT PAUSE is refunded once Redis resumes (the request got 503 or the fallback\'s verdict, not a charge)', async () => {
       const server = await RedisServer.start();
       const client = createRedisClient({ enableOfflineQueue: false, commandTimeout: 500, retryStrategy: () => 100 }, server.url);
-      clients.push(client);
+      const admin = createRedisClient({}, server.url);
+      if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+      try {
+        const throttle = new RedisRouteThrottle(client, uniqueKeyPrefix('pause'));
+        memories.push(throttle.fallback as MemoryRouteThrottle);
+        const hit = { bucket: 'p', subject: 'someone', limit: { limit: 1, windowMs: 600_000 } };
+        await throttle.consume([{ ...hit, subject: 'warm-up' }]); // loads the scripts
+        await admin.call('CLIENT', 'PAUSE', '1200', 'ALL');
+        expect((await throttle.consume([hit])).allowed).toBe(true); // timed out: the in-process fallback decided
+        await admin.ping(); // answered after the pause, once the hit and its refund ran
+        const key = throttle.key(hit);
+        expect(await admin.get(key)).toMatch(/^0:/);
+        expect((await throttle.consume([hit])).allowed).toBe(true);
+      } finally {
+        client.disconnect();
+        admin.disconnect();
+        await server.stop();
+      }
+    });
+
+    it('Redis down: falls back to the in-process throttle, which still refuses beyond the limit (never fails open)', async () => {
+      const server = await RedisServer.start();
+      const client = createRedisClient({ enableOfflineQueue: false, commandTimeout: 500, retryStrategy: () => null }, server.url);
       if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
       const throttle = new RedisRouteThrottle(client, uniqueKeyPrefix('down'));
+      memories.push(throttle.fallback as MemoryRouteThrottle);
       await server.stop();
-      await expect(throttle.consume([{ bucket: 'd', subject: 'x', limit: { limit: 5, windowMs: 1000 } }])).rejects.toBeInstanceOf(StoreUnavailableError);
+      const hit = { bucket: 'd', subject: 'x', limit: { limit: 2, windowMs: 60_000 } };
+      expect((await throttle.consume([hit])).allowed).toBe(true);
+      expect((await throttle.consume([hit])).allowed).toBe(true);
+      expect((await throttle.consume([hit])).allowed).toBe(false);
+      expect(client.status).toBe('end'); // no reconnection attempts (retryStrategy null): nothing left to close
     });
   });
 });

@@ -1,6 +1,7 @@
+/// <reference types="jest" />
 import { randomBytes } from 'node:crypto';
-import type { RateLimitHit, RouteThrottle } from '../../lib/throttling/route-throttle.interface';
-import { ManualClock } from '../support/time';
+import type { RateLimitHit, RouteThrottle } from '../throttling/route-throttle.interface';
+import { ManualClock } from './manual-clock';
 
 /** Builds a throttle (a fresh key space per call) that reads the time from `now` (epoch ms). */
 export type RouteThrottleFactory = (now: () => number) => RouteThrottle | Promise<RouteThrottle>;
@@ -13,7 +14,15 @@ function hit(bucket: string, who: string, limit: number, windowMs = 60_000): Rat
   return { bucket, subject: who, limit: { limit, windowMs } };
 }
 
-/** The semantics every `RouteThrottle` adapter must have; memory and Redis run this same suite. */
+/**
+ * The semantics every `RouteThrottle` adapter must have; the library's memory and Redis adapters run this same
+ * suite, and an app can run it against its own adapter.
+ *
+ * @example
+ * ```ts
+ * describeRouteThrottleContract('MyRouteThrottle', (now) => new MyRouteThrottle(client, { now }));
+ * ```
+ */
 export function describeRouteThrottleContract(name: string, factory: RouteThrottleFactory): void {
   describe(`RouteThrottle contract: ${name}`, () => {
     let clock: ManualClock;
