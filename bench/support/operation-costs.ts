@@ -53,6 +53,7 @@ export async function measureOperationCosts(inputs: OperationInputs): Promise<Re
       await expectStatus(response, 200, 'refresh');
     }),
   );
+  // One round trip: `LogoutGuard` verifies the token's signature only, the revoke script checks the session.
   costs.push(
     await meter.measure('logout', samples, freshSessions, async (pair) => {
       await expectStatus(await fetch(`${sessionApp.url}/auth/logout`, { method: 'POST', headers: bearer(pair.accessToken) }), 204, 'logout');

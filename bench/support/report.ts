@@ -236,7 +236,7 @@ ${memoryTable(results.memory)}
 
 The same run, machine and load generator: \`better-auth\` behind \`@thallesp/nestjs-better-auth\` (its global
 \`AuthGuard\`), sessions in the same redis-server through the official \`@better-auth/redis-storage\`, users in
-SQLite (better-sqlite3, in memory), rate limiting on, every other setting at its default (bench/README.md, "Better Auth
+its own in-memory database adapter (\`better-auth/adapters/memory\`), rate limiting on, every other setting at its default (bench/README.md, "Better Auth
 side by side", lists them). Rows b1, b2, b3 and b6 are measured like the library's rows, each between two slices of row 1, so
 "authkit / Better Auth" is the median over rounds of the two rows' ratios to row 1 in the same round; row b7 runs right
 after row 7, alike. Row b6 runs on a second Better Auth app with \`session.updateAge: 0\`, so that every

@@ -23,6 +23,7 @@ export function benchTargets(rows: Row[], costs: RedisCost[], memory: MemoryResu
   const worstBytes = Math.max(...memory.filter((m) => m.userAgentMode !== 'full').flatMap(perSession));
   const fullAgent = memory.filter((m) => m.userAgentMode === 'full').flatMap(perSession);
   const worstSpread = Math.max(...memory.map((m) => m.spread));
+  const logout = costs.find((c) => c.operation === 'logout') as RedisCost;
   const logoutAll = costs.filter((c) => c.operation.startsWith('logout-all'));
   const scriptCalls = (c: RedisCost) => (c.commandBreakdown.evalsha ?? 0) + (c.commandBreakdown.eval ?? 0);
   const failed = rows.filter((r) => r.non2xx + r.errors > 0 || r.requests === 0);
@@ -80,6 +81,12 @@ export function benchTargets(rows: Row[], costs: RedisCost[], memory: MemoryResu
       met: worstBytes <= 400,
     },
     { name: 'memory linear: bytes/session constant within 10%', kind: 'scale', measured: `${((worstSpread - 1) * 100).toFixed(1)}% spread`, met: worstSpread <= 1.1 },
+    {
+      // The revoke script checks the session itself: the guard verifies only the signature (issue 16).
+      name: 'logout: 1 Redis round trip (the revoke script, no guard read)', kind: 'count',
+      measured: `${logout.roundTripsPerOp} (${logout.sequence || 'none'})`,
+      met: logout.roundTripsPerOp === 1 && logout.commandsPerOp === 1 && scriptCalls(logout) === 1,
+    },
     {
       name: 'logout-all with N sessions: one script call', kind: 'count',
       measured: logoutAll.map((c) => `${c.operation.replace('logout-all ', '')}: ${scriptCalls(c)}`).join(', '),

@@ -1,13 +1,14 @@
 import {
   Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes,
 } from '@nestjs/common';
-import { AuthError, CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../auth.errors';
+import { AuthError, CrossSiteRequestError, RefreshTokenMissingError, SessionRevokedError, ValidationFailedError } from '../auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
 import { AuthService, type RegistrationAccepted } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
 import { AccessTokenGuard } from '../guards/access-token.guard';
+import { type ResolvedSessionOptions, SESSION_OPTIONS } from '../sessions/session.options';
 import { AuthExceptionFilter } from './auth-exception.filter';
 import { AuthValidationPipe } from './auth-validation.pipe';
 import { JsonContentTypeGuard } from './json-content-type.guard';
@@ -74,6 +75,7 @@ export class AuthController {
   constructor(
     protected readonly auth: AuthService,
     @Inject(COOKIE_OPTIONS) protected readonly options: ResolvedCookieOptions,
+    @Inject(SESSION_OPTIONS) protected readonly sessionOptions: Pick<ResolvedSessionOptions, 'accessTokenValidation'>,
   ) {}
 
   @Public()
@@ -128,6 +130,9 @@ export class AuthController {
   /**
    * Ends this session: the one of the access token when an `Authorization` header is sent, else the one
    * of the refresh cookie (a reloaded page can log out without refreshing first). Clears the cookie.
+   * With a token, one Redis round trip: `LogoutGuard` verifies only the signature, and the revoke script
+   * tells whether the session was live; if not, 401 `session_revoked` (default `'session'` mode), as the
+   * session check of any other route would answer.
    */
   @Public()
   @UseGuards(LogoutGuard)
@@ -135,8 +140,10 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(@CurrentUser() user: AuthenticatedUser | undefined, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
-    if (user) await this.auth.logout(user);
-    else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name));
+    if (user) {
+      const ended = await this.auth.logout(user);
+      if (!ended && this.sessionOptions.accessTokenValidation === 'session') throw new SessionRevokedError();
+    } else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name));
     this.clearCookie(req, res);
     res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
   }

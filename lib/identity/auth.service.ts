@@ -170,9 +170,9 @@ export class AuthService {
     return this.tokenPair(user, presented.sessionId, next.refreshToken);
   }
 
-  /** Ends one session. Idempotent. */
-  async logout(principal: AuthenticatedUser): Promise<void> {
-    await this.sessions.revoke(principal.id, principal.sessionId);
+  /** Ends one session. Idempotent: true when a live session was ended, false when there was none. */
+  logout(principal: AuthenticatedUser): Promise<boolean> {
+    return this.sessions.revoke(principal.id, principal.sessionId);
   }
 
   /**

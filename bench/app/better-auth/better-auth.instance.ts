@@ -1,6 +1,6 @@
 import { redisStorage } from '@better-auth/redis-storage';
-import { type BetterAuthOptions, betterAuth } from 'better-auth';
-import Database from 'better-sqlite3';
+import { betterAuth } from 'better-auth';
+import { memoryAdapter } from 'better-auth/adapters/memory';
 import { Redis } from 'ioredis';
 import { BETTER_AUTH_BASE_URL } from './better-auth.constants';
 
@@ -15,8 +15,8 @@ function required(name: string): string {
  * (bench/README.md, "Better Auth side by side", lists every setting and why):
  * - sessions in Redis only: `secondaryStorage` is the official `@better-auth/redis-storage` adapter over an
  *   ioredis client (`session.storeSessionInDatabase` left at its default, false);
- * - users and password accounts in SQLite (better-sqlite3, in memory: no disk I/O on either side), tables made
- *   by Better Auth's own migrations at start-up (what `npx auth migrate` runs);
+ * - users and password accounts in Better Auth's own in-memory database adapter (`better-auth/adapters/memory`):
+ *   no disk I/O and no native build; the rows compared read sessions from Redis, not from the database;
  * - email and password sign-in (scrypt, Better Auth's default hasher);
  * - every session option at its default: 7-day sessions extended when a day old (`updateAge`), no cookie cache
  *   (opt-in: it trades immediate revocation for fewer reads), except in the apps of two rows: `BENCH_BA_UPDATE_AGE`
@@ -31,7 +31,8 @@ export async function createBenchAuth() {
     ...(updateAge !== undefined ? { updateAge: Number(updateAge) } : {}),
     ...(process.env.BENCH_BA_COOKIE_CACHE === '1' ? { cookieCache: { enabled: true } } : {}),
   };
-  const database: BetterAuthOptions['database'] = new Database(':memory:');
+  // The memory adapter's tables: one array per model of Better Auth's core schema (sessions go to Redis only).
+  const database = memoryAdapter({ user: [], session: [], account: [], verification: [] });
   const auth = betterAuth({
     appName: 'bench',
     baseURL: BETTER_AUTH_BASE_URL,
@@ -42,7 +43,6 @@ export async function createBenchAuth() {
     session,
     telemetry: { enabled: false },
   });
-  await (await auth.$context).runMigrations();
   return auth;
 }
 
