@@ -46,6 +46,8 @@ interface Outcome {
 
 interface VirtualUser {
   id: string;
+  /** The last refresh token refused with 401 (each refused token is counted once, not per retry). */
+  refused?: string;
   email: string;
   refreshToken: string;
   accessToken: string;
@@ -81,8 +83,11 @@ async function step(side: Side, user: VirtualUser, measure: boolean): Promise<vo
     user.accessToken = refreshed.body.accessToken;
   } else if (refreshed.status === 401) {
     // The token this client was handed in a 200 is refused: lost, or superseded by an unanswered rotation.
-    if (refreshed.body?.code === 'refresh_token_superseded') side.outcome.superseded += 1;
-    else side.outcome.lost += 1;
+    if (user.refused !== user.refreshToken) {
+      if (refreshed.body?.code === 'refresh_token_superseded') side.outcome.superseded += 1;
+      else side.outcome.lost += 1;
+    }
+    user.refused = user.refreshToken;
     side.outcome.codes.push(`${refreshed.body?.code} at ${new Date().toISOString().slice(11, 23)}`);
     const login = await timed(side, 'POST', '/auth/login', { json: { email: user.email, password: PASSWORD } });
     if (login.status === 200) {
