@@ -5,6 +5,7 @@
 const LAYERS = [
   { name: 'base', path: '^lib/(auth\\.(errors|constants|types)|options\\.validation)\\.ts$|^lib/decorators/' },
   { name: 'events', path: '^lib/events/' },
+  { name: 'mail', path: '^lib/mail/' },
   { name: 'redis', path: '^lib/redis/' },
   { name: 'sessions', path: '^lib/sessions/', peersForbidden: ['throttling'] },
   { name: 'throttling', path: '^lib/throttling/', peersForbidden: ['sessions'] },
@@ -15,12 +16,12 @@ const LAYERS = [
   { name: 'http', path: '^lib/http/' },
   { name: 'module', path: '^lib/(auth\\.(module|module-definition|module-extras|options|providers)|index|passport|testing)\\.ts$|^lib/testing/' },
 ];
-// sessions and throttling share a level.
-const rank = { base: 0, events: 1, redis: 2, sessions: 3, throttling: 3, tokens: 4, identity: 5, oauth: 6, guards: 7, http: 8, module: 9 };
+// sessions and throttling share a level; so do mail and redis.
+const rank = { base: 0, events: 1, mail: 2, redis: 2, sessions: 3, throttling: 3, tokens: 4, identity: 5, oauth: 6, guards: 7, http: 8, module: 9 };
 
 const upward = LAYERS.map((layer) => ({
   name: `layer-${layer.name}`,
-  comment: `lib/ layers: ${layer.name} may only import layers below it (base < events < redis < sessions|throttling < tokens < identity < oauth < guards < http < module)`,
+  comment: `lib/ layers: ${layer.name} may only import layers below it (base < events < mail|redis < sessions|throttling < tokens < identity < oauth < guards < http < module)`,
   severity: 'error',
   from: { path: layer.path },
   to: {

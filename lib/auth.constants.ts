@@ -12,3 +12,5 @@ export const RESOLVED_AUTH_OPTIONS = Symbol('authkit:resolved-options');
 export const AUTHKIT_JWT_STRATEGY = 'authkit-jwt';
 /** Injection token of the options given to `forRoot` / returned by the `forRootAsync` factory (before validation). */
 export const AUTH_MODULE_OPTIONS = Symbol('authkit:module-options');
+/** Metadata key set by `@OptionalAuth()`. */
+export const OPTIONAL_AUTH_KEY = 'authkit:optional-auth';

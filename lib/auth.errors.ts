@@ -207,3 +207,51 @@ export class UserNotFoundError extends AuthError {
     super('User not found');
   }
 }
+
+/** A one-time token (password reset, email verification) is unknown, malformed, expired, already used or replaced. */
+export class OneTimeTokenInvalidError extends AuthError {
+  static override readonly code = 'token_invalid';
+  constructor() {
+    super('The link is invalid or has expired; ask for a new one');
+  }
+}
+
+/** `requireVerifiedEmail`: the password was right, but the account's email is not verified yet. */
+export class EmailUnverifiedError extends AuthError {
+  static override readonly code = 'email_unverified';
+  constructor() {
+    super('Verify your email address first; a new verification mail can be requested');
+  }
+}
+
+/**
+ * The action needs a recent sign-in: linking a provider (`oauth.linkMaxAuthAgeSeconds`), deleting an account
+ * that has no password (`accountDeletion.recentLoginSeconds`). Sign in again, then retry.
+ */
+export class ReauthenticationRequiredError extends AuthError {
+  static override readonly code = 'reauthentication_required';
+  constructor(message = 'Sign in again, then retry') {
+    super(message);
+  }
+}
+
+/**
+ * Thrown by an app's hook (`hooks.beforeRegister`, `beforeLogin`, `beforeOAuthLink`) to refuse: the `code`
+ * and `message` reach the client with `status` (default 403).
+ *
+ * @example
+ * ```ts
+ * hooks: { beforeRegister: ({ email }) => { if (!email.endsWith('@acme.com')) throw new AuthRejectedError('domain_not_allowed', 'Use your company email'); } }
+ * ```
+ */
+export class AuthRejectedError extends AuthError {
+  static override readonly code = 'rejected';
+  override readonly code: string;
+
+  constructor(code: string, message = 'Refused', readonly status = 403) {
+    super(message);
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(code)) throw new TypeError('AuthRejectedError: code must be snake_case (a-z, 0-9, _), at most 64 characters');
+    if (!Number.isInteger(status) || status < 400 || status > 499) throw new TypeError('AuthRejectedError: status must be a 4xx status');
+    this.code = code;
+  }
+}

@@ -8,6 +8,11 @@ export interface AuthModuleExtras {
   controller?: boolean;
   /** Path of the auth routes. Default `auth`. */
   routePrefix?: string;
+  /**
+   * Mount the admin routes under `<routePrefix>/admin` (users' roles, disable/enable, sessions, deletion),
+   * for the `admin` role. Default false (`AuthAdminService` is available either way).
+   */
+  adminRoutes?: boolean;
 }
 
 export const AUTH_MODULE_EXTRAS_DEFAULTS: Required<AuthModuleExtras> = {
@@ -15,4 +20,5 @@ export const AUTH_MODULE_EXTRAS_DEFAULTS: Required<AuthModuleExtras> = {
   globalGuards: true,
   controller: true,
   routePrefix: 'auth',
+  adminRoutes: false,
 };

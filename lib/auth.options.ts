@@ -5,6 +5,10 @@ import { IDENTITY_OPTIONS, type IdentityOptions, type ResolvedIdentityOptions, r
 import type { PasswordHasher } from './identity/password-hasher.interface';
 import type { UserStore } from './identity/user-store.interface';
 import { OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth/oauth.options';
+import { ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions } from './identity/account.options';
+import { MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './mail/mail.options';
+import type { Mailer } from './mail/mailer.interface';
+import type { OneTimeTokenStore } from './tokens/one-time-token-store.interface';
 import { failOption } from './options.validation';
 import { REDIS_OPTIONS, type RedisModuleOptions, type ResolvedRedisOptions, resolveRedisOptions } from './redis/redis.options';
 import { type ResolvedSessionOptions, resolveSessionOptions, SESSION_OPTIONS, type SessionOptions } from './sessions/session.options';
@@ -29,6 +33,10 @@ export interface AdapterOptions {
   passwordHasher?: ProviderInput<PasswordHasher>;
   /** Default: `RedisLoginThrottler` with Redis (in-process fallback while Redis is down), `MemoryLoginThrottler` without. */
   loginThrottler?: ProviderInput<LoginThrottler>;
+  /** Sends the library's mails. Default: `SmtpMailer` with `mail.smtpUrl`, else `LoggingMailer` (logs that a mail was sent, never its link). */
+  mailer?: ProviderInput<Mailer>;
+  /** One-time tokens (reset, verification). Default: `RedisOneTimeTokenStore` with Redis, `MemoryOneTimeTokenStore` without. */
+  oneTimeTokenStore?: ProviderInput<OneTimeTokenStore>;
   /** Throttle of registration and OAuth start. Default: `RedisRouteThrottle` with Redis, `MemoryRouteThrottle` without. */
   routeThrottle?: ProviderInput<RouteThrottle>;
 }
@@ -38,7 +46,8 @@ export interface AdapterOptions {
  * code) composed into one object. Only `jwt` is required.
  */
 export interface AuthModuleOptions
-  extends TokenOptions, SessionOptions, RedisModuleOptions, IdentityOptions, RolesOptions, HttpTransportOptions, AdapterOptions {
+  extends TokenOptions, SessionOptions, RedisModuleOptions, IdentityOptions, RolesOptions, HttpTransportOptions, AdapterOptions,
+    AccountOptions, MailOptions {
   /**
    * Login throttling, always on (see `ThrottleOptions`). Defaults: 5 failures per email+ip in 15 min ->
    * blocked 1 min, doubling per further failure up to 15 min; 100 failures per ip in 15 min; 100 failures
@@ -61,18 +70,22 @@ export interface ResolvedAuthOptions {
   throttle: ScopedThrottleRule[];
   routeLimits: ResolvedRouteLimits;
   oauth: ResolvedOAuthOptions;
+  account: ResolvedAccountOptions;
+  mail: ResolvedMailOptions;
   adapters: AdapterOptions;
 }
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set<keyof AuthModuleOptions>([
-  'jwt', 'accessTokenTtlSeconds',
-  'refreshTokenTtlSeconds', 'sessionAbsoluteTtlSeconds', 'reuseWindowMs', 'maxSessionsPerUser', 'accessTokenValidation', 'sessionUserAgent',
+  'jwt', 'accessTokenTtlSeconds', 'refreshTokenKey',
+  'refreshTokenTtlSeconds', 'sessionAbsoluteTtlSeconds', 'reuseWindowMs', 'refreshTokenRotation', 'maxSessionsPerUser', 'accessTokenValidation', 'sessionUserAgent',
   'redis',
   'registration', 'passwordHashing', 'passwordPolicy', 'revokeSessionsOnPasswordChange', 'revokeSessionsOnRoleChange',
   'roleHierarchy',
   'refreshTokenTransport', 'cookie', 'allowedOrigins',
-  'userStore', 'sessionStore', 'passwordHasher', 'loginThrottler', 'routeThrottle',
+  'userStore', 'sessionStore', 'passwordHasher', 'loginThrottler', 'routeThrottle', 'mailer', 'oneTimeTokenStore',
   'throttle', 'oauth',
+  'requireVerifiedEmail', 'passwordReset', 'emailVerification', 'passwordChange', 'accountDeletion', 'hooks', 'claims',
+  'registrationFields', 'mail',
 ]);
 
 /**
@@ -100,9 +113,11 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     throttle: resolveThrottleRules(options.throttle),
     routeLimits: resolveRouteLimits(options.throttle),
     oauth,
+    account: resolveAccountOptions(options),
+    mail: resolveMailOptions(options),
     adapters: {
       userStore: options.userStore, sessionStore: options.sessionStore, passwordHasher: options.passwordHasher, loginThrottler: options.loginThrottler,
-      routeThrottle: options.routeThrottle,
+      routeThrottle: options.routeThrottle, mailer: options.mailer, oneTimeTokenStore: options.oneTimeTokenStore,
     },
   };
 }
@@ -118,4 +133,6 @@ export const OPTION_SLICES = [
   [THROTTLE_RULES, 'throttle'],
   [ROUTE_LIMITS, 'routeLimits'],
   [OAUTH_OPTIONS, 'oauth'],
+  [ACCOUNT_OPTIONS, 'account'],
+  [MAIL_OPTIONS, 'mail'],
 ] as const satisfies ReadonlyArray<readonly [symbol, keyof ResolvedAuthOptions]>;

@@ -4,6 +4,7 @@ import type { RedisClient } from './redis/redis.options';
 import { AUTH_MODULE_OPTIONS, AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './auth.constants';
 import { AUTH_MODULE_EXTRAS_DEFAULTS, type AuthModuleExtras } from './auth.module-extras';
 import { OPTION_SLICES, type ProviderInput, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
+import { AuthEvents } from './events/auth-events.emitter';
 import { AccessTokenGuard } from './guards/access-token.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { AuthExceptionFilter } from './http/auth-exception.filter';
@@ -30,6 +31,19 @@ import { MemoryRouteThrottle } from './throttling/memory-route.throttle';
 import { RedisRouteThrottle } from './throttling/redis-route.throttle';
 import { RouteThrottle } from './throttling/route-throttle.interface';
 import { TokenService } from './tokens/token.service';
+import { AccountController } from './http/account.controller';
+import { AdminController } from './http/admin.controller';
+import { PasswordController } from './http/password.controller';
+import { RegistrationBodyPipe } from './http/registration-body.pipe';
+import { AccountMailer } from './identity/account.mailer';
+import { AccountService } from './identity/account.service';
+import { AuthAdminService } from './identity/auth-admin.service';
+import { LoggingMailer } from './mail/logging.mailer';
+import { Mailer } from './mail/mailer.interface';
+import { SmtpMailer } from './mail/smtp.mailer';
+import { MemoryOneTimeTokenStore } from './tokens/memory-one-time-token.store';
+import { OneTimeTokenStore } from './tokens/one-time-token-store.interface';
+import { RedisOneTimeTokenStore } from './tokens/redis-one-time-token.store';
 
 /** Holds the (async) options and their per-feature slices, so that `AuthModule` and its Redis module can inject them. */
 @Module({})
@@ -73,6 +87,12 @@ const portProviders: Provider[] = [
   portProvider<RouteThrottle>(RouteThrottle, (o) => o.adapters.routeThrottle, (options, redis) =>
     redis ? new RedisRouteThrottle(redis, options.redis.keyPrefix) : new MemoryRouteThrottle(),
   ),
+  portProvider<Mailer>(Mailer, (o) => o.adapters.mailer, (options) =>
+    options.mail.smtpUrl ? new SmtpMailer(options.mail.smtpUrl, options.mail.from) : new LoggingMailer(),
+  ),
+  portProvider<OneTimeTokenStore>(OneTimeTokenStore, (o) => o.adapters.oneTimeTokenStore, (options, redis) =>
+    redis ? new RedisOneTimeTokenStore(redis, options.redis.keyPrefix) : new MemoryOneTimeTokenStore(),
+  ),
 ];
 
 /** `RESOLVED_AUTH_OPTIONS` from the raw options, and each feature's slice under its own token. */
@@ -87,7 +107,7 @@ const optionProviders: Provider[] = [
 
 /** The services, guards and filter the module provides and exports. */
 const services: Provider[] = [
-  TokenService, IdentityResolver, AuthService, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
+  AuthEvents, TokenService, IdentityResolver, AuthService, AccountMailer, AccountService, AuthAdminService, RegistrationBodyPipe, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
 ];
 
 /** Mounts a controller class under the route prefix (a subclass, so several modules can mount it). */
@@ -103,14 +123,16 @@ function mounted(base: Type, routePrefix: string): Type {
  * their slices, Redis, ports, services, controllers and global guards, as the extras ask.
  */
 export function assembleAuthModule(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
-  const { isGlobal, globalGuards, controller, routePrefix } = { ...AUTH_MODULE_EXTRAS_DEFAULTS, ...extras };
+  const { isGlobal, globalGuards, controller, routePrefix, adminRoutes } = { ...AUTH_MODULE_EXTRAS_DEFAULTS, ...extras };
   const optionsModule: DynamicModule = {
     module: AuthOptionsModule,
     imports: definition.imports ?? [],
     providers: [...(definition.providers ?? []), ...optionProviders],
     exports: [AUTH_MODULE_OPTIONS, ...optionProviders.map((provider) => (provider as { provide: symbol }).provide)],
   };
-  const controllers = controller ? [mounted(AuthController, routePrefix), mounted(OAuthController, routePrefix)] : [];
+  const controllers = controller
+    ? [AuthController, OAuthController, PasswordController, AccountController, ...(adminRoutes ? [AdminController] : [])].map((base) => mounted(base, routePrefix))
+    : [];
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]
     : [];
@@ -120,6 +142,9 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers,
     providers: [authkitRedisProvider, ...portProviders, ...services, ...guards, ...oauthProviders],
-    exports: [optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, RouteThrottle, ...services, ...oauthExports],
+    exports: [
+      optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer, OneTimeTokenStore,
+      ...services, ...oauthExports,
+    ],
   };
 }

@@ -3,6 +3,10 @@ export interface AuthenticatedUser {
   id: string;
   sessionId: string;
   roles: string[];
+  /** The email in the access token (absent for a user without one). */
+  email?: string;
+  /** The app's claims (`claims` option) from the access token; `{}` without. */
+  claims?: Readonly<Record<string, unknown>>;
 }
 
 /** Where a request comes from; recorded on the session. */

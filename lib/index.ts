@@ -11,6 +11,13 @@ export type { RefreshTokenTransport, RefreshCookieOptions } from './http/cookie.
 export type { PasswordPolicyOptions } from './identity/password-policy';
 export type { ThrottleOptions } from './throttling/throttle.options';
 export type { SessionUserAgentMode } from './sessions/user-agent';
+export type { RefreshTokenRotation } from './sessions/session.options';
+export type {
+  AccountOptions, ClaimsFunction, ClaimsOptions, MailedTokenOptions,
+} from './identity/account.options';
+export type { AuthHooks, BeforeRegisterContext, BeforeLoginContext, BeforeOAuthLinkContext } from './identity/account-hooks';
+export type { AppClaims, ClaimValue } from './tokens/app-claims';
+export type { MailOptions } from './mail/mail.options';
 export type {
   OAuthOptions, OAuthProviderName, OAuthProviderOptions, GoogleOAuthOptions, GitHubOAuthOptions, OAuthLinkingPolicy,
   OAuthUnverifiedEmailPolicy,
@@ -24,6 +31,7 @@ export { FAIL_FAST_CLUSTER_OPTIONS, FAIL_FAST_REDIS_OPTIONS } from './redis/auth
 export { Public } from './decorators/public.decorator';
 export { Roles } from './decorators/roles.decorator';
 export { CurrentUser } from './decorators/current-user.decorator';
+export { OptionalAuth } from './decorators/optional-auth.decorator';
 export { IS_PUBLIC_KEY, ROLES_KEY, AUTHKIT_REDIS } from './auth.constants';
 export { AccessTokenGuard } from './guards/access-token.guard';
 export { RolesGuard } from './guards/roles.guard';
@@ -37,6 +45,14 @@ export { TokenService, type VerifiedAccessToken } from './tokens/token.service';
 export type { AccessTokenClaims, IssuedAccessToken, JsonWebKeySet } from './tokens/token.types';
 export type { AuthenticatedUser, ClientInfo, PublicUser, TokenPair, SessionView } from './auth.types';
 export type { TokenResponse } from './http/auth.controller';
+export type { AcceptedResponse } from './http/password.controller';
+export { AccountService } from './identity/account.service';
+export { AuthAdminService, type AdminActor, type AdminUserView } from './identity/auth-admin.service';
+
+// Events (through @nestjs/event-emitter when the app registered EventEmitterModule).
+export { AuthEvent, AUTH_EVENT_NAMES, type AuthEventName } from './events/auth-event.names';
+export type * from './events/auth-event.payloads';
+export { AuthEvents } from './events/auth-events.emitter';
 
 // Errors: every AuthError has a stable `code`; AuthExceptionFilter maps them to HTTP.
 export * from './auth.errors';
@@ -47,14 +63,14 @@ export type { ErrorBody } from './guards/auth-http-status';
 // Ports (interface + injection token) and the shipped adapters, for apps that bring their own storage.
 export { UserStore, type IdentityUserStore } from './identity/user-store.interface';
 export type {
-  AuthUser, StoredUser, NewUser, UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult,
+  AuthUser, StoredUser, NewUser, UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult, SetPasswordHashOptions,
 } from './identity/user-store.interface';
 export { RedisUserStore } from './identity/redis-user.store';
 export { MemoryUserStore } from './identity/memory-user.store';
 export { normalizeEmail } from './identity/email';
 export { SessionStore } from './sessions/session-store.interface';
 export type {
-  SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings,
+  SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings, RevokeAllSessionsOptions,
 } from './sessions/session-store.interface';
 export { RedisSessionStore } from './sessions/redis-session.store';
 export { MemorySessionStore } from './sessions/memory-session.store';
@@ -71,3 +87,11 @@ export type { RouteLimitOptions } from './throttling/throttle.options';
 export { RedisRouteThrottle } from './throttling/redis-route.throttle';
 export { MemoryRouteThrottle } from './throttling/memory-route.throttle';
 export { clientIpKey } from './throttling/client-ip';
+export { Mailer, type MailMessage, type MailKind } from './mail/mailer.interface';
+export type { MailTemplate, MailTemplateContext, RenderedMail } from './mail/mail-templates';
+export { SmtpMailer } from './mail/smtp.mailer';
+export { LoggingMailer } from './mail/logging.mailer';
+export { OneTimeTokenStore, type IssueOneTimeTokenInput, type ConsumeOneTimeTokenInput } from './tokens/one-time-token-store.interface';
+export type { OneTimeTokenKind } from './tokens/one-time-token';
+export { RedisOneTimeTokenStore } from './tokens/redis-one-time-token.store';
+export { MemoryOneTimeTokenStore } from './tokens/memory-one-time-token.store';

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Logger, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule, type AuthModuleOptions } from '../lib';
+import { accountOptionsFromEnv } from './account-from-env';
+import { AccountPagesController } from './account-pages.controller';
 import { AdminSeeder } from './admin-seeder';
+import { AuditLog } from './audit-log';
 import { AppController } from './app.controller';
 import { oauthOptionsFromEnv } from './oauth-from-env';
 import { redisOptionsFromEnv } from './redis-from-env';
@@ -32,18 +36,23 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     refreshTokenTransport: (config.get<string>('AUTH_REFRESH_TRANSPORT') as AuthModuleOptions['refreshTokenTransport']) ?? 'cookie',
     allowedOrigins: allowedOriginsFromEnv(config),
     oauth: oauthOptionsFromEnv(config),
+    ...accountOptionsFromEnv(config),
   };
 }
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true }),
+    // The library's events (login failed, refresh token reused, password reset...) reach AuditLog.
+    EventEmitterModule.forRoot(),
     AuthModule.forRootAsync({
       inject: [ConfigService],
       useFactory: authOptionsFromEnv,
+      // The admin routes under /auth/admin, for the seeded admin (SAMPLE_ADMIN_EMAIL).
+      adminRoutes: true,
     }),
   ],
-  controllers: [AppController, SamplePageController],
-  providers: [AdminSeeder],
+  controllers: [AppController, SamplePageController, AccountPagesController],
+  providers: [AdminSeeder, AuditLog],
 })
 export class AppModule {}

@@ -111,14 +111,14 @@ describe('resolveAuthOptions / createSigningKeys', () => {
     const pss512 = pssKey('sha512', 64);
     expectRejected(() => startUp({ jwt: { algorithm: 'RS256', privateKey: pss.privateKey } }), 'jwt.privateKey');
     expectRejected(() => startUp({ jwt: { algorithm: 'PS256', privateKey: pss512.privateKey } }), 'jwt.privateKey');
-    expect(() => new TokenService(resolve({ jwt: { algorithm: 'PS256', privateKey: pss.privateKey } }).jwt)).not.toThrow();
+    expect(() => new TokenService(resolve({ jwt: { algorithm: 'PS256', privateKey: pss.privateKey }, refreshTokenKey: SECRET_32 }).jwt)).not.toThrow();
   });
 
   it('refuses a jwt.publicKey that does not verify what jwt.privateKey signs', () => {
     const one = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     expectRejected(() => new TokenService(resolve({ jwt: { algorithm: 'ES256', privateKey: one.privateKey, publicKey: other.publicKey } }).jwt), 'jwt.publicKey');
-    expect(() => new TokenService(resolve({ jwt: { algorithm: 'ES256', privateKey: one.privateKey, publicKey: one.publicKey } }).jwt)).not.toThrow();
+    expect(() => new TokenService(resolve({ jwt: { algorithm: 'ES256', privateKey: one.privateKey, publicKey: one.publicKey }, refreshTokenKey: SECRET_32 }).jwt)).not.toThrow();
   });
 
   it('rejects bad verificationKeys', () => {

@@ -57,8 +57,8 @@ export function benchTargets(rows: Row[], costs: RedisCost[], memory: MemoryResu
       name: 'refresh: exactly 1 Redis round trip per rotation (one script call)', kind: 'count',
       measured:
         `rotation: ${scriptCalls(refresh)} script call; the request in all: ${refresh.roundTripsPerOp} round trips ` +
-        `(${Object.entries(refresh.commandBreakdown).map(([name, n]) => `${name} ${n}`).join(', ')}: the user is read first, see README)`,
-      met: scriptCalls(refresh) === 1 && Object.keys(refresh.commandBreakdown).every((name) => name === 'evalsha' || name === 'hgetall'),
+        `(${Object.entries(refresh.commandBreakdown).map(([name, n]) => `${name} ${n}`).join(', ')}: the script reads the user, see README)`,
+      met: scriptCalls(refresh) === 1 && Object.keys(refresh.commandBreakdown).every((name) => name === 'evalsha'),
     },
     { name: 'refresh >= 0.5x open', kind: 'timing', measured: x(ratio('6', '1')), met: ratio('6', '1') >= 0.5 },
     {
@@ -101,12 +101,13 @@ export function benchTargets(rows: Row[], costs: RedisCost[], memory: MemoryResu
       measured: x(ratio('6', 'b6')), met: ratio('6', 'b6') >= 1.5,
     },
     {
-      // Exact counts, judged by full runs only until the library meets them (then they become `count`).
-      name: 'refresh = 1 Redis round trip in all (Redis user store)', kind: 'goal',
+      // The rotation script reads the user's record (same slot): nothing else is sent (issue 16).
+      name: 'refresh = 1 Redis round trip in all (Redis user store)', kind: 'count',
       measured: `${refresh.roundTripsPerOp} (${refresh.sequence || 'none'})`, met: refresh.roundTripsPerOp === 1,
     },
     {
-      name: 'login <= 3 Redis round trips in all (throttling included)', kind: 'goal',
+      // Throttle check | email index lookup, the user's record, the session | throttle reset (issue 16).
+      name: 'login <= 3 Redis round trips in all (throttling included)', kind: 'count',
       measured: `${login.roundTripsPerOp} (${login.throttlingRoundTripsPerOp} of them throttling only)`, met: login.roundTripsPerOp <= 3,
     },
     {

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { AuthError, TooManyAttemptsError, TooManyRequestsError } from '../auth.errors';
+import { AuthError, AuthRejectedError, TooManyAttemptsError, TooManyRequestsError } from '../auth.errors';
 
 /** HTTP status of each `AuthError` code; the only place codes meet status codes. */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -35,6 +35,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   oauth_identity_not_found: HttpStatus.NOT_FOUND,
   last_sign_in_method: HttpStatus.CONFLICT,
   oauth_link_email_unverified: HttpStatus.FORBIDDEN,
+  // Account lifecycle.
+  token_invalid: HttpStatus.BAD_REQUEST,
+  email_unverified: HttpStatus.FORBIDDEN,
+  reauthentication_required: HttpStatus.UNAUTHORIZED,
 };
 
 /** Codes of HTTP errors raised outside the library (body parser, router) on auth routes. */
@@ -65,7 +69,7 @@ export interface ErrorResponse {
 const STORE_RETRY_AFTER_SECONDS = '1';
 
 export function authErrorResponse(error: AuthError): ErrorResponse {
-  const status = STATUS_BY_CODE[error.code] ?? HttpStatus.UNAUTHORIZED;
+  const status = error instanceof AuthRejectedError ? error.status : (STATUS_BY_CODE[error.code] ?? HttpStatus.UNAUTHORIZED);
   const headers: Record<string, string> = {};
   if (status === HttpStatus.UNAUTHORIZED) {
     const invalidToken = error.code === 'access_token_invalid' || error.code === 'access_token_expired' || error.code === 'session_revoked';

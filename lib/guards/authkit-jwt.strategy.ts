@@ -1,3 +1,4 @@
+import { appClaimsOf } from '../tokens/app-claims';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, type SecretOrKeyProvider, Strategy } from 'passport-jwt';
@@ -62,14 +63,20 @@ export class AuthkitJwtStrategy extends PassportStrategy(Strategy, AUTHKIT_JWT_S
   /** Called by passport with the verified payload: requires `sub`, `sid` and `exp`, then checks the session. */
   async validate(payload: Record<string, unknown>): Promise<AuthenticatedUser> {
     try {
-      const { sub, sid, exp, roles } = payload;
+      const { sub, sid, exp, roles, email } = payload;
       if (typeof sub !== 'string' || !sub || typeof sid !== 'string' || !sid || typeof exp !== 'number') {
         throw new AccessTokenInvalidError();
       }
       if (this.options.accessTokenValidation === 'session' && !(await this.sessions.exists(sub, sid))) {
         throw new SessionRevokedError();
       }
-      return { id: sub, sessionId: sid, roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [] };
+      return {
+        id: sub,
+        sessionId: sid,
+        roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [],
+        email: typeof email === 'string' ? email : undefined,
+        claims: appClaimsOf(payload),
+      };
     } catch (error) {
       throw error instanceof AuthError ? toHttpException(error) : error;
     }

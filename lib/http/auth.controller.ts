@@ -17,6 +17,7 @@ import { checkSecureCookieTransport, type TransportRequest } from './secure-cook
 import { CredentialsDto, LoginDto, RefreshDto } from './auth.dto';
 import { isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
+import { type RegistrationBody, RegistrationBodyPipe } from './registration-body.pipe';
 
 interface HttpRequest extends TransportRequest {
   ip?: string;
@@ -84,9 +85,9 @@ export class AuthController {
   @HttpCode(HttpStatus.CREATED)
   @Header('Cache-Control', 'no-store')
   async register(
-    @Body() body: CredentialsDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
+    @Body(RegistrationBodyPipe) body: RegistrationBody, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TokenResponse | RegistrationAccepted> {
-    const result = await this.auth.register(body, this.client(req));
+    const result = await this.auth.register(body.credentials, this.client(req), body.fields);
     if ('accessToken' in result) return this.respond(result, req, res);
     res.status?.(HttpStatus.ACCEPTED); // registration.emailTakenResponse 'generic': the same answer, taken email or not
     return result;
@@ -141,9 +142,9 @@ export class AuthController {
   async logout(@CurrentUser() user: AuthenticatedUser | undefined, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
     if (user) {
-      const ended = await this.auth.logout(user);
+      const ended = await this.auth.logout(user, this.client(req));
       if (!ended && this.sessionOptions.accessTokenValidation === 'session') throw new SessionRevokedError();
-    } else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name));
+    } else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name), this.client(req));
     this.clearCookie(req, res);
     res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
   }
@@ -153,7 +154,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async logoutAll(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
-    await this.auth.logoutAll(user.id);
+    await this.auth.logoutAll(user.id, { ...this.client(req), sessionId: user.sessionId });
     this.clearCookie(req, res);
     res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
   }
@@ -175,8 +176,8 @@ export class AuthController {
   @UseGuards(AccessTokenGuard)
   @Delete('sessions/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async revokeSession(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<void> {
-    await this.auth.revokeSession(user.id, id);
+  async revokeSession(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Req() req: HttpRequest): Promise<void> {
+    await this.auth.revokeSession(user.id, id, this.client(req));
   }
 
   protected client(req: HttpRequest): ClientInfo {

@@ -19,6 +19,12 @@ export interface Credentials {
   password: string;
 }
 
+/** A login's user lookup started early (`IdentityResolver.prefetchLoginUser`), for the email it was started with. */
+export interface LoginUserLookup {
+  email: string;
+  user: Promise<StoredUser | null>;
+}
+
 /**
  * Turns credentials into users: registration, password login (argon2id, rehash on login, a dummy
  * verify for unknown emails so response time does not reveal which emails exist).
@@ -40,13 +46,13 @@ export class IdentityResolver {
   ) {}
 
   /** Self-registration (`POST /auth/register`): default roles only; refused when registration is disabled. */
-  async register(credentials: Credentials): Promise<StoredUser> {
+  async register(credentials: Credentials, profile?: Record<string, unknown>): Promise<StoredUser> {
     if (!this.options.registration.enabled) throw new RegistrationDisabledError();
-    return this.createUser({ ...credentials, roles: this.options.registration.defaultRoles });
+    return this.createUser({ ...credentials, roles: this.options.registration.defaultRoles, profile });
   }
 
   /** Creates a user with the given roles (for seeding and admin tooling; not reachable over HTTP). */
-  async createUser(input: Credentials & { roles?: string[]; emailVerified?: boolean }): Promise<StoredUser> {
+  async createUser(input: Credentials & { roles?: string[]; emailVerified?: boolean; profile?: Record<string, unknown> }): Promise<StoredUser> {
     const email = this.checkEmail(input.email);
     this.passwordPolicy.check(input.password, { email });
     const passwordHash = await this.hasher.hash(input.password);
@@ -55,6 +61,7 @@ export class IdentityResolver {
       passwordHash,
       roles: [...(input.roles ?? this.options.registration.defaultRoles)],
       emailVerified: input.emailVerified ?? false,
+      ...(input.profile ? { profile: structuredClone(input.profile) } : {}),
     });
   }
 
@@ -62,12 +69,13 @@ export class IdentityResolver {
    * Verifies email and password. Unknown email, no password, a wrong password and a disabled account (even
    * with the right password: no oracle) fail identically with `InvalidCredentialsError`. Any password of 1 to
    * 128 characters is checked: the policy for new passwords never applies here (a stricter policy later must
-   * not lock existing users out).
+   * not lock existing users out). `lookup` (from `prefetchLoginUser` with the same email) is used instead of
+   * reading the user again.
    */
-  async login(credentials: Credentials): Promise<StoredUser> {
+  async login(credentials: Credentials, lookup?: LoginUserLookup): Promise<StoredUser> {
     const email = this.checkEmail(credentials.email);
     this.checkPassword(credentials.password, LOGIN_PASSWORD_MIN_LENGTH);
-    const user = await this.users.findByEmail(email);
+    const user = await (lookup?.email === email ? lookup.user : this.users.findByEmail(email));
     if (!user || !user.passwordHash) {
       await this.hasher.verify(await this.getDummyHash(), credentials.password);
       throw new InvalidCredentialsError();
@@ -82,6 +90,31 @@ export class IdentityResolver {
       user.passwordHash = passwordHash;
     }
     return user;
+  }
+
+  /**
+   * Starts reading the user a login of `rawEmail` will check, so that the read shares a round trip with the
+   * login's throttle check (ioredis auto-pipelining). Nothing is decided on it: pass it to `login` only once the
+   * throttle allows the attempt, and drop it otherwise (its rejection is already handled). Undefined for a
+   * malformed email (the login refuses it anyway).
+   */
+  prefetchLoginUser(rawEmail: unknown): LoginUserLookup | undefined {
+    if (typeof rawEmail !== 'string') return undefined;
+    const email = parseEmail(rawEmail);
+    if (email === null) return undefined;
+    let user: Promise<StoredUser | null>;
+    try {
+      user = this.users.findByEmail(email);
+    } catch (error) {
+      user = Promise.reject(error);
+    }
+    user.catch(() => undefined);
+    return { email, user };
+  }
+
+  /** The user store (`refreshRotation` may read its records inside the session store's rotation script). */
+  get userStore(): UserStore {
+    return this.users;
   }
 
   /** The current user record, or null when deleted. */

@@ -69,6 +69,20 @@ export class MemoryUserStore implements UserStore {
     return true;
   }
 
+  /** Removes the user, its email entry and its identities. */
+  async deleteUser(id: string): Promise<boolean> {
+    const user = this.byId.get(id);
+    if (!user) return false;
+    this.byId.delete(id);
+    if (user.email !== null && this.idByEmail.get(user.email) === id) this.idByEmail.delete(user.email);
+    for (const identity of this.identities.get(id)?.values() ?? []) {
+      const k = identityKey(identity.provider, identity.providerUserId);
+      if (this.idByIdentity.get(k) === id) this.idByIdentity.delete(k);
+    }
+    this.identities.delete(id);
+    return true;
+  }
+
   async findByIdentity(provider: string, providerUserId: string): Promise<StoredUser | null> {
     const id = this.idByIdentity.get(identityKey(provider, providerUserId));
     return id === undefined ? null : this.findById(id);

@@ -3,6 +3,7 @@ import type { RedisClient } from '../redis/redis.options';
 import { EmailTakenError, StoreUnavailableError } from '../auth.errors';
 import { RedisKeys } from '../redis/redis-keys';
 import { redisCall } from '../redis/redis-call';
+import type { UserRecordFields, UserRecordSource } from '../sessions/session-store.interface';
 import { DELETE_IF_EQUALS, SET_CREDENTIAL, SET_IF_USER_EXISTS, UNLINK_IDENTITY } from './user-identity.scripts';
 import type {
   LinkIdentityResult, NewUser, NewUserIdentity, SetPasswordHashOptions, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
@@ -13,6 +14,34 @@ interface IdentityCommands {
   authkitUnlinkIdentity(userKey: string, identitiesKey: string, provider: string): Promise<[number, string?]>;
   authkitSetIfUserExists(userKey: string, ...fieldsAndValues: string[]): Promise<number>;
   authkitSetCredential(userKey: string, field: 'pwd' | 'dis', value: string, rehashOf: string): Promise<number>;
+}
+
+/**
+ * The fields of a user's hash a session rotation checks in the same script (see `UserRecordRotation`): the
+ * hash's format stays here, with `decodeUserRecord`.
+ */
+export const USER_RECORD_FIELDS: UserRecordFields = { presence: 'id', disabled: 'dis', disabledValue: '1', credentialVersion: 'cv' };
+
+/** A user's hash (HGETALL) as a `StoredUser`; null for a missing record (no `id`). */
+export function decodeUserRecord(hash: Record<string, string>): StoredUser | null {
+  if (!hash.id) return null;
+  let roles: string[] = [];
+  try {
+    const parsed: unknown = JSON.parse(hash.roles ?? '[]');
+    if (Array.isArray(parsed)) roles = parsed.filter((r): r is string => typeof r === 'string');
+  } catch {
+    roles = [];
+  }
+  return {
+    id: hash.id,
+    email: hash.email ? hash.email : null,
+    passwordHash: hash.pwd ? hash.pwd : null,
+    roles,
+    emailVerified: hash.ev === '1',
+    disabled: hash.dis === '1',
+    credentialVersion: Number.parseInt(hash.cv ?? '0', 10) || 0,
+    ...(hash.prof ? { profile: parseProfile(hash.prof) } : {}),
+  };
 }
 
 /** Retries of `createWithIdentity`/`linkIdentity` when the other side of a race rolled back in between. */
@@ -33,9 +62,12 @@ const PROVISIONAL_TTL_MS = 5 * 60_000;
 export class RedisUserStore implements UserStore {
   private readonly keys: RedisKeys;
   private readonly commands: IdentityCommands;
+  /** Where the records are and which fields a session rotation may check (`UserRecordRotation`). */
+  readonly recordSource: UserRecordSource;
 
   constructor(private readonly redis: RedisClient, keyPrefix = 'authkit') {
     this.keys = new RedisKeys(keyPrefix);
+    this.recordSource = { redis, keyPrefix, fields: USER_RECORD_FIELDS };
     if (!('authkitDeleteIfEquals' in redis)) redis.defineCommand('authkitDeleteIfEquals', { lua: DELETE_IF_EQUALS, numberOfKeys: 1 });
     if (!('authkitUnlinkIdentity' in redis)) redis.defineCommand('authkitUnlinkIdentity', { lua: UNLINK_IDENTITY, numberOfKeys: 2 });
     if (!('authkitSetIfUserExists' in redis)) redis.defineCommand('authkitSetIfUserExists', { lua: SET_IF_USER_EXISTS, numberOfKeys: 1 });
@@ -45,7 +77,7 @@ export class RedisUserStore implements UserStore {
 
   async findById(id: string): Promise<StoredUser | null> {
     const hash = await redisCall(() => this.redis.hgetall(this.keys.user(id)));
-    return this.toUser(hash);
+    return decodeUserRecord(hash);
   }
 
   async findByEmail(email: string): Promise<StoredUser | null> {
@@ -193,6 +225,27 @@ export class RedisUserStore implements UserStore {
     return identities.length;
   }
 
+  /**
+   * Deletes the user hash and its identities hash (one slot, one transaction), then releases its email and
+   * identity index keys, each only if it still names this user. A crash in between leaves index keys of a
+   * user that no longer exists, which the next claim takes over (see `claim`).
+   */
+  async deleteUser(userId: string): Promise<boolean> {
+    const userKey = this.keys.user(userId);
+    const identitiesKey = this.keys.identities(userId);
+    const [hash, identities] = await Promise.all([
+      redisCall(() => this.redis.hgetall(userKey)),
+      redisCall(() => this.redis.hgetall(identitiesKey)),
+    ]);
+    if (!hash.id) return false;
+    await this.exec(this.redis.multi().del(userKey).del(identitiesKey));
+    if (hash.email) await redisCall(() => this.commands.authkitDeleteIfEquals(this.keys.email(hash.email), userId));
+    for (const identity of Object.values(identities).map(parseIdentity)) {
+      if (identity) await redisCall(() => this.commands.authkitDeleteIfEquals(this.keys.identity(identity.provider, identity.providerUserId), userId));
+    }
+    return true;
+  }
+
   /** Resolves to `false` (and writes nothing) when the user does not exist. */
   markEmailVerified(userId: string): Promise<boolean> {
     return this.update(userId, 'ev', '1');
@@ -218,6 +271,7 @@ export class RedisUserStore implements UserStore {
       ev: user.emailVerified ? '1' : '0',
       cv: 0,
       ca: Date.now(),
+      ...(user.profile ? { prof: JSON.stringify(user.profile) } : {}),
     };
   }
 
@@ -239,25 +293,14 @@ export class RedisUserStore implements UserStore {
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw new StoreUnavailableError({ cause: failed?.[0] });
   }
+}
 
-  private toUser(hash: Record<string, string>): StoredUser | null {
-    if (!hash.id) return null;
-    let roles: string[] = [];
-    try {
-      const parsed: unknown = JSON.parse(hash.roles ?? '[]');
-      if (Array.isArray(parsed)) roles = parsed.filter((r): r is string => typeof r === 'string');
-    } catch {
-      roles = [];
-    }
-    return {
-      id: hash.id,
-      email: hash.email ? hash.email : null,
-      passwordHash: hash.pwd ? hash.pwd : null,
-      roles,
-      emailVerified: hash.ev === '1',
-      disabled: hash.dis === '1',
-      credentialVersion: Number.parseInt(hash.cv ?? '0', 10) || 0,
-    };
+function parseProfile(raw: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 

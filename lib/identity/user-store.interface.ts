@@ -9,6 +9,8 @@ export interface AuthUser {
   roles: string[];
   emailVerified: boolean;
   disabled?: boolean;
+  /** The app's registration fields (`registrationFields` option), as given to `create`. */
+  profile?: Record<string, unknown>;
   /**
    * Incremented by the store, atomically with the change, whenever the user's credentials change: the password
    * hash is set to a different value or removed, the user is disabled or re-enabled. A session records the
@@ -41,6 +43,8 @@ export interface NewUser {
   passwordHash: string | null;
   roles: string[];
   emailVerified: boolean;
+  /** Validated registration fields (`registrationFields` option); absent without. Store them as you like. */
+  profile?: Record<string, unknown>;
 }
 
 /**
@@ -116,6 +120,12 @@ export interface UserStore {
    * `findByIdentity`) before its entry goes. Resolves to the number removed.
    */
   unlinkAllIdentities?(userId: string): Promise<number>;
+
+  /**
+   * Deletes the user, its email index entry and its identities (`DELETE /auth/account`, `AuthAdminService.deleteUser`).
+   * Resolves to whether a user was deleted. Optional: without it, account deletion answers 404.
+   */
+  deleteUser?(userId: string): Promise<boolean>;
 }
 
 /** A provider account linked to a user. Keyed by (`provider`, `providerUserId`); one per provider per user. */

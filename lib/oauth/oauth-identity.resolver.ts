@@ -1,4 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { AuthEvent } from '../events/auth-event.names';
+import { AuthEvents } from '../events/auth-events.emitter';
+import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../identity/account.options';
 import { EmailTakenError, RegistrationDisabledError, SessionRevokedError, UserDisabledError } from '../auth.errors';
 import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from '../identity/identity.options';
 import type { OAuthProfile } from './oauth-profile';
@@ -67,6 +70,8 @@ export class OAuthIdentityResolver {
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(OAUTH_OPTIONS) private readonly oauth: Pick<ResolvedOAuthOptions, 'providers' | 'passport' | 'linking' | 'unverifiedEmail'>,
     @Inject(IDENTITY_OPTIONS) private readonly identity: Pick<ResolvedIdentityOptions, 'registration'>,
+    @Optional() @Inject(ACCOUNT_OPTIONS) private readonly account?: Pick<ResolvedAccountOptions, 'hooks'>,
+    @Optional() private readonly events?: AuthEvents,
   ) {
     const missing = missingIdentityMethods(users);
     if (oauthSourceNames(oauth).length > 0 && missing.length > 0) {
@@ -110,9 +115,11 @@ export class OAuthIdentityResolver {
     const store = this.store();
     const user = await store.findById(userId);
     if (!user || user.disabled) throw new SessionRevokedError();
+    await this.beforeLink(user, profile);
     const result = await store.linkIdentity(userId, identityOf(profile));
     if (result.status === 'identity-taken') throw new OAuthIdentityInUseError();
     if (result.status === 'provider-taken') throw new OAuthProviderAlreadyLinkedError();
+    if (result.status === 'linked') this.events?.emit(AuthEvent.IdentityLinked, { userId, provider: profile.provider });
     return user;
   }
 
@@ -127,11 +134,24 @@ export class OAuthIdentityResolver {
     const result = await this.users.unlinkIdentity(userId, provider);
     if (result === 'not-found') throw new OAuthIdentityNotFoundError();
     if (result === 'last-sign-in-method') throw new LastSignInMethodError();
+    this.events?.emit(AuthEvent.IdentityUnlinked, { userId, provider });
+  }
+
+  /** `hooks.beforeOAuthLink`: may refuse (throws) before anything is linked. */
+  private async beforeLink(user: StoredUser, profile: OAuthProfile): Promise<void> {
+    const hook = this.account?.hooks.beforeOAuthLink;
+    if (!hook) return;
+    const { passwordHash: _omitted, ...safe } = user;
+    await hook({
+      user: structuredClone(safe), provider: profile.provider, providerUserId: profile.providerUserId,
+      email: profile.email ?? null, emailVerified: profile.emailVerified === true,
+    });
   }
 
   private async linkToEmailOwner(store: IdentityUserStore, owner: StoredUser, profile: OAuthProfile): Promise<OAuthLoginResult> {
     if (owner.disabled) throw new UserDisabledError();
     if (this.oauth.linking === 'never') throw new OAuthAccountExistsError();
+    await this.beforeLink(owner, profile);
     let accountSecured = false;
     let credentialVersion = owner.credentialVersion;
     if (!owner.emailVerified) {
@@ -165,6 +185,7 @@ export class OAuthIdentityResolver {
     }
     if (result.status === 'provider-taken') throw new OAuthAccountExistsError();
     const user = { ...owner, emailVerified: true, passwordHash: accountSecured ? null : owner.passwordHash, credentialVersion };
+    if (result.status === 'linked') this.events?.emit(AuthEvent.IdentityLinked, { userId: owner.id, provider: profile.provider });
     return { user: this.active(user), outcome: result.status === 'linked' ? 'linked' : 'existing', accountSecured };
   }
 

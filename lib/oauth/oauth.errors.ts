@@ -100,15 +100,11 @@ export class LastSignInMethodError extends AuthError {
 }
 
 /**
- * Linking a provider to a signed-in account needs a recent authentication: the session's login is older than
- * `oauth.linkMaxAuthAgeSeconds` (a refresh does not count). Sign in again, then link.
+ * Linking a provider needs a recent sign-in: the session must have been created (by a login, not a refresh)
+ * within `oauth.linkMaxAuthAgeSeconds`. Sign in again, then link. (Defined with the base errors: account
+ * deletion uses it too.)
  */
-export class ReauthenticationRequiredError extends AuthError {
-  static override readonly code = 'reauthentication_required';
-  constructor() {
-    super('Sign in again to link a provider to your account');
-  }
-}
+export { ReauthenticationRequiredError } from '../auth.errors';
 
 /**
  * `GET /auth/<provider>/link` on an account whose email has not been verified: whoever signed it up may not own

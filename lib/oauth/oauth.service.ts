@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SessionRevokedError } from '../auth.errors';
+import { AuthEvent } from '../events/auth-event.names';
 import { AuthService } from '../identity/auth.service';
 import type { AuthenticatedUser, ClientInfo, TokenPair } from '../auth.types';
 import { type OAuthLoginOutcome, OAuthIdentityResolver } from './oauth-identity.resolver';
@@ -142,7 +143,12 @@ export class OAuthService {
       return { purpose: 'link', userId };
     }
     const { user, outcome } = await this.identities.resolveLogin(profile);
-    return { purpose: 'login', tokens: await this.auth.startSession(user, client), outcome };
+    await this.auth.beforeLogin(user, 'oauth', client, provider);
+    const tokens = await this.auth.startSession(user, client);
+    const sessionId = this.auth.sessionIdOf(tokens);
+    if (outcome === 'created') this.auth.emit(AuthEvent.Registered, { userId: user.id, sessionId, method: 'oauth', provider }, client);
+    this.auth.emit(AuthEvent.LoginSucceeded, { userId: user.id, sessionId, method: 'oauth', provider }, client);
+    return { purpose: 'login', tokens, outcome };
   }
 
   /**
@@ -158,7 +164,7 @@ export class OAuthService {
     if (user.email !== null && !user.emailVerified) throw new OAuthLinkEmailUnverifiedError();
     const session = (await this.sessions.list(principal.id)).find((s) => s.id === principal.sessionId);
     if (!session) throw new SessionRevokedError();
-    if (Date.now() - session.createdAt > this.options.linkMaxAuthAgeSeconds * 1000) throw new ReauthenticationRequiredError();
+    if (Date.now() - session.createdAt > this.options.linkMaxAuthAgeSeconds * 1000) throw new ReauthenticationRequiredError('Sign in again to link a provider to your account');
   }
 
   private strategy(provider: string): OAuthStrategy {

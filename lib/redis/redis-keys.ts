@@ -1,15 +1,18 @@
 const SAFE_TAG = /^[A-Za-z0-9_.:@-]{1,128}$/;
+/** Marks an encoded user id in a tag; raw ids never start with it, so the encoding is one-to-one. */
+const ENCODED = 'b64.';
 
 /**
  * Key layout. Everything of one user shares the hash tag `{<userId>}`, so every script touches one
- * slot and Redis Cluster works. User ids with characters outside a safe set are base64url-encoded
- * inside the tag (a `}` in an id would otherwise end the tag early).
+ * slot and Redis Cluster works. User ids with characters outside a safe set, and ids that start with
+ * `b64.` themselves, are base64url-encoded inside the tag behind `b64.` (a `}` in an id would otherwise end
+ * the tag early), so two different ids never share a tag.
  */
 export class RedisKeys {
   constructor(private readonly prefix: string) {}
 
   userTag(userId: string): string {
-    return SAFE_TAG.test(userId) ? userId : `b64.${Buffer.from(userId, 'utf8').toString('base64url')}`;
+    return SAFE_TAG.test(userId) && !userId.startsWith(ENCODED) ? userId : `${ENCODED}${Buffer.from(userId, 'utf8').toString('base64url')}`;
   }
 
   /**
@@ -36,5 +39,10 @@ export class RedisKeys {
   /** Hash of the user's OAuth identities (field: provider), in the user's slot. */
   identities(userId: string): string {
     return `${this.prefix}:{${this.userTag(userId)}}:identities`;
+  }
+
+  /** A user's one-time token of one kind (password reset, email verification), in the user's slot. */
+  oneTimeToken(userId: string, kind: string): string {
+    return `${this.prefix}:{${this.userTag(userId)}}:ott:${kind}`;
   }
 }

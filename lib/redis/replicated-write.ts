@@ -11,7 +11,7 @@ export class ReplicationTimeoutError extends Error {
 type ScriptPipeline = ChainableCommander & Record<string, (...args: (string | number)[]) => ChainableCommander>;
 
 /**
- * Runs the script command `name` (defined with `defineCommand`, first argument its only key) and, when `wait`
+ * Runs the script command `name` (defined with `defineCommand`; its keys first, all in one slot) and, when `wait`
  * is set, `WAIT <replicas> <timeoutMs>` right after it in ONE pipeline: one round trip, on the same connection,
  * so WAIT covers that write; on a Cluster the pipeline goes to the node that owns the key's slot (WAIT has no
  * key, so it follows the script). Resolves to the script's reply once enough replicas have it; rejects with

@@ -85,7 +85,9 @@ export class MemorySessionStore implements SessionStore {
       return { status: 'rotated', session: { id, userId, generation, createdAt, absoluteExpiresAt } };
     }
     if (sameHash(session.previousHash, input.presentedHash) && now - (session.rotatedAt ?? 0) < this.settings.reuseWindowMs) {
-      return { status: 'superseded' };
+      if (!sameHash(session.currentHash, input.nextHash)) return { status: 'superseded' };
+      const { id, userId, generation, createdAt, absoluteExpiresAt } = session;
+      return { status: 'duplicate', session: { id, userId, generation, createdAt, absoluteExpiresAt } };
     }
     sessions.delete(session.id);
     return { status: 'reused' };

@@ -5,17 +5,20 @@ import { redisCall } from '../redis/redis-call';
 import { replicatedCall } from '../redis/replicated-write';
 import type {
   CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
+  UserRecordFields, UserRecordRotateResult, UserRecordRotation, UserRecordSource,
 } from './session-store.interface';
 import {
   CREATE_SESSION, createSessionArgv, type CreateSessionArgv, decodeCreateReply, decodeHead, decodeRotateReply,
   decodeSessions, headExpiresAt, REVOKE_ALL_SESSIONS, REVOKE_SESSION, revokeAllSessionsArgv, type RevokeAllSessionsArgv,
-  type RevokeSessionArgv, ROTATE_SESSION, rotateSessionArgv, type RotateSessionArgv, type RotateSessionReply, SESSION_ID, storedIp,
-  storedUserAgent, storedVersion,
+  type RevokeSessionArgv, ROTATE_SESSION, ROTATE_SESSION_WITH_USER_RECORD, rotateSessionArgv, type RotateSessionArgv,
+  type RotateSessionReply, rotateSessionWithUserRecordArgv, type RotateSessionWithUserRecordArgv, SESSION_ID, storedIp,
+  storedUserAgent, storedVersion, decodeUserRecordReply,
 } from './session-record.codec';
 
 interface SessionCommands {
   authkitCreateSession(key: string, ...argv: CreateSessionArgv): Promise<number>;
   authkitRotateSession(key: string, ...argv: RotateSessionArgv): Promise<RotateSessionReply>;
+  authkitRotateSessionWithUserRecord(key: string, userKey: string, ...argv: RotateSessionWithUserRecordArgv): Promise<RotateSessionReply>;
   authkitRevokeSession(key: string, ...argv: RevokeSessionArgv): Promise<number>;
   authkitRevokeAllSessions(key: string, ...argv: RevokeAllSessionsArgv): Promise<number>;
 }
@@ -32,23 +35,24 @@ interface SessionCommands {
  * `replicationWait` (`redis.durability: 'replicated'`): creations and rotations are followed by a `WAIT` in the
  * same round trip, and fail (503) unless a replica confirmed them (see `RedisDurability`).
  */
-export class RedisSessionStore implements SessionStore {
+export class RedisSessionStore implements SessionStore, UserRecordRotation {
   private readonly keys: RedisKeys;
   private readonly commands: SessionCommands;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly settings: SessionStoreSettings,
-    keyPrefix = 'authkit',
+    private readonly keyPrefix = 'authkit',
     private readonly now: () => number = Date.now,
     private readonly replicationWait?: ReplicationWait,
   ) {
     this.keys = new RedisKeys(keyPrefix);
-    const define = (name: keyof SessionCommands, lua: string) => {
-      if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys: 1 });
+    const define = (name: keyof SessionCommands, lua: string, numberOfKeys = 1) => {
+      if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
     };
     define('authkitCreateSession', CREATE_SESSION);
     define('authkitRotateSession', ROTATE_SESSION);
+    define('authkitRotateSessionWithUserRecord', ROTATE_SESSION_WITH_USER_RECORD, 2);
     define('authkitRevokeSession', REVOKE_SESSION);
     define('authkitRevokeAllSessions', REVOKE_ALL_SESSIONS);
     this.commands = redis as unknown as SessionCommands;
@@ -93,6 +97,27 @@ export class RedisSessionStore implements SessionStore {
         : this.commands.authkitRotateSession(key, ...argv),
     );
     return decodeRotateReply(reply, input, this.settings);
+  }
+
+  /** Same client and key prefix: the user's record (`RedisKeys.user`) is then in the slot of the user's sessions. */
+  readsUserRecordsOf(source: UserRecordSource): boolean {
+    return source.redis === this.redis && source.keyPrefix === this.keyPrefix;
+  }
+
+  /**
+   * `rotate` and the read of the user's record (`RedisKeys.user`, same slot) in one script: one round trip. Use
+   * only for a source `readsUserRecordsOf` accepts.
+   */
+  async rotateWithUserRecord(input: Omit<RotateSessionInput, 'credentialVersion'>, fields: UserRecordFields): Promise<UserRecordRotateResult> {
+    if (!SESSION_ID.test(input.sessionId)) return { result: { status: 'invalid' } };
+    const argv = rotateSessionWithUserRecordArgv(input, fields, this.now(), this.settings);
+    const keys = [this.keys.sessions(input.userId), this.keys.user(input.userId)] as const;
+    const reply = await redisCall(() =>
+      this.replicationWait
+        ? replicatedCall<RotateSessionReply>(this.redis, this.replicationWait, 'authkitRotateSessionWithUserRecord', [...keys, ...argv])
+        : this.commands.authkitRotateSessionWithUserRecord(...keys, ...argv),
+    );
+    return { result: decodeRotateReply(reply, input, this.settings), userRecord: decodeUserRecordReply(reply) };
   }
 
   /** One HGET of the session's head; a session past its expiry counts as absent. */

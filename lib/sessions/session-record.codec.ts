@@ -1,4 +1,4 @@
-import type { RotateResult, SessionStoreSettings } from './session-store.interface';
+import type { RotateResult, SessionStoreSettings, UserRecordFields } from './session-store.interface';
 
 /**
  * The one definition of how `RedisSessionStore` keeps a session in Redis: the record layout, the Lua scripts,
@@ -202,11 +202,35 @@ export function rotateSessionArgv(
     settings.idleTtlMs, settings.absoluteTtlMs, settings.reuseWindowMs, storedIp(input.ip), storedVersion(input.credentialVersion)];
 }
 
+/** Arguments of `ROTATE_SESSION_WITH_USER_RECORD`, in order (its `credentialVersion` is unused: the record's counts). */
+export type RotateSessionWithUserRecordArgv = [...RotateSessionArgv, presenceField: string, disabledField: string,
+  disabledValue: string, credentialVersionField: string];
+
+/** ARGV of `ROTATE_SESSION_WITH_USER_RECORD`: `rotateSessionArgv`, then the record's field names. */
+export function rotateSessionWithUserRecordArgv(
+  input: { sessionId: string; presentedHash: string; nextHash: string; ip?: string },
+  fields: UserRecordFields,
+  now: number,
+  settings: SessionStoreSettings,
+): RotateSessionWithUserRecordArgv {
+  return [...rotateSessionArgv(input, now, settings), fields.presence, fields.disabled, fields.disabledValue, fields.credentialVersion];
+}
+
+/** The user's record a `ROTATE_SESSION_WITH_USER_RECORD` reply carries (rotated and duplicate only), as field -> value. */
+export function decodeUserRecordReply(reply: RotateSessionReply): Record<string, string> | undefined {
+  const flat = reply[3];
+  if (!Array.isArray(flat)) return undefined;
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) record[String(flat[i])] = String(flat[i + 1]);
+  return record;
+}
+
 /**
- * Raw reply of `ROTATE_SESSION`: {1, generation, createdAt} rotated, {2} superseded, {3} reused, {4} stale
- * (credential version older than the user's; deleted), {0} invalid.
+ * Raw reply of `ROTATE_SESSION`: {1, generation, createdAt} rotated, {5, generation, createdAt} duplicate,
+ * {2} superseded, {3} reused, {4} stale (credential version older than the user's; deleted), {0} invalid.
+ * `ROTATE_SESSION_WITH_USER_RECORD` adds the user's record (flat HGETALL) as a fourth element to 1 and 5.
  */
-export type RotateSessionReply = Array<string | number | null>;
+export type RotateSessionReply = Array<string | number | null | Array<string | number>>;
 
 /** Decodes `ROTATE_SESSION`'s reply into the port's `RotateResult`. */
 export function decodeRotateReply(
@@ -215,10 +239,11 @@ export function decodeRotateReply(
   settings: SessionStoreSettings,
 ): RotateResult {
   switch (Number(reply[0])) {
-    case 1: {
+    case 1:
+    case 5: {
       const createdAt = Number(reply[2]);
       return {
-        status: 'rotated',
+        status: Number(reply[0]) === 1 ? 'rotated' : 'duplicate',
         session: {
           id: session.sessionId,
           userId: session.userId,
@@ -338,9 +363,38 @@ return evicted
 
 /**
  * KEYS: sessions. ARGV: `RotateSessionArgv`. Rewrites the head and, when an ip is given, the ip in `<sid>:1`.
+ * The previous token within the reuse window is a duplicate when the current hash is this request's next
+ * hash (derived from the presented token: the same request again), else superseded; nothing is written.
  * Returns `RotateSessionReply`.
  */
-export const ROTATE_SESSION = `${HELPERS}
+export const ROTATE_SESSION = rotateScript(`
+local userVersion = tonumber(ARGV[9])
+local function reply(t) return t end
+`);
+
+/**
+ * KEYS: sessions, the user's record (a hash in the same slot). ARGV: `RotateSessionWithUserRecordArgv`.
+ * `ROTATE_SESSION` with the user's state read from the record instead of passed in: a record without its
+ * presence field, or whose disabled field holds the disabled value, deletes the session ({0}: invalid); the
+ * record's credential version field stands for the version argument; rotated and duplicate replies carry the
+ * record (HGETALL) as a fourth element. The field names come from the user store that owns the record's
+ * format: this script knows nothing else of it.
+ */
+export const ROTATE_SESSION_WITH_USER_RECORD = rotateScript(`
+local state = redis.call('HMGET', KEYS[2], ARGV[10], ARGV[11], ARGV[13])
+if not state[1] or state[1] == '' or state[2] == ARGV[12] then
+  drop(KEYS[1], ARGV[1])
+  return {0}
+end
+local userVersion = tonumber(state[3] or '0') or 0
+local function reply(t)
+  t[4] = redis.call('HGETALL', KEYS[2])
+  return t
+end
+`);
+
+function rotateScript(userState: string): string {
+  return `${HELPERS}${userState}
 local key = KEYS[1]
 local sid = ARGV[1]
 local now = tonumber(ARGV[4])
@@ -355,7 +409,7 @@ if not ca or expiry(head, idle, absolute) <= now then
   return {0}
 end
 local v = version(head)
-if v < math.max(tonumber(ARGV[9]), floorOf(key)) then
+if v < math.max(userVersion, floorOf(key)) then
   drop(key, sid)
   return {4}
 end
@@ -370,14 +424,16 @@ if c == ARGV[2] then
     end
   end
   keepUntil(key, math.min(now + idle, tonumber(ca, 36) + absolute), now)
-  return {1, generation, tonumber(ca, 36)}
+  return reply({1, generation, tonumber(ca, 36)})
 end
 if p ~= '' and p == string.sub(ARGV[2], 1, 11) and now - tonumber(r, 36) < tonumber(ARGV[7]) then
+  if c == ARGV[3] then return reply({5, tonumber(g), tonumber(ca, 36)}) end
   return {2}
 end
 drop(key, sid)
 return {3}
 `;
+}
 
 /** KEYS: sessions. ARGV: `RevokeSessionArgv`. Returns 1 when a live session was deleted. */
 export const REVOKE_SESSION = `${HELPERS}

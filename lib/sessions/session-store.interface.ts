@@ -57,7 +57,11 @@ export interface RevokeAllSessionsOptions {
 /**
  * Outcome of a rotation:
  * - `rotated`: presented was current; `nextHash` is now current.
- * - `superseded`: presented was the previous token, rotated less than `reuseWindowMs` ago (a concurrent duplicate); session kept.
+ * - `duplicate`: presented was the previous token, rotated less than `reuseWindowMs` ago, and `nextHash` is the
+ *   current one (the same request again: its next token is derived from the presented one); nothing changed.
+ *   The caller answers with that same next token (idempotent rotation) or as `superseded` (strict).
+ * - `superseded`: presented was the previous token, rotated less than `reuseWindowMs` ago, but the current one
+ *   is not the `nextHash` of this request; session kept.
  * - `reused`: an older token, or the previous one after the window: theft; the session has been deleted.
  * - `stale`: the session was created under an older credential version than the user's (or the recorded
  *   floor): the credentials changed since; the session has been deleted.
@@ -65,6 +69,7 @@ export interface RevokeAllSessionsOptions {
  */
 export type RotateResult =
   | { status: 'rotated'; session: Pick<SessionRecord, 'id' | 'userId' | 'generation' | 'createdAt' | 'absoluteExpiresAt'> }
+  | { status: 'duplicate'; session: Pick<SessionRecord, 'id' | 'userId' | 'generation' | 'createdAt' | 'absoluteExpiresAt'> }
   | { status: 'superseded' }
   | { status: 'reused' }
   | { status: 'stale' }
@@ -102,6 +107,51 @@ export interface SessionStore {
    * credential version, in one atomic step. Number of sessions revoked.
    */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<number>;
+}
+
+/**
+ * The fields of a user's record (a Redis hash) a rotation can check in the same script, named by the user
+ * store that owns the record's format (`RedisUserStore`): the session store knows nothing else of it.
+ */
+export interface UserRecordFields {
+  /** A field every existing record has, non-empty. */
+  presence: string;
+  /** The field that marks a disabled user, and the value that means disabled. */
+  disabled: string;
+  disabledValue: string;
+  /** The field holding the user's credential version (decimal; absent = 0). */
+  credentialVersion: string;
+}
+
+/** Where a Redis user store keeps its records: its client and key prefix, and the fields a rotation checks. */
+export interface UserRecordSource {
+  redis: object;
+  keyPrefix: string;
+  fields: UserRecordFields;
+}
+
+/** What `rotateWithUserRecord` answers: the rotation's outcome and, when rotated or duplicate, the user's record. */
+export interface UserRecordRotateResult {
+  result: RotateResult;
+  /** The user's record as field -> value, read in the same atomic step (rotated and duplicate only). */
+  userRecord?: Record<string, string>;
+}
+
+/**
+ * Optional capability of a session store (`RedisSessionStore`): a rotation that reads the user's record in the
+ * same atomic step, so a refresh is one round trip. A user missing or disabled deletes the session
+ * (`invalid`); the record's credential version stands for `RotateSessionInput.credentialVersion`.
+ */
+export interface UserRecordRotation {
+  /** True when the records of `source` are reachable by this store's scripts: same client, same key prefix. */
+  readsUserRecordsOf(source: UserRecordSource): boolean;
+  rotateWithUserRecord(input: Omit<RotateSessionInput, 'credentialVersion'>, fields: UserRecordFields): Promise<UserRecordRotateResult>;
+}
+
+/** Whether `store` offers `UserRecordRotation`. */
+export function hasUserRecordRotation(store: SessionStore): store is SessionStore & UserRecordRotation {
+  const candidate = store as Partial<UserRecordRotation>;
+  return typeof candidate.readsUserRecordsOf === 'function' && typeof candidate.rotateWithUserRecord === 'function';
 }
 
 /** Injection token for the `SessionStore` port. */

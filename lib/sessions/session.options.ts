@@ -12,6 +12,15 @@ export interface SessionOptions {
   sessionAbsoluteTtlSeconds?: number;
   /** How long the previous refresh token counts as a concurrent duplicate rather than theft. Default 5000. */
   reuseWindowMs?: number;
+  /**
+   * What a duplicate refresh gets: the previous refresh token presented again within `reuseWindowMs` of its
+   * rotation (two tabs, a retry after a lost response or a 503).
+   * `'idempotent'` (default): 200 with the SAME new refresh token the first request got (each next token is
+   * derived from the one it replaces, so every duplicate computes it). `'strict'`: 401
+   * `refresh_token_superseded` (exactly one of N concurrent refreshes succeeds). The session is kept either
+   * way; after the window, the previous token is reuse (theft): the session ends.
+   */
+  refreshTokenRotation?: RefreshTokenRotation;
   /** Oldest sessions are evicted beyond this. Default 10. */
   maxSessionsPerUser?: number;
   /**
@@ -28,11 +37,15 @@ export interface SessionOptions {
   sessionUserAgent?: SessionUserAgentMode;
 }
 
+/** See `SessionOptions.refreshTokenRotation`. */
+export type RefreshTokenRotation = 'idempotent' | 'strict';
+
 /** The sessions feature's options after defaults and validation (injected as `SESSION_OPTIONS`). */
 export interface ResolvedSessionOptions {
   refreshTokenTtlSeconds: number;
   sessionAbsoluteTtlSeconds: number;
   reuseWindowMs: number;
+  refreshTokenRotation: RefreshTokenRotation;
   maxSessionsPerUser: number;
   accessTokenValidation: 'session' | 'stateless';
   sessionUserAgent: SessionUserAgentMode;
@@ -47,6 +60,7 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionO
     refreshTokenTtlSeconds: positiveInteger(options.refreshTokenTtlSeconds, 'refreshTokenTtlSeconds', 30 * DAY_SECONDS),
     sessionAbsoluteTtlSeconds: positiveInteger(options.sessionAbsoluteTtlSeconds, 'sessionAbsoluteTtlSeconds', 90 * DAY_SECONDS),
     reuseWindowMs: nonNegativeNumber(options.reuseWindowMs, 'reuseWindowMs', 5000),
+    refreshTokenRotation: oneOf(options.refreshTokenRotation, 'refreshTokenRotation', ['idempotent', 'strict'], 'idempotent'),
     maxSessionsPerUser: positiveInteger(options.maxSessionsPerUser, 'maxSessionsPerUser', 10),
     accessTokenValidation: oneOf(options.accessTokenValidation, 'accessTokenValidation', ['session', 'stateless'], 'session'),
     sessionUserAgent: oneOf(options.sessionUserAgent, 'sessionUserAgent', ['summary', 'full', 'none'], 'summary'),

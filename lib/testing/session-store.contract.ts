@@ -317,6 +317,71 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
       });
     });
 
+    describe('rotate: duplicates of one request (the next hash is derived from the presented token)', () => {
+      it('the previous token again within reuseWindowMs with the same next hash: duplicate, with the session; nothing changes', async () => {
+        const store = storeWith();
+        const s = await open(store);
+        const h2 = newHash();
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+        clock.advance(1);
+        const duplicate = await rotate(store, s, s.hash, h2);
+        expect(duplicate).toEqual({
+          status: 'duplicate',
+          session: { id: s.sessionId, userId: s.userId, generation: 2, createdAt: s.record.createdAt, absoluteExpiresAt: s.record.absoluteExpiresAt },
+        });
+        expect(await rotate(store, s, s.hash, h2)).toEqual(duplicate);
+        const [listed] = await store.list(s.userId);
+        expect(listed.generation).toBe(2);
+        expect(listed.lastUsedAt).toBe(s.record.createdAt); // a duplicate is not a use
+        // The token the duplicates were answered with is the current one.
+        expect((await rotate(store, s, h2)).status).toBe('rotated');
+      });
+
+      it('with another next hash it is superseded (the current token was not derived from this one)', async () => {
+        const store = storeWith();
+        const s = await open(store);
+        expect((await rotate(store, s, s.hash, newHash())).status).toBe('rotated');
+        expect(await rotate(store, s, s.hash, newHash())).toEqual({ status: 'superseded' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(true);
+      });
+
+      it('after reuseWindowMs, the duplicate is reuse: the session is deleted', async () => {
+        const store = storeWith({ reuseWindowMs: 50 });
+        const s = await open(store);
+        const h2 = newHash();
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+        clock.advance(49);
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('duplicate');
+        clock.advance(1);
+        expect(await rotate(store, s, s.hash, h2)).toEqual({ status: 'reused' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+        expect(await rotate(store, s, h2)).toEqual({ status: 'invalid' });
+      });
+
+      it('once the next token has been used, the first one is reuse even inside the window', async () => {
+        const store = storeWith();
+        const s = await open(store);
+        const [h2, h3] = [newHash(), newHash()];
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+        expect((await rotate(store, s, h2, h3)).status).toBe('rotated');
+        expect(await rotate(store, s, s.hash, h2)).toEqual({ status: 'reused' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+      });
+
+      it('20 concurrent rotations of one token with its derived next hash: one rotated, 19 duplicate, one generation step, the session alive', async () => {
+        const store = storeWith();
+        const s = await open(store);
+        const next = newHash();
+        const results = await Promise.all(Array.from({ length: 20 }, () => rotate(store, s, s.hash, next)));
+        const statuses = results.map((r) => r.status);
+        expect(statuses.filter((x) => x === 'rotated')).toHaveLength(1);
+        expect(statuses.filter((x) => x === 'duplicate')).toHaveLength(19);
+        for (const r of results) expect(r).toMatchObject({ session: { id: s.sessionId, generation: 2 } });
+        expect((await store.list(s.userId))[0].generation).toBe(2);
+        expect(await rotate(store, s, next)).toMatchObject({ status: 'rotated', session: { generation: 3 } });
+      });
+    });
+
     describe('lifetimes', () => {
       it('a session idle for longer than idleTtlMs disappears', async () => {
         const store = storeWith({ idleTtlMs: 10_000 });

@@ -191,3 +191,49 @@ export function describeUserStoreContract(name: string, makeStore: UserStoreFact
     });
   });
 }
+
+/**
+ * `UserStore.deleteUser` (optional in the port; needed by account deletion) and `profile` (registration
+ * fields): run it against a store that implements `deleteUser`.
+ */
+export function describeUserStoreDeletionContract(name: string, makeStore: UserStoreFactory): void {
+  describe(`${name}: UserStore deletion and profile`, () => {
+    it('deleteUser removes the user and frees its email; a second call resolves false', async () => {
+      const store = makeStore();
+      if (typeof store.deleteUser !== 'function') throw new Error(`${name} has no deleteUser()`);
+      const input = newUser();
+      const created = await store.create(input);
+      expect(await store.deleteUser(created.id)).toBe(true);
+      expect(await store.findById(created.id)).toBeNull();
+      expect(await store.findByEmail(input.email!)).toBeNull();
+      expect(await store.deleteUser(created.id)).toBe(false);
+      const again = await store.create(input);
+      expect(again.id).not.toBe(created.id);
+      expect(await store.findByEmail(input.email!)).toMatchObject({ id: again.id });
+    });
+
+    it('deleteUser of an unknown id resolves false and deletes nobody', async () => {
+      const store = makeStore();
+      const kept = await store.create(newUser());
+      expect(await store.deleteUser!(randomUUID())).toBe(false);
+      expect(await store.findById(kept.id)).not.toBeNull();
+    });
+
+    it('deleteUser removes the identities: the provider account can be linked again', async () => {
+      const store = makeStore();
+      if (!store.createWithIdentity || !store.findByIdentity) return;
+      const identity = { provider: 'github', providerUserId: randomUUID(), email: null, emailVerified: false };
+      const { user } = await store.createWithIdentity(newUser({ email: null, passwordHash: null }), identity);
+      expect(await store.deleteUser!(user.id)).toBe(true);
+      expect(await store.findByIdentity('github', identity.providerUserId)).toBeNull();
+      const next = await store.createWithIdentity(newUser({ email: null, passwordHash: null }), identity);
+      expect(next.created).toBe(true);
+    });
+
+    it('keeps the profile given to create', async () => {
+      const store = makeStore();
+      const created = await store.create({ ...newUser(), profile: { displayName: 'Ada', newsletter: true } });
+      expect((await store.findById(created.id))?.profile).toEqual({ displayName: 'Ada', newsletter: true });
+    });
+  });
+}

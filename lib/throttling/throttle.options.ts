@@ -11,12 +11,17 @@ const HOUR_MS = 60 * MINUTE_MS;
  * each; a request is charged to every counter of its route, or refused by the first full one):
  * - `register`: 20 per ip per hour, 5 per email per hour (counted whether or not the email is taken);
  * - `oauthStart` (`GET /auth/:provider`, `/link` too): 30 per ip per 10 min (each start stores ~400 B of
- *   state for the state TTL).
+ *   state for the state TTL);
+ * - `passwordForgot` (`POST /auth/password/forgot`) and `emailVerification` (`POST /auth/email/verify/request`):
+ *   20 per ip and 3 per email (or per user, with an access token) per 15 min, counted whether or not the
+ *   email has an account.
  * Ips are keyed by `clientIpKey` (IPv4, IPv4-mapped IPv6 as IPv4, other IPv6 by /64).
  */
 export const DEFAULT_ROUTE_LIMITS = {
   register: { ip: { limit: 20, windowMs: HOUR_MS }, email: { limit: 5, windowMs: HOUR_MS } },
   oauthStart: { ip: { limit: 30, windowMs: 10 * MINUTE_MS } },
+  passwordForgot: { ip: { limit: 20, windowMs: 15 * MINUTE_MS }, email: { limit: 3, windowMs: 15 * MINUTE_MS } },
+  emailVerification: { ip: { limit: 20, windowMs: 15 * MINUTE_MS }, email: { limit: 3, windowMs: 15 * MINUTE_MS } },
 } as const satisfies Record<string, Record<string, RateLimit>>;
 
 /** A throttled route other than login. */

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { failOption, nonNegativeNumber, positiveInteger } from '../options.validation';
+import { REFRESH_TOKEN_KEY_MIN_BYTES } from './refresh-token.codec';
 
 /**
  * Algorithms accepted for access tokens: those of jsonwebtoken, under `@nestjs/jwt`. `none` is never
@@ -55,6 +56,13 @@ export interface TokenOptions {
   jwt: JwtOptions;
   /** Access token lifetime. Default 900 (15 min). */
   accessTokenTtlSeconds?: number;
+  /**
+   * Server key of the refresh tokens' MAC and of the derivation of each next token (at least 32 bytes; the
+   * same on every instance). Default: derived (HKDF) from `jwt.secret`; REQUIRED when the JWT algorithm is
+   * asymmetric (RS*, PS*, ES*). Set it explicitly to rotate `jwt.secret` without signing everyone out:
+   * changing this key makes every refresh token `refresh_token_invalid`.
+   */
+  refreshTokenKey?: string | Buffer;
 }
 
 /** The tokens feature's options after defaults and validation (what `TokenService` injects as `JWT_OPTIONS`). */
@@ -64,6 +72,7 @@ export interface ResolvedJwtOptions extends JwtOptions {
   audience: string;
   clockToleranceSeconds: number;
   accessTokenTtlSeconds: number;
+  refreshTokenKey?: Buffer;
 }
 
 /** Injection token of `ResolvedJwtOptions`. */
@@ -78,8 +87,16 @@ export function resolveJwtOptions(options: TokenOptions): ResolvedJwtOptions {
   if (!(JWT_ALGORITHMS as readonly string[]).includes(algorithm)) {
     failOption('jwt.algorithm', `must be one of ${JWT_ALGORITHMS.join(', ')} (got ${JSON.stringify(algorithm)})`);
   }
+  let refreshTokenKey: Buffer | undefined;
+  if (options.refreshTokenKey !== undefined) {
+    const key = options.refreshTokenKey;
+    if (typeof key !== 'string' && !Buffer.isBuffer(key)) failOption('refreshTokenKey', 'must be a string or a Buffer');
+    refreshTokenKey = Buffer.isBuffer(key) ? Buffer.from(key) : Buffer.from(key, 'utf8');
+    if (refreshTokenKey.length < REFRESH_TOKEN_KEY_MIN_BYTES) failOption('refreshTokenKey', `must be at least ${REFRESH_TOKEN_KEY_MIN_BYTES} bytes`);
+  }
   return {
     ...jwt,
+    refreshTokenKey,
     algorithm,
     issuer: jwt.issuer ?? 'nestjs-authkit',
     audience: jwt.audience ?? 'nestjs-authkit',

@@ -1,9 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtSecretRequestType, JwtService, type JwtSignOptions, type JwtVerifyOptions } from '@nestjs/jwt';
-import { AccessTokenExpiredError, AccessTokenInvalidError, RefreshTokenInvalidError } from '../auth.errors';
+import { AccessTokenExpiredError, AccessTokenInvalidError } from '../auth.errors';
+import { failOption } from '../options.validation';
 import { JWT_OPTIONS, type ResolvedJwtOptions } from './jwt.options';
+import { deriveRefreshTokenKey, RefreshTokenCodec } from './refresh-token.codec';
 import { createSigningKeys, type JwtKey, type SigningKeys } from './signing-keys';
+import { appClaimsOf } from './app-claims';
 import type { AccessTokenClaims, IssuedAccessToken, IssuedRefreshToken, JsonWebKeySet, ParsedRefreshToken } from './token.types';
 
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
@@ -13,11 +16,6 @@ const MAX_ACCESS_TOKEN_LENGTH = 8192;
 const MAX_HEADER_SEGMENT_LENGTH = 1024;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const SESSION_ID_BYTES = 16;
-const SECRET_BYTES = 32;
-const SESSION_ID_LENGTH = 22;
-const SECRET_LENGTH = 43;
-const MAX_USER_ID_SEGMENT = 344;
 /** Accepted header segments remembered (tokens of one key share one header); bounded so input cannot grow it. */
 const HEADER_CACHE_SIZE = 64;
 /** Tokens whose signature was verified, remembered: a client sends the same token until it expires. */
@@ -33,6 +31,10 @@ export interface VerifiedAccessToken {
   readonly exp: number;
   readonly nbf?: number;
   readonly iat?: number;
+  /** The `email` claim, when the token has one. */
+  readonly email?: string;
+  /** The app's claims (everything outside the reserved names), frozen; `{}` when none. */
+  readonly appClaims: Readonly<Record<string, unknown>>;
 }
 
 /** A configured key with the jsonwebtoken options pinned to it (its one algorithm), built once. */
@@ -50,10 +52,6 @@ function isCanonicalBase64url(segment: string): boolean {
   if (!BASE64URL.test(segment)) return false;
   const unusedBits = [0, -1, 4, 2][segment.length % 4];
   return unusedBits === 0 || (unusedBits > 0 && (BASE64URL_ALPHABET.indexOf(segment[segment.length - 1]) & ((1 << unusedBits) - 1)) === 0);
-}
-
-function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
 }
 
 /**
@@ -89,6 +87,8 @@ export class TokenService {
    * fill it); the oldest leave first. Entries are frozen; `verifyAccessToken` hands out copies.
    */
   private readonly verifiedTokens = new Map<string, VerifiedAccessToken>();
+  /** The refresh-token format under the server key (`refreshTokenKey`, or derived from the HS secret). */
+  private readonly refreshTokens: RefreshTokenCodec;
 
   constructor(@Inject(JWT_OPTIONS) private readonly options: ResolvedJwtOptions) {
     this.keys = createSigningKeys(options);
@@ -110,12 +110,21 @@ export class TokenService {
       },
     });
     this.selfTest();
+    this.refreshTokens = new RefreshTokenCodec(this.refreshTokenKey());
   }
 
-  signAccessToken(subject: { userId: string; sessionId: string; roles: readonly string[] }): IssuedAccessToken {
+  /**
+   * Signs an access token. `email` and the app's `claims` (checked by the caller against the reserved names,
+   * see `checkAppClaims`) are added when given; the reserved claims always win.
+   */
+  signAccessToken(subject: {
+    userId: string; sessionId: string; roles: readonly string[]; email?: string | null; claims?: Readonly<Record<string, unknown>>;
+  }): IssuedAccessToken {
     const ttl = this.options.accessTokenTtlSeconds;
     const iat = Math.floor(Date.now() / 1000);
     const payload = {
+      ...subject.claims,
+      ...(subject.email ? { email: subject.email } : {}),
       sub: subject.userId,
       sid: subject.sessionId,
       roles: [...subject.roles],
@@ -196,6 +205,8 @@ export class TokenService {
       exp: claims.exp,
       nbf: claims.nbf as number | undefined,
       iat: claims.iat,
+      email: typeof (claims as { email?: unknown }).email === 'string' ? (claims as { email: string }).email : undefined,
+      appClaims: appClaimsOf(claims as Record<string, unknown>),
     });
     if (this.verifiedTokens.size >= VERIFIED_TOKENS_SIZE) {
       this.verifiedTokens.delete(this.verifiedTokens.keys().next().value as string);
@@ -204,33 +215,25 @@ export class TokenService {
     return verified;
   }
 
-  /** Mints a refresh token for a new session. */
+  /** Mints the first refresh token of a new session (a new session id, a random secret). */
   createRefreshToken(userId: string): IssuedRefreshToken {
-    return this.mint(userId, randomBytes(SESSION_ID_BYTES).toString('base64url'));
+    return this.refreshTokens.issue(userId);
   }
 
-  /** Mints the next refresh token of an existing session (same session id, new secret). */
+  /**
+   * The refresh token that replaces `current` in its session: derived from it with the server key, so it is
+   * the same for every duplicate of one refresh request (see `refresh-token.codec.ts`).
+   */
   nextRefreshToken(current: ParsedRefreshToken): IssuedRefreshToken {
-    return this.mint(current.userId, current.sessionId);
+    return this.refreshTokens.next(current);
   }
 
-  /** Splits a refresh token into user id, session id and the hash of its secret. */
+  /**
+   * Checks a refresh token's format and MAC and splits it into user id, session id and the hash of its
+   * secret. Throws `RefreshTokenInvalidError` for anything this server did not issue.
+   */
   parseRefreshToken(token: unknown): ParsedRefreshToken {
-    if (typeof token !== 'string' || token.length > MAX_USER_ID_SEGMENT + SESSION_ID_LENGTH + SECRET_LENGTH + 2) {
-      throw new RefreshTokenInvalidError();
-    }
-    const parts = token.split('.');
-    if (parts.length !== 3) throw new RefreshTokenInvalidError();
-    const [userPart, sessionId, secret] = parts;
-    if (
-      sessionId.length !== SESSION_ID_LENGTH || secret.length !== SECRET_LENGTH || !userPart ||
-      !BASE64URL.test(userPart) || !BASE64URL.test(sessionId) || !BASE64URL.test(secret)
-    ) {
-      throw new RefreshTokenInvalidError();
-    }
-    const userId = Buffer.from(userPart, 'base64url').toString('utf8');
-    if (!userId || Buffer.from(userId, 'utf8').toString('base64url') !== userPart) throw new RefreshTokenInvalidError();
-    return { userId, sessionId, secretHash: hashSecret(secret) };
+    return this.refreshTokens.parse(token);
   }
 
   /**
@@ -256,13 +259,14 @@ export class TokenService {
     return { keys };
   }
 
-  private mint(userId: string, sessionId: string): IssuedRefreshToken {
-    if (typeof userId !== 'string' || !userId || Buffer.byteLength(userId) > 256) {
-      throw new TypeError('nestjs-authkit: user ids must be non-empty strings of at most 256 bytes');
+  /** `refreshTokenKey`, or a key derived from the HS signing secret; asymmetric JWT keys need the option. */
+  private refreshTokenKey(): Buffer {
+    if (this.options.refreshTokenKey) return this.options.refreshTokenKey;
+    const { signing } = this.keys;
+    if (!signing.algorithm.startsWith('HS')) {
+      failOption('refreshTokenKey', `is required with ${signing.algorithm} access tokens: a secret of at least 32 bytes, the same on every instance (it keys the refresh tokens' MAC)`);
     }
-    const secret = randomBytes(SECRET_BYTES).toString('base64url');
-    const refreshToken = `${Buffer.from(userId, 'utf8').toString('base64url')}.${sessionId}.${secret}`;
-    return { refreshToken, userId, sessionId, secretHash: hashSecret(secret) };
+    return deriveRefreshTokenKey(signing.key.export());
   }
 
   /** Reads the header (never trusting it for key material) and picks the configured key by `kid`. */

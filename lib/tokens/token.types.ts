@@ -17,7 +17,7 @@ export interface IssuedAccessToken {
   expiresInSeconds: number;
 }
 
-/** The parts of an opaque refresh token `<base64url(userId)>.<sessionId>.<secret>`. */
+/** The parts of an opaque refresh token `<base64url(userId)>.<sessionId>.<secret>.<mac>` (see `refresh-token.codec.ts`). */
 export interface ParsedRefreshToken {
   userId: string;
   sessionId: string;

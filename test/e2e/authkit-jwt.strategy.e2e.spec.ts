@@ -42,7 +42,8 @@ describe("AuthkitJwtStrategy (AuthGuard('authkit-jwt'))", () => {
       const { accessToken, userId } = await register(t);
       const res = await http(t.url, 'GET', '/strategy', { token: accessToken });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ id: userId, sessionId: decodeJwt(accessToken).payload.sid, roles: ['user'] });
+      const { sid, email } = decodeJwt(accessToken).payload;
+      expect(res.body).toEqual({ id: userId, sessionId: sid, roles: ['user'], email, claims: {} });
     });
 
     it('rejects a token whose session was revoked (logout), with code session_revoked', async () => {

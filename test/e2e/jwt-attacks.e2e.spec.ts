@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { b64url, decodeJwt, forgeAsymmetric, forgeHmac, withSignature } from '../support/jwt-forge';
@@ -161,7 +161,7 @@ function rsaKeys(): { privateKey: KeyObject; publicKey: KeyObject } {
 describe('JWT attack suite, asymmetric keys', () => {
   it('RS256: HS256 forged with the public key as the HMAC secret (PEM and DER), alg none, RS512 re-signed', async () => {
     const { privateKey, publicKey } = rsaKeys();
-    const t = await createAbuseApp({ jwt: { algorithm: 'RS256', privateKey } });
+    const t = await createAbuseApp({ jwt: { algorithm: 'RS256', privateKey }, refreshTokenKey: randomBytes(32) });
     try {
       const { token, header, payload } = await session(t);
       expect((await http(t.url, 'GET', '/profile', { token })).status).toBe(200);
@@ -183,7 +183,7 @@ describe('JWT attack suite, asymmetric keys', () => {
 
   it('ES256: an all-zero signature (CVE-2022-21449 "psychic signature"), a DER signature, HS256 with the public key', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const t = await createAbuseApp({ jwt: { algorithm: 'ES256', privateKey } });
+    const t = await createAbuseApp({ jwt: { algorithm: 'ES256', privateKey }, refreshTokenKey: randomBytes(32) });
     try {
       const { token, header, payload } = await session(t);
       expect((await http(t.url, 'GET', '/profile', { token })).status).toBe(200);

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { AUTHKIT_REDIS } from '../../lib';
-import { http, uniqueEmail } from '../support/test-app';
+import { http, type HttpResult, uniqueEmail } from '../support/test-app';
 import { type AbuseApp, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 /**
@@ -32,7 +32,7 @@ describe('Redis round trips of a password login (real Redis)', () => {
     await t?.close();
   });
 
-  it('a successful login: the throttle costs one round trip before the password check, and its reset rides with the new session after it', async () => {
+  it('a successful login: at most 3 round trips; the throttle check shares the first with the email lookup, and its reset rides with the new session', async () => {
     const email = uniqueEmail('rt');
     const password = strongPassword();
     expect((await http(t.url, 'POST', '/auth/register', { json: { email, password } })).status).toBe(201);
@@ -43,9 +43,13 @@ describe('Redis round trips of a password login (real Redis)', () => {
     } finally {
       restore();
     }
-    // First batch: the three scope counters (EVALSHA each), nothing else.
+    // At most 3 round trips all in: (1) throttle check | email index, (2) the user's record, (3) session | reset.
+    expect(batches.length).toBeLessThanOrEqual(3);
+    // First batch: the three scope counters (EVALSHA each) and the email index lookup (started with them, used
+    // only once the check allowed the attempt).
     expect(batches[0].match(/evalsha/g)).toHaveLength(3);
     expect(batches[0].match(/\{tl:/g)).toHaveLength(6);
+    expect(batches[0]).toMatch(/\bget\b[\s\S]*:email:/i);
     // Last batch: the email+ip reset and the others' uncounting, together with the session's creation.
     const last = batches[batches.length - 1];
     expect(last).toMatch(/\bdel\b[\s\S]*\{tl:emailIp:/);
@@ -65,5 +69,28 @@ describe('Redis round trips of a password login (real Redis)', () => {
     }
     expect(batches.filter(throttles)).toHaveLength(1);
     expect(throttles(batches[0])).toBe(true);
+  });
+
+  it('a throttled login: the prefetched lookup is dropped (no password check, no session, no reset), 429 too_many_attempts', async () => {
+    const email = uniqueEmail('rtb');
+    const password = strongPassword();
+    expect((await http(t.url, 'POST', '/auth/register', { json: { email, password } })).status).toBe(201);
+    let blocked = false;
+    for (let i = 0; i < 50 && !blocked; i++) {
+      blocked = (await http(t.url, 'POST', '/auth/login', { json: { email, password: 'wrong password' } })).status === 429;
+    }
+    expect(blocked).toBe(true);
+    const { batches, restore } = recordWrites(t.app.get<Redis>(AUTHKIT_REDIS));
+    let res: HttpResult<{ code?: string }>;
+    try {
+      res = await http(t.url, 'POST', '/auth/login', { json: { email, password } });
+    } finally {
+      restore();
+    }
+    expect([res.status, res.body.code]).toEqual([429, 'too_many_attempts']);
+    // The lookup started with the check (GET email, then HGETALL user) may complete; nothing is done with it.
+    expect(batches.join('')).not.toMatch(/:s\r\n/);
+    expect(batches.join('')).not.toMatch(/\bdel\b/i);
+    expect(batches.join('')).not.toMatch(/:user\r\n[\s\S]*\bpwd\b/); // no rehash written
   });
 });

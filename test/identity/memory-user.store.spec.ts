@@ -1,4 +1,6 @@
 import { MemoryUserStore } from '../../lib';
-import { describeUserStoreContract } from '../../lib/testing/user-store.contract';
+import { describeUserStoreContract, describeUserStoreDeletionContract } from '../../lib/testing/user-store.contract';
 
 describeUserStoreContract('MemoryUserStore', () => new MemoryUserStore());
+
+describeUserStoreDeletionContract('MemoryUserStore', () => new MemoryUserStore());

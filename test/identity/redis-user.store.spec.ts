@@ -5,7 +5,7 @@ import { RedisKeys } from '../../lib/redis/redis-keys';
 import { createRedisClient, globEscape, scanKeys, uniqueKeyPrefix } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
 import { redisTopologies, scanAllKeys, topologyClients } from '../support/redis-topologies';
-import { describeUserStoreContract } from '../../lib/testing/user-store.contract';
+import { describeUserStoreContract, describeUserStoreDeletionContract } from '../../lib/testing/user-store.contract';
 
 let redis: Redis;
 
@@ -109,3 +109,7 @@ describe('RedisUserStore: Redis specifics', () => {
     expect((await store.findByIdentity(other.provider, other.providerUserId))?.id).toBe(first.user.id);
   });
 });
+
+for (const topology of redisTopologies()) {
+  describeUserStoreDeletionContract(`RedisUserStore on ${topology.name}`, () => new RedisUserStore(shared.client(topology), uniqueKeyPrefix('users-del')));
+}

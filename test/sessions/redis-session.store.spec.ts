@@ -229,6 +229,41 @@ describe('RedisSessionStore: Redis specifics', () => {
     }
   });
 
+  it("finding 12: the raw user id 'b64.YWxpY2Ugc21pdGg' and 'alice smith' (whose encoded form it is) have separate sessions", async () => {
+    const prefix = uniqueKeyPrefix('f12');
+    const store = storeOn(redis, prefix);
+    const raw = 'b64.YWxpY2Ugc21pdGg';
+    const alice = 'alice smith';
+    const mine = { sessionId: newSessionId(), secretHash: newHash() };
+    const hers = { sessionId: newSessionId(), secretHash: newHash() };
+    await store.create({ userId: raw, ...mine });
+    await store.create({ userId: alice, ...hers });
+    expect((await store.list(raw)).map((s) => s.id)).toEqual([mine.sessionId]);
+    expect(await store.exists(alice, mine.sessionId)).toBe(false);
+    expect(await store.revokeAll(raw)).toBe(1);
+    expect((await store.list(alice)).map((s) => s.id)).toEqual([hers.sessionId]);
+    expect(new RedisKeys(prefix).sessions(raw)).not.toBe(new RedisKeys(prefix).sessions(alice));
+  });
+
+  it('the credential-version floor of a user without sessions is one small field that expires; it never shows as a session', async () => {
+    const prefix = uniqueKeyPrefix('floor');
+    const store = storeOn(redis, prefix);
+    const userId = newUserId();
+    await store.create({ userId, sessionId: newSessionId(), secretHash: newHash() });
+    expect(await store.revokeAll(userId, { credentialVersion: 3 })).toBe(1);
+    const key = new RedisKeys(prefix).sessions(userId);
+    expect(await redis.hgetall(key)).toEqual({ ':v': '3' });
+    const ttl = await redis.pttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60 * 60_000);
+    expect(await store.list(userId)).toEqual([]);
+    expect(await store.exists(userId, ':v')).toBe(false);
+    // A new session under the new version lives next to it; the key's TTL covers both.
+    await store.create({ userId, sessionId: newSessionId(), secretHash: newHash(), credentialVersion: 3 });
+    expect(await redis.pttl(key)).toBeGreaterThan(Math.max(CONTRACT_SETTINGS.idleTtlMs, ttl) - 1000);
+    expect(await store.list(userId)).toHaveLength(1);
+  });
+
   it('a rotation is one round trip: one EVALSHA, no other command from the client', async () => {
     // A private server, so that no other test file's commands show up in the statistics.
     const server = await RedisServer.start();

@@ -35,7 +35,7 @@ const configurations: Array<[string, JwtOptions]> = [
 // but is another token string (a malleable token defeats "this exact token" bookkeeping, such as the
 // verified-token cache or a deny-list of token strings). Issue 10, finding 14.
 describe.each(configurations)('TokenService (%s): only canonical base64url is accepted', (_name, jwt) => {
-  const tokens = new TokenService(resolveAuthOptions({ jwt }).jwt);
+  const tokens = new TokenService(resolveAuthOptions({ jwt, refreshTokenKey: 'refresh-token-key-of-at-least-32-bytes!' }).jwt);
 
   it('refuses a signature segment whose unused low bits are set, before and after the genuine token was verified', () => {
     const { accessToken } = tokens.signAccessToken(SUBJECT);

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, randomUUID, verify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, randomUUID, verify } from 'node:crypto';
 import { AccessTokenExpiredError, AccessTokenInvalidError, type AuthModuleOptions, type JwtOptions, RefreshTokenInvalidError, TokenService } from '../../lib';
 import { resolveAuthOptions } from '../../lib/auth.options';
 import { b64url, decodeJwt, forgeAsymmetric, forgeHmac, withSignature } from '../support/jwt-forge';
@@ -7,8 +7,12 @@ const SECRET = 'token-spec-secret-that-is-32-bytes-or-more!';
 const OTHER_SECRET = 'another-secret-that-is-also-32-bytes-or-more';
 const SUBJECT = { userId: 'user-1', sessionId: 'session-1', roles: ['user', 'editor'] };
 
+const REFRESH_TOKEN_KEY = 'refresh-token-key-that-is-32-bytes-or-more';
+
+/** With asymmetric keys (`secret: undefined`), the refresh-token key they require. */
 function service(jwt: JwtOptions = {}, options: Partial<AuthModuleOptions> = {}): TokenService {
-  return new TokenService(resolveAuthOptions({ ...options, jwt: { secret: SECRET, ...jwt } }).jwt);
+  const refreshTokenKey = 'secret' in jwt && jwt.secret === undefined ? REFRESH_TOKEN_KEY : undefined;
+  return new TokenService(resolveAuthOptions({ refreshTokenKey, ...options, jwt: { secret: SECRET, ...jwt } }).jwt);
 }
 
 function nowSeconds(): number {
@@ -264,18 +268,20 @@ describe('TokenService: key rotation (verificationKeys)', () => {
   });
 });
 
-describe('TokenService: refresh tokens', () => {
+describe('TokenService: refresh tokens (v2: <user>.<session>.<secret>.<mac>)', () => {
   const tokens = service();
   const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
   it('create/parse round trip; only the hash of the secret is exposed', () => {
     const issued = tokens.createRefreshToken('user-1');
     const parts = issued.refreshToken.split('.');
-    expect(parts).toHaveLength(3);
-    const secret = parts[2];
-    expect(issued).toMatchObject({ userId: 'user-1', sessionId: parts[1] });
-    expect(issued.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(parts).toHaveLength(4);
+    const [user, session, secret, mac] = parts;
+    expect(user).toBe(Buffer.from('user-1').toString('base64url'));
+    expect(issued).toMatchObject({ userId: 'user-1', sessionId: session });
+    expect(session).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(mac).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(issued.secretHash).toBe(sha256(secret));
 
     const parsed = tokens.parseRefreshToken(issued.refreshToken);
@@ -284,16 +290,26 @@ describe('TokenService: refresh tokens', () => {
     expect(JSON.stringify(parsed)).not.toContain(secret);
   });
 
-  it('each token is new: a fresh session id and secret; nextRefreshToken keeps the session and changes the secret', () => {
+  it('each new token is new: a fresh session id and secret', () => {
     const a = tokens.createRefreshToken('user-1');
     const b = tokens.createRefreshToken('user-1');
     expect(a.sessionId).not.toBe(b.sessionId);
     expect(a.secretHash).not.toBe(b.secretHash);
+  });
 
+  it('nextRefreshToken keeps the session, changes the secret, and is DERIVED: the same for every duplicate, on every instance', () => {
+    const a = tokens.createRefreshToken('user-1');
     const next = tokens.nextRefreshToken(tokens.parseRefreshToken(a.refreshToken));
     expect(next).toMatchObject({ userId: 'user-1', sessionId: a.sessionId });
     expect(next.secretHash).not.toBe(a.secretHash);
     expect(tokens.parseRefreshToken(next.refreshToken).secretHash).toBe(next.secretHash);
+    // A duplicate of the same request, here or on another instance sharing the secret, computes the same token.
+    expect(tokens.nextRefreshToken(tokens.parseRefreshToken(a.refreshToken))).toEqual(next);
+    expect(service().nextRefreshToken(service().parseRefreshToken(a.refreshToken))).toEqual(next);
+    // The chain moves on.
+    const after = tokens.nextRefreshToken(tokens.parseRefreshToken(next.refreshToken));
+    expect(after.secretHash).not.toBe(next.secretHash);
+    expect(after.secretHash).not.toBe(a.secretHash);
   });
 
   it.each(['a}b{c', 'a.b.c', 'ünïcødé-用户-🔑', '__proto__', 'x'.repeat(256)])('round-trips the user id %j', (userId) => {
@@ -306,27 +322,73 @@ describe('TokenService: refresh tokens', () => {
     expect(() => tokens.createRefreshToken('x'.repeat(257))).toThrow(TypeError);
   });
 
+  it('finding 9: a forged secret for a real user and session id (readable in any access token) does not parse', () => {
+    const good = tokens.createRefreshToken('user-1').refreshToken;
+    const [user, session, , mac] = good.split('.');
+    const forged = randomBytes(32).toString('base64url');
+    expect(() => tokens.parseRefreshToken(`${user}.${session}.${forged}.${mac}`)).toThrow(RefreshTokenInvalidError);
+    expect(() => tokens.parseRefreshToken(`${user}.${session}.${forged}.${randomBytes(16).toString('base64url')}`)).toThrow(RefreshTokenInvalidError);
+    // The pre-v2 format (no MAC) is refused too.
+    expect(() => tokens.parseRefreshToken(`${user}.${session}.${forged}`)).toThrow(RefreshTokenInvalidError);
+    // Nor can the MAC be moved to another user or session.
+    const other = tokens.createRefreshToken('user-2').refreshToken.split('.');
+    expect(() => tokens.parseRefreshToken(`${other[0]}.${session}.${good.split('.')[2]}.${mac}`)).toThrow(RefreshTokenInvalidError);
+    expect(() => tokens.parseRefreshToken(`${user}.${other[1]}.${good.split('.')[2]}.${mac}`)).toThrow(RefreshTokenInvalidError);
+  });
+
+  it('the server key: derived from the HS secret (instances sharing it agree), or refreshTokenKey; tokens of another key do not parse', () => {
+    const issued = tokens.createRefreshToken('user-1').refreshToken;
+    expect(service().parseRefreshToken(issued).userId).toBe('user-1');
+    expect(() => service({ secret: OTHER_SECRET }).parseRefreshToken(issued)).toThrow(RefreshTokenInvalidError);
+    const keyed = service({}, { refreshTokenKey: REFRESH_TOKEN_KEY });
+    expect(() => keyed.parseRefreshToken(issued)).toThrow(RefreshTokenInvalidError);
+    // With an explicit key, the JWT secret can change (rotation) and refresh tokens stay valid.
+    const own = keyed.createRefreshToken('user-1').refreshToken;
+    expect(service({ secret: OTHER_SECRET }, { refreshTokenKey: REFRESH_TOKEN_KEY }).parseRefreshToken(own).userId).toBe('user-1');
+  });
+
+  it('asymmetric JWT keys need refreshTokenKey (at least 32 bytes): refused at start-up, naming the option', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    expect(() => new TokenService(resolveAuthOptions({ jwt: { algorithm: 'ES256', privateKey } }).jwt)).toThrow(/refreshTokenKey/);
+    expect(() => resolveAuthOptions({ jwt: { algorithm: 'ES256', privateKey }, refreshTokenKey: 'short' })).toThrow(/refreshTokenKey.*32 bytes/);
+    const two = [1, 2].map(() => service({ algorithm: 'ES256', privateKey, secret: undefined }));
+    expect(two[1].parseRefreshToken(two[0].createRefreshToken('user-1').refreshToken).userId).toBe('user-1');
+  });
+
+  it('one spelling per token: setting the unused low bits of the last character of the secret or MAC gives a token that does not parse', () => {
+    const good = tokens.createRefreshToken('user-1').refreshToken;
+    const [user, session, secret, mac] = good.split('.');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const flipLow = (segment: string) => segment.slice(0, -1) + alphabet[alphabet.indexOf(segment.slice(-1)) ^ 1];
+    expect(() => tokens.parseRefreshToken(`${user}.${session}.${flipLow(secret)}.${mac}`)).toThrow(RefreshTokenInvalidError);
+    expect(() => tokens.parseRefreshToken(`${user}.${session}.${secret}.${flipLow(mac)}`)).toThrow(RefreshTokenInvalidError);
+    expect(() => tokens.parseRefreshToken(`${user}.${flipLow(session)}.${secret}.${mac}`)).toThrow(RefreshTokenInvalidError);
+  });
+
   describe('rejects malformed tokens with RefreshTokenInvalidError', () => {
     const good = tokens.createRefreshToken('user-1').refreshToken;
-    const [user, session, secret] = good.split('.');
+    const [user, session, secret, mac] = good.split('.');
     const cases: Array<[string, unknown]> = [
       ['empty', ''],
       ['one part', user],
       ['two parts', `${user}.${session}`],
-      ['four parts', `${good}.${secret}`],
-      ['a short session id', `${user}.${session.slice(1)}.${secret}`],
-      ['a long session id', `${user}.${session}A.${secret}`],
-      ['a short secret', `${user}.${session}.${secret.slice(1)}`],
-      ['a long secret', `${user}.${session}.${secret}A`],
-      ['an empty user part', `.${session}.${secret}`],
-      ['"+" in the secret', `${user}.${session}.+${secret.slice(1)}`],
-      ['"/" in the session id', `${user}.${session.slice(1)}/.${secret}`],
-      ['padding in the user part', `${user}=.${session}.${secret}`],
-      ['a space in the user part', `us er.${session}.${secret}`],
-      ['a non-canonical user part', `YWJ.${session}.${secret}`],
-      ['a user part that is not UTF-8', `_w.${session}.${secret}`],
+      ['three parts', `${user}.${session}.${secret}`],
+      ['five parts', `${good}.${mac}`],
+      ['a short session id', `${user}.${session.slice(1)}.${secret}.${mac}`],
+      ['a long session id', `${user}.${session}A.${secret}.${mac}`],
+      ['a short secret', `${user}.${session}.${secret.slice(1)}.${mac}`],
+      ['a long secret', `${user}.${session}.${secret}A.${mac}`],
+      ['a short mac', `${user}.${session}.${secret}.${mac.slice(1)}`],
+      ['a long mac', `${user}.${session}.${secret}.${mac}A`],
+      ['an empty user part', `.${session}.${secret}.${mac}`],
+      ['"+" in the secret', `${user}.${session}.+${secret.slice(1)}.${mac}`],
+      ['"/" in the session id', `${user}.${session.slice(1)}/.${secret}.${mac}`],
+      ['padding in the user part', `${user}=.${session}.${secret}.${mac}`],
+      ['a space in the user part', `us er.${session}.${secret}.${mac}`],
+      ['a non-canonical user part', `YWJ.${session}.${secret}.${mac}`],
+      ['a user part that is not UTF-8', `_w.${session}.${secret}.${mac}`],
       ['an access JWT', service().signAccessToken(SUBJECT).accessToken],
-      ['a huge string', `${'A'.repeat(10_000)}.${session}.${secret}`],
+      ['a huge string', `${'A'.repeat(10_000)}.${session}.${secret}.${mac}`],
       ['a number', 42],
       ['null', null],
       ['an object', { refreshToken: good }],
@@ -341,3 +403,4 @@ describe('TokenService: refresh tokens', () => {
     });
   });
 });
+

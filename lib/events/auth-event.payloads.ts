@@ -1,0 +1,120 @@
+import type { AuthEvent } from './auth-event.names';
+
+/**
+ * What every event carries. Never a secret: no password, token, hash or key, only identifiers and the
+ * client's address.
+ */
+export interface AuthEventBase {
+  /** Epoch milliseconds when the event happened. */
+  at: number;
+  /** The user concerned (absent only when a failed login or a throttle names no known user). */
+  userId?: string;
+  /** The session concerned, when there is one. */
+  sessionId?: string;
+  /** The client's ip (`req.ip`), when the event comes from a request. */
+  ip?: string;
+  /** The client's user agent as received (truncated to 256 characters), when the event comes from a request. */
+  userAgent?: string;
+  /** Who did it, when that is another user than `userId` (an admin). */
+  actorId?: string;
+}
+
+/** An event that always concerns a known user. */
+export interface UserEvent extends AuthEventBase {
+  userId: string;
+}
+
+/** A user event tied to one session. */
+export interface SessionEvent extends UserEvent {
+  sessionId: string;
+}
+
+export interface RegisteredEvent extends SessionEvent {
+  method: 'password' | 'oauth';
+  /** The OAuth provider, for `method: 'oauth'`. */
+  provider?: string;
+}
+
+export interface LoginSucceededEvent extends SessionEvent {
+  method: 'password' | 'oauth';
+  provider?: string;
+}
+
+export interface LoginFailedEvent extends AuthEventBase {
+  /** The error code: `invalid_credentials`, `user_disabled`, `email_unverified`, or a hook's code. */
+  reason: string;
+  /** The normalised email that was tried (never the password). */
+  email?: string;
+}
+
+export interface ThrottledEvent extends AuthEventBase {
+  /** What was throttled: `login`, `register`, `password_change`, `password_forgot`, `email_verification`. */
+  action: string;
+  retryAfterSeconds: number;
+  email?: string;
+}
+
+export type LogoutEvent = SessionEvent;
+
+export interface LogoutAllEvent extends UserEvent {
+  /** How many sessions ended. */
+  revoked: number;
+}
+
+export type RefreshReusedEvent = SessionEvent;
+
+export interface SessionRevokedEvent extends SessionEvent {
+  /** `user`: the owner revoked one of their sessions; `admin`; `password_change`... */
+  reason: string;
+}
+
+export interface PasswordChangedEvent extends UserEvent {
+  /** How many of the user's sessions were ended. */
+  revokedSessions: number;
+}
+
+export interface PasswordResetEvent extends UserEvent {
+  revokedSessions: number;
+}
+
+export interface EmailVerifiedEvent extends UserEvent {
+  email: string;
+}
+
+export interface IdentityEvent extends UserEvent {
+  provider: string;
+}
+
+export interface RolesChangedEvent extends UserEvent {
+  roles: string[];
+  previousRoles: string[];
+}
+
+export interface UserDisabledEvent extends UserEvent {
+  revokedSessions: number;
+}
+
+export type UserEnabledEvent = UserEvent;
+
+export type AccountDeletedEvent = UserEvent;
+
+/** The payload type of each event name. */
+export interface AuthEventPayloads {
+  [AuthEvent.Registered]: RegisteredEvent;
+  [AuthEvent.LoginSucceeded]: LoginSucceededEvent;
+  [AuthEvent.LoginFailed]: LoginFailedEvent;
+  [AuthEvent.Throttled]: ThrottledEvent;
+  [AuthEvent.Logout]: LogoutEvent;
+  [AuthEvent.LogoutAll]: LogoutAllEvent;
+  [AuthEvent.RefreshReused]: RefreshReusedEvent;
+  [AuthEvent.SessionRevoked]: SessionRevokedEvent;
+  [AuthEvent.PasswordChanged]: PasswordChangedEvent;
+  [AuthEvent.PasswordReset]: PasswordResetEvent;
+  [AuthEvent.EmailVerified]: EmailVerifiedEvent;
+  [AuthEvent.IdentityLinked]: IdentityEvent;
+  [AuthEvent.IdentityUnlinked]: IdentityEvent;
+  [AuthEvent.RolesChanged]: RolesChangedEvent;
+  [AuthEvent.UserDisabled]: UserDisabledEvent;
+  [AuthEvent.UserEnabled]: UserEnabledEvent;
+  [AuthEvent.AccountDeleted]: AccountDeletedEvent;
+}
