@@ -34,13 +34,13 @@ const FAIL_FAST_SENTINEL_OPTIONS: RedisOptions = {
 
 /**
  * The same for Redis Cluster: no offline queue, 500 ms per command on a node, and a bounded number of
- * retries (100 ms apart) while a failover moves slots, so a command fails (503) within about 1.5 s at
+ * retries (100 ms apart) while a failover moves slots, so a command fails (503) within about 1 s at
  * worst instead of waiting for the promotion.
  */
 export const FAIL_FAST_CLUSTER_OPTIONS: ClusterOptions = {
   enableOfflineQueue: false,
   enableAutoPipelining: true,
-  maxRedirections: 6,
+  maxRedirections: 4,
   retryDelayOnFailover: 100,
   retryDelayOnClusterDown: 100,
   retryDelayOnTryAgain: 100,

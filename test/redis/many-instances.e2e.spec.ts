@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RedisClient } from '../../lib/redis/redis.options';
 import { Browser, cookieValue, createOAuthApp, type OAuthTestApp } from '../support/oauth-harness';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { redisTopologies } from '../support/redis-topologies';
@@ -8,22 +9,25 @@ const PASSWORD = 'many instances password';
 
 /**
  * Two app instances (separate Nest apps: their own Redis clients, token caches and in-process state) on the
- * same Redis and key prefix, as behind a load balancer, on every topology.
+ * same Redis and key prefix, as behind a load balancer, on every topology. A connects with the module's own
+ * client (`url` / `sentinels` / `cluster`), B with a client the app created (`{ client }`: a `Redis` or a `Cluster`).
  */
 describe.each(redisTopologies())('two app instances on one Redis ($name)', (topology) => {
   let a: TestApp;
   let b: TestApp;
+  let client: RedisClient;
 
   beforeAll(async () => {
     const keyPrefix = `mi${randomBytes(4).toString('hex')}`;
-    const redis = { ...topology.connection, keyPrefix };
-    a = await createTestApp({ redis });
-    b = await createTestApp({ redis });
+    client = topology.createClient();
+    a = await createTestApp({ redis: { ...topology.connection, keyPrefix } });
+    b = await createTestApp({ redis: { client, keyPrefix } });
   });
 
   afterAll(async () => {
     await a?.close();
     await b?.close();
+    client?.disconnect();
   });
 
   it('a session created on one is known to the other; logout on A rejects the access token on B at once', async () => {

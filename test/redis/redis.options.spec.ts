@@ -29,21 +29,21 @@ describe('redis options: topologies and durability', () => {
 
 // The Cluster topology is started by the global setup (unless AUTHKIT_TEST_TOPOLOGIES leaves it out).
 for (const cluster of redisTopologies().filter((t) => t.name === 'cluster')) {
-describe('maxmemory-policy check on a Cluster', () => {
-  it('reads every master: one evicting master is reported even when the others are noeviction', async () => {
-    const client = cluster.createClient() as Cluster;
-    await new Promise((resolve) => (client.status === 'ready' ? resolve(undefined) : client.once('ready', resolve)));
-    const [first, ...others] = client.nodes('master');
-    try {
-      expect(await readMaxmemoryPolicy(client)).toBe('noeviction');
-      await others[1].config('SET', 'maxmemory-policy', 'allkeys-lru');
-      expect(await readMaxmemoryPolicy(client)).toBe('allkeys-lru');
-      expect(await new MaxmemoryPolicyCheck(client).check()).toBe('allkeys-lru');
-      expect(first).toBeDefined();
-    } finally {
-      await others[1].config('SET', 'maxmemory-policy', 'noeviction');
-      client.disconnect();
-    }
+  describe('maxmemory-policy check on a Cluster', () => {
+    it('reads every master: one evicting master is reported even when the others are noeviction', async () => {
+      const client = cluster.createClient() as Cluster;
+      await new Promise((resolve) => (client.status === 'ready' ? resolve(undefined) : client.once('ready', resolve)));
+      const [first, ...others] = client.nodes('master');
+      try {
+        expect(await readMaxmemoryPolicy(client)).toBe('noeviction');
+        await others[1].config('SET', 'maxmemory-policy', 'allkeys-lru');
+        expect(await readMaxmemoryPolicy(client)).toBe('allkeys-lru');
+        expect(await new MaxmemoryPolicyCheck(client).check()).toBe('allkeys-lru');
+        expect(first).toBeDefined();
+      } finally {
+        await others[1].config('SET', 'maxmemory-policy', 'noeviction');
+        client.disconnect();
+      }
+    });
   });
-});
 }

@@ -98,7 +98,12 @@ export class RedisClusterTopology {
         if (!masters.every((m) => replicas.some((r) => r.masterId === m.id))) return false;
         if (view.length !== 6 || view.some((n) => n.failed)) return false;
         const me = view.find((n) => n.port === node.port);
-        if (me && !me.master && !/master_link_status:up/.test(await client.info('replication'))) return false;
+        const replication = await client.info('replication');
+        if (me && !me.master && !/master_link_status:up/.test(replication)) return false;
+        // With min-replicas-to-write, a master refuses writes until its replica has acknowledged once (REPLCONF ACK,
+        // about every second after the link is up): healthy means writable.
+        const good = /min_slaves_good_slaves:(\d+)/.exec(replication);
+        if (me?.master && good && Number(good[1]) < 1) return false;
       } finally {
         client.disconnect();
       }

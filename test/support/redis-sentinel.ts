@@ -121,7 +121,9 @@ export class RedisSentinelTopology {
     const client = new Redis(master.port, '127.0.0.1', { maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
       const info = await client.info('replication');
-      return /role:master/.test(info) && /connected_slaves:1/.test(info) && /slave0:.*state=online/.test(info);
+      // With min-replicas-to-write, writable only once the replica has acknowledged (about a second after it is online).
+      const good = /min_slaves_good_slaves:(\d+)/.exec(info);
+      return /role:master/.test(info) && /connected_slaves:1/.test(info) && /slave0:.*state=online/.test(info) && (!good || Number(good[1]) >= 1);
     } finally {
       client.disconnect();
     }
