@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { createServer, type Server } from 'node:http';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
   Argon2PasswordHasher, AuthExceptionFilter, AuthModule, type AuthModuleExtras, type AuthModuleOptions,
 } from '../../lib';
 import { CountingPasswordHasher } from './counting-password-hasher';
+import { HTTP_ADAPTER } from './http-adapter';
 import { baseTestOptions, FAST_HASHING, TestRoutesController } from './test-app';
 
 /** A Nest app of the abuse suites, on its own real HTTP server (listen(0)). */
@@ -23,9 +25,9 @@ export interface AbuseApp {
 export interface AbuseAppSettings {
   /** Receives everything Nest and the library log. Default: logging off. */
   logger?: LoggerService;
-  /** Express `trust proxy`. Default: not set (proxy headers ignored). */
+  /** Express `trust proxy` / Fastify `trustProxy` (same values). Default: not set (proxy headers ignored). */
   trustProxy?: boolean | string | number;
-  /** Node's header size limit; raised so that oversized tokens reach the guard. Default: Node's (16 KiB). */
+  /** Node's header size limit (both platforms); raised so that oversized tokens reach the guard. Default: Node's (16 KiB). */
   maxHeaderSize?: number;
   extras?: AuthModuleExtras;
   metadata?: ModuleMetadata;
@@ -48,6 +50,7 @@ export async function createAbuseApp(options: Partial<AuthModuleOptions> = {}, s
   });
   if (settings.logger) builder = builder.setLogger(settings.logger);
   const moduleRef = await builder.compile();
+  if (HTTP_ADAPTER === 'fastify') return startFastify(moduleRef, settings, keyPrefix, hasher);
   const app = moduleRef.createNestApplication({ logger: settings.logger ?? false });
   app.useGlobalFilters(app.get(AuthExceptionFilter));
   const express = app.getHttpAdapter().getInstance();
@@ -64,6 +67,33 @@ export async function createAbuseApp(options: Partial<AuthModuleOptions> = {}, s
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+    },
+  };
+}
+
+/**
+ * The Fastify twin: `trust proxy` becomes Fastify's `trustProxy`, the header limit the Node server's (made by
+ * `serverFactory`), the 100 KB body limit is Express's.
+ */
+async function startFastify(moduleRef: TestingModule, settings: AbuseAppSettings, keyPrefix: string, hasher: CountingPasswordHasher): Promise<AbuseApp> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: 100 * 1024,
+    ...(settings.trustProxy !== undefined ? { trustProxy: settings.trustProxy } : {}),
+    serverFactory: (handler: RequestListener) => createServer({ maxHeaderSize: settings.maxHeaderSize }, handler),
+  });
+  const app = moduleRef.createNestApplication(adapter, { logger: settings.logger ?? false });
+  app.useGlobalFilters(app.get(AuthExceptionFilter));
+  await app.listen(0, '127.0.0.1');
+  const server: Server = app.getHttpServer();
+  const { port } = server.address() as AddressInfo;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    keyPrefix,
+    hasher,
+    close: async () => {
+      server.closeAllConnections();
       await app.close();
     },
   };
