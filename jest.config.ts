@@ -44,6 +44,7 @@ const HTTP_E2E_SUITES = [
   'test/e2e/redis-faults.e2e.spec.ts',
   'test/e2e/paused-redis-lockout.e2e.spec.ts',
   'test/e2e/route-throttling.e2e.spec.ts',
+  'test/e2e/http-hygiene.e2e.spec.ts',
   'test/e2e/browser-cookie.e2e.spec.ts',
   'test/e2e/login-round-trips.e2e.spec.ts',
   'test/events/auth-events.e2e.spec.ts',

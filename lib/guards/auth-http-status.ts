@@ -80,11 +80,19 @@ export function authErrorResponse(error: AuthError): ErrorResponse {
   return { status, headers, body: { statusCode: status, code: error.code, message: error.message } };
 }
 
+/** What the filter knows of the request when mapping an error. */
+export interface ErrorContext {
+  /** The JSON body was rejected before any route matched (a parse failure). */
+  jsonBodyRejected?: boolean;
+  /** The request declares a `Content-Encoding` other than `identity`. */
+  contentEncoded?: boolean;
+}
+
 /**
  * Maps anything thrown on an auth route to the library's error shape. Unknown errors become a
  * generic 500 whose body reveals nothing.
  */
-export function errorResponse(error: unknown, context: { jsonBodyRejected?: boolean } = {}): ErrorResponse {
+export function errorResponse(error: unknown, context: ErrorContext = {}): ErrorResponse {
   if (error instanceof AuthError) return authErrorResponse(error);
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -93,8 +101,12 @@ export function errorResponse(error: unknown, context: { jsonBodyRejected?: bool
       ? (raw as { code: string }).code
       : undefined;
     const parseFailure = status === 400 && !explicit && context.jsonBodyRejected === true;
-    const code = explicit ?? (parseFailure ? 'malformed_json' : CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'http_error'));
-    const message = status >= 500 ? 'Internal server error' : parseFailure ? 'Malformed JSON body' : error.message;
+    // A platform that parses the raw bytes of a Content-Encoded body (Fastify does not decompress) fails to parse
+    // it: the same `malformed_body` as Express's body-parser when the body does not decompress.
+    const undecodable = parseFailure && context.contentEncoded === true;
+    const parseCode = undecodable ? 'malformed_body' : 'malformed_json';
+    const code = explicit ?? (parseFailure ? parseCode : CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'http_error'));
+    const message = status >= 500 ? 'Internal server error' : undecodable ? 'Malformed request body' : parseFailure ? 'Malformed JSON body' : error.message;
     return { status, headers: {}, body: { statusCode: status, code, message } };
   }
   const bodyParser = error as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown } | null;

@@ -26,7 +26,9 @@ export class AuthExceptionFilter implements ExceptionFilter {
     // Nest maps body-parser's SyntaxError to a plain 400 before any route matched.
     const contentType = String(request?.headers?.['content-type'] ?? '');
     const jsonBodyRejected = request?.route === undefined && contentType.includes('json');
-    const { status, headers, body } = errorResponse(exception, { jsonBodyRejected });
+    const encoding = String(request?.headers?.['content-encoding'] ?? '').trim().toLowerCase();
+    const contentEncoded = encoding !== '' && encoding !== 'identity';
+    const { status, headers, body } = errorResponse(exception, { jsonBodyRejected, contentEncoded });
     if (status >= 500 && status !== 503) {
       this.logger.error(`Unhandled error on an auth route: ${exception instanceof Error ? exception.stack : String(exception)}`);
     }

@@ -2,6 +2,7 @@ import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { AuthExceptionFilter, AuthModule } from '../../lib';
 import { baseTestOptions, http, uniqueEmail } from '../support/test-app';
+import { createPlatformApp } from '../support/http-adapter';
 import { type AbuseApp, CapturingLogger, createAbuseApp, strongPassword } from '../support/abuse-app';
 
 /** Issue 10, findings 11, 13 and 16: HTTP hygiene of the auth routes. */
@@ -96,7 +97,7 @@ describe('refresh cookie Path with a global prefix and a custom routePrefix', ()
     const moduleRef = await Test.createTestingModule({
       imports: [AuthModule.forRoot({ ...baseTestOptions(`t${randomBytes(4).toString('hex')}`), routePrefix: 'account' })],
     }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
+    const app = createPlatformApp(moduleRef, { logger: false });
     app.setGlobalPrefix('api');
     app.useGlobalFilters(app.get(AuthExceptionFilter));
     await app.listen(0, '127.0.0.1');

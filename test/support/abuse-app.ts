@@ -1,15 +1,14 @@
 import 'reflect-metadata';
 import { type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
   Argon2PasswordHasher, AuthExceptionFilter, AuthModule, type AuthModuleExtras, type AuthModuleOptions,
 } from '../../lib';
 import { CountingPasswordHasher } from './counting-password-hasher';
-import { HTTP_ADAPTER } from './http-adapter';
+import { HTTP_ADAPTER, testFastifyAdapter } from './http-adapter';
 import { baseTestOptions, FAST_HASHING, TestRoutesController } from './test-app';
 
 /** A Nest app of the abuse suites, on its own real HTTP server (listen(0)). */
@@ -74,14 +73,10 @@ export async function createAbuseApp(options: Partial<AuthModuleOptions> = {}, s
 
 /**
  * The Fastify twin: `trust proxy` becomes Fastify's `trustProxy`, the header limit the Node server's (made by
- * `serverFactory`), the 100 KB body limit is Express's.
+ * `serverFactory`); body limit and routing as Express's (see `testFastifyAdapter`).
  */
 async function startFastify(moduleRef: TestingModule, settings: AbuseAppSettings, keyPrefix: string, hasher: CountingPasswordHasher): Promise<AbuseApp> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: 100 * 1024,
-    ...(settings.trustProxy !== undefined ? { trustProxy: settings.trustProxy } : {}),
-    serverFactory: (handler: RequestListener) => createServer({ maxHeaderSize: settings.maxHeaderSize }, handler),
-  });
+  const adapter = testFastifyAdapter({ trustProxy: settings.trustProxy, maxHeaderSize: settings.maxHeaderSize });
   const app = moduleRef.createNestApplication(adapter, { logger: settings.logger ?? false });
   app.useGlobalFilters(app.get(AuthExceptionFilter));
   await app.listen(0, '127.0.0.1');
