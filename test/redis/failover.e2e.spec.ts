@@ -211,7 +211,13 @@ describe.each(['cluster', 'sentinel'] as const)('failover under load on %s', (na
       sides.push(side);
       for (let i = 0; i < USERS_PER_APP; i++) {
         const email = uniqueEmail(`fo-${durability}`);
-        const reg = await http(app.url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
+        // Set-up, before any kill: on a loaded machine a replica may confirm a first write later than the WAIT allows
+        // (503); retry then, since what this suite measures starts with the load below.
+        let reg = await http(app.url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
+        for (let attempt = 0; attempt < 10 && reg.status === 503; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          reg = await http(app.url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
+        }
         expect({ durability, status: reg.status, code: reg.body?.code }).toEqual({ durability, status: 201, code: undefined });
         side.users.push({ id: reg.body.user.id, email, refreshToken: reg.body.refreshToken, accessToken: reg.body.accessToken });
       }
