@@ -21,7 +21,7 @@ const USAGE = `usage: npm run bench -- [--smoke] [--duration <s>] [--warmup <s>]
   --warmup <s>      warm-up seconds before each row (default 2)
   --rounds <n>      rounds the measured seconds of rows 1-6 are split into (default 20)
   --connections <n> concurrent connections (default 50)
-Environment: BENCH_SMOKE=1 is the same as --smoke; REDIS_SERVER_BIN names the redis-server binary.`;
+Environment: BENCH_SMOKE=1 is the same as --smoke; REDIS_SERVER_BIN names the redis-server binary, REDIS_CLI_BIN redis-cli.`;
 
 function positive(name: string, raw: string | undefined): number {
   const value = Number(raw);
