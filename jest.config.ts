@@ -1,10 +1,53 @@
 import type { Config } from 'jest';
 
-const config: Config = {
+/** What every project shares. */
+const base = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  // The examples and the README snippets import the package by its name, as an app does.
+  moduleNameMapper: {
+    '^nestjs-authkit$': '<rootDir>/lib/index.ts',
+    '^nestjs-authkit/(passport|testing)$': '<rootDir>/lib/$1',
+  },
+} satisfies Config;
+
+/**
+ * The HTTP e2e suites that build their app with test/support (createTestApp, createOAuthApp, createPlatformApp): they run a second
+ * time on Fastify (`HTTP_ADAPTER=fastify`, set by test/support/fastify-env.ts), so both platforms keep one contract.
+ */
+const HTTP_E2E_SUITES = [
+  'test/e2e/http-platform.e2e.spec.ts',
+  'test/e2e/core.e2e.spec.ts',
+  'test/e2e/authkit-jwt.strategy.e2e.spec.ts',
+  'test/e2e/authkit-auth.guard.e2e.spec.ts',
+  'test/e2e/linking-safety.e2e.spec.ts',
+  'test/e2e/oauth-failure-redirect.e2e.spec.ts',
+  'test/e2e/oauth-flow.e2e.spec.ts',
+  'test/e2e/passport-sources.e2e.spec.ts',
+  'test/e2e/redis-outage.e2e.spec.ts',
+  'test/e2e/sample.e2e.spec.ts',
+  'test/e2e/sample-oauth.e2e.spec.ts',
+  'test/e2e/credential-version.e2e.spec.ts',
+  'test/e2e/logout.e2e.spec.ts',
+  'test/e2e/oauth-abuse.e2e.spec.ts',
+  'test/e2e/refresh-rotation.e2e.spec.ts',
+  'test/e2e/refresh-round-trips.e2e.spec.ts',
+  'test/events/auth-events.e2e.spec.ts',
+  'test/http/account-lifecycle.e2e.spec.ts',
+  'test/http/extension-points.e2e.spec.ts',
+];
+
+const config: Config = {
+  projects: [
+    { ...base, displayName: 'express', testMatch: ['<rootDir>/test/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'fastify',
+      testMatch: HTTP_E2E_SUITES.map((path) => `<rootDir>/${path}`),
+      setupFiles: ['<rootDir>/test/support/fastify-env.ts'],
+    },
+  ],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30_000,

@@ -4,8 +4,6 @@ export const IS_PUBLIC_KEY = 'authkit:public';
 export const ROLES_KEY = 'authkit:roles';
 /** Injection token of the ioredis client the library's Redis adapters use. */
 export const AUTHKIT_REDIS = Symbol('authkit:redis');
-/** Namespace under which the module registers its own client with `@liaoliaots/nestjs-redis`. */
-export const AUTHKIT_REDIS_NAMESPACE = 'authkit';
 /** Injection token of the resolved (validated, defaulted) options. */
 export const RESOLVED_AUTH_OPTIONS = Symbol('authkit:resolved-options');
 /** Name of the passport strategy registered by the module (see `AuthkitJwtStrategy`). */

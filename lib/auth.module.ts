@@ -1,7 +1,8 @@
-import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import type { RedisClient } from './redis/redis.options';
 import { AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './auth.constants';
-import { ConfigurableAuthModule } from './auth.module-definition';
+import { AUTH_ASYNC_OPTIONS_TYPE, ConfigurableAuthModule } from './auth.module-definition';
+import type { AuthModuleExtras } from './auth.module-extras';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth.options';
 
 /**
@@ -27,6 +28,17 @@ import type { AuthModuleOptions, ResolvedAuthOptions } from './auth.options';
 @Module({})
 export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
   private readonly logger = new Logger('AuthKit');
+
+  /**
+   * The options from a factory (`useFactory`, sync or async, with `inject` and `imports`), a class (`useClass`)
+   * or an existing provider (`useExisting`). Typed per form, so that `tsc` refuses an unknown key in the
+   * object literal a factory returns (Nest's own `T | Promise<T>` return type would let it through).
+   */
+  static override forRootAsync<O extends AuthModuleOptions>(options: AuthAsyncFactoryOptions<O>): DynamicModule;
+  static override forRootAsync(options: AuthAsyncOptions): DynamicModule;
+  static override forRootAsync(options: AuthAsyncOptions): DynamicModule {
+    return super.forRootAsync(options);
+  }
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
@@ -69,3 +81,15 @@ export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
 }
 
 export type { AuthModuleOptions };
+
+/** `forRootAsync` options without a factory (`useClass`, `useExisting`), plus the module-shape extras. */
+export type AuthAsyncOptions = Omit<typeof AUTH_ASYNC_OPTIONS_TYPE, 'useFactory'> & AuthModuleExtras;
+
+/** The keys of `O` that are not options: each must be `never`, so an object literal with a typo does not compile. */
+export type NoUnknownOptions<O> = { [K in Exclude<keyof O, keyof AuthModuleOptions>]: never };
+
+/** `forRootAsync` options with a factory returning the options, or a promise of them, without unknown keys. */
+export type AuthAsyncFactoryOptions<O extends AuthModuleOptions> = AuthAsyncOptions & {
+  // The factory's parameters are the `inject` tokens' values, which the app types itself.
+  useFactory: (...args: never[]) => (O & NoUnknownOptions<O>) | Promise<O & NoUnknownOptions<O>>;
+};

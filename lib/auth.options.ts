@@ -1,15 +1,20 @@
 import type { Type } from '@nestjs/common';
-import { COOKIE_OPTIONS, type HttpTransportOptions, type ResolvedCookieOptions, resolveCookieOptions } from './http/cookie.options';
+import {
+  COOKIE_OPTIONS, type HttpTransportOptions, type RefreshCookieOptions, type ResolvedCookieOptions, resolveCookieOptions,
+} from './http/cookie.options';
 import { ROLE_HIERARCHY, resolveRoleHierarchy, type RolesOptions } from './guards/roles.options';
 import { IDENTITY_OPTIONS, type IdentityOptions, type ResolvedIdentityOptions, resolveIdentityOptions } from './identity/identity.options';
 import type { PasswordHasher } from './identity/password-hasher.interface';
 import type { UserStore } from './identity/user-store.interface';
-import { OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth/oauth.options';
+import {
+  type GitHubOAuthOptions, type GoogleOAuthOptions, OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions,
+} from './oauth/oauth.options';
+import type { PassportOAuthSource } from './oauth/passport-oauth.options';
 import { ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions } from './identity/account.options';
 import { MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './mail/mail.options';
 import type { Mailer } from './mail/mailer.interface';
 import type { OneTimeTokenStore } from './tokens/one-time-token-store.interface';
-import { failOption } from './options.validation';
+import { failOption, type OptionKeys, rejectUnknownKeys } from './options.validation';
 import { REDIS_OPTIONS, type RedisModuleOptions, type ResolvedRedisOptions, resolveRedisOptions } from './redis/redis.options';
 import { type ResolvedSessionOptions, resolveSessionOptions, SESSION_OPTIONS, type SessionOptions } from './sessions/session.options';
 import type { SessionStore } from './sessions/session-store.interface';
@@ -18,7 +23,7 @@ import type { RouteThrottle } from './throttling/route-throttle.interface';
 import {
   type ResolvedRouteLimits, resolveRouteLimits, resolveThrottleRules, ROUTE_LIMITS, THROTTLE_RULES, type ThrottleOptions,
 } from './throttling/throttle.options';
-import { JWT_OPTIONS, type ResolvedJwtOptions, resolveJwtOptions, type TokenOptions } from './tokens/jwt.options';
+import { type JwtOptions, JWT_OPTIONS, type ResolvedJwtOptions, resolveJwtOptions, type TokenOptions } from './tokens/jwt.options';
 
 /** A provider can be given as a class (instantiated by Nest) or as a ready instance. */
 export type ProviderInput<T> = Type<T> | T;
@@ -75,18 +80,49 @@ export interface ResolvedAuthOptions {
   adapters: AdapterOptions;
 }
 
-const KNOWN_KEYS: ReadonlySet<string> = new Set<keyof AuthModuleOptions>([
-  'jwt', 'accessTokenTtlSeconds', 'refreshTokenKey',
-  'refreshTokenTtlSeconds', 'sessionAbsoluteTtlSeconds', 'reuseWindowMs', 'refreshTokenRotation', 'maxSessionsPerUser', 'accessTokenValidation', 'sessionUserAgent',
-  'redis',
-  'registration', 'passwordHashing', 'passwordPolicy', 'revokeSessionsOnPasswordChange', 'revokeSessionsOnRoleChange',
-  'roleHierarchy',
-  'refreshTokenTransport', 'cookie', 'allowedOrigins',
-  'userStore', 'sessionStore', 'passwordHasher', 'loginThrottler', 'routeThrottle', 'mailer', 'oneTimeTokenStore',
-  'throttle', 'oauth',
-  'requireVerifiedEmail', 'passwordReset', 'emailVerification', 'passwordChange', 'accountDeletion', 'hooks', 'claims',
-  'registrationFields', 'mail',
-]);
+/** Every top-level option (exhaustive by type: a key added to a feature's options must be listed here). */
+const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
+  jwt: true, accessTokenTtlSeconds: true, refreshTokenKey: true,
+  refreshTokenTtlSeconds: true, sessionAbsoluteTtlSeconds: true, reuseWindowMs: true, refreshTokenRotation: true, maxSessionsPerUser: true,
+  accessTokenValidation: true, sessionUserAgent: true,
+  redis: true,
+  registration: true, passwordHashing: true, passwordPolicy: true, revokeSessionsOnPasswordChange: true, revokeSessionsOnRoleChange: true,
+  roleHierarchy: true,
+  refreshTokenTransport: true, cookie: true, allowedOrigins: true,
+  userStore: true, sessionStore: true, passwordHasher: true, loginThrottler: true, routeThrottle: true, mailer: true, oneTimeTokenStore: true,
+  throttle: true, oauth: true,
+  requireVerifiedEmail: true, passwordReset: true, emailVerification: true, passwordChange: true, accountDeletion: true, hooks: true, claims: true,
+  registrationFields: true, mail: true,
+};
+const JWT_KEYS: OptionKeys<JwtOptions> = {
+  algorithm: true, secret: true, privateKey: true, publicKey: true, keyId: true, verificationKeys: true, issuer: true, audience: true,
+  clockToleranceSeconds: true,
+};
+const COOKIE_KEYS: OptionKeys<RefreshCookieOptions> = { name: true, secure: true, path: true, domain: true };
+const REGISTRATION_KEYS: OptionKeys<NonNullable<IdentityOptions['registration']>> = { enabled: true, defaultRoles: true, emailTakenResponse: true };
+const OAUTH_KEYS: OptionKeys<OAuthOptions> = {
+  google: true, github: true, passport: true, successRedirect: true, failureRedirect: true, linking: true, unverifiedEmail: true,
+  stateTtlSeconds: true, providerTimeoutMs: true, linkMaxAuthAgeSeconds: true,
+};
+const PROVIDER_KEYS = { clientId: true, clientSecret: true, callbackUrl: true, scope: true, authorizationUrl: true, tokenUrl: true } as const;
+const GOOGLE_KEYS: OptionKeys<GoogleOAuthOptions> = { ...PROVIDER_KEYS, userInfoUrl: true };
+const GITHUB_KEYS: OptionKeys<GitHubOAuthOptions> = { ...PROVIDER_KEYS, apiUrl: true };
+const PASSPORT_SOURCE_KEYS: OptionKeys<PassportOAuthSource> = { strategy: true, options: true, profile: true };
+
+/** Unknown keys, at the top level and in the nested objects whose shape the library owns, stop the app. */
+function rejectUnknownOptionKeys(options: AuthModuleOptions): void {
+  rejectUnknownKeys(options, '', KNOWN_KEYS);
+  rejectUnknownKeys(options.jwt, 'jwt', JWT_KEYS);
+  rejectUnknownKeys(options.cookie, 'cookie', COOKIE_KEYS);
+  rejectUnknownKeys(options.registration, 'registration', REGISTRATION_KEYS);
+  rejectUnknownKeys(options.oauth, 'oauth', OAUTH_KEYS);
+  rejectUnknownKeys(options.oauth?.google, 'oauth.google', GOOGLE_KEYS);
+  rejectUnknownKeys(options.oauth?.github, 'oauth.github', GITHUB_KEYS);
+  const passport = options.oauth?.passport;
+  if (passport && typeof passport === 'object') {
+    for (const [name, source] of Object.entries(passport)) rejectUnknownKeys(source, `oauth.passport.${name}`, PASSPORT_SOURCE_KEYS);
+  }
+}
 
 /**
  * Applies defaults and validates options, feature by feature. Throws a `TypeError` naming the option, so a
@@ -94,9 +130,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set<keyof AuthModuleOptions>([
  */
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
   if (!options || typeof options !== 'object') failOption('options', 'must be an object');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) failOption(key, 'is not an option of nestjs-authkit (a typo?)');
-  }
+  rejectUnknownOptionKeys(options);
   const sessions = resolveSessionOptions(options);
   const http = resolveCookieOptions(options, sessions.refreshTokenTtlSeconds);
   const oauth = resolveOAuthOptions(options.oauth);

@@ -10,6 +10,9 @@ import { RolesGuard } from './guards/roles.guard';
 import { AuthExceptionFilter } from './http/auth-exception.filter';
 import { AuthController } from './http/auth.controller';
 import { OAuthController } from './http/oauth.controller';
+import { documentAuthRoutes } from './http/openapi.docs';
+import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './http/cookie.options';
+import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth/oauth.options';
 import { Argon2PasswordHasher } from './identity/argon2-password.hasher';
 import { AuthService } from './identity/auth.service';
 import { IdentityResolver } from './identity/identity.resolver';
@@ -17,6 +20,7 @@ import { MemoryUserStore } from './identity/memory-user.store';
 import { PasswordHasher } from './identity/password-hasher.interface';
 import { RedisUserStore } from './identity/redis-user.store';
 import { UserStore } from './identity/user-store.interface';
+import { guardUserStore } from './identity/guarded-user.store';
 import { oauthExports, oauthProviders } from './oauth/oauth.providers';
 import { AuthkitRedisModule, authkitRedisProvider } from './redis/authkit-redis.module';
 import { MaxmemoryPolicyCheck } from './redis/maxmemory-policy.check';
@@ -53,19 +57,41 @@ function isClass<T>(input: ProviderInput<T>): input is Type<T> {
   return typeof input === 'function';
 }
 
+/**
+ * The `ModuleRef` of the options module, whose `imports` are those of `forRootAsync({ imports })`: an app's
+ * adapter class is built there, so it can inject the providers of a non-global `UsersModule`.
+ */
+const APP_SCOPE = Symbol('AUTHKIT_APP_SCOPE');
+/** The (valueless) provider that documents the routes for `@nestjs/swagger`. */
+const OPENAPI_DOCS = Symbol('AUTHKIT_OPENAPI_DOCS');
+
+/**
+ * Builds an app's adapter class with DI: first where the app's `imports` are visible; if a dependency is not
+ * there (an adapter that injects the library's own providers, such as `AUTHKIT_REDIS`), in AuthModule's scope.
+ */
+async function buildAdapter<T>(type: Type<T>, appScope: ModuleRef, authScope: ModuleRef): Promise<T> {
+  try {
+    return await appScope.create(type);
+  } catch (error) {
+    if ((error as object | null)?.constructor?.name !== 'UnknownDependenciesException') throw error;
+    return authScope.create(type);
+  }
+}
+
 /** A port provider: the user's class (built with DI) or instance, else the default adapter. */
 function portProvider<T>(
   token: symbol,
   pick: (options: ResolvedAuthOptions) => ProviderInput<T> | undefined,
   fallback: (options: ResolvedAuthOptions, redis: RedisClient | null) => T,
+  guard: (adapter: T) => T = (adapter) => adapter,
 ): Provider {
   return {
     provide: token,
-    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, ModuleRef],
-    useFactory: async (options: ResolvedAuthOptions, redis: RedisClient | null, moduleRef: ModuleRef): Promise<T> => {
+    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, APP_SCOPE, ModuleRef],
+    useFactory: async (options: ResolvedAuthOptions, redis: RedisClient | null, appScope: ModuleRef, authScope: ModuleRef): Promise<T> => {
       const given = pick(options);
       if (given === undefined) return fallback(options, redis);
-      return isClass(given) ? moduleRef.create(given) : given;
+      return guard(isClass(given) ? await buildAdapter(given, appScope, authScope) : given);
     },
   };
 }
@@ -79,7 +105,7 @@ const portProviders: Provider[] = [
   ),
   portProvider<UserStore>(UserStore, (o) => o.adapters.userStore, (options, redis) =>
     redis ? new RedisUserStore(redis, options.redis.keyPrefix) : new MemoryUserStore(),
-  ),
+  guardUserStore),
   portProvider<PasswordHasher>(PasswordHasher, (o) => o.adapters.passwordHasher, (options) => new Argon2PasswordHasher(options.identity.passwordHashing)),
   portProvider<LoginThrottler>(LoginThrottler, (o) => o.adapters.loginThrottler, (options, redis) =>
     redis ? new RedisLoginThrottler(redis, options.throttle, options.redis.keyPrefix) : new MemoryLoginThrottler(options.throttle),
@@ -98,6 +124,7 @@ const portProviders: Provider[] = [
 /** `RESOLVED_AUTH_OPTIONS` from the raw options, and each feature's slice under its own token. */
 const optionProviders: Provider[] = [
   { provide: RESOLVED_AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: resolveAuthOptions },
+  { provide: APP_SCOPE, inject: [ModuleRef], useFactory: (moduleRef: ModuleRef) => moduleRef },
   ...OPTION_SLICES.map(([token, key]): Provider => ({
     provide: token,
     inject: [RESOLVED_AUTH_OPTIONS],
@@ -133,6 +160,13 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
   const controllers = controller
     ? [AuthController, OAuthController, PasswordController, AccountController, ...(adminRoutes ? [AdminController] : [])].map((base) => mounted(base, routePrefix))
     : [];
+  // Built with the module (before an app's SwaggerModule.createDocument): the OpenAPI description of the routes.
+  const openApiDocs: Provider = {
+    provide: OPENAPI_DOCS,
+    inject: [COOKIE_OPTIONS, OAUTH_OPTIONS],
+    useFactory: (cookie: ResolvedCookieOptions, oauth: ResolvedOAuthOptions) =>
+      (documentAuthRoutes({ auth: controllers[0], oauth: controllers[1] }, cookie, oauth), true),
+  };
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]
     : [];
@@ -141,7 +175,7 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     global: isGlobal,
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers,
-    providers: [authkitRedisProvider, ...portProviders, ...services, ...guards, ...oauthProviders],
+    providers: [openApiDocs, authkitRedisProvider, ...portProviders, ...services, ...guards, ...oauthProviders],
     exports: [
       optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer, OneTimeTokenStore,
       ...services, ...oauthExports,

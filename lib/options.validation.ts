@@ -60,3 +60,17 @@ export function stringArray(value: unknown, option: string, fallback: string[]):
   }
   return [...(value as string[])];
 }
+
+/**
+ * Every key of an options interface, as an object literal: `tsc` refuses a list that misses a key of `T` or names
+ * one it lacks, so the runtime check of unknown keys cannot drift from the types.
+ */
+export type OptionKeys<T> = { readonly [K in keyof Required<T>]: true };
+
+/** Refuses (naming it) any key of the object `value` at `option` that is not in `known`: a typo is not ignored. */
+export function rejectUnknownKeys(value: unknown, option: string, known: OptionKeys<object>): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(known, key)) failOption(option ? `${option}.${key}` : key, 'is not an option of nestjs-authkit (a typo?)');
+  }
+}

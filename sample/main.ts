@@ -1,11 +1,17 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureSampleApp } from './bootstrap';
 
 async function bootstrap(): Promise<void> {
-  const app = configureSampleApp(await NestFactory.create(AppModule));
+  // HTTP_ADAPTER=fastify serves the same contract on Fastify (same 100 KB body limit as Express).
+  const app = configureSampleApp(
+    process.env.HTTP_ADAPTER === 'fastify'
+      ? await NestFactory.create(AppModule, new FastifyAdapter({ bodyLimit: 100 * 1024 }))
+      : await NestFactory.create(AppModule),
+  );
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(port, host);

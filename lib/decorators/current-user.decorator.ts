@@ -1,8 +1,10 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { AuthenticatedUser } from '../auth.types';
+import { transportUser } from './transport-request';
 
 /**
- * Injects the authenticated principal (`request.user`), or one of its fields.
+ * Injects the authenticated principal (`request.user`), or one of its fields, in HTTP controllers, GraphQL
+ * resolvers and WebSocket gateways alike.
  *
  * @example
  * ```ts
@@ -12,7 +14,7 @@ import type { AuthenticatedUser } from '../auth.types';
  */
 export const CurrentUser = createParamDecorator(
   (field: keyof AuthenticatedUser | undefined, context: ExecutionContext) => {
-    const user: AuthenticatedUser | undefined = context.switchToHttp().getRequest()?.user;
+    const user = transportUser(context);
     return field ? user?.[field] : user;
   },
 );

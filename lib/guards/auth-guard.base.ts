@@ -1,13 +1,17 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { AuthError } from '../auth.errors';
-import { authErrorResponse, toHttpException } from './auth-http-status';
+import { transportRequest } from '../decorators/transport-request';
+import { authErrorResponse } from './auth-http-status';
 import { type AuthRequest, type AuthResponse, setResponseHeader } from './auth-request';
+import { transportError } from './transport-errors';
 
 /**
- * What `AccessTokenGuard` and `RolesGuard` share, and what a subclass overrides to serve another transport:
- * `getRequest(context)` finds the request that carries the token and receives `user`; `handleError(context,
- * error)` turns a refusal into what the transport expects (by default an `HttpException` with the library's
- * `{ statusCode, code, message }` body and its headers, such as `WWW-Authenticate`).
+ * What `AccessTokenGuard` and `RolesGuard` share, and what a subclass overrides to serve another transport.
+ * `http`, `graphql` and `ws` contexts work out of the box: `getRequest(context)` finds the request that carries
+ * the token and receives `user` (the HTTP request, the GraphQL context's `req`, a view of the socket's
+ * handshake); `handleError(context, error)` turns a refusal into what the transport expects: an
+ * `HttpException` with the library's `{ statusCode, code, message }` body and its headers (such as
+ * `WWW-Authenticate`), a `GraphQLError` with `extensions.code`, a `WsException` with the same `code`.
  *
  * @example
  * ```ts
@@ -20,9 +24,13 @@ import { type AuthRequest, type AuthResponse, setResponseHeader } from './auth-r
  * ```
  */
 export abstract class AuthGuardBase {
-  /** The request the token is read from and `user` is set on. Default: the HTTP request. */
+  /**
+   * The request the token is read from and `user` is set on. Default: the HTTP request, the GraphQL
+   * context's `req`, or the socket's handshake (`auth.token`, else its `Authorization` header). In other
+   * contexts a request without headers, so the guard refuses (fails closed) unless a subclass says more.
+   */
   protected getRequest(context: ExecutionContext): AuthRequest {
-    return context.switchToHttp().getRequest<AuthRequest>();
+    return transportRequest(context) ?? { headers: {} };
   }
 
   /** The response that receives error headers, when the transport has one. */
@@ -31,13 +39,16 @@ export abstract class AuthGuardBase {
   }
 
   /**
-   * Called with every error the guard meets. Throws the `AuthError` as an `HttpException` carrying the
-   * library's error body (after setting its headers on the response); anything else is rethrown unchanged.
+   * Called with every error the guard meets. Throws the `AuthError` as the transport's error (over HTTP an
+   * `HttpException` carrying the library's error body, after setting its headers on the response); anything
+   * else is rethrown unchanged.
    */
   protected handleError(context: ExecutionContext, error: unknown): never {
     if (!(error instanceof AuthError)) throw error;
-    const { headers } = authErrorResponse(error);
-    for (const [name, value] of Object.entries(headers)) setResponseHeader(this.getResponse(context), name, value);
-    throw toHttpException(error);
+    const response = this.getResponse(context);
+    if (response) {
+      for (const [name, value] of Object.entries(authErrorResponse(error).headers)) setResponseHeader(response, name, value);
+    }
+    throw transportError(context, error);
   }
 }

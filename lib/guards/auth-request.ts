@@ -1,10 +1,7 @@
-import type { AuthenticatedUser } from '../auth.types';
+import type { TransportRequest } from '../decorators/transport-request';
 
-/** The parts of a request the guards read; Express and Fastify requests both fit. */
-export interface AuthRequest {
-  headers: Record<string, string | string[] | undefined>;
-  user?: AuthenticatedUser;
-}
+/** The parts of a request the guards read; Express and Fastify requests, the GraphQL `req` and a socket's handshake view all fit. */
+export type AuthRequest = TransportRequest;
 
 /** The parts of a response the guards write. */
 export interface AuthResponse {

@@ -1,12 +1,16 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { AuthError } from '../auth.errors';
 import { errorResponse } from '../guards/auth-http-status';
+import { transportError } from '../guards/transport-errors';
 
 /**
  * Writes every error as `{ statusCode, code, message }` with a stable `code`; 401s carry
  * `WWW-Authenticate: Bearer`, 503s `Retry-After`. Unknown errors become an opaque 500 (logged
  * without request data). Scoped to `AuthController`; apps may also install it globally to get the
- * same shape for body-parser errors (`malformed_json`, `payload_too_large`).
+ * same shape for body-parser errors (`malformed_json`, `payload_too_large`). Outside HTTP (a global filter
+ * also sees GraphQL resolvers) it writes nothing: an `AuthError` is rethrown as a `GraphQLError` with
+ * `extensions.code` (a `WsException` for gateways), anything else unchanged.
  */
 @Catch()
 export class AuthExceptionFilter implements ExceptionFilter {
@@ -15,6 +19,9 @@ export class AuthExceptionFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') {
+      throw exception instanceof AuthError ? transportError(host, exception) : exception;
+    }
     const request = host.switchToHttp().getRequest<{ route?: unknown; headers?: Record<string, unknown> }>();
     // Nest maps body-parser's SyntaxError to a plain 400 before any route matched.
     const contentType = String(request?.headers?.['content-type'] ?? '');

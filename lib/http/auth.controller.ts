@@ -17,6 +17,7 @@ import { checkSecureCookieTransport, type TransportRequest } from './secure-cook
 import { CredentialsDto, LoginDto, RefreshDto } from './auth.dto';
 import { isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
+import { appendSetCookie, type HttpResponse, setHeader } from './http-response';
 import { type RegistrationBody, RegistrationBodyPipe } from './registration-body.pipe';
 
 interface HttpRequest extends TransportRequest {
@@ -30,12 +31,6 @@ interface HttpRequest extends TransportRequest {
 const DEAD_REFRESH_TOKEN_CODES: ReadonlySet<string> = new Set([
   'refresh_token_invalid', 'refresh_token_reused', 'refresh_token_revoked', 'refresh_token_expired',
 ]);
-
-interface HttpResponse {
-  status?(code: number): unknown;
-  append?(name: string, value: string): unknown;
-  setHeader(name: string, value: string | string[]): unknown;
-}
 
 /** The JSON body of login, registration and refresh responses. */
 export interface TokenResponse {
@@ -146,7 +141,7 @@ export class AuthController {
       if (!ended && this.sessionOptions.accessTokenValidation === 'session') throw new SessionRevokedError();
     } else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name), this.client(req));
     this.clearCookie(req, res);
-    res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
+    setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
   }
 
   @UseGuards(AccessTokenGuard)
@@ -156,7 +151,7 @@ export class AuthController {
     this.refuseCrossSiteCookie(req);
     await this.auth.logoutAll(user.id, { ...this.client(req), sessionId: user.sessionId });
     this.clearCookie(req, res);
-    res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
+    setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
   }
 
   @UseGuards(AccessTokenGuard)
@@ -192,7 +187,7 @@ export class AuthController {
       this.checkSecureCookieTransport(req);
       this.appendCookie(res, refreshCookie(this.options, req, refreshToken));
     }
-    res.setHeader('Pragma', 'no-cache');
+    setHeader(res, 'Pragma', 'no-cache');
     return transport === 'cookie' ? response : { ...response, refreshToken };
   }
 
@@ -212,7 +207,6 @@ export class AuthController {
   }
 
   private appendCookie(res: HttpResponse, cookie: string): void {
-    if (typeof res.append === 'function') res.append('Set-Cookie', cookie);
-    else res.setHeader('Set-Cookie', cookie);
+    appendSetCookie(res, cookie);
   }
 }

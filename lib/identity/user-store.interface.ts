@@ -49,7 +49,11 @@ export interface NewUser {
 
 /**
  * Port to the application's users. Plug in your own (Prisma, TypeORM...) with
- * `AuthModule.forRoot({ userStore: MyUserStore })`; `RedisUserStore` and `MemoryUserStore` are the defaults.
+ * `AuthModule.forRootAsync({ imports: [UsersModule], useFactory: () => ({ userStore: MyUserStore, ... }) })`
+ * (a class is built with the providers of `imports` visible); `RedisUserStore` and `MemoryUserStore` are the
+ * defaults. The library guards an app's store: implausible ids never reach it, errors it throws (other than
+ * `AuthError`s) become 503 `store_unavailable`, emails are passed and compared normalised. A case-insensitive
+ * email lookup (`lower(email) = $1`) still matters for legacy rows stored with capitals.
  *
  * @example
  * ```ts
@@ -67,6 +71,12 @@ export interface UserStore {
   findByEmail(email: string): Promise<StoredUser | null>;
   /** Creates a user with a new id. Must throw `EmailTakenError` when the email is taken (atomically). */
   create(user: NewUser): Promise<StoredUser>;
+  /**
+   * Optional: whether `id` has the form of this store's ids (a uuid, digits...). The library asks before any
+   * lookup with an id that came from a client's token, so a forged id never reaches the database (where a
+   * uuid column would throw). Without it the library still refuses empty, over-long and non-printable ids.
+   */
+  isValidUserId?(id: string): boolean;
 
   // Updates of an existing user. An unknown id must create nothing (no record, no storage key). An adapter
   // may resolve to whether the update applied (`false`: no such user), as the built-in ones do; `void` is

@@ -1,13 +1,11 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { RedisModule, RedisService } from '@liaoliaots/nestjs-redis';
-import { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { AUTHKIT_REDIS, AUTHKIT_REDIS_NAMESPACE } from '../auth.constants';
+import { ModuleRef } from '@nestjs/core';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { AUTHKIT_REDIS } from '../auth.constants';
 import { type RedisClient, REDIS_OPTIONS, type ResolvedRedisOptions } from './redis.options';
 
-/** Internal token: the client this module registered itself (null when the app supplies one or none). */
+/** Internal token: the client this module created itself (null when the app supplies one or none). */
 export const AUTHKIT_OWN_REDIS = Symbol('authkit:own-redis');
-/** Internal token: the Cluster client this module created itself (null unless `redis.cluster`). */
-const AUTHKIT_OWN_CLUSTER = Symbol('authkit:own-cluster');
 
 /**
  * Fail-fast client defaults: no offline queue (a command while disconnected fails at once), a
@@ -87,69 +85,78 @@ function attachErrorLog(client: RedisClient): void {
   });
 }
 
+/** The library's own standalone or Sentinel client (`redis: { url }` / `{ sentinels, name }`), created with ioredis. */
+function ownClient(options: ResolvedRedisOptions): Redis | null {
+  const config = ownClientConfig(options);
+  if (!config) return null;
+  const { url, ...rest } = config;
+  const client = url ? new Redis(url, rest) : new Redis(rest);
+  attachErrorLog(client);
+  return client;
+}
+
+/** The `RedisService` class of `@liaoliaots/nestjs-redis`, an optional peer needed only for `redis: { namespace }`. */
+type NestjsRedisService = abstract new (...args: never[]) => { getOrThrow(namespace: string): RedisClient };
+function nestjsRedisService(): NestjsRedisService {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('@liaoliaots/nestjs-redis') as { RedisService: NestjsRedisService }).RedisService;
+  } catch {
+    throw new TypeError('nestjs-authkit: option "redis.namespace" names a @liaoliaots/nestjs-redis client, but that package is not installed');
+  }
+}
+
 /**
- * Registers the library's own Redis client with `@liaoliaots/nestjs-redis` (non-global, namespace
- * `authkit`), so it neither sees nor disturbs a `RedisModule` the app registered itself.
+ * Creates the library's own ioredis client (standalone, Sentinel or Cluster) and quits it on shutdown. No
+ * `@liaoliaots/nestjs-redis` involved: that optional peer is only for `redis: { namespace }`.
  */
 @Module({})
 export class AuthkitRedisModule implements OnApplicationShutdown {
-  constructor(@Inject(AUTHKIT_OWN_CLUSTER) private readonly cluster: Cluster | null) {}
+  constructor(@Inject(AUTHKIT_OWN_REDIS) private readonly own: RedisClient | null) {}
 
-  /** Closes the module's own Cluster client (its standalone/Sentinel client is closed by `@liaoliaots/nestjs-redis`). */
   async onApplicationShutdown(): Promise<void> {
-    if (!this.cluster || this.cluster.status === 'end') return;
-    await this.cluster.quit().catch(() => this.cluster?.disconnect());
+    const client = this.own;
+    if (!client || client.status === 'end') return;
+    const ended = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      client.once('end', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await client.quit().catch(() => client.disconnect());
+    await ended;
   }
 
   static register(optionsModule: DynamicModule): DynamicModule {
-    const cluster: Provider = { provide: AUTHKIT_OWN_CLUSTER, inject: [REDIS_OPTIONS], useFactory: ownCluster };
-    const ownClient: Provider = {
+    const own: Provider = {
       provide: AUTHKIT_OWN_REDIS,
-      inject: [REDIS_OPTIONS, RedisService, AUTHKIT_OWN_CLUSTER],
-      useFactory: (options: ResolvedRedisOptions, redis: RedisService, own: Cluster | null): RedisClient | null =>
-        own ?? (ownClientConfig(options) ? redis.getOrThrow(AUTHKIT_REDIS_NAMESPACE) : null),
+      inject: [REDIS_OPTIONS],
+      useFactory: (options: ResolvedRedisOptions): RedisClient | null => ownCluster(options) ?? ownClient(options),
     };
-    return {
-      module: AuthkitRedisModule,
-      imports: [
-        optionsModule,
-        RedisModule.forRootAsync(
-          {
-            imports: [optionsModule],
-            inject: [REDIS_OPTIONS],
-            useFactory: (...args: unknown[]) => {
-              const config = ownClientConfig(args[0] as ResolvedRedisOptions);
-              return {
-                closeClient: true,
-                errorLog: false,
-                config: config ? [{ ...config, namespace: AUTHKIT_REDIS_NAMESPACE, onClientCreated: attachErrorLog }] : [],
-              };
-            },
-          },
-          false,
-        ),
-      ],
-      providers: [cluster, ownClient],
-      exports: [AUTHKIT_OWN_REDIS],
-    };
+    return { module: AuthkitRedisModule, imports: [optionsModule], providers: [own], exports: [AUTHKIT_OWN_REDIS] };
   }
 }
 
 /** Resolves the client the adapters use: the module's own, an app client by namespace, or a given instance. */
 export const authkitRedisProvider: Provider = {
   provide: AUTHKIT_REDIS,
-  inject: [REDIS_OPTIONS, AUTHKIT_OWN_REDIS, { token: RedisService, optional: true }],
-  useFactory: (options: ResolvedRedisOptions, own: RedisClient | null, appRedis?: RedisService): RedisClient | null => {
+  inject: [REDIS_OPTIONS, AUTHKIT_OWN_REDIS, ModuleRef],
+  useFactory: (options: ResolvedRedisOptions, own: RedisClient | null, moduleRef: ModuleRef): RedisClient | null => {
     const redis = options.connection;
     if (!redis) return null;
     if ('client' in redis) return redis.client;
     if ('namespace' in redis) {
-      if (!appRedis) {
+      const RedisService = nestjsRedisService();
+      let service: InstanceType<NestjsRedisService>;
+      try {
+        service = moduleRef.get(RedisService, { strict: false });
+      } catch {
         throw new TypeError(
-          `nestjs-authkit: option "redis.namespace" names a @liaoliaots/nestjs-redis client, but RedisModule is not registered in the app`,
+          'nestjs-authkit: option "redis.namespace" names a @liaoliaots/nestjs-redis client, but RedisModule is not registered in the app',
         );
       }
-      return appRedis.getOrThrow(redis.namespace);
+      return service.getOrThrow(redis.namespace);
     }
     return own;
   },

@@ -36,13 +36,13 @@ export interface RedisSentinelAddress {
 
 /**
  * Where Redis comes from. Omit `redis` entirely to use the in-memory stores (development only).
- * - `{ url }` / `{ url, options }`: standalone. The module registers its own client with
- *   `@liaoliaots/nestjs-redis` under the `authkit` namespace, with fail-fast defaults (no offline queue,
+ * - `{ url }` / `{ url, options }`: standalone. The module creates its own ioredis client,
+ *   with fail-fast defaults (no offline queue,
  *   500 ms command timeout).
  * - `{ sentinels, name }` (+ `options`): a master found through Redis Sentinel (`name` is the master group
  *   name). The client follows failovers by itself; same fail-fast defaults.
  * - `{ cluster: { nodes, options } }`: Redis Cluster (at least one reachable node; the rest is discovered).
- * - `{ namespace }`: reuse a client the app already registered with `@liaoliaots/nestjs-redis`.
+ * - `{ namespace }`: reuse a client the app already registered with `@liaoliaots/nestjs-redis` (an optional peer).
  * - `{ client }`: an ioredis `Redis` or `Cluster` you created (apply `FAIL_FAST_REDIS_OPTIONS` /
  *   `FAIL_FAST_CLUSTER_OPTIONS` to get 503s within a second while Redis is down).
  *

@@ -66,6 +66,41 @@ describe('the published package', () => {
     expect(pkg.devDependencies?.['@nestjs/jwt']).toBeUndefined();
   });
 
+  it('exports ".", "./passport" and "./testing"; optional peers stay optional; engines match require(esm) for Nest 12', () => {
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './passport', './testing']));
+    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    expect(pkg.exports['./passport'].default).toBe('./dist/passport.js');
+    expect(existsSync(join(root, 'dist/passport.js'))).toBe(true);
+    for (const name of ['@liaoliaots/nestjs-redis', '@nestjs/passport', 'passport', 'passport-jwt', '@nestjs/websockets', 'graphql']) {
+      expect(pkg.dependencies[name]).toBeUndefined();
+      expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true });
+    }
+    expect(pkg.engines.node).toBe('>=20.19');
+  });
+
+  it('the tarball holds the LICENSE and no source maps pointing at unshipped sources', () => {
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
+    const files: string[] = packed.files.map((file: { path: string }) => file.path);
+    expect(files).toContain('LICENSE');
+    expect(files).toContain('dist/index.js');
+    expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    expect(files.filter((file) => !file.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(file))).toEqual([]);
+  });
+
+  it('the built entry loads without the optional peers (@nestjs/passport, passport-jwt, @liaoliaots/nestjs-redis)', () => {
+    const script = [
+      "const Module = require('node:module');",
+      "const load = Module._load;",
+      "const optional = ['@nestjs/passport', 'passport', 'passport-jwt', '@liaoliaots/nestjs-redis', 'graphql', '@nestjs/websockets'];",
+      "Module._load = function (request, ...rest) { if (optional.some((name) => request === name || request.startsWith(name + '/'))) throw new Error('not installed: ' + request); return load.call(this, request, ...rest); };",
+      `const entry = require(${JSON.stringify(join(root, 'dist/index.js'))});`,
+      "if (typeof entry.AuthModule.forRoot !== 'function') process.exit(2);",
+    ].join('\n');
+    expect(() => execFileSync(process.execPath, ['-e', script], { cwd: root, stdio: 'pipe' })).not.toThrow();
+  });
+
   it('lib/ does not import sample or test code', () => {
     for (const file of sourceFiles(join(root, 'lib'))) {
       expect(readFileSync(file, 'utf8')).not.toMatch(/from ['"][./]*(sample|test|bench)\//);

@@ -58,7 +58,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'RefreshReusedEvent', 'SessionRevokedEvent', 'PasswordChangedEvent', 'PasswordResetEvent', 'EmailVerifiedEvent',
     'IdentityEvent', 'RolesChangedEvent', 'UserDisabledEvent', 'UserEnabledEvent', 'AccountDeletedEvent',
   ],
-  passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'googlePassportProfile', 'githubPassportProfile'],
+  passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'AuthkitAuthGuard', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [
     'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeUserStoreIdentityContract',
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',

@@ -4,6 +4,7 @@ import { LocalOAuthProvider } from '../support/oauth-provider';
 import { freePort } from '../support/redis-server';
 import { http, uniqueEmail } from '../support/test-app';
 import { Browser, type OAuthTestApp } from '../support/oauth-harness';
+import { createPlatformApp } from '../support/http-adapter';
 
 const ENV_NAMES = [
   'PORT', 'AUTH_JWT_SECRET', 'GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_AUTHORIZATION_URL', 'GOOGLE_TOKEN_URL',
@@ -38,7 +39,7 @@ describe('sample app: a provider is enabled by its environment variables (DESIGN
     const { AppModule } = await import('../../sample/app.module');
     const { configureSampleApp } = await import('../../sample/bootstrap');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = configureSampleApp(moduleRef.createNestApplication({ logger: false }));
+    app = configureSampleApp(createPlatformApp(moduleRef, { logger: false }));
     await app.listen(port, '127.0.0.1');
     url = `http://127.0.0.1:${port}`;
   });

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { freePort } from '../support/redis-server';
 import { http, uniqueEmail } from '../support/test-app';
+import { createPlatformApp } from '../support/http-adapter';
 
 const ADMIN_EMAIL = `admin-${Date.now()}@example.com`;
 const ADMIN_PASSWORD = 'sample admin password';
@@ -18,7 +19,7 @@ describe('sample app with Redis (AppModule through the public API)', () => {
     const { AppModule } = await import('../../sample/app.module');
     const { configureSampleApp } = await import('../../sample/bootstrap');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = configureSampleApp(moduleRef.createNestApplication({ logger: false }));
+    app = configureSampleApp(createPlatformApp(moduleRef, { logger: false }));
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });

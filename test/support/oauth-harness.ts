@@ -7,6 +7,7 @@ import { AuthExceptionFilter, AuthModule, type AuthModuleOptions, type OAuthOpti
 import { type LocalOAuthProvider, type LocalProviderName } from './oauth-provider';
 import { freePort } from './redis-server';
 import { baseTestOptions, http } from './test-app';
+import { createPlatformApp } from './http-adapter';
 
 export interface OAuthTestApp {
   app: INestApplication;
@@ -53,7 +54,7 @@ export async function createOAuthApp(
       ...(options.imports ?? []),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createPlatformApp(moduleRef, { logger: false });
   app.useGlobalFilters(app.get(AuthExceptionFilter));
   await app.listen(port, '127.0.0.1');
   const redis = new Redis(process.env.REDIS_URL as string);

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type AuthenticatedUser, AuthExceptionFilter, AuthModule, type AuthModuleExtras, type AuthModuleOptions, CurrentUser, Public, Roles,
 } from '../../lib';
+import { createPlatformApp } from './http-adapter';
 
 @Controller()
 export class TestRoutesController {
@@ -75,7 +76,7 @@ export async function createTestApp(
     controllers: [TestRoutesController, ...(metadata.controllers ?? [])],
     providers: metadata.providers ?? [],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createPlatformApp(moduleRef, { logger: false });
   app.enableShutdownHooks();
   if (metadata.globalFilter !== false) app.useGlobalFilters(app.get(AuthExceptionFilter));
   await app.listen(0, '127.0.0.1');
