@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { type AppProcess, buildApp, startApp } from './support/app-process';
 import { BETTER_AUTH_MEMORY_SCENARIOS, BetterAuthSide } from './support/better-auth';
 import { Fixtures, PASSWORD } from './support/fixtures';
@@ -13,6 +13,7 @@ import { describeMachine } from './support/machine';
 import { MEMORY_SCENARIOS, measureSessionMemory, type MemoryResult } from './support/memory';
 import { measureOperationCosts } from './support/operation-costs';
 import { type BenchOptions, parseOptions } from './support/options';
+import { BenchRedisCluster } from './support/redis-cluster';
 import { BenchRedisServer } from './support/redis-server';
 import { RefreshPool } from './support/refresh-pool';
 import { type BenchResults, loadTable, renderMarkdown } from './support/report';
@@ -22,7 +23,8 @@ import { roundRows } from './support/rows';
 import { benchTargets } from './support/targets';
 
 /**
- * `npm run bench`: one run, one table. Starts redis-server, two bench apps (default and stateless mode)
+ * `npm run bench`: one run, one table. Starts redis-server and a Redis Cluster (3 masters + 3 replicas,
+ * bench/support/redis-cluster.ts), three bench apps (default and stateless mode, and default mode on the cluster)
  * and two Better Auth apps (bench/app/better-auth/: the side-by-side rows), each in its own process, drives
  * them with autocannon from this process, then counts Redis commands per operation and Redis bytes per
  * session, and writes bench/results.json and bench/RESULTS.md. This file only orders the steps; each lives in
@@ -33,21 +35,24 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
   const started = Date.now();
   const jwtSecret = randomBytes(32).toString('base64url');
-  const server = await BenchRedisServer.start();
+  const [server, redisCluster] = await Promise.all([BenchRedisServer.start(), BenchRedisCluster.start()]);
   const redis = new Redis(server.url, { lazyConnect: false });
+  const clusterNodes = redisCluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port }));
+  const clusterRedis = new Cluster(clusterNodes);
   const apps: AppProcess[] = [];
   let betterAuth: BetterAuthSide | undefined;
   try {
-    log(`redis-server on ${server.url}; compiling the bench app (tsc)`);
+    log(`redis-server on ${server.url}, a Redis Cluster on ${redisCluster.addresses}; compiling the bench app (tsc)`);
     buildApp();
     log('starting the bench apps');
     const env = { REDIS_URL: server.url, BENCH_JWT_SECRET: jwtSecret };
-    const [sessionApp, statelessApp, side] = await Promise.all([
+    const [sessionApp, statelessApp, clusterApp, side] = await Promise.all([
       startApp('session', { ...env, BENCH_MODE: 'session' }),
       startApp('stateless', { ...env, BENCH_MODE: 'stateless' }),
+      startApp('cluster', { ...env, BENCH_MODE: 'session', REDIS_CLUSTER_NODES: redisCluster.addresses }),
       BetterAuthSide.start(server.url),
     ]);
-    apps.push(sessionApp, statelessApp);
+    apps.push(sessionApp, statelessApp, clusterApp);
     betterAuth = side;
     log('apps ready; creating users and sessions');
 
@@ -65,9 +70,15 @@ async function main(): Promise<void> {
     const recipeToken = fixtures.recipeToken(user);
     const refreshPool = new RefreshPool(fixtures, options.connections);
     await refreshPool.fill();
+    // Rows 1c, 2c, 6c: the same user and a refresh pool on the cluster.
+    const clusterFixtures = new Fixtures(clusterRedis, jwtSecret);
+    await clusterFixtures.createUser('user@bench.test', PASSWORD, ['user']);
+    const clusterRefreshPool = new RefreshPool(clusterFixtures, options.connections);
+    await clusterRefreshPool.fill();
+    const cluster = { app: clusterApp, userToken: (await login(clusterApp, 'user@bench.test')).accessToken, refreshPool: clusterRefreshPool };
     // Better Auth: the same accounts, and 16 sessions (smoke: 2) to extend on its refresh row's app.
     await betterAuth.prepare(loginEmails, options.smoke ? 2 : 16);
-    const routes = [...benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool }), ...betterAuth.routes()];
+    const routes = [...benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool, cluster }), ...betterAuth.routes()];
 
     // Every route answers correctly once before anything is measured.
     for (const route of routes.filter((r) => !r.spec.requests)) {
@@ -85,11 +96,19 @@ async function main(): Promise<void> {
     log('Redis cost per operation');
     const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke: options.smoke, betterAuth });
 
-    log(`Redis memory per session (${options.memorySessions.join(' and ')} sessions)`);
+    log(`Redis memory per session (${options.memorySessions.join(' and ')} sessions${options.memoryLargeSessions ? `; the default scenario also ${options.memoryLargeSessions}` : ''})`);
     const memory: MemoryResult[] = [];
     const settleMs = options.smoke ? 100 : 1000;
-    for (const scenario of MEMORY_SCENARIOS) {
-      memory.push(await measureSessionMemory(fixtures, redis, options.memorySessions, { ...scenario, settleMs }));
+    for (const [i, scenario] of MEMORY_SCENARIOS.entries()) {
+      // The first scenario is the default one (IPv4, browser user agent, 1 session per user): it gets the large point.
+      const counts = i === 0 && options.memoryLargeSessions ? [...options.memorySessions, options.memoryLargeSessions] : options.memorySessions;
+      const result = await measureSessionMemory(fixtures, redis, counts, { ...scenario, settleMs });
+      memory.push(result);
+      if (counts.length > 2) {
+        const large = result.points[result.points.length - 1];
+        log(`${large.sessions} sessions made and rotated in ${large.createSeconds?.toFixed(1)} s (after the smaller points); ${large.bytesPerSession.toFixed(0)} bytes/session`);
+        await redis.flushall();
+      }
     }
     const betterAuthMemory: MemoryResult[] = [];
     for (const scenario of BETTER_AUTH_MEMORY_SCENARIOS) {
@@ -117,7 +136,8 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([...apps.map((app) => app.stop()), betterAuth?.stop()]);
     redis.disconnect();
-    await server.stop();
+    clusterRedis.disconnect();
+    await Promise.all([server.stop(), redisCluster.stop()]);
   }
 }
 

@@ -11,10 +11,25 @@ function required(name: string): string {
   return value;
 }
 
+/** `REDIS_CLUSTER_NODES` (`host:port,...`): a Redis Cluster instead of `REDIS_URL`'s standalone server. */
+function redisOption(): { url: string } | { cluster: { nodes: { host: string; port: number }[] } } {
+  const nodes = process.env.REDIS_CLUSTER_NODES;
+  if (!nodes) return { url: required('REDIS_URL') };
+  return {
+    cluster: {
+      nodes: nodes.split(',').map((address) => {
+        const [host, port] = address.trim().split(':');
+        return { host, port: Number(port) };
+      }),
+    },
+  };
+}
+
 /**
  * The benchmark app: the library configured as a user would (`AuthModule.forRootAsync`, global guards,
  * the auth controller, Redis by URL), plus the docs recipe's passport-jwt strategy for the reference row
  * (its tokens are signed by @nestjs/jwt's `JwtService` with the recipe's string secret, in the bench runner).
+ * Redis: `REDIS_URL`, or a cluster from `REDIS_CLUSTER_NODES` (rows 1c-6c).
  * `BENCH_MODE` picks `accessTokenValidation` ('session' by default, or 'stateless').
  */
 @Module({
@@ -22,7 +37,7 @@ function required(name: string): string {
     AuthModule.forRootAsync({
       useFactory: () => ({
         jwt: { secret: required('BENCH_JWT_SECRET') },
-        redis: { url: required('REDIS_URL') },
+        redis: redisOption(),
         accessTokenValidation: process.env.BENCH_MODE === 'stateless' ? 'stateless' : 'session',
         refreshTokenTransport: 'both',
       }),

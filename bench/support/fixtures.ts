@@ -1,8 +1,8 @@
 import { JwtService } from '@nestjs/jwt';
-import { Redis } from 'ioredis';
 import { Argon2PasswordHasher, AuthService, IdentityResolver, RedisSessionStore, RedisUserStore, type StoredUser, TokenService, type TokenPair } from '../../lib';
 import { resolveAuthOptions, type ResolvedAuthOptions } from '../../lib/auth.options';
 import { jwtConstants } from '../app/docs-recipe/constants';
+import { type RedisClient } from '../../lib/redis/redis.options';
 import { sessionStoreSettings } from '../../lib/sessions/session.options';
 
 /** A realistic browser user agent, stored on every session the bench creates. */
@@ -27,7 +27,7 @@ export class Fixtures {
   readonly auth: AuthService;
   private readonly recipeJwt = new JwtService({ secret: jwtConstants.secret });
 
-  constructor(readonly redis: Redis, jwtSecret: string) {
+  constructor(readonly redis: RedisClient, jwtSecret: string) {
     this.options = resolveAuthOptions({ jwt: { secret: jwtSecret }, redis: { client: redis } });
     this.tokens = new TokenService(this.options.jwt);
     this.sessions = new RedisSessionStore(redis, sessionStoreSettings(this.options.sessions));

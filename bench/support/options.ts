@@ -11,6 +11,8 @@ export interface BenchOptions {
   connections: number;
   /** Sessions created for the memory measurement (two points, to show linearity). */
   memorySessions: [number, number];
+  /** A third memory point for the default scenario (IPv4, browser user agent, 1 session per user); none in a smoke run. */
+  memoryLargeSessions: number | null;
 }
 
 const USAGE = `usage: npm run bench -- [--smoke] [--duration <s>] [--warmup <s>] [--connections <n>]
@@ -19,7 +21,7 @@ const USAGE = `usage: npm run bench -- [--smoke] [--duration <s>] [--warmup <s>]
   --warmup <s>      warm-up seconds before each row (default 2)
   --rounds <n>      rounds the measured seconds of rows 1-6 are split into (default 20)
   --connections <n> concurrent connections (default 50)
-Environment: BENCH_SMOKE=1 is the same as --smoke; REDIS_SERVER_BIN names the redis-server binary.`;
+Environment: BENCH_SMOKE=1 is the same as --smoke; REDIS_SERVER_BIN names the redis-server binary, REDIS_CLI_BIN redis-cli.`;
 
 function positive(name: string, raw: string | undefined): number {
   const value = Number(raw);
@@ -30,8 +32,8 @@ function positive(name: string, raw: string | undefined): number {
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === '1';
   const options: BenchOptions = smoke
-    ? { smoke, durationSeconds: 0.2, warmupSeconds: 0.05, rounds: 1, connections: 10, memorySessions: [500, 2_000] }
-    : { smoke, durationSeconds: 20, warmupSeconds: 2, rounds: 20, connections: 50, memorySessions: [10_000, 100_000] };
+    ? { smoke, durationSeconds: 0.2, warmupSeconds: 0.05, rounds: 1, connections: 10, memorySessions: [500, 2_000], memoryLargeSessions: null }
+    : { smoke, durationSeconds: 20, warmupSeconds: 2, rounds: 20, connections: 50, memorySessions: [10_000, 100_000], memoryLargeSessions: 1_000_000 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--smoke') continue;

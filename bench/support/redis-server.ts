@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 
 /** A free loopback port. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -39,13 +39,16 @@ export class BenchRedisServer {
     private readonly child: ChildProcess,
   ) {}
 
-  /** Starts the server and waits (up to 5 s) until it accepts connections. */
-  static async start(): Promise<BenchRedisServer> {
-    const port = await freePort();
+  /**
+   * Starts the server and waits (up to 5 s) until it accepts connections. `port` and `args` (extra
+   * redis-server arguments): for the cluster's nodes (redis-cluster.ts).
+   */
+  static async start(options: { port?: number; args?: string[] } = {}): Promise<BenchRedisServer> {
+    const port = options.port ?? (await freePort());
     const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
     const child = spawn(
       bin,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes', ...(options.args ?? [])],
       { stdio: 'ignore' },
     );
     let exited = false;

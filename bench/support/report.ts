@@ -101,6 +101,31 @@ export function costTable(costs: RedisCost[]): string {
   return lines.join('\n');
 }
 
+/**
+ * Rows 2c and 6c (the app on a Redis Cluster) next to rows 2 and 6 (standalone Redis), each against its own
+ * app's `GET /` (rows 1c and 1), from the same run.
+ */
+export function clusterParagraph(rows: Row[]): string {
+  const row = (id: string) => rows.find((r) => r.id === id);
+  const pairs = [
+    ['guarded route', '2', '2c'],
+    ['refresh', '6', '6c'],
+  ] as const;
+  const lines = [
+    '| Route | Standalone req/s | x open (row 1) | p99 ms | Cluster req/s | x open (row 1c) | p99 ms | cluster x open / standalone x open |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [what, alone, clustered] of pairs) {
+    const [a, c] = [row(alone), row(clustered)];
+    if (!a || !c) continue;
+    lines.push(
+      `| ${what} (rows ${alone}, ${clustered}) | ${whole(a.requestsPerSecond)} | ${fixed(a.ratioToOpen, 2)} | ${fixed(a.latencyP99Ms, 1)} | ` +
+        `${whole(c.requestsPerSecond)} | ${fixed(c.ratioToOpen, 2)} | ${fixed(c.latencyP99Ms, 1)} | ${fixed(c.ratioToOpen / a.ratioToOpen, 2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 export function memoryTable(results: MemoryResult[]): string {
   const lines = [
     '| User agent header | `sessionUserAgent` (stored) | Client ip | Sessions per user | Sessions | Users (keys) | Redis bytes | Bytes/session |',
@@ -119,6 +144,20 @@ export function memoryTable(results: MemoryResult[]): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The full run's 1,000,000-session point of the default scenario: how long its sessions took to make. */
+function largePointSentence(results: MemoryResult[]): string {
+  const withLarge = results.find((r) => r.points.length > 2);
+  if (!withLarge) return '';
+  const large = withLarge.points[withLarge.points.length - 1];
+  const made = large.sessions - withLarge.points[withLarge.points.length - 2].sessions;
+  return (
+    `\nThe default scenario (browser user agent, IPv4, 1 session per user) also has a point at ${whole(large.sessions)} sessions: ` +
+    `the ${whole(made)} sessions added for it were made and rotated through \`RedisSessionStore\` (concurrent calls in batches, ` +
+    `pipelined by ioredis) in ${fixed(large.createSeconds ?? NaN, 1)} s; its "marginal" row is between its first and last points, and ` +
+    'its spread covers all three points and that marginal figure.'
+  );
 }
 
 /** Better Auth's bytes per session. */
@@ -195,7 +234,8 @@ ${settings.durationSeconds} s per row measured in ${settings.rounds} rounds of $
 except rows 3 and 4, whose targets are a few percent from their reference row: after a whole slice of the reference and
 unmeasured load on both routes, each alternates with it (row 3 with 1s, row 4 with 2) in four back-to-back pairs of quarter
 slices (1s, 3, 1s, 3, 1s, 3, 1s, 3, 1s: both routes hot, nothing in between); the order is 1, 1n, 1, 2, 1, then 1s, 1s, 3, ... 1s,
-then 2, 2, 4, ... 2, then 1, 5, 1, 5b, 1, 6, 1, b1, 1, b2, 1, b3, 1, b6, 1 (the Better Auth rows: see below).
+then 2, 2, 4, ... 2, then 1, 5, 1, 5b, 1, 6, 1, then 1c, 2c, 1c, 6c, 1c (the app on a Redis Cluster: see below), then 1, b1, 1, b2, 1, b3, 1, b6, 1
+(the Better Auth rows: see below).
 The open routes (1, 1s) get the same \`Authorization\` header as row 2, which they ignore: the rows then differ only in
 what the server does (row 1n shows what the header's bytes cost without it). "x open" is the median over rounds of the
 row's req/s divided by the mean of those two slices (row 3: the median over all its pairs of its req/s over the mean of the two
@@ -214,6 +254,16 @@ Overloaded with ${overload.loginConnections} concurrent logins (${fixed(overload
 \`GET /\` p50/p99 is ${fixed(overload.duringLogins.latencyP50Ms, 1)}/${fixed(overload.duringLogins.latencyP99Ms, 1)} ms.
 Non-2xx of \`GET /\`: ${loginLoad.idle.non2xx} / ${loginLoad.duringLogins.non2xx} / ${overload.duringLogins.non2xx}; of the overload logins: ${overload.login.non2xx + overload.login.errors}.
 
+## Cluster next to standalone
+
+Rows 1c, 2c and 6c: a third bench app, default mode, configured with \`redis: { cluster: { nodes } }\` on a Redis Cluster
+the bench starts on loopback (3 masters + 3 replicas of the same \`redis-server\`, \`redis-cli --cluster create
+--cluster-replicas 1\`), measured in the same rounds as the other rows, each between two slices of that app's own
+\`GET /\` (row 1c), as row 3 is against 1s. The six nodes share this machine's cores with everything else, so the
+cluster's figures show what the cluster client and routing cost, not what more machines would add.
+
+${clusterParagraph(results.rows)}
+
 ## Redis cost per operation
 
 Counted Redis-side, each operation run one at a time over HTTP against the app of row 2 (stateless: row 3), after
@@ -228,7 +278,7 @@ ${costTable(results.redisCost)}
 \`used_memory\` delta over an empty database. Each session is made by \`RedisSessionStore\` as a login makes it (an ip
 and the user agent as \`AuthService\` stores it under the \`sessionUserAgent\` option shown) and then rotated once (the
 steady state: current and previous hash). All sessions of a user are one hash: everything is counted, the key, its TTL
-entry, Redis' dictionaries and the records.
+entry, Redis' dictionaries and the records.${largePointSentence(results.memory)}
 
 ${memoryTable(results.memory)}
 

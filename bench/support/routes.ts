@@ -33,6 +33,8 @@ export interface RouteInputs {
   recipeToken: string;
   /** Refresh tokens of row 6. */
   refreshPool: RefreshPool;
+  /** The default-mode app on the Redis Cluster (rows 1c, 2c, 6c), its user's access token and refresh tokens. */
+  cluster: { app: AppProcess; userToken: string; refreshPool: RefreshPool };
 }
 
 /**
@@ -40,7 +42,7 @@ export interface RouteInputs {
  * header as the guarded rows (the public route ignores it), so that a row's ratio is what the library's
  * guard costs, not what 370 more request bytes cost the HTTP stack; row 1n shows the same route without the header.
  */
-export function benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool }: RouteInputs): Route[] {
+export function benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool, cluster }: RouteInputs): Route[] {
   return [
     {
       id: '1',
@@ -105,6 +107,28 @@ export function benchRoutes({ sessionApp, statelessApp, userToken, adminToken, r
       ceiling: '1',
       spec: { url: `${sessionApp.url}/auth/refresh`, requests: refreshPool.requests() },
       prepare: () => refreshPool.fill(),
+    },
+    // The same routes on a Redis Cluster (3 masters + 3 replicas), against that app's own GET / (as row 3 against 1s).
+    {
+      id: '1c',
+      route: '`GET /` of the app on a Redis Cluster (3 masters + 3 replicas), same header: rows 2c and 6c\'s ceiling',
+      app: cluster.app,
+      spec: { url: `${cluster.app.url}/`, headers: bearer(cluster.userToken) },
+    },
+    {
+      id: '2c',
+      route: '`GET /guarded` as row 2, on the Redis Cluster (x row 1c)',
+      app: cluster.app,
+      ceiling: '1c',
+      spec: { url: `${cluster.app.url}/guarded`, headers: bearer(cluster.userToken) },
+    },
+    {
+      id: '6c',
+      route: '`POST /auth/refresh` as row 6, on the Redis Cluster (x row 1c)',
+      app: cluster.app,
+      ceiling: '1c',
+      spec: { url: `${cluster.app.url}/auth/refresh`, requests: cluster.refreshPool.requests() },
+      prepare: () => cluster.refreshPool.fill(),
     },
   ];
 }
