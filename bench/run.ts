@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     }
     const betterAuthMemory: MemoryResult[] = [];
     for (const scenario of BETTER_AUTH_MEMORY_SCENARIOS) {
-      betterAuthMemory.push(await betterAuth.measureMemory(redis, options.memorySessions, { ...scenario, settleMs }));
+      betterAuthMemory.push(await betterAuth.measureMemory(redis, options.betterAuthMemorySessions, { ...scenario, settleMs }));
     }
 
     const results: BenchResults = {

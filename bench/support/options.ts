@@ -13,6 +13,11 @@ export interface BenchOptions {
   memorySessions: [number, number];
   /** A third memory point for the default scenario (IPv4, browser user agent, 1 session per user); none in a smoke run. */
   memoryLargeSessions: number | null;
+  /**
+   * Sessions for Better Auth's memory points: each is made through its own API over HTTP (hundreds per second, not
+   * tens of thousands), so fewer; bytes per session are constant from a few thousand on (see the linearity figures).
+   */
+  betterAuthMemorySessions: [number, number];
 }
 
 const USAGE = `usage: npm run bench -- [--smoke] [--duration <s>] [--warmup <s>] [--connections <n>]
@@ -32,8 +37,8 @@ function positive(name: string, raw: string | undefined): number {
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === '1';
   const options: BenchOptions = smoke
-    ? { smoke, durationSeconds: 0.2, warmupSeconds: 0.05, rounds: 1, connections: 10, memorySessions: [500, 2_000], memoryLargeSessions: null }
-    : { smoke, durationSeconds: 20, warmupSeconds: 2, rounds: 20, connections: 50, memorySessions: [10_000, 100_000], memoryLargeSessions: 1_000_000 };
+    ? { smoke, durationSeconds: 0.2, warmupSeconds: 0.05, rounds: 1, connections: 10, memorySessions: [500, 2_000], memoryLargeSessions: null, betterAuthMemorySessions: [500, 2_000] }
+    : { smoke, durationSeconds: 20, warmupSeconds: 2, rounds: 20, connections: 50, memorySessions: [10_000, 100_000], memoryLargeSessions: 1_000_000, betterAuthMemorySessions: [2_000, 10_000] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--smoke') continue;
