@@ -39,6 +39,7 @@ import { AccountController } from './http/account.controller';
 import { AdminController } from './http/admin.controller';
 import { PasswordController } from './http/password.controller';
 import { RegistrationBodyPipe } from './http/registration-body.pipe';
+import { RequestUserSlot } from './http/request-user-slot';
 import { AccountMailer } from './identity/account.mailer';
 import { AccountService } from './identity/account.service';
 import { AuthAdminService } from './identity/auth-admin.service';
@@ -175,7 +176,7 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     global: isGlobal,
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers,
-    providers: [openApiDocs, authkitRedisProvider, ...portProviders, ...services, ...guards, ...oauthProviders],
+    providers: [openApiDocs, authkitRedisProvider, ...portProviders, ...services, RequestUserSlot, ...guards, ...oauthProviders],
     exports: [
       optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer, OneTimeTokenStore,
       ...services, ...oauthExports,

@@ -21,6 +21,13 @@ const AUTHENTICATED = Symbol('authkit.authenticated');
 
 type MarkedUser = AuthenticatedUser & { [AUTHENTICATED]?: true };
 
+/** How the guard treats a route: skipped (`@Public()`), user if any (`@OptionalAuth()`), or a valid token required. */
+const enum RouteKind {
+  Public,
+  Optional,
+  Protected,
+}
+
 /**
  * Authenticates requests by `Authorization: Bearer <access token>`: verifies the JWT and, in the
  * default `'session'` mode, that its session still exists (one Redis command), then sets
@@ -41,10 +48,11 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    if (this.isPublic(context)) return true;
+    const route = this.customRouteChecks ? this.routeKind(context) : this.routes.get(context);
+    if (route === RouteKind.Public) return true;
     const request = this.getRequest(context);
     if ((request.user as MarkedUser | undefined)?.[AUTHENTICATED]) return true;
-    if (this.isOptional(context)) return this.authenticateOptionally(request).catch((error: unknown) => this.handleError(context, error));
+    if (route === RouteKind.Optional) return this.authenticateOptionally(request).catch((error: unknown) => this.handleError(context, error));
     if (this.options.accessTokenValidation !== 'session') {
       // Nothing to wait for: answered synchronously, without a promise.
       try {
@@ -85,22 +93,26 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
     return true;
   }
 
-  private readonly publicRoutes = new HandlerMetadataCache(
-    (context) => this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true,
-  );
-
-  /** `@Public()` on the handler or its controller (read once per route). */
-  protected isPublic(context: ExecutionContext): boolean {
-    return this.publicRoutes.get(context);
+  private routeKind(context: ExecutionContext): RouteKind {
+    if (this.isPublic(context)) return RouteKind.Public;
+    return this.isOptional(context) ? RouteKind.Optional : RouteKind.Protected;
   }
 
-  private readonly optionalRoutes = new HandlerMetadataCache(
-    (context) => this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH_KEY, [context.getHandler(), context.getClass()]) === true,
-  );
+  /** What `@Public()` and `@OptionalAuth()` make of each route, read once per route. */
+  private readonly routes = new HandlerMetadataCache((context) => this.routeKind(context));
 
-  /** `@OptionalAuth()` on the handler or its controller. */
+  /** A subclass that overrides `isPublic` or `isOptional` is asked on every request (its answer may depend on it). */
+  private readonly customRouteChecks =
+    this.isPublic !== AccessTokenGuard.prototype.isPublic || this.isOptional !== AccessTokenGuard.prototype.isOptional;
+
+  /** `@Public()` on the handler or its controller (read once per route unless overridden). */
+  protected isPublic(context: ExecutionContext): boolean {
+    return this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true;
+  }
+
+  /** `@OptionalAuth()` on the handler or its controller, read once per route like `isPublic`. */
   protected isOptional(context: ExecutionContext): boolean {
-    return this.optionalRoutes.get(context);
+    return this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH_KEY, [context.getHandler(), context.getClass()]) === true;
   }
 
   /** `@OptionalAuth()`: the user when the token is valid, anonymous otherwise; only a store failure is an error. */

@@ -35,7 +35,7 @@ export abstract class AuthGuardBase {
 
   /** The response that receives error headers, when the transport has one. */
   protected getResponse(context: ExecutionContext): AuthResponse | undefined {
-    return context.getType() === 'http' ? context.switchToHttp().getResponse<AuthResponse>() : undefined;
+    return context.getType() === 'http' ? context.getArgByIndex<AuthResponse>(1) : undefined;
   }
 
   /**
