@@ -10,12 +10,15 @@
  */
 export class AuthError extends Error {
   static readonly code: string = 'auth_error';
+  /** The message of an error created without one (each subclass says its own). */
+  static readonly defaultMessage: string = 'Authentication failed';
   readonly code: string;
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = (new.target as typeof AuthError).code;
+  constructor(message?: string, options?: { cause?: unknown }) {
+    const type = new.target as typeof AuthError;
+    super(message ?? type.defaultMessage, options);
+    this.name = type.name;
+    this.code = type.code;
   }
 }
 
@@ -30,74 +33,57 @@ export class ValidationFailedError extends AuthError {
 /** Unknown email or wrong password; the same error for both so that emails cannot be probed. */
 export class InvalidCredentialsError extends AuthError {
   static override readonly code = 'invalid_credentials';
-  constructor() {
-    super('Invalid email or password');
-  }
+  static override readonly defaultMessage = 'Invalid email or password';
 }
 
 export class EmailTakenError extends AuthError {
   static override readonly code = 'email_taken';
-  constructor() {
-    super('An account with this email already exists');
-  }
+  static override readonly defaultMessage = 'An account with this email already exists';
 }
 
 export class RegistrationDisabledError extends AuthError {
   static override readonly code = 'registration_disabled';
-  constructor() {
-    super('Self-registration is disabled');
-  }
+  static override readonly defaultMessage = 'Self-registration is disabled';
 }
 
 export class UserDisabledError extends AuthError {
   static override readonly code = 'user_disabled';
-  constructor() {
-    super('This account is disabled');
-  }
+  static override readonly defaultMessage = 'This account is disabled';
 }
 
 export class AccessTokenMissingError extends AuthError {
   static override readonly code = 'access_token_missing';
-  constructor() {
-    super('An access token is required');
-  }
+  static override readonly defaultMessage = 'An access token is required';
 }
 
 export class AccessTokenInvalidError extends AuthError {
   static override readonly code = 'access_token_invalid';
+  static override readonly defaultMessage = 'The access token is invalid';
   constructor(options?: { cause?: unknown }) {
-    super('The access token is invalid', options);
+    super(undefined, options);
   }
 }
 
 export class AccessTokenExpiredError extends AuthError {
   static override readonly code = 'access_token_expired';
-  constructor() {
-    super('The access token has expired');
-  }
+  static override readonly defaultMessage = 'The access token has expired';
 }
 
 /** The access token is well-formed and signed, but its session has been revoked or has expired. */
 export class SessionRevokedError extends AuthError {
   static override readonly code = 'session_revoked';
-  constructor() {
-    super('The session has ended');
-  }
+  static override readonly defaultMessage = 'The session has ended';
 }
 
 export class RefreshTokenMissingError extends AuthError {
   static override readonly code = 'refresh_token_missing';
-  constructor() {
-    super('A refresh token is required');
-  }
+  static override readonly defaultMessage = 'A refresh token is required';
 }
 
 /** Malformed refresh token, or no session for it (expired, logged out, revoked). */
 export class RefreshTokenInvalidError extends AuthError {
   static override readonly code = 'refresh_token_invalid';
-  constructor() {
-    super('The refresh token is invalid');
-  }
+  static override readonly defaultMessage = 'The refresh token is invalid';
 }
 
 /**
@@ -107,46 +93,37 @@ export class RefreshTokenInvalidError extends AuthError {
  */
 export class RefreshTokenSupersededError extends AuthError {
   static override readonly code = 'refresh_token_superseded';
-  constructor() {
-    super('The refresh token has already been rotated');
-  }
+  static override readonly defaultMessage = 'The refresh token has already been rotated';
 }
 
 /** An already-rotated refresh token was replayed: treated as theft, the whole session is revoked. */
 export class RefreshTokenReusedError extends AuthError {
   static override readonly code = 'refresh_token_reused';
-  constructor() {
-    super('The refresh token was reused; the session has been revoked');
-  }
+  static override readonly defaultMessage = 'The refresh token was reused; the session has been revoked';
 }
 
 export class InsufficientRoleError extends AuthError {
   static override readonly code = 'insufficient_role';
-  constructor() {
-    super('You do not have the role this action requires');
-  }
+  static override readonly defaultMessage = 'You do not have the role this action requires';
 }
 
 export class SessionNotFoundError extends AuthError {
   static override readonly code = 'session_not_found';
-  constructor() {
-    super('Session not found');
-  }
+  static override readonly defaultMessage = 'Session not found';
 }
 
 /** A cookie-borne request came from an origin that is not allowed (CSRF defence). */
 export class CrossSiteRequestError extends AuthError {
   static override readonly code = 'cross_site_request';
-  constructor() {
-    super('Cross-site request refused');
-  }
+  static override readonly defaultMessage = 'Cross-site request refused';
 }
 
 /** The session or user store (Redis) cannot be reached in time. Requests fail closed. */
 export class StoreUnavailableError extends AuthError {
   static override readonly code = 'store_unavailable';
+  static override readonly defaultMessage = 'The authentication store is unavailable; try again shortly';
   constructor(options?: { cause?: unknown }) {
-    super('The authentication store is unavailable; try again shortly', options);
+    super(undefined, options);
   }
 }
 
@@ -157,8 +134,9 @@ export class StoreUnavailableError extends AuthError {
 export class TooManyAttemptsError extends AuthError {
   static override readonly code = 'too_many_attempts';
   readonly retryAfterSeconds: number;
+  static override readonly defaultMessage = 'Too many failed attempts; try again later';
   constructor(retryAfterMs: number) {
-    super('Too many failed attempts; try again later');
+    super();
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   }
 }
@@ -170,8 +148,9 @@ export class TooManyAttemptsError extends AuthError {
 export class TooManyRequestsError extends AuthError {
   static override readonly code = 'too_many_requests';
   readonly retryAfterSeconds: number;
+  static override readonly defaultMessage = 'Too many requests; try again later';
   constructor(retryAfterMs: number) {
-    super('Too many requests; try again later');
+    super();
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   }
 }
@@ -179,9 +158,7 @@ export class TooManyRequestsError extends AuthError {
 /** The server is at capacity for this kind of work (e.g. the password-hashing queue is full): retry shortly (503). */
 export class ServiceBusyError extends AuthError {
   static override readonly code = 'busy';
-  constructor() {
-    super('The server is busy; try again shortly');
-  }
+  static override readonly defaultMessage = 'The server is busy; try again shortly';
 }
 
 /** A new password was refused by the password policy (too short, too common, or the email itself). */
@@ -195,33 +172,25 @@ export class WeakPasswordError extends AuthError {
 /** Login, registration and refresh accept `application/json` bodies only (this also blocks login CSRF by form). */
 export class UnsupportedMediaTypeError extends AuthError {
   static override readonly code = 'unsupported_media_type';
-  constructor() {
-    super('Content-Type must be application/json');
-  }
+  static override readonly defaultMessage = 'Content-Type must be application/json';
 }
 
 /** No user with this id (account administration: password, role and status changes). */
 export class UserNotFoundError extends AuthError {
   static override readonly code = 'user_not_found';
-  constructor() {
-    super('User not found');
-  }
+  static override readonly defaultMessage = 'User not found';
 }
 
 /** A one-time token (password reset, email verification) is unknown, malformed, expired, already used or replaced. */
 export class OneTimeTokenInvalidError extends AuthError {
   static override readonly code = 'token_invalid';
-  constructor() {
-    super('The link is invalid or has expired; ask for a new one');
-  }
+  static override readonly defaultMessage = 'The link is invalid or has expired; ask for a new one';
 }
 
 /** `requireVerifiedEmail`: the password was right, but the account's email is not verified yet. */
 export class EmailUnverifiedError extends AuthError {
   static override readonly code = 'email_unverified';
-  constructor() {
-    super('Verify your email address first; a new verification mail can be requested');
-  }
+  static override readonly defaultMessage = 'Verify your email address first; a new verification mail can be requested';
 }
 
 /**

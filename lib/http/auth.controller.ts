@@ -19,6 +19,7 @@ import { isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
 import { appendSetCookie, type HttpResponse, setHeader } from './http-response';
 import { type RegistrationBody, RegistrationBodyPipe } from './registration-body.pipe';
+import { clientInfo } from './client-info';
 
 interface HttpRequest extends TransportRequest {
   ip?: string;
@@ -176,8 +177,7 @@ export class AuthController {
   }
 
   protected client(req: HttpRequest): ClientInfo {
-    const userAgent = req.headers['user-agent'];
-    return { ip: req.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined };
+    return clientInfo(req);
   }
 
   protected respond(pair: TokenPair, req: HttpRequest, res: HttpResponse): TokenResponse {

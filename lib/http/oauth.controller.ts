@@ -20,6 +20,7 @@ import { OAuthIdentityNotFoundError, OAuthProviderNotConfiguredError } from '../
 import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from '../oauth/oauth.options';
 import { OAUTH_SOURCE_NAME_PATTERN } from '../oauth/passport-oauth.options';
 import { type OAuthAuthorization, OAuthService } from '../oauth/oauth.service';
+import { clientInfo } from './client-info';
 
 /** Express's `next`; unused by other adapters. */
 type NextFunction = (error?: unknown) => void;
@@ -220,8 +221,7 @@ export class OAuthController {
   }
 
   protected client(req: OAuthHttpRequest): ClientInfo {
-    const userAgent = req.headers['user-agent'];
-    return { ip: req.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined };
+    return clientInfo(req);
   }
 
   private acceptsJson(req: OAuthHttpRequest): boolean {

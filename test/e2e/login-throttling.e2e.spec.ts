@@ -107,6 +107,11 @@ describe('login throttling: per-ip, per-account and trust proxy', () => {
       expect(ok.status).toBe(200);
       const sessions = await http(t.url, 'GET', '/auth/sessions', { token: ok.body.accessToken });
       expect(sessions.body.map((s: { ip: string }) => s.ip)).toContain('198.51.100.77');
+      // An IPv4 client seen as IPv4-mapped IPv6 (a server on `::`) is recorded as IPv4.
+      const mapped = await login(t, other, password, { 'x-forwarded-for': '::FFFF:198.51.100.78' });
+      expect(mapped.status).toBe(200);
+      const listed = await http(t.url, 'GET', '/auth/sessions', { token: mapped.body.accessToken });
+      expect(listed.body.find((s: { current: boolean }) => s.current)).toMatchObject({ ip: '198.51.100.78' });
     } finally {
       await t.close();
     }
