@@ -42,6 +42,7 @@ import { RegistrationBodyPipe } from './http/registration-body.pipe';
 import { RequestUserSlot } from './http/request-user-slot';
 import { AccountMailer } from './identity/account.mailer';
 import { AccountService } from './identity/account.service';
+import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from './identity/account.options';
 import { AuthAdminService } from './identity/auth-admin.service';
 import { LoggingMailer } from './mail/logging.mailer';
 import { Mailer } from './mail/mailer.interface';
@@ -164,9 +165,12 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
   // Built with the module (before an app's SwaggerModule.createDocument): the OpenAPI description of the routes.
   const openApiDocs: Provider = {
     provide: OPENAPI_DOCS,
-    inject: [COOKIE_OPTIONS, OAUTH_OPTIONS],
-    useFactory: (cookie: ResolvedCookieOptions, oauth: ResolvedOAuthOptions) =>
-      (documentAuthRoutes({ auth: controllers[0], oauth: controllers[1] }, cookie, oauth), true),
+    inject: [COOKIE_OPTIONS, OAUTH_OPTIONS, ACCOUNT_OPTIONS],
+    useFactory: (cookie: ResolvedCookieOptions, oauth: ResolvedOAuthOptions, account: ResolvedAccountOptions) => {
+      const [auth, oauthController, password, accountController, admin] = controllers;
+      documentAuthRoutes({ auth, oauth: oauthController, password, account: accountController, admin }, cookie, oauth, account);
+      return true;
+    },
   };
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]

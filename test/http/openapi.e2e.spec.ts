@@ -1,24 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
-import { AuthModule } from '../../lib';
+import { AuthModule, type AuthModuleExtras, type AuthModuleOptions } from '../../lib';
 import { baseTestOptions } from '../support/test-app';
+
+/** An app with the module (and `@nestjs/swagger`'s document of it); never listens. */
+async function documented(keyPrefix: string, options: Partial<AuthModuleOptions> & AuthModuleExtras): Promise<{ app: INestApplication; document: OpenAPIObject }> {
+  const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot({ ...baseTestOptions(keyPrefix), ...options })] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  return { app, document: SwaggerModule.createDocument(app, new DocumentBuilder().addBearerAuth().addCookieAuth('authkit_rt').build()) };
+}
 
 describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
   let app: INestApplication;
   let document: OpenAPIObject;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        AuthModule.forRoot({
-          ...baseTestOptions('topenapi'),
-          oauth: { google: { clientId: 'id', clientSecret: 'secret', callbackUrl: 'https://app.example.com/auth/google/callback' } },
-        }),
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    document = SwaggerModule.createDocument(app, new DocumentBuilder().addBearerAuth().addCookieAuth('authkit_rt').build());
+    ({ app, document } = await documented('topenapi', {
+      oauth: { google: { clientId: 'id', clientSecret: 'secret', callbackUrl: 'https://app.example.com/auth/google/callback' } },
+    }));
   });
 
   afterAll(() => app.close());
@@ -52,5 +52,61 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
     expect(document.paths['/auth/github']).toBeUndefined();
     expect(document.paths['/auth/github/callback']).toBeUndefined();
     expect(document.paths['/auth/{provider}']).toBeUndefined();
+  });
+
+  it('documents the password change and account deletion routes (on by default); features that are off are left out', () => {
+    const change = document.paths['/auth/password/change'].post!;
+    expect(change.security).toEqual([{ bearer: [] }]);
+    expect((change.responses['400'] as { description: string }).description).toContain('weak_password');
+    expect((change.responses['401'] as { description: string }).description).toContain('invalid_credentials');
+    const body = (change.requestBody as { content: Record<string, { schema: { properties: object } }> }).content['application/json'].schema;
+    expect(Object.keys(body.properties)).toEqual(['currentPassword', 'newPassword']);
+    expect((document.paths['/auth/account'].delete!.responses['401'] as { description: string }).description).toContain('reauthentication_required');
+    // passwordReset and emailVerification are off without their url; the admin routes are not mounted.
+    expect(document.paths['/auth/password/forgot']).toBeUndefined();
+    expect(document.paths['/auth/email/verify']).toBeUndefined();
+    expect(Object.keys(document.paths).filter((path) => path.startsWith('/auth/admin'))).toEqual([]);
+  });
+
+  it('login takes any password of 1..128 characters; registration the policy minimum', () => {
+    const schemaOf = (path: string) =>
+      (document.paths[path].post!.requestBody as { content: Record<string, { schema: { properties: { password: { minLength: number } } } }> })
+        .content['application/json'].schema.properties.password;
+    expect(schemaOf('/auth/login')).toMatchObject({ minLength: 1, maxLength: 128 });
+    expect(schemaOf('/auth/register')).toMatchObject({ minLength: 8, maxLength: 128 });
+  });
+});
+
+describe('OpenAPI with every feature on (password reset, email verification, admin routes)', () => {
+  let app: INestApplication;
+  let document: OpenAPIObject;
+
+  beforeAll(async () => {
+    ({ app, document } = await documented('topenapi2', {
+      passwordReset: { url: 'https://app.example.com/reset' },
+      emailVerification: { url: 'https://app.example.com/verify' },
+      adminRoutes: true,
+    }));
+  });
+
+  afterAll(() => app.close());
+
+  it('documents forgot, reset and verification, public and with their codes', () => {
+    const forgot = document.paths['/auth/password/forgot'].post!;
+    expect(forgot.security ?? []).toEqual([]);
+    expect(Object.keys(forgot.responses)).toEqual(expect.arrayContaining(['202', '400', '429', '503']));
+    expect((document.paths['/auth/password/reset'].post!.responses['400'] as { description: string }).description).toContain('token_invalid');
+    expect(document.paths['/auth/email/verify/request'].post).toBeDefined();
+    expect((document.paths['/auth/email/verify'].post!.responses['400'] as { description: string }).description).toContain('token_invalid');
+  });
+
+  it('documents the admin routes: bearer, 403 insufficient_role, 404 user_not_found', () => {
+    const getUser = document.paths['/auth/admin/users/{id}'].get!;
+    expect(getUser.security).toEqual([{ bearer: [] }]);
+    expect((getUser.responses['403'] as { description: string }).description).toContain('insufficient_role');
+    expect((getUser.responses['404'] as { description: string }).description).toContain('user_not_found');
+    expect(document.paths['/auth/admin/users/{id}/roles'].put).toBeDefined();
+    expect(document.paths['/auth/admin/users/{id}/sessions/{sessionId}'].delete).toBeDefined();
+    expect(document.paths['/auth/admin/users/{id}'].delete).toBeDefined();
   });
 });
