@@ -23,37 +23,47 @@ const TOOLS = { typescript: '~5.9.0', '@types/node': '^20.19.0' };
 
 const APPS: ConsumerApp[] = [
   {
-    name: 'nest11-express', esm: false, dependencies: { ...NEST_11, '@nestjs/platform-express': '^11.0.0' },
+    name: 'nest11-express', esm: false, dependencies: { ...NEST_11, '@nestjs/platform-express': '^11.0.0', '@nestjs/event-emitter': '^3.0.0' },
     adapterImport: '', create: 'NestFactory.create(AppModule, { logger: ["error"] })',
   },
   {
-    name: 'nest11-fastify', esm: false, dependencies: { ...NEST_11, '@nestjs/platform-fastify': '^11.0.0' },
+    name: 'nest11-fastify', esm: false, dependencies: { ...NEST_11, '@nestjs/platform-fastify': '^11.0.0', '@nestjs/event-emitter': '^3.0.0' },
     adapterImport: "import { FastifyAdapter } from '@nestjs/platform-fastify';",
     create: 'NestFactory.create(AppModule, new FastifyAdapter(), { logger: ["error"] })',
   },
   {
-    name: 'nest12-esm', esm: true, dependencies: { ...NEST_12, '@nestjs/platform-express': '^12.0.0' },
+    name: 'nest12-esm', esm: true, dependencies: { ...NEST_12, '@nestjs/platform-express': '^12.0.0', '@nestjs/event-emitter': '^12.0.0' },
     adapterImport: '', create: 'NestFactory.create(AppModule, { logger: ["error"] })',
   },
 ];
 
-/** The app a new user writes from the README: a public route, a signed-in route, an admin route. */
+/** The app a new user writes from the README: a public route, a signed-in route, an admin route, an event listener. */
 function appSource(app: ConsumerApp): string {
   return `import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 ${app.adapterImport}
-import { AuthExceptionFilter, AuthModule, CurrentUser, Public, Roles, type AuthenticatedUser } from 'nestjs-authkit';
+import { AuthEvent, AuthExceptionFilter, AuthModule, CurrentUser, Public, Roles, type AuthenticatedUser } from 'nestjs-authkit';
+
+@Injectable()
+class Audit {
+  logins = 0;
+  @OnEvent(AuthEvent.LoginSucceeded) onLogin() { this.logins += 1; }
+}
 
 @Controller()
 class AppController {
+  constructor(private readonly audit: Audit) {}
   @Public() @Get() index() { return { ok: true }; }
+  @Public() @Get('audit') logins() { return { logins: this.audit.logins }; }
   @Get('profile') profile(@CurrentUser() user: AuthenticatedUser) { return user; }
   @Roles('admin') @Get('admin') admin() { return { admin: true }; }
 }
 
 @Module({
   imports: [
+    EventEmitterModule.forRoot(),
     AuthModule.forRoot({
       jwt: { secret: process.env.AUTH_JWT_SECRET as string },
       redis: { url: process.env.REDIS_URL, keyPrefix: process.env.KEY_PREFIX },
@@ -62,6 +72,7 @@ class AppController {
     }),
   ],
   controllers: [AppController],
+  providers: [Audit],
 })
 class AppModule {}
 
@@ -145,7 +156,7 @@ describe('the packed tarball in fresh consumer apps', () => {
 
   afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 
-  it.each(APPS.map((app) => [app.name, app] as const))('%s: npm ls clean, builds, starts, login + refresh + @Roles', async (_name, app) => {
+  it.each(APPS.map((app) => [app.name, app] as const))('%s: npm ls clean, builds, starts, login + refresh + @Roles + events', async (_name, app) => {
     const dir = join(workdir, app.name);
     writeApp(dir, app, tarball);
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
@@ -161,6 +172,8 @@ describe('the packed tarball in fresh consumer apps', () => {
       expect((await http(url, 'POST', '/auth/register', { json: { email, password: PASSWORD } })).status).toBe(201);
       const login = await http(url, 'POST', '/auth/login', { json: { email, password: PASSWORD } });
       expect(login.status).toBe(200);
+      // The library's events reach the app's @OnEvent listeners (@nestjs/event-emitter 3 on Nest 11, 12 on Nest 12).
+      expect((await http(url, 'GET', '/audit')).body).toEqual({ logins: 1 });
       const refreshed = await http(url, 'POST', '/auth/refresh', { json: { refreshToken: login.body.refreshToken } });
       expect(refreshed.status).toBe(200);
       expect(refreshed.body.refreshToken).not.toBe(login.body.refreshToken);
