@@ -3,6 +3,7 @@ import { TokenService } from '../../lib';
 import { MaxmemoryPolicyCheck, readMaxmemoryPolicy } from '../../lib/redis/maxmemory-policy.check';
 import { createRedisClient } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
+import { useOwnRedis } from '../support/own-redis';
 import { http, type HttpResult, uniqueEmail } from '../support/test-app';
 import { type AbuseApp, CapturingLogger, createAbuseApp, eventually, strongPassword } from '../support/abuse-app';
 
@@ -76,33 +77,19 @@ describe('Redis stopped under a running app', () => {
 });
 
 describe('slow Redis (CLIENT PAUSE)', () => {
-  let redis: RedisServer;
-  let admin: Redis;
-  let t: AbuseApp;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    admin = createRedisClient({}, redis.url);
-    t = await createAbuseApp({ redis: { url: redis.url } });
-  });
-
-  afterAll(async () => {
-    admin?.disconnect();
-    await t?.close();
-    await redis?.stop();
-  });
+  const own = useOwnRedis((url) => createAbuseApp({ redis: { url } }));
 
   it('requests get 503 by the command timeout, not a hang, and recover when Redis resumes', async () => {
-    const user = await signUp(t);
-    await admin.call('CLIENT', 'PAUSE', '2500', 'ALL');
+    const user = await signUp(own.app);
+    await own.admin.call('CLIENT', 'PAUSE', '2500', 'ALL');
     const results = await Promise.all([
-      http(t.url, 'GET', '/auth/me', { token: user.accessToken, ...WITHIN_2S }),
-      http(t.url, 'POST', '/auth/login', { json: { email: user.email, password: user.password }, ...WITHIN_2S }),
-      http(t.url, 'POST', '/auth/register', { json: { email: uniqueEmail(), password: strongPassword() }, ...WITHIN_2S }),
-      http(t.url, 'GET', '/profile', { token: user.accessToken, ...WITHIN_2S }),
+      http(own.app.url, 'GET', '/auth/me', { token: user.accessToken, ...WITHIN_2S }),
+      http(own.app.url, 'POST', '/auth/login', { json: { email: user.email, password: user.password }, ...WITHIN_2S }),
+      http(own.app.url, 'POST', '/auth/register', { json: { email: uniqueEmail(), password: strongPassword() }, ...WITHIN_2S }),
+      http(own.app.url, 'GET', '/profile', { token: user.accessToken, ...WITHIN_2S }),
     ]);
     results.forEach((res, i) => expectUnavailable(res, ['me', 'login', 'register', 'profile'][i]));
-    expect(await eventually(async () => (await http(t.url, 'GET', '/auth/me', { token: user.accessToken })).status === 200, 60)).toBe(true);
+    expect(await eventually(async () => (await http(own.app.url, 'GET', '/auth/me', { token: user.accessToken })).status === 200, 60)).toBe(true);
   });
 });
 

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { TokenService } from '../../lib';
-import { createRedisClient } from '../support/redis-client';
-import { RedisServer } from '../support/redis-server';
+import { useOwnRedis } from '../support/own-redis';
 import { sleep } from '../support/time';
 import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
 
@@ -159,35 +157,21 @@ describe('reuse of the previous token after reuseWindowMs', () => {
 });
 
 describe('finding 10: a refresh that got 503 under a write pause was applied later; the retry keeps the session', () => {
-  let server: RedisServer;
-  let admin: Redis;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    server = await RedisServer.start();
-    admin = createRedisClient({}, server.url);
-    t = await createTestApp({ redis: { url: server.url } });
-  });
-
-  afterAll(async () => {
-    admin?.disconnect();
-    await t?.close();
-    await server?.stop();
-  });
+  const own = useOwnRedis((url) => createTestApp({ redis: { url } }));
 
   it('CLIENT PAUSE 1500 WRITE: the refresh answers 503, Redis applies it on resume, the retry gets 200 with that token', async () => {
-    const u = await signUp(t);
-    await admin.call('CLIENT', 'PAUSE', '1500', 'WRITE');
-    const during = await refresh(t, u.refreshToken, 5_000);
+    const u = await signUp(own.app);
+    await own.admin.call('CLIENT', 'PAUSE', '1500', 'WRITE');
+    const during = await refresh(own.app, u.refreshToken, 5_000);
     expect(during.status).toBe(503);
     expect(during.body.code).toBe('store_unavailable');
     // A write of our own returns once the pause is over (and after the queued rotation ran).
-    await admin.set('probe', '1');
-    const retry = await refresh(t, u.refreshToken);
+    await own.admin.set('probe', '1');
+    const retry = await refresh(own.app, u.refreshToken);
     expect(retry.status).toBe(200);
     // The rotation queued during the pause did happen: the retry is answered with the token it installed.
-    const tokens = t.app.get(TokenService);
+    const tokens = own.app.app.get(TokenService);
     expect(retry.body.refreshToken).toBe(tokens.nextRefreshToken(tokens.parseRefreshToken(u.refreshToken)).refreshToken);
-    await expectAlive(t, retry.body.accessToken, retry.body.refreshToken);
+    await expectAlive(own.app, retry.body.accessToken, retry.body.refreshToken);
   });
 });
