@@ -57,6 +57,16 @@ export async function createAbuseApp(options: Partial<AuthModuleOptions> = {}, s
   await app.init();
   const server: Server = createServer({ maxHeaderSize: settings.maxHeaderSize }, express);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return listening(app, server, { keyPrefix, hasher, ownServer: true });
+}
+
+/**
+ * The `AbuseApp` of an app whose `server` listens: `close` drops the keep-alive connections, closes the server when
+ * the test made it (`ownServer`; Nest closes its own), then the app.
+ */
+function listening(
+  app: INestApplication, server: Server, { keyPrefix, hasher, ownServer }: { keyPrefix: string; hasher: CountingPasswordHasher; ownServer: boolean },
+): AbuseApp {
   const { port } = server.address() as AddressInfo;
   return {
     app,
@@ -65,7 +75,7 @@ export async function createAbuseApp(options: Partial<AuthModuleOptions> = {}, s
     hasher,
     close: async () => {
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownServer) await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close();
     },
   };
@@ -80,18 +90,7 @@ async function startFastify(moduleRef: TestingModule, settings: AbuseAppSettings
   const app = moduleRef.createNestApplication(adapter, { logger: settings.logger ?? false });
   app.useGlobalFilters(app.get(AuthExceptionFilter));
   await app.listen(0, '127.0.0.1');
-  const server: Server = app.getHttpServer();
-  const { port } = server.address() as AddressInfo;
-  return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    keyPrefix,
-    hasher,
-    close: async () => {
-      server.closeAllConnections();
-      await app.close();
-    },
-  };
+  return listening(app, app.getHttpServer(), { keyPrefix, hasher, ownServer: false });
 }
 
 /** Every log line and console/stdout/stderr write, for grepping. */

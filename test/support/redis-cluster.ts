@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { freePort, RedisServer } from './redis-server';
-import { sleep } from './time';
+import { waitFor } from './time';
 
 const run = promisify(execFile);
 
@@ -72,17 +72,7 @@ export class RedisClusterTopology {
 
   /** Resolves when every running node says `cluster_state:ok`, sees 3 live masters, each with a live, synced replica. */
   async waitHealthy(timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < deadline) {
-      try {
-        if (await this.healthy()) return;
-      } catch (error) {
-        last = String(error);
-      }
-      await sleep(100);
-    }
-    throw new Error(`cluster not healthy within ${timeoutMs} ms ${last}`);
+    await waitFor('cluster', () => this.healthy(), timeoutMs);
   }
 
   private async healthy(): Promise<boolean> {

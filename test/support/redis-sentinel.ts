@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort, RedisServer } from './redis-server';
-import { sleep } from './time';
+import { waitFor } from './time';
 
 /** Master group name the test Sentinels monitor. */
 export const SENTINEL_MASTER_NAME = 'authkit-master';
@@ -89,17 +89,7 @@ export class RedisSentinelTopology {
    * other Sentinels (needed for a quorum).
    */
   async waitHealthy(timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < deadline) {
-      try {
-        if (await this.healthy()) return;
-      } catch (error) {
-        last = String(error);
-      }
-      await sleep(100);
-    }
-    throw new Error(`sentinel setup not healthy within ${timeoutMs} ms ${last}`);
+    await waitFor('sentinel setup', () => this.healthy(), timeoutMs);
   }
 
   private async healthy(): Promise<boolean> {
