@@ -19,8 +19,12 @@ interface SocketLike {
  * so that each message is authenticated again (a revoked session or an expired token stops the next message).
  */
 const messageRequests = new WeakMap<object, TransportRequest>();
-/** The principal of the socket's last authenticated message, for `@CurrentUser()` (whose argument array is a copy). */
-const socketUsers = new WeakMap<object, AuthenticatedUser>();
+/**
+ * The principal of the socket's last authenticated message, with that message's payload and pattern, for
+ * `@CurrentUser()`: its argument array is a copy of the guards' one (same elements), so it finds the message by them.
+ * Another message (a `@Public()` one, one the guard did not authenticate) never sees it.
+ */
+const socketUsers = new WeakMap<object, { user: AuthenticatedUser; data: unknown; pattern: unknown }>();
 
 /** The token a socket presented when it connected: `auth: { token }` (socket.io), else its `Authorization` header. */
 function socketHeaders(socket: SocketLike): TransportRequest['headers'] {
@@ -34,8 +38,10 @@ class SocketMessageRequest implements TransportRequest {
   readonly headers: TransportRequest['headers'];
   #user: AuthenticatedUser | undefined;
 
-  constructor(private readonly socket: object) {
+  constructor(private readonly socket: object, private readonly args: unknown[]) {
     this.headers = socketHeaders(socket as SocketLike);
+    // A new message: the previous one's principal is no longer this socket's.
+    socketUsers.delete(socket);
   }
 
   get user(): AuthenticatedUser | undefined {
@@ -44,7 +50,7 @@ class SocketMessageRequest implements TransportRequest {
 
   set user(user: AuthenticatedUser | undefined) {
     this.#user = user;
-    if (user) socketUsers.set(this.socket, user);
+    if (user) socketUsers.set(this.socket, { user, data: this.args[1], pattern: this.args[this.args.length - 1] });
     else socketUsers.delete(this.socket);
   }
 }
@@ -71,7 +77,7 @@ export function transportRequest(context: ExecutionContext): TransportRequest | 
     if (typeof socket !== 'object' || socket === null) return undefined;
     let request = messageRequests.get(args);
     if (!request) {
-      request = new SocketMessageRequest(socket);
+      request = new SocketMessageRequest(socket, args);
       messageRequests.set(args, request);
     }
     return request;
@@ -84,7 +90,11 @@ export function transportUser(context: ExecutionContext): AuthenticatedUser | un
   if (context.getType<string>() === 'ws') {
     const socket: unknown = context.getArgs()[0];
     if (typeof socket !== 'object' || socket === null) return undefined;
-    return messageRequests.get(context.getArgs())?.user ?? socketUsers.get(socket);
+    const args = context.getArgs();
+    const message = messageRequests.get(args);
+    if (message) return message.user;
+    const last = socketUsers.get(socket);
+    return last && last.data === args[1] && last.pattern === args[args.length - 1] ? last.user : undefined;
   }
   return transportRequest(context)?.user;
 }

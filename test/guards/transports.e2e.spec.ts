@@ -50,6 +50,12 @@ class TransportGateway {
     return 'pong';
   }
 
+  @Public()
+  @SubscribeMessage('who')
+  who(@CurrentUser() user: AuthenticatedUser | undefined): { id: string | null } {
+    return { id: user?.id ?? null };
+  }
+
   @SubscribeMessage('me')
   me(@CurrentUser() user: AuthenticatedUser, @MessageBody() body: unknown): { user: AuthenticatedUser; body: unknown } {
     return { user, body };
@@ -178,6 +184,12 @@ describe('guards and @CurrentUser() in GraphQL (Apollo) and WebSocket (socket.io
       const refused = await call(await connect({ token: user.accessToken }), 'admin');
       expect(refused.exception).toMatchObject({ statusCode: 403, code: 'insufficient_role' });
       expect(await call(await connect({ token: admin.accessToken }), 'admin')).toEqual({ ack: 'admin' });
+    });
+
+    it("a @Public() message after an authenticated one on the same socket gets no user (never the last message's)", async () => {
+      const socket = await connect({ token: user.accessToken });
+      expect(((await call(socket, 'me')).ack as { user: AuthenticatedUser }).user.id).toBe(user.id);
+      expect(await call(socket, 'who')).toEqual({ ack: { id: null } });
     });
 
     it('authenticates every message: a session revoked after the handshake stops the next message', async () => {
