@@ -10,7 +10,7 @@ import { RolesGuard } from './guards/roles.guard';
 import { AuthExceptionFilter } from './http/auth-exception.filter';
 import { AuthController } from './http/auth.controller';
 import { OAuthController } from './http/oauth.controller';
-import { documentAuthRoutes } from './http/openapi.docs';
+import { type DocumentedControllers, documentAuthRoutes } from './http/openapi.docs';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './http/cookie.options';
 import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth/oauth.options';
 import { Argon2PasswordHasher } from './identity/argon2-password.hasher';
@@ -159,18 +159,19 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     providers: [...(definition.providers ?? []), ...optionProviders],
     exports: [AUTH_MODULE_OPTIONS, ...optionProviders.map((provider) => (provider as { provide: symbol }).provide)],
   };
-  const controllers = controller
-    ? [AuthController, OAuthController, PasswordController, AccountController, ...(adminRoutes ? [AdminController] : [])].map((base) => mounted(base, routePrefix))
-    : [];
+  const mounts: DocumentedControllers = controller
+    ? {
+      auth: mounted(AuthController, routePrefix), oauth: mounted(OAuthController, routePrefix), password: mounted(PasswordController, routePrefix),
+      account: mounted(AccountController, routePrefix), admin: adminRoutes ? mounted(AdminController, routePrefix) : undefined,
+    }
+    : {};
+  const controllers = Object.values(mounts).filter((type): type is Type => type !== undefined);
   // Built with the module (before an app's SwaggerModule.createDocument): the OpenAPI description of the routes.
   const openApiDocs: Provider = {
     provide: OPENAPI_DOCS,
     inject: [COOKIE_OPTIONS, OAUTH_OPTIONS, ACCOUNT_OPTIONS],
-    useFactory: (cookie: ResolvedCookieOptions, oauth: ResolvedOAuthOptions, account: ResolvedAccountOptions) => {
-      const [auth, oauthController, password, accountController, admin] = controllers;
-      documentAuthRoutes({ auth, oauth: oauthController, password, account: accountController, admin }, cookie, oauth, account);
-      return true;
-    },
+    useFactory: (cookie: ResolvedCookieOptions, oauth: ResolvedOAuthOptions, account: ResolvedAccountOptions) =>
+      (documentAuthRoutes(mounts, cookie, oauth, account), true),
   };
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]

@@ -29,7 +29,8 @@ let wsException: WsExceptionClass | null | undefined;
 export function toGraphQLError(error: AuthError): Error {
   const { status } = authErrorResponse(error);
   const extensions: GraphQLErrorExtensions = { code: error.code, statusCode: status };
-  graphQLError ??= optionalExport<GraphQLErrorClass>('graphql', 'GraphQLError');
+  // Looked up once: `null` (not installed) is remembered too (Node does not cache a failed require).
+  if (graphQLError === undefined) graphQLError = optionalExport<GraphQLErrorClass>('graphql', 'GraphQLError');
   if (graphQLError) return new graphQLError(error.message, { extensions, originalError: error });
   return Object.assign(new Error(error.message, { cause: error }), { extensions });
 }
@@ -40,7 +41,7 @@ export function toGraphQLError(error: AuthError): Error {
  */
 export function toWsException(error: AuthError): Error {
   const { body } = authErrorResponse(error);
-  wsException ??= optionalExport<WsExceptionClass>('@nestjs/websockets', 'WsException');
+  if (wsException === undefined) wsException = optionalExport<WsExceptionClass>('@nestjs/websockets', 'WsException');
   if (wsException) return new wsException({ status: 'error', ...body });
   return toHttpException(error);
 }

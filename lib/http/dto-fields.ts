@@ -1,8 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { normalizeEmail, SAFE_EMAIL_CHARACTERS } from '../identity/email';
-import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH } from '../identity/identity.resolver';
+import { EMAIL_MAX_LENGTH, normalizeEmail, SAFE_EMAIL_CHARACTERS } from '../identity/email';
+import { PASSWORD_MAX_LENGTH } from '../identity/identity.resolver';
 
 /** No lone surrogates: text that survives UTF-8 (and so hashing) unchanged. */
 const WELL_FORMED = /^\P{Cs}*$/u;

@@ -106,11 +106,11 @@ function authRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> {
     },
     logout: {
       summary: 'End this session and clear the refresh cookie', security: ['bearer', 'cookie'],
-      success: { status: 204, description: 'Signed out' }, errors: [[401, ['access_token_missing', 'access_token_invalid']], STORE_DOWN],
+      success: { status: 204, description: 'Signed out' }, errors: [SIGNED_IN, [403, ['cross_site_request']], STORE_DOWN],
     },
     logoutAll: {
       summary: 'End every session of the user', security: ['bearer'],
-      success: { status: 204, description: 'Every session ended' }, errors: [[401, ['access_token_missing', 'access_token_invalid', 'session_revoked']], STORE_DOWN],
+      success: { status: 204, description: 'Every session ended' }, errors: [SIGNED_IN, [403, ['cross_site_request']], STORE_DOWN],
     },
     me: {
       summary: 'The signed-in user', security: ['bearer'],
@@ -118,16 +118,16 @@ function authRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> {
         status: 200, description: 'The user and this session',
         schema: { ...PUBLIC_USER, required: [...PUBLIC_USER.required, 'sessionId'], properties: { ...PUBLIC_USER.properties, sessionId: { type: 'string' } } },
       },
-      errors: [[401, ['access_token_missing', 'access_token_invalid', 'access_token_expired', 'session_revoked']], STORE_DOWN],
+      errors: [SIGNED_IN, STORE_DOWN],
     },
     sessions: {
       summary: "The user's sessions (devices)", security: ['bearer'],
       success: { status: 200, description: 'One entry per session', schema: SESSION_LIST },
-      errors: [[401, ['access_token_missing', 'access_token_invalid', 'session_revoked']], STORE_DOWN],
+      errors: [SIGNED_IN, STORE_DOWN],
     },
     revokeSession: {
       summary: 'End one of the user\'s sessions', security: ['bearer'],
-      success: { status: 204, description: 'Session ended' }, errors: [[401, ['access_token_missing']], [404, ['session_not_found']], STORE_DOWN],
+      success: { status: 204, description: 'Session ended' }, errors: [SIGNED_IN, [404, ['session_not_found']], STORE_DOWN],
     },
   };
 }

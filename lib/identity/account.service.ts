@@ -19,8 +19,8 @@ import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from './account.options'
 import { AccountMailer } from './account.mailer';
 import { AuthService } from './auth.service';
 import { credentialStamp } from './credential-stamp';
-import { EMAIL_MAX_LENGTH, IdentityResolver } from './identity.resolver';
-import { normalizeEmail, SAFE_EMAIL_CHARACTERS } from './email';
+import { IdentityResolver } from './identity.resolver';
+import { parseEmail } from './email';
 import { PasswordHasher } from './password-hasher.interface';
 import { credentialVersionOf, type StoredUser, UserStore } from './user-store.interface';
 
@@ -193,10 +193,7 @@ export class AccountService {
 }
 
 function checkEmail(raw: unknown): string {
-  if (typeof raw !== 'string') throw new ValidationFailedError(['email must be an email']);
-  const email = normalizeEmail(raw);
-  if (email.length > EMAIL_MAX_LENGTH || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || !SAFE_EMAIL_CHARACTERS.test(email)) {
-    throw new ValidationFailedError(['email must be an email']);
-  }
+  const email = parseEmail(raw);
+  if (email === null) throw new ValidationFailedError(['email must be an email']);
   return email;
 }

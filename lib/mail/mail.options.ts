@@ -34,6 +34,7 @@ export function resolveMailOptions(options: MailOptions): ResolvedMailOptions {
     failOption('mail.smtpUrl', 'must be an smtp:// or smtps:// URL');
   }
   if (mail.from !== undefined && (typeof mail.from !== 'string' || mail.from.trim() === '' || /[\r\n]/.test(mail.from))) {
+    // A template literal on purpose: with quotes, the package check (test/build/package.spec.ts) reads this line as an import.
     failOption(`mail.from`, 'must be a non-empty single-line string');
   }
   const templates = objectOption(mail.templates, 'mail.templates') ?? {};

@@ -24,7 +24,7 @@ export interface RedisCommonOptions {
   keyPrefix?: string;
   /** See `RedisDurability`. Default `'acknowledged'`. */
   durability?: RedisDurability;
-  /** With `durability: 'replicated'`: how long `WAIT` waits for a replica, in ms. Default 250. */
+  /** With `durability: 'replicated'`: how long `WAIT` waits for a replica, in ms (1..400). Default 250. */
   replicationTimeoutMs?: number;
 }
 
@@ -88,11 +88,16 @@ export const REDIS_OPTIONS = Symbol('authkit:redis-options');
 
 const FORMS = ['url', 'sentinels', 'cluster', 'namespace', 'client'] as const;
 
-function validAddress(node: unknown): boolean {
-  if (typeof node === 'string' || typeof node === 'number') return true;
+/** `{ host?, port? }`, as ioredis takes a Sentinel. */
+function validHostPort(node: unknown): boolean {
   if (node === null || typeof node !== 'object') return false;
   const { host, port } = node as { host?: unknown; port?: unknown };
   return (host === undefined || typeof host === 'string') && (port === undefined || (typeof port === 'number' && Number.isInteger(port)));
+}
+
+/** A Cluster node: `{ host?, port? }`, or a URL / port as ioredis also takes for one. */
+function validClusterNode(node: unknown): boolean {
+  return typeof node === 'string' || typeof node === 'number' || validHostPort(node);
 }
 
 /** Applies defaults to the `redis` option and validates it; throws a `TypeError` naming the option. */
@@ -108,19 +113,21 @@ export function resolveRedisOptions(options: RedisModuleOptions): ResolvedRedisO
     failOption('redis.url', 'must be a string such as redis://127.0.0.1:6379');
   }
   if ('sentinels' in redis) {
-    if (!Array.isArray(redis.sentinels) || redis.sentinels.length === 0 || !redis.sentinels.every(validAddress)) {
+    if (!Array.isArray(redis.sentinels) || redis.sentinels.length === 0 || !redis.sentinels.every(validHostPort)) {
       failOption('redis.sentinels', 'must be a non-empty array of { host, port }');
     }
     if (typeof redis.name !== 'string' || redis.name === '') failOption('redis.name', 'must name the Sentinel master group (e.g. "mymaster")');
   }
   if ('cluster' in redis) {
     const nodes = (redis.cluster as { nodes?: unknown } | null)?.nodes;
-    if (!Array.isArray(nodes) || nodes.length === 0 || !nodes.every(validAddress)) {
+    if (!Array.isArray(nodes) || nodes.length === 0 || !nodes.every(validClusterNode)) {
       failOption('redis.cluster.nodes', 'must be a non-empty array of { host, port }');
     }
   }
   const durability = oneOf(redis.durability, 'redis.durability', ['acknowledged', 'replicated'] as const, 'acknowledged');
   const timeoutMs = positiveInteger(redis.replicationTimeoutMs, 'redis.replicationTimeoutMs', 250);
+  // The WAIT rides in the same round trip as the write, under the connection's 500 ms command timeout: it must end first.
+  if (timeoutMs > 400) failOption('redis.replicationTimeoutMs', 'must be at most 400 (ms): the WAIT must end within the 500 ms command timeout');
   return {
     connection: redis,
     keyPrefix,

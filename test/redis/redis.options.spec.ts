@@ -22,6 +22,8 @@ describe('redis options: topologies and durability', () => {
     [{ url: 'redis://x', cluster: { nodes: [{ host: 'h', port: 1 }] } }, 'redis'],
     [{ url: 'redis://x', durability: 'sync' }, 'redis.durability'],
     [{ url: 'redis://x', durability: 'replicated', replicationTimeoutMs: 0 }, 'redis.replicationTimeoutMs'],
+    [{ url: 'redis://x', durability: 'replicated', replicationTimeoutMs: 500 }, 'redis.replicationTimeoutMs'],
+    [{ sentinels: ['10.0.0.1:26379'], name: 'main' }, 'redis.sentinels'],
   ])('refuses %j naming %s', (redis, option) => {
     expect(() => resolveRedisOptions({ redis } as never)).toThrow(new RegExp(`option "${option.replace(/\./g, '\\.')}"`));
   });
