@@ -1,42 +1,33 @@
 /**
- * The layers of lib/, bottom to top: a file may import its own layer and the layers below it, never above.
+ * The architecture of lib/ (docs/architecture.md): a kernel that knows no feature, adapters behind its ports, and one
+ * folder per feature.
+ *   lib/core/**          the kernel: imports only lib/core
+ *   lib/adapters/<kind>/ store adapters (redis, memory, mail, hashing): import lib/core and their own kind
+ *   lib/features/<name>/ a feature: imports lib/core and lib/adapters, never another feature
+ *   lib/*.ts, lib/testing/  the composition root and the public entry points: import anything in lib/
  * `npm run lint:deps` checks it (and that there are no cycles); `.ci/run` runs it.
  */
-const LAYERS = [
-  { name: 'base', path: '^lib/(auth\\.(errors|constants|types)|options\\.validation)\\.ts$|^lib/decorators/' },
-  { name: 'events', path: '^lib/events/' },
-  { name: 'mail', path: '^lib/mail/' },
-  { name: 'redis', path: '^lib/redis/' },
-  { name: 'sessions', path: '^lib/sessions/', peersForbidden: ['throttling'] },
-  { name: 'throttling', path: '^lib/throttling/', peersForbidden: ['sessions'] },
-  { name: 'tokens', path: '^lib/tokens/' },
-  { name: 'identity', path: '^lib/identity/' },
-  { name: 'oauth', path: '^lib/oauth/' },
-  { name: 'guards', path: '^lib/guards/' },
-  { name: 'http', path: '^lib/http/' },
-  { name: 'module', path: '^lib/(auth\\.(module|module-definition|module-extras|options|providers)|index|passport|testing)\\.ts$|^lib/testing/' },
-];
-// sessions and throttling share a level; so do mail and redis.
-const rank = { base: 0, events: 1, mail: 2, redis: 2, sessions: 3, throttling: 3, tokens: 4, identity: 5, oauth: 6, guards: 7, http: 8, module: 9 };
-
-const upward = LAYERS.map((layer) => ({
-  name: `layer-${layer.name}`,
-  comment: `lib/ layers: ${layer.name} may only import layers below it (base < events < mail|redis < sessions|throttling < tokens < identity < oauth < guards < http < module)`,
-  severity: 'error',
-  from: { path: layer.path },
-  to: {
-    path: LAYERS.filter((other) => rank[other.name] > rank[layer.name] || (layer.peersForbidden ?? []).includes(other.name))
-      .map((other) => `(${other.path})`).join('|'),
-  },
-})).filter((rule) => rule.to.path);
-
 module.exports = {
   forbidden: [
-    ...upward,
+    {
+      name: 'core-knows-no-feature', severity: 'error',
+      comment: 'lib/core imports only lib/core (no feature, no adapter, no composition root)',
+      from: { path: '^lib/core/' }, to: { path: '^lib/', pathNot: '^lib/core/' },
+    },
+    {
+      name: 'adapters-import-core-only', severity: 'error',
+      comment: 'an adapter imports lib/core and adapters of its own kind only',
+      from: { path: '^lib/adapters/([^/]+)/' }, to: { path: '^lib/', pathNot: '^lib/(core|adapters/$1)/' },
+    },
+    {
+      name: 'feature-imports-core-and-adapters', severity: 'error',
+      comment: 'a feature imports lib/core, lib/adapters and itself, never another feature or the composition root',
+      from: { path: '^lib/features/([^/]+)/' }, to: { path: '^lib/', pathNot: '^lib/(core|adapters|features/$1)/' },
+    },
     { name: 'no-circular', severity: 'error', comment: 'no import cycles', from: {}, to: { circular: true } },
     {
-      name: 'every-file-in-a-layer', severity: 'error', comment: 'each lib/ file belongs to one of the declared layers',
-      from: { path: '^lib/', pathNot: LAYERS.map((l) => `(${l.path})`).join('|') }, to: {},
+      name: 'every-file-has-a-place', severity: 'error', comment: 'each lib/ file is in core, adapters, features, testing or the root',
+      from: { path: '^lib/', pathNot: '^lib/((core|adapters|features|testing)/|[^/]+\\.ts$)' }, to: {},
     },
     {
       name: 'lib-is-self-contained', severity: 'error', comment: 'lib/ never imports the tests, the sample or the bench',

@@ -47,9 +47,9 @@ const HTTP_E2E_SUITES = [
   'test/e2e/http-hygiene.e2e.spec.ts',
   'test/e2e/browser-cookie.e2e.spec.ts',
   'test/e2e/login-round-trips.e2e.spec.ts',
-  'test/events/auth-events.e2e.spec.ts',
-  'test/http/account-lifecycle.e2e.spec.ts',
-  'test/http/extension-points.e2e.spec.ts',
+  'test/e2e/auth-events.e2e.spec.ts',
+  'test/e2e/account-lifecycle.e2e.spec.ts',
+  'test/e2e/extension-points.e2e.spec.ts',
 ];
 
 const config: Config = {

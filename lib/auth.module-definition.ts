@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { AUTH_MODULE_OPTIONS } from './auth.constants';
+import { AUTH_MODULE_OPTIONS } from './core/auth.constants';
 import { AUTH_MODULE_EXTRAS_DEFAULTS, type AuthModuleExtras } from './auth.module-extras';
 import type { AuthModuleOptions } from './auth.options';
 import { assembleAuthModule } from './auth.providers';

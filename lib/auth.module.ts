@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import type { RedisClient } from './redis/redis.options';
-import { AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './auth.constants';
+import type { RedisClient } from './adapters/redis/redis.options';
+import { AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './core/auth.constants';
 import { AUTH_ASYNC_OPTIONS_TYPE, ConfigurableAuthModule } from './auth.module-definition';
 import type { AuthModuleExtras } from './auth.module-extras';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth.options';

@@ -1,29 +1,29 @@
 import type { Type } from '@nestjs/common';
 import {
   COOKIE_OPTIONS, type HttpTransportOptions, type RefreshCookieOptions, type ResolvedCookieOptions, resolveCookieOptions,
-} from './http/cookie.options';
-import { ROLE_HIERARCHY, resolveRoleHierarchy, type RolesOptions } from './guards/roles.options';
-import { IDENTITY_OPTIONS, type IdentityOptions, type ResolvedIdentityOptions, resolveIdentityOptions } from './identity/identity.options';
-import type { PasswordHasher } from './identity/password-hasher.interface';
-import type { UserStore } from './identity/user-store.interface';
+} from './core/http/cookie.options';
+import { ROLE_HIERARCHY, resolveRoleHierarchy, type RolesOptions } from './core/guards/roles.options';
+import { IDENTITY_OPTIONS, type IdentityOptions, type ResolvedIdentityOptions, resolveIdentityOptions } from './core/users/identity.options';
+import type { PasswordHasher } from './core/ports/password-hasher.interface';
+import type { UserStore } from './core/ports/user-store.interface';
 import {
   type GitHubOAuthOptions, type GoogleOAuthOptions, OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions,
-} from './oauth/oauth.options';
-import type { PassportOAuthSource } from './oauth/passport-oauth.options';
-import { ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions } from './identity/account.options';
-import { MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './mail/mail.options';
-import type { Mailer } from './mail/mailer.interface';
-import type { OneTimeTokenStore } from './tokens/one-time-token-store.interface';
-import { failOption, type OptionKeys, rejectUnknownKeys } from './options.validation';
-import { REDIS_OPTIONS, type RedisModuleOptions, type ResolvedRedisOptions, resolveRedisOptions } from './redis/redis.options';
-import { type ResolvedSessionOptions, resolveSessionOptions, SESSION_OPTIONS, type SessionOptions } from './sessions/session.options';
-import type { SessionStore } from './sessions/session-store.interface';
-import type { LoginThrottler, ScopedThrottleRule } from './throttling/login-throttler.interface';
-import type { RouteThrottle } from './throttling/route-throttle.interface';
+} from './features/oauth/oauth.options';
+import type { PassportOAuthSource } from './features/oauth/passport-oauth.options';
+import { ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions } from './core/options/account.options';
+import { MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './core/mail/mail.options';
+import type { Mailer } from './core/ports/mailer.interface';
+import type { OneTimeTokenStore } from './core/ports/one-time-token-store.interface';
+import { failOption, type OptionKeys, rejectUnknownKeys } from './core/options/options.validation';
+import { REDIS_OPTIONS, type RedisModuleOptions, type ResolvedRedisOptions, resolveRedisOptions } from './adapters/redis/redis.options';
+import { type ResolvedSessionOptions, resolveSessionOptions, SESSION_OPTIONS, type SessionOptions } from './core/sessions/session.options';
+import type { SessionStore } from './core/ports/session-store.interface';
+import type { LoginThrottler, ScopedThrottleRule } from './core/ports/login-throttler.interface';
+import type { RouteThrottle } from './core/ports/route-throttle.interface';
 import {
   type ResolvedRouteLimits, resolveRouteLimits, resolveThrottleRules, ROUTE_LIMITS, THROTTLE_RULES, type ThrottleOptions,
-} from './throttling/throttle.options';
-import { type JwtOptions, JWT_OPTIONS, type ResolvedJwtOptions, resolveJwtOptions, type TokenOptions } from './tokens/jwt.options';
+} from './core/throttling/throttle.options';
+import { type JwtOptions, JWT_OPTIONS, type ResolvedJwtOptions, resolveJwtOptions, type TokenOptions } from './core/tokens/jwt.options';
 
 /** A provider can be given as a class (instantiated by Nest) or as a ready instance. */
 export type ProviderInput<T> = Type<T> | T;

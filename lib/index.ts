@@ -5,93 +5,93 @@
 export { AuthModule } from './auth.module';
 export type { AuthModuleExtras } from './auth.module-extras';
 export type { AuthModuleOptions, AdapterOptions, ProviderInput } from './auth.options';
-export type { JwtOptions, JwtAlgorithm, KeyInput, VerificationKeyOptions } from './tokens/jwt.options';
-export type { RedisClient, RedisConnectionOptions, RedisDurability, RedisSentinelAddress } from './redis/redis.options';
-export type { RefreshTokenTransport, RefreshCookieOptions } from './http/cookie.options';
-export type { PasswordPolicyOptions } from './identity/password-policy';
-export type { ThrottleOptions } from './throttling/throttle.options';
-export type { SessionUserAgentMode } from './sessions/user-agent';
-export type { RefreshTokenRotation } from './sessions/session.options';
+export type { JwtOptions, JwtAlgorithm, KeyInput, VerificationKeyOptions } from './core/tokens/jwt.options';
+export type { RedisClient, RedisConnectionOptions, RedisDurability, RedisSentinelAddress } from './adapters/redis/redis.options';
+export type { RefreshTokenTransport, RefreshCookieOptions } from './core/http/cookie.options';
+export type { PasswordPolicyOptions } from './core/users/password-policy';
+export type { ThrottleOptions } from './core/throttling/throttle.options';
+export type { SessionUserAgentMode } from './core/sessions/user-agent';
+export type { RefreshTokenRotation } from './core/sessions/session.options';
 export type {
   AccountOptions, ClaimsFunction, ClaimsOptions, MailedTokenOptions,
-} from './identity/account.options';
-export type { AuthHooks, BeforeRegisterContext, BeforeLoginContext, BeforeOAuthLinkContext } from './identity/account-hooks';
-export type { AppClaims, ClaimValue } from './tokens/app-claims';
-export type { MailOptions } from './mail/mail.options';
+} from './core/options/account.options';
+export type { AuthHooks, BeforeRegisterContext, BeforeLoginContext, BeforeOAuthLinkContext } from './core/sign-in/auth-hooks';
+export type { AppClaims, ClaimValue } from './core/tokens/app-claims';
+export type { MailOptions } from './core/mail/mail.options';
 export type {
   OAuthOptions, OAuthProviderName, OAuthProviderOptions, GoogleOAuthOptions, GitHubOAuthOptions, OAuthLinkingPolicy,
   OAuthUnverifiedEmailPolicy,
-} from './oauth/oauth.options';
+} from './features/oauth/oauth.options';
 export type {
   PassportOAuthSource, PassportOAuth2StrategyOptions, PassportProfileMapping, PassportProfileMapper,
-} from './oauth/passport-oauth.options';
-export { FAIL_FAST_CLUSTER_OPTIONS, FAIL_FAST_REDIS_OPTIONS } from './redis/authkit-redis.module';
+} from './features/oauth/passport-oauth.options';
+export { FAIL_FAST_CLUSTER_OPTIONS, FAIL_FAST_REDIS_OPTIONS } from './adapters/redis/authkit-redis.module';
 
 // Decorators and guards.
-export { Public } from './decorators/public.decorator';
-export { Roles } from './decorators/roles.decorator';
-export { CurrentUser } from './decorators/current-user.decorator';
-export { OptionalAuth } from './decorators/optional-auth.decorator';
-export { IS_PUBLIC_KEY, ROLES_KEY, AUTHKIT_REDIS } from './auth.constants';
-export { AccessTokenGuard } from './guards/access-token.guard';
-export { RolesGuard } from './guards/roles.guard';
-export { AuthGuardBase } from './guards/auth-guard.base';
-export type { AuthRequest } from './guards/auth-request';
+export { Public } from './core/decorators/public.decorator';
+export { Roles } from './core/decorators/roles.decorator';
+export { CurrentUser } from './core/decorators/current-user.decorator';
+export { OptionalAuth } from './core/decorators/optional-auth.decorator';
+export { IS_PUBLIC_KEY, ROLES_KEY, AUTHKIT_REDIS } from './core/auth.constants';
+export { AccessTokenGuard } from './core/guards/access-token.guard';
+export { RolesGuard } from './core/guards/roles.guard';
+export { AuthGuardBase } from './core/guards/auth-guard.base';
+export type { AuthRequest } from './core/guards/auth-request';
 
 // Services and what they return.
-export { AuthService } from './identity/auth.service';
-export { IdentityResolver, type Credentials } from './identity/identity.resolver';
-export { TokenService, type VerifiedAccessToken } from './tokens/token.service';
-export type { AccessTokenClaims, IssuedAccessToken, JsonWebKeySet } from './tokens/token.types';
-export type { AuthenticatedUser, ClientInfo, PublicUser, TokenPair, SessionView } from './auth.types';
-export type { TokenResponse } from './http/auth.controller';
-export type { AcceptedResponse } from './http/password.controller';
-export { AccountService } from './identity/account.service';
-export { AuthAdminService, type AdminActor, type AdminUserView } from './identity/auth-admin.service';
+export { AuthService } from './core/sign-in/auth.service';
+export { IdentityResolver, type Credentials } from './core/users/identity-resolver.service';
+export { TokenService, type VerifiedAccessToken } from './core/tokens/token.service';
+export type { AccessTokenClaims, IssuedAccessToken, JsonWebKeySet } from './core/tokens/token.types';
+export type { AuthenticatedUser, ClientInfo, PublicUser, TokenPair, SessionView } from './core/auth.types';
+export type { TokenResponse } from './core/http/auth.controller';
+export type { AcceptedResponse } from './features/recovery/password.controller';
+export { AccountService } from './features/recovery/account.service';
+export { AuthAdminService, type AdminActor, type AdminUserView } from './features/admin/auth-admin.service';
 
 // Events (through @nestjs/event-emitter when the app registered EventEmitterModule).
-export { AuthEvent, AUTH_EVENT_NAMES, type AuthEventName } from './events/auth-event.names';
-export type * from './events/auth-event.payloads';
-export { AuthEvents } from './events/auth-events.emitter';
+export { AuthEvent, AUTH_EVENT_NAMES, type AuthEventName } from './core/events/auth-event.names';
+export type * from './core/events/auth-event.payloads';
+export { AuthEvents } from './core/events/auth-events.emitter';
 
 // Errors: every AuthError has a stable `code`; AuthExceptionFilter maps them to HTTP.
-export * from './auth.errors';
-export * from './oauth/oauth.errors';
-export { AuthExceptionFilter } from './http/auth-exception.filter';
-export type { ErrorBody } from './guards/auth-http-status';
+export * from './core/errors/auth.errors';
+export * from './features/oauth/oauth.errors';
+export { AuthExceptionFilter } from './core/http/auth-exception.filter';
+export type { ErrorBody } from './core/errors/auth-http-status';
 
 // Ports (interface + injection token) and the shipped adapters, for apps that bring their own storage.
-export { UserStore, type IdentityUserStore } from './identity/user-store.interface';
+export { UserStore, type IdentityUserStore } from './core/ports/user-store.interface';
 export type {
   AuthUser, StoredUser, NewUser, UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult, SetPasswordHashOptions,
-} from './identity/user-store.interface';
-export { RedisUserStore } from './identity/redis-user.store';
-export { MemoryUserStore } from './identity/memory-user.store';
-export { normalizeEmail } from './identity/email';
-export { SessionStore } from './sessions/session-store.interface';
+} from './core/ports/user-store.interface';
+export { RedisUserStore } from './adapters/redis/redis-user.store';
+export { MemoryUserStore } from './adapters/memory/memory-user.store';
+export { normalizeEmail } from './core/users/email';
+export { SessionStore } from './core/ports/session-store.interface';
 export type {
   SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings, RevokeAllSessionsOptions,
-} from './sessions/session-store.interface';
-export { RedisSessionStore } from './sessions/redis-session.store';
-export { MemorySessionStore } from './sessions/memory-session.store';
-export { PasswordHasher, type PasswordHashingOptions } from './identity/password-hasher.interface';
-export { Argon2PasswordHasher } from './identity/argon2-password.hasher';
-export { LoginThrottler } from './throttling/login-throttler.interface';
+} from './core/ports/session-store.interface';
+export { RedisSessionStore } from './adapters/redis/redis-session.store';
+export { MemorySessionStore } from './adapters/memory/memory-session.store';
+export { PasswordHasher, type PasswordHashingOptions } from './core/ports/password-hasher.interface';
+export { Argon2PasswordHasher } from './adapters/hashing/argon2-password.hasher';
+export { LoginThrottler } from './core/ports/login-throttler.interface';
 export type {
   ThrottleScope, ThrottleRule, ScopedThrottleRule, LoginAttempt, ThrottleTicket, ThrottleVerdict, LoginOutcome,
-} from './throttling/login-throttler.interface';
-export { RedisLoginThrottler } from './throttling/redis-login.throttler';
-export { MemoryLoginThrottler } from './throttling/memory-login.throttler';
-export { RouteThrottle, type RateLimit, type RateLimitHit, type RateLimitVerdict } from './throttling/route-throttle.interface';
-export type { RouteLimitOptions } from './throttling/throttle.options';
-export { RedisRouteThrottle } from './throttling/redis-route.throttle';
-export { MemoryRouteThrottle } from './throttling/memory-route.throttle';
-export { clientIpKey } from './throttling/client-ip';
-export { Mailer, type MailMessage, type MailKind } from './mail/mailer.interface';
-export type { MailTemplate, MailTemplateContext, RenderedMail } from './mail/mail-templates';
-export { SmtpMailer } from './mail/smtp.mailer';
-export { LoggingMailer } from './mail/logging.mailer';
-export { OneTimeTokenStore, type IssueOneTimeTokenInput, type ConsumeOneTimeTokenInput } from './tokens/one-time-token-store.interface';
-export type { OneTimeTokenKind } from './tokens/one-time-token';
-export { RedisOneTimeTokenStore } from './tokens/redis-one-time-token.store';
-export { MemoryOneTimeTokenStore } from './tokens/memory-one-time-token.store';
+} from './core/ports/login-throttler.interface';
+export { RedisLoginThrottler } from './adapters/redis/redis-login.throttler';
+export { MemoryLoginThrottler } from './adapters/memory/memory-login.throttler';
+export { RouteThrottle, type RateLimit, type RateLimitHit, type RateLimitVerdict } from './core/ports/route-throttle.interface';
+export type { RouteLimitOptions } from './core/throttling/throttle.options';
+export { RedisRouteThrottle } from './adapters/redis/redis-route.throttle';
+export { MemoryRouteThrottle } from './adapters/memory/memory-route.throttle';
+export { clientIpKey } from './core/throttling/client-ip';
+export { Mailer, type MailMessage, type MailKind } from './core/ports/mailer.interface';
+export type { MailTemplate, MailTemplateContext, RenderedMail } from './core/mail/mail-templates';
+export { SmtpMailer } from './adapters/mail/smtp.mailer';
+export { LoggingMailer } from './adapters/mail/logging.mailer';
+export { OneTimeTokenStore, type IssueOneTimeTokenInput, type ConsumeOneTimeTokenInput } from './core/ports/one-time-token-store.interface';
+export type { OneTimeTokenKind } from './core/tokens/one-time-token';
+export { RedisOneTimeTokenStore } from './adapters/redis/redis-one-time-token.store';
+export { MemoryOneTimeTokenStore } from './adapters/memory/memory-one-time-token.store';

@@ -4,7 +4,7 @@ import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AuthModule, type AuthModuleOptions, TokenService } from '../lib';
 import { resolveAuthOptions } from '../lib/auth.options';
-import { createSigningKeys } from '../lib/tokens/signing-keys';
+import { createSigningKeys } from '../lib/core/tokens/signing-keys';
 
 const SECRET_32 = 'x'.repeat(32);
 const SECRET_31 = 'x'.repeat(31);

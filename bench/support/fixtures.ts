@@ -2,8 +2,8 @@ import { JwtService } from '@nestjs/jwt';
 import { Argon2PasswordHasher, AuthService, IdentityResolver, RedisSessionStore, RedisUserStore, type StoredUser, TokenService, type TokenPair } from '../../lib';
 import { resolveAuthOptions, type ResolvedAuthOptions } from '../../lib/auth.options';
 import { jwtConstants } from '../app/docs-recipe/constants';
-import { type RedisClient } from '../../lib/redis/redis.options';
-import { sessionStoreSettings } from '../../lib/sessions/session.options';
+import { type RedisClient } from '../../lib/adapters/redis/redis.options';
+import { sessionStoreSettings } from '../../lib/core/sessions/session.options';
 
 /** A realistic browser user agent, stored on every session the bench creates. */
 export const USER_AGENT =

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type SessionUserAgentMode } from '../../lib';
-import { summarizeUserAgent } from '../../lib/sessions/user-agent';
+import { summarizeUserAgent } from '../../lib/core/sessions/user-agent';
 import { CLIENT_IP, type Fixtures, USER_AGENT } from './fixtures';
 
 /** Redis memory for `sessions` live sessions. */
@@ -72,7 +72,7 @@ export async function measureSessionMemory(
   scenario: MemoryScenario,
 ): Promise<MemoryResult> {
   const { sessionsPerUser, userAgent = USER_AGENT, userAgentMode = 'summary', ip = CLIENT_IP, settleMs = 1000 } = scenario;
-  // What AuthService hands the store for this header under this option (lib/sessions/user-agent.ts).
+  // What AuthService hands the store for this header under this option (lib/core/sessions/user-agent.ts).
   const stored = userAgent === null || userAgentMode === 'none' ? null : userAgentMode === 'full' ? userAgent : summarizeUserAgent(userAgent) ?? null;
   await redis.flushall();
   const base = await usedMemory(redis, settleMs);

@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 import { randomBytes } from 'node:crypto';
-import type { LoginAttempt, LoginThrottler, ScopedThrottleRule, ThrottleVerdict } from '../throttling/login-throttler.interface';
-import { resolveThrottleRules, type ThrottleOptions } from '../throttling/throttle.options';
+import type { LoginAttempt, LoginThrottler, ScopedThrottleRule, ThrottleVerdict } from '../core/ports/login-throttler.interface';
+import { resolveThrottleRules, type ThrottleOptions } from '../core/throttling/throttle.options';
 import { ManualClock } from './manual-clock';
 
 /**

@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
-import { mintOneTimeToken, parseOneTimeToken } from '../tokens/one-time-token';
-import type { OneTimeTokenStore } from '../tokens/one-time-token-store.interface';
+import { mintOneTimeToken, parseOneTimeToken } from '../core/tokens/one-time-token';
+import type { OneTimeTokenStore } from '../core/ports/one-time-token-store.interface';
 import { ManualClock } from './manual-clock';
 
 /** Builds a fresh store on the given clock (epoch ms). Called once per test. */

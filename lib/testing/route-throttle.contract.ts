@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 import { randomBytes } from 'node:crypto';
-import type { RateLimitHit, RouteThrottle } from '../throttling/route-throttle.interface';
+import type { RateLimitHit, RouteThrottle } from '../core/ports/route-throttle.interface';
 import { ManualClock } from './manual-clock';
 
 /** Builds a throttle (a fresh key space per call) that reads the time from `now` (epoch ms). */

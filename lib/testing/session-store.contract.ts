@@ -1,8 +1,8 @@
 /// <reference types="jest" />
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CreateSessionInput, RotateResult, SessionRecord, SessionStore, SessionStoreSettings } from '../sessions/session-store.interface';
+import type { CreateSessionInput, RotateResult, SessionRecord, SessionStore, SessionStoreSettings } from '../core/ports/session-store.interface';
 import { ManualClock } from './manual-clock';
-import { SessionRevokedError } from '../auth.errors';
+import { SessionRevokedError } from '../core/errors/auth.errors';
 
 /** Long lifetimes, so that only the tests about lifetimes see anything expire. */
 export const CONTRACT_SETTINGS: SessionStoreSettings = {

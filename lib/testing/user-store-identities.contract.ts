@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
-import { EmailTakenError } from '../auth.errors';
-import type { IdentityUserStore, NewUser, NewUserIdentity, UserStore } from '../identity/user-store.interface';
+import { EmailTakenError } from '../core/errors/auth.errors';
+import type { IdentityUserStore, NewUser, NewUserIdentity, UserStore } from '../core/ports/user-store.interface';
 
 /** A fresh, valid email for each call. */
 function uniqueEmail(tag: string): string {

@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 import { randomBytes, randomUUID } from 'node:crypto';
-import { EmailTakenError } from '../auth.errors';
-import type { NewUser, UserStore } from '../identity/user-store.interface';
+import { EmailTakenError } from '../core/errors/auth.errors';
+import type { NewUser, UserStore } from '../core/ports/user-store.interface';
 
 /** Builds a fresh, empty store. Called once per test. */
 export type UserStoreFactory = () => UserStore;

@@ -1,5 +1,5 @@
 import { AuthService, InvalidCredentialsError, RedisSessionStore, UserNotFoundError, UserStore } from '../../lib';
-import { RedisKeys } from '../../lib/redis/redis-keys';
+import { RedisKeys } from '../../lib/adapters/redis/redis-keys';
 import { createRedisClient, uniqueKeyPrefix } from '../support/redis-client';
 import { ManualClock } from '../support/time';
 import { http, uniqueEmail } from '../support/test-app';

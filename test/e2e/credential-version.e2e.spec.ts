@@ -1,5 +1,5 @@
 import { AuthService, type PasswordHasher } from '../../lib';
-import { Argon2PasswordHasher } from '../../lib/identity/argon2-password.hasher';
+import { Argon2PasswordHasher } from '../../lib/adapters/hashing/argon2-password.hasher';
 import { sleep } from '../support/time';
 import { createTestApp, FAST_HASHING, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
 

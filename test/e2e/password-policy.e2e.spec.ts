@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   COMMON_PASSWORDS_FILE, loadCommonPasswords, PasswordPolicy, resolvePasswordPolicyOptions,
-} from '../../lib/identity/password-policy';
+} from '../../lib/core/users/password-policy';
 import { AuthService, WeakPasswordError } from '../../lib';
 import { http, uniqueEmail } from '../support/test-app';
 import { type AbuseApp, createAbuseApp, strongPassword } from '../support/abuse-app';
@@ -133,7 +133,7 @@ describe('the built-in common-password list ships as data', () => {
       }
     };
     walk(join(ROOT, 'lib'));
-    expect(assets).toContain('lib/identity/common-passwords.txt');
+    expect(assets).toContain('lib/core/users/common-passwords.txt');
     for (const asset of assets) {
       expect(build).toContain(asset);
       expect(build).toContain(asset.replace(/^lib\//, 'dist/'));

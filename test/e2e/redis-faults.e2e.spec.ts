@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { TokenService } from '../../lib';
-import { MaxmemoryPolicyCheck, readMaxmemoryPolicy } from '../../lib/redis/maxmemory-policy.check';
+import { MaxmemoryPolicyCheck, readMaxmemoryPolicy } from '../../lib/adapters/redis/maxmemory-policy.check';
 import { createRedisClient } from '../support/redis-client';
 import { RedisServer } from '../support/redis-server';
 import { useOwnRedis } from '../support/own-redis';

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { AUTHKIT_REDIS } from '../../lib';
-import { RedisUserStore } from '../../lib/identity/redis-user.store';
+import { RedisUserStore } from '../../lib/adapters/redis/redis-user.store';
 import { createRedisClient } from '../support/redis-client';
 import { commandsSentDuring } from '../support/redis-monitor';
 import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuthExceptionFilter, AuthModule, PasswordHasher } from '../../lib';
-import { guardUserStore } from '../../lib/identity/guarded-user.store';
+import { guardUserStore } from '../../lib/core/users/guarded-user.store';
 import { CreateUsers1764547200000 } from '../../examples/typeorm-user-store/create-users.migration';
 import { TypeOrmUserStore } from '../../examples/typeorm-user-store/typeorm-user.store';
 import { UserEntity } from '../../examples/typeorm-user-store/user.entity';

@@ -1,5 +1,5 @@
 import Redis, { Cluster } from 'ioredis';
-import type { RedisClient, RedisConnectionOptions } from '../../lib/redis/redis.options';
+import type { RedisClient, RedisConnectionOptions } from '../../lib/adapters/redis/redis.options';
 
 /** The Redis deployments the suites run against. */
 export type RedisTopologyName = 'standalone' | 'sentinel' | 'cluster';

@@ -1,0 +1,19 @@
+import { StoreUnavailableError } from '../../core/errors/auth.errors';
+
+/** Runs a Redis operation; any failure (down, timeout, reply error) becomes `StoreUnavailableError`. Fails closed. */
+export async function redisCall<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (cause) {
+    throw new StoreUnavailableError({ cause });
+  }
+}
+
+/**
+ * True when `error` (or the cause of a `StoreUnavailableError`) is a client-side command timeout: the command
+ * may still reach Redis and run later (e.g. once a `CLIENT PAUSE` ends), unlike a refused connection.
+ */
+export function isCommandTimeout(error: unknown): boolean {
+  const cause = error instanceof StoreUnavailableError ? error.cause : error;
+  return cause instanceof Error && cause.message === 'Command timed out';
+}

@@ -1,0 +1,486 @@
+import type { RotateResult, SessionStoreSettings, UserRecordFields } from '../../core/ports/session-store.interface';
+
+/**
+ * The one definition of how `RedisSessionStore` keeps a session in Redis: the record layout, the Lua scripts,
+ * the order of their arguments and the decoding of their replies. Nothing else knows the format.
+ *
+ * All sessions of a user live in ONE hash (`authkit:{<userId>}:s`). A session is a fixed set of fields:
+ *
+ *     <sid>      head      ca,r,g,c,p,v
+ *     <sid>:1    context   ip,ua1          (absent when the session has neither ip nor user agent)
+ *     <sid>:2..5 more of the user agent    (only for user agents longer than fit in `<sid>:1`)
+ *     :v         the user's credential-version floor (see below; one per user, not per session)
+ *
+ * ca created-at and r last rotation (= last use; = ca before the first rotation): epoch ms in base 36.
+ * g generation (decimal). c the current refresh secret hash (22 characters, 128 bits); p the first 11
+ * characters (64 bits) of the previous one, empty before the first rotation: it only tells a concurrent
+ * duplicate from a replayed old token, for which 64 bits are plenty. v is the user's credential version the
+ * session was created under (decimal; absent in records written before versions existed: 0). The guard's
+ * check is one HGET of the head.
+ *
+ * Credential versions: when a user's credentials change (password set or removed, account disabled, enabled
+ * or secured), `REVOKE_ALL_SESSIONS` with the new version deletes every session of an older version (except
+ * those kept, which are carried to it) and records the version as the floor `:v`; `CREATE_SESSION` refuses a
+ * session whose version is below the floor (a login that read the user before the change), and
+ * `ROTATE_SESSION` deletes a session below the floor or below the user's version as the refresh read it. So
+ * every session in the hash is of the current version, and the guard's HGET needs no second read. The floor
+ * only has to outlive logins in flight: an otherwise empty hash keeps it `CREDENTIAL_FLOOR_RETENTION_MS`.
+ *
+ * Every field name and value is at most 64 bytes, so the hash stays a compact listpack (Redis'
+ * hash-max-listpack-value is 64 by default; one longer value turns the whole hash into a hashtable at over
+ * twice the memory). TypeScript cuts the ip and the user agent on character boundaries before anything
+ * reaches Lua: the ip to at most 39 bytes (a full-length IPv6 address), the user agent to at most 256 bytes,
+ * with at most 24 bytes in `<sid>:1` so that a rotation can replace the ip with any other without the field
+ * growing past 64 bytes. The scripts never cut a string: they store, replace and delete whole fields.
+ *
+ * A session expires at min(r + idleTtlMs, ca + absoluteTtlMs), computed with the store's current settings
+ * (so a shorter lifetime in the configuration applies to existing sessions too). Fields do not expire by
+ * themselves (no per-field TTL before Redis 7.4): the key's TTL is kept at least the latest expiry of its
+ * sessions, every script treats an expired record as absent, and the writing scripts delete such records.
+ */
+
+/** Largest field value (and name) that keeps the hash a listpack under Redis' default settings. */
+export const FIELD_MAX_BYTES = 64;
+/** Longest ip stored (a full-length IPv6 address); longer ones are cut. */
+export const IP_MAX_BYTES = 39;
+/** Longest user agent stored, in UTF-8 bytes; longer ones are cut on a character boundary. */
+export const USER_AGENT_MAX_BYTES = 256;
+/** User-agent bytes in the context field: `ip,ua1` stays within 64 bytes whatever ip a rotation writes. */
+const FIRST_USER_AGENT_BYTES = FIELD_MAX_BYTES - 1 - IP_MAX_BYTES;
+/** Fields after the head: the context field and up to four more pieces of the user agent. */
+const MAX_CONTEXT_FIELDS = 5;
+/**
+ * Current secret hashes are stored as their first 22 base64url characters (128 bits of the SHA-256): finding a
+ * secret that matches them is still a 2^128 search, and the head stays within the hash's compact encoding.
+ * Both stored and presented hashes are cut the same way. (The previous hash keeps 64 bits, see above.)
+ */
+const STORED_HASH_LENGTH = 22;
+/** How long a hash with no session left keeps the credential-version floor: far longer than any login takes. */
+export const CREDENTIAL_FLOOR_RETENTION_MS = 60 * 60_000;
+/** Session ids are field names in the user's hash: `:` marks a session's other fields, so it may not appear in an id. */
+export const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The longest prefix of `text` whose UTF-8 encoding has at most `maxBytes` bytes, never splitting a character
+ * (a surrogate pair counts as the one 4-byte character it encodes).
+ */
+export function cutUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const cp = char.codePointAt(0)!;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
+/** Cuts `text` into pieces of at most `first`, then `rest` UTF-8 bytes each, on character boundaries. */
+function pieces(text: string, first: number, rest: number): string[] {
+  const out: string[] = [];
+  let remaining = text;
+  for (let max = first; remaining; max = rest) {
+    const piece = cutUtf8(remaining, max);
+    out.push(piece);
+    remaining = remaining.slice(piece.length);
+  }
+  return out;
+}
+
+/** The user agent as every session store keeps it: at most 256 UTF-8 bytes, cut on a character boundary. */
+export function storedUserAgent(userAgent: string | undefined): string {
+  return cutUtf8(userAgent ?? '', USER_AGENT_MAX_BYTES);
+}
+
+/** The ip as the Redis record keeps it: no commas (the field separator), at most 39 bytes. */
+export function storedIp(ip: string | undefined): string {
+  return cutUtf8((ip ?? '').replace(/,/g, ''), IP_MAX_BYTES);
+}
+
+const storedHash = (hash: string) => hash.slice(0, STORED_HASH_LENGTH);
+
+/** What the head (`ca,r,g,c,p,v`) holds that TypeScript reads. */
+export interface SessionHead {
+  createdAt: number;
+  lastUsedAt: number;
+  generation: number;
+  /** The user's credential version when the session was created (0 for heads without one). */
+  credentialVersion: number;
+}
+
+/** A session as read back from the hash. */
+export interface DecodedSession extends SessionHead {
+  id: string;
+  ip: string;
+  userAgent: string;
+}
+
+/** Reads a head; undefined for anything that is not one. */
+export function decodeHead(head: string): SessionHead | undefined {
+  const match = /^([0-9a-z]+),([0-9a-z]+),(\d+),[^,]*,[^,]*(?:,(\d+))?/.exec(head);
+  if (!match) return undefined;
+  return {
+    createdAt: parseInt(match[1], 36),
+    lastUsedAt: parseInt(match[2], 36),
+    generation: Number(match[3]),
+    credentialVersion: Number(match[4] ?? 0),
+  };
+}
+
+/** When a session with this head ends under `settings`: min(last use + idle, creation + absolute); 0 if unreadable. */
+export function headExpiresAt(head: SessionHead | undefined, settings: SessionStoreSettings): number {
+  if (!head) return 0;
+  return Math.min(head.lastUsedAt + settings.idleTtlMs, head.createdAt + settings.absoluteTtlMs) || 0;
+}
+
+/** Every session in a user's hash (`HGETALL`), put together from its fields; expiry is the caller's business. */
+export function decodeSessions(fields: Record<string, string>): DecodedSession[] {
+  const sessions: DecodedSession[] = [];
+  for (const [id, value] of Object.entries(fields)) {
+    if (id.includes(':')) continue;
+    const head = decodeHead(value);
+    if (!head) continue;
+    const context = fields[`${id}:1`] ?? '';
+    const comma = context.indexOf(',');
+    let userAgent = comma < 0 ? '' : context.slice(comma + 1);
+    for (let n = 2; n <= MAX_CONTEXT_FIELDS && fields[`${id}:${n}`] !== undefined; n++) userAgent += fields[`${id}:${n}`];
+    sessions.push({ id, ...head, ip: comma < 0 ? context : context.slice(0, comma), userAgent });
+  }
+  return sessions;
+}
+
+/** Arguments of `CREATE_SESSION`, in order. */
+export type CreateSessionArgv = [sessionId: string, now: number, idleTtlMs: number, absoluteTtlMs: number,
+  maxSessions: number, credentialVersion: number, head: string, ...contextFieldsAndValues: string[]];
+
+/** ARGV of `CREATE_SESSION` for a new session (generation 1, no previous hash), ip and user agent cut as stored. */
+export function createSessionArgv(
+  input: { sessionId: string; secretHash: string; credentialVersion?: number; ip?: string; userAgent?: string },
+  now: number,
+  settings: SessionStoreSettings,
+): CreateSessionArgv {
+  const t = now.toString(36);
+  const version = storedVersion(input.credentialVersion);
+  const head = [t, t, 1, storedHash(input.secretHash), '', version].join(',');
+  const ip = storedIp(input.ip);
+  const userAgent = storedUserAgent(input.userAgent);
+  const context: string[] = [];
+  if (ip || userAgent) {
+    const [first = '', ...more] = pieces(userAgent, FIRST_USER_AGENT_BYTES, FIELD_MAX_BYTES);
+    context.push(`${input.sessionId}:1`, `${ip},${first}`);
+    more.forEach((piece, i) => context.push(`${input.sessionId}:${i + 2}`, piece));
+  }
+  return [input.sessionId, now, settings.idleTtlMs, settings.absoluteTtlMs, settings.maxSessionsPerUser, version, head, ...context];
+}
+
+/** A credential version as stored: a non-negative safe integer, anything else 0. */
+export function storedVersion(version: number | undefined): number {
+  return typeof version === 'number' && Number.isSafeInteger(version) && version > 0 ? version : 0;
+}
+
+/**
+ * Decodes `CREATE_SESSION`'s reply: the number of sessions evicted, `'taken'` when the id was in use, `'stale'`
+ * when the credential version is below the user's floor (nothing written either way).
+ */
+export function decodeCreateReply(reply: number): number | 'taken' | 'stale' {
+  return reply === -1 ? 'taken' : reply === -2 ? 'stale' : reply;
+}
+
+/** Arguments of `ROTATE_SESSION`, in order. */
+export type RotateSessionArgv = [sessionId: string, presentedHash: string, nextHash: string, now: number,
+  idleTtlMs: number, absoluteTtlMs: number, reuseWindowMs: number, ip: string, credentialVersion: number];
+
+/** ARGV of `ROTATE_SESSION`; an empty `ip` keeps the stored one. */
+export function rotateSessionArgv(
+  input: { sessionId: string; presentedHash: string; nextHash: string; ip?: string; credentialVersion?: number },
+  now: number,
+  settings: SessionStoreSettings,
+): RotateSessionArgv {
+  return [input.sessionId, storedHash(input.presentedHash), storedHash(input.nextHash), now,
+    settings.idleTtlMs, settings.absoluteTtlMs, settings.reuseWindowMs, storedIp(input.ip), storedVersion(input.credentialVersion)];
+}
+
+/** Arguments of `ROTATE_SESSION_WITH_USER_RECORD`, in order (its `credentialVersion` is unused: the record's counts). */
+export type RotateSessionWithUserRecordArgv = [...RotateSessionArgv, presenceField: string, disabledField: string,
+  disabledValue: string, credentialVersionField: string];
+
+/** ARGV of `ROTATE_SESSION_WITH_USER_RECORD`: `rotateSessionArgv`, then the record's field names. */
+export function rotateSessionWithUserRecordArgv(
+  input: { sessionId: string; presentedHash: string; nextHash: string; ip?: string },
+  fields: UserRecordFields,
+  now: number,
+  settings: SessionStoreSettings,
+): RotateSessionWithUserRecordArgv {
+  return [...rotateSessionArgv(input, now, settings), fields.presence, fields.disabled, fields.disabledValue, fields.credentialVersion];
+}
+
+/** The user's record a `ROTATE_SESSION_WITH_USER_RECORD` reply carries (rotated and duplicate only), as field -> value. */
+export function decodeUserRecordReply(reply: RotateSessionReply): Record<string, string> | undefined {
+  const flat = reply[3];
+  if (!Array.isArray(flat)) return undefined;
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) record[String(flat[i])] = String(flat[i + 1]);
+  return record;
+}
+
+/**
+ * Raw reply of `ROTATE_SESSION`: {1, generation, createdAt} rotated, {5, generation, createdAt} duplicate,
+ * {2} superseded, {3} reused, {4} stale (credential version older than the user's; deleted), {0} invalid.
+ * `ROTATE_SESSION_WITH_USER_RECORD` adds the user's record (flat HGETALL) as a fourth element to 1 and 5.
+ */
+export type RotateSessionReply = Array<string | number | null | Array<string | number>>;
+
+/** Decodes `ROTATE_SESSION`'s reply into the port's `RotateResult`. */
+export function decodeRotateReply(
+  reply: RotateSessionReply,
+  session: { sessionId: string; userId: string },
+  settings: SessionStoreSettings,
+): RotateResult {
+  switch (Number(reply[0])) {
+    case 1:
+    case 5: {
+      const createdAt = Number(reply[2]);
+      return {
+        status: Number(reply[0]) === 1 ? 'rotated' : 'duplicate',
+        session: {
+          id: session.sessionId,
+          userId: session.userId,
+          generation: Number(reply[1]),
+          createdAt,
+          absoluteExpiresAt: createdAt + settings.absoluteTtlMs,
+        },
+      };
+    }
+    case 2:
+      return { status: 'superseded' };
+    case 3:
+      return { status: 'reused' };
+    case 4:
+      return { status: 'stale' };
+    default:
+      return { status: 'invalid' };
+  }
+}
+
+/** ARGV of `REVOKE_SESSION`, in order. */
+export type RevokeSessionArgv = [sessionId: string, now: number, idleTtlMs: number, absoluteTtlMs: number];
+/** ARGV of `REVOKE_ALL_SESSIONS`, in order: `credentialVersion` `''` for none; `keep` `''` none, a session id, `'*'` all. */
+export type RevokeAllSessionsArgv = [now: number, idleTtlMs: number, absoluteTtlMs: number, credentialVersion: number | '', keep: string];
+
+/** ARGV of `REVOKE_ALL_SESSIONS` for the port's `revokeAll(userId, options)`. */
+export function revokeAllSessionsArgv(
+  options: { credentialVersion?: number; keep?: { sessionId: string } | 'all' },
+  now: number,
+  settings: SessionStoreSettings,
+): RevokeAllSessionsArgv {
+  const keep = options.keep === 'all' ? '*' : options.keep && SESSION_ID.test(options.keep.sessionId) ? options.keep.sessionId : '';
+  const version = options.credentialVersion === undefined ? '' : storedVersion(options.credentialVersion);
+  return [now, settings.idleTtlMs, settings.absoluteTtlMs, version, keep];
+}
+
+/** Names of a session's fields after the head, as a Lua argument list (`sid .. ':1', ...`). */
+const CONTEXT_FIELDS_LUA = Array.from({ length: MAX_CONTEXT_FIELDS }, (_, i) => `sid .. ':${i + 1}'`).join(', ');
+
+/** Shared helpers, prepended to every script. */
+const HELPERS = `
+local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
+local function b36(n)
+  local s = ''
+  repeat
+    local d = n % 36
+    s = string.sub(DIGITS, d + 1, d + 1) .. s
+    n = math.floor(n / 36)
+  until n == 0
+  return s
+end
+local function expiry(head, idle, absolute)
+  local ca, r = string.match(head, '^(%w+),(%w+),')
+  if not ca then return 0 end
+  return math.min(tonumber(r, 36) + idle, tonumber(ca, 36) + absolute)
+end
+local function drop(key, sid)
+  local existed = redis.call('HDEL', key, sid)
+  redis.call('HDEL', key, ${CONTEXT_FIELDS_LUA})
+  return existed
+end
+local function keepUntil(key, until_, now)
+  if redis.call('PTTL', key) < until_ - now then redis.call('PEXPIRE', key, until_ - now) end
+end
+local function version(head)
+  return tonumber(string.match(head, '^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,(%d+)') or '0')
+end
+local function floorOf(key)
+  return tonumber(redis.call('HGET', key, ':v') or '0')
+end
+`;
+
+/**
+ * KEYS: sessions. ARGV: `CreateSessionArgv`.
+ * Deletes expired sessions (and fields left without a head), evicts the oldest sessions beyond maxSessions
+ * (counting the new one), stores the head and the context fields. Returns the number evicted, or -1 when the
+ * session id is taken (nothing written).
+ */
+export const CREATE_SESSION = `${HELPERS}
+local key = KEYS[1]
+local sid = ARGV[1]
+local now = tonumber(ARGV[2])
+local idle = tonumber(ARGV[3])
+local absolute = tonumber(ARGV[4])
+local max = tonumber(ARGV[5])
+if redis.call('HEXISTS', key, sid) == 1 then return -1 end
+if tonumber(ARGV[6]) < floorOf(key) then return -2 end
+local flat = redis.call('HGETALL', key)
+local live = {}
+local heads = {}
+for i = 1, #flat, 2 do
+  if not string.find(flat[i], ':', 1, true) then heads[flat[i]] = flat[i + 1] end
+end
+for i = 1, #flat, 2 do
+  local field = flat[i]
+  local colon = string.find(field, ':', 1, true)
+  if not colon then
+    if expiry(flat[i + 1], idle, absolute) <= now then
+      drop(key, field)
+    else
+      live[#live + 1] = {field, tonumber(string.match(flat[i + 1], '^(%w+),'), 36)}
+    end
+  elseif colon > 1 and not heads[string.sub(field, 1, colon - 1)] then
+    redis.call('HDEL', key, field)
+  end
+end
+table.sort(live, function(a, b) return a[2] < b[2] or (a[2] == b[2] and a[1] < b[1]) end)
+local evicted = 0
+for i = 1, #live - max + 1 do
+  drop(key, live[i][1])
+  evicted = evicted + 1
+end
+redis.call('HSET', key, sid, unpack(ARGV, 7))
+keepUntil(key, math.min(now + idle, now + absolute), now)
+return evicted
+`;
+
+/**
+ * KEYS: sessions. ARGV: `RotateSessionArgv`. Rewrites the head and, when an ip is given, the ip in `<sid>:1`.
+ * The previous token within the reuse window is a duplicate when the current hash is this request's next
+ * hash (derived from the presented token: the same request again), else superseded; nothing is written.
+ * Returns `RotateSessionReply`.
+ */
+export const ROTATE_SESSION = rotateScript(`
+local userVersion = tonumber(ARGV[9])
+local function reply(t) return t end
+`);
+
+/**
+ * KEYS: sessions, the user's record (a hash in the same slot). ARGV: `RotateSessionWithUserRecordArgv`.
+ * `ROTATE_SESSION` with the user's state read from the record instead of passed in: a record without its
+ * presence field, or whose disabled field holds the disabled value, deletes the session ({0}: invalid); the
+ * record's credential version field stands for the version argument; rotated and duplicate replies carry the
+ * record (HGETALL) as a fourth element. The field names come from the user store that owns the record's
+ * format: this script knows nothing else of it.
+ */
+export const ROTATE_SESSION_WITH_USER_RECORD = rotateScript(`
+local state = redis.call('HMGET', KEYS[2], ARGV[10], ARGV[11], ARGV[13])
+if not state[1] or state[1] == '' or state[2] == ARGV[12] then
+  drop(KEYS[1], ARGV[1])
+  return {0}
+end
+local userVersion = tonumber(state[3] or '0') or 0
+local function reply(t)
+  t[4] = redis.call('HGETALL', KEYS[2])
+  return t
+end
+`);
+
+function rotateScript(userState: string): string {
+  return `${HELPERS}${userState}
+local key = KEYS[1]
+local sid = ARGV[1]
+local now = tonumber(ARGV[4])
+local idle = tonumber(ARGV[5])
+local absolute = tonumber(ARGV[6])
+local ip = ARGV[8]
+local head = redis.call('HGET', key, sid)
+if not head then return {0} end
+local ca, r, g, c, p = string.match(head, '^(%w+),(%w+),(%d+),([^,]*),([^,]*)')
+if not ca or expiry(head, idle, absolute) <= now then
+  drop(key, sid)
+  return {0}
+end
+local v = version(head)
+if v < math.max(userVersion, floorOf(key)) then
+  drop(key, sid)
+  return {4}
+end
+if c == ARGV[2] then
+  local generation = tonumber(g) + 1
+  redis.call('HSET', key, sid, table.concat({ca, b36(now), generation, ARGV[3], string.sub(c, 1, 11), v}, ','))
+  if ip ~= '' then
+    local context = redis.call('HGET', key, sid .. ':1') or ','
+    local comma = string.find(context, ',', 1, true) or (#context + 1)
+    if string.sub(context, 1, comma - 1) ~= ip then
+      redis.call('HSET', key, sid .. ':1', ip .. ',' .. string.sub(context, comma + 1))
+    end
+  end
+  keepUntil(key, math.min(now + idle, tonumber(ca, 36) + absolute), now)
+  return reply({1, generation, tonumber(ca, 36)})
+end
+if p ~= '' and p == string.sub(ARGV[2], 1, 11) and now - tonumber(r, 36) < tonumber(ARGV[7]) then
+  if c == ARGV[3] then return reply({5, tonumber(g), tonumber(ca, 36)}) end
+  return {2}
+end
+drop(key, sid)
+return {3}
+`;
+}
+
+/** KEYS: sessions. ARGV: `RevokeSessionArgv`. Returns 1 when a live session was deleted. */
+export const REVOKE_SESSION = `${HELPERS}
+local sid = ARGV[1]
+local head = redis.call('HGET', KEYS[1], sid)
+if not head then return 0 end
+drop(KEYS[1], sid)
+if expiry(head, tonumber(ARGV[3]), tonumber(ARGV[4])) <= tonumber(ARGV[2]) then return 0 end
+return 1
+`;
+
+/**
+ * KEYS: sessions. ARGV: `RevokeAllSessionsArgv`. Deletes every session but the kept ones (a kept session below
+ * the floor is carried to it); with a credential version, raises the floor `:v` to it. The floor survives:
+ * an otherwise empty hash keeps only it, for `CREDENTIAL_FLOOR_RETENTION_MS`. Returns the number of live
+ * sessions deleted.
+ */
+export const REVOKE_ALL_SESSIONS = `${HELPERS}
+local key = KEYS[1]
+local now = tonumber(ARGV[1])
+local idle = tonumber(ARGV[2])
+local absolute = tonumber(ARGV[3])
+local keep = ARGV[5]
+local floor = floorOf(key)
+if ARGV[4] ~= '' and tonumber(ARGV[4]) > floor then floor = tonumber(ARGV[4]) end
+local flat = redis.call('HGETALL', key)
+local n = 0
+local kept = 0
+for i = 1, #flat, 2 do
+  local sid = flat[i]
+  if not string.find(sid, ':', 1, true) then
+    local live = expiry(flat[i + 1], idle, absolute) > now
+    if live and (keep == '*' or keep == sid) then
+      kept = kept + 1
+      if version(flat[i + 1]) < floor then
+        redis.call('HSET', key, sid, string.match(flat[i + 1], '^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*') .. ',' .. floor)
+      end
+    else
+      drop(key, sid)
+      if live then n = n + 1 end
+    end
+  end
+end
+if kept == 0 then redis.call('DEL', key) end
+if floor > 0 then
+  redis.call('HSET', key, ':v', floor)
+  keepUntil(key, now + ${CREDENTIAL_FLOOR_RETENTION_MS}, now)
+end
+return n
+`;

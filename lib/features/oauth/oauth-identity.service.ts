@@ -1,0 +1,204 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { AuthEvent } from '../../core/events/auth-event.names';
+import { AuthEvents } from '../../core/events/auth-events.emitter';
+import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
+import { EmailTakenError, RegistrationDisabledError, SessionRevokedError, UserDisabledError } from '../../core/errors/auth.errors';
+import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from '../../core/users/identity.options';
+import type { OAuthProfile } from './oauth-profile';
+import { OAUTH_OPTIONS, oauthSourceNames, type ResolvedOAuthOptions } from './oauth.options';
+import {
+  OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError,
+  OAuthProviderAlreadyLinkedError, LastSignInMethodError,
+} from './oauth.errors';
+import { SessionStore } from '../../core/ports/session-store.interface';
+import {
+  type IdentityUserStore, missingIdentityMethods, type NewUserIdentity, type StoredUser, type UserIdentity, UserStore,
+} from '../../core/ports/user-store.interface';
+
+/**
+ * How an OAuth sign-in was resolved:
+ * - `existing`: the identity was already linked to the user.
+ * - `linked`: the identity was new and linked to the user owning its (provider-verified) email.
+ * - `created`: a new user was created for it.
+ */
+export type OAuthLoginOutcome = 'existing' | 'linked' | 'created';
+
+/** The result of `OAuthIdentityResolver.resolveLogin`. */
+export interface OAuthLoginResult {
+  user: StoredUser;
+  outcome: OAuthLoginOutcome;
+  /** True when linking invalidated the account's password and revoked its sessions (pre-account-takeover defence). */
+  accountSecured: boolean;
+}
+
+function identityOf(profile: OAuthProfile): NewUserIdentity {
+  return {
+    provider: profile.provider,
+    providerUserId: profile.providerUserId,
+    email: profile.email,
+    emailVerified: profile.emailVerified,
+  };
+}
+
+/**
+ * Provider profile -> user, the linking rules in one place:
+ * 1. A known identity (provider + the provider's immutable id) -> its user.
+ * 2. An unknown identity whose email the PROVIDER verified, and a user has that email -> linked to
+ *    that user if `oauth.linking` is `'verified-email'` (default), refused (`oauth_account_exists`) if
+ *    `'never'`. If that user's own email was never verified (a self-registered password account,
+ *    possibly pre-registered by an attacker), its password is invalidated, EVERY identity linked to it
+ *    is unlinked and all its sessions are revoked BEFORE the identity is linked, and its email becomes
+ *    verified.
+ * 3. Otherwise a new user: with the email (marked verified) when the provider verified it; without
+ *    any email when not (`oauth.unverifiedEmail: 'create-without-email'`, default), or refused
+ *    (`'refuse'`). An unverified provider email is never linked and never claimed.
+ * New users are refused when `registration.enabled` is false. Concurrent first sign-ins of one
+ * identity create one user (`UserStore.createWithIdentity` is atomic).
+ *
+ * @example
+ * ```ts
+ * const { user, outcome } = await oauthIdentity.resolveLogin(profile);
+ * const tokens = await auth.startSession(user, client);
+ * ```
+ */
+@Injectable()
+export class OAuthIdentityResolver {
+  private readonly logger = new Logger('AuthKit');
+
+  constructor(
+    @Inject(UserStore) private readonly users: UserStore,
+    @Inject(SessionStore) private readonly sessions: SessionStore,
+    @Inject(OAUTH_OPTIONS) private readonly oauth: Pick<ResolvedOAuthOptions, 'providers' | 'passport' | 'linking' | 'unverifiedEmail'>,
+    @Inject(IDENTITY_OPTIONS) private readonly identity: Pick<ResolvedIdentityOptions, 'registration'>,
+    @Optional() @Inject(ACCOUNT_OPTIONS) private readonly account?: Pick<ResolvedAccountOptions, 'hooks'>,
+    @Optional() private readonly events?: AuthEvents,
+  ) {
+    const missing = missingIdentityMethods(users);
+    if (oauthSourceNames(oauth).length > 0 && missing.length > 0) {
+      throw new TypeError(
+        `nestjs-authkit: OAuth providers are configured but the user store does not implement ${missing.join(', ')}`,
+      );
+    }
+  }
+
+  /** Resolves a provider sign-in to an active user (see the class documentation for the rules). */
+  async resolveLogin(profile: OAuthProfile): Promise<OAuthLoginResult> {
+    const store = this.store();
+    const known = await store.findByIdentity(profile.provider, profile.providerUserId);
+    if (known) return { user: this.active(known), outcome: 'existing', accountSecured: false };
+
+    const verifiedEmail = profile.emailVerified && profile.email ? profile.email : null;
+    if (verifiedEmail) {
+      const owner = await store.findByEmail(verifiedEmail);
+      if (owner) return this.linkToEmailOwner(store, owner, profile);
+    } else if (this.oauth.unverifiedEmail === 'refuse') {
+      throw new OAuthEmailUnverifiedError();
+    }
+    if (!this.identity.registration.enabled) throw new RegistrationDisabledError();
+    try {
+      const { user, created } = await store.createWithIdentity(
+        { email: verifiedEmail, passwordHash: null, roles: [...this.identity.registration.defaultRoles], emailVerified: verifiedEmail !== null },
+        identityOf(profile),
+      );
+      return { user: this.active(user), outcome: created ? 'created' : 'existing', accountSecured: false };
+    } catch (error) {
+      if (!(error instanceof EmailTakenError) || !verifiedEmail) throw error;
+      // The email was registered in the meantime: resolve again, now as rule 2.
+      const owner = await store.findByEmail(verifiedEmail);
+      if (!owner) throw error;
+      return this.linkToEmailOwner(store, owner, profile);
+    }
+  }
+
+  /** Links a provider identity to a signed-in user (`GET /auth/<provider>/link`). Idempotent. */
+  async linkToUser(userId: string, profile: OAuthProfile): Promise<StoredUser> {
+    const store = this.store();
+    const user = await store.findById(userId);
+    if (!user || user.disabled) throw new SessionRevokedError();
+    await this.beforeLink(user, profile);
+    const result = await store.linkIdentity(userId, identityOf(profile));
+    if (result.status === 'identity-taken') throw new OAuthIdentityInUseError();
+    if (result.status === 'provider-taken') throw new OAuthProviderAlreadyLinkedError();
+    if (result.status === 'linked') this.events?.emit(AuthEvent.IdentityLinked, { userId, provider: profile.provider });
+    return user;
+  }
+
+  /** The user's linked identities (empty for a store without identity support). */
+  async listIdentities(userId: string): Promise<UserIdentity[]> {
+    return this.users.listIdentities ? this.users.listIdentities(userId) : [];
+  }
+
+  /** Unlinks the user's identity of `provider`; refuses to remove the last way to sign in. */
+  async unlink(userId: string, provider: string): Promise<void> {
+    if (!this.users.unlinkIdentity) throw new OAuthIdentityNotFoundError();
+    const result = await this.users.unlinkIdentity(userId, provider);
+    if (result === 'not-found') throw new OAuthIdentityNotFoundError();
+    if (result === 'last-sign-in-method') throw new LastSignInMethodError();
+    this.events?.emit(AuthEvent.IdentityUnlinked, { userId, provider });
+  }
+
+  /** `hooks.beforeOAuthLink`: may refuse (throws) before anything is linked. */
+  private async beforeLink(user: StoredUser, profile: OAuthProfile): Promise<void> {
+    const hook = this.account?.hooks.beforeOAuthLink;
+    if (!hook) return;
+    const { passwordHash: _omitted, ...safe } = user;
+    await hook({
+      user: structuredClone(safe), provider: profile.provider, providerUserId: profile.providerUserId,
+      email: profile.email ?? null, emailVerified: profile.emailVerified === true,
+    });
+  }
+
+  private async linkToEmailOwner(store: IdentityUserStore, owner: StoredUser, profile: OAuthProfile): Promise<OAuthLoginResult> {
+    if (owner.disabled) throw new UserDisabledError();
+    if (this.oauth.linking === 'never') throw new OAuthAccountExistsError();
+    await this.beforeLink(owner, profile);
+    let accountSecured = false;
+    let credentialVersion = owner.credentialVersion;
+    if (!owner.emailVerified) {
+      // Pre-account takeover: whoever set this password never proved owning the email; the provider
+      // just did. Cut them off first (fail closed: if this fails, nothing is linked).
+      await store.setPasswordHash(owner.id, null);
+      // A concurrent sign-in of the same owner may have finished this already (it removed every identity and
+      // session before marking the email verified) and linked its identity and opened a session since: keep those.
+      const current = await store.findById(owner.id);
+      // Removing the password raised the credential version: the new session is created under it.
+      credentialVersion = current?.credentialVersion;
+      if (!current?.emailVerified) {
+        // Every identity linked so far was linked by someone who never proved owning the email either: each
+        // one is a way back in. They go before the sessions, so no sign-in through them can start a new one.
+        const identitiesRemoved = await store.unlinkAllIdentities(owner.id);
+        await this.sessions.revokeAll(owner.id, { credentialVersion });
+        await store.markEmailVerified(owner.id);
+        this.logger.warn(
+          `OAuth (${profile.provider}) sign-in claimed an account with an unverified email: password invalidated, ` +
+            `${identitiesRemoved} identit${identitiesRemoved === 1 ? 'y' : 'ies'} unlinked, sessions revoked (user ${owner.id})`,
+        );
+      }
+      accountSecured = true;
+    }
+    const result = await store.linkIdentity(owner.id, identityOf(profile));
+    if (result.status === 'identity-taken') {
+      // A concurrent sign-in linked or created this identity first: it belongs to that user.
+      const winner = await store.findById(result.ownerId);
+      if (!winner) throw new OAuthIdentityInUseError();
+      return { user: this.active(winner), outcome: 'existing', accountSecured };
+    }
+    if (result.status === 'provider-taken') throw new OAuthAccountExistsError();
+    const user = { ...owner, emailVerified: true, passwordHash: accountSecured ? null : owner.passwordHash, credentialVersion };
+    if (result.status === 'linked') this.events?.emit(AuthEvent.IdentityLinked, { userId: owner.id, provider: profile.provider });
+    return { user: this.active(user), outcome: result.status === 'linked' ? 'linked' : 'existing', accountSecured };
+  }
+
+  private active(user: StoredUser): StoredUser {
+    if (user.disabled) throw new UserDisabledError();
+    return user;
+  }
+
+  private store(): IdentityUserStore {
+    const missing = missingIdentityMethods(this.users);
+    if (missing.length > 0) {
+      throw new TypeError(`nestjs-authkit: the user store does not implement ${missing.join(', ')} (needed for OAuth)`);
+    }
+    return this.users as IdentityUserStore;
+  }
+}

@@ -1,0 +1,27 @@
+import type { Provider } from '@nestjs/common';
+import { AUTHKIT_REDIS } from '../../core/auth.constants';
+import { type RedisClient, REDIS_OPTIONS, type ResolvedRedisOptions } from '../../adapters/redis/redis.options';
+import { OAUTH_OPTIONS } from './oauth.options';
+import { OAuthIdentityResolver } from './oauth-identity.service';
+import { MemoryOAuthStateStore } from './memory-oauth-state.store';
+import { OAuthStateStore } from './oauth-state-store.interface';
+import { OAUTH_STRATEGIES } from './oauth-strategy.interface';
+import { createOAuthStrategies } from './oauth-strategies';
+import { OAuthService } from './oauth.service';
+import { RedisOAuthStateStore } from './redis-oauth-state.store';
+
+/** The OAuth providers `AuthModule` registers (strategies, state store, resolver, service). */
+export const oauthProviders: Provider[] = [
+  { provide: OAUTH_STRATEGIES, inject: [OAUTH_OPTIONS], useFactory: createOAuthStrategies },
+  {
+    provide: OAuthStateStore,
+    inject: [REDIS_OPTIONS, AUTHKIT_REDIS],
+    useFactory: (options: ResolvedRedisOptions, redis: RedisClient | null): OAuthStateStore =>
+      redis ? new RedisOAuthStateStore(redis, options.keyPrefix) : new MemoryOAuthStateStore(),
+  },
+  OAuthIdentityResolver,
+  OAuthService,
+];
+
+/** What `AuthModule` exports of OAuth. */
+export const oauthExports = [OAuthStateStore, OAuthIdentityResolver, OAuthService];

@@ -1,0 +1,69 @@
+import { Body, Delete, Header, HttpCode, HttpStatus, Inject, Post, Req, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import type { AuthenticatedUser } from '../../core/auth.types';
+import { CurrentUser } from '../../core/decorators/current-user.decorator';
+import { OptionalAuth } from '../../core/decorators/optional-auth.decorator';
+import { Public } from '../../core/decorators/public.decorator';
+import { AccessTokenGuard } from '../../core/guards/access-token.guard';
+import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
+import { AccountService } from './account.service';
+import { DeleteAccountDto, TokenDto, VerificationRequestDto } from './account.dto';
+import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
+import { authValidationPipe } from '../../core/http/auth.controller';
+import { type ClientRequest, clientInfo } from '../../core/http/client-info';
+import { requireFeature } from '../../core/http/feature-disabled';
+import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';
+import type { AcceptedResponse } from './password.controller';
+import { ValidationFailedError } from '../../core/errors/auth.errors';
+
+/**
+ * Email verification (`emailVerification` option, on when its `url` is set) and account deletion
+ * (`accountDeletion`, on by default), mounted under the auth prefix.
+ */
+@UsePipes(authValidationPipe)
+@UseFilters(AuthExceptionFilter)
+export class AccountController {
+  constructor(
+    protected readonly account: AccountService,
+    @Inject(ACCOUNT_OPTIONS) protected readonly options: ResolvedAccountOptions,
+  ) {}
+
+  /**
+   * 202. With an access token: a link to the user's email. Without (an unverified user cannot sign in under
+   * `requireVerifiedEmail`): `{ email }`, the same answer whether or not it has an account. 429 when throttled.
+   */
+  @OptionalAuth()
+  @UseGuards(JsonContentTypeGuard)
+  @Post('email/verify/request')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @Header('Cache-Control', 'no-store')
+  async requestVerification(
+    @CurrentUser() user: AuthenticatedUser | undefined, @Body() body: VerificationRequestDto, @Req() req: ClientRequest,
+  ): Promise<AcceptedResponse> {
+    requireFeature(this.options.emailVerification.enabled);
+    if (!user && body?.email === undefined) throw new ValidationFailedError(['email is required without an access token']);
+    await this.account.requestEmailVerification(user ? { principal: user } : { email: body.email }, clientInfo(req));
+    return { status: 'accepted', message: 'If this account needs verification, a link has been sent to its email.' };
+  }
+
+  /** 204: the email is verified. 400 `token_invalid`. */
+  @Public()
+  @UseGuards(JsonContentTypeGuard)
+  @Post('email/verify')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async verify(@Body() body: TokenDto, @Req() req: ClientRequest): Promise<void> {
+    requireFeature(this.options.emailVerification.enabled);
+    await this.account.verifyEmail(body.token, clientInfo(req));
+  }
+
+  /**
+   * 204: the user, its identities and sessions are deleted. 401 `invalid_credentials` (wrong password,
+   * throttled like logins) or `reauthentication_required` (an account without password, signed in too long ago).
+   */
+  @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
+  @Delete('account')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async deleteAccount(@CurrentUser() user: AuthenticatedUser, @Body() body: DeleteAccountDto, @Req() req: ClientRequest): Promise<void> {
+    requireFeature(this.options.accountDeletion.enabled && this.account.canDeleteUsers);
+    await this.account.deleteAccount(user, body?.password, clientInfo(req));
+  }
+}

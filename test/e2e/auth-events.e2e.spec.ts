@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
+import { AUTH_EVENT_NAMES, AuthAdminService, AuthEvent, type AuthEventBase, type AuthEventName, IdentityResolver } from '../../lib';
+import { AccountMailer } from '../../lib/features/recovery/account.mailer';
+import { OAuthIdentityResolver } from '../../lib/features/oauth/oauth-identity.service';
+import { LocalSmtpServer } from '../support/smtp-server';
+import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
+
+const PASSWORD = 'correct horse battery staple';
+const NEW_PASSWORD = 'another long passphrase 42';
+const USER_AGENT = 'events-test/1.0';
+
+/** An audit trail as an app would write it: one wildcard listener. */
+@Injectable()
+class AuditRecorder {
+  readonly events: { payload: AuthEventBase }[] = [];
+
+  @OnEvent('authkit.**')
+  record(payload: AuthEventBase): void {
+    this.events.push({ payload });
+  }
+}
+
+/** One listener per event name: each records the name it was registered for. */
+function recorderFor(names: readonly AuthEventName[]) {
+  const seen: { name: AuthEventName; payload: AuthEventBase }[] = [];
+  @Injectable()
+  class PerNameRecorder {}
+  for (const name of names) {
+    const method = `on_${name.replace(/\W/g, '_')}`;
+    Object.defineProperty(PerNameRecorder.prototype, method, {
+      value: (payload: AuthEventBase) => seen.push({ name, payload }),
+      writable: true,
+      configurable: true,
+    });
+    OnEvent(name)(PerNameRecorder.prototype, method, Object.getOwnPropertyDescriptor(PerNameRecorder.prototype, method)!);
+  }
+  return { PerNameRecorder, seen };
+}
+
+describe('events (through @nestjs/event-emitter): each once, with the documented payload, never a secret', () => {
+  const smtp = new LocalSmtpServer();
+  const { PerNameRecorder, seen } = recorderFor(AUTH_EVENT_NAMES);
+  const secrets: string[] = [PASSWORD, NEW_PASSWORD];
+  const covered = new Set<string>();
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const smtpUrl = await smtp.start();
+    t = await createTestApp(
+      {
+        mail: { smtpUrl },
+        passwordReset: { url: 'https://app.example/reset' },
+        emailVerification: { url: 'https://app.example/verify', sendOnRegister: false },
+        throttle: { emailIp: { limit: 2 } },
+        reuseWindowMs: 0,
+      },
+      {},
+      { imports: [EventEmitterModule.forRoot({ wildcard: true })], providers: [PerNameRecorder, AuditRecorder] },
+    );
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await smtp.stop();
+    // Every event name was seen in some step; no payload carried a secret.
+    expect([...covered].sort()).toEqual([...AUTH_EVENT_NAMES].sort());
+    const all = JSON.stringify(allSeen);
+    expect(allSeen.length).toBeGreaterThan(AUTH_EVENT_NAMES.length);
+    for (const secret of secrets) expect(all).not.toContain(secret);
+    expect(all).not.toMatch(/\$argon2/);
+    // No key that names a secret, at any depth.
+    expect(all).not.toMatch(/"[^"]*(password|token|hash|secret)[^"]*":/i);
+  });
+
+  /** Runs `action`, then expects exactly `expected` (in order) and returns their payloads. */
+  async function step(expected: AuthEventName[], action: () => Promise<unknown>): Promise<AuthEventBase[]> {
+    seen.length = 0;
+    t.app.get(AuditRecorder).events.length = 0;
+    await action();
+    await t.app.get(AccountMailer).settled();
+    expect(seen.map((e) => e.name)).toEqual(expected);
+    for (const event of seen) {
+      covered.add(event.name);
+      expect(typeof event.payload.at).toBe('number');
+      expect(Object.isFrozen(event.payload)).toBe(true);
+    }
+    allSeen.push(...seen);
+    // The wildcard listener saw exactly the same events.
+    expect(t.app.get(AuditRecorder).events.map((e) => e.payload)).toEqual(seen.map((e) => e.payload));
+    return seen.map((e) => e.payload);
+  }
+  const allSeen: { name: AuthEventName; payload: AuthEventBase }[] = [];
+
+  const ua = { 'user-agent': USER_AGENT };
+
+  it('covers the whole lifecycle', async () => {
+    const email = uniqueEmail('ev');
+    let reg!: HttpResult;
+    const [registered] = await step([AuthEvent.Registered], async () => {
+      reg = await http(t.url, 'POST', '/auth/register', { json: { email, password: PASSWORD }, headers: ua });
+      expect(reg.status).toBe(201);
+    });
+    const userId = reg.body.user.id as string;
+    secrets.push(reg.body.accessToken, reg.body.refreshToken);
+    expect(registered).toMatchObject({ userId, sessionId: expect.any(String), method: 'password', ip: expect.any(String), userAgent: USER_AGENT });
+
+    const [failed] = await step([AuthEvent.LoginFailed], async () => {
+      expect((await http(t.url, 'POST', '/auth/login', { json: { email, password: 'wrong password!!' }, headers: ua })).status).toBe(401);
+    });
+    expect(failed).toEqual({ at: expect.any(Number), reason: 'invalid_credentials', email, ip: expect.any(String), userAgent: USER_AGENT });
+
+    let login!: HttpResult;
+    const [succeeded] = await step([AuthEvent.LoginSucceeded], async () => {
+      login = await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD }, headers: ua });
+      expect(login.status).toBe(200);
+    });
+    secrets.push(login.body.accessToken, login.body.refreshToken);
+    expect(succeeded).toMatchObject({ userId, sessionId: expect.any(String), method: 'password' });
+
+    const victim = uniqueEmail('throttled');
+    await step([AuthEvent.LoginFailed, AuthEvent.LoginFailed, AuthEvent.Throttled], async () => {
+      for (let i = 0; i < 3; i += 1) await http(t.url, 'POST', '/auth/login', { json: { email: victim, password: 'wrong password!!' } });
+    }).then(([, , throttled]) => expect(throttled).toMatchObject({ action: 'login', email: victim, retryAfterSeconds: expect.any(Number) }));
+
+    // Refresh reuse: rotate twice, then replay the first token.
+    const first = login.body.refreshToken as string;
+    const second = (await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: first } })).body.refreshToken as string;
+    const third = await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: second } });
+    secrets.push(second, third.body.refreshToken, third.body.accessToken);
+    const [reused] = await step([AuthEvent.RefreshReused], async () => {
+      expect((await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: first }, headers: ua })).body.code).toBe('refresh_token_reused');
+    });
+    expect(reused).toEqual({ at: expect.any(Number), userId, sessionId: succeeded.sessionId, ip: expect.any(String), userAgent: USER_AGENT });
+
+    const extra = await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD } });
+    const extraSession = extra.body.user && (await http(t.url, 'GET', '/auth/sessions', { token: extra.body.accessToken })).body.find((s: { current: boolean }) => s.current).id;
+    const [revoked] = await step([AuthEvent.SessionRevoked], async () => {
+      expect((await http(t.url, 'DELETE', `/auth/sessions/${extraSession}`, { token: reg.body.accessToken })).status).toBe(204);
+    });
+    expect(revoked).toMatchObject({ userId, sessionId: extraSession, reason: 'user' });
+
+    const another = await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD } });
+    secrets.push(another.body.accessToken, another.body.refreshToken);
+    await step([AuthEvent.Logout], async () => {
+      expect((await http(t.url, 'POST', '/auth/logout', { token: another.body.accessToken })).status).toBe(204);
+    });
+
+    const [changed] = await step([AuthEvent.PasswordChanged], async () => {
+      const res = await http(t.url, 'POST', '/auth/password/change', { token: reg.body.accessToken, json: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } });
+      expect(res.status).toBe(204);
+    });
+    expect(changed).toMatchObject({ userId, sessionId: registered.sessionId, revokedSessions: expect.any(Number) });
+
+    await step([AuthEvent.LogoutAll], async () => {
+      expect((await http(t.url, 'POST', '/auth/logout-all', { token: reg.body.accessToken })).status).toBe(204);
+    }).then(([event]) => expect(event).toMatchObject({ userId, revoked: 1 }));
+
+    // Password reset through the mail.
+    await http(t.url, 'POST', '/auth/password/forgot', { json: { email } });
+    const resetToken = LocalSmtpServer.tokenIn(await smtp.waitForMail(email));
+    secrets.push(resetToken);
+    const [reset] = await step([AuthEvent.PasswordReset], async () => {
+      expect((await http(t.url, 'POST', '/auth/password/reset', { json: { token: resetToken, password: PASSWORD } })).status).toBe(204);
+    });
+    expect(reset).toMatchObject({ userId, revokedSessions: 0 });
+
+    // Email verification (a second user: the reset verified the first one's email).
+    const other = await http(t.url, 'POST', '/auth/register', { json: { email: uniqueEmail('ev2'), password: PASSWORD } });
+    secrets.push(other.body.accessToken, other.body.refreshToken);
+    await http(t.url, 'POST', '/auth/email/verify/request', { token: other.body.accessToken });
+    const verifyToken = LocalSmtpServer.tokenIn(await smtp.waitForMail(other.body.user.email));
+    secrets.push(verifyToken);
+    await step([AuthEvent.EmailVerified], async () => {
+      expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token: verifyToken } })).status).toBe(204);
+    }).then(([event]) => expect(event).toMatchObject({ userId: other.body.user.id, email: other.body.user.email }));
+
+    // Identities (service calls: the OAuth HTTP flow has its own e2e).
+    const oauth = t.app.get(OAuthIdentityResolver);
+    const profile = { provider: 'github' as const, providerUserId: '4242', email: null, emailVerified: false };
+    await step([AuthEvent.IdentityLinked], () => oauth.linkToUser(userId, profile))
+      .then(([event]) => expect(event).toMatchObject({ userId, provider: 'github' }));
+    await step([AuthEvent.IdentityUnlinked], () => oauth.unlink(userId, 'github'))
+      .then(([event]) => expect(event).toMatchObject({ userId, provider: 'github' }));
+
+    // Administration.
+    const admin = t.app.get(AuthAdminService);
+    const adminUser = await t.app.get(IdentityResolver).createUser({ email: uniqueEmail('adm'), password: PASSWORD, roles: ['admin'] });
+    await step([AuthEvent.RolesChanged], () => admin.setRoles(userId, ['user', 'editor'], { actorId: adminUser.id }))
+      .then(([event]) => expect(event).toMatchObject({ userId, roles: ['user', 'editor'], previousRoles: ['user'], actorId: adminUser.id }));
+    await step([AuthEvent.UserDisabled], () => admin.disable(userId, { actorId: adminUser.id }))
+      .then(([event]) => expect(event).toMatchObject({ userId, actorId: adminUser.id, revokedSessions: expect.any(Number) }));
+    await step([AuthEvent.UserEnabled], () => admin.enable(userId, { actorId: adminUser.id }));
+
+    const last = await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD } });
+    secrets.push(last.body.accessToken, last.body.refreshToken);
+    const [deleted] = await step([AuthEvent.AccountDeleted], async () => {
+      expect((await http(t.url, 'DELETE', '/auth/account', { token: last.body.accessToken, json: { password: PASSWORD } })).status).toBe(204);
+    });
+    expect(deleted).toMatchObject({ userId, sessionId: expect.any(String) });
+  });
+});
