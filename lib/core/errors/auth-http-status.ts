@@ -1,45 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { AuthError, AuthRejectedError, TooManyAttemptsError, TooManyRequestsError } from './auth.errors';
-
-/** HTTP status of each `AuthError` code; the only place codes meet status codes. */
-const STATUS_BY_CODE: Record<string, number> = {
-  validation_failed: HttpStatus.BAD_REQUEST,
-  invalid_credentials: HttpStatus.UNAUTHORIZED,
-  email_taken: HttpStatus.CONFLICT,
-  registration_disabled: HttpStatus.FORBIDDEN,
-  user_disabled: HttpStatus.FORBIDDEN,
-  access_token_missing: HttpStatus.UNAUTHORIZED,
-  access_token_invalid: HttpStatus.UNAUTHORIZED,
-  access_token_expired: HttpStatus.UNAUTHORIZED,
-  session_revoked: HttpStatus.UNAUTHORIZED,
-  refresh_token_missing: HttpStatus.UNAUTHORIZED,
-  refresh_token_invalid: HttpStatus.UNAUTHORIZED,
-  refresh_token_superseded: HttpStatus.UNAUTHORIZED,
-  refresh_token_reused: HttpStatus.UNAUTHORIZED,
-  insufficient_role: HttpStatus.FORBIDDEN,
-  session_not_found: HttpStatus.NOT_FOUND,
-  cross_site_request: HttpStatus.FORBIDDEN,
-  store_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
-  too_many_attempts: HttpStatus.TOO_MANY_REQUESTS,
-  too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
-  busy: HttpStatus.SERVICE_UNAVAILABLE,
-  weak_password: HttpStatus.BAD_REQUEST,
-  unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-  user_not_found: HttpStatus.NOT_FOUND,
-  // OAuth. Callback failures not listed here (state, denied, code rejected, unverified email) are 401.
-  oauth_provider_not_configured: HttpStatus.NOT_FOUND,
-  oauth_provider_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
-  oauth_account_exists: HttpStatus.CONFLICT,
-  oauth_identity_in_use: HttpStatus.CONFLICT,
-  oauth_provider_already_linked: HttpStatus.CONFLICT,
-  oauth_identity_not_found: HttpStatus.NOT_FOUND,
-  last_sign_in_method: HttpStatus.CONFLICT,
-  oauth_link_email_unverified: HttpStatus.FORBIDDEN,
-  // Account lifecycle.
-  token_invalid: HttpStatus.BAD_REQUEST,
-  email_unverified: HttpStatus.FORBIDDEN,
-  reauthentication_required: HttpStatus.UNAUTHORIZED,
-};
+import { AuthError, TooManyAttemptsError, TooManyRequestsError } from './auth.errors';
 
 /** Codes of HTTP errors raised outside the library (body parser, router) on auth routes. */
 const CODE_BY_STATUS: Record<number, string> = {
@@ -69,7 +29,7 @@ export interface ErrorResponse {
 const STORE_RETRY_AFTER_SECONDS = '1';
 
 export function authErrorResponse(error: AuthError): ErrorResponse {
-  const status = error instanceof AuthRejectedError ? error.status : (STATUS_BY_CODE[error.code] ?? HttpStatus.UNAUTHORIZED);
+  const status = error.httpStatus;
   const headers: Record<string, string> = {};
   if (status === HttpStatus.UNAUTHORIZED) {
     const invalidToken = error.code === 'access_token_invalid' || error.code === 'access_token_expired' || error.code === 'session_revoked';

@@ -1,6 +1,7 @@
 /**
- * Every failure the library reports is an `AuthError` with a stable, machine-readable `code`.
- * Services throw these; only the HTTP layer maps a code to a status (see `http/auth-http-status.ts`).
+ * Every failure the library reports is an `AuthError` with a stable, machine-readable `code` and the HTTP status
+ * it answers with (`httpStatus`, declared by each class next to its code: a feature's errors bring their own, no
+ * central table). Services throw these; only the HTTP layer turns them into responses (`core/errors/auth-http-status.ts`).
  *
  * @example
  * ```ts
@@ -10,6 +11,8 @@
  */
 export class AuthError extends Error {
   static readonly code: string = 'auth_error';
+  /** The HTTP status of the answer (401 unless the class says otherwise). */
+  static readonly httpStatus: number = 401;
   /** The message of an error created without one (each subclass says its own). */
   static readonly defaultMessage: string = 'Authentication failed';
   readonly code: string;
@@ -20,11 +23,17 @@ export class AuthError extends Error {
     this.name = type.name;
     this.code = type.code;
   }
+
+  /** The HTTP status this error answers with: its class's `httpStatus`. */
+  get httpStatus(): number {
+    return (this.constructor as typeof AuthError).httpStatus;
+  }
 }
 
 /** Request body failed validation. `details` lists the offending fields, never their values. */
 export class ValidationFailedError extends AuthError {
   static override readonly code = 'validation_failed';
+  static override readonly httpStatus = 400;
   constructor(readonly details: string[] = []) {
     super(details.length ? `Invalid request: ${details.join('; ')}` : 'Invalid request');
   }
@@ -38,16 +47,19 @@ export class InvalidCredentialsError extends AuthError {
 
 export class EmailTakenError extends AuthError {
   static override readonly code = 'email_taken';
+  static override readonly httpStatus = 409;
   static override readonly defaultMessage = 'An account with this email already exists';
 }
 
 export class RegistrationDisabledError extends AuthError {
   static override readonly code = 'registration_disabled';
+  static override readonly httpStatus = 403;
   static override readonly defaultMessage = 'Self-registration is disabled';
 }
 
 export class UserDisabledError extends AuthError {
   static override readonly code = 'user_disabled';
+  static override readonly httpStatus = 403;
   static override readonly defaultMessage = 'This account is disabled';
 }
 
@@ -104,23 +116,27 @@ export class RefreshTokenReusedError extends AuthError {
 
 export class InsufficientRoleError extends AuthError {
   static override readonly code = 'insufficient_role';
+  static override readonly httpStatus = 403;
   static override readonly defaultMessage = 'You do not have the role this action requires';
 }
 
 export class SessionNotFoundError extends AuthError {
   static override readonly code = 'session_not_found';
+  static override readonly httpStatus = 404;
   static override readonly defaultMessage = 'Session not found';
 }
 
 /** A cookie-borne request came from an origin that is not allowed (CSRF defence). */
 export class CrossSiteRequestError extends AuthError {
   static override readonly code = 'cross_site_request';
+  static override readonly httpStatus = 403;
   static override readonly defaultMessage = 'Cross-site request refused';
 }
 
 /** The session or user store (Redis) cannot be reached in time. Requests fail closed. */
 export class StoreUnavailableError extends AuthError {
   static override readonly code = 'store_unavailable';
+  static override readonly httpStatus = 503;
   static override readonly defaultMessage = 'The authentication store is unavailable; try again shortly';
   constructor(options?: { cause?: unknown }) {
     super(undefined, options);
@@ -133,6 +149,7 @@ export class StoreUnavailableError extends AuthError {
  */
 export class TooManyAttemptsError extends AuthError {
   static override readonly code = 'too_many_attempts';
+  static override readonly httpStatus = 429;
   readonly retryAfterSeconds: number;
   static override readonly defaultMessage = 'Too many failed attempts; try again later';
   constructor(retryAfterMs: number) {
@@ -147,6 +164,7 @@ export class TooManyAttemptsError extends AuthError {
  */
 export class TooManyRequestsError extends AuthError {
   static override readonly code = 'too_many_requests';
+  static override readonly httpStatus = 429;
   readonly retryAfterSeconds: number;
   static override readonly defaultMessage = 'Too many requests; try again later';
   constructor(retryAfterMs: number) {
@@ -158,12 +176,14 @@ export class TooManyRequestsError extends AuthError {
 /** The server is at capacity for this kind of work (e.g. the password-hashing queue is full): retry shortly (503). */
 export class ServiceBusyError extends AuthError {
   static override readonly code = 'busy';
+  static override readonly httpStatus = 503;
   static override readonly defaultMessage = 'The server is busy; try again shortly';
 }
 
 /** A new password was refused by the password policy (too short, too common, or the email itself). */
 export class WeakPasswordError extends AuthError {
   static override readonly code = 'weak_password';
+  static override readonly httpStatus = 400;
   constructor(readonly reason: 'too_short' | 'too_common' | 'contains_email', message: string) {
     super(message);
   }
@@ -172,24 +192,28 @@ export class WeakPasswordError extends AuthError {
 /** Login, registration and refresh accept `application/json` bodies only (this also blocks login CSRF by form). */
 export class UnsupportedMediaTypeError extends AuthError {
   static override readonly code = 'unsupported_media_type';
+  static override readonly httpStatus = 415;
   static override readonly defaultMessage = 'Content-Type must be application/json';
 }
 
 /** No user with this id (account administration: password, role and status changes). */
 export class UserNotFoundError extends AuthError {
   static override readonly code = 'user_not_found';
+  static override readonly httpStatus = 404;
   static override readonly defaultMessage = 'User not found';
 }
 
 /** A one-time token (password reset, email verification) is unknown, malformed, expired, already used or replaced. */
 export class OneTimeTokenInvalidError extends AuthError {
   static override readonly code = 'token_invalid';
+  static override readonly httpStatus = 400;
   static override readonly defaultMessage = 'The link is invalid or has expired; ask for a new one';
 }
 
 /** `requireVerifiedEmail`: the password was right, but the account's email is not verified yet. */
 export class EmailUnverifiedError extends AuthError {
   static override readonly code = 'email_unverified';
+  static override readonly httpStatus = 403;
   static override readonly defaultMessage = 'Verify your email address first; a new verification mail can be requested';
 }
 
@@ -222,5 +246,9 @@ export class AuthRejectedError extends AuthError {
     if (!/^[a-z][a-z0-9_]{0,63}$/.test(code)) throw new TypeError('AuthRejectedError: code must be snake_case (a-z, 0-9, _), at most 64 characters');
     if (!Number.isInteger(status) || status < 400 || status > 499) throw new TypeError('AuthRejectedError: status must be a 4xx status');
     this.code = code;
+  }
+
+  override get httpStatus(): number {
+    return this.status;
   }
 }

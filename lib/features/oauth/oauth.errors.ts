@@ -3,6 +3,7 @@ import { AuthError } from '../../core/errors/auth.errors';
 /** The provider in the route is not configured (its routes answer 404). */
 export class OAuthProviderNotConfiguredError extends AuthError {
   static override readonly code = 'oauth_provider_not_configured';
+  static override readonly httpStatus = 404;
   constructor() {
     super('This sign-in provider is not configured');
   }
@@ -46,6 +47,7 @@ export class OAuthCodeRejectedError extends AuthError {
 /** The provider could not be reached in time or answered something unusable. */
 export class OAuthProviderUnavailableError extends AuthError {
   static override readonly code = 'oauth_provider_unavailable';
+  static override readonly httpStatus = 503;
   constructor(options?: { cause?: unknown }) {
     super('The sign-in provider is unavailable; try again shortly', options);
   }
@@ -62,6 +64,7 @@ export class OAuthEmailUnverifiedError extends AuthError {
 /** `linking: 'never'` and an account with the provider's email already exists. */
 export class OAuthAccountExistsError extends AuthError {
   static override readonly code = 'oauth_account_exists';
+  static override readonly httpStatus = 409;
   constructor() {
     super('An account with this email already exists; sign in and link the provider from your account');
   }
@@ -70,6 +73,7 @@ export class OAuthAccountExistsError extends AuthError {
 /** The provider identity already belongs to another user. */
 export class OAuthIdentityInUseError extends AuthError {
   static override readonly code = 'oauth_identity_in_use';
+  static override readonly httpStatus = 409;
   constructor() {
     super('This provider account is already linked to another user');
   }
@@ -78,6 +82,7 @@ export class OAuthIdentityInUseError extends AuthError {
 /** The user already has another account of this provider linked. */
 export class OAuthProviderAlreadyLinkedError extends AuthError {
   static override readonly code = 'oauth_provider_already_linked';
+  static override readonly httpStatus = 409;
   constructor() {
     super('Another account of this provider is already linked; remove it first');
   }
@@ -86,6 +91,7 @@ export class OAuthProviderAlreadyLinkedError extends AuthError {
 /** `DELETE /auth/identities/:provider` for a provider the user has not linked. */
 export class OAuthIdentityNotFoundError extends AuthError {
   static override readonly code = 'oauth_identity_not_found';
+  static override readonly httpStatus = 404;
   constructor() {
     super('No identity of this provider is linked');
   }
@@ -94,6 +100,7 @@ export class OAuthIdentityNotFoundError extends AuthError {
 /** Removing this identity would leave the user no way to sign in (no password, no other identity). */
 export class LastSignInMethodError extends AuthError {
   static override readonly code = 'last_sign_in_method';
+  static override readonly httpStatus = 409;
   constructor() {
     super('This is the only way to sign in to this account; add another first');
   }
@@ -112,6 +119,7 @@ export { ReauthenticationRequiredError } from '../../core/errors/auth.errors';
  */
 export class OAuthLinkEmailUnverifiedError extends AuthError {
   static override readonly code = 'oauth_link_email_unverified';
+  static override readonly httpStatus = 403;
   constructor() {
     super('Verify your email before linking a provider');
   }
