@@ -1,3 +1,5 @@
+import type { AuthFeature } from './core/feature/auth-feature';
+
 /** Options of `forRoot`/`forRootAsync` that shape the module itself, so they cannot be async. */
 export interface AuthModuleExtras {
   /** Make the module's providers (guards, services) injectable everywhere. Default true. */
@@ -13,6 +15,11 @@ export interface AuthModuleExtras {
    * for the `admin` role. Default false (`AuthAdminService` is available either way).
    */
   adminRoutes?: boolean;
+  /**
+   * The app's own features (`AuthFeature`: providers, routes, sign-in steps), composed after the library's
+   * (password, OAuth, account recovery, admin). Default none.
+   */
+  features?: AuthFeature[];
 }
 
 export const AUTH_MODULE_EXTRAS_DEFAULTS: Required<AuthModuleExtras> = {
@@ -21,4 +28,5 @@ export const AUTH_MODULE_EXTRAS_DEFAULTS: Required<AuthModuleExtras> = {
   controller: true,
   routePrefix: 'auth',
   adminRoutes: false,
+  features: [],
 };

@@ -8,11 +8,15 @@ import { AuthEvents } from './core/events/auth-events.emitter';
 import { AccessTokenGuard } from './core/guards/access-token.guard';
 import { RolesGuard } from './core/guards/roles.guard';
 import { AuthExceptionFilter } from './core/http/auth-exception.filter';
-import { AuthController } from './core/http/auth.controller';
-import { OAuthController } from './features/oauth/oauth.controller';
-import { type DocumentedControllers, documentAuthRoutes } from './core/http/openapi.docs';
+import { TokenResponder } from './core/http/token-responder';
+import { SessionsController } from './core/sessions/sessions.controller';
+import { documentSessionRoutes } from './core/sessions/sessions.openapi';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './core/http/cookie.options';
-import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './features/oauth/oauth.options';
+import type { AuthFeature, AuthFeatureParts } from './core/feature/auth-feature';
+import { openApiDocs } from './core/feature/auth-feature';
+import { ONE_TIME_TOKEN_KINDS } from './core/feature/feature-registry';
+import { AccountDeletion } from './core/users/account-deletion.service';
+import { BUILT_IN_FEATURES } from './auth.features';
 import { Argon2PasswordHasher } from './adapters/hashing/argon2-password.hasher';
 import { AuthService } from './core/sign-in/auth.service';
 import { IdentityResolver } from './core/users/identity-resolver.service';
@@ -21,7 +25,6 @@ import { PasswordHasher } from './core/ports/password-hasher.interface';
 import { RedisUserStore } from './adapters/redis/redis-user.store';
 import { UserStore } from './core/ports/user-store.interface';
 import { guardUserStore } from './core/users/guarded-user.store';
-import { oauthExports, oauthProviders } from './features/oauth/oauth.providers';
 import { AuthkitRedisModule, authkitRedisProvider } from './adapters/redis/authkit-redis.module';
 import { MaxmemoryPolicyCheck } from './adapters/redis/maxmemory-policy.check';
 import { MemorySessionStore } from './adapters/memory/memory-session.store';
@@ -35,15 +38,7 @@ import { MemoryRouteThrottle } from './adapters/memory/memory-route.throttle';
 import { RedisRouteThrottle } from './adapters/redis/redis-route.throttle';
 import { RouteThrottle } from './core/ports/route-throttle.interface';
 import { TokenService } from './core/tokens/token.service';
-import { AccountController } from './features/recovery/account.controller';
-import { AdminController } from './features/admin/admin.controller';
-import { PasswordController } from './features/recovery/password.controller';
-import { RegistrationBodyPipe } from './features/password/registration-body.pipe';
 import { RequestUserSlot } from './core/http/request-user-slot';
-import { AccountMailer } from './features/recovery/account.mailer';
-import { AccountService } from './features/recovery/account.service';
-import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from './core/options/account.options';
-import { AuthAdminService } from './features/admin/auth-admin.service';
 import { LoggingMailer } from './adapters/mail/logging.mailer';
 import { Mailer } from './core/ports/mailer.interface';
 import { SmtpMailer } from './adapters/mail/smtp.mailer';
@@ -64,8 +59,6 @@ function isClass<T>(input: ProviderInput<T>): input is Type<T> {
  * adapter class is built there, so it can inject the providers of a non-global `UsersModule`.
  */
 const APP_SCOPE = Symbol('AUTHKIT_APP_SCOPE');
-/** The (valueless) provider that documents the routes for `@nestjs/swagger`. */
-const OPENAPI_DOCS = Symbol('AUTHKIT_OPENAPI_DOCS');
 
 /**
  * Builds an app's adapter class with DI: first where the app's `imports` are visible; if a dependency is not
@@ -134,9 +127,9 @@ const optionProviders: Provider[] = [
   })),
 ];
 
-/** The services, guards and filter the module provides and exports. */
+/** The kernel's services, guards and filter, which the module provides and exports. */
 const services: Provider[] = [
-  AuthEvents, TokenService, IdentityResolver, AuthService, AccountMailer, AccountService, AuthAdminService, RegistrationBodyPipe, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
+  AuthEvents, TokenService, IdentityResolver, AuthService, AccountDeletion, TokenResponder, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
 ];
 
 /** Mounts a controller class under the route prefix (a subclass, so several modules can mount it). */
@@ -152,27 +145,15 @@ function mounted(base: Type, routePrefix: string): Type {
  * their slices, Redis, ports, services, controllers and global guards, as the extras ask.
  */
 export function assembleAuthModule(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
-  const { isGlobal, globalGuards, controller, routePrefix, adminRoutes } = { ...AUTH_MODULE_EXTRAS_DEFAULTS, ...extras };
+  const { isGlobal, globalGuards, controller, routePrefix, adminRoutes, features } = { ...AUTH_MODULE_EXTRAS_DEFAULTS, ...extras };
   const optionsModule: DynamicModule = {
     module: AuthOptionsModule,
     imports: definition.imports ?? [],
     providers: [...(definition.providers ?? []), ...optionProviders],
     exports: [AUTH_MODULE_OPTIONS, ...optionProviders.map((provider) => (provider as { provide: symbol }).provide)],
   };
-  const mounts: DocumentedControllers = controller
-    ? {
-      auth: mounted(AuthController, routePrefix), oauth: mounted(OAuthController, routePrefix), password: mounted(PasswordController, routePrefix),
-      account: mounted(AccountController, routePrefix), admin: adminRoutes ? mounted(AdminController, routePrefix) : undefined,
-    }
-    : {};
-  const controllers = Object.values(mounts).filter((type): type is Type => type !== undefined);
-  // Built with the module (before an app's SwaggerModule.createDocument): the OpenAPI description of the routes.
-  const openApiDocs: Provider = {
-    provide: OPENAPI_DOCS,
-    inject: [COOKIE_OPTIONS, OAUTH_OPTIONS, ACCOUNT_OPTIONS],
-    useFactory: (cookie: ResolvedCookieOptions, oauth: ResolvedOAuthOptions, account: ResolvedAccountOptions) =>
-      (documentAuthRoutes(mounts, cookie, oauth, account), true),
-  };
+  const kernel = kernelParts(controller, routePrefix);
+  const parts = composeFeatures([...BUILT_IN_FEATURES, ...features], { controllers: controller, adminRoutes, mount: (type) => mounted(type, routePrefix) });
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]
     : [];
@@ -180,11 +161,45 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     module: definition.module,
     global: isGlobal,
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
-    controllers,
-    providers: [openApiDocs, authkitRedisProvider, ...portProviders, ...services, RequestUserSlot, ...guards, ...oauthProviders],
+    controllers: [...kernel.controllers, ...parts.controllers],
+    providers: [
+      authkitRedisProvider, ...portProviders, ...services, RequestUserSlot, ...guards, ...kernel.providers, ...parts.providers,
+      { provide: ONE_TIME_TOKEN_KINDS, useValue: parts.oneTimeTokenKinds },
+    ],
     exports: [
       optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer, OneTimeTokenStore,
-      ...services, ...oauthExports,
+      ...services, ...parts.exports,
     ],
   };
+}
+
+/** The kernel's own routes (refresh, logout, me, sessions) and their OpenAPI description, unless `controller: false`. */
+function kernelParts(controller: boolean, routePrefix: string): { controllers: Type[]; providers: Provider[] } {
+  if (!controller) return { controllers: [], providers: [] };
+  const sessions = mounted(SessionsController, routePrefix);
+  return {
+    controllers: [sessions],
+    providers: [openApiDocs('sessions', [COOKIE_OPTIONS], (cookie: ResolvedCookieOptions) => documentSessionRoutes(sessions, cookie))],
+  };
+}
+
+/** Builds every feature and gathers what they add; two features of one name are a mistake. */
+function composeFeatures(
+  features: readonly AuthFeature[], context: Parameters<AuthFeature['build']>[0],
+): Required<AuthFeatureParts> {
+  const all: Required<AuthFeatureParts> = { providers: [], exports: [], controllers: [], oneTimeTokenKinds: [] };
+  const names = new Set<string>();
+  for (const feature of features) {
+    if (!feature || typeof feature.name !== 'string' || typeof feature.build !== 'function') {
+      throw new TypeError('nestjs-authkit: option "features" must hold AuthFeature objects ({ name, build })');
+    }
+    if (names.has(feature.name)) throw new TypeError(`nestjs-authkit: option "features": two features named "${feature.name}"`);
+    names.add(feature.name);
+    const parts = feature.build(context);
+    all.providers.push(...(parts.providers ?? []));
+    all.exports.push(...(parts.exports ?? []));
+    all.controllers.push(...(parts.controllers ?? []));
+    all.oneTimeTokenKinds.push(...(parts.oneTimeTokenKinds ?? []));
+  }
+  return all;
 }

@@ -44,7 +44,7 @@ export { IdentityResolver, type Credentials } from './core/users/identity-resolv
 export { TokenService, type VerifiedAccessToken } from './core/tokens/token.service';
 export type { AccessTokenClaims, IssuedAccessToken, JsonWebKeySet } from './core/tokens/token.types';
 export type { AuthenticatedUser, ClientInfo, PublicUser, TokenPair, SessionView } from './core/auth.types';
-export type { TokenResponse } from './core/http/auth.controller';
+export type { TokenResponse } from './core/http/token-responder';
 export type { AcceptedResponse } from './features/recovery/password.controller';
 export { AccountService } from './features/recovery/account.service';
 export { AuthAdminService, type AdminActor, type AdminUserView } from './features/admin/auth-admin.service';

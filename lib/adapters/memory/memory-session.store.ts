@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { SessionRevokedError } from '../../core/errors/auth.errors';
-import { CREDENTIAL_FLOOR_RETENTION_MS, storedUserAgent, storedVersion } from '../redis/session-record.codec';
+import { CREDENTIAL_FLOOR_RETENTION_MS, storedUserAgent, storedVersion } from '../../core/sessions/session-fields';
 import type {
   CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
 } from '../../core/ports/session-store.interface';

@@ -4,6 +4,7 @@ import { EmailTakenError, StoreUnavailableError } from '../../core/errors/auth.e
 import { RedisKeys } from './redis-keys';
 import { redisCall } from './redis-call';
 import type { UserRecordFields, UserRecordSource } from '../../core/ports/session-store.interface';
+import type { InlineUserRecords } from '../../core/ports/user-record-source';
 import { DELETE_IF_EQUALS, SET_CREDENTIAL, SET_IF_USER_EXISTS, UNLINK_IDENTITY } from './redis-user.scripts';
 import type {
   LinkIdentityResult, NewUser, NewUserIdentity, SetPasswordHashOptions, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
@@ -59,7 +60,7 @@ const PROVISIONAL_TTL_MS = 5 * 60_000;
  * Every update of a user is one script call that applies only if the user exists: an unknown id creates
  * no key, and the update methods resolve to whether it applied.
  */
-export class RedisUserStore implements UserStore {
+export class RedisUserStore implements UserStore, InlineUserRecords {
   private readonly keys: RedisKeys;
   private readonly commands: IdentityCommands;
   /** Where the records are and which fields a session rotation may check (`UserRecordRotation`). */
@@ -74,6 +75,18 @@ export class RedisUserStore implements UserStore {
     if (!('authkitSetCredential' in redis)) redis.defineCommand('authkitSetCredential', { lua: SET_CREDENTIAL, numberOfKeys: 1 });
     this.commands = redis as unknown as IdentityCommands;
   }
+  /**
+   * Where a session store's rotation script may read this store's records: only for this class itself (a subclass
+   * may override the reads, which the script would bypass).
+   */
+  inlineRecordSource(): UserRecordSource | null {
+    return Object.getPrototypeOf(this) === RedisUserStore.prototype ? this.recordSource : null;
+  }
+
+  decodeUserRecord(record: Record<string, string>): StoredUser | null {
+    return decodeUserRecord(record);
+  }
+
 
   async findById(id: string): Promise<StoredUser | null> {
     const hash = await redisCall(() => this.redis.hgetall(this.keys.user(id)));

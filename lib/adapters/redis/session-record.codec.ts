@@ -1,4 +1,9 @@
 import type { RotateResult, SessionStoreSettings, UserRecordFields } from '../../core/ports/session-store.interface';
+import {
+  CREDENTIAL_FLOOR_RETENTION_MS, cutUtf8, storedUserAgent, storedVersion, USER_AGENT_MAX_BYTES,
+} from '../../core/sessions/session-fields';
+
+export { CREDENTIAL_FLOOR_RETENTION_MS, cutUtf8, storedUserAgent, storedVersion, USER_AGENT_MAX_BYTES };
 
 /**
  * The one definition of how `RedisSessionStore` keeps a session in Redis: the record layout, the Lua scripts,
@@ -43,8 +48,6 @@ import type { RotateResult, SessionStoreSettings, UserRecordFields } from '../..
 export const FIELD_MAX_BYTES = 64;
 /** Longest ip stored (a full-length IPv6 address); longer ones are cut. */
 export const IP_MAX_BYTES = 39;
-/** Longest user agent stored, in UTF-8 bytes; longer ones are cut on a character boundary. */
-export const USER_AGENT_MAX_BYTES = 256;
 /** User-agent bytes in the context field: `ip,ua1` stays within 64 bytes whatever ip a rotation writes. */
 const FIRST_USER_AGENT_BYTES = FIELD_MAX_BYTES - 1 - IP_MAX_BYTES;
 /** Fields after the head: the context field and up to four more pieces of the user agent. */
@@ -55,27 +58,8 @@ const MAX_CONTEXT_FIELDS = 5;
  * Both stored and presented hashes are cut the same way. (The previous hash keeps 64 bits, see above.)
  */
 const STORED_HASH_LENGTH = 22;
-/** How long a hash with no session left keeps the credential-version floor: far longer than any login takes. */
-export const CREDENTIAL_FLOOR_RETENTION_MS = 60 * 60_000;
 /** Session ids are field names in the user's hash: `:` marks a session's other fields, so it may not appear in an id. */
 export const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-/**
- * The longest prefix of `text` whose UTF-8 encoding has at most `maxBytes` bytes, never splitting a character
- * (a surrogate pair counts as the one 4-byte character it encodes).
- */
-export function cutUtf8(text: string, maxBytes: number): string {
-  let bytes = 0;
-  let end = 0;
-  for (const char of text) {
-    const cp = char.codePointAt(0)!;
-    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    if (bytes + size > maxBytes) break;
-    bytes += size;
-    end += char.length;
-  }
-  return text.slice(0, end);
-}
 
 /** Cuts `text` into pieces of at most `first`, then `rest` UTF-8 bytes each, on character boundaries. */
 function pieces(text: string, first: number, rest: number): string[] {
@@ -87,11 +71,6 @@ function pieces(text: string, first: number, rest: number): string[] {
     remaining = remaining.slice(piece.length);
   }
   return out;
-}
-
-/** The user agent as every session store keeps it: at most 256 UTF-8 bytes, cut on a character boundary. */
-export function storedUserAgent(userAgent: string | undefined): string {
-  return cutUtf8(userAgent ?? '', USER_AGENT_MAX_BYTES);
 }
 
 /** The ip as the Redis record keeps it: no commas (the field separator), at most 39 bytes. */
@@ -173,11 +152,6 @@ export function createSessionArgv(
     more.forEach((piece, i) => context.push(`${input.sessionId}:${i + 2}`, piece));
   }
   return [input.sessionId, now, settings.idleTtlMs, settings.absoluteTtlMs, settings.maxSessionsPerUser, version, head, ...context];
-}
-
-/** A credential version as stored: a non-negative safe integer, anything else 0. */
-export function storedVersion(version: number | undefined): number {
-  return typeof version === 'number' && Number.isSafeInteger(version) && version > 0 ? version : 0;
 }
 
 /**

@@ -42,3 +42,16 @@ export class AuthValidationPipe extends ValidationPipe {
     }
   }
 }
+
+/** The validation every auth controller uses: whitelisted DTOs, errors as `ValidationFailedError` (field names, never values). */
+export const authValidationPipe = new AuthValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) =>
+    new ValidationFailedError(
+      errors.flatMap((e) => (e.constraints ? Object.values(e.constraints) : [`${e.property} is invalid`])),
+    ),
+});

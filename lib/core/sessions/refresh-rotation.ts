@@ -1,5 +1,5 @@
 import { hasUserRecordRotation, type RotateResult, type RotateSessionInput, type SessionStore } from '../ports/session-store.interface';
-import { decodeUserRecord, RedisUserStore } from '../../adapters/redis/redis-user.store';
+import { hasInlineUserRecords } from '../ports/user-record-source';
 import { credentialVersionOf, type StoredUser, type UserStore } from '../ports/user-store.interface';
 
 /** What a refresh's rotation yields: the user (as read in the same step) when the session rotated or was a duplicate. */
@@ -26,25 +26,21 @@ function outcome(result: RotateResult, user: StoredUser | null): RefreshRotation
 
 /**
  * How `AuthService.refresh` reads the user and rotates the session:
- * - ONE round trip when the user store is the default `RedisUserStore` (not a subclass: an override of its
- *   reads would be bypassed) and the session store reads its records (`UserRecordRotation`: same client and key
- *   prefix, so the user's hash is in the slot of the sessions). The script checks the user (missing or
- *   disabled: session deleted) and the credential version, and returns the record, decoded here by the user
- *   store's `decodeUserRecord`.
+ * - ONE round trip when the user store lets its records be read inline (`InlineUserRecords`: the default
+ *   `RedisUserStore`, not a subclass, whose overrides would be bypassed) and the session store reads them
+ *   (`UserRecordRotation`: same client and key prefix, so the user's hash is in the slot of the sessions). The
+ *   script checks the user (missing or disabled: session deleted) and the credential version, and returns the
+ *   record, decoded by the user store.
  * - Otherwise, or when the call has a `beforeRotate`, two: the user is read first (if that read fails the presented token stays valid for a retry),
  *   a missing or disabled user's session is revoked, then the session is rotated with the user's version.
  */
 export function refreshRotation(sessions: SessionStore, users: UserStore): RefreshRotation {
-  const oneScript =
-    users instanceof RedisUserStore && Object.getPrototypeOf(users) === RedisUserStore.prototype &&
-    hasUserRecordRotation(sessions) && sessions.readsUserRecordsOf(users.recordSource)
-      ? sessions
-      : undefined;
-  const fields = users instanceof RedisUserStore ? users.recordSource.fields : undefined;
+  const source = hasInlineUserRecords(users) ? users.inlineRecordSource() : null;
+  const oneScript = source && hasUserRecordRotation(sessions) && sessions.readsUserRecordsOf(source) ? sessions : undefined;
   return async (input, beforeRotate) => {
-    if (oneScript && fields && !beforeRotate) {
-      const { result, userRecord } = await oneScript.rotateWithUserRecord(input, fields);
-      return outcome(result, userRecord ? decodeUserRecord(userRecord) : null);
+    if (oneScript && source && !beforeRotate) {
+      const { result, userRecord } = await oneScript.rotateWithUserRecord(input, source.fields);
+      return outcome(result, userRecord && hasInlineUserRecords(users) ? users.decodeUserRecord(userRecord) : null);
     }
     const user = await users.findById(input.userId);
     if (!user || user.disabled) {

@@ -5,9 +5,9 @@ import { Roles } from '../../core/decorators/roles.decorator';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
 import { RolesGuard } from '../../core/guards/roles.guard';
 import { type AdminActor, AuthAdminService, type AdminUserView } from './auth-admin.service';
-import { SetRolesDto } from '../recovery/account.dto';
+import { SetRolesDto } from './admin.dto';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
-import { authValidationPipe } from '../../core/http/auth.controller';
+import { authValidationPipe } from '../../core/http/auth-validation.pipe';
 import { type ClientRequest, clientInfo } from '../../core/http/client-info';
 import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';
 

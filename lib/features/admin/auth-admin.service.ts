@@ -3,7 +3,7 @@ import { UserNotFoundError } from '../../core/errors/auth.errors';
 import type { ClientInfo, PublicUser, SessionView } from '../../core/auth.types';
 import { AuthEvent } from '../../core/events/auth-event.names';
 import { SessionStore } from '../../core/ports/session-store.interface';
-import { AccountService } from '../recovery/account.service';
+import { AccountDeletion } from '../../core/users/account-deletion.service';
 import { AuthService } from '../../core/sign-in/auth.service';
 import { UserStore } from '../../core/ports/user-store.interface';
 
@@ -34,7 +34,7 @@ export class AuthAdminService {
     @Inject(UserStore) private readonly users: UserStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     private readonly auth: AuthService,
-    private readonly account: AccountService,
+    private readonly deletion: AccountDeletion,
   ) {}
 
   /** The user, or `UserNotFoundError`. */
@@ -81,6 +81,6 @@ export class AuthAdminService {
 
   /** Deletes the user with its identities, sessions and tokens (`UserNotFoundError`). Emits `AccountDeleted`. */
   async deleteUser(userId: string, actor: AdminActor = {}): Promise<void> {
-    if (!(await this.account.deleteUser(userId, { client: actor, actorId: actor.actorId }))) throw new UserNotFoundError();
+    if (!(await this.deletion.deleteUser(userId, { client: actor, actorId: actor.actorId }))) throw new UserNotFoundError();
   }
 }

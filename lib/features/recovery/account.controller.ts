@@ -8,7 +8,7 @@ import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options
 import { AccountService } from './account.service';
 import { DeleteAccountDto, TokenDto, VerificationRequestDto } from './account.dto';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
-import { authValidationPipe } from '../../core/http/auth.controller';
+import { authValidationPipe } from '../../core/http/auth-validation.pipe';
 import { type ClientRequest, clientInfo } from '../../core/http/client-info';
 import { requireFeature } from '../../core/http/feature-disabled';
 import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';

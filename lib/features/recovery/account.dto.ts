@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PASSWORD_MIN_LENGTH } from '../../core/users/identity-resolver.service';
 import { AccountEmail, PasswordText } from '../../core/http/dto-fields';
 
@@ -46,14 +46,4 @@ export class DeleteAccountDto {
   @IsOptional()
   @PasswordText()
   password?: string;
-}
-
-/** Body of `PUT /auth/admin/users/:id/roles`. */
-export class SetRolesDto {
-  @IsArray()
-  @ArrayMaxSize(64)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(64, { each: true })
-  roles!: string[];
 }

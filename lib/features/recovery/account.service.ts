@@ -17,6 +17,7 @@ import { type OneTimeTokenKind, parseOneTimeToken } from '../../core/tokens/one-
 import { OneTimeTokenStore } from '../../core/ports/one-time-token-store.interface';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { AccountMailer } from './account.mailer';
+import { AccountDeletion } from '../../core/users/account-deletion.service';
 import { AuthService } from '../../core/sign-in/auth.service';
 import { credentialStamp } from '../../core/users/credential-stamp';
 import { IdentityResolver } from '../../core/users/identity-resolver.service';
@@ -49,6 +50,7 @@ export class AccountService {
     private readonly identity: IdentityResolver,
     private readonly auth: AuthService,
     private readonly mailer: AccountMailer,
+    private readonly deletion: AccountDeletion,
     @Inject(ACCOUNT_OPTIONS) private readonly options: ResolvedAccountOptions,
   ) {}
 
@@ -148,22 +150,12 @@ export class AccountService {
       if (!session) throw new SessionRevokedError();
       if (Date.now() - session.createdAt > this.options.accountDeletion.recentLoginSeconds * 1000) throw new ReauthenticationRequiredError();
     }
-    await this.deleteUser(user.id, { client, sessionId: principal.sessionId });
-  }
-
-  /** Deletes a user with everything it owns (sessions first, so it is signed out even if the store fails next). Emits `AccountDeleted`. */
-  async deleteUser(userId: string, options: { client?: ClientInfo; actorId?: string; sessionId?: string } = {}): Promise<boolean> {
-    if (!this.users.deleteUser) throw new TypeError('nestjs-authkit: the UserStore has no deleteUser(); account deletion needs it');
-    await this.sessions.revokeAll(userId);
-    await Promise.all([this.tokens.revoke('password_reset', userId), this.tokens.revoke('email_verification', userId)]);
-    const deleted = await this.users.deleteUser(userId);
-    if (deleted) this.auth.emit(AuthEvent.AccountDeleted, { userId, sessionId: options.sessionId, actorId: options.actorId }, options.client);
-    return deleted;
+    await this.deletion.deleteUser(user.id, { client, sessionId: principal.sessionId });
   }
 
   /** Whether the user store can delete users (else the deletion route answers 404). */
   get canDeleteUsers(): boolean {
-    return typeof this.users.deleteUser === 'function';
+    return this.deletion.supported;
   }
 
   /**

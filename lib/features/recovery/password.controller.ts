@@ -8,7 +8,7 @@ import { AccountService } from './account.service';
 import { AuthService } from '../../core/sign-in/auth.service';
 import { ChangePasswordDto, EmailDto, ResetPasswordDto } from './account.dto';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
-import { authValidationPipe } from '../../core/http/auth.controller';
+import { authValidationPipe } from '../../core/http/auth-validation.pipe';
 import { type ClientRequest, clientInfo } from '../../core/http/client-info';
 import { requireFeature } from '../../core/http/feature-disabled';
 import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../errors/auth.errors';
+import type { PublicUser, TokenPair } from '../auth.types';
+import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
+import { isCrossSite, readCookie } from './cookies';
+import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
+import { appendSetCookie, type HttpResponse, setHeader } from './http-response';
+import { checkSecureCookieTransport, type TransportRequest } from './secure-cookie.check';
+
+/** The JSON body of login, registration and refresh responses. */
+export interface TokenResponse {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  user: PublicUser;
+  /** Present when `refreshTokenTransport` is `'body'` or `'both'`. */
+  refreshToken?: string;
+}
+
+/**
+ * Sent by logout and logout-all: the browser drops this site's cookies (the refresh cookie included, whatever
+ * its path). Not `"storage"`: that would also wipe the app's localStorage/IndexedDB (drafts, settings, offline
+ * data), which an auth library has no business deleting; an app that keeps tokens there clears them itself.
+ */
+const CLEAR_SITE_DATA = '"cookies"';
+
+/**
+ * How every controller hands out tokens: the refresh token as the HttpOnly cookie and/or in the body (per
+ * `refreshTokenTransport`), `no-store` caching, and the CSRF check of routes that act on the refresh cookie.
+ * A feature's controller that signs someone in injects it and returns `respond(...)`.
+ */
+@Injectable()
+export class TokenResponder {
+  constructor(@Inject(COOKIE_OPTIONS) private readonly options: ResolvedCookieOptions) {}
+
+  /** The token response of a sign-in or refresh; sets the refresh cookie unless the transport is `'body'`. */
+  respond(pair: TokenPair, req: TransportRequest, res: HttpResponse): TokenResponse {
+    const { refreshToken, ...response } = pair;
+    const transport = this.options.refreshTokenTransport;
+    if (transport !== 'body') {
+      checkSecureCookieTransport(this.options, req);
+      appendSetCookie(res, refreshCookie(this.options, req, refreshToken));
+    }
+    setHeader(res, 'Pragma', 'no-cache');
+    return transport === 'cookie' ? response : { ...response, refreshToken };
+  }
+
+  /** The refresh cookie of the request, unless the transport is `'body'`. */
+  refreshCookieOf(req: TransportRequest): string | undefined {
+    return this.options.refreshTokenTransport === 'body' ? undefined : readCookie(req, this.options.cookie.name);
+  }
+
+  /** CSRF defence for routes that act on the refresh cookie: a cross-site request carrying it gets 403. */
+  refuseCrossSiteCookie(req: TransportRequest): void {
+    if (!this.refreshCookieOf(req)) return;
+    if (isCrossSite(req, this.options.allowedOrigins)) throw new CrossSiteRequestError();
+  }
+
+  /**
+   * The refresh token a refresh presents: the cookie and/or `bodyToken`, per the transport. Refuses two that
+   * differ (400), none (401 `refresh_token_missing`) and the cookie sent cross-site (403).
+   */
+  presentedRefreshToken(req: TransportRequest, bodyToken: string | undefined): { token: string; fromCookie: boolean } {
+    const fromCookie = this.refreshCookieOf(req);
+    const fromBody = this.options.refreshTokenTransport === 'cookie' ? undefined : bodyToken;
+    if (fromCookie && fromBody && fromCookie !== fromBody) throw new ValidationFailedError(['refresh token in cookie and body differ']);
+    const token = fromBody ?? fromCookie;
+    if (!token) throw new RefreshTokenMissingError();
+    if (!fromBody && isCrossSite(req, this.options.allowedOrigins)) throw new CrossSiteRequestError();
+    checkSecureCookieTransport(this.options, req);
+    return { token, fromCookie: !fromBody };
+  }
+
+  /** Clears the refresh cookie (unless the transport is `'body'`). */
+  clearCookie(req: TransportRequest, res: HttpResponse): void {
+    if (this.options.refreshTokenTransport !== 'body') appendSetCookie(res, clearedRefreshCookie(this.options, req));
+  }
+
+  /** Logout: clears the refresh cookie and asks the browser to drop this site's cookies. */
+  signedOut(req: TransportRequest, res: HttpResponse): void {
+    this.clearCookie(req, res);
+    setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
+  }
+}

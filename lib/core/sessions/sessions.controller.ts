@@ -1,0 +1,108 @@
+import { Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { AuthError, SessionRevokedError } from '../errors/auth.errors';
+import { AuthService } from '../sign-in/auth.service';
+import type { AuthenticatedUser, PublicUser, SessionView } from '../auth.types';
+import { CurrentUser } from '../decorators/current-user.decorator';
+import { Public } from '../decorators/public.decorator';
+import { AccessTokenGuard } from '../guards/access-token.guard';
+import { type ResolvedSessionOptions, SESSION_OPTIONS } from './session.options';
+import { AuthExceptionFilter } from '../http/auth-exception.filter';
+import { authValidationPipe } from '../http/auth-validation.pipe';
+import { JsonContentTypeGuard } from '../http/json-content-type.guard';
+import { LogoutGuard } from '../http/logout.guard';
+import { RefreshDto } from '../http/auth.dto';
+import type { HttpResponse } from '../http/http-response';
+import { type ClientRequest, clientInfo } from '../http/client-info';
+import { TokenResponder, type TokenResponse } from '../http/token-responder';
+import type { TransportRequest } from '../http/secure-cookie.check';
+
+type HttpRequest = TransportRequest & ClientRequest;
+
+/**
+ * Refresh failures after which the presented token can never work again (forged or unknown, session
+ * ended, replayed): the refresh cookie is cleared with the error.
+ */
+const DEAD_REFRESH_TOKEN_CODES: ReadonlySet<string> = new Set([
+  'refresh_token_invalid', 'refresh_token_reused', 'refresh_token_revoked', 'refresh_token_expired',
+]);
+
+/**
+ * The kernel's routes (mounted under the configured prefix, default `auth`): refresh, logout, logout-all,
+ * me and the user's sessions. Every way in (the features) ends in a session these routes then serve.
+ */
+@UsePipes(authValidationPipe)
+@UseFilters(AuthExceptionFilter)
+export class SessionsController {
+  constructor(
+    protected readonly auth: AuthService,
+    protected readonly responder: TokenResponder,
+    @Inject(SESSION_OPTIONS) protected readonly sessionOptions: Pick<ResolvedSessionOptions, 'accessTokenValidation'>,
+  ) {}
+
+  @Public()
+  @UseGuards(JsonContentTypeGuard)
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  async refresh(@Body() body: RefreshDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
+    const { token, fromCookie } = this.responder.presentedRefreshToken(req, body?.refreshToken);
+    try {
+      return this.responder.respond(await this.auth.refresh(token, clientInfo(req)), req, res);
+    } catch (error) {
+      // A cookie that can never work again is removed, so the browser stops sending it for 30 days.
+      // Not on `superseded`: the cookie jar may already hold the concurrent winner's new token.
+      if (fromCookie && error instanceof AuthError && DEAD_REFRESH_TOKEN_CODES.has(error.code)) this.responder.clearCookie(req, res);
+      throw error;
+    }
+  }
+
+  /**
+   * Ends this session: the one of the access token when an `Authorization` header is sent, else the one
+   * of the refresh cookie (a reloaded page can log out without refreshing first). Clears the cookie.
+   * With a token, one Redis round trip: `LogoutGuard` verifies only the signature, and the revoke script
+   * tells whether the session was live; if not, 401 `session_revoked` (default `'session'` mode), as the
+   * session check of any other route would answer.
+   */
+  @Public()
+  @UseGuards(LogoutGuard)
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async logout(@CurrentUser() user: AuthenticatedUser | undefined, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
+    this.responder.refuseCrossSiteCookie(req);
+    if (user) {
+      const ended = await this.auth.logout(user, clientInfo(req));
+      if (!ended && this.sessionOptions.accessTokenValidation === 'session') throw new SessionRevokedError();
+    } else await this.auth.logoutWithRefreshToken(this.responder.refreshCookieOf(req), clientInfo(req));
+    this.responder.signedOut(req, res);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Post('logout-all')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async logoutAll(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
+    this.responder.refuseCrossSiteCookie(req);
+    await this.auth.logoutAll(user.id, { ...clientInfo(req), sessionId: user.sessionId });
+    this.responder.signedOut(req, res);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Get('me')
+  @Header('Cache-Control', 'no-store')
+  async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { sessionId: string }> {
+    return { ...(await this.auth.me(user)), sessionId: user.sessionId };
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Get('sessions')
+  @Header('Cache-Control', 'no-store')
+  sessions(@CurrentUser() user: AuthenticatedUser): Promise<SessionView[]> {
+    return this.auth.listSessions(user);
+  }
+
+  @UseGuards(AccessTokenGuard)
+  @Delete('sessions/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async revokeSession(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Req() req: HttpRequest): Promise<void> {
+    await this.auth.revokeSession(user.id, id, clientInfo(req));
+  }
+}

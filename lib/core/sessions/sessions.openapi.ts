@@ -1,0 +1,48 @@
+import type { Type } from '@nestjs/common';
+import type { ResolvedCookieOptions } from '../http/cookie.options';
+import { documentRoutes, loadSwagger, PUBLIC_USER, type RouteDoc, SESSION_LIST, SIGNED_IN, STORE_DOWN, tokenResponse } from '../http/openapi';
+
+function sessionRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> {
+  const body = cookie.refreshTokenTransport !== 'cookie';
+  return {
+    refresh: {
+      summary: 'Rotate the refresh token (cookie, or refreshToken in the body)', security: ['cookie'],
+      body: { type: 'object', additionalProperties: false, properties: { refreshToken: { type: 'string', maxLength: 1024 } } },
+      success: { status: 200, description: 'A new access token and a rotated refresh token', schema: tokenResponse(body) },
+      errors: [[401, ['refresh_token_missing', 'refresh_token_invalid', 'refresh_token_superseded', 'refresh_token_reused']],
+        [403, ['cross_site_request']], STORE_DOWN],
+    },
+    logout: {
+      summary: 'End this session and clear the refresh cookie', security: ['bearer', 'cookie'],
+      success: { status: 204, description: 'Signed out' }, errors: [SIGNED_IN, [403, ['cross_site_request']], STORE_DOWN],
+    },
+    logoutAll: {
+      summary: 'End every session of the user', security: ['bearer'],
+      success: { status: 204, description: 'Every session ended' }, errors: [SIGNED_IN, [403, ['cross_site_request']], STORE_DOWN],
+    },
+    me: {
+      summary: 'The signed-in user', security: ['bearer'],
+      success: {
+        status: 200, description: 'The user and this session',
+        schema: { ...PUBLIC_USER, required: [...PUBLIC_USER.required, 'sessionId'], properties: { ...PUBLIC_USER.properties, sessionId: { type: 'string' } } },
+      },
+      errors: [SIGNED_IN, STORE_DOWN],
+    },
+    sessions: {
+      summary: "The user's sessions (devices)", security: ['bearer'],
+      success: { status: 200, description: 'One entry per session', schema: SESSION_LIST },
+      errors: [SIGNED_IN, STORE_DOWN],
+    },
+    revokeSession: {
+      summary: 'End one of the user\'s sessions', security: ['bearer'],
+      success: { status: 204, description: 'Session ended' }, errors: [SIGNED_IN, [404, ['session_not_found']], STORE_DOWN],
+    },
+  };
+}
+
+
+/** Documents the kernel's routes (refresh, logout, me, sessions) for `@nestjs/swagger`, when the app has it. */
+export function documentSessionRoutes(controller: Type, cookie: ResolvedCookieOptions): void {
+  const swagger = loadSwagger();
+  if (swagger) documentRoutes(swagger, controller, sessionRoutes(cookie));
+}

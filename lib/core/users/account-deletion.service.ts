@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ClientInfo } from '../auth.types';
+import { AuthEvent } from '../events/auth-event.names';
+import { AuthEvents } from '../events/auth-events.emitter';
+import { ONE_TIME_TOKEN_KINDS } from '../feature/feature-registry';
+import { OneTimeTokenStore } from '../ports/one-time-token-store.interface';
+import { SessionStore } from '../ports/session-store.interface';
+import type { OneTimeTokenKind } from '../tokens/one-time-token';
+import { UserStore } from '../ports/user-store.interface';
+
+/**
+ * Deletes a user with everything the kernel and the features keep of it: its sessions first (so it is signed out
+ * even if the store fails next), the one-time tokens of every kind the features issue, then the user (with its
+ * identities). What both `DELETE /auth/account` and the admin route call.
+ */
+@Injectable()
+export class AccountDeletion {
+  constructor(
+    @Inject(UserStore) private readonly users: UserStore,
+    @Inject(SessionStore) private readonly sessions: SessionStore,
+    @Inject(OneTimeTokenStore) private readonly tokens: OneTimeTokenStore,
+    @Inject(ONE_TIME_TOKEN_KINDS) private readonly tokenKinds: readonly string[],
+    private readonly events: AuthEvents,
+  ) {}
+
+  /** Whether the user store can delete users (else the deletion routes answer 404). */
+  get supported(): boolean {
+    return typeof this.users.deleteUser === 'function';
+  }
+
+  /** Deletes the user; false when there was none. Emits `AccountDeleted`. */
+  async deleteUser(userId: string, options: { client?: ClientInfo; actorId?: string; sessionId?: string } = {}): Promise<boolean> {
+    if (!this.users.deleteUser) throw new TypeError('nestjs-authkit: the UserStore has no deleteUser(); account deletion needs it');
+    await this.sessions.revokeAll(userId);
+    await Promise.all(this.tokenKinds.map((kind) => this.tokens.revoke(kind as OneTimeTokenKind, userId)));
+    const deleted = await this.users.deleteUser(userId);
+    const client = options.client ?? {};
+    if (deleted) {
+      this.events.emit(AuthEvent.AccountDeleted, {
+        userId, sessionId: options.sessionId, actorId: options.actorId, ip: client.ip, userAgent: client.userAgent,
+      });
+    }
+    return deleted;
+  }
+}

@@ -1,0 +1,23 @@
+import type { AuthFeature } from '../../core/feature/auth-feature';
+import { openApiDocs } from '../../core/feature/auth-feature';
+import { COOKIE_OPTIONS, type ResolvedCookieOptions } from '../../core/http/cookie.options';
+import { PasswordSignInController } from './password-sign-in.controller';
+import { documentPasswordSignInRoutes } from './password.openapi';
+import { RegistrationBodyPipe } from './registration-body.pipe';
+
+/** Email and password as a way in: `POST register` and `POST login`. On by default. */
+export const passwordFeature: AuthFeature = {
+  name: 'password',
+  build: (context) => {
+    if (!context.controllers) return { providers: [RegistrationBodyPipe], exports: [RegistrationBodyPipe] };
+    const controller = context.mount(PasswordSignInController);
+    return {
+      providers: [
+        RegistrationBodyPipe,
+        openApiDocs('password', [COOKIE_OPTIONS], (cookie: ResolvedCookieOptions) => documentPasswordSignInRoutes(controller, cookie)),
+      ],
+      exports: [RegistrationBodyPipe],
+      controllers: [controller],
+    };
+  },
+};
