@@ -18,18 +18,19 @@ import { BenchRedisServer } from './support/redis-server';
 import { RefreshPool } from './support/refresh-pool';
 import { type BenchResults, loadTable, renderMarkdown } from './support/report';
 import { measureRounds } from './support/rounds';
-import { benchRoutes } from './support/routes';
+import { benchRoutes, variantApp } from './support/routes';
 import { roundRows } from './support/rows';
 import { benchTargets } from './support/targets';
 
 /**
  * `npm run bench`: one run, one table. Starts redis-server and a Redis Cluster (3 masters + 3 replicas,
- * bench/support/redis-cluster.ts), three bench apps (default and stateless mode, and default mode on the cluster)
- * and two Better Auth apps (bench/app/better-auth/: the side-by-side rows), each in its own process, drives
- * them with autocannon from this process, then counts Redis commands per operation and Redis bytes per
- * session, and writes bench/results.json and bench/RESULTS.md. This file only orders the steps; each lives in
- * bench/support/ (rows 1-6: routes.ts, rounds.ts, rows.ts; row 7: login-load.ts; Better Auth's rows, costs and
- * memory: better-auth.ts; Redis cost: operation-costs.ts; memory: memory.ts; targets: targets.ts).
+ * bench/support/redis-cluster.ts), four bench apps (default and stateless mode, default mode on the cluster, and
+ * default mode on Fastify) and three Better Auth apps (bench/app/better-auth/: the side-by-side rows), each in its
+ * own process, drives them with autocannon from this process, then counts Redis commands per operation and Redis
+ * bytes per session, and writes bench/results.json and bench/RESULTS.md. This file only orders the steps; each lives
+ * in bench/support/ (rows 1-6 and their variants 1c-6c, 1f-6f: routes.ts, rounds.ts, rows.ts; row 7: login-load.ts;
+ * Better Auth's rows, costs and memory: better-auth.ts; Redis cost: operation-costs.ts; memory: memory.ts; targets:
+ * targets.ts; RESULTS.md: report.ts, variant-report.ts).
  */
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
@@ -46,13 +47,14 @@ async function main(): Promise<void> {
     buildApp();
     log('starting the bench apps');
     const env = { REDIS_URL: server.url, BENCH_JWT_SECRET: jwtSecret };
-    const [sessionApp, statelessApp, clusterApp, side] = await Promise.all([
+    const [sessionApp, statelessApp, clusterApp, fastifyApp, side] = await Promise.all([
       startApp('session', { ...env, BENCH_MODE: 'session' }),
       startApp('stateless', { ...env, BENCH_MODE: 'stateless' }),
       startApp('cluster', { ...env, BENCH_MODE: 'session', REDIS_CLUSTER_NODES: redisCluster.addresses }),
+      startApp('fastify', { ...env, BENCH_MODE: 'session', BENCH_PLATFORM: 'fastify' }),
       BetterAuthSide.start(server.url),
     ]);
-    apps.push(sessionApp, statelessApp, clusterApp);
+    apps.push(sessionApp, statelessApp, clusterApp, fastifyApp);
     betterAuth = side;
     log('apps ready; creating users and sessions');
 
@@ -70,15 +72,14 @@ async function main(): Promise<void> {
     const recipeToken = fixtures.recipeToken(user);
     const refreshPool = new RefreshPool(fixtures, options.connections);
     await refreshPool.fill();
-    // Rows 1c, 2c, 6c: the same user and a refresh pool on the cluster.
+    // Rows 1c, 2c, 6c: the same user and a refresh pool on the cluster. Rows 1f, 2f, 6f: a refresh pool of their own.
     const clusterFixtures = new Fixtures(clusterRedis, jwtSecret);
     await clusterFixtures.createUser('user@bench.test', PASSWORD, ['user']);
-    const clusterRefreshPool = new RefreshPool(clusterFixtures, options.connections);
-    await clusterRefreshPool.fill();
-    const cluster = { app: clusterApp, userToken: (await login(clusterApp, 'user@bench.test')).accessToken, refreshPool: clusterRefreshPool };
+    const cluster = await variantApp(clusterApp, clusterFixtures, options.connections);
+    const fastify = await variantApp(fastifyApp, fixtures, options.connections);
     // Better Auth: the same accounts, and 16 sessions (smoke: 2) to extend on its refresh row's app.
     await betterAuth.prepare(loginEmails, options.smoke ? 2 : 16);
-    const routes = [...benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool, cluster }), ...betterAuth.routes()];
+    const routes = [...benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool, cluster, fastify }), ...betterAuth.routes()];
 
     // Every route answers correctly once before anything is measured.
     for (const route of routes.filter((r) => !r.spec.requests)) {

@@ -10,17 +10,21 @@ export class RefreshPool {
   private readonly tokens: string[] = [];
   private batch = 0;
 
-  /** `connections`: the load's; the pool holds 20 tokens per connection after a fill. */
+  /**
+   * `connections`: the load's; the pool holds 20 tokens per connection after a fill. `tag` names its users'
+   * emails: pools that share a Redis need tags of their own.
+   */
   constructor(
     private readonly fixtures: Fixtures,
     private readonly connections: number,
+    private readonly tag = 'pool',
   ) {}
 
   /** Makes new sessions when fewer than half the wanted tokens are left. */
   async fill(): Promise<void> {
     const wanted = this.connections * 20;
     if (this.tokens.length >= wanted / 2) return;
-    const made = await this.fixtures.sessionPool(wanted - this.tokens.length, `pool${this.batch++}`);
+    const made = await this.fixtures.sessionPool(wanted - this.tokens.length, `${this.tag}${this.batch++}`);
     this.tokens.push(...made.map((p) => p.refreshToken));
   }
 

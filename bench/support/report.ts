@@ -1,7 +1,9 @@
+import { fixed, whole } from './format';
 import type { LoadResult } from './load';
 import type { MemoryResult } from './memory';
 import type { RedisCost } from './redis-cost';
 import { ratioBetween } from './stats';
+import { variantSections } from './variant-report';
 
 export interface Row extends LoadResult {
   id: string;
@@ -61,8 +63,6 @@ export interface BenchResults {
   targets: Target[];
 }
 
-const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-const whole = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
 const perOp = (value: number) => String(Number(value.toFixed(2)));
 
 function describeFailures(row: Row): string {
@@ -96,31 +96,6 @@ export function costTable(costs: RedisCost[]): string {
     lines.push(
       `| ${cost.operation} | ${perOp(cost.commandsPerOp)} | ${perOp(cost.roundTripsPerOp)} | ${perOp(cost.throttlingRoundTripsPerOp)} | ` +
         `${perOp(cost.executedPerOp)} | ${byName} | ${cost.sequence.replace(/\|/g, '\\|') || '-'} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-/**
- * Rows 2c and 6c (the app on a Redis Cluster) next to rows 2 and 6 (standalone Redis), each against its own
- * app's `GET /` (rows 1c and 1), from the same run.
- */
-export function clusterParagraph(rows: Row[]): string {
-  const row = (id: string) => rows.find((r) => r.id === id);
-  const pairs = [
-    ['guarded route', '2', '2c'],
-    ['refresh', '6', '6c'],
-  ] as const;
-  const lines = [
-    '| Route | Standalone req/s | x open (row 1) | p99 ms | Cluster req/s | x open (row 1c) | p99 ms | cluster x open / standalone x open |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-  ];
-  for (const [what, alone, clustered] of pairs) {
-    const [a, c] = [row(alone), row(clustered)];
-    if (!a || !c) continue;
-    lines.push(
-      `| ${what} (rows ${alone}, ${clustered}) | ${whole(a.requestsPerSecond)} | ${fixed(a.ratioToOpen, 2)} | ${fixed(a.latencyP99Ms, 1)} | ` +
-        `${whole(c.requestsPerSecond)} | ${fixed(c.ratioToOpen, 2)} | ${fixed(c.latencyP99Ms, 1)} | ${fixed(c.ratioToOpen / a.ratioToOpen, 2)} |`,
     );
   }
   return lines.join('\n');
@@ -234,9 +209,9 @@ ${settings.durationSeconds} s per row measured in ${settings.rounds} rounds of $
 except rows 3 and 4, whose targets are a few percent from their reference row: after a whole slice of the reference and
 unmeasured load on both routes, each alternates with it (row 3 with 1s, row 4 with 2) in four back-to-back pairs of quarter
 slices (1s, 3, 1s, 3, 1s, 3, 1s, 3, 1s: both routes hot, nothing in between); the order is 1, 1n, 1, 2, 1, then 1s, 1s, 3, ... 1s,
-then 2, 2, 4, ... 2, then 1, 5, 1, 5b, 1, 6, 1, then 1c, 2c, 1c, 6c, 1c (the app on a Redis Cluster: see below), then 1, b1, 1, b2, 1, b3, 1, b6, 1
-(the Better Auth rows: see below).
-The open routes (1, 1s) get the same \`Authorization\` header as row 2, which they ignore: the rows then differ only in
+then 2, 2, 4, ... 2, then 1, 5, 1, 5b, 1, 6, 1, then 1c, 2c, 1c, 6c, 1c (the app on a Redis Cluster: see below), then 1f, 2f, 1f,
+6f, 1f (the app on Fastify: see below), then 1, b1, 1, b2, 1, b3, 1, b6, 1 (the Better Auth rows: see below).
+The open routes (1, 1s, 1c, 1f) get the same \`Authorization\` header as row 2, which they ignore: the rows then differ only in
 what the server does (row 1n shows what the header's bytes cost without it). "x open" is the median over rounds of the
 row's req/s divided by the mean of those two slices (row 3: the median over all its pairs of its req/s over the mean of the two
 1s slices around it; row 4: the median of its four pairs, times row 2's ratio in the same round; row 1s: its median over row 1's);
@@ -254,15 +229,7 @@ Overloaded with ${overload.loginConnections} concurrent logins (${fixed(overload
 \`GET /\` p50/p99 is ${fixed(overload.duringLogins.latencyP50Ms, 1)}/${fixed(overload.duringLogins.latencyP99Ms, 1)} ms.
 Non-2xx of \`GET /\`: ${loginLoad.idle.non2xx} / ${loginLoad.duringLogins.non2xx} / ${overload.duringLogins.non2xx}; of the overload logins: ${overload.login.non2xx + overload.login.errors}.
 
-## Cluster next to standalone
-
-Rows 1c, 2c and 6c: a third bench app, default mode, configured with \`redis: { cluster: { nodes } }\` on a Redis Cluster
-the bench starts on loopback (3 masters + 3 replicas of the same \`redis-server\`, \`redis-cli --cluster create
---cluster-replicas 1\`), measured in the same rounds as the other rows, each between two slices of that app's own
-\`GET /\` (row 1c), as row 3 is against 1s. The six nodes share this machine's cores with everything else, so the
-cluster's figures show what the cluster client and routing cost, not what more machines would add.
-
-${clusterParagraph(results.rows)}
+${variantSections(results.rows)}
 
 ## Redis cost per operation
 

@@ -1,9 +1,10 @@
 import type { AppProcess } from './app-process';
-import { bearer } from './http-client';
+import type { Fixtures } from './fixtures';
+import { bearer, login } from './http-client';
 import type { LoadSpec } from './load';
-import type { RefreshPool } from './refresh-pool';
+import { RefreshPool } from './refresh-pool';
 
-/** One measured row of rows 1-6: a route of one of the bench apps, loaded by autocannon. */
+/** One measured row of rows 1-6 (and their variants 1c-6c, 1f-6f): a route of one of the bench apps, loaded by autocannon. */
 export interface Route {
   id: string;
   route: string;
@@ -33,8 +34,61 @@ export interface RouteInputs {
   recipeToken: string;
   /** Refresh tokens of row 6. */
   refreshPool: RefreshPool;
-  /** The default-mode app on the Redis Cluster (rows 1c, 2c, 6c), its user's access token and refresh tokens. */
-  cluster: { app: AppProcess; userToken: string; refreshPool: RefreshPool };
+  /** The default-mode app on the Redis Cluster (rows 1c, 2c, 6c). */
+  cluster: VariantApp;
+  /** The default-mode app on Fastify, on the same redis-server as rows 1-6 (rows 1f, 2f, 6f). */
+  fastify: VariantApp;
+}
+
+/** Another default-mode bench app that rows 1, 2 and 6 are repeated on, its user's access token and refresh tokens. */
+export interface VariantApp {
+  app: AppProcess;
+  userToken: string;
+  refreshPool: RefreshPool;
+}
+
+/** A variant app's inputs: `user@bench.test` signed in through it, and a filled refresh pool of its own on `fixtures`' Redis. */
+export async function variantApp(app: AppProcess, fixtures: Fixtures, connections: number): Promise<VariantApp> {
+  const refreshPool = new RefreshPool(fixtures, connections, `${app.name}-pool`);
+  await refreshPool.fill();
+  return { app, userToken: (await login(app, 'user@bench.test')).accessToken, refreshPool };
+}
+
+/** How a variant's rows name its app: `app` after "the app", `rows` after "as row 2,". */
+interface VariantWording {
+  app: string;
+  rows: string;
+}
+
+/**
+ * Rows 1, 2 and 6 repeated on a variant app (ids suffixed with `suffix`): its own `GET /` with the same header
+ * is the ceiling of the other two (as row 1s is row 3's: same code, other process).
+ */
+function variantRoutes(suffix: string, wording: VariantWording, { app, userToken, refreshPool }: VariantApp): Route[] {
+  const open = `1${suffix}`;
+  return [
+    {
+      id: open,
+      route: `\`GET /\` of the app ${wording.app}, same header: rows 2${suffix} and 6${suffix}'s ceiling`,
+      app,
+      spec: { url: `${app.url}/`, headers: bearer(userToken) },
+    },
+    {
+      id: `2${suffix}`,
+      route: `\`GET /guarded\` as row 2, ${wording.rows} (x row ${open})`,
+      app,
+      ceiling: open,
+      spec: { url: `${app.url}/guarded`, headers: bearer(userToken) },
+    },
+    {
+      id: `6${suffix}`,
+      route: `\`POST /auth/refresh\` as row 6, ${wording.rows} (x row ${open})`,
+      app,
+      ceiling: open,
+      spec: { url: `${app.url}/auth/refresh`, requests: refreshPool.requests() },
+      prepare: () => refreshPool.fill(),
+    },
+  ];
 }
 
 /**
@@ -42,7 +96,7 @@ export interface RouteInputs {
  * header as the guarded rows (the public route ignores it), so that a row's ratio is what the library's
  * guard costs, not what 370 more request bytes cost the HTTP stack; row 1n shows the same route without the header.
  */
-export function benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool, cluster }: RouteInputs): Route[] {
+export function benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool, cluster, fastify }: RouteInputs): Route[] {
   return [
     {
       id: '1',
@@ -109,26 +163,8 @@ export function benchRoutes({ sessionApp, statelessApp, userToken, adminToken, r
       prepare: () => refreshPool.fill(),
     },
     // The same routes on a Redis Cluster (3 masters + 3 replicas), against that app's own GET / (as row 3 against 1s).
-    {
-      id: '1c',
-      route: '`GET /` of the app on a Redis Cluster (3 masters + 3 replicas), same header: rows 2c and 6c\'s ceiling',
-      app: cluster.app,
-      spec: { url: `${cluster.app.url}/`, headers: bearer(cluster.userToken) },
-    },
-    {
-      id: '2c',
-      route: '`GET /guarded` as row 2, on the Redis Cluster (x row 1c)',
-      app: cluster.app,
-      ceiling: '1c',
-      spec: { url: `${cluster.app.url}/guarded`, headers: bearer(cluster.userToken) },
-    },
-    {
-      id: '6c',
-      route: '`POST /auth/refresh` as row 6, on the Redis Cluster (x row 1c)',
-      app: cluster.app,
-      ceiling: '1c',
-      spec: { url: `${cluster.app.url}/auth/refresh`, requests: cluster.refreshPool.requests() },
-      prepare: () => cluster.refreshPool.fill(),
-    },
+    ...variantRoutes('c', { app: 'on a Redis Cluster (3 masters + 3 replicas)', rows: 'on the Redis Cluster' }, cluster),
+    // And on Fastify (`@nestjs/platform-fastify`, standalone Redis), against that app's own GET /.
+    ...variantRoutes('f', { app: 'on Fastify (`@nestjs/platform-fastify`)', rows: 'on Fastify' }, fastify),
   ];
 }
