@@ -5,11 +5,14 @@ import { mintOneTimeToken, type OneTimeTokenKind } from '../../core/tokens/one-t
 import { OneTimeTokenStore } from '../../core/ports/one-time-token-store.interface';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { credentialStamp } from '../../core/users/credential-stamp';
-import type { StoredUser } from '../../core/ports/user-store.interface';
+import { type StoredUser, UserStore } from '../../core/ports/user-store.interface';
+import { OneTimeTokenInvalidError } from '../../core/errors/auth.errors';
+import { randomUUID } from 'node:crypto';
 
 /**
- * Mints one-time tokens and mails their links (password reset, email verification), in the background: the
- * caller's answer never waits for (nor reveals) the mail. A failure is logged without the link.
+ * The mailed one-time tokens of account recovery: mints them and mails their links (password reset, email
+ * verification) in the background, so the caller's answer never waits for (nor reveals) the mail (a failure is
+ * logged without the link), and consumes them when they come back.
  */
 @Injectable()
 export class AccountMailer implements OnModuleDestroy {
@@ -22,7 +25,35 @@ export class AccountMailer implements OnModuleDestroy {
     @Inject(Mailer) private readonly mailer: Mailer,
     @Inject(ACCOUNT_OPTIONS) private readonly options: ResolvedAccountOptions,
     @Inject(MAIL_OPTIONS) private readonly mail: ResolvedMailOptions,
+    @Inject(UserStore) private readonly users: UserStore,
   ) {}
+
+  /**
+   * Consumes a presented token, then checks it against the user's credentials as they are NOW (re-read after the
+   * consume, so a password change that landed meanwhile voids it too). `OneTimeTokenInvalidError` otherwise.
+   */
+  async consume(kind: OneTimeTokenKind, parsed: { userId: string; hash: string }): Promise<StoredUser> {
+    const consumed = await this.tokens.consume({ kind, userId: parsed.userId, hash: parsed.hash });
+    if (!consumed) throw new OneTimeTokenInvalidError();
+    const user = await this.users.findById(parsed.userId);
+    if (!user || user.disabled || consumed.binding !== credentialStamp(user)) throw new OneTimeTokenInvalidError();
+    return user;
+  }
+
+  /** Voids the user's token of this kind (after a reset, the verification link is void too). */
+  revoke(kind: OneTimeTokenKind, userId: string): Promise<void> {
+    return this.tokens.revoke(kind, userId);
+  }
+
+  /**
+   * `findByEmail`, plus a lookup of a random id when nobody has the email: stores like `RedisUserStore` read
+   * an unknown email in one round trip and a known one in two, which would time the answer apart.
+   */
+  async findByEmailInConstantSteps(email: string): Promise<StoredUser | null> {
+    const user = await this.users.findByEmail(email);
+    if (!user) await this.users.findById(randomUUID());
+    return user;
+  }
 
   /** Starts minting a token for the user (replacing the previous one of this kind) and mailing its link. */
   sendLinkInBackground(kind: OneTimeTokenKind & MailKind, user: StoredUser): void {

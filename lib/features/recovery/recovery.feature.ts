@@ -4,6 +4,10 @@ import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options
 import { AccountController } from './account.controller';
 import { AccountMailer } from './account.mailer';
 import { AccountService } from './account.service';
+import { AccountClosingService } from './account-closing.service';
+import { EmailVerificationService } from './email-verification.service';
+import { PasswordResetService } from './password-reset.service';
+import { RecoveryThrottle } from './recovery-throttle';
 import { PasswordController } from './password.controller';
 import { documentRecoveryRoutes } from './recovery.openapi';
 
@@ -14,7 +18,7 @@ import { documentRecoveryRoutes } from './recovery.openapi';
 export const recoveryFeature: AuthFeature = {
   name: 'recovery',
   build: (context) => {
-    const services = [AccountMailer, AccountService];
+    const services = [AccountMailer, RecoveryThrottle, PasswordResetService, EmailVerificationService, AccountClosingService, AccountService];
     const parts = { exports: services, oneTimeTokenKinds: ['password_reset', 'email_verification'] };
     if (!context.controllers) return { ...parts, providers: services };
     const controllers = { password: context.mount(PasswordController), account: context.mount(AccountController) };

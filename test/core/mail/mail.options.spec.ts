@@ -1,3 +1,4 @@
+import { MemoryUserStore } from '../../../lib/adapters/memory/memory-user.store';
 import { resolveAccountOptions } from '../../../lib/core/options/account.options';
 import { resolveMailOptions } from '../../../lib/core/mail/mail.options';
 import { DEFAULT_MAIL_TEMPLATES } from '../../../lib/core/mail/mail-templates';
@@ -64,7 +65,7 @@ describe('templates per kind, over a real SMTP server', () => {
         },
       },
     });
-    const accountMailer = new AccountMailer(store, mailer, account, mail);
+    const accountMailer = new AccountMailer(store, mailer, account, mail, new MemoryUserStore());
     const user = { id: 'u-1', email: 'ada@app.example', passwordHash: 'h', roles: [], emailVerified: false, credentialVersion: 0 };
     accountMailer.sendLinkInBackground('password_reset', user);
     accountMailer.sendLinkInBackground('email_verification', user);

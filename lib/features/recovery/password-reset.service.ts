@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OneTimeTokenInvalidError, ValidationFailedError } from '../../core/errors/auth.errors';
+import type { ClientInfo } from '../../core/auth.types';
+import { AuthEvent } from '../../core/events/auth-event.names';
+import { AuthEvents } from '../../core/events/auth-events.emitter';
+import { SessionStore } from '../../core/ports/session-store.interface';
+import { credentialVersionOf, UserStore } from '../../core/ports/user-store.interface';
+import { parseOneTimeToken } from '../../core/tokens/one-time-token';
+import { IdentityResolver } from '../../core/users/identity-resolver.service';
+import { AccountMailer } from './account.mailer';
+import { checkEmail, RecoveryThrottle } from './recovery-throttle';
+
+/** `POST /auth/password/forgot` and `POST /auth/password/reset`: a new password through a mailed link. */
+@Injectable()
+export class PasswordResetService {
+  constructor(
+    @Inject(UserStore) private readonly users: UserStore,
+    @Inject(SessionStore) private readonly sessions: SessionStore,
+    private readonly identity: IdentityResolver,
+    private readonly mailer: AccountMailer,
+    private readonly throttle: RecoveryThrottle,
+    private readonly events: AuthEvents,
+  ) {}
+
+  /**
+   * When an enabled account has this email, mails it a reset link (in the background). Same outcome and timing
+   * for unknown emails; throttled per ip and per email (`TooManyRequestsError`, counted whether or not the email
+   * exists).
+   */
+  async request(rawEmail: unknown, client: ClientInfo = {}): Promise<void> {
+    const email = checkEmail(rawEmail);
+    await this.throttle.charge('passwordForgot', email, client);
+    const user = await this.mailer.findByEmailInConstantSteps(email);
+    if (user && !user.disabled && user.email) this.mailer.sendLinkInBackground('password_reset', user);
+  }
+
+  /**
+   * Sets a new password with a reset token. The policy is checked before the token is used (a weak password
+   * does not burn it); the token is consumed atomically (of concurrent resets with one token exactly one
+   * succeeds) and must still match the user's credentials BEFORE the new password is hashed (a forged or used
+   * token costs no argon2 work); every session of the user ends. Marks the email verified (the mail reached it).
+   * Throws `OneTimeTokenInvalidError`.
+   */
+  async reset(token: unknown, newPassword: unknown, client: ClientInfo = {}): Promise<void> {
+    const parsed = parseOneTimeToken('password_reset', token);
+    if (!parsed) throw new OneTimeTokenInvalidError();
+    if (typeof newPassword !== 'string') throw new ValidationFailedError(['password must be a string']);
+    const user = await this.users.findById(parsed.userId);
+    if (!user || user.disabled) throw new OneTimeTokenInvalidError();
+    this.identity.passwordPolicy.check(newPassword, { email: user.email ?? undefined });
+    await this.mailer.consume('password_reset', parsed);
+    await this.identity.changePassword(user.id, newPassword);
+    if (!user.emailVerified) await this.users.markEmailVerified?.(user.id);
+    // Every session ends, and the new credential version becomes the floor: a login that raced the reset
+    // under the old password cannot create a session that outlives it.
+    const updated = await this.users.findById(user.id);
+    const revokedSessions = await this.sessions.revokeAll(user.id, { credentialVersion: updated ? credentialVersionOf(updated) : undefined });
+    await this.mailer.revoke('email_verification', user.id);
+    this.events.emit(AuthEvent.PasswordReset, { userId: user.id, revokedSessions, ip: client.ip, userAgent: client.userAgent });
+  }
+}
