@@ -6,7 +6,7 @@ export interface AuthModuleExtras {
   isGlobal?: boolean;
   /** Register `AccessTokenGuard` and `RolesGuard` as global guards. Default true. */
   globalGuards?: boolean;
-  /** Mount `AuthController` (and the OAuth routes). Default true. */
+  /** Mount the library's controllers (the kernel's and every feature's routes). Default true. */
   controller?: boolean;
   /** Path of the auth routes. Default `auth`. */
   routePrefix?: string;

@@ -7,7 +7,7 @@ import { transportError } from '../guards/transport-errors';
 /**
  * Writes every error as `{ statusCode, code, message }` with a stable `code`; 401s carry
  * `WWW-Authenticate: Bearer`, 503s `Retry-After`. Unknown errors become an opaque 500 (logged
- * without request data). Scoped to `AuthController`; apps may also install it globally to get the
+ * without request data). Scoped to the library's controllers; apps may also install it globally to get the
  * same shape for body-parser errors (`malformed_json`, `payload_too_large`). Outside HTTP (a global filter
  * also sees GraphQL resolvers) it writes nothing: an `AuthError` is rethrown as a `GraphQLError` with
  * `extensions.code` (a `WsException` for gateways), anything else unchanged.

@@ -19,7 +19,7 @@ export function hasBody(request: BodyRequest): boolean {
  * anything else looks at it. Forms and `text/plain` are the bodies a cross-site page can send without a
  * CORS preflight, so this blocks login CSRF (logging a victim into the attacker's account) and form
  * posts at the refresh route. A body-less request passes (a cookie-only refresh has none).
- * Applied to `login`, `register` and `refresh` by `AuthController`.
+ * Applied to `login`, `register` and `refresh` by their controllers.
  */
 @Injectable()
 export class JsonContentTypeGuard implements CanActivate {

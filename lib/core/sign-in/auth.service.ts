@@ -54,7 +54,7 @@ export function withoutSecrets(user: StoredUser): AuthUser {
 
 
 /**
- * The authentication use cases, independent of HTTP: what `AuthController` calls, and what a
+ * The authentication use cases, independent of HTTP: what the controllers call, and what a
  * GraphQL resolver or a custom controller can call.
  */
 @Injectable()
