@@ -7,17 +7,10 @@ import { JWT_OPTIONS, type ResolvedJwtOptions } from './jwt.options';
 import { deriveRefreshTokenKey, RefreshTokenCodec } from './refresh-token.codec';
 import { createSigningKeys, type JwtKey, type SigningKeys } from './signing-keys';
 import { appClaimsOf } from './app-claims';
+import { AccessTokenKeys, isCanonicalBase64url } from './access-token-keys';
 import type { AccessTokenClaims, IssuedAccessToken, IssuedRefreshToken, JsonWebKeySet, ParsedRefreshToken } from './token.types';
 
-const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
-/** Headers that would make a verifier fetch or trust a key named by the token itself; never honoured. */
-const FORBIDDEN_HEADERS = ['jku', 'jwk', 'x5u', 'x5c', 'crit'];
 const MAX_ACCESS_TOKEN_LENGTH = 8192;
-const MAX_HEADER_SEGMENT_LENGTH = 1024;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-/** Accepted header segments remembered (tokens of one key share one header); bounded so input cannot grow it. */
-const HEADER_CACHE_SIZE = 64;
 /** Tokens whose signature was verified, remembered: a client sends the same token until it expires. */
 const VERIFIED_TOKENS_SIZE = 1024;
 
@@ -35,23 +28,6 @@ export interface VerifiedAccessToken {
   readonly email?: string;
   /** The app's claims (everything outside the reserved names), frozen; `{}` when none. */
   readonly appClaims: Readonly<Record<string, unknown>>;
-}
-
-/** A configured key with the jsonwebtoken options pinned to it (its one algorithm), built once. */
-interface PinnedKey {
-  readonly key: JwtKey;
-  readonly verifyOptions: Readonly<JwtVerifyOptions>;
-}
-
-/**
- * Base64url without padding, in its one canonical form (RFC 4648 §3.5: the unused low bits of the last
- * character are zero). Node's decoder ignores those bits, so without this one signature would have
- * several token strings.
- */
-function isCanonicalBase64url(segment: string): boolean {
-  if (!BASE64URL.test(segment)) return false;
-  const unusedBits = [0, -1, 4, 2][segment.length % 4];
-  return unusedBits === 0 || (unusedBits > 0 && (BASE64URL_ALPHABET.indexOf(segment[segment.length - 1]) & ((1 << unusedBits) - 1)) === 0);
 }
 
 /**
@@ -72,13 +48,11 @@ function isCanonicalBase64url(segment: string): boolean {
 @Injectable()
 export class TokenService {
   private readonly keys: SigningKeys;
-  /** The verification keys by `kid`, each with its pinned verify options. */
-  private readonly pinnedKeys: ReadonlyMap<string, PinnedKey>;
+  /** Picks the configured key of a token's header. */
+  private readonly headers: AccessTokenKeys;
   private readonly signOptions: Readonly<JwtSignOptions>;
   /** Signs and verifies; its `secretOrKeyProvider` hands out this service's `KeyObject`s. Never global. */
   private readonly jwt: JwtService;
-  /** Header segments already accepted by `keyFor`, with their key: the check is a pure function of the segment. */
-  private readonly acceptedHeaders = new Map<string, PinnedKey>();
   /**
    * Tokens whose header, signature and fixed claims verified, with their decoded payload, so a client's
    * next requests skip that work; the time-dependent claims (`exp` above all) are checked on every call.
@@ -92,13 +66,7 @@ export class TokenService {
 
   constructor(@Inject(JWT_OPTIONS) private readonly options: ResolvedJwtOptions) {
     this.keys = createSigningKeys(options);
-    const { issuer, audience, clockToleranceSeconds } = options;
-    this.pinnedKeys = new Map(
-      [...this.keys.verification].map(([kid, key]) => [
-        kid,
-        { key, verifyOptions: Object.freeze({ algorithms: [key.algorithm], issuer, audience, clockTolerance: clockToleranceSeconds }) },
-      ]),
-    );
+    this.headers = new AccessTokenKeys(this.keys, options);
     const { signing } = this.keys;
     this.signOptions = Object.freeze({ algorithm: signing.algorithm, header: { alg: signing.algorithm, typ: 'at+jwt', kid: signing.keyId } });
     this.jwt = new JwtService({
@@ -106,7 +74,7 @@ export class TokenService {
         if (requestType === JwtSecretRequestType.SIGN) return signing.key;
         // Verify: the key of the token's `kid`, after the same header checks as `verifySignature` made.
         const token = String(tokenOrPayload);
-        return this.keyFor(token.slice(0, token.indexOf('.'))).key.key;
+        return this.headers.keyFor(token.slice(0, token.indexOf('.'))).key.key;
       },
     });
     this.selfTest();
@@ -177,7 +145,7 @@ export class TokenService {
   private verifySignature(token: string): VerifiedAccessToken {
     const parts = token.split('.');
     if (parts.length !== 3 || !parts.every(isCanonicalBase64url)) throw new AccessTokenInvalidError();
-    const { verifyOptions } = this.keyFor(parts[0]);
+    const { verifyOptions } = this.headers.keyFor(parts[0]);
     let decoded: unknown;
     try {
       decoded = this.jwt.verify(token, verifyOptions);
@@ -246,7 +214,7 @@ export class TokenService {
     if (typeof token !== 'string' || token.length > MAX_ACCESS_TOKEN_LENGTH) throw new AccessTokenInvalidError();
     const parts = token.split('.');
     if (parts.length !== 3 || !parts.every(isCanonicalBase64url)) throw new AccessTokenInvalidError();
-    return this.keyFor(parts[0]).key;
+    return this.headers.keyFor(parts[0]).key;
   }
 
   /** The public keys as a JWKS document (empty for HS* algorithms, whose keys are secret). */
@@ -269,21 +237,6 @@ export class TokenService {
     return deriveRefreshTokenKey(signing.key.export());
   }
 
-  /** Reads the header (never trusting it for key material) and picks the configured key by `kid`. */
-  private keyFor(segment: string): PinnedKey {
-    const accepted = this.acceptedHeaders.get(segment);
-    if (accepted) return accepted;
-    if (segment.length > MAX_HEADER_SEGMENT_LENGTH) throw new AccessTokenInvalidError();
-    const header = this.decodeSegment(segment);
-    if (typeof header.typ !== 'string' || !ACCESS_TOKEN_TYPES.has(header.typ.toLowerCase())) throw new AccessTokenInvalidError();
-    if (FORBIDDEN_HEADERS.some((name) => Object.prototype.hasOwnProperty.call(header, name))) throw new AccessTokenInvalidError();
-    const kid = header.kid;
-    const key = typeof kid === 'string' ? this.pinnedKeys.get(kid) : undefined;
-    if (!key || header.alg !== key.key.algorithm) throw new AccessTokenInvalidError();
-    if (this.acceptedHeaders.size < HEADER_CACHE_SIZE) this.acceptedHeaders.set(segment, key);
-    return key;
-  }
-
   /**
    * Signs a token and verifies it through `JwtService`, once, so a key jsonwebtoken refuses (or a
    * `jwt.publicKey` that is not the private key's) stops the start-up instead of failing every login.
@@ -299,22 +252,11 @@ export class TokenService {
       throw new TypeError(`nestjs-authkit: option "${signOption}" cannot sign ${signing.algorithm} tokens with @nestjs/jwt`, { cause });
     }
     try {
-      this.jwt.verify(token, this.keyFor(token.slice(0, token.indexOf('.'))).verifyOptions);
+      this.jwt.verify(token, this.headers.keyFor(token.slice(0, token.indexOf('.'))).verifyOptions);
     } catch (cause) {
       const option = signing.key === signing.verifyKey || this.options.publicKey === undefined ? signOption : 'jwt.publicKey';
       throw new TypeError(`nestjs-authkit: option "${option}" does not verify the tokens it signs (${signing.algorithm})`, { cause });
     }
-  }
-
-  private decodeSegment(segment: string): Record<string, unknown> {
-    let value: unknown;
-    try {
-      value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    } catch {
-      throw new AccessTokenInvalidError();
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new AccessTokenInvalidError();
-    return value as Record<string, unknown>;
   }
 
   private audienceMatches(aud: unknown): boolean {

@@ -11,7 +11,8 @@ function service(): TokenService {
 
 /** The service's private caches, read to show what they hold (never written). */
 function caches(tokens: TokenService): { verifiedTokens: Map<string, { token: string }>; acceptedHeaders: Map<string, unknown> } {
-  return tokens as unknown as { verifiedTokens: Map<string, { token: string }>; acceptedHeaders: Map<string, unknown> };
+  const internals = tokens as unknown as { verifiedTokens: Map<string, { token: string }>; headers: { acceptedHeaders: Map<string, unknown> } };
+  return { verifiedTokens: internals.verifiedTokens, acceptedHeaders: internals.headers.acceptedHeaders };
 }
 
 /** Whether the verifier remembers this exact token string. */
