@@ -4,6 +4,7 @@
 // The module and its options.
 export { AuthModule } from './auth.module';
 export type { AuthModuleExtras } from './auth.module-extras';
+export type { AuthFeature, AuthFeatureContext, AuthFeatureParts } from './core/feature/auth-feature';
 export type { AuthModuleOptions, AdapterOptions, ProviderInput } from './auth.options';
 export type { JwtOptions, JwtAlgorithm, KeyInput, VerificationKeyOptions } from './core/tokens/jwt.options';
 export type { RedisClient, RedisConnectionOptions, RedisDurability, RedisSentinelAddress } from './adapters/redis/redis.options';
@@ -44,7 +45,7 @@ export { IdentityResolver, type Credentials } from './core/users/identity-resolv
 export { TokenService, type VerifiedAccessToken } from './core/tokens/token.service';
 export type { AccessTokenClaims, IssuedAccessToken, JsonWebKeySet } from './core/tokens/token.types';
 export type { AuthenticatedUser, ClientInfo, PublicUser, TokenPair, SessionView } from './core/auth.types';
-export type { TokenResponse } from './core/http/token-responder';
+export { TokenResponder, type TokenResponse } from './core/http/token-responder';
 export type { AcceptedResponse } from './features/recovery/password.controller';
 export { AccountService } from './features/recovery/account.service';
 export { AuthAdminService, type AdminActor, type AdminUserView } from './features/admin/auth-admin.service';

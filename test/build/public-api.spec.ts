@@ -9,6 +9,8 @@ const PUBLIC_API: Record<string, string[]> = {
   index: [
     // The module, its options and their parts.
     'AuthModule', 'AuthModuleExtras', 'AuthModuleOptions', 'AdapterOptions', 'ProviderInput',
+    // Features: what an app's own feature returns (the `features` extra), and how it answers with tokens.
+    'AuthFeature', 'AuthFeatureContext', 'AuthFeatureParts', 'TokenResponder',
     'JwtOptions', 'JwtAlgorithm', 'KeyInput', 'VerificationKeyOptions', 'RedisConnectionOptions', 'FAIL_FAST_REDIS_OPTIONS',
     'FAIL_FAST_CLUSTER_OPTIONS', 'RedisClient', 'RedisDurability', 'RedisSentinelAddress',
     'RefreshTokenTransport', 'RefreshCookieOptions', 'PasswordPolicyOptions', 'ThrottleOptions', 'SessionUserAgentMode',
