@@ -10,7 +10,7 @@ import { AuthExceptionFilter } from '../http/auth-exception.filter';
 import { authValidationPipe } from '../http/auth-validation.pipe';
 import { JsonContentTypeGuard } from '../http/json-content-type.guard';
 import { LogoutGuard } from '../http/logout.guard';
-import { RefreshDto } from '../http/auth.dto';
+import { RefreshDto } from './sessions.dto';
 import type { HttpResponse } from '../http/http-response';
 import { type ClientRequest, clientInfo } from '../http/client-info';
 import { TokenResponder, type TokenResponse } from '../http/token-responder';

@@ -4,7 +4,7 @@ import { Public } from '../../core/decorators/public.decorator';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
 import { authValidationPipe } from '../../core/http/auth-validation.pipe';
 import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';
-import { LoginDto } from '../../core/http/auth.dto';
+import { LoginDto } from './password.dto';
 import type { HttpResponse } from '../../core/http/http-response';
 import { type ClientRequest, clientInfo } from '../../core/http/client-info';
 import { TokenResponder, type TokenResponse } from '../../core/http/token-responder';

@@ -3,7 +3,7 @@ import { ValidationFailedError } from '../../core/errors/auth.errors';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import type { Credentials } from '../../core/users/identity-resolver.service';
 import { AuthValidationPipe } from '../../core/http/auth-validation.pipe';
-import { CredentialsDto } from '../../core/http/auth.dto';
+import { CredentialsDto } from './password.dto';
 
 /** The register body, split: the credentials, and the app's registration fields (`{}` without a DTO). */
 export interface RegistrationBody {

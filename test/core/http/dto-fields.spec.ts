@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ChangePasswordDto, EmailDto } from '../../../lib/features/recovery/account.dto';
-import { CredentialsDto, LoginDto } from '../../../lib/core/http/auth.dto';
+import { CredentialsDto, LoginDto } from '../../../lib/features/password/password.dto';
 
 async function messages<T extends object>(type: new () => T, body: object): Promise<string[]> {
   const errors = await validate(plainToInstance(type, body));

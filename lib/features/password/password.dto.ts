@@ -1,6 +1,5 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { LOGIN_PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH } from '../users/identity-resolver.service';
-import { AccountEmail, PasswordText } from './dto-fields';
+import { LOGIN_PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH } from '../../core/users/identity-resolver.service';
+import { AccountEmail, PasswordText } from '../../core/http/dto-fields';
 
 /** Body of `POST /auth/register`. */
 export class CredentialsDto {
@@ -21,12 +20,4 @@ export class LoginDto {
 
   @PasswordText(LOGIN_PASSWORD_MIN_LENGTH)
   password!: string;
-}
-
-/** Body of `POST /auth/refresh` when the refresh token travels in the body. */
-export class RefreshDto {
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  refreshToken?: string;
 }
