@@ -93,7 +93,7 @@ async function openInOrder(store: SessionStore, clock: ManualClock, userId: stri
 }
 
 /**
- * The behaviour every `SessionStore` must have (DESIGN section 4). Run it against each adapter so
+ * The behaviour every `SessionStore` must have (rotation, reuse detection, credential versions, expiry). Run it against each adapter so
  * that the memory and Redis stores cannot drift apart.
  *
  * @example

@@ -16,7 +16,7 @@ export class RedisKeys {
   }
 
   /**
-   * Hash of all the user's sessions, one record per session (layout in `sessions/session-record.codec.ts`).
+   * Hash of all the user's sessions, one record per session (layout in `adapters/redis/session-record.codec.ts`).
    * One key per user keeps Redis' per-key overhead (~150 bytes) out of the per-session cost.
    */
   sessions(userId: string): string {

@@ -88,7 +88,7 @@ export interface SessionStoreSettings {
 /**
  * Port for session storage. Every operation is a single atomic call (one Redis round trip in
  * `RedisSessionStore`). Implementations must honour the rotation semantics of `RotateResult`
- * exactly; the shared contract suite in `test/sessions/session-store.contract.ts` checks them.
+ * exactly; the shared contract suite in `lib/testing/session-store.contract.ts` (`nestjs-authkit/testing`) checks them.
  */
 export interface SessionStore {
   /**

@@ -102,7 +102,7 @@ export interface UserStore {
 
   // OAuth identities. Optional for stores of apps that do not use OAuth; `RedisUserStore` and
   // `MemoryUserStore` implement them, and the module refuses to start with OAuth providers configured
-  // and a store without them. The shared contract suite is `test/oauth/user-store-identities.contract.ts`.
+  // and a store without them. The shared contract suite is `lib/testing/user-store-identities.contract.ts` (`nestjs-authkit/testing`).
 
   /** The user owning the provider identity, or null. */
   findByIdentity?(provider: string, providerUserId: string): Promise<StoredUser | null>;

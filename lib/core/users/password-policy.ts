@@ -50,7 +50,7 @@ export function resolvePasswordPolicyOptions(options: PasswordPolicyOptions | un
   return { minLength, rejectCommon, blocklist: [...blocklist] };
 }
 
-/** File shipped next to this module (the build copies it to `dist/identity/`). */
+/** File shipped next to this module (the build copies it to `dist/core/users/`). */
 export const COMMON_PASSWORDS_FILE = join(__dirname, 'common-passwords.txt');
 
 let commonPasswords: ReadonlySet<string> | undefined;

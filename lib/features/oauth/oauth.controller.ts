@@ -7,7 +7,7 @@ import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
 import { type OAuthHttpRequest, OAuthRedirects } from './oauth-redirects';
 
 /**
- * The built-in providers' routes (DESIGN section 5), mounted under the auth prefix: `GET <provider>` (302 to the
+ * The built-in providers' routes, mounted under the auth prefix: `GET <provider>` (302 to the
  * provider), `GET <provider>/callback` (302 to the success URL with the refresh cookie set, or to the failure URL
  * with `?error=<code>` / a JSON error), `GET <provider>/link` (signed in; 302, or 200 `{ authorizationUrl }` when
  * the client accepts JSON). An unconfigured provider answers 404.
