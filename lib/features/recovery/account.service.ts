@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   InvalidCredentialsError, OneTimeTokenInvalidError, ReauthenticationRequiredError, SessionRevokedError, TooManyRequestsError,
   ValidationFailedError,
@@ -23,6 +23,8 @@ import { IdentityResolver } from '../../core/users/identity-resolver.service';
 import { parseEmail } from '../../core/users/email';
 import { PasswordHasher } from '../../core/ports/password-hasher.interface';
 import { credentialVersionOf, type StoredUser, UserStore } from '../../core/ports/user-store.interface';
+import { CredentialStore } from '../../core/ports/credential-store.interface';
+import { IdentityStore } from '../../core/ports/identity-store.interface';
 
 /**
  * The account lifecycle, independent of HTTP: password reset by mail, email verification, account deletion.
@@ -50,6 +52,8 @@ export class AccountService {
     private readonly auth: AuthService,
     private readonly mailer: AccountMailer,
     @Inject(ACCOUNT_OPTIONS) private readonly options: ResolvedAccountOptions,
+    @Inject(CredentialStore) private readonly credentials: CredentialStore,
+    @Optional() @Inject(IdentityStore) private readonly identities?: IdentityStore | null,
   ) {}
 
   /**
@@ -89,8 +93,8 @@ export class AccountService {
     this.identity.passwordPolicy.check(newPassword, { email: user.email ?? undefined });
     const passwordHash = await this.hasher.hash(newPassword);
     await this.consume('password_reset', parsed);
-    await this.users.setPasswordHash(user.id, passwordHash);
-    if (!user.emailVerified) await this.users.markEmailVerified?.(user.id);
+    await this.credentials.setPasswordHash(user.id, passwordHash);
+    if (!user.emailVerified) await this.users.markEmailVerified(user.id);
     // Every session ends, and the new credential version becomes the floor: a login that raced the reset
     // under the old password cannot create a session that outlives it.
     const updated = await this.users.findById(user.id);
@@ -123,7 +127,7 @@ export class AccountService {
     const parsed = parseOneTimeToken('email_verification', token);
     if (!parsed) throw new OneTimeTokenInvalidError();
     const user = await this.users.findById(parsed.userId);
-    if (!user || user.disabled || !user.email || !this.users.markEmailVerified) throw new OneTimeTokenInvalidError();
+    if (!user || user.disabled || !user.email) throw new OneTimeTokenInvalidError();
     const current = await this.consume('email_verification', parsed);
     await this.users.markEmailVerified(current.id);
     this.auth.emit(AuthEvent.EmailVerified, { userId: current.id, email: current.email ?? user.email }, client);
@@ -156,6 +160,8 @@ export class AccountService {
     if (!this.users.deleteUser) throw new TypeError('nestjs-authkit: the UserStore has no deleteUser(); account deletion needs it');
     await this.sessions.revokeAll(userId);
     await Promise.all([this.tokens.revoke('password_reset', userId), this.tokens.revoke('email_verification', userId)]);
+    // Identities first (a store of its own keeps them apart from the user): none is left pointing at a deleted user.
+    await this.identities?.unlinkAllIdentities(userId);
     const deleted = await this.users.deleteUser(userId);
     if (deleted) this.auth.emit(AuthEvent.AccountDeleted, { userId, sessionId: options.sessionId, actorId: options.actorId }, options.client);
     return deleted;
