@@ -6,6 +6,8 @@ import { ROLE_HIERARCHY, resolveRoleHierarchy, type RolesOptions } from './core/
 import { IDENTITY_OPTIONS, type IdentityOptions, type ResolvedIdentityOptions, resolveIdentityOptions } from './core/users/identity.options';
 import type { PasswordHasher } from './core/ports/password-hasher.interface';
 import type { UserStore } from './core/ports/user-store.interface';
+import type { CredentialStore } from './core/ports/credential-store.interface';
+import type { IdentityStore } from './core/ports/identity-store.interface';
 import {
   type GitHubOAuthOptions, type GoogleOAuthOptions, OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions,
 } from './features/oauth/oauth.options';
@@ -30,8 +32,16 @@ export type ProviderInput<T> = Type<T> | T;
 
 /** The ports an app may replace; each defaults to the Redis adapter (with `redis`) or the in-memory one. */
 export interface AdapterOptions {
-  /** Your users (Prisma, TypeORM...). Default: `RedisUserStore` with Redis, `MemoryUserStore` without. */
+  /**
+   * Your users (Prisma, TypeORM...). Default: `RedisUserStore` with Redis, `MemoryUserStore` without. The class may
+   * also implement `CredentialStore` (password sign-in needs it) and `IdentityStore` (OAuth needs it): then it is
+   * all there is to configure.
+   */
   userStore?: ProviderInput<UserStore>;
+  /** The password hashes, when a class other than `userStore` keeps them. Default: the `userStore`. */
+  credentialStore?: ProviderInput<CredentialStore>;
+  /** The OAuth identities, when a class other than `userStore` keeps them. Default: the `userStore` if it implements `IdentityStore`. */
+  identityStore?: ProviderInput<IdentityStore>;
   /** Default: `RedisSessionStore` with Redis, `MemorySessionStore` without. */
   sessionStore?: ProviderInput<SessionStore>;
   /** Default: argon2id. */
@@ -89,7 +99,7 @@ const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   registration: true, passwordHashing: true, passwordPolicy: true, revokeSessionsOnPasswordChange: true, revokeSessionsOnRoleChange: true,
   roleHierarchy: true,
   refreshTokenTransport: true, cookie: true, allowedOrigins: true,
-  userStore: true, sessionStore: true, passwordHasher: true, loginThrottler: true, routeThrottle: true, mailer: true, oneTimeTokenStore: true,
+  userStore: true, credentialStore: true, identityStore: true, sessionStore: true, passwordHasher: true, loginThrottler: true, routeThrottle: true, mailer: true, oneTimeTokenStore: true,
   throttle: true, oauth: true,
   requireVerifiedEmail: true, passwordReset: true, emailVerification: true, passwordChange: true, accountDeletion: true, hooks: true, claims: true,
   registrationFields: true, mail: true,
@@ -150,7 +160,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     account: resolveAccountOptions(options),
     mail: resolveMailOptions(options),
     adapters: {
-      userStore: options.userStore, sessionStore: options.sessionStore, passwordHasher: options.passwordHasher, loginThrottler: options.loginThrottler,
+      userStore: options.userStore, credentialStore: options.credentialStore, identityStore: options.identityStore, sessionStore: options.sessionStore, passwordHasher: options.passwordHasher, loginThrottler: options.loginThrottler,
       routeThrottle: options.routeThrottle, mailer: options.mailer, oneTimeTokenStore: options.oneTimeTokenStore,
     },
   };

@@ -23,8 +23,10 @@ import { IdentityResolver } from './core/users/identity-resolver.service';
 import { MemoryUserStore } from './adapters/memory/memory-user.store';
 import { PasswordHasher } from './core/ports/password-hasher.interface';
 import { RedisUserStore } from './adapters/redis/redis-user.store';
-import { UserStore } from './core/ports/user-store.interface';
-import { guardUserStore } from './core/users/guarded-user.store';
+import { missingMethods, USER_STORE_METHODS, UserStore } from './core/ports/user-store.interface';
+import { CREDENTIAL_STORE_METHODS, CredentialStore } from './core/ports/credential-store.interface';
+import { IDENTITY_STORE_METHODS, IdentityStore } from './core/ports/identity-store.interface';
+import { guardCredentialStore, guardIdentityStore, guardUserStore } from './core/users/guarded-user.store';
 import { AuthkitRedisModule, authkitRedisProvider } from './adapters/redis/authkit-redis.module';
 import { MaxmemoryPolicyCheck } from './adapters/redis/maxmemory-policy.check';
 import { MemorySessionStore } from './adapters/memory/memory-session.store';
@@ -98,9 +100,6 @@ const portProviders: Provider[] = [
       ? new RedisSessionStore(redis, sessionStoreSettings(options.sessions), options.redis.keyPrefix, Date.now, options.redis.replicationWait)
       : new MemorySessionStore(sessionStoreSettings(options.sessions)),
   ),
-  portProvider<UserStore>(UserStore, (o) => o.adapters.userStore, (options, redis) =>
-    redis ? new RedisUserStore(redis, options.redis.keyPrefix) : new MemoryUserStore(),
-  guardUserStore),
   portProvider<PasswordHasher>(PasswordHasher, (o) => o.adapters.passwordHasher, (options) => new Argon2PasswordHasher(options.identity.passwordHashing)),
   portProvider<LoginThrottler>(LoginThrottler, (o) => o.adapters.loginThrottler, (options, redis) =>
     redis ? new RedisLoginThrottler(redis, options.throttle, options.redis.keyPrefix) : new MemoryLoginThrottler(options.throttle),
@@ -114,6 +113,61 @@ const portProviders: Provider[] = [
   portProvider<OneTimeTokenStore>(OneTimeTokenStore, (o) => o.adapters.oneTimeTokenStore, (options, redis) =>
     redis ? new RedisOneTimeTokenStore(redis, options.redis.keyPrefix) : new MemoryOneTimeTokenStore(),
   ),
+];
+
+/** The `userStore` as built (the app's, unguarded, or the default one): the source of the user ports. */
+const USER_STORE_SOURCE = Symbol('AUTHKIT_USER_STORE_SOURCE');
+interface UserStoreSource {
+  store: UserStore;
+  given: boolean;
+}
+
+/**
+ * A user port (`UserStore`, `CredentialStore`, `IdentityStore`): the app's own adapter for it (`credentialStore`,
+ * `identityStore`) if given, else the `userStore` when it implements the port (one class may implement several),
+ * behind the library's guard when it is the app's. A port the `userStore` implements only in part is an error;
+ * one it lacks entirely is `null` (the feature that needs it refuses to start), or an error when `needed` says why.
+ */
+function userPortProvider<T extends object>(
+  port: { token: symbol; name: string; option: 'userStore' | 'credentialStore' | 'identityStore'; methods: readonly string[]; needed?: string },
+  guard: (adapter: T) => T,
+): Provider {
+  const fail = (what: string, missing: string[]) => new TypeError(
+    `nestjs-authkit: ${what} does not implement ${port.name} (missing ${missing.join(', ')})` +
+      `${port.needed ? `, which ${port.needed} needs` : ''}: implement it${port.option === 'userStore' ? '' : ` there or pass a class of its own as \`${port.option}\``}`,
+  );
+  return {
+    provide: port.token,
+    inject: [RESOLVED_AUTH_OPTIONS, USER_STORE_SOURCE, APP_SCOPE, ModuleRef],
+    useFactory: async (options: ResolvedAuthOptions, source: UserStoreSource, appScope: ModuleRef, authScope: ModuleRef): Promise<T | null> => {
+      const own = port.option === 'userStore' ? undefined : (options.adapters[port.option] as ProviderInput<T> | undefined);
+      const adapter = own === undefined ? source.store : isClass(own) ? await buildAdapter(own, appScope, authScope) : own;
+      const missing = missingMethods(adapter, port.methods);
+      const name = `the ${own === undefined ? 'userStore' : port.option} (${adapter.constructor?.name ?? 'an object'})`;
+      if (missing.length > 0 && (own !== undefined || port.needed || missing.length < port.methods.length)) throw fail(name, missing);
+      if (missing.length > 0) return null;
+      return own !== undefined || source.given ? guard(adapter as T) : (adapter as T);
+    },
+  };
+}
+
+/** The user ports, all from the `userStore` unless the app gives a class of its own for a part. */
+const userPortProviders: Provider[] = [
+  {
+    provide: USER_STORE_SOURCE,
+    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, APP_SCOPE, ModuleRef],
+    useFactory: async (options: ResolvedAuthOptions, redis: RedisClient | null, appScope: ModuleRef, authScope: ModuleRef): Promise<UserStoreSource> => {
+      const given = options.adapters.userStore;
+      if (given === undefined) return { store: redis ? new RedisUserStore(redis, options.redis.keyPrefix) : new MemoryUserStore(), given: false };
+      return { store: isClass(given) ? await buildAdapter(given, appScope, authScope) : given, given: true };
+    },
+  },
+  userPortProvider<UserStore>({ token: UserStore, name: 'UserStore', option: 'userStore', methods: USER_STORE_METHODS, needed: 'every sign-in' }, guardUserStore),
+  userPortProvider<CredentialStore>(
+    { token: CredentialStore, name: 'CredentialStore', option: 'credentialStore', methods: CREDENTIAL_STORE_METHODS, needed: 'password sign-in' },
+    guardCredentialStore,
+  ),
+  userPortProvider<IdentityStore>({ token: IdentityStore, name: 'IdentityStore', option: 'identityStore', methods: IDENTITY_STORE_METHODS }, guardIdentityStore),
 ];
 
 /** `RESOLVED_AUTH_OPTIONS` from the raw options, and each feature's slice under its own token. */
@@ -163,12 +217,12 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers: [...kernel.controllers, ...parts.controllers],
     providers: [
-      authkitRedisProvider, ...portProviders, ...services, RequestUserSlot, ...guards, ...kernel.providers, ...parts.providers,
+      authkitRedisProvider, ...userPortProviders, ...portProviders, ...services, RequestUserSlot, ...guards, ...kernel.providers, ...parts.providers,
       { provide: ONE_TIME_TOKEN_KINDS, useValue: parts.oneTimeTokenKinds },
     ],
     exports: [
-      optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer, OneTimeTokenStore,
-      ...services, ...parts.exports,
+      optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, CredentialStore, IdentityStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer,
+      OneTimeTokenStore, ...services, ...parts.exports,
     ],
   };
 }

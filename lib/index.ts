@@ -62,10 +62,11 @@ export { AuthExceptionFilter } from './core/http/auth-exception.filter';
 export type { ErrorBody } from './core/errors/auth-http-status';
 
 // Ports (interface + injection token) and the shipped adapters, for apps that bring their own storage.
-export { UserStore, type IdentityUserStore } from './core/ports/user-store.interface';
-export type {
-  AuthUser, StoredUser, NewUser, UserIdentity, NewUserIdentity, LinkIdentityResult, UnlinkIdentityResult, SetPasswordHashOptions,
-} from './core/ports/user-store.interface';
+export { UserStore, type AuthUser, type StoredUser, type NewUser } from './core/ports/user-store.interface';
+export { CredentialStore, type SetPasswordHashOptions } from './core/ports/credential-store.interface';
+export {
+  IdentityStore, type UserIdentity, type NewUserIdentity, type LinkIdentityResult, type UnlinkIdentityResult,
+} from './core/ports/identity-store.interface';
 export { RedisUserStore } from './adapters/redis/redis-user.store';
 export { MemoryUserStore } from './adapters/memory/memory-user.store';
 export { normalizeEmail } from './core/users/email';

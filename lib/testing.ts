@@ -1,12 +1,16 @@
 // `nestjs-authkit/testing`: the contract suites the library's own adapters pass, for an app to run against its
 // own adapter (Jest, or any runner with Jest-compatible globals `describe`/`it`/`expect`/`beforeEach`).
 //
-// In a spec file of the app (describeUserStoreContract imported from nestjs-authkit/testing):
+// In a spec file of the app (imported from nestjs-authkit/testing), one suite per port the store implements:
 //   describeUserStoreContract('PrismaUserStore', () => new PrismaUserStore(prisma));
+//   describeCredentialStoreContract('PrismaUserStore', () => new PrismaUserStore(prisma));
+//   describeIdentityStoreContract('PrismaUserStore', async () => ({ store: new PrismaUserStore(prisma), close: async () => {} }));
 export {
   describeUserStoreContract, describeUserStoreDeletionContract, type UserStoreFactory, type UserStoreProbe,
 } from './testing/user-store.contract';
-export { describeUserStoreIdentityContract } from './testing/user-store-identities.contract';
+export { describeCredentialStoreContract, type CredentialStoreFactory } from './testing/credential-store.contract';
+export { describeIdentityStoreContract, type IdentityStoreUnderTest } from './testing/identity-store.contract';
+export type { UserPorts, PortsUnderTest } from './testing/user-ports';
 export {
   describeSessionStoreContract, type SessionStoreFactory, CONTRACT_SETTINGS as SESSION_CONTRACT_SETTINGS,
 } from './testing/session-store.contract';

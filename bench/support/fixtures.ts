@@ -32,7 +32,7 @@ export class Fixtures {
     this.tokens = new TokenService(this.options.jwt);
     this.sessions = new RedisSessionStore(redis, sessionStoreSettings(this.options.sessions));
     this.users = new RedisUserStore(redis);
-    this.identity = new IdentityResolver(this.users, new Argon2PasswordHasher(this.options.identity.passwordHashing), this.options.identity);
+    this.identity = new IdentityResolver(this.users, this.users, new Argon2PasswordHasher(this.options.identity.passwordHashing), this.options.identity);
     this.auth = new AuthService(this.tokens, this.identity, this.sessions);
   }
 

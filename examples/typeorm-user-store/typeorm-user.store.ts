@@ -1,14 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EmailTakenError, type NewUser, type SetPasswordHashOptions, type StoredUser, type UserStore } from 'nestjs-authkit';
+import {
+  type CredentialStore, EmailTakenError, type NewUser, type SetPasswordHashOptions, type StoredUser, type UserStore,
+} from 'nestjs-authkit';
 import { QueryFailedError, type Repository } from 'typeorm';
 import { UserEntity } from './user.entity';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** PostgreSQL's `unique_violation`. */
 const UNIQUE_VIOLATION = '23505';
 
-function stored(row: UserEntity | null): StoredUser | null {
+/** A duplicate email (the unique index on `lower(email)`) is the library's `EmailTakenError`; anything else is rethrown. */
+export function emailTakenOr(error: unknown): never {
+  if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) throw new EmailTakenError();
+  throw error;
+}
+
+export function stored(row: UserEntity | null): StoredUser | null {
   if (!row) return null;
   return {
     id: row.id, email: row.email, passwordHash: row.passwordHash, roles: [...row.roles], emailVerified: row.emailVerified,
@@ -17,8 +25,9 @@ function stored(row: UserEntity | null): StoredUser | null {
 }
 
 /**
- * nestjs-authkit's `UserStore` on a TypeORM repository (PostgreSQL). Register it as a class, with the module
- * that exports the repository in `forRootAsync({ imports })`:
+ * nestjs-authkit's `UserStore` and `CredentialStore` on a TypeORM repository (PostgreSQL): all an app with
+ * email/password sign-in needs. Register it as a class, with the module that exports the repository in
+ * `forRootAsync({ imports })` (with OAuth, add `identityStore: TypeOrmIdentityStore`):
  *
  * ```ts
  * AuthModule.forRootAsync({
@@ -28,7 +37,7 @@ function stored(row: UserEntity | null): StoredUser | null {
  * ```
  */
 @Injectable()
-export class TypeOrmUserStore implements UserStore {
+export class TypeOrmUserStore implements UserStore, CredentialStore {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
   /** Ids are uuids: anything else is never sent to PostgreSQL (a uuid column would throw on it). */
@@ -54,8 +63,7 @@ export class TypeOrmUserStore implements UserStore {
       const id = (result.identifiers[0] as { id: string }).id;
       return { id, ...user, roles: [...user.roles], disabled: false, credentialVersion: 0 };
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) throw new EmailTakenError();
-      throw error;
+      emailTakenOr(error);
     }
   }
 

@@ -86,7 +86,11 @@ describe('the published package', () => {
     expect(files).toContain('LICENSE');
     expect(files).toContain('dist/index.js');
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
-    expect(files.filter((file) => !file.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(file))).toEqual([]);
+    // The ORM recipes ship as copyable sources (node_modules/nestjs-authkit/examples/), with their migrations and READMEs.
+    for (const recipe of ['typeorm-user-store/typeorm-identity.store.ts', 'typeorm-user-store/README.md', 'drizzle-user-store/migrations/0000_authkit_users.sql']) {
+      expect(files).toContain(`examples/${recipe}`);
+    }
+    expect(files.filter((file) => !/^(dist|examples)\//.test(file) && !['LICENSE', 'README.md', 'package.json'].includes(file))).toEqual([]);
   });
 
   it('the built entry loads without the optional peers (@nestjs/passport, passport-jwt, @liaoliaots/nestjs-redis)', () => {

@@ -37,7 +37,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'ReauthenticationRequiredError', 'OAuthLinkEmailUnverifiedError',
     'AuthExceptionFilter', 'ErrorBody',
     // Ports and shipped adapters.
-    'UserStore', 'IdentityUserStore', 'AuthUser', 'StoredUser', 'NewUser', 'UserIdentity', 'NewUserIdentity',
+    'UserStore', 'CredentialStore', 'IdentityStore', 'AuthUser', 'StoredUser', 'NewUser', 'UserIdentity', 'NewUserIdentity',
     'LinkIdentityResult', 'UnlinkIdentityResult', 'SetPasswordHashOptions', 'RedisUserStore', 'MemoryUserStore', 'normalizeEmail',
     'SessionStore', 'SessionRecord', 'CreateSessionInput', 'RotateSessionInput', 'RotateResult', 'SessionStoreSettings',
     'RevokeAllSessionsOptions', 'RedisSessionStore', 'MemorySessionStore',
@@ -62,7 +62,8 @@ const PUBLIC_API: Record<string, string[]> = {
   ],
   passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'AuthkitAuthGuard', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [
-    'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeUserStoreIdentityContract',
+    'describeUserStoreContract', 'UserStoreFactory', 'UserStoreProbe', 'describeCredentialStoreContract', 'CredentialStoreFactory',
+    'describeIdentityStoreContract', 'IdentityStoreUnderTest', 'UserPorts', 'PortsUnderTest',
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',
     'describeLoginThrottlerContract', 'ThrottlerFactory', 'describeRouteThrottleContract', 'RouteThrottleFactory', 'ManualClock',
     'describeUserStoreDeletionContract', 'describeOneTimeTokenStoreContract', 'OneTimeTokenStoreFactory',

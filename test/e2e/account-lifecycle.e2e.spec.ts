@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type Redis from 'ioredis';
-import { AuthService, IdentityResolver, RedisSessionStore, UserStore } from '../../lib';
+import { AuthService, IdentityResolver, IdentityStore, RedisSessionStore, UserStore } from '../../lib';
 import { resolveSessionOptions, sessionStoreSettings } from '../../lib/core/sessions/session.options';
 import { AccountMailer } from '../../lib/features/recovery/account.mailer';
 import { RedisOneTimeTokenStore } from '../../lib/adapters/redis/redis-one-time-token.store';
@@ -303,8 +303,9 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
     });
     try {
       const users = oauthOnly.app.get<UserStore>(UserStore);
+      const identities = oauthOnly.app.get<IdentityStore>(IdentityStore);
       const identity = { provider: 'github', providerUserId: `gh-${Date.now()}`, email: null, emailVerified: false };
-      const { user } = await users.createWithIdentity!({ email: null, passwordHash: null, roles: ['user'], emailVerified: false }, identity);
+      const { user } = await identities.createWithIdentity({ email: null, passwordHash: null, roles: ['user'], emailVerified: false }, identity);
       const auth = oauthOnly.app.get(AuthService);
       sessionClock.advance(-10 * 60_000); // a sign-in 10 minutes ago (accountDeletion.recentLoginSeconds: 300)
       const old = await auth.startSession(user);
@@ -319,7 +320,7 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
       const fresh = await auth.startSession(user);
       expect((await http(oauthOnly.url, 'DELETE', '/auth/account', { token: fresh.accessToken, json: {} })).status).toBe(204);
       expect(await users.findById(user.id)).toBeNull();
-      expect(await users.findByIdentity!('github', identity.providerUserId)).toBeNull();
+      expect(await identities.findByIdentity('github', identity.providerUserId)).toBeNull();
       expect((await http(oauthOnly.url, 'GET', '/auth/me', { token: old.accessToken })).status).toBe(401);
     } finally {
       await oauthOnly.close();

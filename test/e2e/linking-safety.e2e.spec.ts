@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RedisSessionStore, UserStore } from '../../lib';
+import { IdentityStore, RedisSessionStore, UserStore } from '../../lib';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { createRedisClient, uniqueKeyPrefix } from '../support/redis-client';
 import { http, uniqueEmail } from '../support/test-app';
@@ -35,6 +35,7 @@ describe('linking safety (issue 10: findings 1 and 3; real local OAuth server, r
   });
 
   const users = () => t.app.get<symbol, UserStore>(UserStore);
+  const identityStore = () => t.app.get<symbol, IdentityStore>(IdentityStore);
 
   async function register(email = uniqueEmail('acct')) {
     const res = await http(t.url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
@@ -63,7 +64,7 @@ describe('linking safety (issue 10: findings 1 and 3; real local OAuth server, r
       });
       // However it got there (the finding used GET /auth/github/link, which now refuses unverified accounts:
       // see finding 3), the attacker's GitHub identity is linked to the squatted account.
-      const linked = await users().linkIdentity!(attacker.id, {
+      const linked = await identityStore().linkIdentity(attacker.id, {
         provider: 'github', providerUserId: String(attackerGithubId), email: null, emailVerified: false,
       });
       expect(linked.status).toBe('linked');
@@ -91,7 +92,7 @@ describe('linking safety (issue 10: findings 1 and 3; real local OAuth server, r
       const victimEmail = uniqueEmail('victim2');
       const attacker = await register(victimEmail);
       const attackerSub = nextSub();
-      await users().linkIdentity!(attacker.id, { provider: 'google', providerUserId: attackerSub, email: null, emailVerified: false });
+      await identityStore().linkIdentity(attacker.id, { provider: 'google', providerUserId: attackerSub, email: null, emailVerified: false });
 
       const google = provider.addGoogleAccount({ sub: nextSub(), email: victimEmail, email_verified: true });
       const { result } = await browser.signIn('google', google);

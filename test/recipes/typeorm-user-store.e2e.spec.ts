@@ -6,13 +6,19 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuthExceptionFilter, AuthModule, PasswordHasher } from '../../lib';
-import { guardUserStore } from '../../lib/core/users/guarded-user.store';
+import { guardCredentialStore, guardIdentityStore, guardUserStore } from '../../lib/core/users/guarded-user.store';
 import { CreateUsers1764547200000 } from '../../examples/typeorm-user-store/create-users.migration';
+import { CreateUserIdentities1764547200001 } from '../../examples/typeorm-user-store/create-user-identities.migration';
+import { TypeOrmIdentityStore } from '../../examples/typeorm-user-store/typeorm-identity.store';
 import { TypeOrmUserStore } from '../../examples/typeorm-user-store/typeorm-user.store';
 import { UserEntity } from '../../examples/typeorm-user-store/user.entity';
+import { UserIdentityEntity } from '../../examples/typeorm-user-store/user-identity.entity';
 import { UsersModule } from '../../examples/typeorm-user-store/users.module';
-import { describeUserStoreContract } from 'nestjs-authkit/testing';
+import { describeCredentialStoreContract, describeIdentityStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
+import { Browser, cookieValue, type OAuthTestApp } from '../support/oauth-harness';
+import { LocalOAuthProvider } from '../support/oauth-provider';
 import { PostgresServer } from '../support/postgres-server';
+import { freePort } from '../support/redis-server';
 import { baseTestOptions, http, TestRoutesController, uniqueEmail } from '../support/test-app';
 
 const PASSWORD = 'correct horse battery staple';
@@ -23,7 +29,8 @@ let dataSource: DataSource;
 beforeAll(async () => {
   postgres = await PostgresServer.start();
   dataSource = new DataSource({
-    type: 'postgres', url: postgres.url, entities: [UserEntity], migrations: [CreateUsers1764547200000], migrationsRun: true,
+    type: 'postgres', url: postgres.url, entities: [UserEntity, UserIdentityEntity],
+    migrations: [CreateUsers1764547200000, CreateUserIdentities1764547200001], migrationsRun: true,
   });
   await dataSource.initialize();
 }, 60_000);
@@ -33,10 +40,29 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-// The shipped contract, on the recipe's store as written, and as the library sees it (behind its guard).
-describeUserStoreContract('TypeOrmUserStore (PostgreSQL)', () => new TypeOrmUserStore(dataSource.getRepository(UserEntity)));
-describeUserStoreContract('TypeOrmUserStore (PostgreSQL) behind the library guard', () =>
-  guardUserStore(new TypeOrmUserStore(dataSource.getRepository(UserEntity))));
+const userStore = () => new TypeOrmUserStore(dataSource.getRepository(UserEntity));
+const identityStore = () => new TypeOrmIdentityStore(dataSource.getRepository(UserEntity), dataSource.getRepository(UserIdentityEntity));
+
+// The shipped contracts, on the recipe's stores as written, and as the library sees them (behind its guards).
+describeUserStoreContract('TypeOrmUserStore (PostgreSQL)', userStore);
+describeUserStoreContract('TypeOrmUserStore (PostgreSQL) behind the library guard', () => guardUserStore(userStore()));
+describeCredentialStoreContract('TypeOrmUserStore (PostgreSQL)', userStore);
+describeCredentialStoreContract('TypeOrmUserStore (PostgreSQL) behind the library guards', () => ({
+  users: guardUserStore(userStore()), credentials: guardCredentialStore(userStore()),
+}));
+const countUsers = async () => Number((await dataSource.query('SELECT count(*) AS n FROM users'))[0].n);
+describeIdentityStoreContract('TypeOrmIdentityStore (PostgreSQL)', async () => {
+  const before = await countUsers(); // the tests share one database: users created by this test only
+  return {
+    store: { users: userStore(), credentials: userStore(), identities: identityStore() },
+    countUserRecords: async () => (await countUsers()) - before,
+    close: async () => undefined,
+  };
+});
+describeIdentityStoreContract('TypeOrmIdentityStore (PostgreSQL) behind the library guards', async () => ({
+  store: { users: guardUserStore(userStore()), credentials: guardCredentialStore(userStore()), identities: guardIdentityStore(identityStore()) },
+  close: async () => undefined,
+}));
 
 describe('an app with TypeOrmUserStore in a non-global UsersModule', () => {
   let app: INestApplication;
@@ -120,5 +146,92 @@ describe('an app with TypeOrmUserStore in a non-global UsersModule', () => {
     }
     const back = await http(url, 'POST', '/auth/login', { json: { email, password: PASSWORD } });
     expect(back.status).toBe(200);
+  });
+});
+
+describe('OAuth on PostgreSQL: an app with TypeOrmUserStore + TypeOrmIdentityStore in a non-global UsersModule', () => {
+  let provider: LocalOAuthProvider;
+  let app: INestApplication;
+  let browser: Browser;
+  let url: string;
+  let seq = 0;
+  const nextSub = () => `pg${Date.now()}${++seq}`;
+
+  beforeAll(async () => {
+    provider = await LocalOAuthProvider.start();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        TypeOrmModule.forRoot({ type: 'postgres', url: postgres.url, entities: [UserEntity, UserIdentityEntity] }),
+        AuthModule.forRootAsync({
+          imports: [UsersModule],
+          useFactory: () => ({
+            ...baseTestOptions(`t${randomBytes(4).toString('hex')}`), userStore: TypeOrmUserStore, identityStore: TypeOrmIdentityStore,
+            oauth: {
+              google: { ...provider.googleOptions(), callbackUrl: `${url}/auth/google/callback` },
+              github: { ...provider.githubOptions(), callbackUrl: `${url}/auth/github/callback` },
+              successRedirect: 'http://app.test/welcome',
+            },
+          }),
+        }),
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.useGlobalFilters(app.get(AuthExceptionFilter));
+    await app.listen(port, '127.0.0.1');
+    // The harness's browser drives the app and the provider by URL only.
+    browser = new Browser({ app, url, keyPrefix: '', redis: undefined as never, close: () => app.close() } satisfies OAuthTestApp);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await provider?.stop();
+  });
+
+  it('a first Google sign-in creates the user and its identity rows; the next one finds the same user', async () => {
+    const email = uniqueEmail('pg-oauth');
+    const sub = nextSub();
+    const account = provider.addGoogleAccount({ sub, email, email_verified: true, name: 'PG User' });
+    const first = await browser.signIn('google', account);
+    expect(first.result.status).toBe(302);
+    expect(first.result.location).toBe('http://app.test/welcome');
+    const { me } = await browser.me(first.result);
+    expect(me.body).toMatchObject({ email, roles: ['user'] });
+    expect((await dataSource.query('SELECT email_verified FROM users WHERE id = $1', [me.body.id]))[0].email_verified).toBe(true);
+    const rows = await dataSource.query('SELECT provider, provider_user_id, user_id FROM user_identities WHERE provider_user_id = $1', [sub]);
+    expect(rows).toEqual([{ provider: 'google', provider_user_id: sub, user_id: me.body.id }]);
+
+    const again = await browser.me((await browser.signIn('google', account)).result);
+    expect(again.me.body.id).toBe(me.body.id);
+    expect(Number((await dataSource.query('SELECT count(*) AS n FROM users WHERE email = $1', [email]))[0].n)).toBe(1);
+  });
+
+  it('a verified Google email secures a squatted password account (password removed, identity linked); unlinking the last way in is refused', async () => {
+    const email = uniqueEmail('pg-squat');
+    const squatted = await http(url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
+    expect(squatted.status).toBe(201);
+    const account = provider.addGoogleAccount({ sub: nextSub(), email, email_verified: true });
+    const { me, accessToken } = await browser.me((await browser.signIn('google', account)).result);
+    expect(me.body.id).toBe(squatted.body.user.id);
+    const [row] = await dataSource.query('SELECT password_hash, email_verified FROM users WHERE id = $1', [me.body.id]);
+    expect(row).toEqual({ password_hash: null, email_verified: true });
+    expect((await http(url, 'POST', '/auth/login', { json: { email, password: PASSWORD } })).status).toBe(401);
+
+    const listed = await http(url, 'GET', '/auth/identities', { token: accessToken });
+    expect(listed.body).toEqual([expect.objectContaining({ provider: 'google' })]);
+    const unlink = await http(url, 'DELETE', '/auth/identities/google', { token: accessToken });
+    expect(unlink.body.code).toBe('last_sign_in_method');
+  });
+
+  it('a GitHub sign-in whose provider did not verify the email creates a user without email; its refresh cookie works', async () => {
+    const id = 700_000 + Math.floor(Math.random() * 100_000);
+    const account = provider.addGitHubAccount({ id, login: `pg${id}`, emails: [{ email: uniqueEmail('gh'), primary: true, verified: false }] });
+    const { result } = await browser.signIn('github', account);
+    expect(cookieValue(result.setCookie, 'authkit_rt')).toBeDefined();
+    const { me } = await browser.me(result);
+    expect(me.body).toMatchObject({ email: null });
+    const [owner] = await dataSource.query('SELECT user_id FROM user_identities WHERE provider = $1 AND provider_user_id = $2', ['github', String(id)]);
+    expect(owner.user_id).toBe(me.body.id);
   });
 });

@@ -42,7 +42,7 @@ export function recoveryFixture(account: AccountOptions = {}) {
   const sessions = new MemorySessionStore(sessionStoreSettings(sessionOptions), clock.now);
   const tokens = new MemoryOneTimeTokenStore(clock.now);
   const hasher = new Argon2PasswordHasher({ memoryCostKiB: 1024, timeCost: 1, parallelism: 1 });
-  const identity = new IdentityResolver(users, hasher, resolveIdentityOptions({}));
+  const identity = new IdentityResolver(users, users, hasher, resolveIdentityOptions({}));
   const events: Array<{ name: string; payload: Record<string, unknown> }> = [];
   const authEvents = new AuthEvents(undefined, { emit: (name: string, payload: unknown) => events.push({ name, payload: payload as Record<string, unknown> }) });
   const accountOptions = resolveAccountOptions({
@@ -53,7 +53,7 @@ export function recoveryFixture(account: AccountOptions = {}) {
   const routeThrottle = new MemoryRouteThrottle(undefined, clock.now);
   const throttle = new RecoveryThrottle(routeThrottle, resolveRouteLimits(undefined), authEvents);
   const loginThrottler = new MemoryLoginThrottler(resolveThrottleRules(undefined), undefined, clock.now);
-  const deletion = new AccountDeletion(users, sessions, tokens, ['password_reset', 'email_verification'], authEvents);
+  const deletion = new AccountDeletion(users, sessions, tokens, ['password_reset', 'email_verification'], authEvents, users);
   return {
     clock, users, sessions, tokens, hasher, identity, events, authEvents, accountOptions, mailer, accountMailer, throttle, loginThrottler, deletion,
     /** A user with a password, and one session. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EmailTakenError } from '../../core/errors/auth.errors';
-import type {
-  LinkIdentityResult, NewUser, NewUserIdentity, SetPasswordHashOptions, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
-} from '../../core/ports/user-store.interface';
+import type { NewUser, StoredUser, UserStore } from '../../core/ports/user-store.interface';
+import type { CredentialStore, SetPasswordHashOptions } from '../../core/ports/credential-store.interface';
+import type { IdentityStore, LinkIdentityResult, NewUserIdentity, UnlinkIdentityResult, UserIdentity } from '../../core/ports/identity-store.interface';
 
 /** In-process `UserStore` for development; users are lost on restart. */
-export class MemoryUserStore implements UserStore {
+export class MemoryUserStore implements UserStore, CredentialStore, IdentityStore {
   private readonly byId = new Map<string, StoredUser>();
   private readonly idByEmail = new Map<string, string>();
   /** `<provider>\n<providerUserId>` -> user id. */

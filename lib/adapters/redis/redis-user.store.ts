@@ -6,9 +6,9 @@ import { redisCall } from './redis-call';
 import type { UserRecordFields, UserRecordSource } from '../../core/ports/session-store.interface';
 import type { InlineUserRecords } from '../../core/ports/user-record-source';
 import { DELETE_IF_EQUALS, SET_CREDENTIAL, SET_IF_USER_EXISTS, UNLINK_IDENTITY } from './redis-user.scripts';
-import type {
-  LinkIdentityResult, NewUser, NewUserIdentity, SetPasswordHashOptions, StoredUser, UnlinkIdentityResult, UserIdentity, UserStore,
-} from '../../core/ports/user-store.interface';
+import type { NewUser, StoredUser, UserStore } from '../../core/ports/user-store.interface';
+import type { CredentialStore, SetPasswordHashOptions } from '../../core/ports/credential-store.interface';
+import type { IdentityStore, LinkIdentityResult, NewUserIdentity, UnlinkIdentityResult, UserIdentity } from '../../core/ports/identity-store.interface';
 
 interface IdentityCommands {
   authkitDeleteIfEquals(key: string, value: string): Promise<number>;
@@ -60,7 +60,7 @@ const PROVISIONAL_TTL_MS = 5 * 60_000;
  * Every update of a user is one script call that applies only if the user exists: an unknown id creates
  * no key, and the update methods resolve to whether it applied.
  */
-export class RedisUserStore implements UserStore, InlineUserRecords {
+export class RedisUserStore implements UserStore, CredentialStore, IdentityStore, InlineUserRecords {
   private readonly keys: RedisKeys;
   private readonly commands: IdentityCommands;
   /** Where the records are and which fields a session rotation may check (`UserRecordRotation`). */

@@ -25,12 +25,6 @@ export interface StoredUser extends AuthUser {
   passwordHash: string | null;
 }
 
-/** Options of `UserStore.setPasswordHash`. */
-export interface SetPasswordHashOptions {
-  /** Compare-and-set for a rehash: replace only this hash, and keep the credential version. */
-  rehashOf?: string;
-}
-
 /** A user's credential version: `credentialVersion`, or 0 for adapters that do not keep one. */
 export function credentialVersionOf(user: Pick<AuthUser, 'credentialVersion'>): number {
   const version = user.credentialVersion;
@@ -48,17 +42,21 @@ export interface NewUser {
 }
 
 /**
- * Port to the application's users. Plug in your own (Prisma, TypeORM...) with
+ * Port to the application's users: the part every app implements. Password hashes are written through
+ * `CredentialStore` and OAuth identities through `IdentityStore`: one class may implement all three (the default
+ * `RedisUserStore` and `MemoryUserStore` do, and then `userStore: MyUserStore` is all the configuration), or an app
+ * implements only the ports of the features it enables (see `AdapterOptions.credentialStore` / `identityStore`).
+ * Plug in your own (Prisma, TypeORM...) with
  * `AuthModule.forRootAsync({ imports: [UsersModule], useFactory: () => ({ userStore: MyUserStore, ... }) })`
- * (a class is built with the providers of `imports` visible); `RedisUserStore` and `MemoryUserStore` are the
- * defaults. The library guards an app's store: implausible ids never reach it, errors it throws (other than
- * `AuthError`s) become 503 `store_unavailable`, emails are passed and compared normalised. A case-insensitive
- * email lookup (`lower(email) = $1`) still matters for legacy rows stored with capitals.
+ * (a class is built with the providers of `imports` visible). The library guards an app's store: implausible ids
+ * never reach it, errors it throws (other than `AuthError`s) become 503 `store_unavailable`, emails are passed and
+ * compared normalised. A case-insensitive email lookup (`lower(email) = $1`) still matters for legacy rows stored
+ * with capitals. The shared contract suite is `describeUserStoreContract` (`nestjs-authkit/testing`).
  *
  * @example
  * ```ts
  * @Injectable()
- * export class PrismaUserStore implements UserStore {
+ * export class PrismaUserStore implements UserStore, CredentialStore {
  *   constructor(private readonly prisma: PrismaService) {}
  *   findById(id: string) { return this.prisma.user.findUnique({ where: { id } }); }
  *   // ...
@@ -66,6 +64,7 @@ export interface NewUser {
  * ```
  */
 export interface UserStore {
+  /** The user, with its `passwordHash` (`null` without a password). */
   findById(id: string): Promise<StoredUser | null>;
   /** `email` is already normalised. */
   findByEmail(email: string): Promise<StoredUser | null>;
@@ -80,106 +79,33 @@ export interface UserStore {
 
   // Updates of an existing user. An unknown id must create nothing (no record, no storage key). An adapter
   // may resolve to whether the update applied (`false`: no such user), as the built-in ones do; `void` is
-  // accepted so that existing adapters keep compiling, and the library does not rely on the value.
+  // accepted, and the library does not rely on the value.
 
-  /**
-   * Replaces the password hash (`null` removes the password) and, when it changes, increments
-   * `credentialVersion` atomically with it. With `options.rehashOf` (a rehash of the same password on login,
-   * when the hashing parameters changed), the hash is replaced only if it is still `rehashOf`, and the
-   * credential version is NOT incremented: the password is the same, so the user's sessions stay valid.
-   */
-  setPasswordHash(id: string, passwordHash: string | null, options?: SetPasswordHashOptions): Promise<boolean | void>;
   /** Replaces the roles. */
   setRoles(id: string, roles: string[]): Promise<boolean | void>;
-
-  // Account status (see `AuthService.setDisabled`, which also ends the user's sessions).
-
   /**
    * Disables or re-enables a user (`AuthUser.disabled`) and, when that changes, increments `credentialVersion`
-   * atomically with it. A disabled user cannot log in or refresh. No-op for an unknown id.
+   * atomically with it (see `AuthService.setDisabled`, which also ends the user's sessions). A disabled user
+   * cannot log in or refresh.
    */
   setDisabled(id: string, disabled: boolean): Promise<boolean | void>;
-
-  // OAuth identities. Optional for stores of apps that do not use OAuth; `RedisUserStore` and
-  // `MemoryUserStore` implement them, and the module refuses to start with OAuth providers configured
-  // and a store without them. The shared contract suite is `lib/testing/user-store-identities.contract.ts` (`nestjs-authkit/testing`).
-
-  /** The user owning the provider identity, or null. */
-  findByIdentity?(provider: string, providerUserId: string): Promise<StoredUser | null>;
+  /** Records that the user's own email has been verified (a verification link, a reset mail, a provider that vouches for it). */
+  markEmailVerified(id: string): Promise<boolean | void>;
   /**
-   * Creates a user that owns `identity`, ATOMICALLY with respect to the identity: when concurrent
-   * calls race for one identity, exactly one creates a user and the others return that user with
-   * `created: false`. Throws `EmailTakenError` (creating nothing) when `user.email` is taken.
+   * Optional: deletes the user and its email index entry, and what else of it the class stores (its identities
+   * when it is also the `IdentityStore`). Resolves to whether a user was deleted. Without it, account deletion
+   * (`DELETE /auth/account`, `AuthAdminService.deleteUser`) answers 404.
    */
-  createWithIdentity?(user: NewUser, identity: NewUserIdentity): Promise<{ user: StoredUser; created: boolean }>;
-  /** Adds an identity to an existing user, atomically (see `LinkIdentityResult`). */
-  linkIdentity?(userId: string, identity: NewUserIdentity): Promise<LinkIdentityResult>;
-  /** The user's identities, oldest first. */
-  listIdentities?(userId: string): Promise<UserIdentity[]>;
-  /**
-   * Removes the user's identity of `provider`, unless it is the user's last way to sign in (no
-   * password and no other identity): checked and done atomically.
-   */
-  unlinkIdentity?(userId: string, provider: string): Promise<UnlinkIdentityResult>;
-  /** Records that the user's own email has been verified (e.g. by a provider that vouches for it). */
-  markEmailVerified?(userId: string): Promise<boolean | void>;
-  /**
-   * Removes EVERY identity of the user, with no "last way to sign in" check: used when an OAuth sign-in
-   * secures an account whose email was unverified (whoever linked those identities never proved owning
-   * the email), just before the new identity is linked. Each identity is released (no longer found by
-   * `findByIdentity`) before its entry goes. Resolves to the number removed.
-   */
-  unlinkAllIdentities?(userId: string): Promise<number>;
-
-  /**
-   * Deletes the user, its email index entry and its identities (`DELETE /auth/account`, `AuthAdminService.deleteUser`).
-   * Resolves to whether a user was deleted. Optional: without it, account deletion answers 404.
-   */
-  deleteUser?(userId: string): Promise<boolean>;
-}
-
-/** A provider account linked to a user. Keyed by (`provider`, `providerUserId`); one per provider per user. */
-export interface UserIdentity {
-  provider: string;
-  /** The provider's immutable id (Google `sub`, GitHub numeric `id`). */
-  providerUserId: string;
-  /** The email the provider reported when linked (informational; never a key). */
-  email: string | null;
-  emailVerified: boolean;
-  /** Epoch milliseconds. */
-  linkedAt: number;
-}
-
-export type NewUserIdentity = Omit<UserIdentity, 'linkedAt'>;
-
-/**
- * - `linked`: the identity now belongs to the user.
- * - `already-linked`: it already did (idempotent).
- * - `identity-taken`: it belongs to another user (`ownerId`).
- * - `provider-taken`: the user already has another identity of this provider.
- */
-export type LinkIdentityResult =
-  | { status: 'linked' }
-  | { status: 'already-linked' }
-  | { status: 'identity-taken'; ownerId: string }
-  | { status: 'provider-taken' };
-
-/** `last-sign-in-method`: refused, nothing removed. */
-export type UnlinkIdentityResult = 'unlinked' | 'not-found' | 'last-sign-in-method';
-
-/** The identity methods of `UserStore`, all present. */
-export type IdentityUserStore = UserStore & Required<Pick<UserStore,
-  'findByIdentity' | 'createWithIdentity' | 'linkIdentity' | 'listIdentities' | 'unlinkIdentity' | 'markEmailVerified' |
-  'unlinkAllIdentities'>>;
-
-const IDENTITY_METHODS = [
-  'findByIdentity', 'createWithIdentity', 'linkIdentity', 'listIdentities', 'unlinkIdentity', 'markEmailVerified', 'unlinkAllIdentities',
-] as const;
-
-/** The identity methods a store lacks (empty when it supports OAuth). */
-export function missingIdentityMethods(store: UserStore): string[] {
-  return IDENTITY_METHODS.filter((name) => typeof store[name] !== 'function');
+  deleteUser?(id: string): Promise<boolean>;
 }
 
 /** Injection token for the `UserStore` port. */
 export const UserStore = Symbol('UserStore');
+
+/** The methods of `UserStore` that every adapter has (`isValidUserId` and `deleteUser` are optional). */
+export const USER_STORE_METHODS = ['findById', 'findByEmail', 'create', 'setRoles', 'setDisabled', 'markEmailVerified'] as const;
+
+/** The names among `methods` that `store` lacks (not a function). */
+export function missingMethods(store: object | null | undefined, methods: readonly string[]): string[] {
+  return methods.filter((name) => typeof (store as Record<string, unknown> | null | undefined)?.[name] !== 'function');
+}

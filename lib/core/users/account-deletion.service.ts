@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ClientInfo } from '../auth.types';
 import { AuthEvent } from '../events/auth-event.names';
 import { AuthEvents } from '../events/auth-events.emitter';
@@ -7,11 +7,12 @@ import { OneTimeTokenStore } from '../ports/one-time-token-store.interface';
 import { SessionStore } from '../ports/session-store.interface';
 import type { OneTimeTokenKind } from '../tokens/one-time-token';
 import { UserStore } from '../ports/user-store.interface';
+import { IdentityStore } from '../ports/identity-store.interface';
 
 /**
  * Deletes a user with everything the kernel and the features keep of it: its sessions first (so it is signed out
- * even if the store fails next), the one-time tokens of every kind the features issue, then the user (with its
- * identities). What both `DELETE /auth/account` and the admin route call.
+ * even if the store fails next), the one-time tokens of every kind the features issue, its identities, then the
+ * user. What both `DELETE /auth/account` and the admin route call.
  */
 @Injectable()
 export class AccountDeletion {
@@ -21,6 +22,7 @@ export class AccountDeletion {
     @Inject(OneTimeTokenStore) private readonly tokens: OneTimeTokenStore,
     @Inject(ONE_TIME_TOKEN_KINDS) private readonly tokenKinds: readonly string[],
     private readonly events: AuthEvents,
+    @Optional() @Inject(IdentityStore) private readonly identities?: IdentityStore | null,
   ) {}
 
   /** Whether the user store can delete users (else the deletion routes answer 404). */
@@ -33,6 +35,8 @@ export class AccountDeletion {
     if (!this.users.deleteUser) throw new TypeError('nestjs-authkit: the UserStore has no deleteUser(); account deletion needs it');
     await this.sessions.revokeAll(userId);
     await Promise.all(this.tokenKinds.map((kind) => this.tokens.revoke(kind as OneTimeTokenKind, userId)));
+    // Identities before the user (a store of their own keeps them apart): none is left pointing at a deleted user.
+    await this.identities?.unlinkAllIdentities(userId);
     const deleted = await this.users.deleteUser(userId);
     const client = options.client ?? {};
     if (deleted) {

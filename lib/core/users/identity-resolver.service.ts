@@ -7,6 +7,7 @@ import { EMAIL_MAX_LENGTH, parseEmail } from './email';
 import { PasswordHasher } from '../ports/password-hasher.interface';
 import { PasswordPolicy, resolvePasswordPolicyOptions } from './password-policy';
 import { type StoredUser, UserStore } from '../ports/user-store.interface';
+import { CredentialStore } from '../ports/credential-store.interface';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -41,6 +42,7 @@ export class IdentityResolver {
 
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
+    @Inject(CredentialStore) private readonly credentials: CredentialStore,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(IDENTITY_OPTIONS) private readonly options: Pick<ResolvedIdentityOptions, 'registration' | 'passwordPolicy'>,
   ) {}
@@ -86,7 +88,7 @@ export class IdentityResolver {
       const passwordHash = await this.hasher.hash(credentials.password);
       // Compare-and-set, and no credential-version change: the same password, so the sessions stay valid, and a
       // password changed meanwhile is not overwritten with this one.
-      await this.users.setPasswordHash(user.id, passwordHash, { rehashOf: user.passwordHash });
+      await this.credentials.setPasswordHash(user.id, passwordHash, { rehashOf: user.passwordHash });
       user.passwordHash = passwordHash;
     }
     return user;
@@ -148,7 +150,7 @@ export class IdentityResolver {
       if (!user.passwordHash || !(await this.hasher.verify(user.passwordHash, currentPassword))) throw new InvalidCredentialsError();
     }
     this.passwordPolicy.check(newPassword, { email: user.email ?? undefined });
-    await this.users.setPasswordHash(userId, await this.hasher.hash(newPassword));
+    await this.credentials.setPasswordHash(userId, await this.hasher.hash(newPassword));
   }
 
   /** The policy for new passwords (`passwordPolicy` option). */

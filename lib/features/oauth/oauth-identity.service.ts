@@ -1,19 +1,20 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AuthEvent } from '../../core/events/auth-event.names';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
-import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
+import type { ResolvedAccountOptions } from '../../core/options/account.options';
 import { EmailTakenError, RegistrationDisabledError, SessionRevokedError, UserDisabledError } from '../../core/errors/auth.errors';
-import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from '../../core/users/identity.options';
+import type { ResolvedIdentityOptions } from '../../core/users/identity.options';
 import type { OAuthProfile } from './oauth-profile';
-import { OAUTH_OPTIONS, oauthSourceNames, type ResolvedOAuthOptions } from './oauth.options';
+import { oauthSourceNames, type ResolvedOAuthOptions } from './oauth.options';
 import {
   OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError,
   OAuthProviderAlreadyLinkedError, LastSignInMethodError,
 } from './oauth.errors';
 import { SessionStore } from '../../core/ports/session-store.interface';
-import {
-  type IdentityUserStore, missingIdentityMethods, type NewUserIdentity, type StoredUser, type UserIdentity, UserStore,
-} from '../../core/ports/user-store.interface';
+import { type StoredUser, UserStore } from '../../core/ports/user-store.interface';
+import { CredentialStore } from '../../core/ports/credential-store.interface';
+import { IDENTITY_STORE_METHODS, IdentityStore, type NewUserIdentity, type UserIdentity } from '../../core/ports/identity-store.interface';
+import type { AuthHooks } from '../../core/sign-in/auth-hooks';
 
 /**
  * How an OAuth sign-in was resolved:
@@ -29,6 +30,28 @@ export interface OAuthLoginResult {
   outcome: OAuthLoginOutcome;
   /** True when linking invalidated the account's password and revoked its sessions (pre-account-takeover defence). */
   accountSecured: boolean;
+}
+
+/** What `OAuthIdentityResolver` decides by: the configured sources, the linking rules, registration, the link hook. */
+export interface OAuthLinkingSettings extends Pick<ResolvedOAuthOptions, 'linking' | 'unverifiedEmail'> {
+  /** The configured OAuth sources (providers and passport strategies). */
+  sources: string[];
+  registration: ResolvedIdentityOptions['registration'];
+  beforeOAuthLink?: AuthHooks['beforeOAuthLink'];
+}
+
+/** Injection token of `OAuthLinkingSettings` (built from the oauth, identity and account slices by `oauthLinkingSettings`). */
+export const OAUTH_LINKING = Symbol('AUTHKIT_OAUTH_LINKING');
+
+export function oauthLinkingSettings(
+  oauth: Pick<ResolvedOAuthOptions, 'providers' | 'passport' | 'linking' | 'unverifiedEmail'>,
+  identity: Pick<ResolvedIdentityOptions, 'registration'>,
+  account?: Pick<ResolvedAccountOptions, 'hooks'>,
+): OAuthLinkingSettings {
+  return {
+    sources: oauthSourceNames(oauth), linking: oauth.linking, unverifiedEmail: oauth.unverifiedEmail, registration: identity.registration,
+    beforeOAuthLink: account?.hooks.beforeOAuthLink,
+  };
 }
 
 function identityOf(profile: OAuthProfile): NewUserIdentity {
@@ -53,7 +76,7 @@ function identityOf(profile: OAuthProfile): NewUserIdentity {
  *    any email when not (`oauth.unverifiedEmail: 'create-without-email'`, default), or refused
  *    (`'refuse'`). An unverified provider email is never linked and never claimed.
  * New users are refused when `registration.enabled` is false. Concurrent first sign-ins of one
- * identity create one user (`UserStore.createWithIdentity` is atomic).
+ * identity create one user (`IdentityStore.createWithIdentity` is atomic).
  *
  * @example
  * ```ts
@@ -67,44 +90,44 @@ export class OAuthIdentityResolver {
 
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
+    @Inject(CredentialStore) private readonly credentials: CredentialStore,
+    @Optional() @Inject(IdentityStore) private readonly identities: IdentityStore | null,
     @Inject(SessionStore) private readonly sessions: SessionStore,
-    @Inject(OAUTH_OPTIONS) private readonly oauth: Pick<ResolvedOAuthOptions, 'providers' | 'passport' | 'linking' | 'unverifiedEmail'>,
-    @Inject(IDENTITY_OPTIONS) private readonly identity: Pick<ResolvedIdentityOptions, 'registration'>,
-    @Optional() @Inject(ACCOUNT_OPTIONS) private readonly account?: Pick<ResolvedAccountOptions, 'hooks'>,
+    @Inject(OAUTH_LINKING) private readonly settings: OAuthLinkingSettings,
     @Optional() private readonly events?: AuthEvents,
   ) {
-    const missing = missingIdentityMethods(users);
-    if (oauthSourceNames(oauth).length > 0 && missing.length > 0) {
+    if (settings.sources.length > 0 && !identities) {
       throw new TypeError(
-        `nestjs-authkit: OAuth providers are configured but the user store does not implement ${missing.join(', ')}`,
+        `nestjs-authkit: OAuth sign-in (${settings.sources.join(', ')}) needs an IdentityStore, and there is none: implement ` +
+          `IdentityStore (${IDENTITY_STORE_METHODS.join(', ')}) on the userStore, or pass a class of its own as \`identityStore\``,
       );
     }
   }
 
   /** Resolves a provider sign-in to an active user (see the class documentation for the rules). */
   async resolveLogin(profile: OAuthProfile): Promise<OAuthLoginResult> {
-    const store = this.store();
+    const store = this.identityStore();
     const known = await store.findByIdentity(profile.provider, profile.providerUserId);
     if (known) return { user: this.active(known), outcome: 'existing', accountSecured: false };
 
     const verifiedEmail = profile.emailVerified && profile.email ? profile.email : null;
     if (verifiedEmail) {
-      const owner = await store.findByEmail(verifiedEmail);
+      const owner = await this.users.findByEmail(verifiedEmail);
       if (owner) return this.linkToEmailOwner(store, owner, profile);
-    } else if (this.oauth.unverifiedEmail === 'refuse') {
+    } else if (this.settings.unverifiedEmail === 'refuse') {
       throw new OAuthEmailUnverifiedError();
     }
-    if (!this.identity.registration.enabled) throw new RegistrationDisabledError();
+    if (!this.settings.registration.enabled) throw new RegistrationDisabledError();
     try {
       const { user, created } = await store.createWithIdentity(
-        { email: verifiedEmail, passwordHash: null, roles: [...this.identity.registration.defaultRoles], emailVerified: verifiedEmail !== null },
+        { email: verifiedEmail, passwordHash: null, roles: [...this.settings.registration.defaultRoles], emailVerified: verifiedEmail !== null },
         identityOf(profile),
       );
       return { user: this.active(user), outcome: created ? 'created' : 'existing', accountSecured: false };
     } catch (error) {
       if (!(error instanceof EmailTakenError) || !verifiedEmail) throw error;
       // The email was registered in the meantime: resolve again, now as rule 2.
-      const owner = await store.findByEmail(verifiedEmail);
+      const owner = await this.users.findByEmail(verifiedEmail);
       if (!owner) throw error;
       return this.linkToEmailOwner(store, owner, profile);
     }
@@ -112,8 +135,8 @@ export class OAuthIdentityResolver {
 
   /** Links a provider identity to a signed-in user (`GET /auth/<provider>/link`). Idempotent. */
   async linkToUser(userId: string, profile: OAuthProfile): Promise<StoredUser> {
-    const store = this.store();
-    const user = await store.findById(userId);
+    const store = this.identityStore();
+    const user = await this.users.findById(userId);
     if (!user || user.disabled) throw new SessionRevokedError();
     await this.beforeLink(user, profile);
     const result = await store.linkIdentity(userId, identityOf(profile));
@@ -125,13 +148,13 @@ export class OAuthIdentityResolver {
 
   /** The user's linked identities (empty for a store without identity support). */
   async listIdentities(userId: string): Promise<UserIdentity[]> {
-    return this.users.listIdentities ? this.users.listIdentities(userId) : [];
+    return this.identities ? this.identities.listIdentities(userId) : [];
   }
 
   /** Unlinks the user's identity of `provider`; refuses to remove the last way to sign in. */
   async unlink(userId: string, provider: string): Promise<void> {
-    if (!this.users.unlinkIdentity) throw new OAuthIdentityNotFoundError();
-    const result = await this.users.unlinkIdentity(userId, provider);
+    if (!this.identities) throw new OAuthIdentityNotFoundError();
+    const result = await this.identities.unlinkIdentity(userId, provider);
     if (result === 'not-found') throw new OAuthIdentityNotFoundError();
     if (result === 'last-sign-in-method') throw new LastSignInMethodError();
     this.events?.emit(AuthEvent.IdentityUnlinked, { userId, provider });
@@ -139,7 +162,7 @@ export class OAuthIdentityResolver {
 
   /** `hooks.beforeOAuthLink`: may refuse (throws) before anything is linked. */
   private async beforeLink(user: StoredUser, profile: OAuthProfile): Promise<void> {
-    const hook = this.account?.hooks.beforeOAuthLink;
+    const hook = this.settings.beforeOAuthLink;
     if (!hook) return;
     const { passwordHash: _omitted, ...safe } = user;
     await hook({
@@ -148,19 +171,19 @@ export class OAuthIdentityResolver {
     });
   }
 
-  private async linkToEmailOwner(store: IdentityUserStore, owner: StoredUser, profile: OAuthProfile): Promise<OAuthLoginResult> {
+  private async linkToEmailOwner(store: IdentityStore, owner: StoredUser, profile: OAuthProfile): Promise<OAuthLoginResult> {
     if (owner.disabled) throw new UserDisabledError();
-    if (this.oauth.linking === 'never') throw new OAuthAccountExistsError();
+    if (this.settings.linking === 'never') throw new OAuthAccountExistsError();
     await this.beforeLink(owner, profile);
     let accountSecured = false;
     let credentialVersion = owner.credentialVersion;
     if (!owner.emailVerified) {
       // Pre-account takeover: whoever set this password never proved owning the email; the provider
       // just did. Cut them off first (fail closed: if this fails, nothing is linked).
-      await store.setPasswordHash(owner.id, null);
+      await this.credentials.setPasswordHash(owner.id, null);
       // A concurrent sign-in of the same owner may have finished this already (it removed every identity and
       // session before marking the email verified) and linked its identity and opened a session since: keep those.
-      const current = await store.findById(owner.id);
+      const current = await this.users.findById(owner.id);
       // Removing the password raised the credential version: the new session is created under it.
       credentialVersion = current?.credentialVersion;
       if (!current?.emailVerified) {
@@ -168,7 +191,7 @@ export class OAuthIdentityResolver {
         // one is a way back in. They go before the sessions, so no sign-in through them can start a new one.
         const identitiesRemoved = await store.unlinkAllIdentities(owner.id);
         await this.sessions.revokeAll(owner.id, { credentialVersion });
-        await store.markEmailVerified(owner.id);
+        await this.users.markEmailVerified(owner.id);
         this.logger.warn(
           `OAuth (${profile.provider}) sign-in claimed an account with an unverified email: password invalidated, ` +
             `${identitiesRemoved} identit${identitiesRemoved === 1 ? 'y' : 'ies'} unlinked, sessions revoked (user ${owner.id})`,
@@ -179,7 +202,7 @@ export class OAuthIdentityResolver {
     const result = await store.linkIdentity(owner.id, identityOf(profile));
     if (result.status === 'identity-taken') {
       // A concurrent sign-in linked or created this identity first: it belongs to that user.
-      const winner = await store.findById(result.ownerId);
+      const winner = await this.users.findById(result.ownerId);
       if (!winner) throw new OAuthIdentityInUseError();
       return { user: this.active(winner), outcome: 'existing', accountSecured };
     }
@@ -194,11 +217,9 @@ export class OAuthIdentityResolver {
     return user;
   }
 
-  private store(): IdentityUserStore {
-    const missing = missingIdentityMethods(this.users);
-    if (missing.length > 0) {
-      throw new TypeError(`nestjs-authkit: the user store does not implement ${missing.join(', ')} (needed for OAuth)`);
-    }
-    return this.users as IdentityUserStore;
+  /** The identity store; absent only without OAuth sources (the constructor refuses to start otherwise). */
+  private identityStore(): IdentityStore {
+    if (!this.identities) throw new TypeError('nestjs-authkit: there is no IdentityStore (needed for OAuth)');
+    return this.identities;
   }
 }

@@ -1,8 +1,10 @@
 import type { Provider } from '@nestjs/common';
 import { AUTHKIT_REDIS } from '../../core/auth.constants';
 import { type RedisClient, REDIS_OPTIONS, type ResolvedRedisOptions } from '../../adapters/redis/redis.options';
-import { OAUTH_OPTIONS } from './oauth.options';
-import { OAuthIdentityResolver } from './oauth-identity.service';
+import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth.options';
+import { OAUTH_LINKING, OAuthIdentityResolver, oauthLinkingSettings } from './oauth-identity.service';
+import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from '../../core/users/identity.options';
+import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { MemoryOAuthStateStore } from './memory-oauth-state.store';
 import { OAuthStateStore } from './oauth-state-store.interface';
 import { OAUTH_STRATEGIES } from './oauth-strategy.interface';
@@ -18,6 +20,12 @@ export const oauthProviders: Provider[] = [
     inject: [REDIS_OPTIONS, AUTHKIT_REDIS],
     useFactory: (options: ResolvedRedisOptions, redis: RedisClient | null): OAuthStateStore =>
       redis ? new RedisOAuthStateStore(redis, options.keyPrefix) : new MemoryOAuthStateStore(),
+  },
+  {
+    provide: OAUTH_LINKING,
+    inject: [OAUTH_OPTIONS, IDENTITY_OPTIONS, ACCOUNT_OPTIONS],
+    useFactory: (oauth: ResolvedOAuthOptions, identity: ResolvedIdentityOptions, account: ResolvedAccountOptions) =>
+      oauthLinkingSettings(oauth, identity, account),
   },
   OAuthIdentityResolver,
   OAuthService,

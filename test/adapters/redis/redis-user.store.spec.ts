@@ -6,6 +6,7 @@ import { createRedisClient, globEscape, scanKeys, uniqueKeyPrefix } from '../../
 import { RedisServer } from '../../support/redis-server';
 import { redisTopologies, scanAllKeys, topologyClients } from '../../support/redis-topologies';
 import { describeUserStoreContract, describeUserStoreDeletionContract } from '../../../lib/testing/user-store.contract';
+import { describeCredentialStoreContract } from '../../../lib/testing/credential-store.contract';
 
 let redis: Redis;
 
@@ -21,10 +22,10 @@ const shared = topologyClients();
 afterAll(() => shared.closeAll());
 
 for (const topology of redisTopologies()) {
-  describeUserStoreContract(`RedisUserStore on ${topology.name}`, () => new RedisUserStore(shared.client(topology), uniqueKeyPrefix('users')), {
-    // Whatever the prefix: every key of a user carries the hash tag `{<id>}` (ids are unique per test).
-    keysFor: (id) => scanAllKeys(shared.client(topology), `*${globEscape(`{${new RedisKeys('').userTag(id)}}`)}*`),
-  });
+  // Whatever the prefix: every key of a user carries the hash tag `{<id>}` (ids are unique per test).
+  const probe = { keysFor: (id: string) => scanAllKeys(shared.client(topology), `*${globEscape(`{${new RedisKeys('').userTag(id)}}`)}*`) };
+  describeUserStoreContract(`RedisUserStore on ${topology.name}`, () => new RedisUserStore(shared.client(topology), uniqueKeyPrefix('users')), probe);
+  describeCredentialStoreContract(`RedisUserStore on ${topology.name}`, () => new RedisUserStore(shared.client(topology), uniqueKeyPrefix('users')), probe);
 }
 
 describe('RedisUserStore: Redis specifics', () => {

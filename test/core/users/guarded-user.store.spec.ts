@@ -1,6 +1,6 @@
 import { EmailTakenError, MemoryUserStore, StoreUnavailableError, type StoredUser } from '../../../lib';
-import { guardUserStore } from '../../../lib/core/users/guarded-user.store';
-import { describeUserStoreContract } from 'nestjs-authkit/testing';
+import { guardCredentialStore, guardIdentityStore, guardUserStore } from '../../../lib/core/users/guarded-user.store';
+import { describeCredentialStoreContract, describeIdentityStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const quietLogger = { error: () => undefined } as never;
@@ -19,6 +19,18 @@ class UuidColumnStore extends MemoryUserStore {
 }
 
 describeUserStoreContract('MemoryUserStore behind the library guard', () => guardUserStore(new MemoryUserStore(), quietLogger));
+
+/** One store seen through its three guarded ports, as the library sees an app's store: each port a separate object. */
+function guardedPorts() {
+  const store = new MemoryUserStore();
+  return {
+    users: guardUserStore(store, quietLogger), credentials: guardCredentialStore(store, quietLogger), identities: guardIdentityStore(store, quietLogger),
+  };
+}
+describeCredentialStoreContract('MemoryUserStore behind the library guards (one object per port)', guardedPorts);
+describeIdentityStoreContract('MemoryUserStore behind the library guards (one object per port)', async () => ({
+  store: guardedPorts(), close: async () => undefined,
+}));
 
 describe('the library guard around an app UserStore', () => {
   it('never passes an id the store calls invalid, nor an empty, over-long or non-printable one', async () => {
@@ -47,9 +59,27 @@ describe('the library guard around an app UserStore', () => {
     expect(await store.findByEmail('MIXED@example.com')).toMatchObject({ id: user.id });
   });
 
-  it('has the optional identity methods exactly when the store has them', () => {
-    const store = guardUserStore({ ...new MemoryUserStore(), findById: async () => null } as never, quietLogger);
-    expect(store.findByIdentity).toBeUndefined();
-    expect(typeof guardUserStore(new MemoryUserStore(), quietLogger).findByIdentity).toBe('function');
+  it('has the port methods only, and the optional deleteUser exactly when the store has it', () => {
+    const guarded = guardUserStore(new MemoryUserStore(), quietLogger) as unknown as Record<string, unknown>;
+    expect(typeof guarded.deleteUser).toBe('function');
+    for (const other of ['setPasswordHash', 'findByIdentity', 'linkIdentity', 'isValidUserId']) expect(guarded[other]).toBeUndefined();
+    const withoutDeletion = Object.fromEntries(
+      ['findById', 'findByEmail', 'create', 'setRoles', 'setDisabled', 'markEmailVerified'].map((m) => [m, async () => null]),
+    );
+    expect(guardUserStore(withoutDeletion as never, quietLogger).deleteUser).toBeUndefined();
+  });
+
+  it('guards the identity and credential ports: emails normalised both ways, errors answered 503', async () => {
+    const inner = new MemoryUserStore();
+    const identities = guardIdentityStore(inner, quietLogger);
+    const identity = { provider: 'github', providerUserId: 'gh-1', email: null, emailVerified: false };
+    const { user } = await identities.createWithIdentity({ email: ' Ada@Example.COM', passwordHash: null, roles: [], emailVerified: true }, identity);
+    expect(user.email).toBe('ada@example.com');
+    expect((await identities.findByIdentity('github', 'gh-1'))?.email).toBe('ada@example.com');
+    const broken = new MemoryUserStore();
+    broken.linkIdentity = async () => { throw new Error('connection reset'); };
+    await expect(guardIdentityStore(broken, quietLogger).linkIdentity(user.id, identity)).rejects.toBeInstanceOf(StoreUnavailableError);
+    const credentials = guardCredentialStore({ setPasswordHash: async () => { throw new Error('down'); } }, quietLogger);
+    await expect(credentials.setPasswordHash(user.id, null)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });

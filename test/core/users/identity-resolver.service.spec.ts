@@ -10,7 +10,7 @@ const CHEAP_B: PasswordHashingOptions = { memoryCostKiB: 2048, timeCost: 2, para
 function setup(options: Partial<AuthModuleOptions> = {}, store = new MemoryUserStore()) {
   const resolved = resolveAuthOptions({ jwt: { secret: 'x'.repeat(32) }, passwordHashing: CHEAP, ...options });
   const hasher = new CountingPasswordHasher(new Argon2PasswordHasher(resolved.identity.passwordHashing));
-  return { resolver: new IdentityResolver(store, hasher, resolved.identity), hasher, store };
+  return { resolver: new IdentityResolver(store, store, hasher, resolved.identity), hasher, store };
 }
 
 /** The cost parameters in an argon2id PHC string, as `m=..,t=..,p=..` (argon2 writes them in its own order). */

@@ -1,6 +1,6 @@
-import { type AuthModuleOptions, EmailTakenError, type IdentityUserStore, LastSignInMethodError, MemorySessionStore, MemoryUserStore, type NewUser, type NewUserIdentity, OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError, OAuthProviderAlreadyLinkedError, RegistrationDisabledError, type StoredUser, type UserStore, UserDisabledError } from '../../../lib';
+import { type AuthModuleOptions, EmailTakenError, type CredentialStore, type IdentityStore, LastSignInMethodError, MemorySessionStore, MemoryUserStore, type NewUser, type NewUserIdentity, OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError, OAuthProviderAlreadyLinkedError, RegistrationDisabledError, type StoredUser, type UserStore, UserDisabledError } from '../../../lib';
 import { resolveAuthOptions } from '../../../lib/auth.options';
-import { OAuthIdentityResolver } from '../../../lib/features/oauth/oauth-identity.service';
+import { OAuthIdentityResolver, oauthLinkingSettings } from '../../../lib/features/oauth/oauth-identity.service';
 import { type OAuthProfile } from '../../../lib/features/oauth/oauth-profile';
 import { TEST_SECRET } from '../../support/test-app';
 
@@ -16,9 +16,9 @@ describe('OAuthIdentityResolver (linking rules)', () => {
   let users: MemoryUserStore;
   let sessions: MemorySessionStore;
 
-  function resolver(options: Partial<AuthModuleOptions> = {}, store: UserStore = users): OAuthIdentityResolver {
+  function resolver(options: Partial<AuthModuleOptions> = {}, store: MemoryUserStore = users): OAuthIdentityResolver {
     const resolved = resolveAuthOptions({ jwt: { secret: TEST_SECRET }, ...options, oauth: { google: GOOGLE, ...options.oauth } });
-    return new OAuthIdentityResolver(store, sessions, resolved.oauth, resolved.identity);
+    return new OAuthIdentityResolver(store, store, store, sessions, oauthLinkingSettings(resolved.oauth, resolved.identity, resolved.account));
   }
 
   async function passwordAccount(email: string, emailVerified = false): Promise<StoredUser> {
@@ -268,18 +268,24 @@ describe('OAuthIdentityResolver (linking rules)', () => {
     });
   });
 
-  it('refuses to start with OAuth providers configured and a user store without the identity methods', () => {
-    const minimal: UserStore = {
+  it('refuses to start with OAuth providers configured and no IdentityStore, naming the port and its methods', () => {
+    const minimal: UserStore & CredentialStore = {
       findById: async () => null, findByEmail: async () => null, create: async () => { throw new EmailTakenError(); },
-      setPasswordHash: async () => undefined, setRoles: async () => undefined, setDisabled: async () => undefined,
+      setPasswordHash: async () => undefined, setRoles: async () => undefined, setDisabled: async () => undefined, markEmailVerified: async () => undefined,
     };
-    expect(() => resolver({}, minimal)).toThrow(/findByIdentity, createWithIdentity, linkIdentity, listIdentities, unlinkIdentity, markEmailVerified/);
-    const noOAuth = new OAuthIdentityResolver(minimal, sessions, resolveAuthOptions({ jwt: { secret: TEST_SECRET } }).oauth, resolveAuthOptions({ jwt: { secret: TEST_SECRET } }).identity);
+    const settings = (oauth: Partial<AuthModuleOptions>) => {
+      const resolved = resolveAuthOptions({ jwt: { secret: TEST_SECRET }, ...oauth });
+      return oauthLinkingSettings(resolved.oauth, resolved.identity, resolved.account);
+    };
+    expect(() => new OAuthIdentityResolver(minimal, minimal, null, sessions, settings({ oauth: { google: GOOGLE } }))).toThrow(
+      /OAuth sign-in \(google\) needs an IdentityStore.*findByIdentity, createWithIdentity, linkIdentity, listIdentities, unlinkIdentity, unlinkAllIdentities.*identityStore/,
+    );
+    const noOAuth = new OAuthIdentityResolver(minimal, minimal, null, sessions, settings({}));
     return expect(noOAuth.listIdentities('u')).resolves.toEqual([]);
   });
 
-  it('IdentityUserStore type is satisfied by both default adapters', () => {
-    const check = (store: IdentityUserStore) => store;
+  it('IdentityStore, CredentialStore and UserStore are all implemented by both default adapters', () => {
+    const check = (store: UserStore & CredentialStore & IdentityStore) => store;
     expect(check(new MemoryUserStore())).toBeDefined();
   });
 });

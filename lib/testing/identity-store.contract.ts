@@ -1,7 +1,9 @@
 /// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
 import { EmailTakenError } from '../core/errors/auth.errors';
-import type { IdentityUserStore, NewUser, NewUserIdentity, UserStore } from '../core/ports/user-store.interface';
+import type { NewUserIdentity } from '../core/ports/identity-store.interface';
+import type { NewUser } from '../core/ports/user-store.interface';
+import { portsOf, type PortsUnderTest, type UserPorts } from './user-ports';
 
 /** A fresh, valid email for each call. */
 function uniqueEmail(tag: string): string {
@@ -18,19 +20,39 @@ function newUser(overrides: Partial<NewUser> = {}): NewUser {
   return { email: uniqueEmail('store'), passwordHash: null, roles: ['user'], emailVerified: true, ...overrides };
 }
 
-/** The identity methods of `UserStore`, against any adapter; `make` gives a fresh, empty store. */
-export function describeUserStoreIdentityContract(
-  name: string,
-  make: () => Promise<{ store: UserStore; close(): Promise<void>; countUserRecords?(): Promise<number> }>,
-): void {
-  describe(`${name}: UserStore identity contract`, () => {
-    let store: IdentityUserStore;
+/** What `describeIdentityStoreContract` runs against: fresh stores (one class implementing all three ports, or one object per port). */
+export interface IdentityStoreUnderTest {
+  store: PortsUnderTest<'credentials' | 'identities'>;
+  close(): Promise<void>;
+  /** How many user records exist (to check that losers of a race leave no orphan behind). */
+  countUserRecords?(): Promise<number>;
+}
+
+/**
+ * The behaviour every `IdentityStore` must have (OAuth needs it), read back through its `UserStore`; `make` gives
+ * fresh, empty stores.
+ */
+export function describeIdentityStoreContract(name: string, make: () => Promise<IdentityStoreUnderTest>): void {
+  describe(`${name}: IdentityStore contract`, () => {
+    let store: UserPorts['users'] & UserPorts['identities'] & UserPorts['credentials'];
+    let ports: UserPorts;
     let close: () => Promise<void>;
     let countUserRecords: (() => Promise<number>) | undefined;
 
     beforeEach(async () => {
       const made = await make();
-      store = made.store as IdentityUserStore;
+      ports = portsOf(made.store);
+      // One object that answers every call through the right port, so the tests read as one store.
+      store = {
+        findById: (id) => ports.users.findById(id), findByEmail: (e) => ports.users.findByEmail(e), create: (u) => ports.users.create(u),
+        setRoles: (id, r) => ports.users.setRoles(id, r), setDisabled: (id, d) => ports.users.setDisabled(id, d),
+        markEmailVerified: (id) => ports.users.markEmailVerified(id),
+        setPasswordHash: (id, h, o) => ports.credentials.setPasswordHash(id, h, o),
+        findByIdentity: (p, id) => ports.identities.findByIdentity(p, id),
+        createWithIdentity: (u, i) => ports.identities.createWithIdentity(u, i), linkIdentity: (id, i) => ports.identities.linkIdentity(id, i),
+        listIdentities: (id) => ports.identities.listIdentities(id), unlinkIdentity: (id, p) => ports.identities.unlinkIdentity(id, p),
+        unlinkAllIdentities: (id) => ports.identities.unlinkAllIdentities(id),
+      };
       close = made.close;
       countUserRecords = made.countUserRecords;
     });
@@ -47,6 +69,14 @@ export function describeUserStoreIdentityContract(
       expect(await store.findByIdentity('google', id.providerUserId)).toBeNull();
       expect(await store.listIdentities(user.id)).toEqual([{ ...id, linkedAt: expect.any(Number) }]);
       expect((await store.findByEmail(user.email!))?.id).toBe(user.id);
+    });
+
+    it('an unknown user has no identities; an unknown identity has no user', async () => {
+      expect(await store.listIdentities(randomUUID())).toEqual([]);
+      expect(await store.listIdentities('no-such-user')).toEqual([]);
+      expect(await store.findByIdentity('google', `unknown-${randomUUID()}`)).toBeNull();
+      expect(await store.unlinkIdentity(randomUUID(), 'google')).toBe('not-found');
+      expect(await store.unlinkAllIdentities(randomUUID())).toBe(0);
     });
 
     it('a user without email: email null, no email index, any number of them', async () => {
@@ -141,13 +171,13 @@ export function describeUserStoreIdentityContract(
       expect(await store.linkIdentity(user.id, identity('github'))).toEqual({ status: 'linked' });
     });
 
-    it('markEmailVerified and setPasswordHash(null)', async () => {
-      const user = await store.create(newUser({ emailVerified: false, passwordHash: 'h' }));
+    it('a user created with an identity is a user like any other: verified, password set, disabled, found by email', async () => {
+      const { user } = await store.createWithIdentity(newUser({ emailVerified: false }), identity('github'));
       await store.markEmailVerified(user.id);
-      await store.setPasswordHash(user.id, null);
-      expect(await store.findById(user.id)).toMatchObject({ emailVerified: true, passwordHash: null });
-      await store.markEmailVerified('no-such-user');
-      expect(await store.findById('no-such-user')).toBeNull();
+      await store.setPasswordHash(user.id, 'h');
+      await store.setDisabled(user.id, true);
+      expect(await store.findById(user.id)).toMatchObject({ emailVerified: true, passwordHash: 'h', disabled: true, credentialVersion: 2 });
+      expect((await store.findByEmail(user.email!))?.id).toBe(user.id);
     });
   });
 }

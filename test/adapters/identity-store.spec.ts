@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { MemoryUserStore, RedisUserStore } from '../../lib';
 import { redisTopologies, scanAllKeys } from '../support/redis-topologies';
-import { describeUserStoreIdentityContract } from '../../lib/testing/user-store-identities.contract';
+import { describeIdentityStoreContract } from '../../lib/testing/identity-store.contract';
 
-describeUserStoreIdentityContract('MemoryUserStore', async () => ({ store: new MemoryUserStore(), close: async () => undefined }));
+describeIdentityStoreContract('MemoryUserStore', async () => ({ store: new MemoryUserStore(), close: async () => undefined }));
 
 for (const topology of redisTopologies()) {
-  describeUserStoreIdentityContract(`RedisUserStore on ${topology.name}`, async () => {
+  describeIdentityStoreContract(`RedisUserStore on ${topology.name}`, async () => {
     const redis = topology.createClient();
     const prefix = `t${randomBytes(4).toString('hex')}`;
     return {

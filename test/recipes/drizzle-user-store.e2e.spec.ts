@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import { type INestApplication, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { AuthExceptionFilter, AuthModule } from '../../lib';
+import { guardCredentialStore, guardIdentityStore, guardUserStore } from '../../lib/core/users/guarded-user.store';
+import { DrizzleIdentityStore } from '../../examples/drizzle-user-store/drizzle-identity.store';
+import { DrizzleUserStore } from '../../examples/drizzle-user-store/drizzle-user.store';
+import { type Database, DRIZZLE } from '../../examples/drizzle-user-store/drizzle.provider';
+import { schema } from '../../examples/drizzle-user-store/schema';
+import { describeCredentialStoreContract, describeIdentityStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
+import { PostgresServer } from '../support/postgres-server';
+import { baseTestOptions, http, TestRoutesController, uniqueEmail } from '../support/test-app';
+
+const PASSWORD = 'correct horse battery staple';
+
+let postgres: PostgresServer;
+let pool: Pool;
+let db: Database;
+
+beforeAll(async () => {
+  postgres = await PostgresServer.start();
+  pool = new Pool({ connectionString: postgres.url, max: 20 });
+  // The recipe's SQL migration, applied as it ships.
+  await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0000_authkit_users.sql'), 'utf8'));
+  db = drizzle(pool, { schema });
+}, 60_000);
+
+afterAll(async () => {
+  await pool?.end();
+  await postgres?.stop();
+});
+
+const userStore = () => new DrizzleUserStore(db);
+const countUsers = async () => Number((await pool.query('SELECT count(*) AS n FROM users')).rows[0].n);
+
+describeUserStoreContract('DrizzleUserStore (PostgreSQL)', userStore);
+describeUserStoreContract('DrizzleUserStore (PostgreSQL) behind the library guard', () => guardUserStore(userStore()));
+describeCredentialStoreContract('DrizzleUserStore (PostgreSQL)', userStore);
+describeCredentialStoreContract('DrizzleUserStore (PostgreSQL) behind the library guards', () => ({
+  users: guardUserStore(userStore()), credentials: guardCredentialStore(userStore()),
+}));
+describeIdentityStoreContract('DrizzleIdentityStore (PostgreSQL)', async () => {
+  const before = await countUsers(); // the tests share one database: users created by this test only
+  return {
+    store: { users: userStore(), credentials: userStore(), identities: new DrizzleIdentityStore(db) },
+    countUserRecords: async () => (await countUsers()) - before,
+    close: async () => undefined,
+  };
+});
+describeIdentityStoreContract('DrizzleIdentityStore (PostgreSQL) behind the library guards', async () => ({
+  store: { users: guardUserStore(userStore()), credentials: guardCredentialStore(userStore()), identities: guardIdentityStore(new DrizzleIdentityStore(db)) },
+  close: async () => undefined,
+}));
+
+describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global DatabaseModule', () => {
+  let app: INestApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    @Module({ providers: [{ provide: DRIZZLE, useFactory: () => db }], exports: [DRIZZLE] })
+    class DatabaseModule {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AuthModule.forRootAsync({
+          imports: [DatabaseModule],
+          useFactory: () => ({
+            ...baseTestOptions(`t${randomBytes(4).toString('hex')}`), userStore: DrizzleUserStore, identityStore: DrizzleIdentityStore,
+          }),
+        }),
+      ],
+      controllers: [TestRoutesController],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.useGlobalFilters(app.get(AuthExceptionFilter));
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(() => app?.close());
+
+  it('registers, logs in, refreshes, changes the password (credential version in SQL) and refuses a duplicate email', async () => {
+    const email = uniqueEmail('drizzle');
+    const registered = await http(url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
+    expect(registered.status).toBe(201);
+    const { rows } = await pool.query('SELECT email, credential_version FROM users WHERE id = $1', [registered.body.user.id]);
+    expect(rows).toEqual([{ email, credential_version: 0 }]);
+
+    const login = await http(url, 'POST', '/auth/login', { json: { email, password: PASSWORD } });
+    expect(login.status).toBe(200);
+    const refreshed = await http(url, 'POST', '/auth/refresh', { json: { refreshToken: login.body.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    const changed = await http(url, 'POST', '/auth/password/change', {
+      token: refreshed.body.accessToken, json: { currentPassword: PASSWORD, newPassword: `${PASSWORD} 2` },
+    });
+    expect(changed.status).toBe(204);
+    expect((await pool.query('SELECT credential_version FROM users WHERE id = $1', [registered.body.user.id])).rows[0].credential_version).toBe(1);
+    expect((await http(url, 'POST', '/auth/login', { json: { email, password: `${PASSWORD} 2` } })).status).toBe(200);
+    const again = await http(url, 'POST', '/auth/register', { json: { email: email.toUpperCase(), password: PASSWORD } });
+    expect(again.body.code).toBe('email_taken');
+  });
+});
