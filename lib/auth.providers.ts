@@ -15,6 +15,15 @@ import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './core/http/cookie.o
 import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './features/oauth/oauth.options';
 import { Argon2PasswordHasher } from './adapters/hashing/argon2-password.hasher';
 import { AuthService } from './core/sign-in/auth.service';
+import { SessionIssuer } from './core/sign-in/session-issuer';
+import { SignInPipeline } from './core/sign-in/sign-in-pipeline';
+import { SIGN_IN_STEPS, type SignInStep } from './core/sign-in/sign-in-step';
+import { BeforeLoginHookStep, VerifiedEmailStep } from './core/sign-in/sign-in.steps';
+import { RefreshService } from './core/sessions/refresh.service';
+import { SessionsService } from './core/sessions/sessions.service';
+import { RouteLimiter } from './core/throttling/route-limiter';
+import { PasswordSignIn } from './features/password/password-sign-in';
+import { RegistrationService } from './features/password/registration.service';
 import { IdentityResolver } from './core/users/identity-resolver.service';
 import { MemoryUserStore } from './adapters/memory/memory-user.store';
 import { PasswordHasher } from './core/ports/password-hasher.interface';
@@ -134,9 +143,32 @@ const optionProviders: Provider[] = [
   })),
 ];
 
+/**
+ * `SIGN_IN_STEPS`: the library's steps (the verified-email rule, `hooks.beforeLogin`), then the app's
+ * `signInSteps` in order, each class built with DI like an app's adapter.
+ */
+const signInStepsProvider: Provider = {
+  provide: SIGN_IN_STEPS,
+  inject: [RESOLVED_AUTH_OPTIONS, APP_SCOPE, ModuleRef, VerifiedEmailStep, BeforeLoginHookStep],
+  useFactory: async (
+    options: ResolvedAuthOptions, appScope: ModuleRef, authScope: ModuleRef, verifiedEmail: VerifiedEmailStep, beforeLogin: BeforeLoginHookStep,
+  ): Promise<SignInStep[]> => {
+    const appSteps: SignInStep[] = [];
+    for (const step of options.signInSteps) appSteps.push(isClass(step) ? await buildAdapter(step, appScope, authScope) : step);
+    return [verifiedEmail, beforeLogin, ...appSteps];
+  },
+};
+
+/** The sign-in pipeline and the services split out of the former `AuthService` hub. */
+const signInServices: Provider[] = [
+  SessionIssuer, VerifiedEmailStep, BeforeLoginHookStep, signInStepsProvider, SignInPipeline, RouteLimiter, RefreshService, SessionsService,
+  PasswordSignIn, RegistrationService,
+];
+
 /** The services, guards and filter the module provides and exports. */
 const services: Provider[] = [
-  AuthEvents, TokenService, IdentityResolver, AuthService, AccountMailer, AccountService, AuthAdminService, RegistrationBodyPipe, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
+  AuthEvents, TokenService, IdentityResolver, AuthService, SignInPipeline, RefreshService, SessionsService, PasswordSignIn, RegistrationService,
+  RouteLimiter, AccountMailer, AccountService, AuthAdminService, RegistrationBodyPipe, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
 ];
 
 /** Mounts a controller class under the route prefix (a subclass, so several modules can mount it). */
@@ -181,7 +213,10 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     global: isGlobal,
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers,
-    providers: [openApiDocs, authkitRedisProvider, ...portProviders, ...services, RequestUserSlot, ...guards, ...oauthProviders],
+    providers: [
+      openApiDocs, authkitRedisProvider, ...portProviders, ...signInServices, ...services.filter((p) => !signInServices.includes(p)),
+      RequestUserSlot, ...guards, ...oauthProviders,
+    ],
     exports: [
       optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer, OneTimeTokenStore,
       ...services, ...oauthExports,

@@ -3,7 +3,11 @@ import {
 } from '@nestjs/common';
 import { AuthError, CrossSiteRequestError, RefreshTokenMissingError, SessionRevokedError, ValidationFailedError } from '../errors/auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
-import { AuthService, type RegistrationAccepted } from '../sign-in/auth.service';
+import { RefreshService } from '../sessions/refresh.service';
+import { SessionsService } from '../sessions/sessions.service';
+import type { SignInOutcome } from '../sign-in/sign-in-step';
+import { PasswordSignIn } from '../../features/password/password-sign-in';
+import { type RegistrationAccepted, RegistrationService } from '../../features/password/registration.service';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView, TokenPair } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
@@ -64,13 +68,16 @@ export const authValidationPipe = new AuthValidationPipe({
 
 /**
  * The HTTP routes of DESIGN section 5 (mounted under the configured prefix, default `auth`).
- * Thin: every use case is in `AuthService`.
+ * Thin: the use cases are `PasswordSignIn`, `RegistrationService`, `RefreshService` and `SessionsService`.
  */
 @UsePipes(authValidationPipe)
 @UseFilters(AuthExceptionFilter)
 export class AuthController {
   constructor(
-    protected readonly auth: AuthService,
+    protected readonly passwordSignIn: PasswordSignIn,
+    protected readonly registration: RegistrationService,
+    protected readonly refreshes: RefreshService,
+    protected readonly userSessions: SessionsService,
     @Inject(COOKIE_OPTIONS) protected readonly options: ResolvedCookieOptions,
     @Inject(SESSION_OPTIONS) protected readonly sessionOptions: Pick<ResolvedSessionOptions, 'accessTokenValidation'>,
   ) {}
@@ -82,9 +89,9 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   async register(
     @Body(RegistrationBodyPipe) body: RegistrationBody, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
-  ): Promise<TokenResponse | RegistrationAccepted> {
-    const result = await this.auth.register(body.credentials, this.client(req), body.fields);
-    if ('accessToken' in result) return this.respond(result, req, res);
+  ): Promise<TokenResponse | RegistrationAccepted | Readonly<Record<string, unknown>>> {
+    const result = await this.registration.register(body.credentials, this.client(req), body.fields);
+    if ('tokens' in result || 'challenge' in result) return this.respondToSignIn(result, req, res);
     res.status?.(HttpStatus.ACCEPTED); // registration.emailTakenResponse 'generic': the same answer, taken email or not
     return result;
   }
@@ -94,8 +101,10 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
-  async login(@Body() body: LoginDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
-    return this.respond(await this.auth.login(body, this.client(req)), req, res);
+  async login(
+    @Body() body: LoginDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<TokenResponse | Readonly<Record<string, unknown>>> {
+    return this.respondToSignIn(await this.passwordSignIn.login(body, this.client(req)), req, res);
   }
 
   @Public()
@@ -115,7 +124,7 @@ export class AuthController {
     if (!fromBody && isCrossSite(req, this.options.allowedOrigins)) throw new CrossSiteRequestError();
     this.checkSecureCookieTransport(req);
     try {
-      return this.respond(await this.auth.refresh(token, this.client(req)), req, res);
+      return this.respond(await this.refreshes.refresh(token, this.client(req)), req, res);
     } catch (error) {
       // A cookie that can never work again is removed, so the browser stops sending it for 30 days.
       // Not on `superseded`: the cookie jar may already hold the concurrent winner's new token.
@@ -138,9 +147,9 @@ export class AuthController {
   async logout(@CurrentUser() user: AuthenticatedUser | undefined, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
     if (user) {
-      const ended = await this.auth.logout(user, this.client(req));
+      const ended = await this.userSessions.logout(user, this.client(req));
       if (!ended && this.sessionOptions.accessTokenValidation === 'session') throw new SessionRevokedError();
-    } else await this.auth.logoutWithRefreshToken(readCookie(req, this.options.cookie.name), this.client(req));
+    } else await this.refreshes.logoutWithRefreshToken(readCookie(req, this.options.cookie.name), this.client(req));
     this.clearCookie(req, res);
     setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
   }
@@ -150,7 +159,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async logoutAll(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.refuseCrossSiteCookie(req);
-    await this.auth.logoutAll(user.id, { ...this.client(req), sessionId: user.sessionId });
+    await this.userSessions.logoutAll(user.id, { ...this.client(req), sessionId: user.sessionId });
     this.clearCookie(req, res);
     setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
   }
@@ -158,26 +167,32 @@ export class AuthController {
   @UseGuards(AccessTokenGuard)
   @Get('me')
   @Header('Cache-Control', 'no-store')
-  async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { sessionId: string }> {
-    return { ...(await this.auth.me(user)), sessionId: user.sessionId };
+  async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { sessionId: string; amr: string[] }> {
+    return { ...(await this.userSessions.me(user)), sessionId: user.sessionId, amr: [...(user.amr ?? [])] };
   }
 
   @UseGuards(AccessTokenGuard)
   @Get('sessions')
   @Header('Cache-Control', 'no-store')
   sessions(@CurrentUser() user: AuthenticatedUser): Promise<SessionView[]> {
-    return this.auth.listSessions(user);
+    return this.userSessions.listSessions(user);
   }
 
   @UseGuards(AccessTokenGuard)
   @Delete('sessions/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeSession(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Req() req: HttpRequest): Promise<void> {
-    await this.auth.revokeSession(user.id, id, this.client(req));
+    await this.userSessions.revokeSession(user.id, id, this.client(req));
   }
 
   protected client(req: HttpRequest): ClientInfo {
     return clientInfo(req);
+  }
+
+  /** A session's token response, or the challenge's body (no token, no cookie) when a sign-in step suspended the sign-in. */
+  protected respondToSignIn(outcome: SignInOutcome, req: HttpRequest, res: HttpResponse): TokenResponse | Readonly<Record<string, unknown>> {
+    if (outcome.status === 'challenge') return outcome.challenge.body;
+    return this.respond(outcome.tokens, req, res);
   }
 
   protected respond(pair: TokenPair, req: HttpRequest, res: HttpResponse): TokenResponse {
