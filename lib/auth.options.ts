@@ -25,6 +25,8 @@ import type { RouteThrottle } from './core/ports/route-throttle.interface';
 import {
   type ResolvedRouteLimits, resolveRouteLimits, resolveThrottleRules, ROUTE_LIMITS, THROTTLE_RULES, type ThrottleOptions,
 } from './core/throttling/throttle.options';
+import { resolveSignInSteps, type SignInPipelineOptions } from './core/sign-in/sign-in.options';
+import type { SignInStepInput } from './core/sign-in/sign-in-step';
 import { type JwtOptions, JWT_OPTIONS, type ResolvedJwtOptions, resolveJwtOptions, type TokenOptions } from './core/tokens/jwt.options';
 
 /** A provider can be given as a class (instantiated by Nest) or as a ready instance. */
@@ -62,7 +64,7 @@ export interface AdapterOptions {
  */
 export interface AuthModuleOptions
   extends TokenOptions, SessionOptions, RedisModuleOptions, IdentityOptions, RolesOptions, HttpTransportOptions, AdapterOptions,
-    AccountOptions, MailOptions {
+    AccountOptions, MailOptions, SignInPipelineOptions {
   /**
    * Login throttling, always on (see `ThrottleOptions`). Defaults: 5 failures per email+ip in 15 min ->
    * blocked 1 min, doubling per further failure up to 15 min; 100 failures per ip in 15 min; 100 failures
@@ -88,6 +90,8 @@ export interface ResolvedAuthOptions {
   account: ResolvedAccountOptions;
   mail: ResolvedMailOptions;
   adapters: AdapterOptions;
+  /** The app's sign-in steps (`signInSteps`), in order. */
+  signInSteps: SignInStepInput[];
 }
 
 /** Every top-level option (exhaustive by type: a key added to a feature's options must be listed here). */
@@ -102,7 +106,7 @@ const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   userStore: true, credentialStore: true, identityStore: true, sessionStore: true, passwordHasher: true, loginThrottler: true, routeThrottle: true, mailer: true, oneTimeTokenStore: true,
   throttle: true, oauth: true,
   requireVerifiedEmail: true, passwordReset: true, emailVerification: true, passwordChange: true, accountDeletion: true, hooks: true, claims: true,
-  registrationFields: true, mail: true,
+  registrationFields: true, mail: true, signInSteps: true,
 };
 const JWT_KEYS: OptionKeys<JwtOptions> = {
   algorithm: true, secret: true, privateKey: true, publicKey: true, keyId: true, verificationKeys: true, issuer: true, audience: true,
@@ -159,6 +163,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     oauth,
     account: resolveAccountOptions(options),
     mail: resolveMailOptions(options),
+    signInSteps: resolveSignInSteps(options),
     adapters: {
       userStore: options.userStore, credentialStore: options.credentialStore, identityStore: options.identityStore, sessionStore: options.sessionStore, passwordHasher: options.passwordHasher, loginThrottler: options.loginThrottler,
       routeThrottle: options.routeThrottle, mailer: options.mailer, oneTimeTokenStore: options.oneTimeTokenStore,

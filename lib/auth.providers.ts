@@ -19,6 +19,13 @@ import { AccountDeletion } from './core/users/account-deletion.service';
 import { BUILT_IN_FEATURES } from './auth.features';
 import { Argon2PasswordHasher } from './adapters/hashing/argon2-password.hasher';
 import { AuthService } from './core/sign-in/auth.service';
+import { SessionIssuer } from './core/sign-in/session-issuer';
+import { SignInPipeline } from './core/sign-in/sign-in-pipeline';
+import { SIGN_IN_STEPS, type SignInStep } from './core/sign-in/sign-in-step';
+import { BeforeLoginHookStep, VerifiedEmailStep } from './core/sign-in/sign-in.steps';
+import { RefreshService } from './core/sessions/refresh.service';
+import { SessionsService } from './core/sessions/sessions.service';
+import { RouteLimiter } from './core/throttling/route-limiter';
 import { IdentityResolver } from './core/users/identity-resolver.service';
 import { MemoryUserStore } from './adapters/memory/memory-user.store';
 import { PasswordHasher } from './core/ports/password-hasher.interface';
@@ -181,9 +188,29 @@ const optionProviders: Provider[] = [
   })),
 ];
 
+/**
+ * `SIGN_IN_STEPS`: the library's steps (the verified-email rule, `hooks.beforeLogin`), then the app's
+ * `signInSteps` in order, each class built with DI like an app's adapter.
+ */
+const signInStepsProvider: Provider = {
+  provide: SIGN_IN_STEPS,
+  inject: [RESOLVED_AUTH_OPTIONS, APP_SCOPE, ModuleRef, VerifiedEmailStep, BeforeLoginHookStep],
+  useFactory: async (
+    options: ResolvedAuthOptions, appScope: ModuleRef, authScope: ModuleRef, verifiedEmail: VerifiedEmailStep, beforeLogin: BeforeLoginHookStep,
+  ): Promise<SignInStep[]> => {
+    const appSteps: SignInStep[] = [];
+    for (const step of options.signInSteps) appSteps.push(isClass(step) ? await buildAdapter(step, appScope, authScope) : step);
+    return [verifiedEmail, beforeLogin, ...appSteps];
+  },
+};
+
+/** The sign-in pipeline's own parts, which only the kernel uses (never exported: SessionIssuer alone starts sessions). */
+const signInInternals: Provider[] = [SessionIssuer, VerifiedEmailStep, BeforeLoginHookStep, signInStepsProvider];
+
 /** The kernel's services, guards and filter, which the module provides and exports. */
 const services: Provider[] = [
-  AuthEvents, TokenService, IdentityResolver, AuthService, AccountDeletion, TokenResponder, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
+  AuthEvents, TokenService, IdentityResolver, AuthService, AccountDeletion, TokenResponder, SignInPipeline, RefreshService, SessionsService,
+  RouteLimiter, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
 ];
 
 /** Mounts a controller class under the route prefix (a subclass, so several modules can mount it). */
@@ -217,8 +244,8 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers: [...kernel.controllers, ...parts.controllers],
     providers: [
-      authkitRedisProvider, ...userPortProviders, ...portProviders, ...services, RequestUserSlot, ...guards, ...kernel.providers, ...parts.providers,
-      { provide: ONE_TIME_TOKEN_KINDS, useValue: parts.oneTimeTokenKinds },
+      authkitRedisProvider, ...userPortProviders, ...portProviders, ...signInInternals, ...services, RequestUserSlot, ...guards,
+      ...kernel.providers, ...parts.providers, { provide: ONE_TIME_TOKEN_KINDS, useValue: parts.oneTimeTokenKinds },
     ],
     exports: [
       optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, CredentialStore, IdentityStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer,

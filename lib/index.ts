@@ -41,6 +41,17 @@ export type { AuthRequest } from './core/guards/auth-request';
 
 // Services and what they return.
 export { AuthService } from './core/sign-in/auth.service';
+// The sign-in pipeline: primary factor -> sign-in steps (an app adds its own: `signInSteps`) -> SessionIssuer.
+export { SignInPipeline, type SignInOptions } from './core/sign-in/sign-in-pipeline';
+export {
+  SIGN_IN_STEPS, type SignInStep, type SignInStepInput, type SignInStepResult, type SignInAttempt, type SignInChallenge, type SignInMethod,
+  type SignInOutcome, type PrimaryFactor,
+} from './core/sign-in/sign-in-step';
+export type { SignInPipelineOptions } from './core/sign-in/sign-in.options';
+export { PasswordSignIn } from './features/password/password-sign-in';
+export { RegistrationService, type RegistrationAccepted } from './features/password/registration.service';
+export { RefreshService } from './core/sessions/refresh.service';
+export { SessionsService } from './core/sessions/sessions.service';
 export { IdentityResolver, type Credentials } from './core/users/identity-resolver.service';
 export { TokenService, type VerifiedAccessToken } from './core/tokens/token.service';
 export type { AccessTokenClaims, IssuedAccessToken, JsonWebKeySet } from './core/tokens/token.types';
@@ -70,9 +81,9 @@ export {
 export { RedisUserStore } from './adapters/redis/redis-user.store';
 export { MemoryUserStore } from './adapters/memory/memory-user.store';
 export { normalizeEmail } from './core/users/email';
-export { SessionStore } from './core/ports/session-store.interface';
+export { SessionStore, AMR_VALUES, MAX_AMR_VALUES } from './core/ports/session-store.interface';
 export type {
-  SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings, RevokeAllSessionsOptions,
+  SessionAuthentication, RotatedSession, SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings, RevokeAllSessionsOptions,
 } from './core/ports/session-store.interface';
 export { RedisSessionStore } from './adapters/redis/redis-session.store';
 export { MemorySessionStore } from './adapters/memory/memory-session.store';

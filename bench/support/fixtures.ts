@@ -1,9 +1,10 @@
 import { JwtService } from '@nestjs/jwt';
-import { Argon2PasswordHasher, AuthService, IdentityResolver, RedisSessionStore, RedisUserStore, type StoredUser, TokenService, type TokenPair } from '../../lib';
+import { Argon2PasswordHasher, IdentityResolver, RedisSessionStore, RedisUserStore, type StoredUser, TokenService, type TokenPair } from '../../lib';
 import { resolveAuthOptions, type ResolvedAuthOptions } from '../../lib/auth.options';
 import { jwtConstants } from '../app/docs-recipe/constants';
 import { type RedisClient } from '../../lib/adapters/redis/redis.options';
 import { sessionStoreSettings } from '../../lib/core/sessions/session.options';
+import { SessionIssuer } from '../../lib/core/sign-in/session-issuer';
 
 /** A realistic browser user agent, stored on every session the bench creates. */
 export const USER_AGENT =
@@ -15,7 +16,7 @@ const MAX_SESSIONS_PER_USER = 10;
 
 /**
  * Test data made through the library's own services, on the same Redis and with the same options as the
- * bench apps: users (argon2id passwords), sessions (`AuthService.startSession`), and the docs recipe's
+ * bench apps: users (argon2id passwords), sessions (`SessionIssuer`, as a password sign-in makes them), and the docs recipe's
  * tokens (`@nestjs/jwt` `JwtService`, string secret).
  */
 export class Fixtures {
@@ -24,7 +25,7 @@ export class Fixtures {
   readonly sessions: RedisSessionStore;
   readonly users: RedisUserStore;
   readonly identity: IdentityResolver;
-  readonly auth: AuthService;
+  readonly issuer: SessionIssuer;
   private readonly recipeJwt = new JwtService({ secret: jwtConstants.secret });
 
   constructor(readonly redis: RedisClient, jwtSecret: string) {
@@ -33,15 +34,15 @@ export class Fixtures {
     this.sessions = new RedisSessionStore(redis, sessionStoreSettings(this.options.sessions));
     this.users = new RedisUserStore(redis);
     this.identity = new IdentityResolver(this.users, this.users, new Argon2PasswordHasher(this.options.identity.passwordHashing), this.options.identity);
-    this.auth = new AuthService(this.tokens, this.identity, this.sessions);
+    this.issuer = new SessionIssuer(this.tokens, this.sessions, this.options.sessions, this.options.account);
   }
 
   createUser(email: string, password: string, roles: string[]): Promise<StoredUser> {
     return this.identity.createUser({ email, password, roles, emailVerified: true });
   }
 
-  startSession(user: StoredUser): Promise<TokenPair> {
-    return this.auth.startSession(user, { ip: CLIENT_IP, userAgent: USER_AGENT });
+  async startSession(user: StoredUser): Promise<TokenPair> {
+    return (await this.issuer.issue(user, { amr: ['pwd'] }, { ip: CLIENT_IP, userAgent: USER_AGENT })).tokens;
   }
 
   /** `count` sessions spread over password-less users (at most `maxSessionsPerUser` each, so none is evicted). */

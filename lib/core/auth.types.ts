@@ -7,6 +7,13 @@ export interface AuthenticatedUser {
   email?: string;
   /** The app's claims (`claims` option) from the access token; `{}` without. */
   claims?: Readonly<Record<string, unknown>>;
+  /**
+   * How the user signed in for this session (the token's `amr`: `['pwd']` for a password or a registration,
+   * `['oauth']` for an OAuth provider); `[]` for tokens issued before the claim existed.
+   */
+  amr?: string[];
+  /** When the user authenticated for this session (the token's `auth_time`), epoch ms; absent in older tokens. */
+  authTime?: number;
 }
 
 /** Where a request comes from; recorded on the session. */

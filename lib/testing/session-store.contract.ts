@@ -217,7 +217,10 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
         const h2 = newHash();
         expect(await rotate(store, s, s.hash, h2)).toEqual({
           status: 'rotated',
-          session: { id: s.sessionId, userId: s.userId, generation: 2, createdAt: s.record.createdAt, absoluteExpiresAt: s.record.absoluteExpiresAt },
+          session: {
+            id: s.sessionId, userId: s.userId, generation: 2, createdAt: s.record.createdAt, absoluteExpiresAt: s.record.absoluteExpiresAt,
+            amr: [], authTime: s.record.createdAt,
+          },
         });
         const [afterFirst] = await store.list(s.userId);
         expect(afterFirst.generation).toBe(2);
@@ -327,7 +330,10 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
         const duplicate = await rotate(store, s, s.hash, h2);
         expect(duplicate).toEqual({
           status: 'duplicate',
-          session: { id: s.sessionId, userId: s.userId, generation: 2, createdAt: s.record.createdAt, absoluteExpiresAt: s.record.absoluteExpiresAt },
+          session: {
+            id: s.sessionId, userId: s.userId, generation: 2, createdAt: s.record.createdAt, absoluteExpiresAt: s.record.absoluteExpiresAt,
+            amr: [], authTime: s.record.createdAt,
+          },
         });
         expect(await rotate(store, s, s.hash, h2)).toEqual(duplicate);
         const [listed] = await store.list(s.userId);
@@ -379,6 +385,51 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
         for (const r of results) expect(r).toMatchObject({ session: { id: s.sessionId, generation: 2 } });
         expect((await store.list(s.userId))[0].generation).toBe(2);
         expect(await rotate(store, s, next)).toMatchObject({ status: 'rotated', session: { generation: 3 } });
+      });
+    });
+
+    describe('amr and authTime (how and when the user signed in)', () => {
+      it('a session records its amr and authTime (default: [] and its creation time); create and list answer them', async () => {
+        const store = storeWith();
+        const plain = await open(store);
+        expect(plain.record).toMatchObject({ amr: [], authTime: plain.record.createdAt });
+        const userId = newUserId();
+        const pwd = await open(store, userId, { amr: ['pwd'] });
+        clock.advance(10);
+        const earlier = clock.now() - 90_000;
+        const oauth = await open(store, userId, { amr: ['oauth', 'mfa'], authTime: earlier });
+        expect(pwd.record).toMatchObject({ amr: ['pwd'], authTime: pwd.record.createdAt });
+        expect(oauth.record).toMatchObject({ amr: ['oauth', 'mfa'], authTime: earlier });
+        const listed = await store.list(userId);
+        expect(listed.map((r) => [r.id, r.amr, r.authTime])).toEqual([
+          [pwd.sessionId, ['pwd'], pwd.record.createdAt],
+          [oauth.sessionId, ['oauth', 'mfa'], earlier],
+        ]);
+      });
+
+      it('rotations (rotated and duplicate) answer the amr and authTime and keep them, as does carrying a kept session to a new credential version', async () => {
+        const store = storeWith();
+        const authTime = clock.now() - 3_600_000;
+        const s = await open(store, newUserId(), { amr: ['pwd', 'otp'], authTime, credentialVersion: 1 });
+        clock.advance(1_000);
+        const h2 = newHash();
+        expect(await rotate(store, s, s.hash, h2)).toMatchObject({ status: 'rotated', session: { amr: ['pwd', 'otp'], authTime } });
+        clock.advance(1);
+        expect(await rotate(store, s, s.hash, h2)).toMatchObject({ status: 'duplicate', session: { amr: ['pwd', 'otp'], authTime } });
+        expect(await store.revokeAll(s.userId, { credentialVersion: 2, keep: { sessionId: s.sessionId } })).toBe(0);
+        clock.advance(1_000);
+        const h3 = newHash();
+        expect(await rotate(store, s, h2, h3)).toMatchObject({ status: 'rotated', session: { generation: 3, amr: ['pwd', 'otp'], authTime } });
+        const [listed] = await store.list(s.userId);
+        expect(listed).toMatchObject({ generation: 3, credentialVersion: 2, amr: ['pwd', 'otp'], authTime, createdAt: s.record.createdAt });
+      });
+
+      it('amr keeps the known values only (AMR_VALUES), each once, at most four; authTime is kept to the second', async () => {
+        const store = storeWith();
+        const s = await open(store, newUserId(), { amr: ['pwd', 'no-such-method', 'pwd', 'otp', 'mfa', 'hwk', 'swk'], authTime: clock.now() + 1_400 });
+        expect(s.record.amr).toEqual(['pwd', 'otp', 'mfa', 'hwk']);
+        expect(s.record.authTime).toBe(s.record.createdAt + 1_000);
+        expect((await store.list(s.userId))[0]).toMatchObject({ amr: ['pwd', 'otp', 'mfa', 'hwk'], authTime: s.record.createdAt + 1_000 });
       });
     });
 

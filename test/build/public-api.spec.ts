@@ -25,6 +25,12 @@ const PUBLIC_API: Record<string, string[]> = {
     'AuthService', 'IdentityResolver', 'Credentials', 'TokenService', 'VerifiedAccessToken', 'AccessTokenClaims',
     'IssuedAccessToken', 'JsonWebKeySet', 'AuthenticatedUser', 'ClientInfo', 'PublicUser', 'TokenPair', 'SessionView',
     'TokenResponse',
+    // The sign-in pipeline (issue 20): primary factor -> sign-in steps (the app's through `signInSteps`) -> SessionIssuer
+    // (internal); the services split out of AuthService.
+    'SignInPipeline', 'SignInOptions', 'SIGN_IN_STEPS', 'SignInStep', 'SignInStepInput', 'SignInStepResult', 'SignInAttempt',
+    'SignInChallenge', 'SignInMethod', 'SignInOutcome', 'PrimaryFactor', 'SignInPipelineOptions',
+    'PasswordSignIn', 'RegistrationService', 'RegistrationAccepted', 'RefreshService', 'SessionsService',
+    'AMR_VALUES', 'MAX_AMR_VALUES', 'SessionAuthentication', 'RotatedSession',
     // Errors (stable codes) and their HTTP mapping.
     'AuthError', 'ValidationFailedError', 'InvalidCredentialsError', 'EmailTakenError', 'RegistrationDisabledError',
     'UserDisabledError', 'AccessTokenMissingError', 'AccessTokenInvalidError', 'AccessTokenExpiredError',

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type Redis from 'ioredis';
-import { AuthService, IdentityResolver, IdentityStore, RedisSessionStore, UserStore } from '../../lib';
+import { IdentityResolver, IdentityStore, RedisSessionStore, SignInPipeline, UserStore } from '../../lib';
 import { resolveSessionOptions, sessionStoreSettings } from '../../lib/core/sessions/session.options';
 import { AccountMailer } from '../../lib/features/recovery/account.mailer';
 import { RedisOneTimeTokenStore } from '../../lib/adapters/redis/redis-one-time-token.store';
@@ -306,9 +306,14 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
       const identities = oauthOnly.app.get<IdentityStore>(IdentityStore);
       const identity = { provider: 'github', providerUserId: `gh-${Date.now()}`, email: null, emailVerified: false };
       const { user } = await identities.createWithIdentity({ email: null, passwordHash: null, roles: ['user'], emailVerified: false }, identity);
-      const auth = oauthOnly.app.get(AuthService);
+      const pipeline = oauthOnly.app.get(SignInPipeline);
+      const signIn = async () => {
+        const outcome = await pipeline.signIn({ user, method: 'oauth', provider: 'github', amr: ['oauth'] });
+        if (outcome.status !== 'signed_in') throw new Error('no session');
+        return outcome.tokens;
+      };
       sessionClock.advance(-10 * 60_000); // a sign-in 10 minutes ago (accountDeletion.recentLoginSeconds: 300)
-      const old = await auth.startSession(user);
+      const old = await signIn();
       sessionClock.advance(10 * 60_000);
       const stale = await http(oauthOnly.url, 'DELETE', '/auth/account', { token: old.accessToken, json: {} });
       expect(stale.status).toBe(401);
@@ -317,7 +322,7 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
       expect((await http(oauthOnly.url, 'DELETE', '/auth/account', { token: old.accessToken, json: { password: PASSWORD } })).status).toBe(401);
       expect(await users.findById(user.id)).not.toBeNull();
 
-      const fresh = await auth.startSession(user);
+      const fresh = await signIn();
       expect((await http(oauthOnly.url, 'DELETE', '/auth/account', { token: fresh.accessToken, json: {} })).status).toBe(204);
       expect(await users.findById(user.id)).toBeNull();
       expect(await identities.findByIdentity('github', identity.providerUserId)).toBeNull();

@@ -42,8 +42,8 @@ describe("AuthkitJwtStrategy (AuthGuard('authkit-jwt'))", () => {
       const { accessToken, userId } = await register(t);
       const res = await http(t.url, 'GET', '/strategy', { token: accessToken });
       expect(res.status).toBe(200);
-      const { sid, email } = decodeJwt(accessToken).payload;
-      expect(res.body).toEqual({ id: userId, sessionId: sid, roles: ['user'], email, claims: {} });
+      const { sid, email, auth_time: authTime } = decodeJwt(accessToken).payload;
+      expect(res.body).toEqual({ id: userId, sessionId: sid, roles: ['user'], email, claims: {}, amr: ['pwd'], authTime: (authTime as number) * 1000 });
     });
 
     it('rejects a token whose session was revoked (logout), with code session_revoked', async () => {

@@ -130,7 +130,7 @@ describe('custom claims, @CurrentUser() and @OptionalAuth()', () => {
     expect(decodeJwt(refreshed.body.accessToken).payload).toMatchObject(expected);
     const me = await http(t.url, 'GET', '/ext/whoami', { token: refreshed.body.accessToken });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ id, sessionId: expect.any(String), roles: ['user'], email, claims: expected });
+    expect(me.body).toEqual({ id, sessionId: expect.any(String), roles: ['user'], email, claims: expected, amr: ['pwd'], authTime: expect.any(Number) });
   });
 
   it('@OptionalAuth(): the user with a valid token, anonymous without one or with a bad one', async () => {

@@ -49,7 +49,7 @@ export function recoveryFixture(account: AccountOptions = {}) {
     passwordReset: { url: 'https://app.example/reset' }, emailVerification: { url: 'https://app.example/verify' }, ...account,
   });
   const mailer = new RecordingMailer();
-  const accountMailer = new AccountMailer(tokens, mailer, accountOptions, resolveMailOptions({}), users);
+  const accountMailer = new AccountMailer(tokens, mailer, accountOptions, resolveMailOptions({}), users, authEvents);
   const routeThrottle = new MemoryRouteThrottle(undefined, clock.now);
   const throttle = new RecoveryThrottle(routeThrottle, resolveRouteLimits(undefined), authEvents);
   const loginThrottler = new MemoryLoginThrottler(resolveThrottleRules(undefined), undefined, clock.now);

@@ -2,8 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { SessionRevokedError } from '../../core/errors/auth.errors';
 import { CREDENTIAL_FLOOR_RETENTION_MS, storedUserAgent, storedVersion } from '../../core/sessions/session-fields';
 import type {
-  CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
+  CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, RotatedSession, SessionRecord, SessionStore, SessionStoreSettings,
 } from '../../core/ports/session-store.interface';
+import { storedAmr, storedAuthTime } from '../../core/ports/session-store.interface';
 
 interface StoredSession extends SessionRecord {
   currentHash: string;
@@ -14,6 +15,10 @@ interface StoredSession extends SessionRecord {
 function sameHash(a: string | undefined, b: string): boolean {
   if (a === undefined || a.length !== b.length) return false;
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+function rotated(s: StoredSession): RotatedSession {
+  return { id: s.id, userId: s.userId, generation: s.generation, createdAt: s.createdAt, absoluteExpiresAt: s.absoluteExpiresAt, amr: [...s.amr], authTime: s.authTime };
 }
 
 /**
@@ -46,6 +51,8 @@ export class MemorySessionStore implements SessionStore {
       absoluteExpiresAt,
       generation: 1,
       credentialVersion,
+      amr: storedAmr(input.amr),
+      authTime: storedAuthTime(input.authTime, now),
       ip: input.ip || undefined,
       // Cut as `RedisSessionStore` cuts it: a client-controlled header must not grow memory without bound.
       userAgent: storedUserAgent(input.userAgent) || undefined,
@@ -81,13 +88,11 @@ export class MemorySessionStore implements SessionStore {
       session.lastUsedAt = now;
       session.expiresAt = Math.min(now + this.settings.idleTtlMs, session.absoluteExpiresAt);
       if (input.ip) session.ip = input.ip;
-      const { id, userId, generation, createdAt, absoluteExpiresAt } = session;
-      return { status: 'rotated', session: { id, userId, generation, createdAt, absoluteExpiresAt } };
+      return { status: 'rotated', session: rotated(session) };
     }
     if (sameHash(session.previousHash, input.presentedHash) && now - (session.rotatedAt ?? 0) < this.settings.reuseWindowMs) {
       if (!sameHash(session.currentHash, input.nextHash)) return { status: 'superseded' };
-      const { id, userId, generation, createdAt, absoluteExpiresAt } = session;
-      return { status: 'duplicate', session: { id, userId, generation, createdAt, absoluteExpiresAt } };
+      return { status: 'duplicate', session: rotated(session) };
     }
     sessions.delete(session.id);
     return { status: 'reused' };
@@ -164,6 +169,6 @@ export class MemorySessionStore implements SessionStore {
 
   private toRecord(s: StoredSession): SessionRecord {
     const { currentHash: _c, previousHash: _p, rotatedAt: _r, ...record } = s;
-    return { ...record };
+    return { ...record, amr: [...record.amr] };
   }
 }

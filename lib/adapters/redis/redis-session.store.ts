@@ -7,6 +7,7 @@ import type {
   CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
   UserRecordFields, UserRecordRotateResult, UserRecordRotation, UserRecordSource,
 } from '../../core/ports/session-store.interface';
+import { storedAmr, storedAuthTime } from '../../core/ports/session-store.interface';
 import {
   CREATE_SESSION, createSessionArgv, type CreateSessionArgv, decodeCreateReply, decodeHead, decodeRotateReply,
   decodeSessions, headExpiresAt, REVOKE_ALL_SESSIONS, REVOKE_SESSION, revokeAllSessionsArgv, type RevokeAllSessionsArgv,
@@ -82,6 +83,8 @@ export class RedisSessionStore implements SessionStore, UserRecordRotation {
       absoluteExpiresAt,
       generation: 1,
       credentialVersion: storedVersion(input.credentialVersion),
+      amr: storedAmr(input.amr),
+      authTime: storedAuthTime(input.authTime, now),
       ip: storedIp(input.ip) || undefined,
       userAgent: storedUserAgent(input.userAgent) || undefined,
     };
@@ -144,6 +147,8 @@ export class RedisSessionStore implements SessionStore, UserRecordRotation {
         absoluteExpiresAt: s.createdAt + this.settings.absoluteTtlMs,
         generation: s.generation,
         credentialVersion: s.credentialVersion,
+        amr: s.amr,
+        authTime: s.authTime,
         ip: s.ip || undefined,
         userAgent: s.userAgent || undefined,
       });

@@ -1,4 +1,4 @@
-import type { RotateResult, SessionStoreSettings, UserRecordFields } from '../../core/ports/session-store.interface';
+import { AMR_VALUES, type RotateResult, type SessionStoreSettings, storedAmr, type UserRecordFields } from '../../core/ports/session-store.interface';
 import {
   CREDENTIAL_FLOOR_RETENTION_MS, cutUtf8, storedUserAgent, storedVersion, USER_AGENT_MAX_BYTES,
 } from '../../core/sessions/session-fields';
@@ -11,7 +11,7 @@ export { CREDENTIAL_FLOOR_RETENTION_MS, cutUtf8, storedUserAgent, storedVersion,
  *
  * All sessions of a user live in ONE hash (`authkit:{<userId>}:s`). A session is a fixed set of fields:
  *
- *     <sid>      head      ca,r,g,c,p,v
+ *     <sid>      head      ca,r,g,c,p,v[,a[,t]]
  *     <sid>:1    context   ip,ua1          (absent when the session has neither ip nor user agent)
  *     <sid>:2..5 more of the user agent    (only for user agents longer than fit in `<sid>:1`)
  *     :v         the user's credential-version floor (see below; one per user, not per session)
@@ -20,8 +20,15 @@ export { CREDENTIAL_FLOOR_RETENTION_MS, cutUtf8, storedUserAgent, storedVersion,
  * g generation (decimal). c the current refresh secret hash (22 characters, 128 bits); p the first 11
  * characters (64 bits) of the previous one, empty before the first rotation: it only tells a concurrent
  * duplicate from a replayed old token, for which 64 bits are plenty. v is the user's credential version the
- * session was created under (decimal; absent in records written before versions existed: 0). The guard's
- * check is one HGET of the head.
+ * session was created under (decimal; absent in records written before versions existed: 0). a is the sign-in's
+ * `amr`, one character per value: its position in `AMR_VALUES` in `AMR_ALPHABET` (`pwd` -> `0`, `oauth` -> `1`);
+ * t is the authentication time as an offset from ca in whole seconds, base 36 (signed), left out when the
+ * authentication time is ca itself (the usual case: the sign-in created the session). The head must stay within
+ * 64 bytes (below) and is about 56 + the digits of g and v without them, so a and t get a few bytes: one per
+ * amr value, and an offset only for a re-authentication within a session. Both are absent when there is nothing to say (records written before they existed decode as amr [] and
+ * authTime = ca). The scripts never read a and t: a rotation carries everything after v over unchanged, so a
+ * refresh keeps the session's amr and authTime, and returns that tail to be decoded here. The guard's check is
+ * one HGET of the head.
  *
  * Credential versions: when a user's credentials change (password set or removed, account disabled, enabled
  * or secured), `REVOKE_ALL_SESSIONS` with the new version deletes every session of an older version (except
@@ -80,13 +87,36 @@ export function storedIp(ip: string | undefined): string {
 
 const storedHash = (hash: string) => hash.slice(0, STORED_HASH_LENGTH);
 
-/** What the head (`ca,r,g,c,p,v`) holds that TypeScript reads. */
+/** What the head (`ca,r,g,c,p,v,a,t`) holds that TypeScript reads. */
 export interface SessionHead {
   createdAt: number;
   lastUsedAt: number;
   generation: number;
   /** The user's credential version when the session was created (0 for heads without one). */
   credentialVersion: number;
+  /** The sign-in's authentication methods (`[]` for heads without them). */
+  amr: string[];
+  /** Epoch ms of the authentication (`createdAt` for heads without one). */
+  authTime: number;
+}
+
+/** One character per `AMR_VALUES` entry, by position. */
+const AMR_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** The head's tail after v (`,a,t`, or `,a`, or nothing), written at creation and carried over by rotations. */
+export function encodeAuthentication(amr: readonly string[] | undefined, authTime: number | undefined, createdAt: number): string {
+  const a = storedAmr(amr).map((value) => AMR_ALPHABET[AMR_VALUES.indexOf(value)]).join('');
+  const offsetSeconds = authTime === undefined || !Number.isSafeInteger(authTime) ? 0 : Math.round((authTime - createdAt) / 1000);
+  if (offsetSeconds !== 0) return `,${a},${offsetSeconds.toString(36)}`;
+  return a ? `,${a}` : '';
+}
+
+/** Reads a head's tail (`encodeAuthentication`'s output, with or without its leading comma). */
+export function decodeAuthentication(tail: string | undefined, createdAt: number): { amr: string[]; authTime: number } {
+  const [a = '', t = ''] = (tail ?? '').replace(/^,/, '').split(',');
+  const amr = [...a].map((code) => AMR_VALUES[AMR_ALPHABET.indexOf(code)]).filter((value): value is string => value !== undefined);
+  const offsetSeconds = t ? parseInt(t, 36) : 0;
+  return { amr, authTime: createdAt + (Number.isSafeInteger(offsetSeconds) ? offsetSeconds * 1000 : 0) };
 }
 
 /** A session as read back from the hash. */
@@ -98,13 +128,15 @@ export interface DecodedSession extends SessionHead {
 
 /** Reads a head; undefined for anything that is not one. */
 export function decodeHead(head: string): SessionHead | undefined {
-  const match = /^([0-9a-z]+),([0-9a-z]+),(\d+),[^,]*,[^,]*(?:,(\d+))?/.exec(head);
+  const match = /^([0-9a-z]+),([0-9a-z]+),(\d+),[^,]*,[^,]*(?:,(\d+)(,[0-9A-Za-z]*(?:,-?[0-9a-z]+)?)?)?/.exec(head);
   if (!match) return undefined;
+  const createdAt = parseInt(match[1], 36);
   return {
-    createdAt: parseInt(match[1], 36),
+    createdAt,
     lastUsedAt: parseInt(match[2], 36),
     generation: Number(match[3]),
     credentialVersion: Number(match[4] ?? 0),
+    ...decodeAuthentication(match[5], createdAt),
   };
 }
 
@@ -136,13 +168,15 @@ export type CreateSessionArgv = [sessionId: string, now: number, idleTtlMs: numb
 
 /** ARGV of `CREATE_SESSION` for a new session (generation 1, no previous hash), ip and user agent cut as stored. */
 export function createSessionArgv(
-  input: { sessionId: string; secretHash: string; credentialVersion?: number; ip?: string; userAgent?: string },
+  input: {
+    sessionId: string; secretHash: string; credentialVersion?: number; amr?: readonly string[]; authTime?: number; ip?: string; userAgent?: string;
+  },
   now: number,
   settings: SessionStoreSettings,
 ): CreateSessionArgv {
   const t = now.toString(36);
   const version = storedVersion(input.credentialVersion);
-  const head = [t, t, 1, storedHash(input.secretHash), '', version].join(',');
+  const head = [t, t, 1, storedHash(input.secretHash), '', version].join(',') + encodeAuthentication(input.amr, input.authTime, now);
   const ip = storedIp(input.ip);
   const userAgent = storedUserAgent(input.userAgent);
   const context: string[] = [];
@@ -192,7 +226,7 @@ export function rotateSessionWithUserRecordArgv(
 
 /** The user's record a `ROTATE_SESSION_WITH_USER_RECORD` reply carries (rotated and duplicate only), as field -> value. */
 export function decodeUserRecordReply(reply: RotateSessionReply): Record<string, string> | undefined {
-  const flat = reply[3];
+  const flat = reply[4];
   if (!Array.isArray(flat)) return undefined;
   const record: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) record[String(flat[i])] = String(flat[i + 1]);
@@ -200,9 +234,10 @@ export function decodeUserRecordReply(reply: RotateSessionReply): Record<string,
 }
 
 /**
- * Raw reply of `ROTATE_SESSION`: {1, generation, createdAt} rotated, {5, generation, createdAt} duplicate,
- * {2} superseded, {3} reused, {4} stale (credential version older than the user's; deleted), {0} invalid.
- * `ROTATE_SESSION_WITH_USER_RECORD` adds the user's record (flat HGETALL) as a fourth element to 1 and 5.
+ * Raw reply of `ROTATE_SESSION`: {1, generation, createdAt, tail} rotated, {5, generation, createdAt, tail}
+ * duplicate (tail: the head after v, see `encodeAuthentication`), {2} superseded, {3} reused, {4} stale
+ * (credential version older than the user's; deleted), {0} invalid. `ROTATE_SESSION_WITH_USER_RECORD` adds the
+ * user's record (flat HGETALL) as a fifth element to 1 and 5.
  */
 export type RotateSessionReply = Array<string | number | null | Array<string | number>>;
 
@@ -224,6 +259,7 @@ export function decodeRotateReply(
           generation: Number(reply[1]),
           createdAt,
           absoluteExpiresAt: createdAt + settings.absoluteTtlMs,
+          ...decodeAuthentication(typeof reply[3] === 'string' ? reply[3] : '', createdAt),
         },
       };
     }
@@ -351,7 +387,7 @@ local function reply(t) return t end
  * `ROTATE_SESSION` with the user's state read from the record instead of passed in: a record without its
  * presence field, or whose disabled field holds the disabled value, deletes the session ({0}: invalid); the
  * record's credential version field stands for the version argument; rotated and duplicate replies carry the
- * record (HGETALL) as a fourth element. The field names come from the user store that owns the record's
+ * record (HGETALL) as a fifth element. The field names come from the user store that owns the record's
  * format: this script knows nothing else of it.
  */
 export const ROTATE_SESSION_WITH_USER_RECORD = rotateScript(`
@@ -362,7 +398,7 @@ if not state[1] or state[1] == '' or state[2] == ARGV[12] then
 end
 local userVersion = tonumber(state[3] or '0') or 0
 local function reply(t)
-  t[4] = redis.call('HGETALL', KEYS[2])
+  t[5] = redis.call('HGETALL', KEYS[2])
   return t
 end
 `);
@@ -387,9 +423,10 @@ if v < math.max(userVersion, floorOf(key)) then
   drop(key, sid)
   return {4}
 end
+local tail = string.match(head, '^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*(,.*)$') or ''
 if c == ARGV[2] then
   local generation = tonumber(g) + 1
-  redis.call('HSET', key, sid, table.concat({ca, b36(now), generation, ARGV[3], string.sub(c, 1, 11), v}, ','))
+  redis.call('HSET', key, sid, table.concat({ca, b36(now), generation, ARGV[3], string.sub(c, 1, 11), v}, ',') .. tail)
   if ip ~= '' then
     local context = redis.call('HGET', key, sid .. ':1') or ','
     local comma = string.find(context, ',', 1, true) or (#context + 1)
@@ -398,10 +435,10 @@ if c == ARGV[2] then
     end
   end
   keepUntil(key, math.min(now + idle, tonumber(ca, 36) + absolute), now)
-  return reply({1, generation, tonumber(ca, 36)})
+  return reply({1, generation, tonumber(ca, 36), tail})
 end
 if p ~= '' and p == string.sub(ARGV[2], 1, 11) and now - tonumber(r, 36) < tonumber(ARGV[7]) then
-  if c == ARGV[3] then return reply({5, tonumber(g), tonumber(ca, 36)}) end
+  if c == ARGV[3] then return reply({5, tonumber(g), tonumber(ca, 36), tail}) end
   return {2}
 end
 drop(key, sid)
@@ -443,7 +480,9 @@ for i = 1, #flat, 2 do
     if live and (keep == '*' or keep == sid) then
       kept = kept + 1
       if version(flat[i + 1]) < floor then
-        redis.call('HSET', key, sid, string.match(flat[i + 1], '^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*') .. ',' .. floor)
+        local head = flat[i + 1]
+        local tail = string.match(head, '^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*(,.*)$') or ''
+        redis.call('HSET', key, sid, string.match(head, '^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*') .. ',' .. floor .. tail)
       end
     else
       drop(key, sid)

@@ -1,5 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import type { ClientInfo } from '../auth.types';
 import type { AuthEventName } from './auth-event.names';
 import type { AuthEventBase, AuthEventPayloads } from './auth-event.payloads';
 
@@ -28,20 +29,46 @@ const USER_AGENT_MAX = 256;
 export class AuthEvents {
   private readonly logger = new Logger('AuthKit');
   private sink: EventSink | null | undefined;
+  /** The library's own listeners (a feature reacting to another's event), called whether or not the app has an emitter. */
+  private readonly listeners = new Map<string, Array<(payload: never) => void>>();
 
   constructor(@Optional() private readonly moduleRef?: ModuleRef, @Optional() sink?: EventSink) {
     if (sink) this.sink = sink;
   }
 
+  /**
+   * Calls `listener` with every `name` event emitted from now on, in-process, even without `EventEmitterModule`:
+   * how a feature reacts to another's event (the recovery feature mails a verification link on `Registered`)
+   * without importing it. A listener that throws is logged and ignored. For the library's features; apps use
+   * `@OnEvent`.
+   */
+  subscribe<K extends AuthEventName>(name: K, listener: (payload: Readonly<AuthEventPayloads[K]>) => void): void {
+    const list = this.listeners.get(name) ?? [];
+    list.push(listener as (payload: never) => void);
+    this.listeners.set(name, list);
+  }
+
+  /** `emit` with the client's ip and user agent added to the payload. */
+  emitFor<K extends AuthEventName>(client: ClientInfo | undefined, name: K, payload: Omit<AuthEventInput<K>, 'ip' | 'userAgent'>): void {
+    this.emit(name, { ...payload, ip: client?.ip, userAgent: client?.userAgent } as AuthEventInput<K>);
+  }
+
   /** Emits `name` with `payload` (frozen, `at` defaulting to now). */
   emit<K extends AuthEventName>(name: K, payload: AuthEventInput<K>): void {
     const sink = this.resolveSink();
-    if (!sink) return;
+    const listeners = this.listeners.get(name);
+    if (!sink && !listeners) return;
     const event = { ...payload, at: payload.at ?? Date.now() } as AuthEventBase;
     if (typeof event.userAgent === 'string' && event.userAgent.length > USER_AGENT_MAX) event.userAgent = event.userAgent.slice(0, USER_AGENT_MAX);
     for (const key of Object.keys(event) as (keyof AuthEventBase)[]) if (event[key] === undefined) delete event[key];
+    Object.freeze(event);
+    for (const listener of listeners ?? []) this.deliver(name, () => listener(event as never));
+    if (sink) this.deliver(name, () => sink.emit(name, event));
+  }
+
+  private deliver(name: string, send: () => unknown): void {
     try {
-      sink.emit(name, Object.freeze(event));
+      send();
     } catch (error) {
       this.logger.error(`A listener of ${name} failed: ${error instanceof Error ? error.name : 'error'}`);
     }

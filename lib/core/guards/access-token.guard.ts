@@ -82,9 +82,11 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
     return token;
   }
 
-  private principal({ claims, roles, email, appClaims }: VerifiedAccessToken): AuthenticatedUser {
+  private principal({ claims, roles, email, appClaims, amr, authTime }: VerifiedAccessToken): AuthenticatedUser {
     // A copy by spread: `slice()` of a frozen array takes V8's generic path (~1 us instead of ~30 ns).
-    const user: MarkedUser = { id: claims.sub, sessionId: claims.sid, roles: [...roles], email, claims: appClaims, [AUTHENTICATED]: true };
+    const user: MarkedUser = {
+      id: claims.sub, sessionId: claims.sid, roles: [...roles], email, claims: appClaims, amr: [...amr], authTime, [AUTHENTICATED]: true,
+    };
     return user;
   }
 

@@ -63,7 +63,7 @@ export class AuthkitJwtStrategy extends PassportStrategy(Strategy, AUTHKIT_JWT_S
   /** Called by passport with the verified payload: requires `sub`, `sid` and `exp`, then checks the session. */
   async validate(payload: Record<string, unknown>): Promise<AuthenticatedUser> {
     try {
-      const { sub, sid, exp, roles, email } = payload;
+      const { sub, sid, exp, roles, email, amr, auth_time: authTime } = payload;
       if (typeof sub !== 'string' || !sub || typeof sid !== 'string' || !sid || typeof exp !== 'number') {
         throw new AccessTokenInvalidError();
       }
@@ -76,6 +76,8 @@ export class AuthkitJwtStrategy extends PassportStrategy(Strategy, AUTHKIT_JWT_S
         roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [],
         email: typeof email === 'string' ? email : undefined,
         claims: appClaimsOf(payload),
+        amr: Array.isArray(amr) ? amr.filter((r): r is string => typeof r === 'string') : [],
+        authTime: typeof authTime === 'number' ? authTime * 1000 : undefined,
       };
     } catch (error) {
       throw error instanceof AuthError ? toHttpException(error) : error;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../errors/auth.errors';
 import type { PublicUser, TokenPair } from '../auth.types';
+import type { SignInOutcome } from '../sign-in/sign-in-step';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
 import { isCrossSite, readCookie } from './cookies';
 import { clearedRefreshCookie, refreshCookie } from './refresh-cookie';
@@ -43,6 +44,12 @@ export class TokenResponder {
     }
     setHeader(res, 'Pragma', 'no-cache');
     return transport === 'cookie' ? response : { ...response, refreshToken };
+  }
+
+  /** A session's token response, or the challenge's body (no token, no cookie) when a sign-in step suspended the sign-in. */
+  respondToSignIn(outcome: SignInOutcome, req: TransportRequest, res: HttpResponse): TokenResponse | Readonly<Record<string, unknown>> {
+    if (outcome.status === 'challenge') return outcome.challenge.body;
+    return this.respond(outcome.tokens, req, res);
   }
 
   /** The refresh cookie of the request, unless the transport is `'body'`. */

@@ -11,8 +11,45 @@ export interface SessionRecord {
   generation: number;
   /** The user's credential version the session was created under (see `StoredUser.credentialVersion`). */
   credentialVersion: number;
+  /**
+   * Authentication methods of the sign-in that created the session (RFC 8176 `amr` values such as `pwd`, or
+   * `oauth` and the provider's name), in order; `[]` for sessions recorded before the field existed.
+   */
+  amr: string[];
+  /** When the user last authenticated for this session (the `auth_time` claim, in ms); `createdAt` by default. */
+  authTime: number;
   ip?: string;
   userAgent?: string;
+}
+
+/** What a session records of its sign-in, handed back by every rotation (see `SessionRecord`). */
+export type SessionAuthentication = Pick<SessionRecord, 'amr' | 'authTime'>;
+
+/**
+ * The `amr` values a session can record: RFC 8176's, plus `oauth` (an OAuth/OIDC provider vouched), `email` (a
+ * link mailed to the user) and `oidc`. Stores may encode a value by its position (the Redis head keeps one
+ * character per value), so values are only ever appended to this list, never reordered or removed.
+ */
+export const AMR_VALUES: readonly string[] = Object.freeze([
+  'pwd', 'oauth', 'otp', 'mfa', 'hwk', 'swk', 'user', 'pin', 'sms', 'tel', 'email', 'kba', 'fpt', 'face', 'sc', 'pop', 'rba', 'wia', 'mca',
+  'geo', 'iris', 'retina', 'vbm', 'oidc',
+]);
+/** At most this many `amr` values per session. */
+export const MAX_AMR_VALUES = 4;
+
+/** `amr` as every session store keeps it: the known values (`AMR_VALUES`), each once, at most `MAX_AMR_VALUES`. */
+export function storedAmr(amr: readonly string[] | undefined): string[] {
+  const known = (amr ?? []).filter((value, i, all) => AMR_VALUES.includes(value) && all.indexOf(value) === i);
+  return known.slice(0, MAX_AMR_VALUES);
+}
+
+/**
+ * `authTime` as every session store keeps it: `createdAt` when not given, else at a whole number of seconds
+ * from `createdAt` (the `auth_time` claim is in seconds; the Redis head keeps the offset in seconds).
+ */
+export function storedAuthTime(authTime: number | undefined, createdAt: number): number {
+  if (authTime === undefined || !Number.isSafeInteger(authTime)) return createdAt;
+  return createdAt + Math.round((authTime - createdAt) / 1000) * 1000;
 }
 
 export interface CreateSessionInput {
@@ -25,6 +62,10 @@ export interface CreateSessionInput {
    * older than the user's floor: the credentials changed while this login was in flight. Default 0.
    */
   credentialVersion?: number;
+  /** The sign-in's authentication methods (values of `AMR_VALUES`, at most `MAX_AMR_VALUES`). Default `[]`. */
+  amr?: readonly string[];
+  /** When the user authenticated (epoch ms). Default: the session's creation time. */
+  authTime?: number;
   ip?: string;
   userAgent?: string;
 }
@@ -68,12 +109,15 @@ export interface RevokeAllSessionsOptions {
  * - `invalid`: no such session (expired, revoked, never existed).
  */
 export type RotateResult =
-  | { status: 'rotated'; session: Pick<SessionRecord, 'id' | 'userId' | 'generation' | 'createdAt' | 'absoluteExpiresAt'> }
-  | { status: 'duplicate'; session: Pick<SessionRecord, 'id' | 'userId' | 'generation' | 'createdAt' | 'absoluteExpiresAt'> }
+  | { status: 'rotated'; session: RotatedSession }
+  | { status: 'duplicate'; session: RotatedSession }
   | { status: 'superseded' }
   | { status: 'reused' }
   | { status: 'stale' }
   | { status: 'invalid' };
+
+/** The session a rotation answers with: a refresh keeps its `amr` and `authTime`. */
+export type RotatedSession = Pick<SessionRecord, 'id' | 'userId' | 'generation' | 'createdAt' | 'absoluteExpiresAt' | 'amr' | 'authTime'>;
 
 /** Lifetimes every adapter applies. */
 export interface SessionStoreSettings {

@@ -1,6 +1,7 @@
 import { Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { AuthError, SessionRevokedError } from '../errors/auth.errors';
-import { AuthService } from '../sign-in/auth.service';
+import { RefreshService } from './refresh.service';
+import { SessionsService } from './sessions.service';
 import type { AuthenticatedUser, PublicUser, SessionView } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Public } from '../decorators/public.decorator';
@@ -34,7 +35,8 @@ const DEAD_REFRESH_TOKEN_CODES: ReadonlySet<string> = new Set([
 @UseFilters(AuthExceptionFilter)
 export class SessionsController {
   constructor(
-    protected readonly auth: AuthService,
+    protected readonly refreshes: RefreshService,
+    protected readonly userSessions: SessionsService,
     protected readonly responder: TokenResponder,
     @Inject(SESSION_OPTIONS) protected readonly sessionOptions: Pick<ResolvedSessionOptions, 'accessTokenValidation'>,
   ) {}
@@ -47,7 +49,7 @@ export class SessionsController {
   async refresh(@Body() body: RefreshDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
     const { token, fromCookie } = this.responder.presentedRefreshToken(req, body?.refreshToken);
     try {
-      return this.responder.respond(await this.auth.refresh(token, clientInfo(req)), req, res);
+      return this.responder.respond(await this.refreshes.refresh(token, clientInfo(req)), req, res);
     } catch (error) {
       // A cookie that can never work again is removed, so the browser stops sending it for 30 days.
       // Not on `superseded`: the cookie jar may already hold the concurrent winner's new token.
@@ -70,9 +72,9 @@ export class SessionsController {
   async logout(@CurrentUser() user: AuthenticatedUser | undefined, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.responder.refuseCrossSiteCookie(req);
     if (user) {
-      const ended = await this.auth.logout(user, clientInfo(req));
+      const ended = await this.userSessions.logout(user, clientInfo(req));
       if (!ended && this.sessionOptions.accessTokenValidation === 'session') throw new SessionRevokedError();
-    } else await this.auth.logoutWithRefreshToken(this.responder.refreshCookieOf(req), clientInfo(req));
+    } else await this.refreshes.logoutWithRefreshToken(this.responder.refreshCookieOf(req), clientInfo(req));
     this.responder.signedOut(req, res);
   }
 
@@ -81,28 +83,28 @@ export class SessionsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async logoutAll(@CurrentUser() user: AuthenticatedUser, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.responder.refuseCrossSiteCookie(req);
-    await this.auth.logoutAll(user.id, { ...clientInfo(req), sessionId: user.sessionId });
+    await this.userSessions.logoutAll(user.id, { ...clientInfo(req), sessionId: user.sessionId });
     this.responder.signedOut(req, res);
   }
 
   @UseGuards(AccessTokenGuard)
   @Get('me')
   @Header('Cache-Control', 'no-store')
-  async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { sessionId: string }> {
-    return { ...(await this.auth.me(user)), sessionId: user.sessionId };
+  async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { sessionId: string; amr: string[] }> {
+    return { ...(await this.userSessions.me(user)), sessionId: user.sessionId, amr: [...(user.amr ?? [])] };
   }
 
   @UseGuards(AccessTokenGuard)
   @Get('sessions')
   @Header('Cache-Control', 'no-store')
   sessions(@CurrentUser() user: AuthenticatedUser): Promise<SessionView[]> {
-    return this.auth.listSessions(user);
+    return this.userSessions.listSessions(user);
   }
 
   @UseGuards(AccessTokenGuard)
   @Delete('sessions/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeSession(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Req() req: HttpRequest): Promise<void> {
-    await this.auth.revokeSession(user.id, id, clientInfo(req));
+    await this.userSessions.revokeSession(user.id, id, clientInfo(req));
   }
 }

@@ -28,6 +28,10 @@ export interface VerifiedAccessToken {
   readonly email?: string;
   /** The app's claims (everything outside the reserved names), frozen; `{}` when none. */
   readonly appClaims: Readonly<Record<string, unknown>>;
+  /** The string entries of `amr`; `[]` when the token has none. */
+  readonly amr: readonly string[];
+  /** `auth_time` in epoch ms, when the token has one. */
+  readonly authTime?: number;
 }
 
 /**
@@ -82,17 +86,21 @@ export class TokenService {
   }
 
   /**
-   * Signs an access token. `email` and the app's `claims` (checked by the caller against the reserved names,
-   * see `checkAppClaims`) are added when given; the reserved claims always win.
+   * Signs an access token. `email`, the session's `amr` and `authTime` (epoch ms, as the `auth_time` claim in
+   * seconds) and the app's `claims` (checked by the caller against the reserved names, see `checkAppClaims`) are
+   * added when given; the reserved claims always win.
    */
   signAccessToken(subject: {
     userId: string; sessionId: string; roles: readonly string[]; email?: string | null; claims?: Readonly<Record<string, unknown>>;
+    amr?: readonly string[]; authTime?: number;
   }): IssuedAccessToken {
     const ttl = this.options.accessTokenTtlSeconds;
     const iat = Math.floor(Date.now() / 1000);
     const payload = {
       ...subject.claims,
       ...(subject.email ? { email: subject.email } : {}),
+      ...(subject.amr ? { amr: [...subject.amr] } : {}),
+      ...(subject.authTime !== undefined ? { auth_time: Math.floor(subject.authTime / 1000) } : {}),
       sub: subject.userId,
       sid: subject.sessionId,
       roles: [...subject.roles],
@@ -161,7 +169,8 @@ export class TokenService {
       claims.iss !== this.options.issuer ||
       !this.audienceMatches(claims.aud) ||
       (claims.nbf !== undefined && typeof claims.nbf !== 'number') ||
-      (claims.iat !== undefined && typeof claims.iat !== 'number')
+      (claims.iat !== undefined && typeof claims.iat !== 'number') ||
+      (claims.auth_time !== undefined && typeof claims.auth_time !== 'number')
     ) {
       throw new AccessTokenInvalidError();
     }
@@ -175,6 +184,8 @@ export class TokenService {
       iat: claims.iat,
       email: typeof (claims as { email?: unknown }).email === 'string' ? (claims as { email: string }).email : undefined,
       appClaims: appClaimsOf(claims as Record<string, unknown>),
+      amr: Object.freeze(Array.isArray(claims.amr) ? claims.amr.filter((r): r is string => typeof r === 'string') : []),
+      authTime: claims.auth_time === undefined ? undefined : claims.auth_time * 1000,
     });
     if (this.verifiedTokens.size >= VERIFIED_TOKENS_SIZE) {
       this.verifiedTokens.delete(this.verifiedTokens.keys().next().value as string);

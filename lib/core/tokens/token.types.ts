@@ -10,6 +10,10 @@ export interface AccessTokenClaims {
   iss: string;
   aud: string | string[];
   jti: string;
+  /** How the user signed in for this session (e.g. `['pwd']`); absent in tokens issued before the claim existed. */
+  amr?: string[];
+  /** When the user authenticated for this session, epoch seconds (OIDC `auth_time`). */
+  auth_time?: number;
 }
 
 export interface IssuedAccessToken {

@@ -5,6 +5,7 @@ import { AuthEvent } from '../../core/events/auth-event.names';
 import { SessionStore } from '../../core/ports/session-store.interface';
 import { AccountDeletion } from '../../core/users/account-deletion.service';
 import { AuthService } from '../../core/sign-in/auth.service';
+import { SessionsService } from '../../core/sessions/sessions.service';
 import { UserStore } from '../../core/ports/user-store.interface';
 
 /** Who does an admin operation, for the events' `actorId`, `ip` and `userAgent`. */
@@ -35,6 +36,7 @@ export class AuthAdminService {
     @Inject(SessionStore) private readonly sessions: SessionStore,
     private readonly auth: AuthService,
     private readonly deletion: AccountDeletion,
+    private readonly userSessions: SessionsService,
   ) {}
 
   /** The user, or `UserNotFoundError`. */
@@ -62,13 +64,13 @@ export class AuthAdminService {
   /** The user's sessions (none is `current` here). */
   async listSessions(userId: string): Promise<SessionView[]> {
     await this.getUser(userId);
-    return this.auth.listSessions({ id: userId, sessionId: '', roles: [] });
+    return this.userSessions.listSessions({ id: userId, sessionId: '', roles: [] });
   }
 
   /** Ends one session of the user (`SessionNotFoundError`), or all of them without `sessionId`; returns how many ended. */
   async revokeSessions(userId: string, sessionId?: string, actor: AdminActor = {}): Promise<number> {
     if (sessionId !== undefined) {
-      await this.auth.revokeSession(userId, sessionId, { ...actor, reason: 'admin' });
+      await this.userSessions.revokeSession(userId, sessionId, { ...actor, reason: 'admin' });
       return 1;
     }
     const sessions = await this.sessions.list(userId);

@@ -94,6 +94,9 @@ export class OAuthRedirects {
         checkSecureCookieTransport(this.options, req);
         this.appendCookie(res, refreshCookie(this.options, req, result.tokens.refreshToken, 2));
         target = successRedirect;
+      } else if (result.purpose === 'challenge') {
+        // A sign-in step (e.g. MFA) suspended the sign-in: no refresh cookie; the page completes the challenge.
+        target = withQuery(successRedirect, result.challenge.challenge, 'required');
       } else {
         target = withQuery(successRedirect, 'linked', provider);
       }

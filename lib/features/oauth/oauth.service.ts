@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SessionRevokedError } from '../../core/errors/auth.errors';
-import { AuthEvent } from '../../core/events/auth-event.names';
-import { AuthService } from '../../core/sign-in/auth.service';
+import { SignInPipeline } from '../../core/sign-in/sign-in-pipeline';
+import type { SignInChallenge } from '../../core/sign-in/sign-in-step';
 import type { AuthenticatedUser, ClientInfo, TokenPair } from '../../core/auth.types';
 import { type OAuthLoginOutcome, OAuthIdentityResolver } from './oauth-identity.service';
 import { SessionStore } from '../../core/ports/session-store.interface';
@@ -16,10 +16,7 @@ import {
 import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth.options';
 import { RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';
 import { clientIpKey } from '../../core/throttling/client-ip';
-import { MemoryRouteThrottle } from '../../adapters/memory/memory-route.throttle';
-import { RouteThrottle } from '../../core/ports/route-throttle.interface';
-import { type ResolvedRouteLimits, resolveRouteLimits, ROUTE_LIMITS } from '../../core/throttling/throttle.options';
-import { throttleRoute } from '../../core/throttling/throttled-route';
+import { RouteLimiter } from '../../core/throttling/route-limiter';
 
 const MAX_CODE_LENGTH = 2048;
 
@@ -41,16 +38,21 @@ export interface OAuthCallbackInput {
   bindingSecret?: string;
 }
 
-/** A successful callback: a new session (`login`) or an identity added to the signed-in user (`link`). */
+/**
+ * A successful callback: a new session (`login`), a sign-in suspended by a step (`challenge`, e.g. MFA: no
+ * session yet), or an identity added to the signed-in user (`link`).
+ */
 export type OAuthCallbackResult =
   | { purpose: 'login'; tokens: TokenPair; outcome: OAuthLoginOutcome }
+  | { purpose: 'challenge'; challenge: SignInChallenge; outcome: OAuthLoginOutcome }
   | { purpose: 'link'; userId: string };
 
 /**
  * The authorization-code flow with PKCE, independent of HTTP: `begin` stores a single-use state
  * (with the PKCE verifier and the hash of a browser-binding secret) and returns the provider URL;
  * `complete` consumes the state, checks the binding, exchanges the code with the verifier, reads the
- * profile and resolves it to a user (`OAuthIdentityResolver`), then starts a session.
+ * profile and resolves it to a user (`OAuthIdentityResolver`), then signs the user in through the sign-in
+ * pipeline (`amr: ['oauth']`: the steps run, then `SessionIssuer` creates the session).
  */
 @Injectable()
 export class OAuthService {
@@ -63,16 +65,9 @@ export class OAuthService {
     @Inject(OAUTH_OPTIONS) private readonly options: Pick<ResolvedOAuthOptions, 'stateTtlSeconds' | 'linkMaxAuthAgeSeconds'>,
     @Inject(UserStore) private readonly users: UserStore,
     private readonly identities: OAuthIdentityResolver,
-    private readonly auth: AuthService,
-    @Optional() @Inject(RouteThrottle) routeThrottle?: RouteThrottle | null,
-    @Optional() @Inject(ROUTE_LIMITS) routeLimits?: ResolvedRouteLimits,
-  ) {
-    this.routeThrottle = routeThrottle ?? new MemoryRouteThrottle();
-    this.routeLimits = routeLimits ?? resolveRouteLimits(undefined);
-  }
-
-  private readonly routeThrottle: RouteThrottle;
-  private readonly routeLimits: ResolvedRouteLimits;
+    private readonly pipeline: SignInPipeline,
+    private readonly limiter: RouteLimiter,
+  ) {}
 
   /** Whether `provider` names a configured source (built-in or passport). */
   isConfigured(provider: string): boolean {
@@ -86,7 +81,7 @@ export class OAuthService {
    */
   async begin(provider: string, principal?: AuthenticatedUser, client: ClientInfo = {}): Promise<OAuthAuthorization> {
     const strategy = this.strategy(provider);
-    await throttleRoute(this.routeThrottle, this.routeLimits, 'oauthStart', { ip: clientIpKey(client.ip) });
+    await this.limiter.charge('oauthStart', { ip: clientIpKey(client.ip) });
     if (principal) await this.assertMayLink(principal);
     const state = randomToken();
     const { url: authorizationUrl, codeVerifier } = await strategy.authorize(state);
@@ -143,20 +138,17 @@ export class OAuthService {
       return { purpose: 'link', userId };
     }
     const { user, outcome } = await this.identities.resolveLogin(profile);
-    await this.auth.beforeLogin(user, 'oauth', client, provider);
-    const tokens = await this.auth.startSession(user, client);
-    const sessionId = this.auth.sessionIdOf(tokens);
-    if (outcome === 'created') this.auth.emit(AuthEvent.Registered, { userId: user.id, sessionId, method: 'oauth', provider }, client);
-    this.auth.emit(AuthEvent.LoginSucceeded, { userId: user.id, sessionId, method: 'oauth', provider }, client);
-    return { purpose: 'login', tokens, outcome };
+    const signedIn = await this.pipeline.signIn({ user, method: 'oauth', provider, amr: ['oauth'], created: outcome === 'created' }, client);
+    if (signedIn.status === 'challenge') return { purpose: 'challenge', challenge: signedIn.challenge, outcome };
+    return { purpose: 'login', tokens: signedIn.tokens, outcome };
   }
 
   /**
    * Linking attaches a permanent way in to an account, so a stolen access token alone must not do it:
    * - the account's email, if it has one, must be verified (else `oauth_link_email_unverified`): an account
    *   squatting an email it never proved must not collect identities;
-   * - the session's login must be at most `linkMaxAuthAgeSeconds` old (else `reauthentication_required`). The
-   *   session's creation time is its login; a refresh rotates it without changing that.
+   * - the session's authentication (`authTime`: its sign-in, kept by refreshes) must be at most
+   *   `linkMaxAuthAgeSeconds` old (else `reauthentication_required`).
    */
   private async assertMayLink(principal: AuthenticatedUser): Promise<void> {
     const user = await this.users.findById(principal.id);
@@ -164,7 +156,7 @@ export class OAuthService {
     if (user.email !== null && !user.emailVerified) throw new OAuthLinkEmailUnverifiedError();
     const session = (await this.sessions.list(principal.id)).find((s) => s.id === principal.sessionId);
     if (!session) throw new SessionRevokedError();
-    if (Date.now() - session.createdAt > this.options.linkMaxAuthAgeSeconds * 1000) throw new ReauthenticationRequiredError('Sign in again to link a provider to your account');
+    if (Date.now() - (session.authTime ?? session.createdAt) > this.options.linkMaxAuthAgeSeconds * 1000) throw new ReauthenticationRequiredError('Sign in again to link a provider to your account');
   }
 
   private strategy(provider: string): OAuthStrategy {

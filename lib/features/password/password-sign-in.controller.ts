@@ -1,5 +1,6 @@
 import { Body, Header, HttpCode, HttpStatus, Post, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
-import { AuthService, type RegistrationAccepted } from '../../core/sign-in/auth.service';
+import { PasswordSignIn } from './password-sign-in';
+import { type RegistrationAccepted, RegistrationService } from './registration.service';
 import { Public } from '../../core/decorators/public.decorator';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
 import { authValidationPipe } from '../../core/http/auth-validation.pipe';
@@ -18,7 +19,8 @@ type HttpRequest = TransportRequest & ClientRequest;
 @UseFilters(AuthExceptionFilter)
 export class PasswordSignInController {
   constructor(
-    protected readonly auth: AuthService,
+    protected readonly passwordSignIn: PasswordSignIn,
+    protected readonly registration: RegistrationService,
     protected readonly responder: TokenResponder,
   ) {}
 
@@ -29,9 +31,9 @@ export class PasswordSignInController {
   @Header('Cache-Control', 'no-store')
   async register(
     @Body(RegistrationBodyPipe) body: RegistrationBody, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
-  ): Promise<TokenResponse | RegistrationAccepted> {
-    const result = await this.auth.register(body.credentials, clientInfo(req), body.fields);
-    if ('accessToken' in result) return this.responder.respond(result, req, res);
+  ): Promise<TokenResponse | RegistrationAccepted | Readonly<Record<string, unknown>>> {
+    const result = await this.registration.register(body.credentials, clientInfo(req), body.fields);
+    if ('tokens' in result || 'challenge' in result) return this.responder.respondToSignIn(result, req, res);
     res.status?.(HttpStatus.ACCEPTED); // registration.emailTakenResponse 'generic': the same answer, taken email or not
     return result;
   }
@@ -41,7 +43,9 @@ export class PasswordSignInController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
-  async login(@Body() body: LoginDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse> {
-    return this.responder.respond(await this.auth.login(body, clientInfo(req)), req, res);
+  async login(
+    @Body() body: LoginDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<TokenResponse | Readonly<Record<string, unknown>>> {
+    return this.responder.respondToSignIn(await this.passwordSignIn.login(body, clientInfo(req)), req, res);
   }
 }

@@ -4,19 +4,22 @@ import { COOKIE_OPTIONS, type ResolvedCookieOptions } from '../../core/http/cook
 import { PasswordSignInController } from './password-sign-in.controller';
 import { documentPasswordSignInRoutes } from './password.openapi';
 import { RegistrationBodyPipe } from './registration-body.pipe';
+import { PasswordSignIn } from './password-sign-in';
+import { RegistrationService } from './registration.service';
 
 /** Email and password as a way in: `POST register` and `POST login`. On by default. */
 export const passwordFeature: AuthFeature = {
   name: 'password',
   build: (context) => {
-    if (!context.controllers) return { providers: [RegistrationBodyPipe], exports: [RegistrationBodyPipe] };
+    const services = [PasswordSignIn, RegistrationService, RegistrationBodyPipe];
+    if (!context.controllers) return { providers: services, exports: services };
     const controller = context.mount(PasswordSignInController);
     return {
       providers: [
-        RegistrationBodyPipe,
+        ...services,
         openApiDocs('password', [COOKIE_OPTIONS], (cookie: ResolvedCookieOptions) => documentPasswordSignInRoutes(controller, cookie)),
       ],
-      exports: [RegistrationBodyPipe],
+      exports: services,
       controllers: [controller],
     };
   },

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { MAIL_OPTIONS, type ResolvedMailOptions } from '../../core/mail/mail.options';
 import { Mailer, type MailKind } from '../../core/ports/mailer.interface';
 import { mintOneTimeToken, type OneTimeTokenKind } from '../../core/tokens/one-time-token';
@@ -8,14 +8,17 @@ import { credentialStamp } from '../../core/users/credential-stamp';
 import { type StoredUser, UserStore } from '../../core/ports/user-store.interface';
 import { OneTimeTokenInvalidError } from '../../core/errors/auth.errors';
 import { randomUUID } from 'node:crypto';
+import { AuthEvent } from '../../core/events/auth-event.names';
+import { AuthEvents } from '../../core/events/auth-events.emitter';
 
 /**
  * The mailed one-time tokens of account recovery: mints them and mails their links (password reset, email
  * verification) in the background, so the caller's answer never waits for (nor reveals) the mail (a failure is
- * logged without the link), and consumes them when they come back.
+ * logged without the link), and consumes them when they come back. Listens to `Registered` (password
+ * registrations) to mail a verification link (`emailVerification.sendOnRegister`).
  */
 @Injectable()
-export class AccountMailer implements OnModuleDestroy {
+export class AccountMailer implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('AuthKit');
   /** Background jobs still running (awaited on shutdown, and by tests through `settled()`). */
   private readonly pending = new Set<Promise<void>>();
@@ -26,7 +29,14 @@ export class AccountMailer implements OnModuleDestroy {
     @Inject(ACCOUNT_OPTIONS) private readonly options: ResolvedAccountOptions,
     @Inject(MAIL_OPTIONS) private readonly mail: ResolvedMailOptions,
     @Inject(UserStore) private readonly users: UserStore,
+    private readonly events: AuthEvents,
   ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe(AuthEvent.Registered, (event) => {
+      if (event.method === 'password' && this.sendsVerificationOnRegister) this.sendVerificationInBackground(event.userId);
+    });
+  }
 
   /**
    * Consumes a presented token, then checks it against the user's credentials as they are NOW (re-read after the
@@ -57,9 +67,13 @@ export class AccountMailer implements OnModuleDestroy {
 
   /** Starts minting a token for the user (replacing the previous one of this kind) and mailing its link. */
   sendLinkInBackground(kind: OneTimeTokenKind & MailKind, user: StoredUser): void {
+    this.background(kind, () => this.sendLink(kind, user));
+  }
+
+  private background(kind: OneTimeTokenKind & MailKind, work: () => Promise<void>): void {
     // Deferred past the current I/O phase: the caller's response is written before any of this work starts.
     const job = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.sendLink(kind, user))
+      .then(work)
       .catch((error: unknown) => {
         this.logger.error(`Could not send the ${kind} mail: ${error instanceof Error ? error.message.replace(/token=[^\s&"]+/g, 'token=[redacted]') : 'unknown error'}`);
       })
@@ -67,11 +81,16 @@ export class AccountMailer implements OnModuleDestroy {
     this.pending.add(job);
   }
 
-  /** After a registration: a verification link when `emailVerification.sendOnRegister`. */
-  sendVerificationOnRegister(user: StoredUser): void {
-    if (this.options.emailVerification.enabled && this.options.emailVerification.sendOnRegister && user.email && !user.emailVerified) {
-      this.sendLinkInBackground('email_verification', user);
-    }
+  private get sendsVerificationOnRegister(): boolean {
+    return this.options.emailVerification.enabled && this.options.emailVerification.sendOnRegister;
+  }
+
+  /** After a registration: the user as stored, then a verification link if its email is unverified. */
+  private sendVerificationInBackground(userId: string): void {
+    this.background('email_verification', async () => {
+      const user = await this.users.findById(userId);
+      if (user?.email && !user.emailVerified) await this.sendLink('email_verification', user);
+    });
   }
 
   /** Resolves when the background jobs started so far have ended. */

@@ -1,4 +1,4 @@
-import { createSessionArgv, cutUtf8, decodeSessions, IP_MAX_BYTES, USER_AGENT_MAX_BYTES } from '../../../lib/adapters/redis/session-record.codec';
+import { createSessionArgv, cutUtf8, decodeHead, decodeSessions, IP_MAX_BYTES, USER_AGENT_MAX_BYTES } from '../../../lib/adapters/redis/session-record.codec';
 
 const SETTINGS = { idleTtlMs: 60_000, absoluteTtlMs: 600_000, reuseWindowMs: 5_000, maxSessionsPerUser: 10 };
 
@@ -30,9 +30,34 @@ describe('session record codec', () => {
       }
       const [decoded] = decodeSessions(fields);
       expect(decoded).toEqual({
-        id: sessionId, createdAt: now, lastUsedAt: now, generation: 1, credentialVersion: 123_456,
+        id: sessionId, createdAt: now, lastUsedAt: now, generation: 1, credentialVersion: 123_456, amr: [], authTime: now,
         ip: cutUtf8(ip, IP_MAX_BYTES), userAgent: cutUtf8(userAgent, USER_AGENT_MAX_BYTES),
       });
     }
+  });
+});
+
+describe('session record codec: amr and authTime in the head', () => {
+  const sessionId = 'B'.repeat(22);
+  const now = Date.UTC(2030, 0, 9, 10);
+
+  it('heads written before amr/authTime existed decode as amr [] and authTime = createdAt (a rolling deploy)', () => {
+    const t = now.toString(36);
+    for (const head of [`${t},${t},3,${'c'.repeat(22)},${'p'.repeat(11)}`, `${t},${t},3,${'c'.repeat(22)},${'p'.repeat(11)},7`]) {
+      expect(decodeHead(head)).toMatchObject({ createdAt: now, generation: 3, amr: [], authTime: now });
+    }
+  });
+
+  it('amr is one character per value and authTime an offset in seconds; the head stays within 64 bytes at a high generation and version', () => {
+    const [, , , , , , head] = createSessionArgv(
+      { sessionId, secretHash: 'h'.repeat(43), credentialVersion: 99, amr: ['pwd', 'otp', 'mfa'], authTime: now - 3_600_000 }, now, SETTINGS,
+    );
+    expect(head.endsWith(',023,-2s0')).toBe(true);
+    expect(decodeHead(head)).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], authTime: now - 3_600_000, credentialVersion: 99 });
+    const [, , , , , , plain] = createSessionArgv({ sessionId, secretHash: 'h'.repeat(43), amr: ['pwd'] }, now, SETTINGS);
+    expect(plain.endsWith(',0,0')).toBe(true);
+    // A rotation rewrites g: a session rotated 99,999 times with version 99 and a password sign-in.
+    const rotated = plain.replace(/^([^,]*,[^,]*),1,/, '$1,99999,').replace(/,0,0$/, ',99,0');
+    expect(Buffer.byteLength(rotated)).toBeLessThanOrEqual(64);
   });
 });

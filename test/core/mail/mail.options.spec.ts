@@ -1,9 +1,10 @@
-import { MemoryUserStore } from '../../../lib/adapters/memory/memory-user.store';
 import { resolveAccountOptions } from '../../../lib/core/options/account.options';
 import { resolveMailOptions } from '../../../lib/core/mail/mail.options';
 import { DEFAULT_MAIL_TEMPLATES } from '../../../lib/core/mail/mail-templates';
 import { AccountMailer } from '../../../lib/features/recovery/account.mailer';
 import { MemoryOneTimeTokenStore } from '../../../lib/adapters/memory/memory-one-time-token.store';
+import { MemoryUserStore } from '../../../lib/adapters/memory/memory-user.store';
+import { AuthEvents } from '../../../lib/core/events/auth-events.emitter';
 import { parseOneTimeToken } from '../../../lib/core/tokens/one-time-token';
 import { SmtpMailer } from '../../../lib/adapters/mail/smtp.mailer';
 import { LocalSmtpServer } from '../../support/smtp-server';
@@ -65,7 +66,7 @@ describe('templates per kind, over a real SMTP server', () => {
         },
       },
     });
-    const accountMailer = new AccountMailer(store, mailer, account, mail, new MemoryUserStore());
+    const accountMailer = new AccountMailer(store, mailer, account, mail, new MemoryUserStore(), new AuthEvents());
     const user = { id: 'u-1', email: 'ada@app.example', passwordHash: 'h', roles: [], emailVerified: false, credentialVersion: 0 };
     accountMailer.sendLinkInBackground('password_reset', user);
     accountMailer.sendLinkInBackground('email_verification', user);

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ClientInfo } from '../../core/auth.types';
+import { EmailTakenError, TooManyRequestsError } from '../../core/errors/auth.errors';
+import { AuthEvent } from '../../core/events/auth-event.names';
+import { AuthEvents } from '../../core/events/auth-events.emitter';
+import { SecurityLog } from '../../core/events/security-log';
+import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
+import { SignInPipeline } from '../../core/sign-in/sign-in-pipeline';
+import type { SignInOutcome } from '../../core/sign-in/sign-in-step';
+import { clientIpKey } from '../../core/throttling/client-ip';
+import { RouteLimiter } from '../../core/throttling/route-limiter';
+import { normalizeEmail } from '../../core/users/email';
+import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from '../../core/users/identity.options';
+import { type Credentials, IdentityResolver } from '../../core/users/identity-resolver.service';
+
+/**
+ * What `RegistrationService.register` returns with `registration.emailTakenResponse: 'generic'`: the registration
+ * was accepted (an account was created, or the email was taken: the answer does not say), no session is started.
+ */
+export interface RegistrationAccepted {
+  status: 'accepted';
+}
+
+/**
+ * Self-registration with email and password. The new user signs in through the sign-in pipeline (a password
+ * sign-in: `amr: ['pwd']`, `kind: 'registration'`). `Registered` is emitted; the recovery feature listens to it to
+ * mail a verification link (`emailVerification.sendOnRegister`).
+ */
+@Injectable()
+export class RegistrationService {
+  private readonly security = new SecurityLog(new Logger('AuthKit'));
+
+  constructor(
+    private readonly identity: IdentityResolver,
+    private readonly limiter: RouteLimiter,
+    private readonly pipeline: SignInPipeline,
+    private readonly events: AuthEvents,
+    @Inject(ACCOUNT_OPTIONS) private readonly account: Pick<ResolvedAccountOptions, 'hooks'>,
+    @Inject(IDENTITY_OPTIONS) private readonly identityOptions: Pick<ResolvedIdentityOptions, 'registration'>,
+  ) {}
+
+  /**
+   * Throttled per ip and per email before any hashing (`TooManyRequestsError`), then `hooks.beforeRegister`,
+   * then the user (with the validated `registrationFields` as `profile`). With
+   * `registration.emailTakenResponse: 'conflict'` (default) the new user signs in (the sign-in steps run), or
+   * `EmailTakenError`; with `'generic'` it answers `{ status: 'accepted' }` in both cases and starts no session.
+   */
+  async register(
+    credentials: Credentials, client: ClientInfo = {}, fields: Record<string, unknown> = {},
+  ): Promise<SignInOutcome | RegistrationAccepted> {
+    const email = typeof credentials?.email === 'string' ? normalizeEmail(credentials.email) : undefined;
+    try {
+      await this.limiter.charge('register', { ip: clientIpKey(client.ip), email });
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) {
+        this.security.record('registration_throttled', { email, ip: client.ip });
+        this.events.emitFor(client, AuthEvent.Throttled, { action: 'register', retryAfterSeconds: error.retryAfterSeconds, email });
+      }
+      throw error;
+    }
+    const beforeRegister = this.account.hooks.beforeRegister;
+    if (beforeRegister && email !== undefined) await beforeRegister({ email, fields: structuredClone(fields), client: { ...client } });
+    const profile = Object.keys(fields).length > 0 ? fields : undefined;
+    if (this.identityOptions.registration?.emailTakenResponse !== 'generic') {
+      const user = await this.identity.register(credentials, profile);
+      return this.pipeline.signIn({ user, method: 'password', amr: ['pwd'], kind: 'registration', created: true }, client);
+    }
+    try {
+      const user = await this.identity.register(credentials, profile);
+      // No session: the event names none.
+      this.events.emitFor(client, AuthEvent.Registered, { userId: user.id, sessionId: undefined as unknown as string, method: 'password' });
+    } catch (error) {
+      if (!(error instanceof EmailTakenError)) throw error;
+      this.security.record('registration_email_taken', { email, ip: client.ip });
+    }
+    return { status: 'accepted' };
+  }
+}
