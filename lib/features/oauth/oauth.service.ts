@@ -20,6 +20,7 @@ import { MemoryRouteThrottle } from '../../adapters/memory/memory-route.throttle
 import { RouteThrottle } from '../../core/ports/route-throttle.interface';
 import { type ResolvedRouteLimits, resolveRouteLimits, ROUTE_LIMITS } from '../../core/throttling/throttle.options';
 import { throttleRoute } from '../../core/throttling/throttled-route';
+import { OAUTH_ROUTE_LIMITS } from './oauth.route-limits';
 
 const MAX_CODE_LENGTH = 2048;
 
@@ -68,7 +69,7 @@ export class OAuthService {
     @Optional() @Inject(ROUTE_LIMITS) routeLimits?: ResolvedRouteLimits,
   ) {
     this.routeThrottle = routeThrottle ?? new MemoryRouteThrottle();
-    this.routeLimits = routeLimits ?? resolveRouteLimits(undefined);
+    this.routeLimits = routeLimits ?? resolveRouteLimits(undefined, OAUTH_ROUTE_LIMITS);
   }
 
   private readonly routeThrottle: RouteThrottle;

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { MAIL_OPTIONS, type ResolvedMailOptions } from '../../core/mail/mail.options';
-import { Mailer, type MailKind } from '../../core/ports/mailer.interface';
-import { mintOneTimeToken, type OneTimeTokenKind } from '../../core/tokens/one-time-token';
+import { Mailer } from '../../core/ports/mailer.interface';
+import { mintOneTimeToken } from '../../core/tokens/one-time-token';
+import type { RecoveryMailKind } from './recovery.mail-templates';
 import { OneTimeTokenStore } from '../../core/ports/one-time-token-store.interface';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { credentialStamp } from '../../core/users/credential-stamp';
@@ -25,7 +26,7 @@ export class AccountMailer implements OnModuleDestroy {
   ) {}
 
   /** Starts minting a token for the user (replacing the previous one of this kind) and mailing its link. */
-  sendLinkInBackground(kind: OneTimeTokenKind & MailKind, user: StoredUser): void {
+  sendLinkInBackground(kind: RecoveryMailKind, user: StoredUser): void {
     // Deferred past the current I/O phase: the caller's response is written before any of this work starts.
     const job = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.sendLink(kind, user))
@@ -52,7 +53,7 @@ export class AccountMailer implements OnModuleDestroy {
     await this.settled();
   }
 
-  private async sendLink(kind: OneTimeTokenKind & MailKind, user: StoredUser): Promise<void> {
+  private async sendLink(kind: RecoveryMailKind, user: StoredUser): Promise<void> {
     const settings = kind === 'password_reset' ? this.options.passwordReset : this.options.emailVerification;
     if (!settings.url || !user.email) return;
     const minted = mintOneTimeToken(kind, user.id);
