@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { AuthEventName } from './auth-event.names';
-import type { AuthEventBase, AuthEventPayloads } from './auth-event.payloads';
+import type { AuthEventBase, AuthEventMap } from './auth-event.payloads';
 
 /** The one method of `EventEmitter2` used here. */
 interface EventSink {
@@ -9,7 +9,7 @@ interface EventSink {
 }
 
 /** A payload as given to `AuthEvents.emit`: `at` is filled in. */
-export type AuthEventInput<K extends AuthEventName> = Omit<AuthEventPayloads[K], 'at'> & { at?: number };
+export type AuthEventInput<K extends AuthEventName> = Omit<AuthEventMap[K], 'at'> & { at?: number };
 
 const USER_AGENT_MAX = 256;
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SessionRevokedError } from '../../core/errors/auth.errors';
-import { AuthEvent } from '../../core/events/auth-event.names';
+import { KernelEvent } from '../../core/events/auth-event.names';
 import { AuthService } from '../../core/sign-in/auth.service';
 import type { AuthenticatedUser, ClientInfo, TokenPair } from '../../core/auth.types';
 import { type OAuthLoginOutcome, OAuthIdentityResolver } from './oauth-identity.service';
@@ -147,8 +147,8 @@ export class OAuthService {
     await this.auth.beforeLogin(user, 'oauth', client, provider);
     const tokens = await this.auth.startSession(user, client);
     const sessionId = this.auth.sessionIdOf(tokens);
-    if (outcome === 'created') this.auth.emit(AuthEvent.Registered, { userId: user.id, sessionId, method: 'oauth', provider }, client);
-    this.auth.emit(AuthEvent.LoginSucceeded, { userId: user.id, sessionId, method: 'oauth', provider }, client);
+    if (outcome === 'created') this.auth.emit(KernelEvent.Registered, { userId: user.id, sessionId, method: 'oauth', provider }, client);
+    this.auth.emit(KernelEvent.LoginSucceeded, { userId: user.id, sessionId, method: 'oauth', provider }, client);
     return { purpose: 'login', tokens, outcome };
   }
 

@@ -5,7 +5,8 @@ import {
   ValidationFailedError,
 } from '../../core/errors/auth.errors';
 import type { AuthenticatedUser, ClientInfo } from '../../core/auth.types';
-import { AuthEvent } from '../../core/events/auth-event.names';
+import { KernelEvent } from '../../core/events/auth-event.names';
+import { RecoveryEvent } from './recovery.events';
 import { SessionStore } from '../../core/ports/session-store.interface';
 import { LoginThrottler } from '../../core/ports/login-throttler.interface';
 import { clientIpKey } from '../../core/throttling/client-ip';
@@ -98,7 +99,7 @@ export class AccountService {
     const updated = await this.users.findById(user.id);
     const revokedSessions = await this.sessions.revokeAll(user.id, { credentialVersion: updated ? credentialVersionOf(updated) : undefined });
     await this.tokens.revoke('email_verification', user.id);
-    this.auth.emit(AuthEvent.PasswordReset, { userId: user.id, revokedSessions }, client);
+    this.auth.emit(RecoveryEvent.PasswordReset, { userId: user.id, revokedSessions }, client);
   }
 
   /**
@@ -128,7 +129,7 @@ export class AccountService {
     if (!user || user.disabled || !user.email || !this.users.markEmailVerified) throw new OneTimeTokenInvalidError();
     const current = await this.consume('email_verification', parsed);
     await this.users.markEmailVerified(current.id);
-    this.auth.emit(AuthEvent.EmailVerified, { userId: current.id, email: current.email ?? user.email }, client);
+    this.auth.emit(RecoveryEvent.EmailVerified, { userId: current.id, email: current.email ?? user.email }, client);
   }
 
   /**
@@ -177,7 +178,7 @@ export class AccountService {
     } catch (error) {
       if (error instanceof TooManyRequestsError) {
         const action = route === 'passwordForgot' ? 'password_forgot' : 'email_verification';
-        this.auth.emit(AuthEvent.Throttled, { action, retryAfterSeconds: error.retryAfterSeconds, email }, client);
+        this.auth.emit(KernelEvent.Throttled, { action, retryAfterSeconds: error.retryAfterSeconds, email }, client);
       }
       throw error;
     }
