@@ -32,7 +32,7 @@ export const KernelEvent = {
   UserEnabled: 'authkit.user.enabled',
   /** An account was deleted (by its owner or an admin), with its identities and sessions. */
   AccountDeleted: 'authkit.account.deleted',
-} as const;
+} as const satisfies Record<string, keyof AuthEventMap>;
 
 /**
  * The kernel's events under the name the kernel's services still use (`AuthService` is being split; its events

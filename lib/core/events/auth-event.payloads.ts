@@ -1,5 +1,3 @@
-import type { KernelEvent } from './auth-event.names';
-
 /**
  * What every event carries. Never a secret: no password, token, hash or key, only identifiers and the
  * client's address.
@@ -87,8 +85,9 @@ export type UserEnabledEvent = UserEvent;
 export type AccountDeletedEvent = UserEvent;
 
 /**
- * The payload of each event, by name: open, so `AuthEvents.emit(name, payload)` is type-checked for every event. The
- * kernel declares its own here; a feature adds its events next to its code by declaration merging:
+ * The payload of each event, by name: open, so `AuthEvents.emit(name, payload)` is type-checked for every event.
+ * The kernel declares its own here (their names: `KernelEvent`); a feature adds its events next to its code by
+ * declaration merging:
  *
  * ```ts
  * declare module '../../core/events/auth-event.payloads' {
@@ -97,19 +96,19 @@ export type AccountDeletedEvent = UserEvent;
  * ```
  */
 export interface AuthEventMap {
-  [KernelEvent.Registered]: RegisteredEvent;
-  [KernelEvent.LoginSucceeded]: LoginSucceededEvent;
-  [KernelEvent.LoginFailed]: LoginFailedEvent;
-  [KernelEvent.Throttled]: ThrottledEvent;
-  [KernelEvent.Logout]: LogoutEvent;
-  [KernelEvent.LogoutAll]: LogoutAllEvent;
-  [KernelEvent.RefreshReused]: RefreshReusedEvent;
-  [KernelEvent.SessionRevoked]: SessionRevokedEvent;
-  [KernelEvent.PasswordChanged]: PasswordChangedEvent;
-  [KernelEvent.RolesChanged]: RolesChangedEvent;
-  [KernelEvent.UserDisabled]: UserDisabledEvent;
-  [KernelEvent.UserEnabled]: UserEnabledEvent;
-  [KernelEvent.AccountDeleted]: AccountDeletedEvent;
+  'authkit.user.registered': RegisteredEvent;
+  'authkit.login.succeeded': LoginSucceededEvent;
+  'authkit.login.failed': LoginFailedEvent;
+  'authkit.throttled': ThrottledEvent;
+  'authkit.logout': LogoutEvent;
+  'authkit.logout.all': LogoutAllEvent;
+  'authkit.refresh.reused': RefreshReusedEvent;
+  'authkit.session.revoked': SessionRevokedEvent;
+  'authkit.password.changed': PasswordChangedEvent;
+  'authkit.roles.changed': RolesChangedEvent;
+  'authkit.user.disabled': UserDisabledEvent;
+  'authkit.user.enabled': UserEnabledEvent;
+  'authkit.account.deleted': AccountDeletedEvent;
 }
 
 /** The payload type of each event name (`AuthEventMap`, under its earlier name). */

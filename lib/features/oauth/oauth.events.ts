@@ -1,4 +1,4 @@
-import type { UserEvent } from '../../core/events/auth-event.payloads';
+import type { AuthEventMap, UserEvent } from '../../core/events/auth-event.payloads';
 
 /** The events of the OAuth feature (in the public `AuthEvent` too). */
 export const OAuthEvent = {
@@ -6,7 +6,7 @@ export const OAuthEvent = {
   IdentityLinked: 'authkit.identity.linked',
   /** An OAuth identity was unlinked from a user. */
   IdentityUnlinked: 'authkit.identity.unlinked',
-} as const;
+} as const satisfies Record<string, keyof AuthEventMap>;
 
 export interface IdentityEvent extends UserEvent {
   provider: string;

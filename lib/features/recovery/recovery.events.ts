@@ -1,4 +1,4 @@
-import type { UserEvent } from '../../core/events/auth-event.payloads';
+import type { AuthEventMap, UserEvent } from '../../core/events/auth-event.payloads';
 
 /** The events of account recovery (in the public `AuthEvent` too). */
 export const RecoveryEvent = {
@@ -6,7 +6,7 @@ export const RecoveryEvent = {
   PasswordReset: 'authkit.password.reset',
   /** The user's email was verified with a one-time token. */
   EmailVerified: 'authkit.email.verified',
-} as const;
+} as const satisfies Record<string, keyof AuthEventMap>;
 
 export interface PasswordResetEvent extends UserEvent {
   revokedSessions: number;
