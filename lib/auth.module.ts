@@ -85,8 +85,14 @@ export type { AuthModuleOptions };
 /** `forRootAsync` options without a factory (`useClass`, `useExisting`), plus the module-shape extras. */
 export type AuthAsyncOptions = Omit<typeof AUTH_ASYNC_OPTIONS_TYPE, 'useFactory'> & AuthModuleExtras;
 
-/** The keys of `O` that are not options: each must be `never`, so an object literal with a typo does not compile. */
-export type NoUnknownOptions<O> = { [K in Exclude<keyof O, keyof AuthModuleOptions>]: never };
+/**
+ * The keys of `O` that are not options: each must be a sentence no value matches, so an object literal with a typo
+ * does not compile and `tsc` says why: `Type 'number' is not assignable to type '"accessTokenTtl" is not an option
+ * of nestjs-authkit (a typo?)'`.
+ */
+export type NoUnknownOptions<O> = {
+  [K in Exclude<keyof O, keyof AuthModuleOptions>]: `"${K & string}" is not an option of nestjs-authkit (a typo?)`;
+};
 
 /** `forRootAsync` options with a factory returning the options, or a promise of them, without unknown keys. */
 export type AuthAsyncFactoryOptions<O extends AuthModuleOptions> = AuthAsyncOptions & {

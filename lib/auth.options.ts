@@ -1,33 +1,44 @@
 import type { Type } from '@nestjs/common';
 import {
-  COOKIE_OPTIONS, type HttpTransportOptions, type RefreshCookieOptions, type ResolvedCookieOptions, resolveCookieOptions,
+  COOKIE_OPTIONS, HTTP_TRANSPORT_OPTION_KEYS, type HttpTransportOptions, type ResolvedCookieOptions, resolveCookieOptions,
 } from './core/http/cookie.options';
-import { ROLE_HIERARCHY, resolveRoleHierarchy, type RolesOptions } from './core/guards/roles.options';
-import { IDENTITY_OPTIONS, type IdentityOptions, type ResolvedIdentityOptions, resolveIdentityOptions } from './core/users/identity.options';
+import { ROLE_HIERARCHY, resolveRoleHierarchy, ROLES_OPTION_KEYS, type RolesOptions } from './core/guards/roles.options';
+import {
+  IDENTITY_OPTION_KEYS, IDENTITY_OPTIONS, type IdentityOptions, type ResolvedIdentityOptions, resolveIdentityOptions,
+} from './core/users/identity.options';
 import type { PasswordHasher } from './core/ports/password-hasher.interface';
 import type { UserStore } from './core/ports/user-store.interface';
 import type { CredentialStore } from './core/ports/credential-store.interface';
 import type { IdentityStore } from './core/ports/identity-store.interface';
+import { resolveSignInSteps, SIGN_IN_OPTION_KEYS, type SignInPipelineOptions } from './core/sign-in/sign-in.options';
+import type { SignInStepInput } from './core/sign-in/sign-in-step';
 import {
-  type GitHubOAuthOptions, type GoogleOAuthOptions, OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions,
+  OAUTH_OPTION_KEYS, OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions,
 } from './features/oauth/oauth.options';
-import type { PassportOAuthSource } from './features/oauth/passport-oauth.options';
-import { ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions } from './core/options/account.options';
-import { MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './core/mail/mail.options';
+import {
+  ACCOUNT_OPTION_KEYS, ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions,
+} from './core/options/account.options';
+import { MAIL_OPTION_KEYS, MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './core/mail/mail.options';
 import type { Mailer } from './core/ports/mailer.interface';
 import type { OneTimeTokenStore } from './core/ports/one-time-token-store.interface';
 import { failOption, type OptionKeys, rejectUnknownKeys } from './core/options/options.validation';
-import { REDIS_OPTIONS, type RedisModuleOptions, type ResolvedRedisOptions, resolveRedisOptions } from './adapters/redis/redis.options';
-import { type ResolvedSessionOptions, resolveSessionOptions, SESSION_OPTIONS, type SessionOptions } from './core/sessions/session.options';
+import {
+  REDIS_OPTION_KEYS, REDIS_OPTIONS, type RedisModuleOptions, type ResolvedRedisOptions, resolveRedisOptions,
+} from './adapters/redis/redis.options';
+import {
+  type ResolvedSessionOptions, resolveSessionOptions, SESSION_OPTION_KEYS, SESSION_OPTIONS, type SessionOptions,
+} from './core/sessions/session.options';
 import type { SessionStore } from './core/ports/session-store.interface';
 import type { LoginThrottler, ScopedThrottleRule } from './core/ports/login-throttler.interface';
 import type { RouteThrottle } from './core/ports/route-throttle.interface';
 import {
-  type ResolvedRouteLimits, resolveRouteLimits, resolveThrottleRules, ROUTE_LIMITS, THROTTLE_RULES, type ThrottleOptions,
+  KERNEL_ROUTE_LIMITS, rejectUnknownThrottleKeys, type ResolvedRouteLimits, resolveRouteLimits, resolveThrottleRules, ROUTE_LIMITS,
+  THROTTLE_OPTION_KEYS, THROTTLE_RULES, type ThrottleOptions,
 } from './core/throttling/throttle.options';
-import { resolveSignInSteps, type SignInPipelineOptions } from './core/sign-in/sign-in.options';
-import type { SignInStepInput } from './core/sign-in/sign-in-step';
-import { type JwtOptions, JWT_OPTIONS, type ResolvedJwtOptions, resolveJwtOptions, type TokenOptions } from './core/tokens/jwt.options';
+import { JWT_OPTIONS, type ResolvedJwtOptions, resolveJwtOptions, TOKEN_OPTION_KEYS, type TokenOptions } from './core/tokens/jwt.options';
+import type { AuthFeature } from './core/feature/auth-feature';
+import { type FeatureDeclarations, gatherDeclarations } from './core/feature/feature-registry';
+import { BUILT_IN_FEATURES } from './auth.features';
 
 /** A provider can be given as a class (instantiated by Nest) or as a ready instance. */
 export type ProviderInput<T> = Type<T> | T;
@@ -89,62 +100,40 @@ export interface ResolvedAuthOptions {
   oauth: ResolvedOAuthOptions;
   account: ResolvedAccountOptions;
   mail: ResolvedMailOptions;
-  adapters: AdapterOptions;
   /** The app's sign-in steps (`signInSteps`), in order. */
   signInSteps: SignInStepInput[];
+  adapters: AdapterOptions;
 }
 
-/** Every top-level option (exhaustive by type: a key added to a feature's options must be listed here). */
-const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
-  jwt: true, accessTokenTtlSeconds: true, refreshTokenKey: true,
-  refreshTokenTtlSeconds: true, sessionAbsoluteTtlSeconds: true, reuseWindowMs: true, refreshTokenRotation: true, maxSessionsPerUser: true,
-  accessTokenValidation: true, sessionUserAgent: true,
-  redis: true,
-  registration: true, passwordHashing: true, passwordPolicy: true, revokeSessionsOnPasswordChange: true, revokeSessionsOnRoleChange: true,
-  roleHierarchy: true,
-  refreshTokenTransport: true, cookie: true, allowedOrigins: true,
+/** The top-level options of the ports. */
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = {
   userStore: true, credentialStore: true, identityStore: true, sessionStore: true, passwordHasher: true, loginThrottler: true, routeThrottle: true, mailer: true, oneTimeTokenStore: true,
-  throttle: true, oauth: true,
-  requireVerifiedEmail: true, passwordReset: true, emailVerification: true, passwordChange: true, accountDeletion: true, hooks: true, claims: true,
-  registrationFields: true, mail: true, signInSteps: true,
 };
-const JWT_KEYS: OptionKeys<JwtOptions> = {
-  algorithm: true, secret: true, privateKey: true, publicKey: true, keyId: true, verificationKeys: true, issuer: true, audience: true,
-  clockToleranceSeconds: true,
-};
-const COOKIE_KEYS: OptionKeys<RefreshCookieOptions> = { name: true, secure: true, path: true, domain: true };
-const REGISTRATION_KEYS: OptionKeys<NonNullable<IdentityOptions['registration']>> = { enabled: true, defaultRoles: true, emailTakenResponse: true };
-const OAUTH_KEYS: OptionKeys<OAuthOptions> = {
-  google: true, github: true, passport: true, successRedirect: true, failureRedirect: true, linking: true, unverifiedEmail: true,
-  stateTtlSeconds: true, providerTimeoutMs: true, linkMaxAuthAgeSeconds: true,
-};
-const PROVIDER_KEYS = { clientId: true, clientSecret: true, callbackUrl: true, scope: true, authorizationUrl: true, tokenUrl: true } as const;
-const GOOGLE_KEYS: OptionKeys<GoogleOAuthOptions> = { ...PROVIDER_KEYS, userInfoUrl: true };
-const GITHUB_KEYS: OptionKeys<GitHubOAuthOptions> = { ...PROVIDER_KEYS, apiUrl: true };
-const PASSPORT_SOURCE_KEYS: OptionKeys<PassportOAuthSource> = { strategy: true, options: true, profile: true };
-
-/** Unknown keys, at the top level and in the nested objects whose shape the library owns, stop the app. */
-function rejectUnknownOptionKeys(options: AuthModuleOptions): void {
-  rejectUnknownKeys(options, '', KNOWN_KEYS);
-  rejectUnknownKeys(options.jwt, 'jwt', JWT_KEYS);
-  rejectUnknownKeys(options.cookie, 'cookie', COOKIE_KEYS);
-  rejectUnknownKeys(options.registration, 'registration', REGISTRATION_KEYS);
-  rejectUnknownKeys(options.oauth, 'oauth', OAUTH_KEYS);
-  rejectUnknownKeys(options.oauth?.google, 'oauth.google', GOOGLE_KEYS);
-  rejectUnknownKeys(options.oauth?.github, 'oauth.github', GITHUB_KEYS);
-  const passport = options.oauth?.passport;
-  if (passport && typeof passport === 'object') {
-    for (const [name, source] of Object.entries(passport)) rejectUnknownKeys(source, `oauth.passport.${name}`, PASSPORT_SOURCE_KEYS);
-  }
-}
 
 /**
- * Applies defaults and validates options, feature by feature. Throws a `TypeError` naming the option, so a
+ * Every top-level option: the union of the keys each part declares next to its options (exhaustive by type: a
+ * key of `AuthModuleOptions` that no part declares does not compile). Each part refuses unknown keys in its own
+ * nested objects.
+ */
+const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
+  ...TOKEN_OPTION_KEYS, ...SESSION_OPTION_KEYS, ...REDIS_OPTION_KEYS, ...IDENTITY_OPTION_KEYS, ...ROLES_OPTION_KEYS, ...HTTP_TRANSPORT_OPTION_KEYS,
+  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS,
+  ...SIGN_IN_OPTION_KEYS,
+};
+
+/** What the kernel itself declares: the registration route limits (its features add theirs). */
+const KERNEL_DECLARATIONS: FeatureDeclarations = { routeLimits: KERNEL_ROUTE_LIMITS, mailTemplates: {} };
+
+/**
+ * Applies defaults and validates options, feature by feature (the route limits and mail kinds are those the
+ * kernel and `features` declare). Throws a `TypeError` naming the option, so a
  * misconfigured app refuses to start (unknown keys included: a typo is not silently ignored).
  */
-export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
+export function resolveAuthOptions(options: AuthModuleOptions, features: readonly AuthFeature[] = BUILT_IN_FEATURES): ResolvedAuthOptions {
   if (!options || typeof options !== 'object') failOption('options', 'must be an object');
-  rejectUnknownOptionKeys(options);
+  const declared = gatherDeclarations(features, KERNEL_DECLARATIONS);
+  rejectUnknownKeys(options, '', KNOWN_KEYS);
+  rejectUnknownThrottleKeys(options.throttle, declared.routeLimits);
   const sessions = resolveSessionOptions(options);
   const http = resolveCookieOptions(options, sessions.refreshTokenTtlSeconds);
   const oauth = resolveOAuthOptions(options.oauth);
@@ -159,10 +148,10 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     roleHierarchy: resolveRoleHierarchy(options),
     http,
     throttle: resolveThrottleRules(options.throttle),
-    routeLimits: resolveRouteLimits(options.throttle),
+    routeLimits: resolveRouteLimits(options.throttle, declared.routeLimits),
     oauth,
     account: resolveAccountOptions(options),
-    mail: resolveMailOptions(options),
+    mail: resolveMailOptions(options, declared.mailTemplates),
     signInSteps: resolveSignInSteps(options),
     adapters: {
       userStore: options.userStore, credentialStore: options.credentialStore, identityStore: options.identityStore, sessionStore: options.sessionStore, passwordHasher: options.passwordHasher, loginThrottler: options.loginThrottler,

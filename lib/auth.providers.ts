@@ -3,7 +3,7 @@ import { APP_GUARD, ModuleRef } from '@nestjs/core';
 import type { RedisClient } from './adapters/redis/redis.options';
 import { AUTH_MODULE_OPTIONS, AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './core/auth.constants';
 import { AUTH_MODULE_EXTRAS_DEFAULTS, type AuthModuleExtras } from './auth.module-extras';
-import { OPTION_SLICES, type ProviderInput, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
+import { type AuthModuleOptions, OPTION_SLICES, type ProviderInput, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
 import { AuthEvents } from './core/events/auth-events.emitter';
 import { AccessTokenGuard } from './core/guards/access-token.guard';
 import { RolesGuard } from './core/guards/roles.guard';
@@ -14,7 +14,7 @@ import { documentSessionRoutes } from './core/sessions/sessions.openapi';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './core/http/cookie.options';
 import type { AuthFeature, AuthFeatureParts } from './core/feature/auth-feature';
 import { openApiDocs } from './core/feature/auth-feature';
-import { ONE_TIME_TOKEN_KINDS } from './core/feature/feature-registry';
+import { checkKindName, ONE_TIME_TOKEN_KINDS } from './core/feature/feature-registry';
 import { AccountDeletion } from './core/users/account-deletion.service';
 import { BUILT_IN_FEATURES } from './auth.features';
 import { Argon2PasswordHasher } from './adapters/hashing/argon2-password.hasher';
@@ -177,9 +177,16 @@ const userPortProviders: Provider[] = [
   userPortProvider<IdentityStore>({ token: IdentityStore, name: 'IdentityStore', option: 'identityStore', methods: IDENTITY_STORE_METHODS }, guardIdentityStore),
 ];
 
-/** `RESOLVED_AUTH_OPTIONS` from the raw options, and each feature's slice under its own token. */
-const optionProviders: Provider[] = [
-  { provide: RESOLVED_AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: resolveAuthOptions },
+/**
+ * `RESOLVED_AUTH_OPTIONS` from the raw options (with the route limits and mail kinds the module's `features`
+ * declare), and each feature's slice under its own token.
+ */
+const optionProviders = (features: readonly AuthFeature[]): Provider[] => [
+  {
+    provide: RESOLVED_AUTH_OPTIONS,
+    inject: [AUTH_MODULE_OPTIONS],
+    useFactory: (options: AuthModuleOptions) => resolveAuthOptions(options, features),
+  },
   { provide: APP_SCOPE, inject: [ModuleRef], useFactory: (moduleRef: ModuleRef) => moduleRef },
   ...OPTION_SLICES.map(([token, key]): Provider => ({
     provide: token,
@@ -227,14 +234,16 @@ function mounted(base: Type, routePrefix: string): Type {
  */
 export function assembleAuthModule(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
   const { isGlobal, globalGuards, controller, routePrefix, adminRoutes, features } = { ...AUTH_MODULE_EXTRAS_DEFAULTS, ...extras };
+  const enabled = [...BUILT_IN_FEATURES, ...features];
+  const parts = composeFeatures(enabled, { controllers: controller, adminRoutes, mount: (type) => mounted(type, routePrefix) });
+  const options = optionProviders(enabled);
   const optionsModule: DynamicModule = {
     module: AuthOptionsModule,
     imports: definition.imports ?? [],
-    providers: [...(definition.providers ?? []), ...optionProviders],
-    exports: [AUTH_MODULE_OPTIONS, ...optionProviders.map((provider) => (provider as { provide: symbol }).provide)],
+    providers: [...(definition.providers ?? []), ...options],
+    exports: [AUTH_MODULE_OPTIONS, ...options.map((provider) => (provider as { provide: symbol }).provide)],
   };
   const kernel = kernelParts(controller, routePrefix);
-  const parts = composeFeatures([...BUILT_IN_FEATURES, ...features], { controllers: controller, adminRoutes, mount: (type) => mounted(type, routePrefix) });
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]
     : [];
@@ -280,7 +289,7 @@ function composeFeatures(
     all.providers.push(...(parts.providers ?? []));
     all.exports.push(...(parts.exports ?? []));
     all.controllers.push(...(parts.controllers ?? []));
-    all.oneTimeTokenKinds.push(...(parts.oneTimeTokenKinds ?? []));
+    all.oneTimeTokenKinds.push(...(parts.oneTimeTokenKinds ?? []).map((kind) => checkKindName(kind, `feature "${feature.name}"'s oneTimeTokenKinds`)));
   }
   return all;
 }

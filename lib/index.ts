@@ -62,8 +62,11 @@ export { AccountService } from './features/recovery/account.service';
 export { AuthAdminService, type AdminActor, type AdminUserView } from './features/admin/auth-admin.service';
 
 // Events (through @nestjs/event-emitter when the app registered EventEmitterModule).
-export { AuthEvent, AUTH_EVENT_NAMES, type AuthEventName } from './core/events/auth-event.names';
+export { AuthEvent, AUTH_EVENT_NAMES } from './auth.events';
+export type { AuthEventName } from './core/events/auth-event.names';
 export type * from './core/events/auth-event.payloads';
+export type { IdentityEvent } from './features/oauth/oauth.events';
+export type { PasswordResetEvent, EmailVerifiedEvent } from './features/recovery/recovery.events';
 export { AuthEvents } from './core/events/auth-events.emitter';
 
 // Errors: every AuthError has a stable `code`; AuthExceptionFilter maps them to HTTP.
@@ -96,7 +99,10 @@ export type {
 export { RedisLoginThrottler } from './adapters/redis/redis-login.throttler';
 export { MemoryLoginThrottler } from './adapters/memory/memory-login.throttler';
 export { RouteThrottle, type RateLimit, type RateLimitHit, type RateLimitVerdict } from './core/ports/route-throttle.interface';
-export type { RouteLimitOptions } from './core/throttling/throttle.options';
+export type { RouteLimitOptions, RouteCounterOptions } from './core/throttling/throttle.options';
+// The built-in features' route limits under `throttle` (declaration merging into RouteLimitOptions).
+export {} from './features/oauth/oauth.route-limits';
+export {} from './features/recovery/recovery.route-limits';
 export { RedisRouteThrottle } from './adapters/redis/redis-route.throttle';
 export { MemoryRouteThrottle } from './adapters/memory/memory-route.throttle';
 export { clientIpKey } from './core/throttling/client-ip';

@@ -50,7 +50,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'PasswordHasher', 'PasswordHashingOptions', 'Argon2PasswordHasher',
     'LoginThrottler', 'ThrottleScope', 'ThrottleRule', 'ScopedThrottleRule', 'LoginAttempt', 'ThrottleTicket',
     'ThrottleVerdict', 'LoginOutcome', 'RedisLoginThrottler', 'MemoryLoginThrottler',
-    'RouteThrottle', 'RateLimit', 'RateLimitHit', 'RateLimitVerdict', 'RouteLimitOptions', 'RedisRouteThrottle',
+    'RouteThrottle', 'RateLimit', 'RateLimitHit', 'RateLimitVerdict', 'RouteLimitOptions', 'RouteCounterOptions', 'RedisRouteThrottle',
     'MemoryRouteThrottle', 'clientIpKey', 'TooManyRequestsError', 'ServiceBusyError',
     // Account lifecycle (issue 14): services, options, hooks, claims, mail and one-time token ports, errors.
     'AccountService', 'AuthAdminService', 'AdminActor', 'AdminUserView', 'AcceptedResponse', 'OptionalAuth',
@@ -61,7 +61,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'MemoryOneTimeTokenStore',
     'OneTimeTokenInvalidError', 'EmailUnverifiedError', 'ReauthenticationRequiredError', 'AuthRejectedError',
     // Events (names, typed payloads, the emitter).
-    'AuthEvent', 'AUTH_EVENT_NAMES', 'AuthEventName', 'AuthEvents', 'AuthEventBase', 'AuthEventPayloads', 'UserEvent', 'SessionEvent',
+    'AuthEvent', 'AUTH_EVENT_NAMES', 'AuthEventName', 'AuthEvents', 'AuthEventBase', 'AuthEventPayloads', 'AuthEventMap', 'UserEvent', 'SessionEvent',
     'RegisteredEvent', 'LoginSucceededEvent', 'LoginFailedEvent', 'ThrottledEvent', 'LogoutEvent', 'LogoutAllEvent',
     'RefreshReusedEvent', 'SessionRevokedEvent', 'PasswordChangedEvent', 'PasswordResetEvent', 'EmailVerifiedEvent',
     'IdentityEvent', 'RolesChangedEvent', 'UserDisabledEvent', 'UserEnabledEvent', 'AccountDeletedEvent',

@@ -15,6 +15,8 @@ import { IdentityResolver } from '../../lib/core/users/identity-resolver.service
 import { AccountDeletion } from '../../lib/core/users/account-deletion.service';
 import { AccountMailer } from '../../lib/features/recovery/account.mailer';
 import { RecoveryThrottle } from '../../lib/features/recovery/recovery-throttle';
+import { RECOVERY_ROUTE_LIMITS } from '../../lib/features/recovery/recovery.route-limits';
+import { RECOVERY_MAIL_TEMPLATES } from '../../lib/features/recovery/recovery.mail-templates';
 import { ManualClock } from '../../lib/testing/manual-clock';
 
 /** A `Mailer` adapter that keeps what it was handed (the port, in memory; the SMTP adapter has its own tests). */
@@ -49,9 +51,9 @@ export function recoveryFixture(account: AccountOptions = {}) {
     passwordReset: { url: 'https://app.example/reset' }, emailVerification: { url: 'https://app.example/verify' }, ...account,
   });
   const mailer = new RecordingMailer();
-  const accountMailer = new AccountMailer(tokens, mailer, accountOptions, resolveMailOptions({}), users, authEvents);
+  const accountMailer = new AccountMailer(tokens, mailer, accountOptions, resolveMailOptions({}, RECOVERY_MAIL_TEMPLATES), users, authEvents);
   const routeThrottle = new MemoryRouteThrottle(undefined, clock.now);
-  const throttle = new RecoveryThrottle(routeThrottle, resolveRouteLimits(undefined), authEvents);
+  const throttle = new RecoveryThrottle(routeThrottle, resolveRouteLimits(undefined, RECOVERY_ROUTE_LIMITS), authEvents);
   const loginThrottler = new MemoryLoginThrottler(resolveThrottleRules(undefined), undefined, clock.now);
   const deletion = new AccountDeletion(users, sessions, tokens, ['password_reset', 'email_verification'], authEvents, users);
   return {

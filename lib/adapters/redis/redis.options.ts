@@ -1,5 +1,5 @@
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
-import { failOption, oneOf, positiveInteger } from '../../core/options/options.validation';
+import { failOption, oneOf, type OptionKeys, positiveInteger, rejectUnknownKeys } from '../../core/options/options.validation';
 
 /** What the library's Redis adapters accept: a standalone (or Sentinel-managed) client, or a Redis Cluster client. */
 export type RedisClient = Redis | Cluster;
@@ -88,6 +88,16 @@ export const REDIS_OPTIONS = Symbol('authkit:redis-options');
 
 const FORMS = ['url', 'sentinels', 'cluster', 'namespace', 'client'] as const;
 
+/** The top-level options the Redis adapter owns. */
+export const REDIS_OPTION_KEYS: OptionKeys<RedisModuleOptions> = { redis: true };
+/** Every key of every connection form (each form's own shape is checked below). */
+const REDIS_KEYS: { readonly [K in RedisConnectionOptions extends infer U ? (U extends unknown ? keyof U : never) : never]-?: true } = {
+  keyPrefix: true, durability: true, replicationTimeoutMs: true, url: true, options: true, sentinels: true, name: true, cluster: true,
+  namespace: true, client: true,
+};
+const SENTINEL_KEYS: OptionKeys<RedisSentinelAddress> = { host: true, port: true };
+const CLUSTER_KEYS: OptionKeys<{ nodes: unknown; options: unknown }> = { nodes: true, options: true };
+
 /** `{ host?, port? }`, as ioredis takes a Sentinel. */
 function validHostPort(node: unknown): boolean {
   if (node === null || typeof node !== 'object') return false;
@@ -107,6 +117,7 @@ export function resolveRedisOptions(options: RedisModuleOptions): ResolvedRedisO
   const keyPrefix = redis?.keyPrefix ?? 'authkit';
   if (typeof keyPrefix !== 'string' || !/^[A-Za-z0-9:_-]{1,64}$/.test(keyPrefix)) failOption('redis.keyPrefix', 'must match [A-Za-z0-9:_-]{1,64}');
   if (!redis) return { connection: undefined, keyPrefix };
+  rejectUnknownKeys(redis, 'redis', REDIS_KEYS);
   const forms = FORMS.filter((form) => form in redis && (redis as Record<string, unknown>)[form] !== undefined);
   if (forms.length > 1) failOption('redis', `takes one of url, sentinels, cluster, namespace or client (got ${forms.join(' and ')})`);
   if ('url' in redis && redis.url !== undefined && typeof redis.url !== 'string') {
@@ -116,9 +127,11 @@ export function resolveRedisOptions(options: RedisModuleOptions): ResolvedRedisO
     if (!Array.isArray(redis.sentinels) || redis.sentinels.length === 0 || !redis.sentinels.every(validHostPort)) {
       failOption('redis.sentinels', 'must be a non-empty array of { host, port }');
     }
+    redis.sentinels.forEach((sentinel, index) => rejectUnknownKeys(sentinel, `redis.sentinels[${index}]`, SENTINEL_KEYS));
     if (typeof redis.name !== 'string' || redis.name === '') failOption('redis.name', 'must name the Sentinel master group (e.g. "mymaster")');
   }
   if ('cluster' in redis) {
+    rejectUnknownKeys(redis.cluster, 'redis.cluster', CLUSTER_KEYS);
     const nodes = (redis.cluster as { nodes?: unknown } | null)?.nodes;
     if (!Array.isArray(nodes) || nodes.length === 0 || !nodes.every(validClusterNode)) {
       failOption('redis.cluster.nodes', 'must be a non-empty array of { host, port }');

@@ -1,15 +1,11 @@
+import type { AuthEventMap } from './auth-event.payloads';
+
 /**
- * The names of the events the library emits (through `@nestjs/event-emitter` when the app registered
- * `EventEmitterModule`). Subscribe with `@OnEvent(AuthEvent.LoginFailed)`, or to all of them with
- * `@OnEvent('authkit.**')` (wildcards on).
- *
- * @example
- * ```ts
- * @OnEvent(AuthEvent.RefreshReused)
- * onTheft(event: AuthEventPayloads[typeof AuthEvent.RefreshReused]) { this.alerts.send(event.userId); }
- * ```
+ * The names of the events the kernel emits. Each feature declares its own next to its code (`OAuthEvent`,
+ * `RecoveryEvent`...) and adds their payloads to `AuthEventMap`; the public `AuthEvent` (lib/auth.events.ts) lists
+ * them all.
  */
-export const AuthEvent = {
+export const KernelEvent = {
   /** A user registered (self-registration). */
   Registered: 'authkit.user.registered',
   /** A password (or OAuth) login succeeded and a session started. */
@@ -28,14 +24,6 @@ export const AuthEvent = {
   SessionRevoked: 'authkit.session.revoked',
   /** The user changed their password (knowing the current one). */
   PasswordChanged: 'authkit.password.changed',
-  /** A password was reset with a one-time token. */
-  PasswordReset: 'authkit.password.reset',
-  /** The user's email was verified with a one-time token. */
-  EmailVerified: 'authkit.email.verified',
-  /** An OAuth identity was linked to a user. */
-  IdentityLinked: 'authkit.identity.linked',
-  /** An OAuth identity was unlinked from a user. */
-  IdentityUnlinked: 'authkit.identity.unlinked',
   /** A user's roles were replaced. */
   RolesChanged: 'authkit.roles.changed',
   /** A user was disabled (every session ended). */
@@ -44,10 +32,13 @@ export const AuthEvent = {
   UserEnabled: 'authkit.user.enabled',
   /** An account was deleted (by its owner or an admin), with its identities and sessions. */
   AccountDeleted: 'authkit.account.deleted',
-} as const;
+} as const satisfies Record<string, keyof AuthEventMap>;
 
-/** One of the `AuthEvent` names. */
-export type AuthEventName = (typeof AuthEvent)[keyof typeof AuthEvent];
+/**
+ * The kernel's events under the name the kernel's services still use (`AuthService` is being split; its events
+ * move with it). Not the public `AuthEvent`, which also lists every built-in feature's events.
+ */
+export const AuthEvent = KernelEvent;
 
-/** Every event name, for listeners that want them all. */
-export const AUTH_EVENT_NAMES: readonly AuthEventName[] = Object.freeze(Object.values(AuthEvent));
+/** The name of an event: one the kernel or a feature declared in `AuthEventMap`. */
+export type AuthEventName = keyof AuthEventMap & string;

@@ -1,5 +1,3 @@
-import type { AuthEvent } from './auth-event.names';
-
 /**
  * What every event carries. Never a secret: no password, token, hash or key, only identifiers and the
  * client's address.
@@ -73,18 +71,6 @@ export interface PasswordChangedEvent extends UserEvent {
   revokedSessions: number;
 }
 
-export interface PasswordResetEvent extends UserEvent {
-  revokedSessions: number;
-}
-
-export interface EmailVerifiedEvent extends UserEvent {
-  email: string;
-}
-
-export interface IdentityEvent extends UserEvent {
-  provider: string;
-}
-
 export interface RolesChangedEvent extends UserEvent {
   roles: string[];
   previousRoles: string[];
@@ -98,23 +84,32 @@ export type UserEnabledEvent = UserEvent;
 
 export type AccountDeletedEvent = UserEvent;
 
-/** The payload type of each event name. */
-export interface AuthEventPayloads {
-  [AuthEvent.Registered]: RegisteredEvent;
-  [AuthEvent.LoginSucceeded]: LoginSucceededEvent;
-  [AuthEvent.LoginFailed]: LoginFailedEvent;
-  [AuthEvent.Throttled]: ThrottledEvent;
-  [AuthEvent.Logout]: LogoutEvent;
-  [AuthEvent.LogoutAll]: LogoutAllEvent;
-  [AuthEvent.RefreshReused]: RefreshReusedEvent;
-  [AuthEvent.SessionRevoked]: SessionRevokedEvent;
-  [AuthEvent.PasswordChanged]: PasswordChangedEvent;
-  [AuthEvent.PasswordReset]: PasswordResetEvent;
-  [AuthEvent.EmailVerified]: EmailVerifiedEvent;
-  [AuthEvent.IdentityLinked]: IdentityEvent;
-  [AuthEvent.IdentityUnlinked]: IdentityEvent;
-  [AuthEvent.RolesChanged]: RolesChangedEvent;
-  [AuthEvent.UserDisabled]: UserDisabledEvent;
-  [AuthEvent.UserEnabled]: UserEnabledEvent;
-  [AuthEvent.AccountDeleted]: AccountDeletedEvent;
+/**
+ * The payload of each event, by name: open, so `AuthEvents.emit(name, payload)` is type-checked for every event.
+ * The kernel declares its own here (their names: `KernelEvent`); a feature adds its events next to its code by
+ * declaration merging:
+ *
+ * ```ts
+ * declare module '../../core/events/auth-event.payloads' {
+ *   interface AuthEventMap { 'authkit.identity.linked': IdentityEvent }
+ * }
+ * ```
+ */
+export interface AuthEventMap {
+  'authkit.user.registered': RegisteredEvent;
+  'authkit.login.succeeded': LoginSucceededEvent;
+  'authkit.login.failed': LoginFailedEvent;
+  'authkit.throttled': ThrottledEvent;
+  'authkit.logout': LogoutEvent;
+  'authkit.logout.all': LogoutAllEvent;
+  'authkit.refresh.reused': RefreshReusedEvent;
+  'authkit.session.revoked': SessionRevokedEvent;
+  'authkit.password.changed': PasswordChangedEvent;
+  'authkit.roles.changed': RolesChangedEvent;
+  'authkit.user.disabled': UserDisabledEvent;
+  'authkit.user.enabled': UserEnabledEvent;
+  'authkit.account.deleted': AccountDeletedEvent;
 }
+
+/** The payload type of each event name (`AuthEventMap`, under its earlier name). */
+export type AuthEventPayloads = AuthEventMap;

@@ -2,7 +2,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { ClientInfo } from '../auth.types';
 import type { AuthEventName } from './auth-event.names';
-import type { AuthEventBase, AuthEventPayloads } from './auth-event.payloads';
+import type { AuthEventBase, AuthEventMap } from './auth-event.payloads';
 
 /** The one method of `EventEmitter2` used here. */
 interface EventSink {
@@ -10,7 +10,7 @@ interface EventSink {
 }
 
 /** A payload as given to `AuthEvents.emit`: `at` is filled in. */
-export type AuthEventInput<K extends AuthEventName> = Omit<AuthEventPayloads[K], 'at'> & { at?: number };
+export type AuthEventInput<K extends AuthEventName> = Omit<AuthEventMap[K], 'at'> & { at?: number };
 
 const USER_AGENT_MAX = 256;
 
@@ -42,7 +42,7 @@ export class AuthEvents {
    * without importing it. A listener that throws is logged and ignored. For the library's features; apps use
    * `@OnEvent`.
    */
-  subscribe<K extends AuthEventName>(name: K, listener: (payload: Readonly<AuthEventPayloads[K]>) => void): void {
+  subscribe<K extends AuthEventName>(name: K, listener: (payload: Readonly<AuthEventMap[K]>) => void): void {
     const list = this.listeners.get(name) ?? [];
     list.push(listener as (payload: never) => void);
     this.listeners.set(name, list);

@@ -1,4 +1,6 @@
 import type { InjectionToken, Provider, Type } from '@nestjs/common';
+import type { MailTemplate } from '../mail/mail-templates';
+import type { RouteLimitDeclarations } from '../throttling/throttle.options';
 
 /** What a feature learns of the module it is composed into (the `forRoot` extras that shape the module). */
 export interface AuthFeatureContext {
@@ -22,7 +24,7 @@ export interface AuthFeatureParts {
   exports?: InjectionToken[];
   /** Its controllers, each from `context.mount(...)`. */
   controllers?: Type[];
-  /** The kinds of one-time tokens it issues (`password_reset`...): a deleted account's are revoked. */
+  /** The kinds of one-time tokens it issues (snake_case, `password_reset`...): a deleted account's are revoked. */
   oneTimeTokenKinds?: string[];
 }
 
@@ -47,6 +49,14 @@ export interface AuthFeature {
   /** A short name, unique in the module (`password`, `oauth`...). */
   readonly name: string;
   build(context: AuthFeatureContext): AuthFeatureParts;
+  /**
+   * The routes it throttles, each with its counters' default limits (`{ oauthStart: { ip: { limit: 30, windowMs:
+   * 600_000 } } }`); the app tunes them under `throttle.<route>`. Declare the route's options too, by merging
+   * into `RouteLimitOptions`, so `throttle` stays type-checked.
+   */
+  readonly routeLimits?: RouteLimitDeclarations;
+  /** The kinds of mail it sends (snake_case), each with its default template; `mail.templates.<kind>` replaces one. */
+  readonly mailTemplates?: Readonly<Record<string, MailTemplate>>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { failOption } from '../options/options.validation';
+import { failOption, type OptionKeys } from '../options/options.validation';
 
 /** The module options the guards own. */
 export interface RolesOptions {
@@ -8,6 +8,9 @@ export interface RolesOptions {
 
 /** Injection token of the validated role hierarchy (`Record<string, string[]>`). */
 export const ROLE_HIERARCHY = Symbol('authkit:role-hierarchy');
+
+/** The top-level options the guards own. */
+export const ROLES_OPTION_KEYS: OptionKeys<RolesOptions> = { roleHierarchy: true };
 
 /** Validates `roleHierarchy`; throws a `TypeError` naming the option. */
 export function resolveRoleHierarchy(options: RolesOptions): Record<string, string[]> {

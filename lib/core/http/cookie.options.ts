@@ -1,4 +1,4 @@
-import { failOption, oneOf, stringArray } from '../options/options.validation';
+import { failOption, oneOf, type OptionKeys, ownedObject, stringArray } from '../options/options.validation';
 
 export type RefreshTokenTransport = 'cookie' | 'body' | 'both';
 
@@ -57,8 +57,13 @@ function isDevelopment(): boolean {
   return process.env.NODE_ENV === 'development' || process.env.NODE_ENV === 'test';
 }
 
+/** The top-level options the HTTP transport owns. */
+export const HTTP_TRANSPORT_OPTION_KEYS: OptionKeys<HttpTransportOptions> = { refreshTokenTransport: true, cookie: true, allowedOrigins: true };
+const COOKIE_KEYS: OptionKeys<RefreshCookieOptions> = { name: true, secure: true, path: true, domain: true };
+
 /** Applies defaults to the transport options and validates them; throws a `TypeError` naming the option. */
 export function resolveCookieOptions(options: HttpTransportOptions, maxAgeSeconds: number): ResolvedCookieOptions {
+  ownedObject(options.cookie, 'cookie', COOKIE_KEYS);
   const secure = options.cookie?.secure ?? !isDevelopment();
   return {
     refreshTokenTransport: oneOf(options.refreshTokenTransport, 'refreshTokenTransport', ['cookie', 'body', 'both'], 'cookie'),

@@ -1,6 +1,6 @@
-import { failOption, objectOption } from '../options/options.validation';
+import { failOption, objectOption, type OptionKeys, ownedObject } from '../options/options.validation';
 import type { MailKind } from '../ports/mailer.interface';
-import { DEFAULT_MAIL_TEMPLATES, type MailTemplate } from './mail-templates';
+import type { MailTemplate } from './mail-templates';
 
 /** The `mail` option: how the library's mails are sent and what they say. */
 export interface MailOptions {
@@ -27,9 +27,16 @@ export interface ResolvedMailOptions {
 /** Injection token of `ResolvedMailOptions`. */
 export const MAIL_OPTIONS = Symbol('authkit:mail-options');
 
-/** Applies defaults to the `mail` option and validates it; throws a `TypeError` naming the option. */
-export function resolveMailOptions(options: MailOptions): ResolvedMailOptions {
-  const mail = objectOption(options.mail, 'mail') ?? {};
+/** The top-level option the mail part of the kernel owns. */
+export const MAIL_OPTION_KEYS: OptionKeys<MailOptions> = { mail: true };
+const MAIL_KEYS: OptionKeys<NonNullable<MailOptions['mail']>> = { smtpUrl: true, from: true, templates: true };
+
+/**
+ * Applies defaults to the `mail` option and validates it; throws a `TypeError` naming the option. `defaults` are
+ * the templates of the kinds of mail the module's features send (`AuthFeature.mailTemplates`).
+ */
+export function resolveMailOptions(options: MailOptions, defaults: Readonly<Record<MailKind, MailTemplate>> = {}): ResolvedMailOptions {
+  const mail = ownedObject(options.mail, 'mail', MAIL_KEYS) ?? {};
   if (mail.smtpUrl !== undefined && (typeof mail.smtpUrl !== 'string' || !/^smtps?:\/\/[^\s]+$/.test(mail.smtpUrl))) {
     failOption('mail.smtpUrl', 'must be an smtp:// or smtps:// URL');
   }
@@ -39,12 +46,12 @@ export function resolveMailOptions(options: MailOptions): ResolvedMailOptions {
   }
   const templates = objectOption(mail.templates, 'mail.templates') ?? {};
   for (const [kind, template] of Object.entries(templates)) {
-    if (!(kind in DEFAULT_MAIL_TEMPLATES)) failOption(`mail.templates.${kind}`, `is not a kind of mail (${Object.keys(DEFAULT_MAIL_TEMPLATES).join(', ')})`);
+    if (!Object.hasOwn(defaults, kind)) failOption(`mail.templates.${kind}`, `is not a kind of mail (${Object.keys(defaults).join(', ')})`);
     if (typeof template !== 'function') failOption(`mail.templates.${kind}`, 'must be a function (context) => { subject, text, html? }');
   }
   return {
     smtpUrl: mail.smtpUrl ?? null,
     from: mail.from ?? 'no-reply@localhost',
-    templates: { ...DEFAULT_MAIL_TEMPLATES, ...templates },
+    templates: { ...defaults, ...(templates as Record<MailKind, MailTemplate>) },
   };
 }

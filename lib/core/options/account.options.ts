@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { booleanOption, failOption, objectOption, positiveInteger } from './options.validation';
+import { booleanOption, failOption, objectOption, type OptionKeys, ownedObject, positiveInteger } from './options.validation';
 import { type AppClaims, checkClaimName, DEFAULT_MAX_CLAIMS_BYTES } from '../tokens/app-claims';
 import type { AuthHooks } from '../sign-in/auth-hooks';
 import type { AuthUser } from '../ports/user-store.interface';
@@ -75,8 +75,20 @@ export const ACCOUNT_OPTIONS = Symbol('authkit:account-options');
 
 const MINUTE = 60;
 
+/** The top-level options of the account lifecycle. */
+export const ACCOUNT_OPTION_KEYS: OptionKeys<AccountOptions> = {
+  requireVerifiedEmail: true, passwordReset: true, emailVerification: true, passwordChange: true, accountDeletion: true, hooks: true, claims: true,
+  registrationFields: true,
+};
+const MAILED_TOKEN_KEYS: OptionKeys<MailedTokenOptions> = { enabled: true, url: true, ttlSeconds: true };
+const VERIFICATION_KEYS: OptionKeys<NonNullable<AccountOptions['emailVerification']>> = { ...MAILED_TOKEN_KEYS, sendOnRegister: true };
+const PASSWORD_CHANGE_KEYS: OptionKeys<NonNullable<AccountOptions['passwordChange']>> = { enabled: true };
+const DELETION_KEYS: OptionKeys<NonNullable<AccountOptions['accountDeletion']>> = { enabled: true, recentLoginSeconds: true };
+const HOOK_KEYS: OptionKeys<AuthHooks> = { beforeRegister: true, beforeLogin: true, beforeOAuthLink: true };
+const CLAIMS_KEYS: OptionKeys<ClaimsOptions> = { names: true, resolve: true, maxBytes: true };
+
 function resolveMailedToken(given: MailedTokenOptions | undefined, option: string, defaultTtlSeconds: number): ResolvedMailedToken {
-  const value = objectOption(given, option) ?? {};
+  const value = ownedObject(given, option, MAILED_TOKEN_KEYS) ?? {};
   if (value.url !== undefined) {
     let parsed: URL | undefined;
     try {
@@ -100,7 +112,7 @@ function resolveMailedToken(given: MailedTokenOptions | undefined, option: strin
 function resolveClaims(claims: AccountOptions['claims']): ResolvedAccountOptions['claims'] {
   if (claims === undefined) return null;
   if (typeof claims === 'function') return { resolve: claims, names: null, maxBytes: DEFAULT_MAX_CLAIMS_BYTES };
-  const value = objectOption(claims, 'claims') as ClaimsOptions;
+  const value = ownedObject(claims, 'claims', CLAIMS_KEYS) as ClaimsOptions;
   if (typeof value.resolve !== 'function') failOption('claims.resolve', 'must be a function (user) => claims');
   if (!Array.isArray(value.names)) failOption('claims.names', 'must be an array of claim names');
   for (const name of value.names) {
@@ -116,17 +128,19 @@ function resolveClaims(claims: AccountOptions['claims']): ResolvedAccountOptions
 
 /** Applies defaults to the account options and validates them; throws a `TypeError` naming the option. */
 export function resolveAccountOptions(options: AccountOptions): ResolvedAccountOptions {
-  const verification = objectOption(options.emailVerification, 'emailVerification');
-  const deletion = objectOption(options.accountDeletion, 'accountDeletion') ?? {};
-  const hooks = objectOption(options.hooks, 'hooks') ?? {};
+  const verification = ownedObject(options.emailVerification, 'emailVerification', VERIFICATION_KEYS);
+  const deletion = ownedObject(options.accountDeletion, 'accountDeletion', DELETION_KEYS) ?? {};
+  const hooks = ownedObject(options.hooks, 'hooks', HOOK_KEYS) ?? {};
   for (const [name, hook] of Object.entries(hooks)) {
-    if (!['beforeRegister', 'beforeLogin', 'beforeOAuthLink'].includes(name)) failOption(`hooks.${name}`, 'is not a hook (beforeRegister, beforeLogin, beforeOAuthLink)');
     if (typeof hook !== 'function') failOption(`hooks.${name}`, 'must be a function');
   }
   if (options.registrationFields !== undefined && typeof options.registrationFields !== 'function') {
     failOption('registrationFields', 'must be a class (a class-validator DTO)');
   }
-  const emailVerification = resolveMailedToken(verification, 'emailVerification', 24 * 60 * MINUTE);
+  const emailVerification = resolveMailedToken(
+    verification === undefined ? undefined : { enabled: verification.enabled, url: verification.url, ttlSeconds: verification.ttlSeconds },
+    'emailVerification', 24 * 60 * MINUTE,
+  );
   return {
     requireVerifiedEmail: booleanOption(options.requireVerifiedEmail, 'requireVerifiedEmail', false),
     passwordReset: resolveMailedToken(options.passwordReset, 'passwordReset', 30 * MINUTE),
@@ -134,7 +148,7 @@ export function resolveAccountOptions(options: AccountOptions): ResolvedAccountO
       ...emailVerification,
       sendOnRegister: booleanOption(verification?.sendOnRegister, 'emailVerification.sendOnRegister', emailVerification.enabled),
     },
-    passwordChange: { enabled: booleanOption(objectOption(options.passwordChange, 'passwordChange')?.enabled, 'passwordChange.enabled', true) },
+    passwordChange: { enabled: booleanOption(ownedObject(options.passwordChange, 'passwordChange', PASSWORD_CHANGE_KEYS)?.enabled, 'passwordChange.enabled', true) },
     accountDeletion: {
       enabled: booleanOption(deletion.enabled, 'accountDeletion.enabled', true),
       recentLoginSeconds: positiveInteger(deletion.recentLoginSeconds, 'accountDeletion.recentLoginSeconds', 300),

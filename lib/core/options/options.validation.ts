@@ -67,10 +67,23 @@ export function stringArray(value: unknown, option: string, fallback: string[]):
  */
 export type OptionKeys<T> = { readonly [K in keyof Required<T>]: true };
 
-/** Refuses (naming it) any key of the object `value` at `option` that is not in `known`: a typo is not ignored. */
+/**
+ * Refuses (naming it) any key of the object `value` at `option` that is not an own key of `known`: a typo is not
+ * ignored, and neither is a prototype name (`constructor`, `toString`, a JSON `__proto__`).
+ */
 export function rejectUnknownKeys(value: unknown, option: string, known: OptionKeys<object>): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(known, key)) failOption(option ? `${option}.${key}` : key, 'is not an option of nestjs-authkit (a typo?)');
   }
+}
+
+/**
+ * `objectOption` that also refuses unknown keys: what every options object the library owns goes through, so a
+ * typo at any depth (`mail.url` for `mail.smtpUrl`) stops the app with the option's full path.
+ */
+export function ownedObject<T extends object>(value: T | undefined, option: string, known: OptionKeys<T>): T | undefined {
+  const object = objectOption(value, option);
+  rejectUnknownKeys(object, option, known);
+  return object;
 }

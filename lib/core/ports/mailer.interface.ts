@@ -1,5 +1,8 @@
-/** The kinds of mail the library sends. */
-export type MailKind = 'password_reset' | 'email_verification';
+/**
+ * A kind of mail (snake_case: `password_reset`, `email_verification`...), declared with its default template by
+ * the feature that sends it (`AuthFeature.mailTemplates`).
+ */
+export type MailKind = string;
 
 /** A mail ready to send. */
 export interface MailMessage {

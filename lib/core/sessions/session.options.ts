@@ -1,4 +1,4 @@
-import { nonNegativeNumber, oneOf, positiveInteger } from '../options/options.validation';
+import { nonNegativeNumber, oneOf, type OptionKeys, positiveInteger } from '../options/options.validation';
 import type { SessionStoreSettings } from '../ports/session-store.interface';
 import type { SessionUserAgentMode } from './user-agent';
 
@@ -53,6 +53,12 @@ export interface ResolvedSessionOptions {
 
 /** Injection token of `ResolvedSessionOptions`. */
 export const SESSION_OPTIONS = Symbol('authkit:session-options');
+
+/** The top-level options the sessions own. */
+export const SESSION_OPTION_KEYS: OptionKeys<SessionOptions> = {
+  refreshTokenTtlSeconds: true, sessionAbsoluteTtlSeconds: true, reuseWindowMs: true, refreshTokenRotation: true, maxSessionsPerUser: true,
+  accessTokenValidation: true, sessionUserAgent: true,
+};
 
 /** Applies defaults to the session options and validates them; throws a `TypeError` naming the option. */
 export function resolveSessionOptions(options: SessionOptions): ResolvedSessionOptions {

@@ -1,4 +1,4 @@
-import { failOption } from '../options/options.validation';
+import { failOption, type OptionKeys } from '../options/options.validation';
 import type { SignInStepInput } from './sign-in-step';
 
 /** The module options of the sign-in pipeline. */
@@ -10,6 +10,9 @@ export interface SignInPipelineOptions {
    */
   signInSteps?: SignInStepInput[];
 }
+
+/** The top-level options of the sign-in pipeline. */
+export const SIGN_IN_OPTION_KEYS: OptionKeys<SignInPipelineOptions> = { signInSteps: true };
 
 /** `signInSteps`, checked: an array of classes or objects with a `run` method. */
 export function resolveSignInSteps(options: SignInPipelineOptions): SignInStepInput[] {

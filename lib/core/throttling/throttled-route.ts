@@ -3,7 +3,7 @@ import type { RateLimitHit, RouteThrottle } from '../ports/route-throttle.interf
 import type { ResolvedRouteLimits, RouteCounter, ThrottledRoute } from './throttle.options';
 
 /**
- * Charges one request of `route` to each of its counters that is on and has a subject (`subjects.ip` should
+ * Charges one request of `route` (a route the kernel or a feature declared) to each of its counters that is on and has a subject (`subjects.ip` should
  * come from `clientIpKey`); throws `TooManyRequestsError` (429 + Retry-After) when one is full.
  *
  * @example
@@ -18,7 +18,9 @@ export async function throttleRoute<R extends ThrottledRoute>(
   subjects: { [C in RouteCounter<R>]?: string },
 ): Promise<void> {
   const hits: RateLimitHit[] = [];
-  const counters = limits[route] as Record<string, RateLimitHit['limit'] | undefined>;
+  const counters = limits[route];
+  // A route nobody declared is a wiring mistake, not a route to leave open.
+  if (!counters) throw new TypeError(`nestjs-authkit: route "${route}" has no declared limits (a feature's routeLimits)`);
   for (const [name, subject] of Object.entries(subjects) as Array<[string, string | undefined]>) {
     const limit = counters[name];
     if (limit && subject !== undefined) hits.push({ bucket: `${route}:${name}`, subject, limit });

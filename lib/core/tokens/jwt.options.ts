@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { failOption, nonNegativeNumber, positiveInteger } from '../options/options.validation';
+import { failOption, nonNegativeNumber, type OptionKeys, ownedObject, positiveInteger, rejectUnknownKeys } from '../options/options.validation';
 import { REFRESH_TOKEN_KEY_MIN_BYTES } from './refresh-token.codec';
 
 /**
@@ -78,10 +78,22 @@ export interface ResolvedJwtOptions extends JwtOptions {
 /** Injection token of `ResolvedJwtOptions`. */
 export const JWT_OPTIONS = Symbol('authkit:jwt-options');
 
+/** The top-level options the tokens own. */
+export const TOKEN_OPTION_KEYS: OptionKeys<TokenOptions> = { jwt: true, accessTokenTtlSeconds: true, refreshTokenKey: true };
+const JWT_KEYS: OptionKeys<JwtOptions> = {
+  algorithm: true, secret: true, privateKey: true, publicKey: true, keyId: true, verificationKeys: true, issuer: true, audience: true,
+  clockToleranceSeconds: true,
+};
+const VERIFICATION_KEY_KEYS: OptionKeys<VerificationKeyOptions> = { keyId: true, algorithm: true, key: true };
+
 /** Applies defaults to the token options and validates them (key material is checked by `createSigningKeys`). */
 export function resolveJwtOptions(options: TokenOptions): ResolvedJwtOptions {
   const jwt = options.jwt;
   if (!jwt || typeof jwt !== 'object') failOption('jwt', 'is required (at least { secret })');
+  ownedObject(jwt, 'jwt', JWT_KEYS);
+  if (Array.isArray(jwt.verificationKeys)) {
+    jwt.verificationKeys.forEach((entry, index) => rejectUnknownKeys(entry, `jwt.verificationKeys[${index}]`, VERIFICATION_KEY_KEYS));
+  }
   const algorithm = jwt.algorithm ?? 'HS256';
   if ((algorithm as string) === 'EdDSA') failOption('jwt.algorithm', EDDSA_UNSUPPORTED);
   if (!(JWT_ALGORITHMS as readonly string[]).includes(algorithm)) {

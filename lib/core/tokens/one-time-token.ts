@@ -1,7 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { checkKindName } from '../feature/feature-registry';
 
-/** The purposes of one-time tokens; a token of one kind is never accepted for another. */
-export type OneTimeTokenKind = 'password_reset' | 'email_verification';
+/**
+ * The purpose of a one-time token (snake_case: `password_reset`, `email_verification`...): declared by the feature
+ * that issues it (`AuthFeatureParts.oneTimeTokenKinds`); a token of one kind is never accepted for another.
+ */
+export type OneTimeTokenKind = string;
 
 const SECRET_BYTES = 32;
 const SECRET_LENGTH = 43;
@@ -32,6 +36,7 @@ function hashSecret(kind: OneTimeTokenKind, secret: string): string {
  * ever stored.
  */
 export function mintOneTimeToken(kind: OneTimeTokenKind, userId: string): MintedOneTimeToken {
+  checkKindName(kind, 'one-time token kind');
   const secret = randomBytes(SECRET_BYTES).toString('base64url');
   return { token: `${Buffer.from(userId, 'utf8').toString('base64url')}.${secret}`, userId, hash: hashSecret(kind, secret) };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ClientInfo } from '../auth.types';
-import { AuthEvent } from '../events/auth-event.names';
+import { KernelEvent } from '../events/auth-event.names';
 import { AuthEvents } from '../events/auth-events.emitter';
 import { ONE_TIME_TOKEN_KINDS } from '../feature/feature-registry';
 import { OneTimeTokenStore } from '../ports/one-time-token-store.interface';
@@ -40,7 +40,7 @@ export class AccountDeletion {
     const deleted = await this.users.deleteUser(userId);
     const client = options.client ?? {};
     if (deleted) {
-      this.events.emit(AuthEvent.AccountDeleted, {
+      this.events.emit(KernelEvent.AccountDeleted, {
         userId, sessionId: options.sessionId, actorId: options.actorId, ip: client.ip, userAgent: client.userAgent,
       });
     }

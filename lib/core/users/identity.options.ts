@@ -1,4 +1,4 @@
-import { booleanOption, failOption, objectOption, oneOf, positiveInteger, stringArray } from '../options/options.validation';
+import { booleanOption, failOption, oneOf, type OptionKeys, ownedObject, positiveInteger, stringArray } from '../options/options.validation';
 import type { PasswordHashingOptions } from '../ports/password-hasher.interface';
 import { type PasswordPolicyOptions, type ResolvedPasswordPolicyOptions, resolvePasswordPolicyOptions } from './password-policy';
 
@@ -44,6 +44,15 @@ export interface ResolvedIdentityOptions {
 /** Injection token of `ResolvedIdentityOptions`. */
 export const IDENTITY_OPTIONS = Symbol('authkit:identity-options');
 
+/** The top-level options the identity part of the kernel owns. */
+export const IDENTITY_OPTION_KEYS: OptionKeys<IdentityOptions> = {
+  registration: true, passwordHashing: true, passwordPolicy: true, revokeSessionsOnPasswordChange: true, revokeSessionsOnRoleChange: true,
+};
+const REGISTRATION_KEYS: OptionKeys<NonNullable<IdentityOptions['registration']>> = { enabled: true, defaultRoles: true, emailTakenResponse: true };
+const PASSWORD_HASHING_KEYS: OptionKeys<PasswordHashingOptions> = {
+  memoryCostKiB: true, timeCost: true, parallelism: true, maxConcurrent: true, maxQueued: true,
+};
+
 function nonNegativeInteger(value: unknown, option: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) failOption(option, `must be a non-negative integer (got ${JSON.stringify(value)})`);
   return value;
@@ -51,8 +60,8 @@ function nonNegativeInteger(value: unknown, option: string): number {
 
 /** Applies defaults to the identity options and validates them; throws a `TypeError` naming the option. */
 export function resolveIdentityOptions(options: IdentityOptions): ResolvedIdentityOptions {
-  const registration = objectOption(options.registration, 'registration');
-  const hashing = objectOption(options.passwordHashing, 'passwordHashing') ?? {};
+  const registration = ownedObject(options.registration, 'registration', REGISTRATION_KEYS);
+  const hashing = ownedObject(options.passwordHashing, 'passwordHashing', PASSWORD_HASHING_KEYS) ?? {};
   const passwordHashing: PasswordHashingOptions = {
     memoryCostKiB: positiveInteger(hashing.memoryCostKiB, 'passwordHashing.memoryCostKiB', 19456),
     timeCost: positiveInteger(hashing.timeCost, 'passwordHashing.timeCost', 2),

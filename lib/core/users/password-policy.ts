@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationFailedError, WeakPasswordError } from '../errors/auth.errors';
-import { failOption as fail } from '../options/options.validation';
+import { failOption as fail, type OptionKeys, rejectUnknownKeys } from '../options/options.validation';
 
 /** Shortest password any policy may allow (NIST SP 800-63B). */
 export const POLICY_MIN_LENGTH = 8;
@@ -34,9 +34,12 @@ export interface ResolvedPasswordPolicyOptions {
   blocklist: string[];
 }
 
+const POLICY_KEYS: OptionKeys<PasswordPolicyOptions> = { minLength: true, rejectCommon: true, blocklist: true };
+
 /** Applies defaults to the `passwordPolicy` option and validates it; throws a `TypeError` naming the bad option. */
 export function resolvePasswordPolicyOptions(options: PasswordPolicyOptions | undefined): ResolvedPasswordPolicyOptions {
   if (options !== undefined && (options === null || typeof options !== 'object')) fail('passwordPolicy', 'must be an object');
+  rejectUnknownKeys(options, 'passwordPolicy', POLICY_KEYS);
   const minLength = options?.minLength ?? POLICY_MIN_LENGTH;
   if (!Number.isSafeInteger(minLength) || minLength < POLICY_MIN_LENGTH || minLength > POLICY_MAX_LENGTH) {
     fail('passwordPolicy.minLength', `must be an integer from ${POLICY_MIN_LENGTH} to ${POLICY_MAX_LENGTH} (got ${JSON.stringify(minLength)})`);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UserNotFoundError } from '../../core/errors/auth.errors';
 import type { ClientInfo, PublicUser, SessionView } from '../../core/auth.types';
-import { AuthEvent } from '../../core/events/auth-event.names';
+import { KernelEvent } from '../../core/events/auth-event.names';
 import { SessionStore } from '../../core/ports/session-store.interface';
 import { AccountDeletion } from '../../core/users/account-deletion.service';
 import { AuthService } from '../../core/sign-in/auth.service';
@@ -76,7 +76,7 @@ export class AuthAdminService {
     const sessions = await this.sessions.list(userId);
     const revoked = await this.sessions.revokeAll(userId);
     for (const session of sessions) {
-      this.auth.emit(AuthEvent.SessionRevoked, { userId, sessionId: session.id, reason: 'admin', actorId: actor.actorId }, actor);
+      this.auth.emit(KernelEvent.SessionRevoked, { userId, sessionId: session.id, reason: 'admin', actorId: actor.actorId }, actor);
     }
     return revoked;
   }

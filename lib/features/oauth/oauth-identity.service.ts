@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { AuthEvent } from '../../core/events/auth-event.names';
+import { OAuthEvent } from './oauth.events';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
 import type { ResolvedAccountOptions } from '../../core/options/account.options';
 import { EmailTakenError, RegistrationDisabledError, SessionRevokedError, UserDisabledError } from '../../core/errors/auth.errors';
@@ -142,7 +142,7 @@ export class OAuthIdentityResolver {
     const result = await store.linkIdentity(userId, identityOf(profile));
     if (result.status === 'identity-taken') throw new OAuthIdentityInUseError();
     if (result.status === 'provider-taken') throw new OAuthProviderAlreadyLinkedError();
-    if (result.status === 'linked') this.events?.emit(AuthEvent.IdentityLinked, { userId, provider: profile.provider });
+    if (result.status === 'linked') this.events?.emit(OAuthEvent.IdentityLinked, { userId, provider: profile.provider });
     return user;
   }
 
@@ -157,7 +157,7 @@ export class OAuthIdentityResolver {
     const result = await this.identities.unlinkIdentity(userId, provider);
     if (result === 'not-found') throw new OAuthIdentityNotFoundError();
     if (result === 'last-sign-in-method') throw new LastSignInMethodError();
-    this.events?.emit(AuthEvent.IdentityUnlinked, { userId, provider });
+    this.events?.emit(OAuthEvent.IdentityUnlinked, { userId, provider });
   }
 
   /** `hooks.beforeOAuthLink`: may refuse (throws) before anything is linked. */
@@ -208,7 +208,7 @@ export class OAuthIdentityResolver {
     }
     if (result.status === 'provider-taken') throw new OAuthAccountExistsError();
     const user = { ...owner, emailVerified: true, passwordHash: accountSecured ? null : owner.passwordHash, credentialVersion };
-    if (result.status === 'linked') this.events?.emit(AuthEvent.IdentityLinked, { userId: owner.id, provider: profile.provider });
+    if (result.status === 'linked') this.events?.emit(OAuthEvent.IdentityLinked, { userId: owner.id, provider: profile.provider });
     return { user: this.active(user), outcome: result.status === 'linked' ? 'linked' : 'existing', accountSecured };
   }
 

@@ -1,4 +1,4 @@
-import { failOption as fail, positiveInteger } from '../../core/options/options.validation';
+import { failOption as fail, type OptionKeys, positiveInteger, rejectUnknownKeys } from '../../core/options/options.validation';
 import { type PassportOAuthSource, type ResolvedPassportSource, resolvePassportSources } from './passport-oauth.options';
 
 /** The OAuth providers the library knows. */
@@ -165,10 +165,23 @@ function nonEmptyString(value: unknown, option: string): string {
   return value;
 }
 
+/** The top-level option the OAuth feature owns. */
+export const OAUTH_OPTION_KEYS: OptionKeys<{ oauth?: OAuthOptions }> = { oauth: true };
+const OAUTH_KEYS: OptionKeys<OAuthOptions> = {
+  google: true, github: true, passport: true, successRedirect: true, failureRedirect: true, linking: true, unverifiedEmail: true,
+  stateTtlSeconds: true, providerTimeoutMs: true, linkMaxAuthAgeSeconds: true,
+};
+const PROVIDER_KEYS = { clientId: true, clientSecret: true, callbackUrl: true, scope: true, authorizationUrl: true, tokenUrl: true } as const;
+const PROVIDERS_KEYS: { readonly [P in OAuthProviderName]: OptionKeys<Required<OAuthOptions>[P]> } = {
+  google: { ...PROVIDER_KEYS, userInfoUrl: true },
+  github: { ...PROVIDER_KEYS, apiUrl: true },
+};
+
 function resolveProvider(name: OAuthProviderName, raw: unknown): ResolvedOAuthProvider | undefined {
   if (raw === undefined) return undefined;
   const at = `oauth.${name}`;
   if (!raw || typeof raw !== 'object') fail(at, 'must be an object with clientId, clientSecret and callbackUrl');
+  rejectUnknownKeys(raw, at, PROVIDERS_KEYS[name]);
   const given = raw as GoogleOAuthOptions & GitHubOAuthOptions;
   const defaults = DEFAULTS[name];
   const scope = given.scope ?? defaults.scope;
@@ -192,6 +205,7 @@ function resolveProvider(name: OAuthProviderName, raw: unknown): ResolvedOAuthPr
 /** Applies defaults to `oauth` and validates it; throws a `TypeError` naming the option. */
 export function resolveOAuthOptions(options: OAuthOptions | undefined): ResolvedOAuthOptions {
   if (options !== undefined && (options === null || typeof options !== 'object')) fail('oauth', 'must be an object');
+  rejectUnknownKeys(options, 'oauth', OAUTH_KEYS);
   const given = options ?? {};
   const providers: ResolvedOAuthOptions['providers'] = {};
   for (const name of OAUTH_PROVIDERS) {

@@ -1,4 +1,4 @@
-import { failOption as fail } from '../../core/options/options.validation';
+import { failOption as fail, type OptionKeys, rejectUnknownKeys } from '../../core/options/options.validation';
 
 /**
  * What the library needs of a passport OAuth 2.0 strategy instance (`passport-oauth2` and the strategies built on
@@ -115,6 +115,8 @@ function absoluteHttpUrl(value: unknown, option: string): void {
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) fail(option, 'must be an absolute http(s) URL');
 }
 
+const SOURCE_KEYS: OptionKeys<PassportOAuthSource> = { strategy: true, options: true, profile: true };
+
 /**
  * Validates `oauth.passport` (each source's name, class, options and mapper); throws a `TypeError` naming the
  * option. `builtIn` are the configured built-in providers: a source may not take one of their names.
@@ -130,6 +132,7 @@ export function resolvePassportSources(raw: unknown, builtIn: readonly string[])
     }
     if (builtIn.includes(name)) fail(at, `clashes with the built-in provider oauth.${name}; configure one of them`);
     if (!given || typeof given !== 'object') fail(at, 'must be an object with strategy, options and profile');
+    rejectUnknownKeys(given, at, SOURCE_KEYS);
     const source = given as Partial<PassportOAuthSource>;
     if (typeof source.strategy !== 'function') fail(`${at}.strategy`, 'must be a passport OAuth 2.0 strategy class');
     const options = source.options;

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { MAIL_OPTIONS, type ResolvedMailOptions } from '../../core/mail/mail.options';
-import { Mailer, type MailKind } from '../../core/ports/mailer.interface';
+import { Mailer } from '../../core/ports/mailer.interface';
 import { mintOneTimeToken, type OneTimeTokenKind } from '../../core/tokens/one-time-token';
+import type { RecoveryMailKind } from './recovery.mail-templates';
 import { OneTimeTokenStore } from '../../core/ports/one-time-token-store.interface';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { credentialStamp } from '../../core/users/credential-stamp';
@@ -66,11 +67,11 @@ export class AccountMailer implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Starts minting a token for the user (replacing the previous one of this kind) and mailing its link. */
-  sendLinkInBackground(kind: OneTimeTokenKind & MailKind, user: StoredUser): void {
+  sendLinkInBackground(kind: RecoveryMailKind, user: StoredUser): void {
     this.background(kind, () => this.sendLink(kind, user));
   }
 
-  private background(kind: OneTimeTokenKind & MailKind, work: () => Promise<void>): void {
+  private background(kind: RecoveryMailKind, work: () => Promise<void>): void {
     // Deferred past the current I/O phase: the caller's response is written before any of this work starts.
     const job = new Promise<void>((resolve) => setImmediate(resolve))
       .then(work)
@@ -102,7 +103,7 @@ export class AccountMailer implements OnModuleInit, OnModuleDestroy {
     await this.settled();
   }
 
-  private async sendLink(kind: OneTimeTokenKind & MailKind, user: StoredUser): Promise<void> {
+  private async sendLink(kind: RecoveryMailKind, user: StoredUser): Promise<void> {
     const settings = kind === 'password_reset' ? this.options.passwordReset : this.options.emailVerification;
     if (!settings.url || !user.email) return;
     const minted = mintOneTimeToken(kind, user.id);

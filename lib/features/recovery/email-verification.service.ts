@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OneTimeTokenInvalidError, SessionRevokedError } from '../../core/errors/auth.errors';
 import type { AuthenticatedUser, ClientInfo } from '../../core/auth.types';
-import { AuthEvent } from '../../core/events/auth-event.names';
+import { RecoveryEvent } from './recovery.events';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
 import { type StoredUser, UserStore } from '../../core/ports/user-store.interface';
 import { parseOneTimeToken } from '../../core/tokens/one-time-token';
@@ -45,6 +45,6 @@ export class EmailVerificationService {
     if (!user || user.disabled || !user.email || !this.users.markEmailVerified) throw new OneTimeTokenInvalidError();
     const current = await this.mailer.consume('email_verification', parsed);
     await this.users.markEmailVerified(current.id);
-    this.events.emit(AuthEvent.EmailVerified, { userId: current.id, email: current.email ?? user.email, ip: client.ip, userAgent: client.userAgent });
+    this.events.emit(RecoveryEvent.EmailVerified, { userId: current.id, email: current.email ?? user.email, ip: client.ip, userAgent: client.userAgent });
   }
 }

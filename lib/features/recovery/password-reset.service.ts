@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OneTimeTokenInvalidError, ValidationFailedError } from '../../core/errors/auth.errors';
 import type { ClientInfo } from '../../core/auth.types';
-import { AuthEvent } from '../../core/events/auth-event.names';
+import { RecoveryEvent } from './recovery.events';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
 import { SessionStore } from '../../core/ports/session-store.interface';
 import { credentialVersionOf, UserStore } from '../../core/ports/user-store.interface';
@@ -56,6 +56,6 @@ export class PasswordResetService {
     const updated = await this.users.findById(user.id);
     const revokedSessions = await this.sessions.revokeAll(user.id, { credentialVersion: updated ? credentialVersionOf(updated) : undefined });
     await this.mailer.revoke('email_verification', user.id);
-    this.events.emit(AuthEvent.PasswordReset, { userId: user.id, revokedSessions, ip: client.ip, userAgent: client.userAgent });
+    this.events.emit(RecoveryEvent.PasswordReset, { userId: user.id, revokedSessions, ip: client.ip, userAgent: client.userAgent });
   }
 }

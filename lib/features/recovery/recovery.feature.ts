@@ -9,7 +9,9 @@ import { EmailVerificationService } from './email-verification.service';
 import { PasswordResetService } from './password-reset.service';
 import { RecoveryThrottle } from './recovery-throttle';
 import { PasswordController } from './password.controller';
+import { RECOVERY_MAIL_TEMPLATES } from './recovery.mail-templates';
 import { documentRecoveryRoutes } from './recovery.openapi';
+import { RECOVERY_ROUTE_LIMITS } from './recovery.route-limits';
 
 /**
  * The account lifecycle: password reset and change, email verification, account deletion (`passwordReset`,
@@ -17,9 +19,11 @@ import { documentRecoveryRoutes } from './recovery.openapi';
  */
 export const recoveryFeature: AuthFeature = {
   name: 'recovery',
+  routeLimits: RECOVERY_ROUTE_LIMITS,
+  mailTemplates: RECOVERY_MAIL_TEMPLATES,
   build: (context) => {
     const services = [AccountMailer, RecoveryThrottle, PasswordResetService, EmailVerificationService, AccountClosingService, AccountService];
-    const parts = { exports: services, oneTimeTokenKinds: ['password_reset', 'email_verification'] };
+    const parts = { exports: services, oneTimeTokenKinds: Object.keys(RECOVERY_MAIL_TEMPLATES) };
     if (!context.controllers) return { ...parts, providers: services };
     const controllers = { password: context.mount(PasswordController), account: context.mount(AccountController) };
     return {

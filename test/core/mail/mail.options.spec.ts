@@ -1,6 +1,6 @@
 import { resolveAccountOptions } from '../../../lib/core/options/account.options';
 import { resolveMailOptions } from '../../../lib/core/mail/mail.options';
-import { DEFAULT_MAIL_TEMPLATES } from '../../../lib/core/mail/mail-templates';
+import { RECOVERY_MAIL_TEMPLATES } from '../../../lib/features/recovery/recovery.mail-templates';
 import { AccountMailer } from '../../../lib/features/recovery/account.mailer';
 import { MemoryOneTimeTokenStore } from '../../../lib/adapters/memory/memory-one-time-token.store';
 import { MemoryUserStore } from '../../../lib/adapters/memory/memory-user.store';
@@ -11,8 +11,8 @@ import { LocalSmtpServer } from '../../support/smtp-server';
 
 describe('mail and account options', () => {
   it('defaults: logging mailer, built-in templates; reset and verification off until a url is set', () => {
-    const mail = resolveMailOptions({});
-    expect(mail).toEqual({ smtpUrl: null, from: 'no-reply@localhost', templates: DEFAULT_MAIL_TEMPLATES });
+    const mail = resolveMailOptions({}, RECOVERY_MAIL_TEMPLATES);
+    expect(mail).toEqual({ smtpUrl: null, from: 'no-reply@localhost', templates: RECOVERY_MAIL_TEMPLATES });
     const account = resolveAccountOptions({});
     expect(account.passwordReset).toEqual({ enabled: false, url: null, ttlSeconds: 1800 });
     expect(account.emailVerification).toEqual({ enabled: false, url: null, ttlSeconds: 86_400, sendOnRegister: false });
@@ -26,8 +26,8 @@ describe('mail and account options', () => {
   it.each([
     [() => resolveMailOptions({ mail: { smtpUrl: 'http://x' } }), 'mail.smtpUrl'],
     [() => resolveMailOptions({ mail: { from: 'a\r\nBcc: x@y' } }), 'mail.from'],
-    [() => resolveMailOptions({ mail: { templates: { welcome: () => ({ subject: '', text: '' }) } as never } }), 'mail.templates.welcome'],
-    [() => resolveMailOptions({ mail: { templates: { password_reset: 'hi' as never } } }), 'mail.templates.password_reset'],
+    [() => resolveMailOptions({ mail: { templates: { welcome: () => ({ subject: '', text: '' }) } as never } }, RECOVERY_MAIL_TEMPLATES), 'mail.templates.welcome'],
+    [() => resolveMailOptions({ mail: { templates: { password_reset: 'hi' as never } } }, RECOVERY_MAIL_TEMPLATES), 'mail.templates.password_reset'],
     [() => resolveAccountOptions({ passwordReset: { url: 'javascript:alert(1)' } }), 'passwordReset.url'],
     [() => resolveAccountOptions({ passwordReset: { url: 'https://a.example/r#x' } }), 'passwordReset.url'],
     [() => resolveAccountOptions({ emailVerification: { enabled: true } }), 'emailVerification.url'],
@@ -65,7 +65,7 @@ describe('templates per kind, over a real SMTP server', () => {
           }),
         },
       },
-    });
+    }, RECOVERY_MAIL_TEMPLATES);
     const accountMailer = new AccountMailer(store, mailer, account, mail, new MemoryUserStore(), new AuthEvents());
     const user = { id: 'u-1', email: 'ada@app.example', passwordHash: 'h', roles: [], emailVerified: false, credentialVersion: 0 };
     accountMailer.sendLinkInBackground('password_reset', user);
