@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from './constant-time';
 
 /** The purposes of one-time tokens; a token of one kind is never accepted for another. */
 export type OneTimeTokenKind = 'password_reset' | 'email_verification';
@@ -49,9 +50,5 @@ export function parseOneTimeToken(kind: OneTimeTokenKind, token: unknown): Parse
   return { userId, hash: hashSecret(kind, secret) };
 }
 
-/** Constant-time comparison of two hashes. */
-export function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
+/** Constant-time comparison of two hashes (`constantTimeEqual`). */
+export const sameHash: (a: string, b: string) => boolean = constantTimeEqual;
