@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   AuthError, EmailTakenError, EmailUnverifiedError, InvalidCredentialsError, RefreshTokenInvalidError, RefreshTokenReusedError,
   RefreshTokenSupersededError, SessionNotFoundError, SessionRevokedError, TooManyAttemptsError, TooManyRequestsError, UserNotFoundError,
+  StoreUnavailableError,
 } from '../errors/auth.errors';
 import { AuthEvent } from '../events/auth-event.names';
 import { type AuthEventInput, AuthEvents } from '../events/auth-events.emitter';
@@ -164,7 +165,7 @@ export class AuthService {
   private loginRefused(error: unknown, email: string | undefined, userId: string | undefined, client: ClientInfo): void {
     if (error instanceof TooManyAttemptsError) {
       this.emit(AuthEvent.Throttled, { action: 'login', retryAfterSeconds: error.retryAfterSeconds, email, userId }, client);
-    } else if (error instanceof AuthError && error.code !== 'validation_failed' && error.code !== 'store_unavailable') {
+    } else if (error instanceof AuthError && error.code !== 'validation_failed' && !(error instanceof StoreUnavailableError)) {
       this.emit(AuthEvent.LoginFailed, { reason: error.code, email, userId }, client);
     }
   }

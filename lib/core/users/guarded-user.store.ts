@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AuthError, StoreUnavailableError } from '../errors/auth.errors';
+import { isOutOfMemoryReply, storeFailure } from '../errors/store-failure';
 import { normalizeEmail } from './email';
 import type { NewUser, StoredUser, UserStore } from '../ports/user-store.interface';
 
@@ -29,6 +30,7 @@ export function guardUserStore(store: UserStore, logger = new Logger('AuthKit'))
       return await run();
     } catch (error) {
       if (error instanceof AuthError) throw error;
+      if (isOutOfMemoryReply(error)) throw storeFailure(error);
       // The error's name and code only: a driver's message can quote the data (an email, an id).
       const code = (error as { code?: unknown } | null)?.code;
       const what = error instanceof Error ? error.name : 'a non-Error';
