@@ -56,6 +56,15 @@ describe('resolveCookieOptions: names, transport, origins', () => {
     expect(resolve({ cookie: { secure: true, name: '__Secure-rt' } }).cookie.name).toBe('__Secure-rt');
     expect(resolve({ cookie: { secure: true, name: '__Host-rt', path: '/' } }).cookie.name).toBe('__Host-rt');
     expect(resolve({ cookie: { secure: false, name: 'rt' } }).cookie.name).toBe('rt');
+    // The prefix counts only at the start of the name.
+    expect(resolve({ cookie: { secure: false, name: 'x__Secure-rt' } }).cookie.name).toBe('x__Secure-rt');
+    expect(resolve({ cookie: { secure: true, name: 'x__Host-rt' } }).cookie.name).toBe('__Secure-x__Host-rt');
+  });
+
+  it('accepts each transport by name', () => {
+    for (const transport of ['cookie', 'body', 'both'] as const) {
+      expect(resolve({ refreshTokenTransport: transport }).refreshTokenTransport).toBe(transport);
+    }
   });
 
   it.each([
