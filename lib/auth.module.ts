@@ -1,7 +1,8 @@
 import { type DynamicModule, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import type { RedisClient } from './adapters/redis/redis.options';
 import { AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './core/auth.constants';
-import { AUTH_ASYNC_OPTIONS_TYPE, ConfigurableAuthModule } from './auth.module-definition';
+import { AUTH_ASYNC_OPTIONS_TYPE, AUTH_OPTIONS_TYPE, ConfigurableAuthModule } from './auth.module-definition';
+import { failOption } from './core/options/options.validation';
 import type { AuthModuleExtras } from './auth.module-extras';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth.options';
 
@@ -28,6 +29,17 @@ import type { AuthModuleOptions, ResolvedAuthOptions } from './auth.options';
 @Module({})
 export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
   private readonly logger = new Logger('AuthKit');
+
+  /**
+   * The options themselves. A `__proto__` key (from `JSON.parse`) is refused here, before Nest copies the options
+   * key by key: the copy would make it the options' prototype, out of sight of the unknown-key check.
+   */
+  static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
+    if (typeof options === 'object' && options !== null && Object.hasOwn(options, '__proto__')) {
+      failOption('__proto__', 'is not an option of nestjs-authkit (a typo?)');
+    }
+    return super.forRoot(options);
+  }
 
   /**
    * The options from a factory (`useFactory`, sync or async, with `inject` and `imports`), a class (`useClass`)

@@ -25,7 +25,7 @@ export const APP_ENTRIES = {
  */
 export function buildApp(): void {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(BENCH_DIR, 'tsconfig.json')], { stdio: 'inherit' });
-  cpSync(join(BENCH_DIR, '..', 'lib', 'identity', 'common-passwords.txt'), join(BUILD_DIR, 'lib', 'identity', 'common-passwords.txt'));
+  cpSync(join(BENCH_DIR, '..', 'lib', 'core', 'users', 'common-passwords.txt'), join(BUILD_DIR, 'lib', 'core', 'users', 'common-passwords.txt'));
 }
 
 /** Forks a compiled app (`bench/app/main.ts` unless told otherwise; see `buildApp`) and waits for its port. */

@@ -61,6 +61,20 @@ export function describeLoginThrottlerContract(name: string, factory: ThrottlerF
       expect((await throttler.begin(a)).allowed).toBe(false);
     });
 
+    it('a success resets only the email+ip counter: failures already counted per ip and per account stand', async () => {
+      // Failures first, then the success: a success that reset every scope would let an attacker who owns one
+      // account clear the per-ip counter of a spraying run (and the per-account one) at will.
+      const throttler = await make({ emailIp: { limit: 10 }, ip: { limit: 3 }, account: { limit: 3 } });
+      const a = attempt(freshEmail(), '10.4.4.4');
+      for (let i = 0; i < 2; i++) expect((await fail(throttler, a)).allowed).toBe(true);
+      const ok = await throttler.begin(a);
+      expect(ok.allowed).toBe(true);
+      if (ok.allowed) await throttler.end(ok.ticket, 'success');
+      expect((await fail(throttler, a)).allowed).toBe(true); // failure 3 in the ip and account scopes: both block
+      expect((await throttler.begin(attempt(freshEmail(), a.ip))).allowed).toBe(false); // the ip scope
+      expect((await throttler.begin(attempt(a.email, '10.4.4.5'))).allowed).toBe(false); // the account scope
+    });
+
     it('aborted attempts (no verdict on the password) are uncounted', async () => {
       const throttler = await make({ emailIp: { limit: 3 } });
       const a = attempt(freshEmail());

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type Redis from 'ioredis';
-import { IdentityResolver, IdentityStore, RedisSessionStore, SignInPipeline, UserStore } from '../../lib';
+import { IdentityResolver, IdentityStore, RedisSessionStore, SessionStore, SignInPipeline, UserStore } from '../../lib';
 import { resolveSessionOptions, sessionStoreSettings } from '../../lib/core/sessions/session.options';
 import { AccountMailer } from '../../lib/features/recovery/account.mailer';
 import { RedisOneTimeTokenStore } from '../../lib/adapters/redis/redis-one-time-token.store';
@@ -287,8 +287,12 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
     const wrong = await http(t.url, 'DELETE', '/auth/account', { token: user.accessToken, json: { password: 'not the password' } });
     expect(wrong.status).toBe(401);
     expect((await http(t.url, 'DELETE', '/auth/account', { token: user.accessToken, json: {} })).status).toBe(401);
+    const sessions = t.app.get<SessionStore>(SessionStore);
+    expect(await sessions.list(user.id)).toHaveLength(2);
     expect((await http(t.url, 'DELETE', '/auth/account', { token: user.accessToken, json: { password: PASSWORD } })).status).toBe(204);
     expect(await t.app.get<UserStore>(UserStore).findById(user.id)).toBeNull();
+    // Asked of the session store itself: the 401s below would come from the missing user even if the sessions stayed.
+    expect(await sessions.list(user.id)).toEqual([]);
     expect((await http(t.url, 'GET', '/auth/me', { token: other.body.accessToken })).status).toBe(401);
     expect((await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: user.refreshToken } })).status).toBe(401);
     expect((await http(t.url, 'POST', '/auth/login', { json: { email: user.email, password: PASSWORD } })).status).toBe(401);

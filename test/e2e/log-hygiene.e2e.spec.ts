@@ -94,14 +94,16 @@ describe('nothing logged or echoed contains a password or a token', () => {
     await call(t.url, 'POST', '/auth/login', { body: `{"email":"${email}","password":"${password}","x":1}`, headers: { 'content-type': 'application/json' } });
     await call(t.url, 'POST', '/auth/login', { body: `email=${email}&password=${password}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     await call(t.url, 'POST', '/auth/login', { json: { email: { $ne: password }, password } });
-    await call(t.url, 'POST', '/auth/register', { json: { email: uniqueEmail(), password: 'password123' } });
+    const weakEmail = uniqueEmail('logs3');
+    await call(t.url, 'POST', '/auth/register', { json: { email: weakEmail, password: 'password123' } });
     await call(t.url, 'POST', '/auth/refresh', { json: { refreshToken: `${first}!` } });
     // A password change through the service.
     await t.app.get(AuthService).changePassword(reg.body.user.id, newPassword);
     await call(t.url, 'POST', '/auth/logout', { token: rotated.body.accessToken });
 
     // Redis goes away under another app: 503s and the client's error logs.
-    const victim = await call(outage.url, 'POST', '/auth/register', { json: { email: uniqueEmail('outage'), password } });
+    const outageEmail = uniqueEmail('outage');
+    const victim = await call(outage.url, 'POST', '/auth/register', { json: { email: outageEmail, password } });
     await redis.stop();
     await call(outage.url, 'POST', '/auth/login', { json: { email, password }, timeoutMs: 2000 });
     await call(outage.url, 'POST', '/auth/refresh', { json: { refreshToken: victim.body.refreshToken }, timeoutMs: 2000 });
@@ -117,13 +119,19 @@ describe('nothing logged or echoed contains a password or a token', () => {
     for (const secret of secrets) {
       expect({ secret, inLogs: logs.includes(secret) }).toEqual({ secret, inLogs: false });
     }
+    // Raw emails are personal data: never in a log line (token responses do carry the user's own email).
+    const emails = [email, other, weakEmail, outageEmail];
+    for (const address of emails) {
+      const localPart = address.slice(0, address.indexOf('@')).toLowerCase();
+      expect({ address, inLogs: logs.toLowerCase().includes(localPart) }).toEqual({ address, inLogs: false });
+    }
     // Error bodies: only { statusCode, code, message }, no secrets, no stack traces.
     const errors = responses.filter((r) => r.status >= 400);
     expect(errors.length).toBeGreaterThan(10);
     for (const res of errors) {
       expect(Object.keys(res.body).sort()).toEqual(['code', 'message', 'statusCode']);
       const text = JSON.stringify(res.body);
-      for (const secret of secrets) expect(text.includes(secret)).toBe(false);
+      for (const secret of [...secrets, ...emails]) expect(text.includes(secret)).toBe(false);
       expect(text).not.toMatch(/\bat [^ ]+ \(|\.ts:\d+|node_modules|Error:/);
     }
     expect(bodies.length).toBe(responses.length);

@@ -1,7 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { type AuthenticatedUser, CurrentUser, OptionalAuth } from '../../lib';
 import { RedisServer } from '../support/redis-server';
 import { createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
 
 const PASSWORD = 'correct horse battery';
+
+@Controller()
+class OptionalRoutes {
+  @OptionalAuth()
+  @Get('maybe')
+  maybe(@CurrentUser() user: AuthenticatedUser | undefined): { user: string | null } {
+    return { user: user?.id ?? null };
+  }
+}
 
 /** Redis taken away and brought back under a running app (its own redis-server, so other suites are untouched). */
 describe('Redis outage (fail closed, recover by itself)', () => {
@@ -10,7 +21,7 @@ describe('Redis outage (fail closed, recover by itself)', () => {
 
   beforeAll(async () => {
     redis = await RedisServer.start({ persist: true });
-    t = await createTestApp({ redis: { url: redis.url } });
+    t = await createTestApp({ redis: { url: redis.url } }, {}, { controllers: [OptionalRoutes] });
   });
 
   afterAll(async () => {
@@ -37,6 +48,10 @@ describe('Redis outage (fail closed, recover by itself)', () => {
     expect(guarded.status).toBe(503);
     expect(guarded.body.code).toBe('store_unavailable');
     expect(guarded.headers.get('retry-after')).toBe('1');
+    // @OptionalAuth() with a token it cannot check: 503 too, never a silent downgrade to anonymous.
+    const optional = await http(t.url, 'GET', '/maybe', { token, timeoutMs: 2000 });
+    expect([optional.status, optional.body.code]).toEqual([503, 'store_unavailable']);
+    expect((await http(t.url, 'GET', '/maybe', { timeoutMs: 2000 })).body).toEqual({ user: null });
     // A public route without I/O is unaffected.
     expect((await http(t.url, 'GET', '/', { timeoutMs: 2000 })).status).toBe(200);
 
@@ -48,6 +63,7 @@ describe('Redis outage (fail closed, recover by itself)', () => {
       status = (await http(t.url, 'GET', '/profile', { token })).status;
     }
     expect(status).toBe(200);
+    expect((await http(t.url, 'GET', '/maybe', { token })).body).toEqual({ user: reg.body.user.id });
     const relogin = await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD } });
     expect(relogin.status).toBe(200);
     expect((await http(t.url, 'GET', '/profile', { token: relogin.body.accessToken })).status).toBe(200);

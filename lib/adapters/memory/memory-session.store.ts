@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { SessionRevokedError } from '../../core/errors/auth.errors';
+import { constantTimeEqual as sameHash } from '../../core/tokens/constant-time';
 import { CREDENTIAL_FLOOR_RETENTION_MS, storedUserAgent, storedVersion } from '../../core/sessions/session-fields';
 import type {
   CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, RotatedSession, SessionRecord, SessionStore, SessionStoreSettings,
@@ -10,11 +10,6 @@ interface StoredSession extends SessionRecord {
   currentHash: string;
   previousHash?: string;
   rotatedAt?: number;
-}
-
-function sameHash(a: string | undefined, b: string): boolean {
-  if (a === undefined || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 function rotated(s: StoredSession): RotatedSession {

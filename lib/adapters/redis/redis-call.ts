@@ -1,11 +1,15 @@
 import { StoreUnavailableError } from '../../core/errors/auth.errors';
+import { storeFailure } from '../../core/errors/store-failure';
 
-/** Runs a Redis operation; any failure (down, timeout, reply error) becomes `StoreUnavailableError`. Fails closed. */
+/**
+ * Runs a Redis operation; any failure (down, timeout, reply error) becomes `StoreUnavailableError`, and a write
+ * refused for memory `StoreFullError` (503 `store_full`, see `storeFailure`). Fails closed.
+ */
 export async function redisCall<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (cause) {
-    throw new StoreUnavailableError({ cause });
+    throw storeFailure(cause);
   }
 }
 

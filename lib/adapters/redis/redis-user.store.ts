@@ -3,6 +3,7 @@ import type { RedisClient } from './redis.options';
 import { EmailTakenError, StoreUnavailableError } from '../../core/errors/auth.errors';
 import { RedisKeys } from './redis-keys';
 import { redisCall } from './redis-call';
+import { storeFailure } from '../../core/errors/store-failure';
 import type { UserRecordFields, UserRecordSource } from '../../core/ports/session-store.interface';
 import type { InlineUserRecords } from '../../core/ports/user-record-source';
 import { DELETE_IF_EQUALS, SET_CREDENTIAL, SET_IF_USER_EXISTS, UNLINK_IDENTITY } from './redis-user.scripts';
@@ -304,7 +305,7 @@ export class RedisUserStore implements UserStore, CredentialStore, IdentityStore
   private async exec(transaction: ReturnType<RedisClient['multi']>): Promise<void> {
     const results = await redisCall(() => transaction.exec());
     const failed = results?.find(([error]) => error);
-    if (!results || failed) throw new StoreUnavailableError({ cause: failed?.[0] });
+    if (!results || failed) throw storeFailure(failed?.[0]);
   }
 }
 

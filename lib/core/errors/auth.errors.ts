@@ -135,12 +135,22 @@ export class CrossSiteRequestError extends AuthError {
 
 /** The session or user store (Redis) cannot be reached in time. Requests fail closed. */
 export class StoreUnavailableError extends AuthError {
-  static override readonly code = 'store_unavailable';
+  static override readonly code: string = 'store_unavailable';
   static override readonly httpStatus = 503;
-  static override readonly defaultMessage = 'The authentication store is unavailable; try again shortly';
+  static override readonly defaultMessage: string = 'The authentication store is unavailable; try again shortly';
   constructor(options?: { cause?: unknown }) {
     super(undefined, options);
   }
+}
+
+/**
+ * The store refused a write for want of memory (Redis at `maxmemory` with `noeviction`: an `OOM` reply). A kind of
+ * `StoreUnavailableError` (the request fails closed with 503 and `Retry-After`), with its own code so that the
+ * client and the operator see the store is full, not down.
+ */
+export class StoreFullError extends StoreUnavailableError {
+  static override readonly code = 'store_full';
+  static override readonly defaultMessage = 'The authentication store is full; try again later';
 }
 
 /**

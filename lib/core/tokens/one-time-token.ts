@@ -1,5 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { checkKindName } from '../feature/feature-registry';
+import { constantTimeEqual } from './constant-time';
 
 /**
  * The purpose of a one-time token (snake_case: `password_reset`, `email_verification`...): declared by the feature
@@ -54,9 +55,5 @@ export function parseOneTimeToken(kind: OneTimeTokenKind, token: unknown): Parse
   return { userId, hash: hashSecret(kind, secret) };
 }
 
-/** Constant-time comparison of two hashes. */
-export function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
+/** Constant-time comparison of two hashes (`constantTimeEqual`). */
+export const sameHash: (a: string, b: string) => boolean = constantTimeEqual;

@@ -1,5 +1,6 @@
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { RefreshTokenInvalidError } from '../errors/auth.errors';
+import { constantTimeEqual } from './constant-time';
 import type { IssuedRefreshToken, ParsedRefreshToken } from './token.types';
 
 /**
@@ -97,7 +98,7 @@ export class RefreshTokenCodec {
       throw new RefreshTokenInvalidError();
     }
     // Constant time; both are 22 ASCII characters.
-    if (!timingSafeEqual(Buffer.from(mac), Buffer.from(this.mac(userPart, sessionId, secret)))) throw new RefreshTokenInvalidError();
+    if (!constantTimeEqual(mac, this.mac(userPart, sessionId, secret))) throw new RefreshTokenInvalidError();
     const userId = Buffer.from(userPart, 'base64url').toString('utf8');
     if (!userId || Buffer.byteLength(userId) > 256 || Buffer.from(userId, 'utf8').toString('base64url') !== userPart) {
       throw new RefreshTokenInvalidError();

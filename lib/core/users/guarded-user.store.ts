@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AuthError, StoreUnavailableError } from '../errors/auth.errors';
+import { isOutOfMemoryReply, storeFailure } from '../errors/store-failure';
 import { normalizeEmail } from './email';
 import { CREDENTIAL_STORE_METHODS, type CredentialStore } from '../ports/credential-store.interface';
 import { IDENTITY_STORE_METHODS, type IdentityStore } from '../ports/identity-store.interface';
@@ -28,6 +29,7 @@ function guardMethods(store: object, names: readonly string[], logger: Logger): 
         return await fn.apply(store, args);
       } catch (error) {
         if (error instanceof AuthError) throw error;
+        if (isOutOfMemoryReply(error)) throw storeFailure(error);
         // The error's name and code only: a driver's message can quote the data (an email, an id).
         const code = (error as { code?: unknown } | null)?.code;
         const what = error instanceof Error ? error.name : 'a non-Error';

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../../core/tokens/constant-time';
 
 /** 32 random bytes, base64url (43 characters, 256 bits): states, PKCE verifiers, cookie binding secrets. */
 export function randomToken(): string {
@@ -18,9 +19,5 @@ export function sha256(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('base64url');
 }
 
-/** Constant-time equality of two strings. */
-export function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
-}
+/** Constant-time equality of two strings (`constantTimeEqual`). */
+export const safeEqual: (a: string, b: string) => boolean = constantTimeEqual;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientInfo } from '../../core/auth.types';
-import { AuthError, InvalidCredentialsError, TooManyAttemptsError } from '../../core/errors/auth.errors';
+import { AuthError, InvalidCredentialsError, StoreUnavailableError, TooManyAttemptsError } from '../../core/errors/auth.errors';
 import { AuthEvent } from '../../core/events/auth-event.names';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
 import { SecurityLog } from '../../core/events/security-log';
@@ -61,7 +61,7 @@ export class PasswordSignIn {
     else if (error instanceof TooManyAttemptsError) this.security.record('login_throttled', { email, ip: client.ip });
     if (error instanceof TooManyAttemptsError) {
       this.events.emitFor(client, AuthEvent.Throttled, { action: 'login', retryAfterSeconds: error.retryAfterSeconds, email });
-    } else if (error instanceof AuthError && error.code !== 'validation_failed' && error.code !== 'store_unavailable') {
+    } else if (error instanceof AuthError && error.code !== 'validation_failed' && !(error instanceof StoreUnavailableError)) {
       this.events.emitFor(client, AuthEvent.LoginFailed, { reason: error.code, email });
     }
   }
