@@ -11,17 +11,19 @@ const LAYERS = [
   { name: 'throttling', path: '^lib/throttling/', peersForbidden: ['sessions'] },
   { name: 'tokens', path: '^lib/tokens/' },
   { name: 'identity', path: '^lib/identity/' },
+  // Adapters of the identity ports (lib/adapters/hashing/: password hashers), next to the ports they implement.
+  { name: 'adapters', path: '^lib/adapters/' },
   { name: 'oauth', path: '^lib/oauth/' },
   { name: 'guards', path: '^lib/guards/' },
   { name: 'http', path: '^lib/http/' },
   { name: 'module', path: '^lib/(auth\\.(module|module-definition|module-extras|options|providers)|index|passport|testing)\\.ts$|^lib/testing/' },
 ];
 // sessions and throttling share a level; so do mail and redis.
-const rank = { base: 0, events: 1, mail: 2, redis: 2, sessions: 3, throttling: 3, tokens: 4, identity: 5, oauth: 6, guards: 7, http: 8, module: 9 };
+const rank = { base: 0, events: 1, mail: 2, redis: 2, sessions: 3, throttling: 3, tokens: 4, identity: 5, adapters: 5.5, oauth: 6, guards: 7, http: 8, module: 9 };
 
 const upward = LAYERS.map((layer) => ({
   name: `layer-${layer.name}`,
-  comment: `lib/ layers: ${layer.name} may only import layers below it (base < events < mail|redis < sessions|throttling < tokens < identity < oauth < guards < http < module)`,
+  comment: `lib/ layers: ${layer.name} may only import layers below it (base < events < mail|redis < sessions|throttling < tokens < identity < adapters < oauth < guards < http < module)`,
   severity: 'error',
   from: { path: layer.path },
   to: {

@@ -76,6 +76,7 @@ export { RedisSessionStore } from './sessions/redis-session.store';
 export { MemorySessionStore } from './sessions/memory-session.store';
 export { PasswordHasher, type PasswordHashingOptions } from './identity/password-hasher.interface';
 export { Argon2PasswordHasher } from './identity/argon2-password.hasher';
+export { BcryptLegacyPasswordHasher, type BcryptLegacyHasherOptions } from './adapters/hashing/bcrypt-legacy.hasher';
 export { LoginThrottler } from './throttling/login-throttler.interface';
 export type {
   ThrottleScope, ThrottleRule, ScopedThrottleRule, LoginAttempt, ThrottleTicket, ThrottleVerdict, LoginOutcome,
