@@ -21,7 +21,7 @@ import { Argon2PasswordHasher } from './adapters/hashing/argon2-password.hasher'
 import { AuthService } from './core/sign-in/auth.service';
 import { SessionIssuer } from './core/sign-in/session-issuer';
 import { SignInPipeline } from './core/sign-in/sign-in-pipeline';
-import { SIGN_IN_STEPS, type SignInStep } from './core/sign-in/sign-in-step';
+import { SIGN_IN_STEPS, type SignInStep, type SignInStepInput } from './core/sign-in/sign-in-step';
 import { BeforeLoginHookStep, VerifiedEmailStep } from './core/sign-in/sign-in.steps';
 import { RefreshService } from './core/sessions/refresh.service';
 import { SessionsService } from './core/sessions/sessions.service';
@@ -197,17 +197,21 @@ const optionProviders = (features: readonly AuthFeature[]): Provider[] => [
 
 /**
  * `SIGN_IN_STEPS`: the library's steps (the verified-email rule, `hooks.beforeLogin`), then the app's
- * `signInSteps` in order, each class built with DI like an app's adapter.
+ * `signInSteps` in order, each class built with DI like an app's adapter; the features' steps come between.
  */
+const FEATURE_SIGN_IN_STEPS = Symbol('AUTHKIT_FEATURE_SIGN_IN_STEPS');
 const signInStepsProvider: Provider = {
   provide: SIGN_IN_STEPS,
-  inject: [RESOLVED_AUTH_OPTIONS, APP_SCOPE, ModuleRef, VerifiedEmailStep, BeforeLoginHookStep],
+  inject: [RESOLVED_AUTH_OPTIONS, APP_SCOPE, ModuleRef, VerifiedEmailStep, BeforeLoginHookStep, FEATURE_SIGN_IN_STEPS],
   useFactory: async (
     options: ResolvedAuthOptions, appScope: ModuleRef, authScope: ModuleRef, verifiedEmail: VerifiedEmailStep, beforeLogin: BeforeLoginHookStep,
+    featureSteps: SignInStepInput[],
   ): Promise<SignInStep[]> => {
-    const appSteps: SignInStep[] = [];
-    for (const step of options.signInSteps) appSteps.push(isClass(step) ? await buildAdapter(step, appScope, authScope) : step);
-    return [verifiedEmail, beforeLogin, ...appSteps];
+    const steps: SignInStep[] = [verifiedEmail, beforeLogin];
+    // The features' steps are built in the auth module's scope (they may inject the kernel); the app's where its imports are.
+    for (const step of featureSteps) steps.push(isClass(step) ? await authScope.create(step) : step);
+    for (const step of options.signInSteps) steps.push(isClass(step) ? await buildAdapter(step, appScope, authScope) : step);
+    return steps;
   },
 };
 
@@ -255,6 +259,7 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     providers: [
       authkitRedisProvider, ...userPortProviders, ...portProviders, ...signInInternals, ...services, RequestUserSlot, ...guards,
       ...kernel.providers, ...parts.providers, { provide: ONE_TIME_TOKEN_KINDS, useValue: parts.oneTimeTokenKinds },
+      { provide: FEATURE_SIGN_IN_STEPS, useValue: parts.signInSteps },
     ],
     exports: [
       optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, CredentialStore, IdentityStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer,
@@ -277,7 +282,7 @@ function kernelParts(controller: boolean, routePrefix: string): { controllers: T
 function composeFeatures(
   features: readonly AuthFeature[], context: Parameters<AuthFeature['build']>[0],
 ): Required<AuthFeatureParts> {
-  const all: Required<AuthFeatureParts> = { providers: [], exports: [], controllers: [], oneTimeTokenKinds: [] };
+  const all: Required<AuthFeatureParts> = { providers: [], exports: [], controllers: [], oneTimeTokenKinds: [], signInSteps: [] };
   const names = new Set<string>();
   for (const feature of features) {
     if (!feature || typeof feature.name !== 'string' || typeof feature.build !== 'function') {
@@ -290,6 +295,7 @@ function composeFeatures(
     all.exports.push(...(parts.exports ?? []));
     all.controllers.push(...(parts.controllers ?? []));
     all.oneTimeTokenKinds.push(...(parts.oneTimeTokenKinds ?? []).map((kind) => checkKindName(kind, `feature "${feature.name}"'s oneTimeTokenKinds`)));
+    all.signInSteps.push(...(parts.signInSteps ?? []));
   }
   return all;
 }

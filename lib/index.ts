@@ -92,6 +92,7 @@ export { RedisSessionStore } from './adapters/redis/redis-session.store';
 export { MemorySessionStore } from './adapters/memory/memory-session.store';
 export { PasswordHasher, type PasswordHashingOptions } from './core/ports/password-hasher.interface';
 export { Argon2PasswordHasher } from './adapters/hashing/argon2-password.hasher';
+export { BcryptLegacyPasswordHasher, type BcryptLegacyHasherOptions } from './adapters/hashing/bcrypt-legacy.hasher';
 export { LoginThrottler } from './core/ports/login-throttler.interface';
 export type {
   ThrottleScope, ThrottleRule, ScopedThrottleRule, LoginAttempt, ThrottleTicket, ThrottleVerdict, LoginOutcome,

@@ -10,7 +10,7 @@ export function configureSampleApp(app: INestApplication): INestApplication {
   app.useGlobalFilters(app.get(AuthExceptionFilter));
   // A front end on another origin of the SAME SITE (https://app.example.com calling https://api.example.com)
   // needs CORS with credentials. Only those origins: the SameSite=Strict refresh cookie is never sent from
-  // another site, whatever CORS allows (README: "Front-end guide").
+  // another site, whatever CORS allows (docs/front-end-guide.md).
   const origins = allowedOriginsFromEnv(app.get(ConfigService));
   if (origins.length > 0) app.enableCors({ origin: origins, credentials: true });
   return app;

@@ -17,7 +17,7 @@ const providers = (document.documentElement.dataset.providers || '').split(',').
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Readable text for each error `code` the API can answer (README: "Front-end guide"). */
+/** Readable text for each error `code` the API can answer (docs/front-end-guide.md). */
 const MESSAGES = {
   invalid_credentials: 'Wrong email or password.',
   email_taken: 'An account with this email already exists. Log in instead.',

@@ -1,69 +1,71 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { packCleanCheckout, type PackedTarball } from '../support/packed-tarball';
 
 const root = resolve(__dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-function installedVersion(name: string): string {
-  return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+/** Every file path package.json points at: main, types, each `exports` target, each `typesVersions` target. */
+function pointedAt(): string[] {
+  const targets = Object.values<string | Record<string, string>>(pkg.exports).flatMap((target) => typeof target === 'string' ? [target] : Object.values(target));
+  const typesVersions = Object.values<Record<string, string[]>>(pkg.typesVersions).flatMap((map) => Object.values(map).flat());
+  return [pkg.main, pkg.types, ...targets, ...typesVersions].map((path) => path.replace(/^\.\//, ''));
 }
 
 /**
- * The package as npm ships it: `npm pack`, installed into a fresh temporary app, whose code imports the main
- * entry and both subpaths (`nestjs-authkit/passport`, `nestjs-authkit/testing`) through package.json `exports`.
+ * The tarball as `git clone && npm ci && npm pack` makes it: the working tree copied without dist/, packed there, so
+ * dist/ is in it only because `prepack` builds it. Its file list is what npm ships.
  */
-describe('the packed tarball', () => {
-  let dir: string;
-  let tarball: string;
+describe('the tarball of a clean checkout', () => {
+  let packed: PackedTarball;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'authkit-pack-'));
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
-    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' });
-    tarball = join(dir, JSON.parse(packed)[0].filename);
-    const app = join(dir, 'app');
-    execFileSync('mkdir', ['-p', app]);
-    const peers = ['@nestjs/common', '@nestjs/core', '@nestjs/passport', 'passport', 'passport-jwt', 'reflect-metadata', 'rxjs'];
-    writeFileSync(join(app, 'package.json'), JSON.stringify({
-      name: 'consumer', private: true,
-      dependencies: { 'nestjs-authkit': `file:${tarball}`, ...Object.fromEntries(peers.map((name) => [name, installedVersion(name)])) },
-    }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, stdio: 'pipe' });
-  }, 240_000);
+    packed = packCleanCheckout();
+  }, 180_000);
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('ships dist/ only (no sources, tests, sample or bench)', () => {
-    const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    expect(listing).toContain('package/dist/index.js');
-    expect(listing).toContain('package/dist/passport.js');
-    expect(listing).toContain('package/dist/testing.js');
-    expect(listing.filter((path) => /^package\/(lib|test|sample|bench)\//.test(path))).toEqual([]);
+  it('prepack builds: dist/ with the main entry, both subpaths and their declarations', () => {
+    expect(pkg.scripts.prepack).toBe('npm run build');
+    for (const entry of ['index', 'passport', 'testing']) {
+      expect(packed.files).toContain(`dist/${entry}.js`);
+      expect(packed.files).toContain(`dist/${entry}.d.ts`);
+    }
+    // Copied by the build script: the password policy reads it at start-up.
+    expect(packed.files).toContain('dist/identity/common-passwords.txt');
+    expect(packed.files.filter((path) => path.startsWith('dist/')).length).toBeGreaterThan(100);
   });
 
-  it('the main entry and both subpaths load in a fresh app, through package.json exports', () => {
-    const script = `
-      require('reflect-metadata');
-      const main = require('nestjs-authkit');
-      const passport = require('nestjs-authkit/passport');
-      const testing = require('nestjs-authkit/testing');
-      let internal = 'refused';
-      try { require('nestjs-authkit/dist/tokens/token.service'); internal = 'loaded'; } catch { /* not exported */ }
-      console.log(JSON.stringify({
-        main: typeof main.AuthModule.forRootAsync,
-        strategy: typeof passport.AuthkitJwtStrategy, strategyName: passport.AUTHKIT_JWT_STRATEGY,
-        contracts: ['describeUserStoreContract', 'describeSessionStoreContract', 'describeLoginThrottlerContract'].map((n) => typeof testing[n]),
-        clock: typeof new testing.ManualClock().now(),
-        internal,
-      }));`;
-    const out = JSON.parse(execFileSync('node', ['-e', script], { cwd: join(dir, 'app'), encoding: 'utf8' }));
-    expect(out).toEqual({
-      main: 'function',
-      strategy: 'function', strategyName: 'authkit-jwt',
-      contracts: ['function', 'function', 'function'],
-      clock: 'number',
-      internal: 'refused',
-    });
+  it('every path package.json points at (main, types, exports, typesVersions) is in it', () => {
+    expect(pointedAt().filter((path) => path !== 'package.json' && !packed.files.includes(path))).toEqual([]);
+  });
+
+  it('every emitted .js has its .d.ts', () => {
+    const js = packed.files.filter((path) => path.endsWith('.js'));
+    expect(js.filter((path) => !packed.files.includes(path.replace(/\.js$/, '.d.ts')))).toEqual([]);
+  });
+
+  it('holds dist/, the docs, the licence and nothing else: no sources, tests, sample, bench, maps (the recipes in examples/ ship as copyable sources)', () => {
+    const allowed = /^(dist\/|docs\/[\w-]+\.md$|LICENSE$|README\.md$|CHANGELOG\.md$|package\.json$)/;
+    expect(packed.files.filter((path) => !allowed.test(path))).toEqual([]);
+    expect(packed.files.filter((path) => /\.(map|tsbuildinfo)$|\.spec\.|(^|\/)(test|sample|bench)\//.test(path))).toEqual([]);
+    expect(packed.files.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
+    expect(packed.files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']));
+  });
+
+  it('the README\'s relative links resolve inside the package (docs/ ships with it)', () => {
+    const readme = readFileSync(join(packed.unpacked, 'README.md'), 'utf8');
+    const relative = [...readme.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)/g)].map((match) => match[1]);
+    const shipped = new Set(packed.files);
+    const dirs = new Set(packed.files.flatMap((path) => path.split('/').slice(0, -1).map((_, index, parts) => parts.slice(0, index + 1).join('/'))));
+    // Links to the repository's own folders (sample/, examples/, bench/) are for readers of the repository, not of the package.
+    const missing = relative.filter((path) => !/^(sample|examples|bench|test|lib)\//.test(path))
+      .map((path) => path.replace(/\/$/, '')).filter((path) => !shipped.has(path) && !dirs.has(path));
+    expect(missing).toEqual([]);
+  });
+
+  it('the packed package.json: @nestjs/jwt is a peer (the Nest major of the app picks it), not a dependency', () => {
+    const shipped = JSON.parse(readFileSync(join(packed.unpacked, 'package.json'), 'utf8'));
+    expect(shipped.dependencies['@nestjs/jwt']).toBeUndefined();
+    expect(shipped.peerDependencies['@nestjs/jwt']).toBe('^11.0.2 || ^12.0.0');
+    expect(shipped.peerDependenciesMeta?.['@nestjs/jwt']).toBeUndefined();
   });
 });

@@ -48,6 +48,8 @@ const PUBLIC_API: Record<string, string[]> = {
     'SessionStore', 'SessionRecord', 'CreateSessionInput', 'RotateSessionInput', 'RotateResult', 'SessionStoreSettings',
     'RevokeAllSessionsOptions', 'RedisSessionStore', 'MemorySessionStore',
     'PasswordHasher', 'PasswordHashingOptions', 'Argon2PasswordHasher',
+    // Migration from bcrypt (issue 21): verifies legacy bcrypt hashes, rehashed to argon2id at the next sign-in.
+    'BcryptLegacyPasswordHasher', 'BcryptLegacyHasherOptions',
     'LoginThrottler', 'ThrottleScope', 'ThrottleRule', 'ScopedThrottleRule', 'LoginAttempt', 'ThrottleTicket',
     'ThrottleVerdict', 'LoginOutcome', 'RedisLoginThrottler', 'MemoryLoginThrottler',
     'RouteThrottle', 'RateLimit', 'RateLimitHit', 'RateLimitVerdict', 'RouteLimitOptions', 'RouteCounterOptions', 'RedisRouteThrottle',

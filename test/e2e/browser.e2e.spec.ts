@@ -486,7 +486,7 @@ describe('the sample page in Chromium (issue 13)', () => {
     expect(await page.locator('body').textContent()).not.toContain('{"');
   });
 
-  it('every failure code the OAuth callback can send (README, Routes) gets its own readable message on the page', async () => {
+  it('every failure code the OAuth callback can send (docs/oauth.md, Routes) gets its own readable message on the page', async () => {
     const codes = [
       'oauth_state_invalid', 'oauth_access_denied', 'oauth_provider_error', 'oauth_code_rejected', 'oauth_provider_unavailable',
       'oauth_email_unverified', 'oauth_account_exists', 'oauth_identity_in_use', 'oauth_provider_already_linked',

@@ -19,7 +19,7 @@ import { sleep } from '../support/time';
  * lost acknowledged rotation: 0 allowed with `durability: 'replicated'`, counted with 'acknowledged'. A 401
  * `refresh_token_superseded` (a rotation applied whose answer was lost) is counted apart and reported.
  *
- * The servers run with `min-replicas-to-write 1` (the server-side half of 'replicated', see the README): a
+ * The servers run with `min-replicas-to-write 1` (the server-side half of 'replicated', see docs/redis-and-scale-out.md): a
  * promoted master without a replica yet refuses writes instead of applying a rotation it cannot confirm.
  */
 const FAILOVERS = Number(process.env.AUTHKIT_FAILOVERS ?? 2);

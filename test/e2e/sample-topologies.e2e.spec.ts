@@ -7,7 +7,7 @@ import { http, uniqueEmail } from '../support/test-app';
 
 const SAMPLE_ENV = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_CLUSTER_NODES', 'AUTH_JWT_SECRET'] as const;
 
-/** The sample's environment for a topology, in the variables the README documents. */
+/** The sample's environment for a topology, in the variables docs/sample-app.md documents. */
 function sampleEnv(topology: RedisTopology): Partial<Record<(typeof SAMPLE_ENV)[number], string>> {
   if (topology.name === 'cluster') return { REDIS_CLUSTER_NODES: process.env[TOPOLOGY_ENV.clusterNodes] };
   if (topology.name === 'sentinel') {

@@ -1,5 +1,5 @@
 import { ManualClock } from 'nestjs-authkit/testing';
-import { OfficeHoursStep } from '../examples/office-hours.step';
+import { OfficeHoursStep } from '../examples/office-hours/office-hours.step';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { Browser, cookieValue, createOAuthApp, type OAuthTestApp } from '../support/oauth-harness';
 import { RedisKeys } from '../../lib/adapters/redis/redis-keys';

@@ -1,4 +1,5 @@
 import type { InjectionToken, Provider, Type } from '@nestjs/common';
+import type { SignInStepInput } from '../sign-in/sign-in-step';
 import type { MailTemplate } from '../mail/mail-templates';
 import type { RouteLimitDeclarations } from '../throttling/throttle.options';
 
@@ -26,6 +27,11 @@ export interface AuthFeatureParts {
   controllers?: Type[];
   /** The kinds of one-time tokens it issues (snake_case, `password_reset`...): a deleted account's are revoked. */
   oneTimeTokenKinds?: string[];
+  /**
+   * Its sign-in steps, run on every sign-in after the library's (the verified-email rule, `hooks.beforeLogin`) and
+   * before the app's `signInSteps`: a class (built with DI in the auth module) or an instance.
+   */
+  signInSteps?: SignInStepInput[];
 }
 
 /**
@@ -35,14 +41,15 @@ export interface AuthFeatureParts {
  *
  * @example
  * ```ts
- * export const officeHours = (timeZone: string): AuthFeature => ({
+ * export const officeHours = (hours: OfficeHours): AuthFeature => ({
  *   name: 'office-hours',
  *   build: (context) => ({
- *     providers: [{ provide: SIGN_IN_STEPS, useValue: new OfficeHoursStep(timeZone), multi: true }],
+ *     providers: [{ provide: OFFICE_HOURS, useValue: hours }],
+ *     signInSteps: [OfficeHoursStep],
  *     controllers: context.controllers ? [context.mount(OfficeHoursController)] : [],
  *   }),
  * });
- * AuthModule.forRoot({ jwt: { secret }, features: [officeHours('Europe/Paris')] });
+ * AuthModule.forRoot({ jwt: { secret }, features: [officeHours({ openHourUtc: 8, closeHourUtc: 18 })] });
  * ```
  */
 export interface AuthFeature {

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+
+/** The files a clean checkout of the working tree holds: tracked and new files, minus ignored ones (no dist/, no node_modules/). */
+function checkoutFiles(): string[] {
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' });
+  return listed.split('\0').filter((path) => path && existsSync(join(root, path))).sort();
+}
+
+/** A digest of those files (paths and contents): the same checkout packs to the same tarball. */
+function checkoutDigest(files: string[]): string {
+  const hash = createHash('sha256');
+  for (const path of files) hash.update(path).update('\0').update(readFileSync(join(root, path))).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** What `packCleanCheckout` gives: the tarball, and the file list npm reported for it. */
+export interface PackedTarball {
+  tarball: string;
+  /** Paths inside the package, as `npm pack --json` lists them (`dist/index.js`, `package.json`...). */
+  files: string[];
+  /** The tarball unpacked (`<dir>/package/...`), to load the shipped dist/ without installing it. */
+  unpacked: string;
+}
+
+function read(dir: string): PackedTarball {
+  const { filename, files } = JSON.parse(readFileSync(join(dir, 'pack.json'), 'utf8'));
+  return { tarball: join(dir, filename), files, unpacked: join(dir, 'unpacked', 'package') };
+}
+
+/**
+ * `git clone && npm ci && npm pack`, as a user or CI would run it: the working tree's files are copied into a fresh
+ * directory with no dist/ (the root's node_modules is linked in, the same `npm ci` result), and `npm pack` runs there,
+ * so the tarball's dist/ exists only if `prepack` builds it. The tarball and its unpacked copy are kept in
+ * node_modules/.cache under a digest of the checkout's files: the suites that need them (and later runs on an
+ * unchanged tree) pack once. Being under the root, the unpacked dist/ resolves its dependencies from the root's
+ * node_modules, so a suite can load what ships without installing it.
+ */
+export function packCleanCheckout(): PackedTarball {
+  const files = checkoutFiles();
+  const base = join(root, 'node_modules', '.cache', 'nestjs-authkit-pack');
+  const cached = join(base, checkoutDigest(files));
+  if (existsSync(join(cached, 'pack.json'))) return read(cached);
+
+  mkdirSync(base, { recursive: true });
+  const stage = mkdtempSync(join(base, 'stage-'));
+  const checkout = mkdtempSync(join(tmpdir(), 'authkit-checkout-'));
+  try {
+    for (const path of files) {
+      mkdirSync(dirname(join(checkout, path)), { recursive: true });
+      copyFileSync(join(root, path), join(checkout, path));
+    }
+    symlinkSync(join(root, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+    const output = execFileSync('npm', ['pack', '--json', '--pack-destination', stage], {
+      cwd: checkout, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' },
+    });
+    // With --json, npm writes the prepack script's output to stderr: stdout is the JSON alone.
+    const [packed] = JSON.parse(output);
+    const paths = (packed.files as { path: string }[]).map((file) => file.path).sort();
+    mkdirSync(join(stage, 'unpacked'));
+    execFileSync('tar', ['-xzf', join(stage, packed.filename), '-C', join(stage, 'unpacked')]);
+    writeFileSync(join(stage, 'pack.json'), JSON.stringify({ filename: packed.filename, files: paths }));
+    try {
+      renameSync(stage, cached);
+    } catch {
+      // Another suite packed the same checkout meanwhile: use its copy.
+      rmSync(stage, { recursive: true, force: true });
+    }
+  } catch (error) {
+    rmSync(stage, { recursive: true, force: true });
+    throw error;
+  } finally {
+    rmSync(checkout, { recursive: true, force: true });
+  }
+  // Packs of earlier contents of the tree are not needed any more.
+  for (const name of readdirSync(base)) {
+    if (!name.startsWith('stage-') && join(base, name) !== cached) rmSync(join(base, name), { recursive: true, force: true });
+  }
+  return read(cached);
+}
