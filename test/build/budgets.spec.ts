@@ -18,7 +18,10 @@ const LONG_FILES: Record<string, string> = {
 };
 
 /** Classes allowed over the method budget: adapters that implement a port whose size the port decides. */
-const WIDE_CLASSES: Record<string, string> = {};
+const WIDE_CLASSES: Record<string, string> = {
+  'lib/adapters/memory/memory-user.store.ts: MemoryUserStore': 'the default store implements all three user ports (UserStore, CredentialStore, IdentityStore): 14 methods the ports decide',
+  'lib/adapters/redis/redis-user.store.ts: RedisUserStore': 'the default store implements the three user ports, plus InlineUserRecords for one-round-trip refreshes',
+};
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -6,6 +6,7 @@ import { redisCall } from './redis-call';
 import { storeFailure } from '../../core/errors/store-failure';
 import type { UserRecordFields, UserRecordSource } from '../../core/ports/session-store.interface';
 import type { InlineUserRecords } from '../../core/ports/user-record-source';
+import { decodeUserRecord, parseIdentity, USER_RECORD_FIELDS } from './redis-user.record';
 import { DELETE_IF_EQUALS, SET_CREDENTIAL, SET_IF_USER_EXISTS, UNLINK_IDENTITY } from './redis-user.scripts';
 import type { NewUser, StoredUser, UserStore } from '../../core/ports/user-store.interface';
 import type { CredentialStore, SetPasswordHashOptions } from '../../core/ports/credential-store.interface';
@@ -16,34 +17,6 @@ interface IdentityCommands {
   authkitUnlinkIdentity(userKey: string, identitiesKey: string, provider: string): Promise<[number, string?]>;
   authkitSetIfUserExists(userKey: string, ...fieldsAndValues: string[]): Promise<number>;
   authkitSetCredential(userKey: string, field: 'pwd' | 'dis', value: string, rehashOf: string): Promise<number>;
-}
-
-/**
- * The fields of a user's hash a session rotation checks in the same script (see `UserRecordRotation`): the
- * hash's format stays here, with `decodeUserRecord`.
- */
-export const USER_RECORD_FIELDS: UserRecordFields = { presence: 'id', disabled: 'dis', disabledValue: '1', credentialVersion: 'cv' };
-
-/** A user's hash (HGETALL) as a `StoredUser`; null for a missing record (no `id`). */
-export function decodeUserRecord(hash: Record<string, string>): StoredUser | null {
-  if (!hash.id) return null;
-  let roles: string[] = [];
-  try {
-    const parsed: unknown = JSON.parse(hash.roles ?? '[]');
-    if (Array.isArray(parsed)) roles = parsed.filter((r): r is string => typeof r === 'string');
-  } catch {
-    roles = [];
-  }
-  return {
-    id: hash.id,
-    email: hash.email ? hash.email : null,
-    passwordHash: hash.pwd ? hash.pwd : null,
-    roles,
-    emailVerified: hash.ev === '1',
-    disabled: hash.dis === '1',
-    credentialVersion: Number.parseInt(hash.cv ?? '0', 10) || 0,
-    ...(hash.prof ? { profile: parseProfile(hash.prof) } : {}),
-  };
 }
 
 /** Retries of `createWithIdentity`/`linkIdentity` when the other side of a race rolled back in between. */
@@ -306,30 +279,5 @@ export class RedisUserStore implements UserStore, CredentialStore, IdentityStore
     const results = await redisCall(() => transaction.exec());
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw storeFailure(failed?.[0]);
-  }
-}
-
-function parseProfile(raw: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(raw);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function parseIdentity(raw: string): UserIdentity | null {
-  try {
-    const value = JSON.parse(raw) as Partial<UserIdentity>;
-    if (typeof value?.provider !== 'string' || typeof value.providerUserId !== 'string') return null;
-    return {
-      provider: value.provider,
-      providerUserId: value.providerUserId,
-      email: typeof value.email === 'string' ? value.email : null,
-      emailVerified: value.emailVerified === true,
-      linkedAt: typeof value.linkedAt === 'number' ? value.linkedAt : 0,
-    };
-  } catch {
-    return null;
   }
 }

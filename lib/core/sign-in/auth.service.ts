@@ -5,6 +5,7 @@ import { AuthEvent, type AuthEventName } from '../events/auth-event.names';
 import { type AuthEventInput, AuthEvents } from '../events/auth-events.emitter';
 import { SecurityLog } from '../events/security-log';
 import { LoginThrottler } from '../ports/login-throttler.interface';
+import { UserStore } from '../ports/user-store.interface';
 import { SessionStore } from '../ports/session-store.interface';
 import { credentialVersionOf } from '../ports/user-store.interface';
 import { throttledLogin } from '../throttling/throttled-login';
@@ -29,6 +30,7 @@ export class AuthService {
     @Inject(LoginThrottler) private readonly throttler: LoginThrottler,
     @Inject(IDENTITY_OPTIONS) private readonly identityOptions: Pick<ResolvedIdentityOptions, 'revokeSessionsOnPasswordChange' | 'revokeSessionsOnRoleChange'>,
     private readonly events: AuthEvents,
+    @Inject(UserStore) private readonly users: UserStore,
   ) {}
 
   /** Emits an event with the client's ip and user agent (a no-op without `EventEmitterModule` and library listeners). */
@@ -78,7 +80,7 @@ export class AuthService {
   async setRoles(userId: string, roles: string[], options: { keepSessionId?: string; actorId?: string; client?: ClientInfo } = {}): Promise<number> {
     const user = await this.identity.findUser(userId);
     if (!user) throw new UserNotFoundError();
-    await this.identity.setRoles(userId, roles);
+    await this.users.setRoles(userId, [...roles]);
     const keep = options.keepSessionId === undefined ? undefined : { sessionId: options.keepSessionId };
     const revoked = this.identityOptions.revokeSessionsOnRoleChange ? await this.sessions.revokeAll(userId, { keep }) : 0;
     this.emit(AuthEvent.RolesChanged, { userId, roles: [...roles], previousRoles: [...user.roles], actorId: options.actorId }, options.client);
@@ -90,7 +92,8 @@ export class AuthService {
    * Emits `UserDisabled` or `UserEnabled`.
    */
   async setDisabled(userId: string, disabled: boolean, options: { actorId?: string; client?: ClientInfo } = {}): Promise<number> {
-    await this.identity.setDisabled(userId, disabled);
+    if (!(await this.users.findById(userId))) throw new UserNotFoundError();
+    await this.users.setDisabled(userId, disabled);
     const revokedSessions = await this.credentialsChanged(userId);
     if (disabled) this.emit(AuthEvent.UserDisabled, { userId, revokedSessions, actorId: options.actorId }, options.client);
     else this.emit(AuthEvent.UserEnabled, { userId, actorId: options.actorId }, options.client);

@@ -115,26 +115,9 @@ export class IdentityResolver {
   }
 
   /** The user store (`refreshRotation` may read its records inside the session store's rotation script). */
-  get userStore(): UserStore {
-    return this.users;
-  }
-
   /** The current user record, or null when deleted. */
   findUser(userId: string): Promise<StoredUser | null> {
     return this.users.findById(userId);
-  }
-
-  async setRoles(userId: string, roles: string[]): Promise<void> {
-    await this.users.setRoles(userId, [...roles]);
-  }
-
-  /**
-   * Disables or re-enables a user; a disabled user cannot log in or refresh. To also end the user's
-   * sessions at once, use `AuthService.setDisabled`. Throws `UserNotFoundError`.
-   */
-  async setDisabled(userId: string, disabled: boolean): Promise<void> {
-    if (!(await this.users.findById(userId))) throw new UserNotFoundError();
-    await this.users.setDisabled(userId, disabled);
   }
 
   /**

@@ -10,6 +10,7 @@ import { OAuthStateStore } from './oauth-state-store.interface';
 import { OAUTH_STRATEGIES } from './oauth-strategy.interface';
 import { createOAuthStrategies } from './oauth-strategies';
 import { OAuthService } from './oauth.service';
+import { OAuthLinking } from './oauth-linking';
 import { RedisOAuthStateStore } from './redis-oauth-state.store';
 
 /** The OAuth providers `AuthModule` registers (strategies, state store, resolver, service). */
@@ -28,6 +29,7 @@ export const oauthProviders: Provider[] = [
       oauthLinkingSettings(oauth, identity, account),
   },
   OAuthIdentityResolver,
+  OAuthLinking,
   OAuthService,
 ];
 

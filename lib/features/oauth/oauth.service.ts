@@ -1,18 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SessionRevokedError } from '../../core/errors/auth.errors';
 import { SignInPipeline } from '../../core/sign-in/sign-in-pipeline';
 import type { SignInChallenge } from '../../core/sign-in/sign-in-step';
 import type { AuthenticatedUser, ClientInfo, TokenPair } from '../../core/auth.types';
-import { type OAuthLoginOutcome, OAuthIdentityResolver } from './oauth-identity.service';
-import { SessionStore } from '../../core/ports/session-store.interface';
-import { UserStore } from '../../core/ports/user-store.interface';
+import type { OAuthLoginOutcome } from './oauth-identity.service';
+import { OAuthLinking } from './oauth-linking';
 import type { OAuthProfile } from './oauth-profile';
 import { OAuthStateStore } from './oauth-state-store.interface';
 import { OAUTH_STRATEGIES, type OAuthStrategy } from './oauth-strategy.interface';
 import {
-  OAuthAccessDeniedError, OAuthLinkEmailUnverifiedError, OAuthProviderError, OAuthProviderNotConfiguredError, OAuthProviderUnavailableError,
-  OAuthStateInvalidError, ReauthenticationRequiredError,
-} from './oauth.errors';
+  OAuthAccessDeniedError, OAuthProviderError, OAuthProviderNotConfiguredError, OAuthProviderUnavailableError,
+  OAuthStateInvalidError, } from './oauth.errors';
 import { OAUTH_OPTIONS, type ResolvedOAuthOptions } from './oauth.options';
 import { RANDOM_TOKEN_PATTERN, randomToken, safeEqual, sha256 } from './pkce';
 import { clientIpKey } from '../../core/throttling/client-ip';
@@ -61,10 +58,8 @@ export class OAuthService {
   constructor(
     @Inject(OAUTH_STRATEGIES) private readonly strategies: ReadonlyMap<string, OAuthStrategy>,
     @Inject(OAuthStateStore) private readonly states: OAuthStateStore,
-    @Inject(SessionStore) private readonly sessions: SessionStore,
-    @Inject(OAUTH_OPTIONS) private readonly options: Pick<ResolvedOAuthOptions, 'stateTtlSeconds' | 'linkMaxAuthAgeSeconds'>,
-    @Inject(UserStore) private readonly users: UserStore,
-    private readonly identities: OAuthIdentityResolver,
+    @Inject(OAUTH_OPTIONS) private readonly options: Pick<ResolvedOAuthOptions, 'stateTtlSeconds'>,
+    private readonly accounts: OAuthLinking,
     private readonly pipeline: SignInPipeline,
     private readonly limiter: RouteLimiter,
   ) {}
@@ -82,7 +77,7 @@ export class OAuthService {
   async begin(provider: string, principal?: AuthenticatedUser, client: ClientInfo = {}): Promise<OAuthAuthorization> {
     const strategy = this.strategy(provider);
     await this.limiter.charge('oauthStart', { ip: clientIpKey(client.ip) });
-    if (principal) await this.assertMayLink(principal);
+    if (principal) await this.accounts.assertMayLink(principal);
     const state = randomToken();
     const { url: authorizationUrl, codeVerifier } = await strategy.authorize(state);
     const bindingSecret = randomToken();
@@ -129,34 +124,13 @@ export class OAuthService {
 
     if (record.purpose === 'link') {
       const userId = record.userId as string;
-      if (!(await this.sessions.exists(userId, record.sessionId as string))) throw new SessionRevokedError();
-      await this.identities.linkToUser(userId, profile);
-      // A structured security line (no secret in it): who linked which provider from which session and where.
-      this.logger.log(JSON.stringify({
-        event: 'authkit.identity.linked', userId, sessionId: record.sessionId, provider, ip: client.ip,
-      }));
+      await this.accounts.link(userId, record.sessionId as string, profile, client);
       return { purpose: 'link', userId };
     }
-    const { user, outcome } = await this.identities.resolveLogin(profile);
+    const { user, outcome } = await this.accounts.resolveLogin(profile);
     const signedIn = await this.pipeline.signIn({ user, method: 'oauth', provider, amr: ['oauth'], created: outcome === 'created' }, client);
     if (signedIn.status === 'challenge') return { purpose: 'challenge', challenge: signedIn.challenge, outcome };
     return { purpose: 'login', tokens: signedIn.tokens, outcome };
-  }
-
-  /**
-   * Linking attaches a permanent way in to an account, so a stolen access token alone must not do it:
-   * - the account's email, if it has one, must be verified (else `oauth_link_email_unverified`): an account
-   *   squatting an email it never proved must not collect identities;
-   * - the session's authentication (`authTime`: its sign-in, kept by refreshes) must be at most
-   *   `linkMaxAuthAgeSeconds` old (else `reauthentication_required`).
-   */
-  private async assertMayLink(principal: AuthenticatedUser): Promise<void> {
-    const user = await this.users.findById(principal.id);
-    if (!user || user.disabled) throw new SessionRevokedError();
-    if (user.email !== null && !user.emailVerified) throw new OAuthLinkEmailUnverifiedError();
-    const session = (await this.sessions.list(principal.id)).find((s) => s.id === principal.sessionId);
-    if (!session) throw new SessionRevokedError();
-    if (Date.now() - (session.authTime ?? session.createdAt) > this.options.linkMaxAuthAgeSeconds * 1000) throw new ReauthenticationRequiredError('Sign in again to link a provider to your account');
   }
 
   private strategy(provider: string): OAuthStrategy {
