@@ -14,7 +14,10 @@ const HOUR_MS = 60 * MINUTE_MS;
  *   state for the state TTL);
  * - `passwordForgot` (`POST /auth/password/forgot`) and `emailVerification` (`POST /auth/email/verify/request`):
  *   20 per ip and 3 per email (or per user, with an access token) per 15 min, counted whether or not the
- *   email has an account.
+ *   email has an account;
+ * - `passwordReset` (`POST /auth/password/reset`) and `emailVerify` (`POST /auth/email/verify`): 20 per ip and
+ *   10 per user id (the one the presented token names) per 15 min, charged before the token is checked, so a
+ *   flood of forged tokens gets 429s instead of queueing work (a valid link needs one request).
  * Ips are keyed by `clientIpKey` (IPv4, IPv4-mapped IPv6 as IPv4, other IPv6 by /64).
  */
 export const DEFAULT_ROUTE_LIMITS = {
@@ -22,6 +25,8 @@ export const DEFAULT_ROUTE_LIMITS = {
   oauthStart: { ip: { limit: 30, windowMs: 10 * MINUTE_MS } },
   passwordForgot: { ip: { limit: 20, windowMs: 15 * MINUTE_MS }, email: { limit: 3, windowMs: 15 * MINUTE_MS } },
   emailVerification: { ip: { limit: 20, windowMs: 15 * MINUTE_MS }, email: { limit: 3, windowMs: 15 * MINUTE_MS } },
+  passwordReset: { ip: { limit: 20, windowMs: 15 * MINUTE_MS }, user: { limit: 10, windowMs: 15 * MINUTE_MS } },
+  emailVerify: { ip: { limit: 20, windowMs: 15 * MINUTE_MS }, user: { limit: 10, windowMs: 15 * MINUTE_MS } },
 } as const satisfies Record<string, Record<string, RateLimit>>;
 
 /** A throttled route other than login. */
