@@ -25,7 +25,10 @@ import { PasswordHasher } from './core/ports/password-hasher.interface';
 import { RedisUserStore } from './adapters/redis/redis-user.store';
 import { UserStore } from './core/ports/user-store.interface';
 import { guardUserStore } from './core/users/guarded-user.store';
-import { AuthkitRedisModule, authkitRedisProvider } from './adapters/redis/authkit-redis.module';
+import {
+  AUTHKIT_REPLICATED_WRITER, AuthkitRedisModule, authkitRedisProvider, replicatedWriterProvider,
+} from './adapters/redis/authkit-redis.module';
+import type { ReplicatedWriter } from './adapters/redis/replicated-write';
 import { MaxmemoryPolicyCheck } from './adapters/redis/maxmemory-policy.check';
 import { MemorySessionStore } from './adapters/memory/memory-session.store';
 import { RedisSessionStore } from './adapters/redis/redis-session.store';
@@ -77,15 +80,17 @@ async function buildAdapter<T>(type: Type<T>, appScope: ModuleRef, authScope: Mo
 function portProvider<T>(
   token: symbol,
   pick: (options: ResolvedAuthOptions) => ProviderInput<T> | undefined,
-  fallback: (options: ResolvedAuthOptions, redis: RedisClient | null) => T,
+  fallback: (options: ResolvedAuthOptions, redis: RedisClient | null, replication: ReplicatedWriter | null) => T,
   guard: (adapter: T) => T = (adapter) => adapter,
 ): Provider {
   return {
     provide: token,
-    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, APP_SCOPE, ModuleRef],
-    useFactory: async (options: ResolvedAuthOptions, redis: RedisClient | null, appScope: ModuleRef, authScope: ModuleRef): Promise<T> => {
+    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, APP_SCOPE, ModuleRef, AUTHKIT_REPLICATED_WRITER],
+    useFactory: async (
+      options: ResolvedAuthOptions, redis: RedisClient | null, appScope: ModuleRef, authScope: ModuleRef, replication: ReplicatedWriter | null,
+    ): Promise<T> => {
       const given = pick(options);
-      if (given === undefined) return fallback(options, redis);
+      if (given === undefined) return fallback(options, redis, replication);
       return guard(isClass(given) ? await buildAdapter(given, appScope, authScope) : given);
     },
   };
@@ -93,9 +98,9 @@ function portProvider<T>(
 
 /** The ports, each the app's adapter or the default one (Redis when configured, else memory). */
 const portProviders: Provider[] = [
-  portProvider<SessionStore>(SessionStore, (o) => o.adapters.sessionStore, (options, redis) =>
+  portProvider<SessionStore>(SessionStore, (o) => o.adapters.sessionStore, (options, redis, replication) =>
     redis
-      ? new RedisSessionStore(redis, sessionStoreSettings(options.sessions), options.redis.keyPrefix, Date.now, options.redis.replicationWait)
+      ? new RedisSessionStore(redis, sessionStoreSettings(options.sessions), options.redis.keyPrefix, Date.now, replication ?? undefined)
       : new MemorySessionStore(sessionStoreSettings(options.sessions)),
   ),
   portProvider<UserStore>(UserStore, (o) => o.adapters.userStore, (options, redis) =>
@@ -163,7 +168,7 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers: [...kernel.controllers, ...parts.controllers],
     providers: [
-      authkitRedisProvider, ...portProviders, ...services, RequestUserSlot, ...guards, ...kernel.providers, ...parts.providers,
+      authkitRedisProvider, replicatedWriterProvider, ...portProviders, ...services, RequestUserSlot, ...guards, ...kernel.providers, ...parts.providers,
       { provide: ONE_TIME_TOKEN_KINDS, useValue: parts.oneTimeTokenKinds },
     ],
     exports: [

@@ -74,6 +74,7 @@ export type {
   SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings, RevokeAllSessionsOptions,
 } from './core/ports/session-store.interface';
 export { RedisSessionStore } from './adapters/redis/redis-session.store';
+export { ReplicatedWriter } from './adapters/redis/replicated-write';
 export { MemorySessionStore } from './adapters/memory/memory-session.store';
 export { PasswordHasher, type PasswordHashingOptions } from './core/ports/password-hasher.interface';
 export { Argon2PasswordHasher } from './adapters/hashing/argon2-password.hasher';

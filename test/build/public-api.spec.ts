@@ -40,7 +40,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'UserStore', 'IdentityUserStore', 'AuthUser', 'StoredUser', 'NewUser', 'UserIdentity', 'NewUserIdentity',
     'LinkIdentityResult', 'UnlinkIdentityResult', 'SetPasswordHashOptions', 'RedisUserStore', 'MemoryUserStore', 'normalizeEmail',
     'SessionStore', 'SessionRecord', 'CreateSessionInput', 'RotateSessionInput', 'RotateResult', 'SessionStoreSettings',
-    'RevokeAllSessionsOptions', 'RedisSessionStore', 'MemorySessionStore',
+    'RevokeAllSessionsOptions', 'RedisSessionStore', 'ReplicatedWriter', 'MemorySessionStore',
     'PasswordHasher', 'PasswordHashingOptions', 'Argon2PasswordHasher',
     'LoginThrottler', 'ThrottleScope', 'ThrottleRule', 'ScopedThrottleRule', 'LoginAttempt', 'ThrottleTicket',
     'ThrottleVerdict', 'LoginOutcome', 'RedisLoginThrottler', 'MemoryLoginThrottler',
