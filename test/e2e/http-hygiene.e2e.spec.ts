@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { AuthExceptionFilter, AuthModule } from '../../lib';
 import { baseTestOptions, http, uniqueEmail } from '../support/test-app';
 import { createPlatformApp } from '../support/http-adapter';
@@ -84,6 +84,9 @@ describe('HTTP hygiene of the auth routes (real HTTP, real Redis)', () => {
     expect(events.map((e) => e.securityEvent)).toEqual(['login_failed', 'login_failed', 'login_failed', 'login_throttled', 'sessions_revoked']);
     expect(events[0]).toEqual({ securityEvent: 'login_failed', emailHash: expect.stringMatching(/^[0-9a-f]{16}$/), ip: '203.0.113.9' });
     expect(events[4]).toMatchObject({ securityEvent: 'sessions_revoked', userId: u.userId, count: 1 });
+    // The pseudonym is keyed (HMAC under a server key): stable per email, not the plain SHA-256 a candidate list reverses.
+    expect(new Set(events.slice(0, 4).map((e) => e.emailHash)).size).toBe(1);
+    expect(events[0].emailHash).not.toBe(createHash('sha256').update(u.email).digest('hex').slice(0, 16));
     const text = lines.join('\n');
     expect(text).not.toContain(u.email);
     expect(text).not.toContain('wrong password here');

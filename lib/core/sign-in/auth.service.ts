@@ -64,7 +64,7 @@ export class AuthService {
   private readonly throttler: LoginThrottler;
   private readonly routeThrottle: RouteThrottle;
   private readonly routeLimits: ResolvedRouteLimits;
-  private readonly security = new SecurityLog(this.logger);
+  private readonly security: SecurityLog;
   private rotation?: RefreshRotation;
 
   constructor(
@@ -84,6 +84,7 @@ export class AuthService {
     @Optional() @Inject(ACCOUNT_OPTIONS) private readonly account?: ResolvedAccountOptions,
     @Optional() private readonly registrationMailer?: AccountMailer,
   ) {
+    this.security = new SecurityLog(this.logger, tokens.logPseudonymKey);
     this.throttler = throttler ?? new MemoryLoginThrottler(throttleRules ?? resolveThrottleRules(undefined));
     this.routeThrottle = routeThrottle ?? new MemoryRouteThrottle();
     this.routeLimits = routeLimits ?? resolveRouteLimits(undefined);
