@@ -30,7 +30,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'UserDisabledError', 'AccessTokenMissingError', 'AccessTokenInvalidError', 'AccessTokenExpiredError',
     'SessionRevokedError', 'RefreshTokenMissingError', 'RefreshTokenInvalidError', 'RefreshTokenSupersededError',
     'RefreshTokenReusedError', 'InsufficientRoleError', 'SessionNotFoundError', 'CrossSiteRequestError',
-    'StoreUnavailableError', 'TooManyAttemptsError', 'WeakPasswordError', 'UnsupportedMediaTypeError', 'UserNotFoundError',
+    'StoreUnavailableError', 'TooManyAttemptsError', 'WeakPasswordError', 'BreachCheckUnavailableError', 'BreachedPasswordOptions', 'UnsupportedMediaTypeError', 'UserNotFoundError',
     'OAuthProviderNotConfiguredError', 'OAuthStateInvalidError', 'OAuthAccessDeniedError', 'OAuthProviderError',
     'OAuthCodeRejectedError', 'OAuthProviderUnavailableError', 'OAuthEmailUnverifiedError', 'OAuthAccountExistsError',
     'OAuthIdentityInUseError', 'OAuthProviderAlreadyLinkedError', 'OAuthIdentityNotFoundError', 'LastSignInMethodError',

@@ -48,7 +48,7 @@ export class PasswordResetService {
     if (!parsed) throw new OneTimeTokenInvalidError();
     const user = await this.mailer.verify('password_reset', parsed);
     if (typeof newPassword !== 'string') throw new ValidationFailedError(['password must be a string']);
-    this.identity.passwordPolicy.check(newPassword, { email: user.email ?? undefined });
+    await this.identity.passwordPolicy.checkNew(newPassword, { email: user.email ?? undefined });
     await this.mailer.consume('password_reset', parsed);
     await this.identity.changePassword(user.id, newPassword);
     if (!user.emailVerified) await this.users.markEmailVerified?.(user.id);
