@@ -20,7 +20,10 @@ export interface ClaimsOptions {
 export interface MailedTokenOptions {
   /** The routes are on when `url` is set, unless `enabled: false`. */
   enabled?: boolean;
-  /** Absolute http(s) URL of your page; the mail links to `url?token=<token>` (or `&token=` when it has a query). */
+  /**
+   * Absolute http(s) URL of your page; the mail links to `url?token=<token>` (or `&token=` when it has a query).
+   * `http:` is refused when `NODE_ENV` is `production`, except on localhost.
+   */
   url?: string;
   /** Lifetime of a token. Its limits per ip and per email are `throttle.passwordForgot` / `throttle.emailVerification`. */
   ttlSeconds?: number;
@@ -74,6 +77,7 @@ export interface ResolvedAccountOptions {
 export const ACCOUNT_OPTIONS = Symbol('authkit:account-options');
 
 const MINUTE = 60;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function resolveMailedToken(given: MailedTokenOptions | undefined, option: string, defaultTtlSeconds: number): ResolvedMailedToken {
   const value = objectOption(given, option) ?? {};
@@ -86,6 +90,10 @@ function resolveMailedToken(given: MailedTokenOptions | undefined, option: strin
     }
     if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.hash) {
       failOption(`${option}.url`, 'must be an absolute http(s) URL without a #fragment');
+    }
+    // A link that carries a one-time token must not travel in clear in production (a local front end may).
+    if (parsed.protocol === 'http:' && process.env.NODE_ENV === 'production' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
+      failOption(`${option}.url`, 'must be an https: URL when NODE_ENV is production (http: only on localhost): the link carries a one-time token');
     }
   }
   const enabled = booleanOption(value.enabled, `${option}.enabled`, value.url !== undefined);
