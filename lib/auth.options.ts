@@ -88,7 +88,7 @@ const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   redis: true,
   registration: true, passwordHashing: true, passwordPolicy: true, revokeSessionsOnPasswordChange: true, revokeSessionsOnRoleChange: true,
   roleHierarchy: true,
-  refreshTokenTransport: true, cookie: true, allowedOrigins: true,
+  refreshTokenTransport: true, cookie: true, allowedOrigins: true, clearSiteDataOnLogout: true,
   userStore: true, sessionStore: true, passwordHasher: true, loginThrottler: true, routeThrottle: true, mailer: true, oneTimeTokenStore: true,
   throttle: true, oauth: true,
   requireVerifiedEmail: true, passwordReset: true, emailVerification: true, passwordChange: true, accountDeletion: true, hooks: true, claims: true,

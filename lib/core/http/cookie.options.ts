@@ -1,4 +1,4 @@
-import { failOption, oneOf, stringArray } from '../options/options.validation';
+import { booleanOption, failOption, oneOf, stringArray } from '../options/options.validation';
 
 export type RefreshTokenTransport = 'cookie' | 'body' | 'both';
 
@@ -19,6 +19,13 @@ export interface HttpTransportOptions {
   cookie?: RefreshCookieOptions;
   /** Origins allowed to send cookie-borne requests (CSRF). Same-origin requests are always allowed. */
   allowedOrigins?: string[];
+  /**
+   * Send `Clear-Site-Data: "cookies"` on `logout` and `logout-all`. Default false: browsers apply it to EVERY
+   * cookie of the registrable domain (`example.com` and all its subdomains: other apps' sessions, consent and
+   * preference cookies too), and the refresh cookie is cleared by its own `Set-Cookie` anyway. Turn it on when
+   * the auth routes own their domain.
+   */
+  clearSiteDataOnLogout?: boolean;
 }
 
 /** The HTTP transport options after defaults and validation (injected as `COOKIE_OPTIONS`). */
@@ -28,6 +35,7 @@ export interface ResolvedCookieOptions {
   allowedOrigins: string[];
   /** `Max-Age` of the refresh cookie: the sliding session lifetime. */
   maxAgeSeconds: number;
+  clearSiteDataOnLogout: boolean;
 }
 
 /** Injection token of `ResolvedCookieOptions`. */
@@ -65,5 +73,6 @@ export function resolveCookieOptions(options: HttpTransportOptions, maxAgeSecond
     cookie: { ...options.cookie, secure, name: cookieName(options.cookie, secure) },
     allowedOrigins: stringArray(options.allowedOrigins, 'allowedOrigins', []),
     maxAgeSeconds,
+    clearSiteDataOnLogout: booleanOption(options.clearSiteDataOnLogout, 'clearSiteDataOnLogout', false),
   };
 }
