@@ -83,6 +83,25 @@ describe('recovery token routes: token first, route limits', () => {
     expect((await http(t.url, 'POST', '/auth/password/reset', { json: { token, password: 'a brand new passphrase' } })).status).toBe(204);
   });
 
+  it('a reset and a change each mail a password_changed notice (no link) that says what to do if it was not you', async () => {
+    const user = await register();
+    await http(t.url, 'POST', '/auth/password/forgot', { json: { email: user.email } });
+    const token = LocalSmtpServer.tokenIn(await smtp.waitForMail(user.email));
+    expect((await http(t.url, 'POST', '/auth/password/reset', { json: { token, password: 'a brand new passphrase' } })).status).toBe(204);
+    const afterReset = await smtp.waitForMail(user.email, 2);
+    expect(afterReset.subject).toBe('Your password was changed');
+    expect(afterReset.decoded).toMatch(/reset through a link/);
+    expect(afterReset.decoded.replace(/\s+/g, " ")).toMatch(/If it was not, .*ask for a password reset/);
+    expect(afterReset.decoded).not.toMatch(/token=/);
+    const login = await http(t.url, 'POST', '/auth/login', { json: { email: user.email, password: 'a brand new passphrase' } });
+    const change = await http(t.url, 'POST', '/auth/password/change', {
+      token: login.body.accessToken, json: { currentPassword: 'a brand new passphrase', newPassword: 'yet another passphrase 9' },
+    });
+    expect(change.status).toBe(204);
+    const afterChange = await smtp.waitForMail(user.email, 3);
+    expect(afterChange.decoded).toMatch(/changed from a signed-in session/);
+  });
+
   it(`under a flood of ${FLOOD} concurrent forged resets from one client, real logins answer 200/401 (no 503) and the flood gets 429s`, async () => {
     const victim = await register();
     const members = await Promise.all(Array.from({ length: 10 }, () => register()));

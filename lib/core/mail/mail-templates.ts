@@ -1,8 +1,8 @@
 import type { MailKind } from '../ports/mailer.interface';
 
-/** What a template gets. `link` carries the one-time token: treat it as a secret. */
+/** What a link mail's template gets. `link` carries the one-time token: treat it as a secret. */
 export interface MailTemplateContext {
-  kind: MailKind;
+  kind: Exclude<MailKind, 'password_changed'>;
   /** The recipient. */
   email: string;
   /** The page URL with `?token=...` appended. */
@@ -18,8 +18,28 @@ export interface RenderedMail {
   html?: string;
 }
 
-/** Renders one kind of mail; may be async (e.g. a template engine). */
+/** Renders one kind of link mail; may be async (e.g. a template engine). */
 export type MailTemplate = (context: MailTemplateContext) => RenderedMail | Promise<RenderedMail>;
+
+/** What the `password_changed` notice's template gets (no link, no secret). */
+export interface PasswordChangedMailContext {
+  kind: 'password_changed';
+  email: string;
+  /** `reset`: through a mailed reset link; `change`: by a signed-in user who gave the current password. */
+  how: 'reset' | 'change';
+  /** When it happened (epoch ms). */
+  at: number;
+}
+
+/** Renders the `password_changed` notice. */
+export type PasswordChangedMailTemplate = (context: PasswordChangedMailContext) => RenderedMail | Promise<RenderedMail>;
+
+/** The template of each kind of mail. */
+export interface MailTemplates {
+  password_reset: MailTemplate;
+  email_verification: MailTemplate;
+  password_changed: PasswordChangedMailTemplate;
+}
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -30,7 +50,7 @@ function duration(minutes: number): string {
 }
 
 /** The built-in templates (plain English, text and minimal HTML); override any of them with `mail.templates`. */
-export const DEFAULT_MAIL_TEMPLATES: Readonly<Record<MailKind, MailTemplate>> = {
+export const DEFAULT_MAIL_TEMPLATES: Readonly<MailTemplates> = {
   password_reset: ({ link, expiresInMinutes }) => ({
     subject: 'Reset your password',
     text:
@@ -47,4 +67,16 @@ export const DEFAULT_MAIL_TEMPLATES: Readonly<Record<MailKind, MailTemplate>> = 
       `<p>Please confirm your email address.</p><p><a href="${escapeHtml(link)}">Confirm my email</a></p>` +
       `<p>The link works once, for ${duration(expiresInMinutes)}.</p>`,
   }),
+  password_changed: ({ how, at }) => {
+    const when = new Date(at).toUTCString();
+    const what = how === 'reset' ? 'reset through a link sent to this address' : 'changed from a signed-in session';
+    const advice =
+      'If this was you, there is nothing to do. If it was not, someone may have access to your account or to this mailbox: ' +
+      'ask for a password reset on the sign-in page now (it signs every device out), and secure this email account.';
+    return {
+      subject: 'Your password was changed',
+      text: `The password of your account was ${what} on ${when}.\n\n${advice}\n`,
+      html: `<p>The password of your account was ${escapeHtml(what)} on ${escapeHtml(when)}.</p><p>${escapeHtml(advice)}</p>`,
+    };
+  },
 };

@@ -1,6 +1,5 @@
 import { failOption, objectOption } from '../options/options.validation';
-import type { MailKind } from '../ports/mailer.interface';
-import { DEFAULT_MAIL_TEMPLATES, type MailTemplate } from './mail-templates';
+import { DEFAULT_MAIL_TEMPLATES, type MailTemplates } from './mail-templates';
 
 /** The `mail` option: how the library's mails are sent and what they say. */
 export interface MailOptions {
@@ -13,7 +12,7 @@ export interface MailOptions {
     /** The sender, e.g. `"My App" <no-reply@example.com>`. Default `no-reply@localhost`. */
     from?: string;
     /** Replaces the subject/text/html of a kind of mail. */
-    templates?: Partial<Record<MailKind, MailTemplate>>;
+    templates?: Partial<MailTemplates>;
   };
 }
 
@@ -21,7 +20,7 @@ export interface MailOptions {
 export interface ResolvedMailOptions {
   smtpUrl: string | null;
   from: string;
-  templates: Readonly<Record<MailKind, MailTemplate>>;
+  templates: Readonly<MailTemplates>;
 }
 
 /** Injection token of `ResolvedMailOptions`. */

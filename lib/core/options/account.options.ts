@@ -38,7 +38,11 @@ export interface AccountOptions {
   /** `POST /auth/email/verify/request` and `/email/verify`. Token TTL default 24 h. `sendOnRegister` (default true when on) mails a link at registration. */
   emailVerification?: MailedTokenOptions & { sendOnRegister?: boolean };
   /** `POST /auth/password/change`. On by default. Other sessions end unless `revokeSessionsOnPasswordChange: false`. */
-  passwordChange?: { enabled?: boolean };
+  /**
+   * `POST /auth/password/change` (`enabled`, default true), and `notify` (default true): after a password change
+   * or reset, mail the account a `password_changed` notice that says what to do if it was not them.
+   */
+  passwordChange?: { enabled?: boolean; notify?: boolean };
   /**
    * `DELETE /auth/account`. On by default. Needs the password; an account without one (OAuth only) needs a
    * session started within `recentLoginSeconds` (default 300).
@@ -66,7 +70,7 @@ export interface ResolvedAccountOptions {
   requireVerifiedEmail: boolean;
   passwordReset: ResolvedMailedToken;
   emailVerification: ResolvedMailedToken & { sendOnRegister: boolean };
-  passwordChange: { enabled: boolean };
+  passwordChange: { enabled: boolean; notify: boolean };
   accountDeletion: { enabled: boolean; recentLoginSeconds: number };
   hooks: AuthHooks;
   claims: { resolve: ClaimsFunction; names: ReadonlySet<string> | null; maxBytes: number } | null;
@@ -142,7 +146,10 @@ export function resolveAccountOptions(options: AccountOptions): ResolvedAccountO
       ...emailVerification,
       sendOnRegister: booleanOption(verification?.sendOnRegister, 'emailVerification.sendOnRegister', emailVerification.enabled),
     },
-    passwordChange: { enabled: booleanOption(objectOption(options.passwordChange, 'passwordChange')?.enabled, 'passwordChange.enabled', true) },
+    passwordChange: {
+      enabled: booleanOption(objectOption(options.passwordChange, 'passwordChange')?.enabled, 'passwordChange.enabled', true),
+      notify: booleanOption(options.passwordChange?.notify, 'passwordChange.notify', true),
+    },
     accountDeletion: {
       enabled: booleanOption(deletion.enabled, 'accountDeletion.enabled', true),
       recentLoginSeconds: positiveInteger(deletion.recentLoginSeconds, 'accountDeletion.recentLoginSeconds', 300),

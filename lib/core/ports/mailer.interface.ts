@@ -1,5 +1,8 @@
-/** The kinds of mail the library sends. */
-export type MailKind = 'password_reset' | 'email_verification';
+/**
+ * The kinds of mail the library sends: the link mails (`password_reset`, `email_verification`) and the notice
+ * that an account's password was changed or reset (`password_changed`).
+ */
+export type MailKind = 'password_reset' | 'email_verification' | 'password_changed';
 
 /** A mail ready to send. */
 export interface MailMessage {

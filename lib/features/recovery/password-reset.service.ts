@@ -40,9 +40,10 @@ export class PasswordResetService {
    * then is anything said about the user or the password (`weak_password` does not burn a valid token; a forged
    * one gets `token_invalid` whatever the password). The token is then consumed atomically (of concurrent resets
    * with one token exactly one succeeds) before the new password is hashed; every session of the user ends.
-   * Marks the email verified (the mail reached it). Throws `OneTimeTokenInvalidError`, `TooManyRequestsError`.
+   * Marks the email verified (the mail reached it). Resolves to the user's id. Throws `OneTimeTokenInvalidError`,
+   * `TooManyRequestsError`.
    */
-  async reset(token: unknown, newPassword: unknown, client: ClientInfo = {}): Promise<void> {
+  async reset(token: unknown, newPassword: unknown, client: ClientInfo = {}): Promise<string> {
     const parsed = parseOneTimeToken('password_reset', token);
     await this.throttle.charge('passwordReset', parsed?.userId, client);
     if (!parsed) throw new OneTimeTokenInvalidError();
@@ -58,5 +59,6 @@ export class PasswordResetService {
     const revokedSessions = await this.sessions.revokeAll(user.id, { credentialVersion: updated ? credentialVersionOf(updated) : undefined });
     await this.mailer.revoke('email_verification', user.id);
     this.events.emit(AuthEvent.PasswordReset, { userId: user.id, revokedSessions, ip: client.ip, userAgent: client.userAgent });
+    return user.id;
   }
 }

@@ -3,6 +3,7 @@ import { openApiDocs } from '../../core/feature/auth-feature';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { AccountController } from './account.controller';
 import { AccountMailer } from './account.mailer';
+import { PasswordNoticeMailer } from './password-notice.mailer';
 import { AccountService } from './account.service';
 import { AccountClosingService } from './account-closing.service';
 import { EmailVerificationService } from './email-verification.service';
@@ -18,7 +19,7 @@ import { documentRecoveryRoutes } from './recovery.openapi';
 export const recoveryFeature: AuthFeature = {
   name: 'recovery',
   build: (context) => {
-    const services = [AccountMailer, RecoveryThrottle, PasswordResetService, EmailVerificationService, AccountClosingService, AccountService];
+    const services = [AccountMailer, PasswordNoticeMailer, RecoveryThrottle, PasswordResetService, EmailVerificationService, AccountClosingService, AccountService];
     const parts = { exports: services, oneTimeTokenKinds: ['password_reset', 'email_verification'] };
     if (!context.controllers) return { ...parts, providers: services };
     const controllers = { password: context.mount(PasswordController), account: context.mount(AccountController) };
