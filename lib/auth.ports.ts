@@ -1,6 +1,8 @@
 import { type Provider, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { RedisClient } from './adapters/redis/redis.options';
+import { AUTHKIT_REPLICATED_WRITER } from './adapters/redis/authkit-redis.module';
+import type { ReplicatedWriter } from './adapters/redis/replicated-write';
 import { AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './core/auth.constants';
 import { type ProviderInput, type ResolvedAuthOptions } from './auth.options';
 import { Argon2PasswordHasher } from './adapters/hashing/argon2-password.hasher';
@@ -59,15 +61,17 @@ export async function buildAdapter<T>(type: Type<T>, appScope: ModuleRef, authSc
 function portProvider<T>(
   token: symbol,
   pick: (options: ResolvedAuthOptions) => ProviderInput<T> | undefined,
-  fallback: (options: ResolvedAuthOptions, redis: RedisClient | null) => T,
+  fallback: (options: ResolvedAuthOptions, redis: RedisClient | null, replication: ReplicatedWriter | null) => T,
   guard: (adapter: T) => T = (adapter) => adapter,
 ): Provider {
   return {
     provide: token,
-    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, APP_SCOPE, ModuleRef],
-    useFactory: async (options: ResolvedAuthOptions, redis: RedisClient | null, appScope: ModuleRef, authScope: ModuleRef): Promise<T> => {
+    inject: [RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS, APP_SCOPE, ModuleRef, AUTHKIT_REPLICATED_WRITER],
+    useFactory: async (
+      options: ResolvedAuthOptions, redis: RedisClient | null, appScope: ModuleRef, authScope: ModuleRef, replication: ReplicatedWriter | null,
+    ): Promise<T> => {
       const given = pick(options);
-      if (given === undefined) return fallback(options, redis);
+      if (given === undefined) return fallback(options, redis, replication);
       return guard(isClass(given) ? await buildAdapter(given, appScope, authScope) : given);
     },
   };
@@ -75,9 +79,9 @@ function portProvider<T>(
 
 /** The ports, each the app's adapter or the default one (Redis when configured, else memory). */
 export const portProviders: Provider[] = [
-  portProvider<SessionStore>(SessionStore, (o) => o.adapters.sessionStore, (options, redis) =>
+  portProvider<SessionStore>(SessionStore, (o) => o.adapters.sessionStore, (options, redis, replication) =>
     redis
-      ? new RedisSessionStore(redis, sessionStoreSettings(options.sessions), options.redis.keyPrefix, Date.now, options.redis.replicationWait)
+      ? new RedisSessionStore(redis, sessionStoreSettings(options.sessions), options.redis.keyPrefix, Date.now, replication ?? undefined)
       : new MemorySessionStore(sessionStoreSettings(options.sessions)),
   ),
   portProvider<PasswordHasher>(PasswordHasher, (o) => o.adapters.passwordHasher, (options) => new Argon2PasswordHasher(options.identity.passwordHashing)),

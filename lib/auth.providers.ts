@@ -3,7 +3,7 @@ import { APP_GUARD, ModuleRef } from '@nestjs/core';
 import { AUTH_MODULE_OPTIONS, AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './core/auth.constants';
 import { AUTH_MODULE_EXTRAS_DEFAULTS, type AuthModuleExtras } from './auth.module-extras';
 import { type AuthModuleOptions, OPTION_SLICES, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
-import { AuthEvents } from './core/events/auth-events.emitter';
+import { AuthEvents, SECURITY_LOG_KEY } from './core/events/auth-events.emitter';
 import { AccessTokenGuard } from './core/guards/access-token.guard';
 import { RolesGuard } from './core/guards/roles.guard';
 import { AuthExceptionFilter } from './core/http/auth-exception.filter';
@@ -29,7 +29,7 @@ import { PasswordHasher } from './core/ports/password-hasher.interface';
 import { UserStore } from './core/ports/user-store.interface';
 import { CredentialStore } from './core/ports/credential-store.interface';
 import { IdentityStore } from './core/ports/identity-store.interface';
-import { AuthkitRedisModule, authkitRedisProvider } from './adapters/redis/authkit-redis.module';
+import { AuthkitRedisModule, authkitRedisProvider, replicatedWriterProvider } from './adapters/redis/authkit-redis.module';
 import { MaxmemoryPolicyCheck } from './adapters/redis/maxmemory-policy.check';
 import { SessionStore } from './core/ports/session-store.interface';
 import { LoginThrottler } from './core/ports/login-throttler.interface';
@@ -85,6 +85,9 @@ const signInStepsProvider: Provider = {
 /** The sign-in pipeline's own parts, which only the kernel uses (never exported: SessionIssuer alone starts sessions). */
 const signInInternals: Provider[] = [SessionIssuer, VerifiedEmailStep, BeforeLoginHookStep, signInStepsProvider];
 
+/** The security log's key, from the refresh-token server key (`TokenService`): one pseudonym per email on every instance. */
+const securityLogKey: Provider = { provide: SECURITY_LOG_KEY, inject: [TokenService], useFactory: (tokens: TokenService) => tokens.logPseudonymKey };
+
 /** The kernel's services, guards and filter, which the module provides and exports. */
 const services: Provider[] = [
   AuthEvents, TokenService, IdentityResolver, AuthService, AccountDeletion, TokenResponder, SignInPipeline, RefreshService, SessionsService,
@@ -124,7 +127,7 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
     controllers: [...kernel.controllers, ...parts.controllers],
     providers: [
-      authkitRedisProvider, ...userPortProviders, ...portProviders, ...signInInternals, ...services, RequestUserSlot, ...guards,
+      authkitRedisProvider, replicatedWriterProvider, ...userPortProviders, ...portProviders, ...signInInternals, securityLogKey, ...services, RequestUserSlot, ...guards,
       ...kernel.providers, ...parts.providers, { provide: ONE_TIME_TOKEN_KINDS, useValue: parts.oneTimeTokenKinds },
       { provide: FEATURE_SIGN_IN_STEPS, useValue: parts.signInSteps },
     ],

@@ -10,6 +10,7 @@ export type { JwtOptions, JwtAlgorithm, KeyInput, VerificationKeyOptions } from 
 export type { RedisClient, RedisConnectionOptions, RedisDurability, RedisSentinelAddress } from './adapters/redis/redis.options';
 export type { RefreshTokenTransport, RefreshCookieOptions } from './core/http/cookie.options';
 export type { PasswordPolicyOptions } from './core/users/password-policy';
+export type { BreachedPasswordOptions } from './core/users/breached-passwords';
 export type { ThrottleOptions } from './core/throttling/throttle.options';
 export type { SessionUserAgentMode } from './core/sessions/user-agent';
 export type { RefreshTokenRotation } from './core/sessions/session.options';
@@ -89,6 +90,7 @@ export type {
   SessionAuthentication, RotatedSession, SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings, RevokeAllSessionsOptions,
 } from './core/ports/session-store.interface';
 export { RedisSessionStore } from './adapters/redis/redis-session.store';
+export { ReplicatedWriter } from './adapters/redis/replicated-write';
 export { MemorySessionStore } from './adapters/memory/memory-session.store';
 export { PasswordHasher, type PasswordHashingOptions } from './core/ports/password-hasher.interface';
 export { Argon2PasswordHasher } from './adapters/hashing/argon2-password.hasher';

@@ -8,7 +8,7 @@ import { ManualClock } from './manual-clock';
 export type OneTimeTokenStoreFactory = (now: () => number) => OneTimeTokenStore;
 
 /**
- * The behaviour every `OneTimeTokenStore` must have: single use (atomic under concurrency), expiry on the
+ * The behaviour every `OneTimeTokenStore` must have: a `verify` that uses nothing, single use (atomic under concurrency), expiry on the
  * store's clock, a new token replacing the previous one of its kind, kinds and users kept apart.
  */
 export function describeOneTimeTokenStoreContract(name: string, makeStore: OneTimeTokenStoreFactory): void {
@@ -85,6 +85,24 @@ export function describeOneTimeTokenStoreContract(name: string, makeStore: OneTi
       expect(await store.consume({ kind: 'password_reset', ...asReset })).toBeNull();
       expect(await store.consume({ kind: 'email_verification', ...asReset })).toBeNull(); // other kind, other hash
       expect(await store.consume({ kind: 'email_verification', userId: minted.userId, hash: minted.hash })).not.toBeNull();
+    });
+
+    it('verify returns the binding without using the token; a wrong hash, another kind or an expired token get null', async () => {
+      const clock = new ManualClock();
+      const store = makeStore(clock.now);
+      const { minted, done } = issued(store);
+      await done;
+      const presented = { kind: 'password_reset' as const, userId: minted.userId, hash: minted.hash };
+      expect(await store.verify(presented)).toEqual({ binding: `b-${minted.userId}` });
+      expect(await store.verify(presented)).toEqual({ binding: `b-${minted.userId}` });
+      expect(await store.verify({ ...presented, hash: mintOneTimeToken('password_reset', minted.userId).hash })).toBeNull();
+      expect(await store.verify({ ...presented, kind: 'email_verification' })).toBeNull();
+      expect(await store.consume(presented)).toEqual({ binding: `b-${minted.userId}` });
+      expect(await store.verify(presented)).toBeNull();
+      const later = issued(store);
+      await later.done;
+      clock.advance(ttlMs);
+      expect(await store.verify({ kind: 'password_reset', userId: later.minted.userId, hash: later.minted.hash })).toBeNull();
     });
 
     it('revoke forgets the token', async () => {

@@ -36,7 +36,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'UserDisabledError', 'AccessTokenMissingError', 'AccessTokenInvalidError', 'AccessTokenExpiredError',
     'SessionRevokedError', 'RefreshTokenMissingError', 'RefreshTokenInvalidError', 'RefreshTokenSupersededError',
     'RefreshTokenReusedError', 'InsufficientRoleError', 'SessionNotFoundError', 'CrossSiteRequestError',
-    'StoreFullError', 'StoreUnavailableError', 'TooManyAttemptsError', 'WeakPasswordError', 'UnsupportedMediaTypeError', 'UserNotFoundError',
+    'StoreFullError', 'StoreUnavailableError', 'TooManyAttemptsError', 'WeakPasswordError', 'BreachCheckUnavailableError', 'BreachedPasswordOptions', 'UnsupportedMediaTypeError', 'UserNotFoundError',
     'OAuthProviderNotConfiguredError', 'OAuthStateInvalidError', 'OAuthAccessDeniedError', 'OAuthProviderError',
     'OAuthCodeRejectedError', 'OAuthProviderUnavailableError', 'OAuthEmailUnverifiedError', 'OAuthAccountExistsError',
     'OAuthIdentityInUseError', 'OAuthProviderAlreadyLinkedError', 'OAuthIdentityNotFoundError', 'LastSignInMethodError',
@@ -46,7 +46,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'UserStore', 'CredentialStore', 'IdentityStore', 'AuthUser', 'StoredUser', 'NewUser', 'UserIdentity', 'NewUserIdentity',
     'LinkIdentityResult', 'UnlinkIdentityResult', 'SetPasswordHashOptions', 'RedisUserStore', 'MemoryUserStore', 'normalizeEmail',
     'SessionStore', 'SessionRecord', 'CreateSessionInput', 'RotateSessionInput', 'RotateResult', 'SessionStoreSettings',
-    'RevokeAllSessionsOptions', 'RedisSessionStore', 'MemorySessionStore',
+    'RevokeAllSessionsOptions', 'RedisSessionStore', 'ReplicatedWriter', 'MemorySessionStore',
     'PasswordHasher', 'PasswordHashingOptions', 'Argon2PasswordHasher',
     // Migration from bcrypt (issue 21): verifies legacy bcrypt hashes, rehashed to argon2id at the next sign-in.
     'BcryptLegacyPasswordHasher', 'BcryptLegacyHasherOptions',

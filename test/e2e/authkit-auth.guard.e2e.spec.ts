@@ -1,5 +1,6 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { type AuthenticatedUser, CurrentUser } from '../../lib';
+import { Controller, Get, HttpException, UseGuards } from '@nestjs/common';
+import { type AuthenticatedUser, CurrentUser, SessionRevokedError } from '../../lib';
+import { toHttpException } from '../../lib/core/errors/auth-http-status';
 import { AuthkitAuthGuard, AuthkitJwtStrategy } from '../../lib/passport';
 import { decodeJwt, forgeHmac } from '../support/jwt-forge';
 import { createTestApp, http, TEST_SECRET, type TestApp, uniqueEmail } from '../support/test-app';
@@ -46,6 +47,22 @@ describe("AuthkitAuthGuard() (AuthGuard('authkit-jwt') with the library's errors
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
     expect((await http(t.url, 'POST', '/auth/logout', { token: accessToken })).status).toBe(204);
-    expect((await http(t.url, 'GET', '/composed', { token: accessToken })).body.code).toBe('session_revoked');
+    const revoked = await http(t.url, 'GET', '/composed', { token: accessToken });
+    expect(revoked.body.code).toBe('session_revoked');
+    // The strategy's own refusal (an HttpException wrapping the library's error) gets the header too.
+    expect(revoked.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+
+  it("unwraps the strategy's HttpException: a GraphQL context gets the library's error (extensions.code), not an HttpException", () => {
+    const guard = new (AuthkitAuthGuard())() as unknown as { handleRequest(e: unknown, u: unknown, i: unknown, c: unknown): unknown };
+    const context = { getType: () => 'graphql' };
+    let thrown: unknown;
+    try {
+      guard.handleRequest(toHttpException(new SessionRevokedError()), false, undefined, context);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).not.toBeInstanceOf(HttpException);
+    expect(thrown).toMatchObject({ extensions: { code: 'session_revoked', statusCode: 401 } });
   });
 });

@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { AuthExceptionFilter, AuthModule } from '../../lib';
 import { baseTestOptions, http, uniqueEmail } from '../support/test-app';
 import { createPlatformApp } from '../support/http-adapter';
@@ -46,18 +46,20 @@ describe('HTTP hygiene of the auth routes (real HTTP, real Redis)', () => {
     }
   });
 
-  it('/auth/me is never cached; logout and logout-all send Clear-Site-Data: "cookies"', async () => {
+  it('/auth/me is never cached; logout and logout-all clear the refresh cookie but send no Clear-Site-Data by default', async () => {
     const u = await signUp();
     const me = await http(t.url, 'GET', '/auth/me', { token: u.accessToken });
     expect(me.status).toBe(200);
     expect(me.headers.get('cache-control')).toBe('no-store');
     const logout = await http(t.url, 'POST', '/auth/logout', { token: u.accessToken });
     expect(logout.status).toBe(204);
-    expect(logout.headers.get('clear-site-data')).toBe('"cookies"');
+    expect(logout.setCookie.find((c) => c.startsWith('authkit_rt='))).toMatch(/Max-Age=0/);
+    // Clear-Site-Data: "cookies" would clear every cookie of the registrable domain (other apps' too): opt-in.
+    expect(logout.headers.get('clear-site-data')).toBeNull();
     const again = await signUp();
     const all = await http(t.url, 'POST', '/auth/logout-all', { token: again.accessToken });
     expect(all.status).toBe(204);
-    expect(all.headers.get('clear-site-data')).toBe('"cookies"');
+    expect(all.headers.get('clear-site-data')).toBeNull();
   });
 
   it('login checks any 1..128-character password: a 3-character wrong one is 401 invalid_credentials, not 400', async () => {
@@ -84,11 +86,30 @@ describe('HTTP hygiene of the auth routes (real HTTP, real Redis)', () => {
     expect(events.map((e) => e.securityEvent)).toEqual(['login_failed', 'login_failed', 'login_failed', 'login_throttled', 'sessions_revoked']);
     expect(events[0]).toEqual({ securityEvent: 'login_failed', emailHash: expect.stringMatching(/^[0-9a-f]{16}$/), ip: '203.0.113.9' });
     expect(events[4]).toMatchObject({ securityEvent: 'sessions_revoked', userId: u.userId, count: 1 });
+    // The pseudonym is keyed (HMAC under a server key): stable per email, not the plain SHA-256 a candidate list reverses.
+    expect(new Set(events.slice(0, 4).map((e) => e.emailHash)).size).toBe(1);
+    expect(events[0].emailHash).not.toBe(createHash('sha256').update(u.email).digest('hex').slice(0, 16));
     const text = lines.join('\n');
     expect(text).not.toContain(u.email);
     expect(text).not.toContain('wrong password here');
     expect(text).not.toContain(u.password);
     expect(text).not.toContain(u.accessToken.split('.')[2]);
+  });
+});
+
+// Its own app (and Nest's global logger with it): after the suite above, whose log lines it would otherwise swallow.
+describe('Clear-Site-Data on logout (opt-in)', () => {
+  it('with clearSiteDataOnLogout: logout and logout-all send Clear-Site-Data: "cookies"', async () => {
+    const own = await createAbuseApp({ clearSiteDataOnLogout: true });
+    try {
+      for (const route of ['/auth/logout', '/auth/logout-all']) {
+        const reg = await http(own.url, 'POST', '/auth/register', { json: { email: uniqueEmail('csd'), password: strongPassword() } });
+        const res = await http(own.url, 'POST', route, { token: reg.body.accessToken });
+        expect({ route, status: res.status, header: res.headers.get('clear-site-data') }).toEqual({ route, status: 204, header: '"cookies"' });
+      }
+    } finally {
+      await own.close();
+    }
   });
 });
 

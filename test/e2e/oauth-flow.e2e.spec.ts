@@ -3,7 +3,7 @@ import { UserStore } from '../../lib';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { sessionRecordCount } from '../support/redis-client';
 import { http, uniqueEmail } from '../support/test-app';
-import { Browser, cookieValue, countUsers, createOAuthApp, type OAuthTestApp } from '../support/oauth-harness';
+import { Browser, cookieValue, countUsers, createOAuthApp, type OAuthTestApp, raw } from '../support/oauth-harness';
 
 const PASSWORD = 'correct horse battery';
 let seq = 0;
@@ -29,6 +29,15 @@ describe('OAuth flows (real local OAuth server, real HTTP, real Redis)', () => {
   async function identityOwner(providerName: string, providerUserId: string): Promise<string | null> {
     return t.redis.get(`${t.keyPrefix}:identity:${providerName}:${providerUserId}`);
   }
+
+  it("the state cookie's Path comes from the matched route, like the refresh cookie's, not from the URL's spelling", async () => {
+    for (const path of ['/auth/google', '/AUTH/Google', '/auth/google/']) {
+      const res = await raw(t.url + path);
+      expect({ path, status: res.status }).toEqual({ path, status: 302 });
+      const state = res.setCookie.find((c) => c.startsWith('authkit_oauth_google_'));
+      expect({ path, cookiePath: /; Path=([^;]*)/.exec(state ?? '')?.[1] }).toEqual({ path, cookiePath: '/auth/google' });
+    }
+  });
 
   describe('full flows', () => {
     it('Google: redirect with state + S256 challenge + redirect_uri; callback sets the refresh cookie; refresh -> access token; /auth/me shows the Google email', async () => {

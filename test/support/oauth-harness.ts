@@ -74,7 +74,7 @@ export interface RawResponse {
   body: any;
 }
 
-async function raw(url: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+export async function raw(url: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
   const res = await fetch(url, { method: init.method ?? 'GET', headers: init.headers, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   let body: unknown = text;

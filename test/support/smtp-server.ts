@@ -71,6 +71,17 @@ export class LocalSmtpServer {
     return this.mailsTo(address)[count - 1];
   }
 
+  /** Waits (polling, up to `timeoutMs`) for a mail to `address` that `matches`; returns the first one. */
+  async waitForMailMatching(address: string, matches: (mail: ReceivedMail) => boolean, timeoutMs = 5000): Promise<ReceivedMail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.mailsTo(address).find(matches);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching mail for ${address} within ${timeoutMs} ms`);
+      await sleep(10);
+    }
+  }
+
   /** The one-time token in the mail's link (`?token=`). */
   static tokenIn(mail: ReceivedMail): string {
     const match = /[?&]token=([A-Za-z0-9_.-]+)/.exec(mail.decoded);

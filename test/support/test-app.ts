@@ -33,10 +33,13 @@ export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 export const FAST_HASHING = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
 
 /**
- * Route limits of the test apps: registration and OAuth start per ip are raised (every test client is
+ * Route limits of the test apps: registration, OAuth start, reset and verify per ip are raised (every test client is
  * 127.0.0.1, and a suite registers many users); the suites that test those limits set their own.
  */
-export const TEST_ROUTE_LIMITS = { register: { ip: { limit: 100_000 } }, oauthStart: { ip: { limit: 100_000 } } };
+export const TEST_ROUTE_LIMITS = {
+  register: { ip: { limit: 100_000 } }, oauthStart: { ip: { limit: 100_000 } },
+  passwordReset: { ip: { limit: 100_000 } }, emailVerify: { ip: { limit: 100_000 } },
+};
 
 /** The options every test app starts from: the test secret, real Redis under its own key prefix, cheap argon2. */
 export function baseTestOptions(keyPrefix: string, overrides: Partial<AuthModuleOptions> = {}): AuthModuleOptions {

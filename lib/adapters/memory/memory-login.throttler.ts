@@ -1,4 +1,5 @@
 import { clientIpKey } from '../../core/throttling/client-ip';
+import { THROTTLE_SCOPES } from '../../core/ports/login-throttler.interface';
 import type {
   LoginAttempt, LoginOutcome, LoginThrottler, ScopedThrottleRule, ThrottleScope, ThrottleTicket, ThrottleVerdict,
 } from '../../core/ports/login-throttler.interface';
@@ -58,8 +59,16 @@ export class MemoryLoginThrottler implements LoginThrottler {
   }
 
   async begin(attempt: LoginAttempt): Promise<ThrottleVerdict> {
+    return this.beginIn(attempt, THROTTLE_SCOPES);
+  }
+
+  /**
+   * `begin`, counted in the given scopes only: what `RedisLoginThrottler` asks of its fallback for the counters
+   * whose Redis call failed (the others were counted, or refused, by Redis). `end` settles the ticket as usual.
+   */
+  async beginIn(attempt: LoginAttempt, scopes: readonly ThrottleScope[]): Promise<ThrottleVerdict> {
     const now = this.now();
-    const applicable = this.applicable(attempt);
+    const applicable = this.applicable(attempt).filter(({ rule }) => scopes.includes(rule.scope));
     let retryAfterMs = 0;
     for (const { key } of applicable) {
       const counter = this.live(key, now);

@@ -19,6 +19,12 @@ export class MemoryOneTimeTokenStore implements OneTimeTokenStore {
     this.entries.set(key(input.kind, input.userId), { hash: input.hash, binding: input.binding, expiresAt: this.now() + input.ttlMs });
   }
 
+  async verify(input: ConsumeOneTimeTokenInput): Promise<{ binding: string } | null> {
+    const entry = this.entries.get(key(input.kind, input.userId));
+    if (!entry || !sameHash(entry.hash, input.hash) || entry.expiresAt <= this.now()) return null;
+    return { binding: entry.binding };
+  }
+
   async consume(input: ConsumeOneTimeTokenInput): Promise<{ binding: string } | null> {
     const k = key(input.kind, input.userId);
     const entry = this.entries.get(k);

@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { AUTHKIT_REDIS } from '../../core/auth.constants';
 import { type RedisClient, REDIS_OPTIONS, type ResolvedRedisOptions } from './redis.options';
+import { ReplicatedWriter } from './replicated-write';
 
 /** Internal token: the client this module created itself (null when the app supplies one or none). */
 export const AUTHKIT_OWN_REDIS = Symbol('authkit:own-redis');
@@ -160,4 +161,15 @@ export const authkitRedisProvider: Provider = {
     }
     return own;
   },
+};
+
+/** Internal token: the `ReplicatedWriter` of `durability: 'replicated'` (null otherwise, or without Redis). */
+export const AUTHKIT_REPLICATED_WRITER = Symbol('authkit:replicated-writer');
+
+/** The pool of connections that carries replicated writes and their WAIT (quit by Nest on shutdown). */
+export const replicatedWriterProvider: Provider = {
+  provide: AUTHKIT_REPLICATED_WRITER,
+  inject: [REDIS_OPTIONS, AUTHKIT_REDIS],
+  useFactory: (options: ResolvedRedisOptions, redis: RedisClient | null): ReplicatedWriter | null =>
+    redis && options.replicationWait ? new ReplicatedWriter(redis, options.replicationWait) : null,
 };

@@ -30,8 +30,9 @@ interface Counter {
  * auto-pipelining). Keys are `<prefix>:{tl:<scope>:<sha256 of the subject>}:n|b`: emails and ips never
  * appear in key names, and each counter is single-slot.
  *
- * While Redis is unreachable it falls back to an in-process `MemoryLoginThrottler`: throttling goes on
- * per instance, it never fails open.
+ * Fails closed: a block from any scope in Redis wins, even when other scopes' calls failed (a Cluster shard
+ * down). Only the scopes whose call failed fall back to an in-process `MemoryLoginThrottler` (per instance; a
+ * custom `fallback` that is not one counts the whole attempt); while Redis is unreachable that is all of them.
  *
  * Windows and blocks are decided against `now()` (default `Date.now`), passed to the scripts: the instances'
  * clocks must agree (as for sessions), and a test can move the clock instead of waiting. Redis only drops
@@ -40,7 +41,8 @@ interface Counter {
  */
 export class RedisLoginThrottler implements LoginThrottler {
   private readonly commands: ThrottleCommands;
-  private readonly fallbackTickets = new WeakSet<ThrottleTicket>();
+  /** Tickets counted partly by the fallback (the counters whose Redis call failed): how to settle each side. */
+  private readonly split = new WeakMap<ThrottleTicket, { fallback: ThrottleTicket; redisCounts: Partial<Record<ThrottleScope, number>> }>();
   private readonly logger = new Logger('AuthKit');
   private lastWarning = Number.NEGATIVE_INFINITY;
   /** The in-process limiter used while Redis is unreachable (by default a `MemoryLoginThrottler` on the same clock). */
@@ -72,47 +74,55 @@ export class RedisLoginThrottler implements LoginThrottler {
         redisCall(() => this.commands.authkitThrottleHit(counterKey, blockKey, rule.limit, rule.windowMs, rule.blockMs, rule.maxBlockMs, now)),
       ),
     );
-    if (replies.some((reply) => reply.status === 'rejected')) {
-      // The attempt is counted by the in-process limiter only: what Redis counted is undone, and a hit that
-      // timed out (Redis may still run it, e.g. after a CLIENT PAUSE) is cancelled right behind it.
-      this.warnFallback();
-      const counted: Partial<Record<ThrottleScope, number>> = {};
-      replies.forEach((reply, i) => {
-        if (reply.status === 'fulfilled') {
-          const [allowed, value] = reply.value.map(Number);
-          if (allowed === 1) counted[counters[i].rule.scope] = value;
-        } else if (isCommandTimeout(reply.reason)) {
-          this.cancel(counters[i], now);
-        }
-      });
-      await this.undo(counters, counted);
-      const verdict = await this.fallback.begin(attempt);
-      if (verdict.allowed) this.fallbackTickets.add(verdict.ticket);
-      return verdict;
-    }
     const counts: Partial<Record<ThrottleScope, number>> = {};
+    const failed: ThrottleScope[] = [];
     let retryAfterMs = 0;
     replies.forEach((reply, i) => {
-      const [allowed, value] = (reply as PromiseFulfilledResult<[number, number]>).value.map(Number);
+      if (reply.status === 'rejected') {
+        // A hit that timed out (Redis may still run it, e.g. after a CLIENT PAUSE) is cancelled right behind it.
+        failed.push(counters[i].rule.scope);
+        if (isCommandTimeout(reply.reason)) this.cancel(counters[i], now);
+        return;
+      }
+      const [allowed, value] = reply.value.map(Number);
       if (allowed === 1) counts[counters[i].rule.scope] = value;
       else retryAfterMs = Math.max(retryAfterMs, value);
     });
+    // Fail closed: a block from Redis wins whatever failed beside it (a Cluster shard down).
     if (retryAfterMs > 0) {
       await this.undo(counters, counts);
       return { allowed: false, retryAfterMs };
     }
-    return { allowed: true, ticket: { attempt: { ...attempt }, counts } };
+    if (failed.length === 0) return { allowed: true, ticket: { attempt: { ...attempt }, counts } };
+    // Only the counters that failed are counted by the in-process limiter; what Redis counted stays counted there.
+    this.warnFallback();
+    const verdict = this.fallback instanceof MemoryLoginThrottler ? await this.fallback.beginIn(attempt, failed) : await this.fallback.begin(attempt);
+    if (!verdict.allowed) {
+      await this.undo(counters, counts);
+      return verdict;
+    }
+    const ticket: ThrottleTicket = { attempt: { ...attempt }, counts: { ...counts, ...verdict.ticket.counts } };
+    this.split.set(ticket, { fallback: verdict.ticket, redisCounts: counts });
+    return { allowed: true, ticket };
   }
 
   async end(ticket: ThrottleTicket, outcome: LoginOutcome): Promise<void> {
-    if (this.fallbackTickets.has(ticket)) return this.fallback.end(ticket, outcome);
+    const split = this.split.get(ticket);
+    if (split) {
+      await this.fallback.end(split.fallback, outcome);
+      return this.endInRedis(ticket.attempt, split.redisCounts, outcome);
+    }
+    return this.endInRedis(ticket.attempt, ticket.counts, outcome);
+  }
+
+  private async endInRedis(attempt: LoginAttempt, counts: Partial<Record<ThrottleScope, number>>, outcome: LoginOutcome): Promise<void> {
     if (outcome === 'failure') return;
-    const counters = this.counters(ticket.attempt);
+    const counters = this.counters(attempt).filter((c) => counts[c.rule.scope] !== undefined);
     const reset = outcome === 'success' ? counters.filter((c) => c.rule.scope === 'emailIp') : [];
     // Issued together: one round trip (auto-pipelining).
     await Promise.all([
       Promise.allSettled(reset.map((c) => redisCall(() => this.redis.del(c.counterKey, c.blockKey)))),
-      this.undo(counters.filter((c) => !reset.includes(c)), ticket.counts),
+      this.undo(counters.filter((c) => !reset.includes(c)), counts),
     ]);
   }
 

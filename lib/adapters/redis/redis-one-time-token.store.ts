@@ -21,6 +21,13 @@ redis.call('DEL', KEYS[1])
 return record[2]
 `;
 
+/** KEYS[1], ARGV as for CONSUME: the binding when the hash matches and it has not expired, else false. Read-only. */
+const VERIFY = `
+local record = redis.call('HMGET', KEYS[1], 'h', 'b', 'x')
+if not record[1] or record[1] ~= ARGV[1] or tonumber(record[3]) <= tonumber(ARGV[2]) then return false end
+return record[2]
+`;
+
 /** KEYS[1] record; ARGV hash, binding, expiry (epoch ms), ttl ms. Replaces the previous token in one step. */
 const ISSUE = `
 redis.call('DEL', KEYS[1])
@@ -31,12 +38,13 @@ return 1
 
 interface OneTimeTokenCommands {
   authkitOttConsume(key: string, hash: string, now: number): Promise<string | null>;
+  authkitOttVerify(key: string, hash: string, now: number): Promise<string | null>;
   authkitOttIssue(key: string, hash: string, binding: string, expiresAt: number, ttlMs: number): Promise<number>;
 }
 
 /**
  * `OneTimeTokenStore` on Redis: one hash per user and kind, `<prefix>:{<userId>}:ott:<kind>`, in the user's
- * slot; issue and consume are one script each. The key expires with the token (PEXPIRE); the expiry is also
+ * slot; issue, verify and consume are one script each. The key expires with the token (PEXPIRE); the expiry is also
  * stored and checked against the injected clock, so tests can move time instead of sleeping. Works on a
  * standalone, Sentinel or Cluster client (each call touches one key).
  */
@@ -47,6 +55,7 @@ export class RedisOneTimeTokenStore implements OneTimeTokenStore {
   constructor(private readonly redis: RedisClient, keyPrefix = 'authkit', private readonly now: () => number = Date.now) {
     this.keys = new RedisKeys(keyPrefix);
     if (!('authkitOttConsume' in redis)) redis.defineCommand('authkitOttConsume', { lua: CONSUME, numberOfKeys: 1 });
+    if (!('authkitOttVerify' in redis)) redis.defineCommand('authkitOttVerify', { lua: VERIFY, numberOfKeys: 1 });
     if (!('authkitOttIssue' in redis)) redis.defineCommand('authkitOttIssue', { lua: ISSUE, numberOfKeys: 1 });
     this.commands = redis as unknown as OneTimeTokenCommands;
   }
@@ -54,6 +63,11 @@ export class RedisOneTimeTokenStore implements OneTimeTokenStore {
   async issue(input: IssueOneTimeTokenInput): Promise<void> {
     const expiresAt = this.now() + input.ttlMs;
     await redisCall(() => this.commands.authkitOttIssue(this.key(input.kind, input.userId), input.hash, input.binding, expiresAt, input.ttlMs));
+  }
+
+  async verify(input: ConsumeOneTimeTokenInput): Promise<{ binding: string } | null> {
+    const binding = await redisCall(() => this.commands.authkitOttVerify(this.key(input.kind, input.userId), input.hash, this.now()));
+    return typeof binding === 'string' ? { binding } : null;
   }
 
   async consume(input: ConsumeOneTimeTokenInput): Promise<{ binding: string } | null> {

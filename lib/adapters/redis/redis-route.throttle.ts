@@ -17,8 +17,9 @@ interface RouteThrottleCommands {
  * (auto-pipelining: one round trip). When a counter refuses, the others charged by the same request are refunded
  * (a second round trip, only then).
  *
- * While Redis is unreachable it falls back to an in-process `MemoryRouteThrottle` (per instance; never fails
- * open), like the login throttler: the request is then charged there only. A hit whose command timed out
+ * Fails closed: a refusal from any counter in Redis wins, even when other counters failed (a Cluster shard down).
+ * Only the counters whose call failed fall back to an in-process `MemoryRouteThrottle` (per instance), like the
+ * login throttler; the counters Redis charged stay charged unless the request is refused. A hit whose command timed out
  * (Redis may still run it, e.g. after a `CLIENT PAUSE`) is refunded right behind it on the same connection.
  *
  * Windows are decided against `now()` (default `Date.now`), passed to the script.
@@ -53,11 +54,11 @@ export class RedisRouteThrottle implements RouteThrottle {
       hits.map((hit, i) => redisCall(() => this.commands.authkitRouteHit(keys[i], hit.limit.limit, hit.limit.windowMs, now))),
     );
     let refused: { allowed: false; retryAfterMs: number; bucket: string } | undefined;
-    let failed = false;
+    const failed: RateLimitHit[] = [];
     const charged: string[] = [];
     replies.forEach((reply, i) => {
       if (reply.status === 'rejected') {
-        failed = true;
+        failed.push(hits[i]);
         if (isCommandTimeout(reply.reason)) this.refundLater(keys[i], now);
         return;
       }
@@ -65,11 +66,16 @@ export class RedisRouteThrottle implements RouteThrottle {
       if (allowed === 1) charged.push(keys[i]);
       else if (!refused || value > refused.retryAfterMs) refused = { allowed: false, retryAfterMs: value, bucket: hits[i].bucket };
     });
-    if (!failed && !refused) return { allowed: true };
+    if (failed.length === 0 && !refused) return { allowed: true };
+    // A refusal from Redis wins, whatever failed beside it; only the counters that failed ask the fallback.
+    let verdict: RateLimitVerdict | undefined = refused;
+    if (!verdict) {
+      this.warnFallback();
+      verdict = await this.fallback.consume(failed);
+      if (verdict.allowed) return verdict;
+    }
     await Promise.allSettled(charged.map((key) => redisCall(() => this.commands.authkitRouteRefund(key, now))));
-    if (!failed) return refused as RateLimitVerdict;
-    this.warnFallback();
-    return this.fallback.consume(hits);
+    return verdict;
   }
 
   /** Refunds a hit that timed out, on the same connection (Redis runs it after the hit); not awaited. */

@@ -1,8 +1,8 @@
 import { SessionRevokedError } from '../../core/errors/auth.errors';
-import type { RedisClient, ReplicationWait } from './redis.options';
+import type { RedisClient } from './redis.options';
 import { RedisKeys } from './redis-keys';
 import { redisCall } from './redis-call';
-import { replicatedCall } from './replicated-write';
+import type { ReplicatedWriter } from './replicated-write';
 import type {
   CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
   UserRecordFields, UserRecordRotateResult, UserRecordRotation, UserRecordSource,
@@ -33,8 +33,9 @@ interface SessionCommands {
  * `now` is the clock (epoch ms) the store reads, `Date.now` by default; the key's Redis TTL is set relative
  * to it, so a clock that runs ahead of real time only shortens how long Redis keeps the key.
  *
- * `replicationWait` (`redis.durability: 'replicated'`): creations and rotations are followed by a `WAIT` in the
- * same round trip, and fail (503) unless a replica confirmed them (see `RedisDurability`).
+ * `replication` (`redis.durability: 'replicated'`): creations and rotations run on the writer's own connections,
+ * each followed by a `WAIT` in the same round trip, and fail (503) unless a replica confirmed them (see
+ * `RedisDurability`); reads and every other command stay on `redis` and never queue behind a `WAIT`.
  */
 export class RedisSessionStore implements SessionStore, UserRecordRotation {
   private readonly keys: RedisKeys;
@@ -45,11 +46,12 @@ export class RedisSessionStore implements SessionStore, UserRecordRotation {
     private readonly settings: SessionStoreSettings,
     private readonly keyPrefix = 'authkit',
     private readonly now: () => number = Date.now,
-    private readonly replicationWait?: ReplicationWait,
+    private readonly replication?: ReplicatedWriter,
   ) {
     this.keys = new RedisKeys(keyPrefix);
     const define = (name: keyof SessionCommands, lua: string, numberOfKeys = 1) => {
       if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
+      replication?.define(name, lua, numberOfKeys);
     };
     define('authkitCreateSession', CREATE_SESSION);
     define('authkitRotateSession', ROTATE_SESSION);
@@ -66,8 +68,8 @@ export class RedisSessionStore implements SessionStore, UserRecordRotation {
     const argv = createSessionArgv(input, now, this.settings);
     const key = this.keys.sessions(input.userId);
     const reply = await redisCall(() =>
-      this.replicationWait
-        ? replicatedCall<number>(this.redis, this.replicationWait, 'authkitCreateSession', [key, ...argv])
+      this.replication
+        ? this.replication.call<number>('authkitCreateSession', [key, ...argv])
         : this.commands.authkitCreateSession(key, ...argv),
     );
     const decoded = decodeCreateReply(reply);
@@ -95,8 +97,8 @@ export class RedisSessionStore implements SessionStore, UserRecordRotation {
     const argv = rotateSessionArgv(input, this.now(), this.settings);
     const key = this.keys.sessions(input.userId);
     const reply = await redisCall(() =>
-      this.replicationWait
-        ? replicatedCall<RotateSessionReply>(this.redis, this.replicationWait, 'authkitRotateSession', [key, ...argv])
+      this.replication
+        ? this.replication.call<RotateSessionReply>('authkitRotateSession', [key, ...argv])
         : this.commands.authkitRotateSession(key, ...argv),
     );
     return decodeRotateReply(reply, input, this.settings);
@@ -116,8 +118,8 @@ export class RedisSessionStore implements SessionStore, UserRecordRotation {
     const argv = rotateSessionWithUserRecordArgv(input, fields, this.now(), this.settings);
     const keys = [this.keys.sessions(input.userId), this.keys.user(input.userId)] as const;
     const reply = await redisCall(() =>
-      this.replicationWait
-        ? replicatedCall<RotateSessionReply>(this.redis, this.replicationWait, 'authkitRotateSessionWithUserRecord', [...keys, ...argv])
+      this.replication
+        ? this.replication.call<RotateSessionReply>('authkitRotateSessionWithUserRecord', [...keys, ...argv])
         : this.commands.authkitRotateSessionWithUserRecord(...keys, ...argv),
     );
     return { result: decodeRotateReply(reply, input, this.settings), userRecord: decodeUserRecordReply(reply) };

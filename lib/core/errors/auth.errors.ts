@@ -190,11 +190,21 @@ export class ServiceBusyError extends AuthError {
   static override readonly defaultMessage = 'The server is busy; try again shortly';
 }
 
-/** A new password was refused by the password policy (too short, too common, or the email itself). */
+/**
+ * `passwordPolicy.breached` with `onUnavailable: 'refuse'`: the breached-password service did not answer in time,
+ * so a new password could not be checked (503; nothing was changed).
+ */
+export class BreachCheckUnavailableError extends AuthError {
+  static override readonly code = 'breach_check_unavailable';
+  static override readonly httpStatus = 503;
+  static override readonly defaultMessage = 'The new password could not be checked right now; try again shortly';
+}
+
+/** A new password was refused by the password policy (too short, too common, the email itself, or breached). */
 export class WeakPasswordError extends AuthError {
   static override readonly code = 'weak_password';
   static override readonly httpStatus = 400;
-  constructor(readonly reason: 'too_short' | 'too_common' | 'contains_email', message: string) {
+  constructor(readonly reason: 'too_short' | 'too_common' | 'contains_email' | 'breached', message: string) {
     super(message);
   }
 }

@@ -1,4 +1,8 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { SecurityLog } from './security-log';
+
+/** The key of the security log's email pseudonyms (the module derives it from the refresh-token server key). */
+export const SECURITY_LOG_KEY = Symbol('AUTHKIT_SECURITY_LOG_KEY');
 import { ModuleRef } from '@nestjs/core';
 import type { ClientInfo } from '../auth.types';
 import type { AuthEventName } from './auth-event.names';
@@ -32,8 +36,15 @@ export class AuthEvents {
   /** The library's own listeners (a feature reacting to another's event), called whether or not the app has an emitter. */
   private readonly listeners = new Map<string, Array<(payload: never) => void>>();
 
-  constructor(@Optional() private readonly moduleRef?: ModuleRef, @Optional() sink?: EventSink) {
+  /**
+   * The security log (structured `warn` lines; emails as keyed pseudonyms): one per module, so every service writes
+   * the same pseudonym for one address.
+   */
+  readonly security: SecurityLog;
+
+  constructor(@Optional() private readonly moduleRef?: ModuleRef, @Optional() sink?: EventSink, @Optional() @Inject(SECURITY_LOG_KEY) logKey?: Buffer) {
     if (sink) this.sink = sink;
+    this.security = new SecurityLog(this.logger, logKey);
   }
 
   /**

@@ -43,8 +43,12 @@ export function AuthkitAuthGuard(type: string = AUTHKIT_JWT_STRATEGY): Type<IAut
 
     override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown, context: ExecutionContext): TUser {
       if (!error && user) return user;
-      // Already in the library's shape (the strategy's own refusals: session_revoked, store_unavailable...).
-      if (error instanceof HttpException && typeof (error.getResponse() as { code?: unknown }).code === 'string') throw error;
+      // The strategy's own refusals (session_revoked, store_unavailable...) arrive as an HttpException whose
+      // cause is the library's error: unwrapped, so they get WWW-Authenticate and GraphQL/WS get their shape.
+      const cause = error instanceof HttpException ? error.cause : undefined;
+      if (cause instanceof AuthError) error = cause;
+      // Another exception already in the library's body shape (an app's own strategy): passed through.
+      else if (error instanceof HttpException && typeof (error.getResponse() as { code?: unknown }).code === 'string') throw error;
       const authError = error instanceof AuthError ? error : refusal(info ?? error);
       if (context.getType() === 'http') {
         const response = context.switchToHttp().getResponse<AuthResponse>();

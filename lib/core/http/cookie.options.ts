@@ -1,4 +1,4 @@
-import { failOption, oneOf, type OptionKeys, ownedObject, stringArray } from '../options/options.validation';
+import { booleanOption, failOption, oneOf, type OptionKeys, ownedObject, stringArray } from '../options/options.validation';
 
 export type RefreshTokenTransport = 'cookie' | 'body' | 'both';
 
@@ -19,6 +19,13 @@ export interface HttpTransportOptions {
   cookie?: RefreshCookieOptions;
   /** Origins allowed to send cookie-borne requests (CSRF). Same-origin requests are always allowed. */
   allowedOrigins?: string[];
+  /**
+   * Send `Clear-Site-Data: "cookies"` on `logout` and `logout-all`. Default false: browsers apply it to EVERY
+   * cookie of the registrable domain (`example.com` and all its subdomains: other apps' sessions, consent and
+   * preference cookies too), and the refresh cookie is cleared by its own `Set-Cookie` anyway. Turn it on when
+   * the auth routes own their domain.
+   */
+  clearSiteDataOnLogout?: boolean;
 }
 
 /** The HTTP transport options after defaults and validation (injected as `COOKIE_OPTIONS`). */
@@ -28,6 +35,7 @@ export interface ResolvedCookieOptions {
   allowedOrigins: string[];
   /** `Max-Age` of the refresh cookie: the sliding session lifetime. */
   maxAgeSeconds: number;
+  clearSiteDataOnLogout: boolean;
 }
 
 /** Injection token of `ResolvedCookieOptions`. */
@@ -58,7 +66,7 @@ function isDevelopment(): boolean {
 }
 
 /** The top-level options the HTTP transport owns. */
-export const HTTP_TRANSPORT_OPTION_KEYS: OptionKeys<HttpTransportOptions> = { refreshTokenTransport: true, cookie: true, allowedOrigins: true };
+export const HTTP_TRANSPORT_OPTION_KEYS: OptionKeys<HttpTransportOptions> = { refreshTokenTransport: true, cookie: true, allowedOrigins: true, clearSiteDataOnLogout: true };
 const COOKIE_KEYS: OptionKeys<RefreshCookieOptions> = { name: true, secure: true, path: true, domain: true };
 
 /** Applies defaults to the transport options and validates them; throws a `TypeError` naming the option. */
@@ -70,5 +78,6 @@ export function resolveCookieOptions(options: HttpTransportOptions, maxAgeSecond
     cookie: { ...options.cookie, secure, name: cookieName(options.cookie, secure) },
     allowedOrigins: stringArray(options.allowedOrigins, 'allowedOrigins', []),
     maxAgeSeconds,
+    clearSiteDataOnLogout: booleanOption(options.clearSiteDataOnLogout, 'clearSiteDataOnLogout', false),
   };
 }

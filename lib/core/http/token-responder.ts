@@ -83,9 +83,9 @@ export class TokenResponder {
     if (this.options.refreshTokenTransport !== 'body') appendSetCookie(res, clearedRefreshCookie(this.options, req));
   }
 
-  /** Logout: clears the refresh cookie and asks the browser to drop this site's cookies. */
+  /** Logout: clears the refresh cookie and, with `clearSiteDataOnLogout`, asks the browser to drop the domain's cookies. */
   signedOut(req: TransportRequest, res: HttpResponse): void {
     this.clearCookie(req, res);
-    setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
+    if (this.options.clearSiteDataOnLogout) setHeader(res, 'Clear-Site-Data', CLEAR_SITE_DATA);
   }
 }

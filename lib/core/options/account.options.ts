@@ -20,7 +20,10 @@ export interface ClaimsOptions {
 export interface MailedTokenOptions {
   /** The routes are on when `url` is set, unless `enabled: false`. */
   enabled?: boolean;
-  /** Absolute http(s) URL of your page; the mail links to `url?token=<token>` (or `&token=` when it has a query). */
+  /**
+   * Absolute http(s) URL of your page; the mail links to `url?token=<token>` (or `&token=` when it has a query).
+   * `http:` is refused when `NODE_ENV` is `production`, except on localhost.
+   */
   url?: string;
   /** Lifetime of a token. Its limits per ip and per email are `throttle.passwordForgot` / `throttle.emailVerification`. */
   ttlSeconds?: number;
@@ -35,7 +38,11 @@ export interface AccountOptions {
   /** `POST /auth/email/verify/request` and `/email/verify`. Token TTL default 24 h. `sendOnRegister` (default true when on) mails a link at registration. */
   emailVerification?: MailedTokenOptions & { sendOnRegister?: boolean };
   /** `POST /auth/password/change`. On by default. Other sessions end unless `revokeSessionsOnPasswordChange: false`. */
-  passwordChange?: { enabled?: boolean };
+  /**
+   * `POST /auth/password/change` (`enabled`, default true), and `notify` (default true): after a password change
+   * or reset, mail the account a `password_changed` notice that says what to do if it was not them.
+   */
+  passwordChange?: { enabled?: boolean; notify?: boolean };
   /**
    * `DELETE /auth/account`. On by default. Needs the password; an account without one (OAuth only) needs a
    * session started within `recentLoginSeconds` (default 300).
@@ -63,7 +70,7 @@ export interface ResolvedAccountOptions {
   requireVerifiedEmail: boolean;
   passwordReset: ResolvedMailedToken;
   emailVerification: ResolvedMailedToken & { sendOnRegister: boolean };
-  passwordChange: { enabled: boolean };
+  passwordChange: { enabled: boolean; notify: boolean };
   accountDeletion: { enabled: boolean; recentLoginSeconds: number };
   hooks: AuthHooks;
   claims: { resolve: ClaimsFunction; names: ReadonlySet<string> | null; maxBytes: number } | null;
@@ -74,6 +81,7 @@ export interface ResolvedAccountOptions {
 export const ACCOUNT_OPTIONS = Symbol('authkit:account-options');
 
 const MINUTE = 60;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** The top-level options of the account lifecycle. */
 export const ACCOUNT_OPTION_KEYS: OptionKeys<AccountOptions> = {
@@ -82,7 +90,7 @@ export const ACCOUNT_OPTION_KEYS: OptionKeys<AccountOptions> = {
 };
 const MAILED_TOKEN_KEYS: OptionKeys<MailedTokenOptions> = { enabled: true, url: true, ttlSeconds: true };
 const VERIFICATION_KEYS: OptionKeys<NonNullable<AccountOptions['emailVerification']>> = { ...MAILED_TOKEN_KEYS, sendOnRegister: true };
-const PASSWORD_CHANGE_KEYS: OptionKeys<NonNullable<AccountOptions['passwordChange']>> = { enabled: true };
+const PASSWORD_CHANGE_KEYS: OptionKeys<NonNullable<AccountOptions['passwordChange']>> = { enabled: true, notify: true };
 const DELETION_KEYS: OptionKeys<NonNullable<AccountOptions['accountDeletion']>> = { enabled: true, recentLoginSeconds: true };
 const HOOK_KEYS: OptionKeys<AuthHooks> = { beforeRegister: true, beforeLogin: true, beforeOAuthLink: true };
 const CLAIMS_KEYS: OptionKeys<ClaimsOptions> = { names: true, resolve: true, maxBytes: true };
@@ -98,6 +106,10 @@ function resolveMailedToken(given: MailedTokenOptions | undefined, option: strin
     }
     if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.hash) {
       failOption(`${option}.url`, 'must be an absolute http(s) URL without a #fragment');
+    }
+    // A link that carries a one-time token must not travel in clear in production (a local front end may).
+    if (parsed.protocol === 'http:' && process.env.NODE_ENV === 'production' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
+      failOption(`${option}.url`, 'must be an https: URL when NODE_ENV is production (http: only on localhost): the link carries a one-time token');
     }
   }
   const enabled = booleanOption(value.enabled, `${option}.enabled`, value.url !== undefined);
@@ -148,7 +160,10 @@ export function resolveAccountOptions(options: AccountOptions): ResolvedAccountO
       ...emailVerification,
       sendOnRegister: booleanOption(verification?.sendOnRegister, 'emailVerification.sendOnRegister', emailVerification.enabled),
     },
-    passwordChange: { enabled: booleanOption(ownedObject(options.passwordChange, 'passwordChange', PASSWORD_CHANGE_KEYS)?.enabled, 'passwordChange.enabled', true) },
+    passwordChange: {
+      enabled: booleanOption(ownedObject(options.passwordChange, 'passwordChange', PASSWORD_CHANGE_KEYS)?.enabled, 'passwordChange.enabled', true),
+      notify: booleanOption(options.passwordChange?.notify, 'passwordChange.notify', true),
+    },
     accountDeletion: {
       enabled: booleanOption(deletion.enabled, 'accountDeletion.enabled', true),
       recentLoginSeconds: positiveInteger(deletion.recentLoginSeconds, 'accountDeletion.recentLoginSeconds', 300),

@@ -3,7 +3,7 @@ import type { ClientInfo, TokenPair } from '../auth.types';
 import { RefreshTokenInvalidError, RefreshTokenReusedError, RefreshTokenSupersededError } from '../errors/auth.errors';
 import { AuthEvent } from '../events/auth-event.names';
 import { AuthEvents } from '../events/auth-events.emitter';
-import { SecurityLog } from '../events/security-log';
+import type { SecurityLog } from '../events/security-log';
 import { SessionStore } from '../ports/session-store.interface';
 import { type StoredUser, UserStore } from '../ports/user-store.interface';
 import { type ResolvedAppClaims, SessionIssuer } from '../sign-in/session-issuer';
@@ -15,7 +15,9 @@ import { type ResolvedSessionOptions, SESSION_OPTIONS } from './session.options'
 /** Refresh-token use cases: rotation (`refresh`) and logout with the refresh token alone. */
 @Injectable()
 export class RefreshService {
-  private readonly security = new SecurityLog(new Logger('AuthKit'));
+  private get security(): SecurityLog {
+    return this.events.security;
+  }
   private readonly rotation: RefreshRotation;
 
   constructor(

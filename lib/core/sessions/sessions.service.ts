@@ -3,7 +3,7 @@ import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView } from '../
 import { SessionNotFoundError, SessionRevokedError } from '../errors/auth.errors';
 import { AuthEvent } from '../events/auth-event.names';
 import { AuthEvents } from '../events/auth-events.emitter';
-import { SecurityLog } from '../events/security-log';
+import type { SecurityLog } from '../events/security-log';
 import { SessionStore } from '../ports/session-store.interface';
 import { UserStore } from '../ports/user-store.interface';
 import { publicUser } from '../sign-in/session-issuer';
@@ -11,7 +11,9 @@ import { publicUser } from '../sign-in/session-issuer';
 /** A signed-in user's view of their account and sessions: `me`, list, logout, logout-all, revoke one. */
 @Injectable()
 export class SessionsService {
-  private readonly security = new SecurityLog(new Logger('AuthKit'));
+  private get security(): SecurityLog {
+    return this.events.security;
+  }
 
   constructor(
     @Inject(SessionStore) private readonly sessions: SessionStore,

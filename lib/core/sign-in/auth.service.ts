@@ -3,7 +3,7 @@ import type { ClientInfo } from '../auth.types';
 import { TooManyAttemptsError, UserNotFoundError } from '../errors/auth.errors';
 import { AuthEvent, type AuthEventName } from '../events/auth-event.names';
 import { type AuthEventInput, AuthEvents } from '../events/auth-events.emitter';
-import { SecurityLog } from '../events/security-log';
+import type { SecurityLog } from '../events/security-log';
 import { LoginThrottler } from '../ports/login-throttler.interface';
 import { UserStore } from '../ports/user-store.interface';
 import { SessionStore } from '../ports/session-store.interface';
@@ -22,7 +22,9 @@ export { withoutSecrets } from './session-issuer';
  */
 @Injectable()
 export class AuthService {
-  private readonly security = new SecurityLog(new Logger('AuthKit'));
+  private get security(): SecurityLog {
+    return this.events.security;
+  }
 
   constructor(
     private readonly identity: IdentityResolver,

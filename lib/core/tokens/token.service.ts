@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { hkdfSync, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtSecretRequestType, JwtService, type JwtSignOptions, type JwtVerifyOptions } from '@nestjs/jwt';
 import { AccessTokenExpiredError, AccessTokenInvalidError } from '../errors/auth.errors';
@@ -67,6 +67,8 @@ export class TokenService {
   private readonly verifiedTokens = new Map<string, VerifiedAccessToken>();
   /** The refresh-token format under the server key (`refreshTokenKey`, or derived from the HS secret). */
   private readonly refreshTokens: RefreshTokenCodec;
+  /** The key of the security log's email pseudonyms (`emailLogHash`): derived from the server key, never the key itself. */
+  readonly logPseudonymKey: Buffer;
 
   constructor(@Inject(JWT_OPTIONS) private readonly options: ResolvedJwtOptions) {
     this.keys = createSigningKeys(options);
@@ -82,7 +84,9 @@ export class TokenService {
       },
     });
     this.selfTest();
-    this.refreshTokens = new RefreshTokenCodec(this.refreshTokenKey());
+    const serverKey = this.refreshTokenKey();
+    this.refreshTokens = new RefreshTokenCodec(serverKey);
+    this.logPseudonymKey = Buffer.from(hkdfSync('sha256', serverKey, '', 'authkit security log email pseudonym v1', 32));
   }
 
   /**

@@ -56,7 +56,7 @@ export class IdentityResolver {
   /** Creates a user with the given roles (for seeding and admin tooling; not reachable over HTTP). */
   async createUser(input: Credentials & { roles?: string[]; emailVerified?: boolean; profile?: Record<string, unknown> }): Promise<StoredUser> {
     const email = this.checkEmail(input.email);
-    this.passwordPolicy.check(input.password, { email });
+    await this.passwordPolicy.checkNew(input.password, { email });
     const passwordHash = await this.hasher.hash(input.password);
     return this.users.create({
       email,
@@ -132,7 +132,7 @@ export class IdentityResolver {
       this.checkPassword(currentPassword);
       if (!user.passwordHash || !(await this.hasher.verify(user.passwordHash, currentPassword))) throw new InvalidCredentialsError();
     }
-    this.passwordPolicy.check(newPassword, { email: user.email ?? undefined });
+    await this.passwordPolicy.checkNew(newPassword, { email: user.email ?? undefined });
     await this.credentials.setPasswordHash(userId, await this.hasher.hash(newPassword));
   }
 

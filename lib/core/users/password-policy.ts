@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ValidationFailedError, WeakPasswordError } from '../errors/auth.errors';
+import { BreachCheckUnavailableError, ValidationFailedError, WeakPasswordError } from '../errors/auth.errors';
+import {
+  type BreachedPasswordOptions, BreachedPasswords, type ResolvedBreachedPasswordOptions, resolveBreachedPasswordOptions,
+} from './breached-passwords';
 import { failOption as fail, type OptionKeys, rejectUnknownKeys } from '../options/options.validation';
 
 /** Shortest password any policy may allow (NIST SP 800-63B). */
@@ -25,6 +28,11 @@ export interface PasswordPolicyOptions {
   rejectCommon?: boolean;
   /** More passwords to reject, compared case-insensitively (your product's name...). */
   blocklist?: string[];
+  /**
+   * Also reject passwords found in data breaches, through the k-anonymity range API (see
+   * `BreachedPasswordOptions`; `true` for its defaults). Off by default (it calls an outside service).
+   */
+  breached?: BreachedPasswordOptions | boolean;
 }
 
 /** `PasswordPolicyOptions` after defaults and validation. */
@@ -32,9 +40,10 @@ export interface ResolvedPasswordPolicyOptions {
   minLength: number;
   rejectCommon: boolean;
   blocklist: string[];
+  breached?: ResolvedBreachedPasswordOptions;
 }
 
-const POLICY_KEYS: OptionKeys<PasswordPolicyOptions> = { minLength: true, rejectCommon: true, blocklist: true };
+const POLICY_KEYS: OptionKeys<PasswordPolicyOptions> = { minLength: true, rejectCommon: true, blocklist: true, breached: true };
 
 /** Applies defaults to the `passwordPolicy` option and validates it; throws a `TypeError` naming the bad option. */
 export function resolvePasswordPolicyOptions(options: PasswordPolicyOptions | undefined): ResolvedPasswordPolicyOptions {
@@ -50,7 +59,7 @@ export function resolvePasswordPolicyOptions(options: PasswordPolicyOptions | un
   if (!Array.isArray(blocklist) || blocklist.some((entry) => typeof entry !== 'string' || !entry)) {
     fail('passwordPolicy.blocklist', 'must be an array of non-empty strings');
   }
-  return { minLength, rejectCommon, blocklist: [...blocklist] };
+  return { minLength, rejectCommon, blocklist: [...blocklist], breached: resolveBreachedPasswordOptions(options?.breached) };
 }
 
 /** File shipped next to this module (the build copies it to `dist/core/users/`). */
@@ -89,13 +98,30 @@ function codePoints(text: string): number {
 export class PasswordPolicy {
   private readonly blocklist: ReadonlySet<string>;
   private readonly common?: ReadonlySet<string>;
+  private readonly breached?: BreachedPasswords;
 
   constructor(private readonly options: ResolvedPasswordPolicyOptions = resolvePasswordPolicyOptions(undefined)) {
     this.blocklist = new Set(options.blocklist.map((entry) => entry.toLowerCase()));
     if (options.rejectCommon) this.common = loadCommonPasswords();
+    if (options.breached) this.breached = new BreachedPasswords(options.breached);
   }
 
-  /** Throws when `password` may not be set as a new password (for the account with `context.email`). */
+  /**
+   * `check`, then (with `passwordPolicy.breached`) the breached-password check: `WeakPasswordError('breached')`,
+   * or `BreachCheckUnavailableError` when the service cannot tell and `onUnavailable` is `'refuse'`.
+   */
+  async checkNew(password: unknown, context: { email?: string } = {}): Promise<void> {
+    this.check(password, context);
+    if (!this.breached) return;
+    const verdict = await this.breached.check(password as string);
+    if (verdict === 'breached') throw new WeakPasswordError('breached', 'This password has appeared in a data breach; choose another');
+    if (verdict === 'unavailable' && this.options.breached?.onUnavailable === 'refuse') throw new BreachCheckUnavailableError();
+  }
+
+  /**
+   * Throws when `password` may not be set as a new password (for the account with `context.email`). Synchronous:
+   * the local rules only; `checkNew` adds the breached-password check.
+   */
   check(password: unknown, context: { email?: string } = {}): void {
     if (typeof password !== 'string' || password.length > POLICY_MAX_LENGTH * 2 || LONE_SURROGATE.test(password)) {
       throw new ValidationFailedError([`password must be ${POLICY_MIN_LENGTH} to ${POLICY_MAX_LENGTH} characters`]);

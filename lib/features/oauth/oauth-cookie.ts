@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedCookieOptions } from '../../core/http/cookie.options';
 import { type CookieRequest, readCookie } from '../../core/http/cookies';
+import type { RoutedRequest } from '../../core/http/refresh-cookie';
 
 /**
  * Name of the state-binding cookie of one pending authorization: `authkit_oauth_<provider>_<tag>`, the tag
@@ -38,13 +39,24 @@ export function clearedOAuthStateCookieNamed(options: ResolvedCookieOptions, req
 }
 
 /**
- * The path of the auth routes as this request reached them, from a provider route
- * (`/auth/google`, `/auth/google/callback`, `/auth/google/link` -> `/auth`; `''` at the root).
+ * The path of the auth routes, from the route pattern the framework matched (`/auth/:provider/callback`,
+ * `/auth/google/link` -> `/auth`; `''` at the root), like the refresh cookie's Path: the same whatever the request
+ * URL looked like (`/AUTH/google`, `/auth/google/`). Only without a matched pattern (a hand-built request) is the
+ * URL used.
  */
-export function oauthRoutesBase(request: CookieRequest, provider: string): string {
-  const pathname = (request.originalUrl ?? request.url ?? '/').split('?')[0];
-  const cut = pathname.lastIndexOf(`/${provider}`);
-  return cut > 0 ? pathname.slice(0, cut) : '';
+export function oauthRoutesBase(request: RoutedRequest, provider: string): string {
+  const pattern = typeof request.route?.path === 'string'
+    ? request.route.path
+    : typeof request.routeOptions?.url === 'string' ? request.routeOptions.url : undefined;
+  if (pattern === undefined) {
+    const pathname = (request.originalUrl ?? request.url ?? '/').split('?')[0];
+    const cut = pathname.lastIndexOf(`/${provider}`);
+    return cut > 0 ? pathname.slice(0, cut) : '';
+  }
+  const segments = pattern.split('/').filter((segment) => segment !== '');
+  while (segments.length > 0 && ['callback', 'link'].includes(segments[segments.length - 1])) segments.pop();
+  segments.pop(); // the provider (`google`, or `:provider`)
+  return segments.length > 0 ? `/${segments.join('/')}` : '';
 }
 
 function attributes(options: ResolvedCookieOptions, request: CookieRequest, provider: string): string {

@@ -3,7 +3,7 @@ import type { ClientInfo } from '../../core/auth.types';
 import { AuthError, InvalidCredentialsError, StoreUnavailableError, TooManyAttemptsError } from '../../core/errors/auth.errors';
 import { AuthEvent } from '../../core/events/auth-event.names';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
-import { SecurityLog } from '../../core/events/security-log';
+import type { SecurityLog } from '../../core/events/security-log';
 import { LoginThrottler } from '../../core/ports/login-throttler.interface';
 import type { StoredUser } from '../../core/ports/user-store.interface';
 import { SignInPipeline } from '../../core/sign-in/sign-in-pipeline';
@@ -24,7 +24,9 @@ import { type Credentials, IdentityResolver } from '../../core/users/identity-re
  */
 @Injectable()
 export class PasswordSignIn {
-  private readonly security = new SecurityLog(new Logger('AuthKit'));
+  private get security(): SecurityLog {
+    return this.events.security;
+  }
 
   constructor(
     private readonly identity: IdentityResolver,

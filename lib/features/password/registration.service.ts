@@ -3,7 +3,7 @@ import type { ClientInfo } from '../../core/auth.types';
 import { EmailTakenError, TooManyRequestsError } from '../../core/errors/auth.errors';
 import { AuthEvent } from '../../core/events/auth-event.names';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
-import { SecurityLog } from '../../core/events/security-log';
+import type { SecurityLog } from '../../core/events/security-log';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { SignInPipeline } from '../../core/sign-in/sign-in-pipeline';
 import type { SignInOutcome } from '../../core/sign-in/sign-in-step';
@@ -28,7 +28,9 @@ export interface RegistrationAccepted {
  */
 @Injectable()
 export class RegistrationService {
-  private readonly security = new SecurityLog(new Logger('AuthKit'));
+  private get security(): SecurityLog {
+    return this.events.security;
+  }
 
   constructor(
     private readonly identity: IdentityResolver,

@@ -40,6 +40,19 @@ export class AccountMailer implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * Checks a presented token WITHOUT using it: it must match, be unexpired and still bound to the user's current
+   * credentials, and the user enabled. The first step of the token routes, before anything user-specific is
+   * answered or any work is done. `OneTimeTokenInvalidError` otherwise (one answer for every reason).
+   */
+  async verify(kind: OneTimeTokenKind, parsed: { userId: string; hash: string }): Promise<StoredUser> {
+    const found = await this.tokens.verify({ kind, userId: parsed.userId, hash: parsed.hash });
+    if (!found) throw new OneTimeTokenInvalidError();
+    const user = await this.users.findById(parsed.userId);
+    if (!user || user.disabled || found.binding !== credentialStamp(user)) throw new OneTimeTokenInvalidError();
+    return user;
+  }
+
+  /**
    * Consumes a presented token, then checks it against the user's credentials as they are NOW (re-read after the
    * consume, so a password change that landed meanwhile voids it too). `OneTimeTokenInvalidError` otherwise.
    */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthenticatedUser, ClientInfo } from '../../core/auth.types';
 import { AccountClosingService } from './account-closing.service';
 import { EmailVerificationService } from './email-verification.service';
+import { PasswordNoticeMailer } from './password-notice.mailer';
 import { PasswordResetService } from './password-reset.service';
 
 /**
@@ -22,6 +23,7 @@ export class AccountService {
     private readonly passwordReset: PasswordResetService,
     private readonly emailVerification: EmailVerificationService,
     private readonly closing: AccountClosingService,
+    private readonly notices: PasswordNoticeMailer,
   ) {}
 
   /** `POST /auth/password/forgot`: see `PasswordResetService.request`. */
@@ -29,9 +31,10 @@ export class AccountService {
     return this.passwordReset.request(rawEmail, client);
   }
 
-  /** `POST /auth/password/reset`: see `PasswordResetService.reset`. */
-  resetPassword(token: unknown, newPassword: unknown, client: ClientInfo = {}): Promise<void> {
-    return this.passwordReset.reset(token, newPassword, client);
+  /** `POST /auth/password/reset`: see `PasswordResetService.reset`; then mails the `password_changed` notice. */
+  async resetPassword(token: unknown, newPassword: unknown, client: ClientInfo = {}): Promise<void> {
+    const userId = await this.passwordReset.reset(token, newPassword, client);
+    this.notices.sendInBackground(userId, 'reset');
   }
 
   /** `POST /auth/email/verify/request`: see `EmailVerificationService.request`. */

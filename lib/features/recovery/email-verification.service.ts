@@ -37,12 +37,16 @@ export class EmailVerificationService {
     if (user && !user.disabled && user.email && !user.emailVerified) this.mailer.sendLinkInBackground('email_verification', user);
   }
 
-  /** Marks the email verified with a verification token (single use, bound to that email). */
+  /**
+   * Marks the email verified with a verification token (single use, bound to that email). Token first, like a
+   * reset: charged to the `emailVerify` route limits, then the token is checked before anything else.
+   */
   async verify(token: unknown, client: ClientInfo = {}): Promise<void> {
     const parsed = parseOneTimeToken('email_verification', token);
+    await this.throttle.charge('emailVerify', parsed?.userId, client);
     if (!parsed) throw new OneTimeTokenInvalidError();
-    const user = await this.users.findById(parsed.userId);
-    if (!user || user.disabled || !user.email || !this.users.markEmailVerified) throw new OneTimeTokenInvalidError();
+    const user = await this.mailer.verify('email_verification', parsed);
+    if (!user.email || !this.users.markEmailVerified) throw new OneTimeTokenInvalidError();
     const current = await this.mailer.consume('email_verification', parsed);
     await this.users.markEmailVerified(current.id);
     this.events.emit(RecoveryEvent.EmailVerified, { userId: current.id, email: current.email ?? user.email, ip: client.ip, userAgent: client.userAgent });

@@ -35,19 +35,21 @@ export class PasswordResetService {
   }
 
   /**
-   * Sets a new password with a reset token. The policy is checked before the token is used (a weak password
-   * does not burn it); the token is consumed atomically (of concurrent resets with one token exactly one
-   * succeeds) and must still match the user's credentials BEFORE the new password is hashed (a forged or used
-   * token costs no argon2 work); every session of the user ends. Marks the email verified (the mail reached it).
-   * Throws `OneTimeTokenInvalidError`.
+   * Sets a new password with a reset token. Token first: the request is charged to the `passwordReset` route
+   * limits (per ip, and per the user id the token names), then the token is checked without being used, and only
+   * then is anything said about the user or the password (`weak_password` does not burn a valid token; a forged
+   * one gets `token_invalid` whatever the password). The token is then consumed atomically (of concurrent resets
+   * with one token exactly one succeeds) before the new password is hashed; every session of the user ends.
+   * Marks the email verified (the mail reached it). Resolves to the user's id. Throws `OneTimeTokenInvalidError`,
+   * `TooManyRequestsError`.
    */
-  async reset(token: unknown, newPassword: unknown, client: ClientInfo = {}): Promise<void> {
+  async reset(token: unknown, newPassword: unknown, client: ClientInfo = {}): Promise<string> {
     const parsed = parseOneTimeToken('password_reset', token);
+    await this.throttle.charge('passwordReset', parsed?.userId, client);
     if (!parsed) throw new OneTimeTokenInvalidError();
+    const user = await this.mailer.verify('password_reset', parsed);
     if (typeof newPassword !== 'string') throw new ValidationFailedError(['password must be a string']);
-    const user = await this.users.findById(parsed.userId);
-    if (!user || user.disabled) throw new OneTimeTokenInvalidError();
-    this.identity.passwordPolicy.check(newPassword, { email: user.email ?? undefined });
+    await this.identity.passwordPolicy.checkNew(newPassword, { email: user.email ?? undefined });
     await this.mailer.consume('password_reset', parsed);
     await this.identity.changePassword(user.id, newPassword);
     if (!user.emailVerified) await this.users.markEmailVerified?.(user.id);
@@ -57,5 +59,6 @@ export class PasswordResetService {
     const revokedSessions = await this.sessions.revokeAll(user.id, { credentialVersion: updated ? credentialVersionOf(updated) : undefined });
     await this.mailer.revoke('email_verification', user.id);
     this.events.emit(RecoveryEvent.PasswordReset, { userId: user.id, revokedSessions, ip: client.ip, userAgent: client.userAgent });
+    return user.id;
   }
 }

@@ -5,6 +5,7 @@ import { Public } from '../../core/decorators/public.decorator';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { AccountService } from './account.service';
+import { PasswordNoticeMailer } from './password-notice.mailer';
 import { AuthService } from '../../core/sign-in/auth.service';
 import { ChangePasswordDto, EmailDto, ResetPasswordDto } from './account.dto';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
@@ -36,6 +37,7 @@ export class PasswordController {
     protected readonly account: AccountService,
     protected readonly auth: AuthService,
     @Inject(ACCOUNT_OPTIONS) protected readonly options: ResolvedAccountOptions,
+    protected readonly notices: PasswordNoticeMailer,
   ) {}
 
   /** 202 whether or not the email has an account; the link is mailed in the background. 429 when throttled. */
@@ -60,7 +62,7 @@ export class PasswordController {
     await this.account.resetPassword(body.token, body.password, clientInfo(req));
   }
 
-  /** 204; the other sessions end (unless `revokeSessionsOnPasswordChange: false`). 401 wrong current password (throttled like logins). */
+  /** 204; the other sessions end (unless `revokeSessionsOnPasswordChange: false`); a notice is mailed. 401 wrong current password (throttled like logins). */
   @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
   @Post('password/change')
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -69,5 +71,6 @@ export class PasswordController {
     await this.auth.changePassword(user.id, body.newPassword, {
       currentPassword: body.currentPassword, keepSessionId: user.sessionId, client: clientInfo(req),
     });
+    this.notices.sendInBackground(user.id, 'change');
   }
 }

@@ -9,10 +9,22 @@ import { type ResolvedRouteLimits, ROUTE_LIMITS } from '../../core/throttling/th
 import { throttleRoute } from '../../core/throttling/throttled-route';
 import { parseEmail } from '../../core/users/email';
 
-/** The throttled "mail me a link" routes of account recovery, and the action their `Throttled` event names. */
-const ACTIONS = { passwordForgot: 'password_forgot', emailVerification: 'email_verification' } as const;
+/**
+ * The throttled routes of account recovery: the action their `Throttled` event names, and what their second
+ * counter (after the ip) is keyed by: the email of a "mail me a link" request, or the user id a presented
+ * token names (reset, verify).
+ */
+const ROUTES = {
+  passwordForgot: { action: 'password_forgot', by: 'email' },
+  emailVerification: { action: 'email_verification', by: 'email' },
+  passwordReset: { action: 'password_reset', by: 'user' },
+  emailVerify: { action: 'email_verify', by: 'user' },
+} as const;
 
-/** Charges a recovery request to its route's ip and email counters, and emits `Throttled` when one is full. */
+/** A recovery route that `RecoveryThrottle` charges. */
+export type RecoveryRoute = keyof typeof ROUTES;
+
+/** Charges a recovery request to its route's ip and email (or user) counters, and emits `Throttled` when one is full. */
 @Injectable()
 export class RecoveryThrottle {
   constructor(
@@ -21,14 +33,23 @@ export class RecoveryThrottle {
     private readonly events: AuthEvents,
   ) {}
 
-  /** Every request counts, whether or not the email has an account; `TooManyRequestsError` when full. */
-  async charge(route: keyof typeof ACTIONS, email: string, client: ClientInfo): Promise<void> {
+  /**
+   * Every request counts, whether or not the email (or user) has an account; `TooManyRequestsError` when full.
+   * `subject` is the normalised email, or the user id for `passwordReset` / `emailVerify` (`undefined`: a token
+   * that names nobody, charged to the ip alone).
+   */
+  async charge(route: RecoveryRoute, subject: string | undefined, client: ClientInfo): Promise<void> {
+    const { action, by } = ROUTES[route];
+    const ip = client.ip === undefined ? undefined : clientIpKey(client.ip);
+    // Typed per route by ROUTES (a union of routes only shares the `ip` counter in `throttleRoute`'s type).
+    const subjects: Record<string, string | undefined> = { ip, [by]: subject };
     try {
-      await throttleRoute(this.routeThrottle, this.routeLimits, route, { ip: client.ip === undefined ? undefined : clientIpKey(client.ip), email });
+      await throttleRoute(this.routeThrottle, this.routeLimits, route, subjects);
     } catch (error) {
       if (error instanceof TooManyRequestsError) {
         this.events.emit(AuthEvent.Throttled, {
-          action: ACTIONS[route], retryAfterSeconds: error.retryAfterSeconds, email, ip: client.ip, userAgent: client.userAgent,
+          action, retryAfterSeconds: error.retryAfterSeconds, ip: client.ip, userAgent: client.userAgent,
+          ...(by === 'email' ? { email: subject } : { userId: subject }),
         });
       }
       throw error;

@@ -3,13 +3,14 @@ import { openApiDocs } from '../../core/feature/auth-feature';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { AccountController } from './account.controller';
 import { AccountMailer } from './account.mailer';
+import { PasswordNoticeMailer } from './password-notice.mailer';
 import { AccountService } from './account.service';
 import { AccountClosingService } from './account-closing.service';
 import { EmailVerificationService } from './email-verification.service';
 import { PasswordResetService } from './password-reset.service';
 import { RecoveryThrottle } from './recovery-throttle';
 import { PasswordController } from './password.controller';
-import { RECOVERY_MAIL_TEMPLATES } from './recovery.mail-templates';
+import { RECOVERY_MAIL_TEMPLATES, RECOVERY_NOTICE_TEMPLATES } from './recovery.mail-templates';
 import { documentRecoveryRoutes } from './recovery.openapi';
 import { RECOVERY_ROUTE_LIMITS } from './recovery.route-limits';
 
@@ -20,9 +21,9 @@ import { RECOVERY_ROUTE_LIMITS } from './recovery.route-limits';
 export const recoveryFeature: AuthFeature = {
   name: 'recovery',
   routeLimits: RECOVERY_ROUTE_LIMITS,
-  mailTemplates: RECOVERY_MAIL_TEMPLATES,
+  mailTemplates: { ...RECOVERY_MAIL_TEMPLATES, ...RECOVERY_NOTICE_TEMPLATES },
   build: (context) => {
-    const services = [AccountMailer, RecoveryThrottle, PasswordResetService, EmailVerificationService, AccountClosingService, AccountService];
+    const services = [AccountMailer, PasswordNoticeMailer, RecoveryThrottle, PasswordResetService, EmailVerificationService, AccountClosingService, AccountService];
     const parts = { exports: services, oneTimeTokenKinds: Object.keys(RECOVERY_MAIL_TEMPLATES) };
     if (!context.controllers) return { ...parts, providers: services };
     const controllers = { password: context.mount(PasswordController), account: context.mount(AccountController) };

@@ -1,4 +1,4 @@
-import type { MailTemplate } from '../../core/mail/mail-templates';
+import type { MailTemplate, RenderedMail } from '../../core/mail/mail-templates';
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -33,3 +33,37 @@ export const RECOVERY_MAIL_TEMPLATES = {
 
 /** The kinds of mail (and of one-time token) of account recovery. */
 export type RecoveryMailKind = keyof typeof RECOVERY_MAIL_TEMPLATES;
+
+/** What the `password_changed` notice's template gets (no link, no secret). */
+export interface PasswordChangedMailContext {
+  kind: 'password_changed';
+  email: string;
+  /** `reset`: through a mailed reset link; `change`: by a signed-in user who gave the current password. */
+  how: 'reset' | 'change';
+  /** When it happened (epoch ms). */
+  at: number;
+}
+
+/** Renders the `password_changed` notice (`mail.templates.password_changed` replaces it). */
+export type PasswordChangedMailTemplate = (context: PasswordChangedMailContext) => RenderedMail | Promise<RenderedMail>;
+
+const passwordChanged: PasswordChangedMailTemplate = ({ how, at }) => {
+  const when = new Date(at).toUTCString();
+  const what = how === 'reset' ? 'reset through a link sent to this address' : 'changed from a signed-in session';
+  const advice =
+    'If this was you, there is nothing to do. If it was not, someone may have access to your account or to this mailbox: ' +
+    'ask for a password reset on the sign-in page now (it signs every device out), and secure this email account.';
+  return {
+    subject: 'Your password was changed',
+    text: `The password of your account was ${what} on ${when}.\n\n${advice}\n`,
+    html: `<p>The password of your account was ${escapeHtml(what)} on ${escapeHtml(when)}.</p><p>${escapeHtml(advice)}</p>`,
+  };
+};
+
+/**
+ * The notices of account recovery (no link, no one-time token): declared as mail kinds like the link mails, so
+ * `mail.templates.password_changed` is accepted; their context is their own (`PasswordChangedMailContext`).
+ */
+export const RECOVERY_NOTICE_TEMPLATES = {
+  password_changed: passwordChanged as unknown as MailTemplate,
+} as const satisfies Readonly<Record<string, MailTemplate>>;

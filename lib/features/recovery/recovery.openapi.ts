@@ -18,7 +18,7 @@ function passwordRoutes(account: Pick<ResolvedAccountOptions, 'passwordReset' | 
       summary: 'Set a new password with the token of the reset link; every session of the user ends', enabled: account.passwordReset.enabled,
       body: objectSchema({ token: MAILED_TOKEN, password: password(PASSWORD_MIN_LENGTH) }), security: [],
       success: { status: 204, description: 'Password set' },
-      errors: [[400, ['validation_failed', 'malformed_json', 'token_invalid', 'weak_password']], ...JSON_BODY_ERRORS, STORE_DOWN],
+      errors: [[400, ['validation_failed', 'malformed_json', 'token_invalid', 'weak_password']], ...JSON_BODY_ERRORS, [429, ['too_many_requests']], STORE_DOWN],
     },
     change: {
       summary: "Change the signed-in user's password; the other sessions end", enabled: account.passwordChange.enabled,
@@ -43,7 +43,7 @@ function accountRoutes(account: Pick<ResolvedAccountOptions, 'emailVerification'
       summary: 'Verify the email with the token of the link', enabled: account.emailVerification.enabled,
       body: objectSchema({ token: MAILED_TOKEN }), security: [],
       success: { status: 204, description: 'Email verified' },
-      errors: [[400, ['validation_failed', 'malformed_json', 'token_invalid']], ...JSON_BODY_ERRORS, STORE_DOWN],
+      errors: [[400, ['validation_failed', 'malformed_json', 'token_invalid']], ...JSON_BODY_ERRORS, [429, ['too_many_requests']], STORE_DOWN],
     },
     deleteAccount: {
       summary: "Delete the signed-in user's account, identities and sessions (the password, or a recent sign-in without one)",

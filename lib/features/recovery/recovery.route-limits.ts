@@ -6,6 +6,13 @@ declare module '../../core/throttling/throttle.options' {
     passwordForgot?: RouteCounterOptions<'ip' | 'email'>;
     /** `POST /auth/email/verify/request`: 20 per ip and 3 per user per 15 min. */
     emailVerification?: RouteCounterOptions<'ip' | 'email'>;
+    /**
+     * `POST /auth/password/reset`: 20 per ip and 10 per user id (the one the presented token names) per 15 min,
+     * charged before the token is checked, so a flood of forged tokens gets 429s instead of queueing work.
+     */
+    passwordReset?: RouteCounterOptions<'ip' | 'user'>;
+    /** `POST /auth/email/verify`: 20 per ip and 10 per user id per 15 min, charged before the token is checked. */
+    emailVerify?: RouteCounterOptions<'ip' | 'user'>;
   }
 }
 
@@ -15,4 +22,6 @@ const WINDOW_MS = 15 * 60_000;
 export const RECOVERY_ROUTE_LIMITS = {
   passwordForgot: { ip: { limit: 20, windowMs: WINDOW_MS }, email: { limit: 3, windowMs: WINDOW_MS } },
   emailVerification: { ip: { limit: 20, windowMs: WINDOW_MS }, email: { limit: 3, windowMs: WINDOW_MS } },
+  passwordReset: { ip: { limit: 20, windowMs: WINDOW_MS }, user: { limit: 10, windowMs: WINDOW_MS } },
+  emailVerify: { ip: { limit: 20, windowMs: WINDOW_MS }, user: { limit: 10, windowMs: WINDOW_MS } },
 } as const satisfies RouteLimitDeclarations;

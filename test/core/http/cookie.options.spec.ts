@@ -43,7 +43,7 @@ describe('resolveCookieOptions: names, transport, origins', () => {
     expect(resolve({ cookie: { secure: true, path: '/api/auth', domain: 'example.com' } })).toEqual({
       refreshTokenTransport: 'cookie',
       cookie: { secure: true, path: '/api/auth', domain: 'example.com', name: '__Secure-authkit_rt' },
-      allowedOrigins: [],
+      allowedOrigins: [], clearSiteDataOnLogout: false,
       maxAgeSeconds: MAX_AGE,
     });
     expect(resolve({ refreshTokenTransport: 'both', allowedOrigins: ['https://a.example'] })).toMatchObject({
