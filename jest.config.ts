@@ -50,6 +50,7 @@ const HTTP_E2E_SUITES = [
   'test/e2e/auth-events.e2e.spec.ts',
   'test/e2e/account-lifecycle.e2e.spec.ts',
   'test/e2e/extension-points.e2e.spec.ts',
+  'test/e2e/admin-demotion.e2e.spec.ts',
 ];
 
 const config: Config = {
