@@ -53,6 +53,7 @@ const HTTP_E2E_SUITES = [
   'test/e2e/recovery-token-first.e2e.spec.ts',
   'test/e2e/replicated-paused-replica.e2e.spec.ts',
   'test/e2e/breached-passwords.e2e.spec.ts',
+  'test/e2e/admin-demotion.e2e.spec.ts',
 ];
 
 const config: Config = {

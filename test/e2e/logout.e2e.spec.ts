@@ -1,5 +1,7 @@
 import { commandsSentDuring } from '../support/redis-monitor';
-import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
+import { cookieValue } from '../support/abuse-app';
+import { decodeJwt, forgeHmac } from '../support/jwt-forge';
+import { createTestApp, http, type HttpResult, TEST_SECRET, type TestApp, uniqueEmail } from '../support/test-app';
 
 const PASSWORD = 'correct horse battery';
 
@@ -60,6 +62,62 @@ describe('POST /auth/logout (real HTTP server, real Redis)', () => {
       expect(again?.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect(again?.setCookie).toEqual([]);
       expect(sent).toEqual(['evalsha']);
+    });
+
+    /** The refresh cookie of a response, as a `Cookie` header. */
+    function jar(setCookie: string[]): string {
+      const value = cookieValue(setCookie, 'authkit_rt');
+      if (!value) throw new Error('no refresh cookie set');
+      return `authkit_rt=${value}`;
+    }
+
+    async function cookieSession(email: string) {
+      const res = await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD } });
+      expect(res.status).toBe(200);
+      return { accessToken: res.body.accessToken as string, refreshToken: res.body.refreshToken as string, cookie: jar(res.setCookie) };
+    }
+
+    /** The same claims, correctly signed, expired a minute ago. */
+    function expired(accessToken: string): string {
+      const { header, payload } = decodeJwt(accessToken);
+      const now = Math.floor(Date.now() / 1000);
+      return forgeHmac(header, { ...payload, iat: now - 120, exp: now - 60 }, TEST_SECRET);
+    }
+
+    const clearsCookie = (res: HttpResult) => res.setCookie.some((c) => c.startsWith('authkit_rt=;') && /Max-Age=0/.test(c));
+
+    it('an expired access token does not stop logout: the refresh cookie\'s session ends and the cookie is cleared', async () => {
+      const session = await cookieSession(await signUp());
+      const res = await http(t.url, 'POST', '/auth/logout', { token: expired(session.accessToken), cookie: session.cookie });
+      expect(res.status).toBe(204);
+      expect(clearsCookie(res)).toBe(true);
+      const refreshed = await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: session.refreshToken } });
+      expect(refreshed.status).toBe(401);
+      expect((await http(t.url, 'GET', '/auth/me', { token: session.accessToken })).status).toBe(401);
+    });
+
+    it('a stale access token (its session already ended) still ends the cookie\'s session and clears the cookie', async () => {
+      const email = await signUp();
+      const ended = await cookieSession(email);
+      const live = await cookieSession(email);
+      expect((await http(t.url, 'POST', '/auth/logout', { token: ended.accessToken })).status).toBe(204);
+
+      const res = await http(t.url, 'POST', '/auth/logout', { token: ended.accessToken, cookie: live.cookie });
+      expect(res.status).toBe(204);
+      expect(clearsCookie(res)).toBe(true);
+      expect((await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: live.refreshToken } })).status).toBe(401);
+
+      // The cookie of the ended session itself: nothing left to end, the stale token's 401 stays, the cookie is cleared.
+      const again = await http(t.url, 'POST', '/auth/logout', { token: ended.accessToken, cookie: ended.cookie });
+      expect([again.status, again.body.code]).toEqual([401, 'session_revoked']);
+      expect(clearsCookie(again)).toBe(true);
+    });
+
+    it('an expired access token without a refresh cookie is still 401 (nothing to end)', async () => {
+      const session = await cookieSession(await signUp());
+      const res = await http(t.url, 'POST', '/auth/logout', { token: expired(session.accessToken) });
+      expect([res.status, res.body.code]).toEqual([401, 'access_token_expired']);
+      expect((await http(t.url, 'GET', '/auth/me', { token: session.accessToken })).status).toBe(200);
     });
 
     it('a token whose signature does not verify is refused before any Redis command', async () => {

@@ -59,11 +59,13 @@ export class SessionsController {
   }
 
   /**
-   * Ends this session: the one of the access token when an `Authorization` header is sent, else the one
-   * of the refresh cookie (a reloaded page can log out without refreshing first). Clears the cookie.
+   * Ends this session: the one of the access token when an `Authorization` header is sent, and the one of the
+   * refresh cookie when it is sent (a reloaded page can log out without refreshing first; an expired or stale
+   * access token changes nothing for the cookie). Always clears the cookie.
    * With a token, one Redis round trip: `LogoutGuard` verifies only the signature, and the revoke script
    * tells whether the session was live; if not, 401 `session_revoked` (default `'session'` mode), as the
-   * session check of any other route would answer.
+   * session check of any other route would answer, unless the cookie's session ended (204; the cookie is
+   * cleared either way).
    */
   @Public()
   @UseGuards(LogoutGuard)
@@ -71,11 +73,13 @@ export class SessionsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(@CurrentUser() user: AuthenticatedUser | undefined, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
     this.responder.refuseCrossSiteCookie(req);
-    if (user) {
-      const ended = await this.userSessions.logout(user, clientInfo(req));
-      if (!ended && this.sessionOptions.accessTokenValidation === 'session') throw new SessionRevokedError();
-    } else await this.refreshes.logoutWithRefreshToken(this.responder.refreshCookieOf(req), clientInfo(req));
+    const cookie = this.responder.refreshCookieOf(req);
+    const stale = user !== undefined && !(await this.userSessions.logout(user, clientInfo(req))) && this.sessionOptions.accessTokenValidation === 'session';
+    // The refresh cookie's session ends whatever the access token said (expired, stale, another session).
+    const endedByCookie = cookie !== undefined && (await this.refreshes.logoutWithRefreshToken(cookie, clientInfo(req)));
+    if (stale && cookie === undefined) throw new SessionRevokedError();
     this.responder.signedOut(req, res);
+    if (stale && !endedByCookie) throw new SessionRevokedError(); // the cookie is cleared all the same
   }
 
   @UseGuards(AccessTokenGuard)

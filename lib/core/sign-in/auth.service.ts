@@ -76,15 +76,17 @@ export class AuthService {
   }
 
   /**
-   * Replaces the user's roles. The next refresh issues them; with `revokeSessionsOnRoleChange` the user's
-   * sessions (except `keepSessionId`) are revoked at once instead. Returns how many sessions were revoked.
+   * Replaces the user's roles. The next refresh issues them; when a role is taken away, or with
+   * `revokeSessionsOnRoleChange`, the user's sessions (except `keepSessionId`) are revoked at once instead. Returns how many sessions were revoked.
    */
   async setRoles(userId: string, roles: string[], options: { keepSessionId?: string; actorId?: string; client?: ClientInfo } = {}): Promise<number> {
     const user = await this.identity.findUser(userId);
     if (!user) throw new UserNotFoundError();
     await this.users.setRoles(userId, [...roles]);
     const keep = options.keepSessionId === undefined ? undefined : { sessionId: options.keepSessionId };
-    const revoked = this.identityOptions.revokeSessionsOnRoleChange ? await this.sessions.revokeAll(userId, { keep }) : 0;
+    // A role taken away ends the user's sessions whatever `revokeSessionsOnRoleChange` says: tokens carrying it die now.
+    const removed = user.roles.some((role) => !roles.includes(role));
+    const revoked = this.identityOptions.revokeSessionsOnRoleChange || removed ? await this.sessions.revokeAll(userId, { keep }) : 0;
     this.emit(AuthEvent.RolesChanged, { userId, roles: [...roles], previousRoles: [...user.roles], actorId: options.actorId }, options.client);
     return revoked;
   }

@@ -6,12 +6,13 @@ import { ONE_TIME_TOKEN_KINDS } from '../feature/feature-registry';
 import { OneTimeTokenStore } from '../ports/one-time-token-store.interface';
 import { SessionStore } from '../ports/session-store.interface';
 import type { OneTimeTokenKind } from '../tokens/one-time-token';
-import { UserStore } from '../ports/user-store.interface';
+import { credentialVersionOf, UserStore } from '../ports/user-store.interface';
 import { IdentityStore } from '../ports/identity-store.interface';
 
 /**
- * Deletes a user with everything the kernel and the features keep of it: its sessions first (so it is signed out
- * even if the store fails next), the one-time tokens of every kind the features issue, its identities, then the
+ * Deletes a user with everything the kernel and the features keep of it: its sessions first, with a credential
+ * floor above the user's version (so it is signed out even if the store fails next, and a login in flight gets no
+ * session), the one-time tokens of every kind the features issue, its identities, then the
  * user. What both `DELETE /auth/account` and the admin route call.
  */
 @Injectable()
@@ -33,7 +34,10 @@ export class AccountDeletion {
   /** Deletes the user; false when there was none. Emits `AccountDeleted`. */
   async deleteUser(userId: string, options: { client?: ClientInfo; actorId?: string; sessionId?: string } = {}): Promise<boolean> {
     if (!this.users.deleteUser) throw new TypeError('nestjs-authkit: the UserStore has no deleteUser(); account deletion needs it');
-    await this.sessions.revokeAll(userId);
+    // The floor first: every session ends, and the version after the one read now becomes the floor, so a login
+    // in flight that read the user before the deletion cannot create (or rotate) a session for it afterwards.
+    const user = await this.users.findById(userId);
+    await this.sessions.revokeAll(userId, user ? { credentialVersion: credentialVersionOf(user) + 1 } : {});
     await Promise.all(this.tokenKinds.map((kind) => this.tokens.revoke(kind as OneTimeTokenKind, userId)));
     // Identities before the user (a store of their own keeps them apart): none is left pointing at a deleted user.
     await this.identities?.unlinkAllIdentities(userId);

@@ -4,6 +4,7 @@ import { CurrentUser } from '../../core/decorators/current-user.decorator';
 import { Roles } from '../../core/decorators/roles.decorator';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
 import { RolesGuard } from '../../core/guards/roles.guard';
+import { AdminActorGuard } from './admin-actor.guard';
 import { type AdminActor, AuthAdminService, type AdminUserView } from './auth-admin.service';
 import { SetRolesDto } from './admin.dto';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
@@ -13,10 +14,11 @@ import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';
 
 /**
  * Admin routes under `<prefix>/admin`, mounted with the `adminRoutes: true` extra (off by default), for users with
- * the `admin` role (401 without a token, 403 without the role). Thin: `AuthAdminService` does the work.
+ * the `admin` role (401 without a token, 403 without the role). The actor's roles are those of the `UserStore` at
+ * the time of the request, not only the token's (`AdminActorGuard`). Thin: `AuthAdminService` does the work.
  */
 @Roles('admin')
-@UseGuards(AccessTokenGuard, RolesGuard)
+@UseGuards(AccessTokenGuard, RolesGuard, AdminActorGuard)
 @UsePipes(authValidationPipe)
 @UseFilters(AuthExceptionFilter)
 export class AdminController {

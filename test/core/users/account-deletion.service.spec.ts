@@ -1,3 +1,8 @@
+import { AccountDeletion } from '../../../lib/core/users/account-deletion.service';
+import { SessionRevokedError } from '../../../lib/core/errors/auth.errors';
+import { SessionStore } from '../../../lib/core/ports/session-store.interface';
+import { credentialVersionOf, UserStore } from '../../../lib/core/ports/user-store.interface';
+import { createTestApp, uniqueEmail } from '../../support/test-app';
 import { recoveryFixture } from '../../support/recovery-fixture';
 
 describe('AccountDeletion', () => {
@@ -31,5 +36,35 @@ describe('AccountDeletion', () => {
     const f = recoveryFixture();
     expect(await f.deletion.deleteUser('nobody')).toBe(false);
     expect(f.events).toEqual([]);
+  });
+});
+
+describe('AccountDeletion sets the credential floor first (issue 22, item 9)', () => {
+  it('memory stores: a login that read the user before the deletion cannot create a session after it', async () => {
+    const f = recoveryFixture();
+    const { user } = await f.user();
+    const readByLogin = user.credentialVersion; // what a login in flight read
+    expect(await f.deletion.deleteUser(user.id)).toBe(true);
+    await expect(f.sessions.create({ userId: user.id, sessionId: 'late', secretHash: 'h'.repeat(43), credentialVersion: readByLogin }))
+      .rejects.toThrow(SessionRevokedError);
+    expect(await f.sessions.list(user.id)).toEqual([]);
+  });
+
+  it('real Redis: the same, through the module\'s own stores', async () => {
+    const t = await createTestApp();
+    try {
+      const users = t.app.get<UserStore>(UserStore, { strict: false });
+      const sessions = t.app.get<SessionStore>(SessionStore, { strict: false });
+      const deletion = t.app.get(AccountDeletion, { strict: false });
+      const user = await users.create({ email: uniqueEmail('deleted'), passwordHash: null, roles: [], emailVerified: true });
+      const readByLogin = credentialVersionOf(user);
+      await sessions.create({ userId: user.id, sessionId: 'before', secretHash: 'h'.repeat(43), credentialVersion: readByLogin });
+      expect(await deletion.deleteUser(user.id)).toBe(true);
+      await expect(sessions.create({ userId: user.id, sessionId: 'late', secretHash: 'h'.repeat(43), credentialVersion: readByLogin }))
+        .rejects.toThrow(SessionRevokedError);
+      expect(await sessions.exists(user.id, 'late')).toBe(false);
+    } finally {
+      await t.close();
+    }
   });
 });
