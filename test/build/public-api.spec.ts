@@ -75,6 +75,8 @@ const PUBLIC_API: Record<string, string[]> = {
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',
     'describeLoginThrottlerContract', 'ThrottlerFactory', 'describeRouteThrottleContract', 'RouteThrottleFactory', 'ManualClock',
     'describeUserStoreDeletionContract', 'describeOneTimeTokenStoreContract', 'OneTimeTokenStoreFactory',
+    // Testing an app (issue 21): a test user, a signed-in session in one line, a stub principal for overrideGuard.
+    'createTestUser', 'signInAs', 'AuthTestApp', 'TestUserInput', 'TestUser', 'TestSession', 'StubAccessTokenGuard', 'StubPrincipal',
   ],
 };
 
