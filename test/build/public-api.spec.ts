@@ -34,7 +34,7 @@ const PUBLIC_API: Record<string, string[]> = {
     // Errors (stable codes) and their HTTP mapping.
     'AuthError', 'ValidationFailedError', 'InvalidCredentialsError', 'EmailTakenError', 'RegistrationDisabledError',
     'UserDisabledError', 'AccessTokenMissingError', 'AccessTokenInvalidError', 'AccessTokenExpiredError',
-    'SessionRevokedError', 'RefreshTokenMissingError', 'RefreshTokenInvalidError', 'RefreshTokenSupersededError',
+    'SessionRevokedError', 'RefreshTokenMissingError', 'RefreshTokenTransportError', 'RefreshTokenInvalidError', 'RefreshTokenSupersededError',
     'RefreshTokenReusedError', 'InsufficientRoleError', 'SessionNotFoundError', 'CrossSiteRequestError',
     'StoreFullError', 'StoreUnavailableError', 'TooManyAttemptsError', 'WeakPasswordError', 'UnsupportedMediaTypeError', 'UserNotFoundError',
     'OAuthProviderNotConfiguredError', 'OAuthStateInvalidError', 'OAuthAccessDeniedError', 'OAuthProviderError',

@@ -30,6 +30,11 @@ describe('nestjs-authkit/testing: signInAs and createTestUser, on a real app and
     await request(app.getHttpServer()).get('/admin').set(admin.headers).expect(200, { admin: true });
     const profile = await request(app.getHttpServer()).get('/profile').set(admin.headers).expect(200);
     expect(profile.body).toMatchObject({ id: admin.user.id, sessionId: admin.sessionId, roles: ['admin'], amr: ['pwd'] });
+    // GET /auth/me says whether the email is verified (signInAs's users are, unless told).
+    const me = await request(app.getHttpServer()).get('/auth/me').set(admin.headers).expect(200);
+    expect(me.body).toMatchObject({ id: admin.user.id, emailVerified: true });
+    const unverified = await signInAs(app, { emailVerified: false });
+    expect((await request(app.getHttpServer()).get('/auth/me').set(unverified.headers).expect(200)).body.emailVerified).toBe(false);
     const user = await signInAs(app, { roles: ['user'] });
     const forbidden = await request(app.getHttpServer()).get('/admin').set(user.headers).expect(403);
     expect(forbidden.body.code).toBe('insufficient_role');
