@@ -46,6 +46,24 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
     expect((document.paths['/auth/refresh'].post!.responses['401'] as { description: string }).description).toContain('refresh_token_reused');
   });
 
+  it('documents GET /auth/identities as 200 (a list) and DELETE /auth/identities/{provider} as 204, not as redirects', () => {
+    const list = document.paths['/auth/identities'].get!;
+    expect(Object.keys(list.responses)).not.toContain('302');
+    const ok = list.responses['200'] as { content: Record<string, { schema: { type: string; items: { properties: object } } }> };
+    expect(ok.content['application/json'].schema.type).toBe('array');
+    expect(Object.keys(ok.content['application/json'].schema.items.properties)).toEqual(['provider', 'email', 'emailVerified', 'linkedAt']);
+    const unlink = document.paths['/auth/identities/{provider}'].delete!;
+    expect(Object.keys(unlink.responses).sort()).toEqual(['204', '401', '404', '409', '503']);
+    expect(unlink.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(document.paths['/auth/google'].get!.responses)).toContain('302');
+  });
+
+  it('documents GET /auth/me with emailVerified, and refresh_token_transport among the refresh failures', () => {
+    const me = document.paths['/auth/me'].get!.responses['200'] as { content: Record<string, { schema: { properties: object; required: string[] } }> };
+    expect(me.content['application/json'].schema.required).toContain('emailVerified');
+    expect((document.paths['/auth/refresh'].post!.responses['401'] as { description: string }).description).toContain('refresh_token_transport');
+  });
+
   it('lists the OAuth routes of configured providers only', () => {
     expect(document.paths['/auth/google']).toBeDefined();
     expect(document.paths['/auth/google/callback']).toBeDefined();
