@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
-import { AuthModule, type AuthModuleExtras, type AuthModuleOptions } from '../../lib';
+import { AuthModule, type AuthModuleExtras, type AuthModuleOptions, TokenResponder } from '../../lib';
 import { baseTestOptions } from '../support/test-app';
 
 /** An app with the module (and `@nestjs/swagger`'s document of it); never listens. */
@@ -56,6 +56,16 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
     expect(Object.keys(unlink.responses).sort()).toEqual(['204', '401', '404', '409', '503']);
     expect(unlink.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(document.paths['/auth/google'].get!.responses)).toContain('302');
+  });
+
+  it("the README's snippet names the configured refresh cookie: TokenResponder.refreshCookieName", async () => {
+    expect(app.get(TokenResponder).refreshCookieName).toBe('authkit_rt');
+    const secure = await documented('topenapi-secure', { cookie: { secure: true, name: 'rt' } });
+    try {
+      expect(secure.app.get(TokenResponder).refreshCookieName).toBe('__Secure-rt');
+    } finally {
+      await secure.app.close();
+    }
   });
 
   it('documents GET /auth/me with emailVerified, and refresh_token_transport among the refresh failures', () => {

@@ -66,6 +66,7 @@ const AMBIENT: Record<string, string> = {
   OAuthOptions: "import type { OAuthOptions } from 'nestjs-authkit';",
   AuthHooks: "import type { AuthHooks } from 'nestjs-authkit';",
   AuthRejectedError: "import { AuthRejectedError } from 'nestjs-authkit';",
+  TokenResponder: "import { TokenResponder } from 'nestjs-authkit';",
   DocumentBuilder: "import { DocumentBuilder } from '@nestjs/swagger';",
   SwaggerModule: "import { SwaggerModule } from '@nestjs/swagger';",
   app: "declare const app: import('@nestjs/common').INestApplication;",

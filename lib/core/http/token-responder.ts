@@ -52,6 +52,14 @@ export class TokenResponder {
     return this.respond(outcome.tokens, req, res);
   }
 
+  /**
+   * The refresh cookie's name as configured (`__Secure-` prefixed when Secure), e.g. for `@nestjs/swagger`:
+   * `new DocumentBuilder().addCookieAuth(app.get(TokenResponder).refreshCookieName)`.
+   */
+  get refreshCookieName(): string {
+    return this.options.cookie.name;
+  }
+
   /** The refresh cookie of the request, unless the transport is `'body'`. */
   refreshCookieOf(req: TransportRequest): string | undefined {
     return this.options.refreshTokenTransport === 'body' ? undefined : readCookie(req, this.options.cookie.name);
