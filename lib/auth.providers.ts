@@ -118,8 +118,10 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     exports: [AUTH_MODULE_OPTIONS, ...options.map((provider) => (provider as { provide: symbol }).provide)],
   };
   const kernel = kernelParts(controller, routePrefix);
+  // `useExisting`: the global guards are the module's own AccessTokenGuard / RolesGuard providers, so a test's
+  // `overrideProvider(AccessTokenGuard)` (Nest's way to override a global guard) applies to them too.
   const guards: Provider[] = globalGuards
-    ? [{ provide: APP_GUARD, useClass: AccessTokenGuard }, { provide: APP_GUARD, useClass: RolesGuard }]
+    ? [{ provide: APP_GUARD, useExisting: AccessTokenGuard }, { provide: APP_GUARD, useExisting: RolesGuard }]
     : [];
   return {
     module: definition.module,

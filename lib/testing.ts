@@ -18,3 +18,10 @@ export { describeLoginThrottlerContract, type ThrottlerFactory } from './testing
 export { describeOneTimeTokenStoreContract, type OneTimeTokenStoreFactory } from './testing/one-time-token-store.contract';
 export { describeRouteThrottleContract, type RouteThrottleFactory } from './testing/route-throttle.contract';
 export { ManualClock } from './testing/manual-clock';
+
+// Testing an app that uses the library: a user in its stores, a signed-in session in one line (through the real
+// sign-in pipeline), and a stub principal for tests without tokens or Redis (`overrideGuard(AccessTokenGuard)`).
+export {
+  createTestUser, signInAs, type AuthTestApp, type TestUserInput, type TestUser, type TestSession,
+} from './testing/sign-in-as';
+export { StubAccessTokenGuard, type StubPrincipal } from './testing/stub-access-token.guard';

@@ -34,7 +34,7 @@ const PUBLIC_API: Record<string, string[]> = {
     // Errors (stable codes) and their HTTP mapping.
     'AuthError', 'ValidationFailedError', 'InvalidCredentialsError', 'EmailTakenError', 'RegistrationDisabledError',
     'UserDisabledError', 'AccessTokenMissingError', 'AccessTokenInvalidError', 'AccessTokenExpiredError',
-    'SessionRevokedError', 'RefreshTokenMissingError', 'RefreshTokenInvalidError', 'RefreshTokenSupersededError',
+    'SessionRevokedError', 'RefreshTokenMissingError', 'RefreshTokenTransportError', 'RefreshTokenInvalidError', 'RefreshTokenSupersededError',
     'RefreshTokenReusedError', 'InsufficientRoleError', 'SessionNotFoundError', 'CrossSiteRequestError',
     'StoreFullError', 'StoreUnavailableError', 'TooManyAttemptsError', 'WeakPasswordError', 'BreachCheckUnavailableError', 'BreachedPasswordOptions', 'UnsupportedMediaTypeError', 'UserNotFoundError',
     'OAuthProviderNotConfiguredError', 'OAuthStateInvalidError', 'OAuthAccessDeniedError', 'OAuthProviderError',
@@ -75,6 +75,8 @@ const PUBLIC_API: Record<string, string[]> = {
     'describeSessionStoreContract', 'SessionStoreFactory', 'SESSION_CONTRACT_SETTINGS',
     'describeLoginThrottlerContract', 'ThrottlerFactory', 'describeRouteThrottleContract', 'RouteThrottleFactory', 'ManualClock',
     'describeUserStoreDeletionContract', 'describeOneTimeTokenStoreContract', 'OneTimeTokenStoreFactory',
+    // Testing an app (issue 21): a test user, a signed-in session in one line, a stub principal for overrideGuard.
+    'createTestUser', 'signInAs', 'AuthTestApp', 'TestUserInput', 'TestUser', 'TestSession', 'StubAccessTokenGuard', 'StubPrincipal',
   ],
 };
 

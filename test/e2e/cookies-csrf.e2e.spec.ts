@@ -35,6 +35,22 @@ describe('refresh cookie attributes', () => {
     }
   });
 
+  it("the 'cookie' transport: a refresh token sent in the body alone -> 401 refresh_token_transport (not _missing); nothing -> _missing", async () => {
+    const t = await createAbuseApp({ refreshTokenTransport: 'cookie' });
+    try {
+      const token = cookieValue((await signUp(t)).setCookie, 'authkit_rt')!;
+      const inBody = await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: token } });
+      expect(inBody.status).toBe(401);
+      expect(inBody.body).toMatchObject({ statusCode: 401, code: 'refresh_token_transport' });
+      expect(JSON.stringify(inBody.body)).not.toContain(token);
+      expect((await http(t.url, 'POST', '/auth/refresh', { json: {} })).body.code).toBe('refresh_token_missing');
+      // The cookie still works, and the session was not touched by the refused attempt.
+      expect((await http(t.url, 'POST', '/auth/refresh', { cookie: `authkit_rt=${token}` })).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('outside development: Secure and the __Secure- name; refresh reads it, logout clears it with the same name and path', async () => {
     await withNodeEnv('production', async () => {
       const t = await createAbuseApp({ refreshTokenTransport: 'cookie' }, { extras: { routePrefix: 'api/auth' } });

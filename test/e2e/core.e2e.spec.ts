@@ -53,7 +53,7 @@ describe.each(redisTopologies())('core e2e (real HTTP server, real Redis: $name)
 
     const me = await http(t.url, 'GET', '/auth/me', { token: accessToken });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ id: reg.body.user.id, email, roles: ['user'], sessionId: expect.any(String), amr: ['pwd'] });
+    expect(me.body).toEqual({ id: reg.body.user.id, email, roles: ['user'], emailVerified: false, sessionId: expect.any(String), amr: ['pwd'] });
 
     const refreshed = await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken } });
     expect(refreshed.status).toBe(200);

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
-import { AuthModule, type AuthModuleExtras, type AuthModuleOptions } from '../../lib';
+import { AuthModule, type AuthModuleExtras, type AuthModuleOptions, TokenResponder } from '../../lib';
 import { baseTestOptions } from '../support/test-app';
 
 /** An app with the module (and `@nestjs/swagger`'s document of it); never listens. */
@@ -44,6 +44,34 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
     expect(responses['401'].content?.['application/json'].schema.properties.code.enum).toEqual(['invalid_credentials']);
     expect(Object.keys(responses)).toEqual(expect.arrayContaining(['400', '401', '429', '503']));
     expect((document.paths['/auth/refresh'].post!.responses['401'] as { description: string }).description).toContain('refresh_token_reused');
+  });
+
+  it('documents GET /auth/identities as 200 (a list) and DELETE /auth/identities/{provider} as 204, not as redirects', () => {
+    const list = document.paths['/auth/identities'].get!;
+    expect(Object.keys(list.responses)).not.toContain('302');
+    const ok = list.responses['200'] as { content: Record<string, { schema: { type: string; items: { properties: object } } }> };
+    expect(ok.content['application/json'].schema.type).toBe('array');
+    expect(Object.keys(ok.content['application/json'].schema.items.properties)).toEqual(['provider', 'email', 'emailVerified', 'linkedAt']);
+    const unlink = document.paths['/auth/identities/{provider}'].delete!;
+    expect(Object.keys(unlink.responses).sort()).toEqual(['204', '401', '404', '409', '503']);
+    expect(unlink.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(document.paths['/auth/google'].get!.responses)).toContain('302');
+  });
+
+  it("the README's snippet names the configured refresh cookie: TokenResponder.refreshCookieName", async () => {
+    expect(app.get(TokenResponder).refreshCookieName).toBe('authkit_rt');
+    const secure = await documented('topenapi-secure', { cookie: { secure: true, name: 'rt' } });
+    try {
+      expect(secure.app.get(TokenResponder).refreshCookieName).toBe('__Secure-rt');
+    } finally {
+      await secure.app.close();
+    }
+  });
+
+  it('documents GET /auth/me with emailVerified, and refresh_token_transport among the refresh failures', () => {
+    const me = document.paths['/auth/me'].get!.responses['200'] as { content: Record<string, { schema: { properties: object; required: string[] } }> };
+    expect(me.content['application/json'].schema.required).toContain('emailVerified');
+    expect((document.paths['/auth/refresh'].post!.responses['401'] as { description: string }).description).toContain('refresh_token_transport');
   });
 
   it('lists the OAuth routes of configured providers only', () => {

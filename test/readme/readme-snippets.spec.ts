@@ -66,17 +66,25 @@ const AMBIENT: Record<string, string> = {
   OAuthOptions: "import type { OAuthOptions } from 'nestjs-authkit';",
   AuthHooks: "import type { AuthHooks } from 'nestjs-authkit';",
   AuthRejectedError: "import { AuthRejectedError } from 'nestjs-authkit';",
+  TokenResponder: "import { TokenResponder } from 'nestjs-authkit';",
   DocumentBuilder: "import { DocumentBuilder } from '@nestjs/swagger';",
   SwaggerModule: "import { SwaggerModule } from '@nestjs/swagger';",
   app: "declare const app: import('@nestjs/common').INestApplication;",
   NestFastifyApplication: "import type { NestFastifyApplication } from '@nestjs/platform-fastify';",
   FastifyAdapter: "import { FastifyAdapter } from '@nestjs/platform-fastify';",
   dataSource: "declare const dataSource: import('typeorm').DataSource;",
+  // An app's Jest suite (README "Testing your app"): Jest's globals.
+  describe: "import { describe } from '@jest/globals';",
+  it: "import { it } from '@jest/globals';",
+  expect: "import { expect } from '@jest/globals';",
+  beforeAll: "import { beforeAll } from '@jest/globals';",
+  afterAll: "import { afterAll } from '@jest/globals';",
 };
 
 /** A fragment as a compilable module: its imports on top, its statements in an async function unless it exports. */
 function asModule(code: string): string {
-  const source = code.replace(/from '\.{1,2}\/examples\//g, `from '${root}/examples/`);
+  // The app's own AppModule (`import { AppModule } from '../src/app.module'` in a test of the app) is declared below.
+  const source = code.replace(/from '\.{1,2}\/examples\//g, `from '${root}/examples/`).replace(/^import \{ AppModule \} from '\.[^']*';\n/m, '');
   const imports = source.split('\n').filter((line) => /^import\s/.test(line));
   const body = source.split('\n').filter((line) => !/^import\s/.test(line)).join('\n');
   const imported = new Set(imports.flatMap((line) => [...line.matchAll(/\b([A-Za-z_$][\w$]*)\b/g)].map((m) => m[1])));

@@ -92,6 +92,15 @@ export class RefreshTokenMissingError extends AuthError {
   static override readonly defaultMessage = 'A refresh token is required';
 }
 
+/**
+ * A refresh token in the body while `refreshTokenTransport` is `'cookie'`: the body is not read (a token script can
+ * read from the body could be stolen by it); send the cookie, or configure `'body'` / `'both'`. 401 like a missing token.
+ */
+export class RefreshTokenTransportError extends AuthError {
+  static override readonly code = 'refresh_token_transport';
+  static override readonly defaultMessage = "The refresh token must be sent as the cookie (refreshTokenTransport is 'cookie')";
+}
+
 /** Malformed refresh token, or no session for it (expired, logged out, revoked). */
 export class RefreshTokenInvalidError extends AuthError {
   static override readonly code = 'refresh_token_invalid';

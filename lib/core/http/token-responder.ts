@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CrossSiteRequestError, RefreshTokenMissingError, ValidationFailedError } from '../errors/auth.errors';
+import { CrossSiteRequestError, RefreshTokenMissingError, RefreshTokenTransportError, ValidationFailedError } from '../errors/auth.errors';
 import type { PublicUser, TokenPair } from '../auth.types';
 import type { SignInOutcome } from '../sign-in/sign-in-step';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './cookie.options';
@@ -52,6 +52,14 @@ export class TokenResponder {
     return this.respond(outcome.tokens, req, res);
   }
 
+  /**
+   * The refresh cookie's name as configured (`__Secure-` prefixed when Secure), e.g. for `@nestjs/swagger`:
+   * `new DocumentBuilder().addCookieAuth(app.get(TokenResponder).refreshCookieName)`.
+   */
+  get refreshCookieName(): string {
+    return this.options.cookie.name;
+  }
+
   /** The refresh cookie of the request, unless the transport is `'body'`. */
   refreshCookieOf(req: TransportRequest): string | undefined {
     return this.options.refreshTokenTransport === 'body' ? undefined : readCookie(req, this.options.cookie.name);
@@ -65,14 +73,15 @@ export class TokenResponder {
 
   /**
    * The refresh token a refresh presents: the cookie and/or `bodyToken`, per the transport. Refuses two that
-   * differ (400), none (401 `refresh_token_missing`) and the cookie sent cross-site (403).
+   * differ (400), none (401 `refresh_token_missing`; `refresh_token_transport` when only the body carries one under
+   * the `'cookie'` transport) and the cookie sent cross-site (403).
    */
   presentedRefreshToken(req: TransportRequest, bodyToken: string | undefined): { token: string; fromCookie: boolean } {
     const fromCookie = this.refreshCookieOf(req);
     const fromBody = this.options.refreshTokenTransport === 'cookie' ? undefined : bodyToken;
     if (fromCookie && fromBody && fromCookie !== fromBody) throw new ValidationFailedError(['refresh token in cookie and body differ']);
     const token = fromBody ?? fromCookie;
-    if (!token) throw new RefreshTokenMissingError();
+    if (!token) throw bodyToken ? new RefreshTokenTransportError() : new RefreshTokenMissingError();
     if (!fromBody && isCrossSite(req, this.options.allowedOrigins)) throw new CrossSiteRequestError();
     checkSecureCookieTransport(this.options, req);
     return { token, fromCookie: !fromBody };

@@ -94,7 +94,7 @@ export class SessionsController {
   @UseGuards(AccessTokenGuard)
   @Get('me')
   @Header('Cache-Control', 'no-store')
-  async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { sessionId: string; amr: string[] }> {
+  async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { emailVerified: boolean; sessionId: string; amr: string[] }> {
     return { ...(await this.userSessions.me(user)), sessionId: user.sessionId, amr: [...(user.amr ?? [])] };
   }
 

@@ -9,7 +9,7 @@ function sessionRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> 
       summary: 'Rotate the refresh token (cookie, or refreshToken in the body)', security: ['cookie'],
       body: { type: 'object', additionalProperties: false, properties: { refreshToken: { type: 'string', maxLength: 1024 } } },
       success: { status: 200, description: 'A new access token and a rotated refresh token', schema: tokenResponse(body) },
-      errors: [[401, ['refresh_token_missing', 'refresh_token_invalid', 'refresh_token_superseded', 'refresh_token_reused']],
+      errors: [[401, ['refresh_token_missing', 'refresh_token_transport', 'refresh_token_invalid', 'refresh_token_superseded', 'refresh_token_reused']],
         [403, ['cross_site_request']], STORE_DOWN],
     },
     logout: {
@@ -24,7 +24,10 @@ function sessionRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> 
       summary: 'The signed-in user', security: ['bearer'],
       success: {
         status: 200, description: 'The user and this session',
-        schema: { ...PUBLIC_USER, required: [...PUBLIC_USER.required, 'sessionId'], properties: { ...PUBLIC_USER.properties, sessionId: { type: 'string' } } },
+        schema: {
+          ...PUBLIC_USER, required: [...PUBLIC_USER.required, 'emailVerified', 'sessionId'],
+          properties: { ...PUBLIC_USER.properties, emailVerified: { type: 'boolean' }, sessionId: { type: 'string' } },
+        },
       },
       errors: [SIGNED_IN, STORE_DOWN],
     },

@@ -21,11 +21,14 @@ export class SessionsService {
     private readonly events: AuthEvents,
   ) {}
 
-  /** The principal's user as `GET /auth/me` shows it; `SessionRevokedError` when the user is gone or disabled. */
-  async me(principal: AuthenticatedUser): Promise<PublicUser> {
+  /**
+   * The principal's user as `GET /auth/me` shows it (with `emailVerified`, so a page can ask to verify the email);
+   * `SessionRevokedError` when the user is gone or disabled.
+   */
+  async me(principal: AuthenticatedUser): Promise<PublicUser & { emailVerified: boolean }> {
     const user = await this.users.findById(principal.id);
     if (!user || user.disabled) throw new SessionRevokedError();
-    return publicUser(user);
+    return { ...publicUser(user), emailVerified: user.emailVerified === true };
   }
 
   /** The user's live sessions, oldest first; `current` marks the principal's. */

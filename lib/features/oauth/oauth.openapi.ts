@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { apply, errorResponses, loadSwagger } from '../../core/http/openapi';
+import { apply, type ErrorDoc, errorResponses, loadSwagger, SIGNED_IN, STORE_DOWN } from '../../core/http/openapi';
 import type { ResolvedOAuthOptions } from './oauth.options';
 
 /** The OAuth routes of each built-in provider, and those of passport sources (`:provider`). */
@@ -17,6 +17,25 @@ const OAUTH_ROUTES: Record<string, { provider: string | null; summary: string; s
   unlinkIdentity: { provider: '*', summary: 'Unlink a provider account', security: ['bearer'] },
 };
 
+/** The redirecting routes answer 302; the identity routes answer JSON or 204 (`IdentitiesController`). */
+const REDIRECT = { status: 302, description: 'Redirect' };
+const REDIRECT_ERRORS: ErrorDoc[] = [[401, ['oauth_state_invalid', 'oauth_access_denied', 'oauth_code_rejected']], [404, ['oauth_provider_not_configured']],
+  [503, ['oauth_provider_unavailable', 'store_unavailable']]];
+const IDENTITY_VIEW = {
+  type: 'object', required: ['provider', 'email', 'emailVerified', 'linkedAt'],
+  properties: { provider: { type: 'string' }, email: { type: 'string', nullable: true }, emailVerified: { type: 'boolean' }, linkedAt: { type: 'string', format: 'date-time' } },
+};
+const RESPONSES: Record<string, { success: { status: number; description: string; schema?: object }; errors: ErrorDoc[] }> = {
+  listIdentities: {
+    success: { status: 200, description: 'One entry per linked provider account', schema: { type: 'array', items: IDENTITY_VIEW } },
+    errors: [SIGNED_IN, STORE_DOWN],
+  },
+  unlinkIdentity: {
+    success: { status: 204, description: 'Unlinked' },
+    errors: [SIGNED_IN, [404, ['oauth_identity_not_found']], [409, ['last_sign_in_method']], STORE_DOWN],
+  },
+};
+
 
 /** Documents the OAuth routes of the configured providers and passport sources, when the app has `@nestjs/swagger`. */
 export function documentOAuthRoutes(oauthController: Type, oauth: Pick<ResolvedOAuthOptions, 'providers' | 'passport'>): void {
@@ -30,11 +49,11 @@ export function documentOAuthRoutes(oauthController: Type, oauth: Pick<ResolvedO
     // Set either way: the route functions are shared by every mount of the controller.
     apply(swagger.ApiExcludeEndpoint(!configured), oauthController, method);
     if (!configured) continue;
+    const { success, errors } = RESPONSES[method] ?? { success: REDIRECT, errors: REDIRECT_ERRORS };
     const decorators = [
       swagger.ApiOperation({ summary: doc.summary }),
-      swagger.ApiResponse({ status: 302, description: 'Redirect' }),
-      ...errorResponses(swagger, [[401, ['oauth_state_invalid', 'oauth_access_denied', 'oauth_code_rejected']], [404, ['oauth_provider_not_configured']],
-        [503, ['oauth_provider_unavailable', 'store_unavailable']]]),
+      swagger.ApiResponse(success),
+      ...errorResponses(swagger, errors),
       ...doc.security.map(() => swagger.ApiBearerAuth()),
     ];
     for (const decorator of decorators) apply(decorator, oauthController, method);
