@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
+import { buildPackage } from '../support/package-build';
 
 const root = resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -14,9 +15,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('the published package', () => {
-  beforeAll(() => {
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
-  }, 120_000);
+  // `npm run build`, once per run for every suite that needs dist/.
+  beforeAll(() => buildPackage(), 120_000);
 
   it('npm run build emits CommonJS dist/ with declarations, where package.json points', () => {
     expect(pkg.main).toBe('dist/index.js');

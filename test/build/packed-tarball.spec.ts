@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { packedTarball } from '../support/package-build';
 
 const root = resolve(__dirname, '../..');
 
@@ -17,11 +18,10 @@ describe('the packed tarball', () => {
   let dir: string;
   let tarball: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'authkit-pack-'));
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
-    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' });
-    tarball = join(dir, JSON.parse(packed)[0].filename);
+    // `npm run build` and `npm pack`, once per run for every suite that needs them.
+    tarball = await packedTarball();
     const app = join(dir, 'app');
     execFileSync('mkdir', ['-p', app]);
     const peers = ['@nestjs/common', '@nestjs/core', '@nestjs/passport', 'passport', 'passport-jwt', 'reflect-metadata', 'rxjs'];
