@@ -3,7 +3,9 @@ import type { Config } from 'jest';
 /** What every project shares. */
 const base = {
   rootDir: '.',
-  testEnvironment: 'node',
+  // Jest's Node environment, plus each worker's own redis-server as REDIS_URL and the shared Redis Cluster / Sentinel
+  // for the files that use them (see test/support/jest-environment.ts).
+  testEnvironment: '<rootDir>/test/support/jest-environment.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
   // The examples and the README snippets import the package by its name, as an app does.
   moduleNameMapper: {
@@ -64,6 +66,11 @@ const config: Config = {
   ],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // The slowest suites first (test/support/sequencer.js).
+  testSequencer: '<rootDir>/test/support/sequencer.js',
+  // Suites run in parallel, each worker on its own redis-server (see testEnvironment). Most suites wait on I/O
+  // (Redis, child processes, HTTP), so a 2-core machine runs more workers than cores; `--maxWorkers` overrides.
+  maxWorkers: 3,
   testTimeout: 30_000,
 };
 
