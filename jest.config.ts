@@ -1,4 +1,14 @@
+import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
+
+/*
+ * `npm test` runs every suite, in parallel (.ci/run calls it). A part (package.json scripts):
+ *   npm run test:unit     the suites that are not *.e2e.spec.ts (options, stores, services; real Redis), on Express
+ *   npm run test:e2e      the *.e2e.spec.ts suites (HTTP, OAuth, browser, Redis faults and failover), on both platforms
+ *   npm run test:fastify  the Fastify re-run (FASTIFY_SUITES below)
+ *   npm run test:build    the package: build, tarball, consumer apps, public API, README snippets
+ * Jest arguments narrow any of them: `npm test -- logout`, `npm run test:e2e -- --selectProjects express`.
+ */
 
 /** What every project shares. */
 const base = {
@@ -88,9 +98,10 @@ const config: Config = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // The slowest suites first (test/support/sequencer.js).
   testSequencer: '<rootDir>/test/support/sequencer.js',
-  // Suites run in parallel, each worker on its own redis-server (see testEnvironment). Most suites wait on I/O
-  // (Redis, child processes, HTTP), so a 2-core machine runs more workers than cores; `--maxWorkers` overrides.
-  maxWorkers: 3,
+  // Suites run in parallel, a worker per core (Jest's default leaves one core out), each on its own redis-server (see
+  // testEnvironment). Not more: several suites assert latencies or timing margins (failover: no request over 2 s
+  // while a master dies), and a third worker on 2 cores pushed them over. `--maxWorkers` overrides.
+  maxWorkers: availableParallelism(),
   testTimeout: 30_000,
 };
 

@@ -1,13 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { packedTarball } from '../support/package-build';
 import { freePort } from '../support/redis-server';
 import { http, TEST_SECRET, uniqueEmail } from '../support/test-app';
 
-const execFileAsync = promisify(execFile);
 const PASSWORD = 'correct horse battery staple';
 
 /** A consumer app: its dependencies next to the packed tarball, ESM or CommonJS, and how it creates the Nest app. */
@@ -106,10 +104,9 @@ function writeApp(dir: string, app: ConsumerApp, tarball: string): void {
   writeFileSync(join(dir, 'src/main.ts'), appSource(app));
 }
 
-async function run(command: string, args: string[], cwd: string): Promise<string> {
+function run(command: string, args: string[], cwd: string): string {
   try {
-    const { stdout } = await execFileAsync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_loglevel: 'error' } });
-    return stdout;
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, npm_config_loglevel: 'error' } });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`.slice(0, 4000));
@@ -141,14 +138,6 @@ async function start(dir: string, port: number, keyPrefix: string): Promise<Chil
   return child;
 }
 
-/** A fresh app in `dir` on the tarball: installed (`npm ls` clean), type-checked and built. */
-async function install(app: ConsumerApp, dir: string, tarball: string): Promise<void> {
-  writeApp(dir, app, tarball);
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
-  await run('npm', ['ls', '--all'], dir);
-  await run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
-}
-
 /**
  * The packed tarball as a new user gets it, installed into fresh apps (Nest 11 + Express, Nest 11 + Fastify, Nest 12
  * as an ES module): `npm ls` is clean (no peer conflicts), the app type-checks and builds, starts, and a login,
@@ -156,28 +145,22 @@ async function install(app: ConsumerApp, dir: string, tarball: string): Promise<
  */
 describe('the packed tarball in fresh consumer apps', () => {
   let workdir: string;
-  /** Each app's install, started for all three at once in `beforeAll` (they mostly wait on npm), awaited by its test. */
-  const installed = new Map<string, Promise<string>>();
+  let tarball: string;
 
   beforeAll(async () => {
     workdir = mkdtempSync(join(tmpdir(), 'authkit-consumers-'));
     // `npm run build` and `npm pack`, once per run for every suite that needs them.
-    const tarball = await packedTarball();
-    for (const app of APPS) {
-      const dir = join(workdir, app.name);
-      const done = install(app, dir, tarball).then(() => dir);
-      done.catch(() => undefined); // reported by the app's test
-      installed.set(app.name, done);
-    }
+    tarball = await packedTarball();
   }, 120_000);
 
-  afterAll(async () => {
-    await Promise.allSettled(installed.values());
-    rmSync(workdir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 
   it.each(APPS.map((app) => [app.name, app] as const))('%s: npm ls clean, builds, starts, login + refresh + @Roles + events', async (_name, app) => {
-    const dir = await (installed.get(app.name) as Promise<string>);
+    const dir = join(workdir, app.name);
+    writeApp(dir, app, tarball);
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
+    run('npm', ['ls', '--all'], dir);
+    run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
 
     const port = await freePort();
     const child = await start(dir, port, `consumer${app.name.replace(/-/g, '')}`);

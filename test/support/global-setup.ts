@@ -18,10 +18,10 @@ export interface StartedServices {
  * Once per Jest run, in the main process:
  * - a throwaway redis-server per Jest worker (unless REDIS_URL points at one, which then all share): the test
  *   environment (jest-environment.ts) gives each file its worker's as REDIS_URL;
- * - the topology broker, which starts the Redis Cluster and the master + replica + 3 Sentinels for the files that
- *   use them (`redisTopologies()`), and stops them after the last one; it starts them right away, in the
- *   background, when the sequencer counted such files in this run. `AUTHKIT_TEST_TOPOLOGIES` leaves topologies
- *   out; `AUTHKIT_TEST_CLUSTER_NODES` / `AUTHKIT_TEST_SENTINELS` name deployments of your own;
+ * - the topology broker (topology-broker.ts), which starts the Redis Cluster and the master + replica + 3 Sentinels
+ *   for the files that use them (`redisTopologies()`) and stops them after the last one; it starts them right away,
+ *   in the background, when the sequencer counted such files in this run (`AUTHKIT_TEST_TOPOLOGIES` leaves topologies
+ *   out; `AUTHKIT_TEST_CLUSTER_NODES` / `AUTHKIT_TEST_SENTINELS` name deployments of your own);
  * - a temporary directory for what suites build once and share (package-build.ts).
  */
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
@@ -32,8 +32,6 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
       const workers = Math.max(1, globalConfig.maxWorkers ?? 1);
       started.workerRedis = await Promise.all(Array.from({ length: workers }, () => RedisServer.start()));
       process.env[RUN_ENV.workerRedisUrls] = started.workerRedis.map((server) => server.url).join(',');
-      // For code running outside a test file (the environment overrides it per worker).
-      process.env.REDIS_URL = started.workerRedis[0].url;
     }
     started.broker = await TopologyBroker.start();
     process.env[RUN_ENV.broker] = started.broker.url;

@@ -1,23 +1,43 @@
+import { request } from 'node:http';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { Circus } from '@jest/types';
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
 import { type SharedTopologyName, sharedToStart, WANTED_TOPOLOGIES } from './redis-topologies';
 import { RUN_ENV } from './run-env';
 
-/** Asks this run's topology broker (topology-broker.ts, in the Jest main process) for `names`, or gives them back. */
-async function brokerRequest(action: 'acquire' | 'release', names: SharedTopologyName[]): Promise<Record<string, string>> {
+/**
+ * Asks this run's topology broker (topology-broker.ts, in the Jest main process): a POST on a connection of its own
+ * (no keep-alive, so no request can meet a connection the other side is closing).
+ */
+function broker<T>(path: string, body: object): Promise<T> {
   const url = process.env[RUN_ENV.broker];
-  if (!url) throw new Error(`${RUN_ENV.broker} is not set: run the tests through Jest (its global setup starts the topology broker)`);
-  const res = await fetch(`${url}/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ names }),
-    // A Cluster is given 30 s to become healthy, more on a loaded machine.
-    signal: AbortSignal.timeout(120_000),
+  if (!url) return Promise.reject(new Error(`${RUN_ENV.broker} is not set: run the tests through Jest (its global setup starts the broker)`));
+  const payload = JSON.stringify(body);
+  return new Promise<T>((resolve, reject) => {
+    const req = request(`${url}/${path}`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      // A Cluster is given 30 s to become healthy, more on a loaded machine.
+      timeout: 120_000,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        try {
+          const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T & { error?: string };
+          if (res.statusCode === 200) resolve(answer);
+          else reject(new Error(`topology broker: ${path} ${payload} failed: ${answer.error}`));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`topology broker: ${path} ${payload}: no answer in 120 s`)));
+    req.on('error', reject);
+    req.end(payload);
   });
-  const body = (await res.json()) as { env?: Record<string, string>; error?: string };
-  if (!res.ok) throw new Error(`Redis topologies ${names.join(', ')}: ${action} failed: ${body.error}`);
-  return body.env ?? {};
 }
 
 /**
@@ -46,7 +66,7 @@ export default class AuthkitTestEnvironment extends NodeEnvironment {
     const env = this.global.process.env;
     const names = sharedToStart(wanted ?? [], env);
     if (names.length === 0) return;
-    Object.assign(env, await brokerRequest('acquire', names));
+    Object.assign(env, (await broker<{ env: Record<string, string> }>('acquire', { names })).env);
     this.acquired = names;
   }
 
@@ -54,7 +74,7 @@ export default class AuthkitTestEnvironment extends NodeEnvironment {
     const names = this.acquired;
     this.acquired = [];
     try {
-      if (names.length) await brokerRequest('release', names);
+      if (names.length) await broker('release', { names });
     } finally {
       await super.teardown();
     }

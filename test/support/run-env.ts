@@ -9,7 +9,7 @@ export const RUN_ENV = {
   broker: 'AUTHKIT_TEST_TOPOLOGY_BROKER',
   /**
    * How many test files of the run call `redisTopologies()`: counted by the sequencer (test/support/sequencer.js,
-   * which spells the name out) before the global setup, so the broker knows when the last one is done.
+   * which spells the name out) before the global setup, so that the broker knows when the last one is done.
    */
   topologySuites: 'AUTHKIT_TEST_TOPOLOGY_SUITES',
   /** A temporary directory of this run, for what its suites build once and share (see package-build.ts). */

@@ -5,13 +5,14 @@ const { basename } = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
 /**
- * The slowest suites (by file name, wherever they live), started first and in this order so that they run beside
- * the many short ones instead of after them. Jest otherwise orders by the durations it cached from the last run on
- * this machine (longest first), or by file size on a fresh clone (as in CI).
+ * The slowest suites (by file name, wherever they live), started first and in this order, so that they run beside
+ * the many short ones instead of after them. Failover first: it asserts latencies, and at the start it has one
+ * neighbour (a worker per core) doing little but wait for npm. Jest otherwise orders by the durations it cached from
+ * the last run on this machine (longest first), or by file size on a fresh clone (as in CI).
  */
 const SLOW_FIRST = [
-  'consumer-apps.e2e.spec.ts',
   'failover.e2e.spec.ts',
+  'consumer-apps.e2e.spec.ts',
   'browser.e2e.spec.ts',
   'packed-tarball.spec.ts',
   'readme-snippets.spec.ts',
@@ -35,7 +36,7 @@ class AuthkitSequencer extends Sequencer {
     };
     // Array.prototype.sort is stable: the rest keeps Jest's order.
     const ordered = [...sorted].sort((a, b) => rank(a) - rank(b));
-    // For the topology broker (test/support/topology-broker.ts, RUN_ENV.topologySuites in run-env.ts): read by the
+    // For the topology broker (test/support/topology-broker.ts; RUN_ENV.topologySuites in run-env.ts): read by the
     // global setup, which runs after this in the same process.
     process.env.AUTHKIT_TEST_TOPOLOGY_SUITES = String(ordered.filter((test) => usesTopologies(test.path)).length);
     return ordered;

@@ -5,7 +5,7 @@ import { RedisSentinelTopology, SENTINEL_MASTER_NAME } from './redis-sentinel';
 import { type SharedTopologyName, TOPOLOGY_ENV } from './redis-topologies';
 import { RUN_ENV } from './run-env';
 
-/** Environment variables the test environment sets for the test files (`TOPOLOGY_ENV` values). */
+/** Environment variables the test environment sets for a test file (`TOPOLOGY_ENV` values). */
 export type TopologyEnv = Record<string, string>;
 
 interface Running {
@@ -13,7 +13,7 @@ interface Running {
   stop(): Promise<void>;
 }
 
-/** How each shared deployment starts (the defaults of the suites: node timeout / down-after 1 s). */
+/** How each shared deployment starts (the suites' defaults: node timeout / down-after 1 s). */
 const STARTERS: Record<SharedTopologyName, () => Promise<Running>> = {
   async cluster() {
     const cluster = await RedisClusterTopology.start();
@@ -36,12 +36,18 @@ interface Entry {
   running?: Promise<Running>;
 }
 
+/** A count the sequencer left in the environment (undefined when the run has no such sequencer). */
+function counted(name: string): number | undefined {
+  const raw = process.env[name];
+  return raw === undefined ? undefined : Number(raw);
+}
+
 /**
- * Runs in the Jest main process (global setup) and starts the Redis Cluster and the Sentinel set-up only for the
- * test files that use them: a file that called `redisTopologies()` acquires them from its test environment before
- * its first hook (the first acquire starts them; later ones share them) and releases them after its last. Once
- * every such file of the run has released a topology (the count the sequencer put in `RUN_ENV.topologySuites`), it is
- * stopped; whatever still runs is stopped by the global teardown. Workers talk to it over loopback HTTP.
+ * Runs in the Jest main process (started by the global setup) and starts the Redis Cluster and the Sentinel set-up
+ * only for the test files that use them: a file that called `redisTopologies()` acquires them from its test
+ * environment (jest-environment.ts, over loopback HTTP) before its first hook (the first acquire starts them; later
+ * ones share them) and releases them after its last. Once every such file of the run has released a topology (the
+ * count the sequencer left in `RUN_ENV.topologySuites`), it is stopped; `close()` (the global teardown) stops the rest.
  */
 export class TopologyBroker {
   private readonly entries: Record<SharedTopologyName, Entry> = {
@@ -49,12 +55,13 @@ export class TopologyBroker {
     sentinel: { holders: 0, released: 0 },
   };
 
-  private constructor(private readonly server: Server, private readonly expected: number | undefined) {}
+  private readonly expected = counted(RUN_ENV.topologySuites);
+
+  private constructor(private readonly server: Server) {}
 
   static async start(): Promise<TopologyBroker> {
-    const raw = process.env[RUN_ENV.topologySuites];
     const server = createServer();
-    const broker = new TopologyBroker(server, raw === undefined ? undefined : Number(raw));
+    const broker = new TopologyBroker(server);
     server.on('request', (req, res) => void broker.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -78,17 +85,13 @@ export class TopologyBroker {
   }
 
   async acquire(names: SharedTopologyName[]): Promise<TopologyEnv> {
-    const env: TopologyEnv = {};
-    const held: SharedTopologyName[] = [];
+    for (const name of names) this.entries[name].holders += 1;
     try {
-      for (const name of names) {
-        this.entries[name].holders += 1;
-        held.push(name);
-      }
+      const env: TopologyEnv = {};
       for (const running of await Promise.all(names.map((name) => this.ensure(name)))) Object.assign(env, running.env);
       return env;
     } catch (error) {
-      for (const name of held) this.entries[name].holders -= 1;
+      for (const name of names) this.entries[name].holders -= 1;
       throw error;
     }
   }
@@ -99,14 +102,15 @@ export class TopologyBroker {
         const entry = this.entries[name];
         entry.holders -= 1;
         entry.released += 1;
-        if (entry.holders === 0 && this.expected !== undefined && entry.released >= this.expected) await this.stopOne(name);
+        if (entry.holders === 0 && this.expected !== undefined && entry.released >= this.expected) await this.stop(name);
       }),
     );
   }
 
-  /** Stops every topology still running and the broker. */
+  /** Stops every topology still running, and the broker. */
   async close(): Promise<void> {
-    await Promise.all((Object.keys(this.entries) as SharedTopologyName[]).map((name) => this.stopOne(name)));
+    await Promise.all((Object.keys(this.entries) as SharedTopologyName[]).map((name) => this.stop(name)));
+    this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -123,7 +127,7 @@ export class TopologyBroker {
     return entry.running;
   }
 
-  private async stopOne(name: SharedTopologyName): Promise<void> {
+  private async stop(name: SharedTopologyName): Promise<void> {
     const entry = this.entries[name];
     const running = entry.running;
     entry.running = undefined;
@@ -138,8 +142,8 @@ export class TopologyBroker {
       const { names } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { names?: SharedTopologyName[] };
       const valid = (names ?? []).filter((name) => name in STARTERS);
       let body: unknown = {};
-      if (req.method === 'POST' && req.url === '/acquire') body = { env: await this.acquire(valid) };
-      else if (req.method === 'POST' && req.url === '/release') await this.release(valid);
+      if (req.url === '/acquire') body = { env: await this.acquire(valid) };
+      else if (req.url === '/release') await this.release(valid);
       else throw new Error(`no such broker request: ${req.method} ${req.url}`);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     } catch (error) {
