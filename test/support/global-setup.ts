@@ -1,48 +1,51 @@
-import { RedisClusterTopology } from './redis-cluster';
-import { RedisSentinelTopology, SENTINEL_MASTER_NAME } from './redis-sentinel';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '@jest/types';
 import { RedisServer } from './redis-server';
-import { selectedTopologies, TOPOLOGY_ENV } from './redis-topologies';
+import { selectedTopologies, sharedToStart } from './redis-topologies';
+import { RUN_ENV } from './run-env';
+import { TopologyBroker } from './topology-broker';
 
 /** What the setup started, for the teardown. */
-export interface StartedRedis {
-  standalone?: RedisServer;
-  cluster?: RedisClusterTopology;
-  sentinel?: RedisSentinelTopology;
+export interface StartedServices {
+  workerRedis: RedisServer[];
+  broker?: TopologyBroker;
+  runDir?: string;
 }
 
 /**
- * Starts, once for the whole run and in parallel: a standalone redis-server (unless REDIS_URL points at one),
- * a 6-node Redis Cluster and a master + replica + 3 Sentinels (unless `AUTHKIT_TEST_TOPOLOGIES` leaves them
- * out). The suites find them through environment variables (see `redis-topologies.ts`).
+ * Once per Jest run, in the main process:
+ * - a throwaway redis-server per Jest worker (unless REDIS_URL points at one, which then all share): the test
+ *   environment (jest-environment.ts) gives each file its worker's as REDIS_URL;
+ * - the topology broker (topology-broker.ts), which starts the Redis Cluster and the master + replica + 3 Sentinels
+ *   for the files that use them (`redisTopologies()`) and stops them after the last one; it starts them right away,
+ *   in the background, when the sequencer counted such files in this run (`AUTHKIT_TEST_TOPOLOGIES` leaves topologies
+ *   out; `AUTHKIT_TEST_CLUSTER_NODES` / `AUTHKIT_TEST_SENTINELS` name deployments of your own);
+ * - a temporary directory for what suites build once and share.
  */
-export default async function globalSetup(): Promise<void> {
-  const selected = selectedTopologies();
-  const started: StartedRedis = {};
-  (globalThis as { __AUTHKIT_REDIS__?: StartedRedis }).__AUTHKIT_REDIS__ = started;
-  const results = await Promise.allSettled([
-    process.env.REDIS_URL
-      ? undefined
-      : RedisServer.start().then((server) => {
-        started.standalone = server;
-        process.env.REDIS_URL = server.url;
-      }),
-    selected.includes('cluster') && !process.env[TOPOLOGY_ENV.clusterNodes]
-      ? RedisClusterTopology.start().then((cluster) => {
-        started.cluster = cluster;
-        process.env[TOPOLOGY_ENV.clusterNodes] = cluster.addresses;
-      })
-      : undefined,
-    selected.includes('sentinel') && !process.env[TOPOLOGY_ENV.sentinels]
-      ? RedisSentinelTopology.start().then((sentinel) => {
-        started.sentinel = sentinel;
-        process.env[TOPOLOGY_ENV.sentinels] = sentinel.addresses;
-        process.env[TOPOLOGY_ENV.sentinelName] = SENTINEL_MASTER_NAME;
-      })
-      : undefined,
-  ]);
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed) {
-    await Promise.all([started.standalone?.stop(), started.cluster?.stop(), started.sentinel?.stop()]);
-    throw failed.reason;
+export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
+  const started: StartedServices = { workerRedis: [] };
+  (globalThis as { __AUTHKIT_SERVICES__?: StartedServices }).__AUTHKIT_SERVICES__ = started;
+  try {
+    if (!process.env.REDIS_URL) {
+      const workers = Math.max(1, globalConfig.maxWorkers ?? 1);
+      started.workerRedis = await Promise.all(Array.from({ length: workers }, () => RedisServer.start()));
+      process.env[RUN_ENV.workerRedisUrls] = started.workerRedis.map((server) => server.url).join(',');
+    }
+    started.broker = await TopologyBroker.start();
+    process.env[RUN_ENV.broker] = started.broker.url;
+    started.broker.prestart(sharedToStart(selectedTopologies()));
+    started.runDir = mkdtempSync(join(tmpdir(), 'authkit-jest-run-'));
+    process.env[RUN_ENV.runDir] = started.runDir;
+  } catch (error) {
+    await stopServices(started);
+    throw error;
   }
+}
+
+/** Stops what `globalSetup` started (also its teardown). */
+export async function stopServices(started: StartedServices): Promise<void> {
+  await Promise.all([...started.workerRedis.map((server) => server.stop()), started.broker?.close()]);
+  if (started.runDir) rmSync(started.runDir, { recursive: true, force: true });
 }

@@ -4,12 +4,24 @@ import type { RedisClient, RedisConnectionOptions } from '../../lib/adapters/red
 /** The Redis deployments the suites run against. */
 export type RedisTopologyName = 'standalone' | 'sentinel' | 'cluster';
 
-/** Environment variables the Jest global setup fills (test-only names, so the sample's own variables stay untouched). */
+/** The deployments the suites of a run share (started on demand by topology-broker.ts; standalone is per worker). */
+export type SharedTopologyName = Exclude<RedisTopologyName, 'standalone'>;
+
+/**
+ * The global of a test file where `redisTopologies()` notes the shared deployments the file runs on: its test
+ * environment (jest-environment.ts) reads it once the file is collected and brings them up before its first hook.
+ */
+export const WANTED_TOPOLOGIES = '__AUTHKIT_WANTED_TOPOLOGIES__';
+
+/**
+ * Environment variables that say where the shared deployments are (test-only names, so the sample's own variables
+ * stay untouched): the test environment sets them for the files that use them; set by hand, they win.
+ */
 export const TOPOLOGY_ENV = {
   clusterNodes: 'AUTHKIT_TEST_CLUSTER_NODES',
   sentinels: 'AUTHKIT_TEST_SENTINELS',
   sentinelName: 'AUTHKIT_TEST_SENTINEL_NAME',
-  /** Comma list of topologies to start and run (default all three); `standalone` alone for a quick local run. */
+  /** Comma list of topologies to run on (default all three); `standalone` alone for a quick local run. */
   select: 'AUTHKIT_TEST_TOPOLOGIES',
 } as const;
 
@@ -20,6 +32,15 @@ export interface RedisTopology {
   connection: RedisConnectionOptions;
   /** A new plain client on it (offline queue on, for test set-up code). Close it with `disconnect()`. */
   createClient(): RedisClient;
+}
+
+/**
+ * Of `names`, the shared deployments to start: not standalone, and not named by hand in `env` (a deployment of
+ * your own, through `TOPOLOGY_ENV`).
+ */
+export function sharedToStart(names: Iterable<RedisTopologyName>, env: NodeJS.ProcessEnv = process.env): SharedTopologyName[] {
+  const given: Record<SharedTopologyName, string> = { cluster: TOPOLOGY_ENV.clusterNodes, sentinel: TOPOLOGY_ENV.sentinels };
+  return [...names].filter((name): name is SharedTopologyName => name !== 'standalone' && !env[given[name]]);
 }
 
 /** `host:port,...` -> addresses. */
@@ -66,25 +87,48 @@ export function clusterTopology(nodeList: string): RedisTopology {
 }
 
 /**
- * Every topology the global setup started, standalone first. Suites iterate it to run one contract on all
- * of them (`for (const topology of redisTopologies()) describeXContract(...)`).
+ * The shared topology `name`, read from the environment when a test uses it: its test environment has acquired it
+ * by then (see `redisTopologies`).
+ */
+function shared(name: SharedTopologyName, fromEnv: () => RedisTopology): RedisTopology {
+  return {
+    name,
+    get connection() {
+      return fromEnv().connection;
+    },
+    createClient: () => fromEnv().createClient(),
+  };
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(
+      `${name} is not set: call redisTopologies() at the top level of the test file (while Jest collects it), ` +
+        'so that its test environment (test/support/jest-environment.ts) starts the topologies before its first hook',
+    );
+  }
+  return value;
+}
+
+/**
+ * Every selected topology, standalone first. Suites iterate it to run one contract on all of them
+ * (`for (const topology of redisTopologies()) describeXContract(...)`). Called while Jest collects the file, it
+ * notes the Cluster and Sentinel ones: the file's test environment starts them (or joins the running ones) before
+ * the file's first hook, so a run without such a file never starts them.
  */
 export function redisTopologies(): RedisTopology[] {
-  const topologies: RedisTopology[] = [];
-  for (const name of selectedTopologies()) {
-    if (name === 'standalone') topologies.push(standalone());
+  const selected = selectedTopologies();
+  const global = globalThis as { [WANTED_TOPOLOGIES]?: Set<SharedTopologyName> };
+  const wanted = (global[WANTED_TOPOLOGIES] ??= new Set());
+  return selected.map((name) => {
+    if (name === 'standalone') return standalone();
+    wanted.add(name);
     if (name === 'sentinel') {
-      const list = process.env[TOPOLOGY_ENV.sentinels];
-      if (!list) throw new Error(`${TOPOLOGY_ENV.sentinels} is not set: the Jest global setup starts the Sentinel topology`);
-      topologies.push(sentinelTopology(list, process.env[TOPOLOGY_ENV.sentinelName] ?? 'mymaster'));
+      return shared(name, () => sentinelTopology(requiredEnv(TOPOLOGY_ENV.sentinels), process.env[TOPOLOGY_ENV.sentinelName] ?? 'mymaster'));
     }
-    if (name === 'cluster') {
-      const list = process.env[TOPOLOGY_ENV.clusterNodes];
-      if (!list) throw new Error(`${TOPOLOGY_ENV.clusterNodes} is not set: the Jest global setup starts the Cluster topology`);
-      topologies.push(clusterTopology(list));
-    }
-  }
-  return topologies;
+    return shared(name, () => clusterTopology(requiredEnv(TOPOLOGY_ENV.clusterNodes)));
+  });
 }
 
 /**

@@ -1,0 +1,46 @@
+// @ts-check
+/* Jest test sequencer of this project (jest.config.ts `testSequencer`; plain CommonJS: Jest loads it untransformed). */
+const { readFileSync } = require('node:fs');
+const { basename } = require('node:path');
+const Sequencer = require('@jest/test-sequencer').default;
+
+/**
+ * The slowest suites (by file name, wherever they live), started first and in this order, so that they run beside
+ * the many short ones instead of after them. Failover first: it asserts latencies, and at the start it has one
+ * neighbour (a worker per core) doing little but wait for npm. Jest otherwise orders by the durations it cached from
+ * the last run on this machine (longest first), or by file size on a fresh clone (as in CI).
+ */
+const SLOW_FIRST = [
+  'failover.e2e.spec.ts',
+  'consumer-apps.e2e.spec.ts',
+  'browser.e2e.spec.ts',
+  'packed-tarball.spec.ts',
+  'readme-snippets.spec.ts',
+  'account-lifecycle.e2e.spec.ts',
+  'sample.e2e.spec.ts',
+  'core.e2e.spec.ts',
+  'package.spec.ts',
+  'public-api.spec.ts',
+];
+
+/** Test files that run on the shared Redis Cluster / Sentinel set-up (see test/support/redis-topologies.ts). */
+const usesTopologies = (/** @type {string} */ path) => /\bredisTopologies\(/.test(readFileSync(path, 'utf8'));
+
+class AuthkitSequencer extends Sequencer {
+  /** @param {import('@jest/test-result').Test[]} tests */
+  async sort(tests) {
+    const sorted = await super.sort(tests);
+    const rank = (/** @type {import('@jest/test-result').Test} */ test) => {
+      const index = SLOW_FIRST.indexOf(basename(test.path));
+      return index === -1 ? SLOW_FIRST.length : index;
+    };
+    // Array.prototype.sort is stable: the rest keeps Jest's order.
+    const ordered = [...sorted].sort((a, b) => rank(a) - rank(b));
+    // For the topology broker (test/support/topology-broker.ts; RUN_ENV.topologySuites in run-env.ts): read by the
+    // global setup, which runs after this in the same process.
+    process.env.AUTHKIT_TEST_TOPOLOGY_SUITES = String(ordered.filter((test) => usesTopologies(test.path)).length);
+    return ordered;
+  }
+}
+
+module.exports = AuthkitSequencer;
