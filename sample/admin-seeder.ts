@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EmailTakenError, IdentityResolver, normalizeEmail } from '../lib';
+import { maskEmail } from './audit-log';
 
-/** Seeds an admin from SAMPLE_ADMIN_EMAIL / SAMPLE_ADMIN_PASSWORD (and makes an existing account admin). */
+/** Seeds an admin from SAMPLE_ADMIN_EMAIL / SAMPLE_ADMIN_PASSWORD; an existing account with that email is left as it is. */
 @Injectable()
 export class AdminSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger('Sample');
@@ -15,7 +16,7 @@ export class AdminSeeder implements OnApplicationBootstrap {
     if (!email || !password) return;
     try {
       await this.identity.createUser({ email, password, roles: ['admin', 'user'], emailVerified: true });
-      this.logger.log(`Seeded admin ${normalizeEmail(email)}`);
+      this.logger.log(`Seeded admin ${maskEmail(normalizeEmail(email))}`);
     } catch (error) {
       if (!(error instanceof EmailTakenError)) {
         this.logger.error(`Could not seed the admin: ${(error as Error).message}`);

@@ -25,3 +25,24 @@ describe("the sample's audit log", () => {
     expect(maskEmail('@example.com')).toBe('***');
   });
 });
+
+describe("the sample's admin seeder", () => {
+  it('logs the seeded admin masked, never the address', async () => {
+    const { AdminSeeder } = await import('../../sample/admin-seeder');
+    const { ConfigService } = await import('@nestjs/config');
+    const created: unknown[] = [];
+    const identity = { createUser: async (input: unknown) => { created.push(input); } };
+    const config = new ConfigService({ SAMPLE_ADMIN_EMAIL: 'Grace.Hopper@Example.com', SAMPLE_ADMIN_PASSWORD: 'a long admin password' });
+    const lines: string[] = [];
+    const spy = jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => {
+      lines.push(String(message));
+    });
+    try {
+      await new AdminSeeder(identity as never, config).onApplicationBootstrap();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(created).toHaveLength(1);
+    expect(lines).toEqual(['Seeded admin g***@example.com']);
+  });
+});
