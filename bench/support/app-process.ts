@@ -47,7 +47,9 @@ export function buildBaseline(ref: string): string {
   execFileSync('tar', ['-x', '-C', source], { input: archive });
   const out = join(root, 'build');
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(source, 'bench', 'tsconfig.json'), '--outDir', out], { stdio: 'inherit' });
-  cpSync(join(source, 'lib', 'core', 'users', 'common-passwords.txt'), join(out, 'lib', 'core', 'users', 'common-passwords.txt'));
+  // The library's data files (the common-password list; where it lives depends on the commit).
+  const files = execFileSync('git', ['ls-tree', '-r', '--name-only', commit, 'lib'], { cwd: repo, encoding: 'utf8' }).split('\n');
+  for (const file of files.filter((name) => name.endsWith('.txt'))) cpSync(join(source, file), join(out, file));
   writeFileSync(join(root, 'complete'), `${commit}\n`);
   return entry;
 }
