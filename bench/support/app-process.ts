@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A bench app running in its own Node process (so the load generator never shares its event loop). */
@@ -28,9 +28,38 @@ export function buildApp(): void {
   cpSync(join(BENCH_DIR, '..', 'lib', 'core', 'users', 'common-passwords.txt'), join(BUILD_DIR, 'lib', 'core', 'users', 'common-passwords.txt'));
 }
 
-/** Forks a compiled app (`bench/app/main.ts` unless told otherwise; see `buildApp`) and waits for its port. */
-export function startApp(name: string, env: Record<string, string>, entry: keyof typeof APP_ENTRIES = 'authkit'): Promise<AppProcess> {
-  const child: ChildProcess = fork(APP_ENTRIES[entry], [], {
+/**
+ * Compiles the library and the bench app as they were at git `ref` (e.g. `396387b`: `npm run bench:cpu -- --baseline`),
+ * into `bench/.tmp/baseline/<commit>/` (kept: a later run on the same commit reuses it), for an A/B of two builds in
+ * one run; returns the compiled entry of its app. Its packages resolve from this checkout's `node_modules` (the
+ * directory is inside it).
+ */
+export function buildBaseline(ref: string): string {
+  const repo = join(BENCH_DIR, '..');
+  const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: repo, encoding: 'utf8' }).trim();
+  const root = join(BENCH_DIR, '.tmp', 'baseline', commit);
+  const entry = join(root, 'build', 'bench', 'app', 'main.js');
+  if (existsSync(join(root, 'complete'))) return entry;
+  const source = join(root, 'src');
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(source, { recursive: true });
+  const archive = execFileSync('git', ['archive', '--format=tar', commit, 'lib', 'bench/app', 'bench/tsconfig.json', 'tsconfig.json'], { cwd: repo, maxBuffer: 1 << 28 });
+  execFileSync('tar', ['-x', '-C', source], { input: archive });
+  const out = join(root, 'build');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(source, 'bench', 'tsconfig.json'), '--outDir', out], { stdio: 'inherit' });
+  // The library's data files (the common-password list; where it lives depends on the commit).
+  const files = execFileSync('git', ['ls-tree', '-r', '--name-only', commit, 'lib'], { cwd: repo, encoding: 'utf8' }).split('\n');
+  for (const file of files.filter((name) => name.endsWith('.txt'))) cpSync(join(source, file), join(out, file));
+  writeFileSync(join(root, 'complete'), `${commit}\n`);
+  return entry;
+}
+
+/**
+ * Forks a compiled app (`bench/app/main.ts` unless told otherwise: an `APP_ENTRIES` name or a compiled file, see
+ * `buildApp`, `buildBaseline`) and waits for its port.
+ */
+export function startApp(name: string, env: Record<string, string>, entry: keyof typeof APP_ENTRIES | string = 'authkit'): Promise<AppProcess> {
+  const child: ChildProcess = fork(entry in APP_ENTRIES ? APP_ENTRIES[entry as keyof typeof APP_ENTRIES] : entry, [], {
     // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof") goes to the apps' node only, for profiling.
     execArgv: (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean),
     env: { ...process.env, NODE_ENV: 'production', ...env },

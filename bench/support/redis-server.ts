@@ -67,6 +67,11 @@ export class BenchRedisServer {
     throw new Error('redis-server did not accept connections within 5 s');
   }
 
+  /** The server's process id (`npm run bench:cpu` reads its CPU time). */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }

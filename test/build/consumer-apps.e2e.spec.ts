@@ -35,9 +35,12 @@ function versionsOf(tree: { dependencies?: Record<string, unknown> }, name: stri
   return found;
 }
 
-/** What one app's pipeline found: the `@nestjs/jwt` versions in its tree and the output of its own e2e suite. */
+/** What one app's pipeline found: the `@nestjs/jwt` and `jsonwebtoken` versions in its tree and the output of its own e2e suite. */
 interface AppResult {
-  jwtVersions: string[];
+  /** `@nestjs/jwt` anywhere in the tree: none (the app does not list it, the library does not need it). */
+  nestJwtVersions: string[];
+  /** `jsonwebtoken` anywhere in the tree (the library's dependency; passport-jwt's in the Express app). */
+  jsonwebtokenVersions: string[];
   e2eOutput: string;
   /** What plain Node (no test runner) loads from the package, through package.json `exports`. */
   loaded: Record<string, unknown>;
@@ -79,8 +82,8 @@ function loadScript(app: ConsumerApp): string[] {
 const SEEDED_FROM: Record<string, string> = { 'nest11-fastify': 'nest11-express' };
 
 /**
- * One app, start to end: install (once: every check below reuses it), `npm ls --all` clean, the `@nestjs/jwt` of its
- * tree, a type check of its code against the package's declarations, the entries loaded by plain Node, and its own
+ * One app, start to end: install (once: every check below reuses it), `npm ls --all` clean, no `@nestjs/jwt` in its
+ * tree and jsonwebtoken 9, a type check of its code against the package's declarations, the entries loaded by plain Node, and its own
  * e2e suite (its own runner, its own node_modules) against the suite's Redis.
  */
 async function runApp(workdir: string, app: ConsumerApp, tarball: string, installed: Map<string, Promise<void>>): Promise<AppResult> {
@@ -99,14 +102,14 @@ async function runApp(workdir: string, app: ConsumerApp, tarball: string, instal
     done();
   }
   await run('npm', ['ls', '--all'], dir);
-  const tree = JSON.parse(await run('npm', ['ls', '--all', '--json', '@nestjs/jwt'], dir));
+  const tree = JSON.parse(await run('npm', ['ls', '--all', '--json', '@nestjs/jwt', 'jsonwebtoken'], dir));
   await run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], dir);
   const loaded = JSON.parse(await run(process.execPath, loadScript(app), dir));
   const e2eOutput = await run('npm', ['run', 'test:e2e'], dir, {
     AUTH_JWT_SECRET: TEST_SECRET, REDIS_URL: process.env.REDIS_URL as string, AUTH_REDIS_PREFIX: `consumer${app.name.replace(/-/g, '')}`,
     NODE_ENV: 'test', FORCE_COLOR: '0', NO_COLOR: '1',
   }, true);
-  return { jwtVersions: [...versionsOf(tree, '@nestjs/jwt')], e2eOutput, loaded };
+  return { nestJwtVersions: [...versionsOf(tree, '@nestjs/jwt')], jsonwebtokenVersions: [...versionsOf(tree, 'jsonwebtoken')], e2eOutput, loaded };
 }
 
 /**
@@ -136,11 +139,12 @@ describe('the packed tarball in fresh consumer apps', () => {
   });
 
   it.each(CONSUMER_APPS.map((app) => [app.name, app] as const))(
-    '%s: npm ls clean, @nestjs/jwt of its Nest major, type-checks, entries load, its own e2e suite passes',
+    '%s: npm ls clean without @nestjs/jwt (jsonwebtoken 9 only), type-checks, entries load, its own e2e suite passes',
     async (_name, app) => {
       const result = await results.get(app.name)!;
-      expect(result.jwtVersions.length).toBeGreaterThan(0);
-      expect(result.jwtVersions.map((version) => Number(version.split('.')[0]))).toEqual(result.jwtVersions.map(() => app.nestMajor));
+      expect(result.nestJwtVersions).toEqual([]);
+      expect(result.jsonwebtokenVersions.length).toBeGreaterThan(0);
+      expect(result.jsonwebtokenVersions.map((version) => Number(version.split('.')[0]))).toEqual(result.jsonwebtokenVersions.map(() => 9));
       expect(result.loaded).toEqual({
         main: ['function', 'function', 'function', 'function'],
         testing: ['function', 'function'],

@@ -61,19 +61,22 @@ describe('the published package', () => {
     for (const [name, range] of Object.entries<string>(pkg.peerDependencies)) {
       // @nestjs/event-emitter has its own version line (3.x for Nest 11, 12.x for Nest 12).
       if (name === '@nestjs/event-emitter') expect(range).toBe('^3.0.0 || ^12.0.0');
-      // 11.0.2 is the first 11.x on jsonwebtoken 9.0.3.
-      else if (name === '@nestjs/jwt') expect(range).toBe('^11.0.2 || ^12.0.0');
       else if (name.startsWith('@nestjs/')) expect(range).toBe('^11.0.0 || ^12.0.0');
     }
     expect(pkg.dependencies['@nestjs/core']).toBeUndefined();
     expect(pkg.peerDependenciesMeta?.['@nestjs/event-emitter']?.optional).toBe(true);
   });
 
-  it('@nestjs/jwt (under TokenService) is a required peer, so the app’s Nest major picks it (12 is ESM-only: Jest on Node 20 cannot require it)', () => {
+  it('signs with jsonwebtoken 9 (a dependency: CommonJS, no Nest major), not @nestjs/jwt (12 is ESM-only: an app’s Jest on Node 20 cannot require it)', () => {
+    expect(pkg.dependencies.jsonwebtoken).toMatch(/^\^9\./);
     expect(pkg.dependencies['@nestjs/jwt']).toBeUndefined();
-    expect(pkg.peerDependencies['@nestjs/jwt']).toBe('^11.0.2 || ^12.0.0');
+    expect(pkg.peerDependencies['@nestjs/jwt']).toBeUndefined();
     expect(pkg.peerDependenciesMeta['@nestjs/jwt']).toBeUndefined();
+    // The bench's docs recipe and its fixtures use it; nothing in lib/ does (the import check above).
     expect(pkg.devDependencies['@nestjs/jwt']).toMatch(/^\^11\./);
+    const lockedJwt = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages['node_modules/jsonwebtoken'];
+    expect(lockedJwt.version).toMatch(/^9\./);
+    expect(lockedJwt.dev).toBeUndefined();
   });
 
   it('exports ".", "./passport" and "./testing"; optional peers stay optional; engines match require(esm) for Nest 12', () => {

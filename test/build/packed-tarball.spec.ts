@@ -63,10 +63,21 @@ describe('the tarball of a clean checkout', () => {
     expect(missing).toEqual([]);
   });
 
-  it('the packed package.json: @nestjs/jwt is a peer (the Nest major of the app picks it), not a dependency', () => {
+  it('the packed package.json: jsonwebtoken 9 is a dependency and @nestjs/jwt is gone (no peer the app must match)', () => {
     const shipped = JSON.parse(readFileSync(join(packed.unpacked, 'package.json'), 'utf8'));
+    expect(shipped.dependencies.jsonwebtoken).toMatch(/^\^9\./);
     expect(shipped.dependencies['@nestjs/jwt']).toBeUndefined();
-    expect(shipped.peerDependencies['@nestjs/jwt']).toBe('^11.0.2 || ^12.0.0');
+    expect(shipped.peerDependencies['@nestjs/jwt']).toBeUndefined();
     expect(shipped.peerDependenciesMeta?.['@nestjs/jwt']).toBeUndefined();
+  });
+
+  it('the shipped code and declarations never load @nestjs/jwt, and the declarations never name jsonwebtoken (its types are not a dependency)', () => {
+    const shippedFiles = packed.files.filter((path) => path.startsWith('dist/') && /\.(js|d\.ts)$/.test(path));
+    expect(shippedFiles.length).toBeGreaterThan(10);
+    const text = (path: string) => readFileSync(join(packed.unpacked, path), 'utf8');
+    const loads = (name: string) => new RegExp(`(from\\s*|import\\(|require\\()['"]${name.replace('/', '\\/')}['"]`);
+    expect(shippedFiles.filter((path) => loads('@nestjs/jwt').test(text(path)))).toEqual([]);
+    expect(shippedFiles.filter((path) => path.endsWith('.js') && loads('jsonwebtoken').test(text(path)))).toEqual(['dist/core/tokens/token.service.js']);
+    expect(shippedFiles.filter((path) => path.endsWith('.d.ts') && loads('jsonwebtoken').test(text(path)))).toEqual([]);
   });
 });

@@ -22,12 +22,12 @@ export interface ConsumerApp {
 
 /**
  * Nest 11 apps with the Nest 11 scaffold's test stack (Jest 30 + ts-jest 29, on this repository's versions: the npm
- * cache has them), and `@nestjs/jwt@11` as the README tells a Nest 11 app to install it. The Express one also installs
+ * cache has them), and no `@nestjs/jwt` (the library signs with jsonwebtoken, its own dependency). The Express one also installs
  * the optional peers of `nestjs-authkit/passport`, so that subpath is loaded too.
  */
 const NEST_11 = {
   dependencies: {
-    '@nestjs/common': `^${installed('@nestjs/common')}`, '@nestjs/core': `^${installed('@nestjs/core')}`, '@nestjs/jwt': '^11.0.2',
+    '@nestjs/common': `^${installed('@nestjs/common')}`, '@nestjs/core': `^${installed('@nestjs/core')}`,
     '@nestjs/event-emitter': `^${installed('@nestjs/event-emitter')}`, 'reflect-metadata': '^0.2.2', rxjs: '^7.8.1',
   },
   devDependencies: {
@@ -44,7 +44,7 @@ const NEST_11 = {
  */
 const NEST_12 = {
   dependencies: {
-    '@nestjs/common': '^12.0.1', '@nestjs/core': '^12.0.1', '@nestjs/jwt': '^12.0.0', '@nestjs/event-emitter': '^12.0.0',
+    '@nestjs/common': '^12.0.1', '@nestjs/core': '^12.0.1', '@nestjs/event-emitter': '^12.0.0',
     '@nestjs/platform-express': '^12.0.1', 'reflect-metadata': '^0.2.2', rxjs: '^7.8.1',
   },
   devDependencies: {

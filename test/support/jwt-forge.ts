@@ -1,6 +1,6 @@
 import { createHmac, type KeyObject, sign } from 'node:crypto';
 
-/** Test-side JWT crafting on node:crypto, independent of the library's JWT code (@nestjs/jwt). */
+/** Test-side JWT crafting on node:crypto, independent of the library’s JWT code (jsonwebtoken). */
 
 export function b64url(value: unknown): string {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');

@@ -23,6 +23,33 @@ export function hasForbiddenKeys(value: unknown, depth = 0): boolean {
 }
 
 /**
+ * A DTO class may answer, for the common body of a hot route, that `value` is valid as it is
+ * (`static isValidAsIs(value)`): the pipe then skips class-transformer and class-validator and returns an
+ * instance with those fields. It must accept only bodies the full pipe accepts unchanged (a strict subset:
+ * anything else, valid or not, takes the full path and gets its exact answer).
+ */
+export interface ValidAsIs {
+  isValidAsIs(value: unknown): boolean;
+}
+
+function validAsIs(metadata: ArgumentMetadata): (new () => object) | undefined {
+  const type = metadata.metatype as (ArgumentMetadata['metatype'] & Partial<ValidAsIs>) | undefined;
+  return metadata.type === 'body' && typeof type?.isValidAsIs === 'function' ? (type as unknown as new () => object) : undefined;
+}
+
+/** A plain object (what `JSON.parse` makes) whose own keys are exactly `keys`, in any order. */
+export function hasExactlyKeys(value: unknown, keys: readonly string[]): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const own = Object.keys(value);
+  return own.length === keys.length && own.every((key) => keys.includes(key));
+}
+
+/** A string of at most `max` UTF-16 units and no lone surrogate (the checks `hasForbiddenKeys` and `@MaxLength` make). */
+export function isCleanString(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length <= max && !LONE_SURROGATE.test(value);
+}
+
+/**
  * `ValidationPipe` (whitelist, forbidNonWhitelisted, transform) hardened for hostile bodies: it first
  * refuses `__proto__`, `constructor` or `prototype` keys at any depth (the whitelist does not see a
  * `__proto__` key that `JSON.parse` created as an own property) and strings with lone surrogates; and a
@@ -31,6 +58,8 @@ export function hasForbiddenKeys(value: unknown, depth = 0): boolean {
  */
 export class AuthValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const fast = validAsIs(metadata);
+    if (fast && (fast as unknown as ValidAsIs).isValidAsIs(value)) return Object.assign(new fast(), value);
     if (metadata.type === 'body' && hasForbiddenKeys(value)) {
       throw new ValidationFailedError(['body contains a forbidden key or malformed text']);
     }

@@ -23,11 +23,13 @@ function hostName(host: string): string {
  * (browsers accept Secure cookies over http from `localhost` and `127.0.0.1` only).
  */
 export function secureCookieWillBeDropped(request: TransportRequest): boolean {
-  if (request.secure === true || request.protocol !== 'http') return false;
+  // The header checks first: Express computes `protocol` (and `secure` from it) on every read, asking the
+  // socket for its peer and the trust-proxy function; read once, and only for a host that is not loopback.
+  const host = request.headers.host;
+  if (typeof host !== 'string' || host === '' || LOOPBACK_HOST.test(hostName(host))) return false;
   const forwarded = request.headers['x-forwarded-proto'];
   if (typeof forwarded === 'string' && /^\s*https\b/i.test(forwarded)) return false;
-  const host = request.headers.host;
-  return typeof host === 'string' && host !== '' && !LOOPBACK_HOST.test(hostName(host));
+  return request.protocol === 'http' && request.secure !== true;
 }
 
 const warned = new WeakSet<ResolvedCookieOptions>();

@@ -1,4 +1,3 @@
-import type { JwtVerifyOptions } from '@nestjs/jwt';
 import { AccessTokenInvalidError } from '../errors/auth.errors';
 import type { ResolvedJwtOptions } from './jwt.options';
 import type { JwtKey, SigningKeys } from './signing-keys';
@@ -12,10 +11,22 @@ const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 /** Accepted header segments remembered (tokens of one key share one header); bounded so input cannot grow it. */
 const HEADER_CACHE_SIZE = 64;
 
+/**
+ * jsonwebtoken's verify options for one key (a subset of its `VerifyOptions`, spelled out here so the
+ * library's declarations never name jsonwebtoken's types).
+ */
+export interface PinnedVerifyOptions {
+  /** The key's one algorithm: never read from the token. */
+  readonly algorithms: [JwtKey['algorithm']];
+  readonly issuer: string;
+  readonly audience: string;
+  readonly clockTolerance: number;
+}
+
 /** A configured key with the jsonwebtoken options pinned to it (its one algorithm), built once. */
 export interface PinnedKey {
   readonly key: JwtKey;
-  readonly verifyOptions: Readonly<JwtVerifyOptions>;
+  readonly verifyOptions: Readonly<PinnedVerifyOptions>;
 }
 
 /**
@@ -44,7 +55,7 @@ export class AccessTokenKeys {
     this.pinnedKeys = new Map(
       [...keys.verification].map(([kid, key]) => [
         kid,
-        { key, verifyOptions: Object.freeze({ algorithms: [key.algorithm], issuer, audience, clockTolerance: clockToleranceSeconds }) },
+        { key, verifyOptions: Object.freeze({ algorithms: [key.algorithm] as [JwtKey['algorithm']], issuer, audience, clockTolerance: clockToleranceSeconds }) },
       ]),
     );
   }

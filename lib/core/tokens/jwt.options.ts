@@ -3,7 +3,7 @@ import { failOption, nonNegativeNumber, type OptionKeys, ownedObject, positiveIn
 import { REFRESH_TOKEN_KEY_MIN_BYTES } from './refresh-token.codec';
 
 /**
- * Algorithms accepted for access tokens: those of jsonwebtoken, under `@nestjs/jwt`. `none` is never
+ * Algorithms accepted for access tokens: those of jsonwebtoken 9. `none` is never
  * accepted; `EdDSA` is refused at start-up (jsonwebtoken 9 has no EdDSA).
  */
 export const JWT_ALGORITHMS = [
@@ -15,7 +15,7 @@ export const JWT_ALGORITHMS = [
 
 /** Why `EdDSA` is refused (the message of the start-up `TypeError`). */
 export const EDDSA_UNSUPPORTED =
-  'cannot be EdDSA: access tokens are signed and verified by @nestjs/jwt (jsonwebtoken 9), which has no EdDSA; use ES256 (or RS256 / PS256)';
+  'cannot be EdDSA: access tokens are signed and verified by jsonwebtoken 9, which has no EdDSA; use ES256 (or RS256 / PS256)';
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 /** Key material: a PEM/raw string or Buffer, or a Node `KeyObject` (preferred; created once). */

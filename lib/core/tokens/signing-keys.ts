@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { EDDSA_UNSUPPORTED, type JwtAlgorithm, type KeyInput, type ResolvedJwtOptions } from './jwt.options';
 
-/** A key ready for jsonwebtoken (under `@nestjs/jwt`): a `KeyObject`, created once at start-up, and its one algorithm. */
+/** A key ready for jsonwebtoken: a `KeyObject`, created once at start-up, and its one algorithm. */
 export interface JwtKey {
   keyId: string;
   algorithm: JwtAlgorithm;

@@ -1,6 +1,6 @@
 import { hkdfSync, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtSecretRequestType, JwtService, type JwtSignOptions, type JwtVerifyOptions } from '@nestjs/jwt';
+import { sign as signJwt, verify as verifyJwt, type SignOptions } from 'jsonwebtoken';
 import { AccessTokenExpiredError, AccessTokenInvalidError } from '../errors/auth.errors';
 import { failOption } from '../options/options.validation';
 import { JWT_OPTIONS, type ResolvedJwtOptions } from './jwt.options';
@@ -37,10 +37,10 @@ export interface VerifiedAccessToken {
 /**
  * Signs and verifies access JWTs and mints and parses opaque refresh tokens.
  *
- * JWTs are signed and verified by `@nestjs/jwt`'s `JwtService` (jsonwebtoken); this service owns the key
- * ring and the rules around it: keys are `KeyObject`s created once (so a verify costs microseconds, not
- * a PEM parse), `secretOrKeyProvider` resolves the key by `kid`, every call pins `algorithms` to that
- * key's one algorithm (never read from the token), and the `at+jwt` type, header and claim rules are
+ * JWTs are signed and verified by jsonwebtoken 9 (CommonJS; no Nest major to follow); this service owns the
+ * key ring and the rules around it: keys are `KeyObject`s created once (so a verify costs microseconds, not
+ * a PEM parse), the key is picked by the header's `kid` (`AccessTokenKeys`), every verify pins `algorithms`
+ * to that key's one algorithm (never read from the token), and the `at+jwt` type, header and claim rules are
  * checked here. Verified tokens are remembered, so a client's next requests cost about a microsecond.
  *
  * @example
@@ -54,9 +54,8 @@ export class TokenService {
   private readonly keys: SigningKeys;
   /** Picks the configured key of a token's header. */
   private readonly headers: AccessTokenKeys;
-  private readonly signOptions: Readonly<JwtSignOptions>;
-  /** Signs and verifies; its `secretOrKeyProvider` hands out this service's `KeyObject`s. Never global. */
-  private readonly jwt: JwtService;
+  /** jsonwebtoken's sign options, built once: the signing key's algorithm, `typ` `at+jwt` and its `kid`. */
+  private readonly signOptions: Readonly<SignOptions>;
   /**
    * Tokens whose header, signature and fixed claims verified, with their decoded payload, so a client's
    * next requests skip that work; the time-dependent claims (`exp` above all) are checked on every call.
@@ -74,15 +73,7 @@ export class TokenService {
     this.keys = createSigningKeys(options);
     this.headers = new AccessTokenKeys(this.keys, options);
     const { signing } = this.keys;
-    this.signOptions = Object.freeze({ algorithm: signing.algorithm, header: { alg: signing.algorithm, typ: 'at+jwt', kid: signing.keyId } });
-    this.jwt = new JwtService({
-      secretOrKeyProvider: (requestType, tokenOrPayload) => {
-        if (requestType === JwtSecretRequestType.SIGN) return signing.key;
-        // Verify: the key of the token's `kid`, after the same header checks as `verifySignature` made.
-        const token = String(tokenOrPayload);
-        return this.headers.keyFor(token.slice(0, token.indexOf('.'))).key.key;
-      },
-    });
+    this.signOptions = Object.freeze({ algorithm: signing.algorithm, header: Object.freeze({ alg: signing.algorithm, typ: 'at+jwt', kid: signing.keyId }) });
     this.selfTest();
     const serverKey = this.refreshTokenKey();
     this.refreshTokens = new RefreshTokenCodec(serverKey);
@@ -114,7 +105,7 @@ export class TokenService {
       aud: this.options.audience,
       jti: randomUUID(),
     };
-    return { accessToken: this.jwt.sign(payload, this.signOptions), expiresInSeconds: ttl };
+    return { accessToken: signJwt(payload, this.keys.signing.key, this.signOptions), expiresInSeconds: ttl };
   }
 
   /**
@@ -148,8 +139,8 @@ export class TokenService {
   }
 
   /**
-   * Checks the encoding and header, has `JwtService` check the signature (algorithm pinned to the key of
-   * the `kid`), `exp` and `nbf`, `iss` and `aud`, then checks the claims that do not depend on the time
+   * Checks the encoding and header, has jsonwebtoken check the signature (with the key of the `kid`, its
+   * algorithm pinned), `exp` and `nbf`, `iss` and `aud`, then checks the claims that do not depend on the time
    * (`sub`, `sid`, `iss`, `aud`, and the types of `exp`, `nbf`, `iat`); remembers the result (see
    * `verifiedTokens`). Throws `AccessTokenInvalidError` or `AccessTokenExpiredError`, never the
    * underlying library's errors (their messages stay out of responses).
@@ -157,10 +148,10 @@ export class TokenService {
   private verifySignature(token: string): VerifiedAccessToken {
     const parts = token.split('.');
     if (parts.length !== 3 || !parts.every(isCanonicalBase64url)) throw new AccessTokenInvalidError();
-    const { verifyOptions } = this.headers.keyFor(parts[0]);
+    const { key, verifyOptions } = this.headers.keyFor(parts[0]);
     let decoded: unknown;
     try {
-      decoded = this.jwt.verify(token, verifyOptions);
+      decoded = verifyJwt(token, key.key, verifyOptions);
     } catch (error) {
       throw (error as Error | undefined)?.name === 'TokenExpiredError' ? new AccessTokenExpiredError() : new AccessTokenInvalidError();
     }
@@ -253,7 +244,7 @@ export class TokenService {
   }
 
   /**
-   * Signs a token and verifies it through `JwtService`, once, so a key jsonwebtoken refuses (or a
+   * Signs a token and verifies it through jsonwebtoken, once, so a key jsonwebtoken refuses (or a
    * `jwt.publicKey` that is not the private key's) stops the start-up instead of failing every login.
    */
   private selfTest(): void {
@@ -262,12 +253,13 @@ export class TokenService {
     let token: string;
     try {
       const { issuer: iss, audience: aud } = this.options;
-      token = this.jwt.sign({ sub: 'self-test', sid: 'self-test', exp: Math.floor(Date.now() / 1000) + 60, iss, aud }, this.signOptions);
+      token = signJwt({ sub: 'self-test', sid: 'self-test', exp: Math.floor(Date.now() / 1000) + 60, iss, aud }, signing.key, this.signOptions);
     } catch (cause) {
-      throw new TypeError(`nestjs-authkit: option "${signOption}" cannot sign ${signing.algorithm} tokens with @nestjs/jwt`, { cause });
+      throw new TypeError(`nestjs-authkit: option "${signOption}" cannot sign ${signing.algorithm} tokens with jsonwebtoken`, { cause });
     }
     try {
-      this.jwt.verify(token, this.headers.keyFor(token.slice(0, token.indexOf('.'))).verifyOptions);
+      const { key, verifyOptions } = this.headers.keyFor(token.slice(0, token.indexOf('.')));
+      verifyJwt(token, key.key, verifyOptions);
     } catch (cause) {
       const option = signing.key === signing.verifyKey || this.options.publicKey === undefined ? signOption : 'jwt.publicKey';
       throw new TypeError(`nestjs-authkit: option "${option}" does not verify the tokens it signs (${signing.algorithm})`, { cause });

@@ -192,13 +192,13 @@ describe('TokenService: asymmetric algorithms', () => {
     expect(tokens.verifyAccessToken(forgeAsymmetric(header, validPayload(), ec.privateKey, 'sha256')).sub).toBe('user-1');
   });
 
-  it('refuses EdDSA at start-up (jsonwebtoken, under @nestjs/jwt, cannot do it), naming the option', () => {
+  it('refuses EdDSA at start-up (jsonwebtoken 9 cannot do it), naming the option', () => {
     const ed = generateKeyPairSync('ed25519');
     const startUp = (jwt: JwtOptions) => () => service({ secret: undefined, ...jwt });
     const eddsa = 'EdDSA' as unknown as JwtOptions['algorithm'];
     for (const run of [startUp({ algorithm: eddsa, privateKey: ed.privateKey }), startUp({ algorithm: eddsa, privateKey: ec.privateKey })]) {
       expect(run).toThrow(TypeError);
-      expect(run).toThrow(/"jwt\.algorithm" cannot be EdDSA: .*@nestjs\/jwt/);
+      expect(run).toThrow(/"jwt\.algorithm" cannot be EdDSA: .*jsonwebtoken 9/);
     }
     const asVerificationKey = startUp({
       algorithm: 'ES256', privateKey: ec.privateKey, verificationKeys: [{ keyId: 'ed-old', algorithm: eddsa as never, key: ed.publicKey }],
