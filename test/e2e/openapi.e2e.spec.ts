@@ -5,7 +5,7 @@ import {
   AccessTokenGuard, AuthModule, type AuthModuleExtras, type AuthModuleOptions, OptionalAuth, Public, Roles, RolesGuard, TokenResponder,
 } from '../../lib';
 import { AuthkitAuthGuard } from '../../lib/passport';
-import { baseTestOptions } from '../support/test-app';
+import { baseTestOptions, createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
 
 /** An app with the module and the given app controllers (and `@nestjs/swagger`'s document of it); never listens. */
 async function documented(
@@ -296,5 +296,38 @@ describe("OpenAPI of the app's own routes with globalGuards: false", () => {
     expect(document.paths['/reports/passport'].get!.security).toEqual([{ bearer: [] }]);
     // @Roles without RolesGuard checks nothing: no 403 promised.
     expect(Object.keys(document.paths['/reports/roles-unchecked'].get!.responses).sort()).toEqual(['200', '401']);
+  });
+});
+
+describe('the named schemas say what the routes answer', () => {
+  let testApp: TestApp;
+  let schemas: Record<string, Schema>;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    schemas = SwaggerModule.createDocument(testApp.app, new DocumentBuilder().addBearerAuth().build()).components!.schemas as Record<string, Schema>;
+  });
+
+  afterAll(() => testApp.close());
+
+  /** The response's keys are the schema's properties, and each required property is there. */
+  const expectShape = (body: object, schema: Schema) => {
+    expect(Object.keys(body).sort()).toEqual(Object.keys(schema.properties!).filter((key) => key in body).sort());
+    expect(Object.keys(body)).toEqual(expect.arrayContaining(schema.required ?? []));
+  };
+
+  it('register, me, sessions and a refused request, against AuthkitTokenResponse, AuthkitUser, AuthkitMe, AuthkitSession, AuthkitError', async () => {
+    const registered = await http(testApp.url, 'POST', '/auth/register', { json: { email: uniqueEmail(), password: 'a long enough password 1' } });
+    expect(registered.status).toBe(201);
+    expectShape(registered.body, schemas.AuthkitTokenResponse);
+    expectShape(registered.body.user, schemas.AuthkitUser);
+    const token = registered.body.accessToken as string;
+    const me = await http(testApp.url, 'GET', '/auth/me', { token });
+    expectShape(me.body, schemas.AuthkitMe);
+    expect(Object.keys(me.body).sort()).toEqual(Object.keys(schemas.AuthkitMe.properties!).sort());
+    const sessions = await http(testApp.url, 'GET', '/auth/sessions', { token });
+    expect(Object.keys(sessions.body[0]).sort()).toEqual(Object.keys(schemas.AuthkitSession.properties!).sort());
+    const refused = await http(testApp.url, 'GET', '/auth/me');
+    expect(Object.keys(refused.body).sort()).toEqual(Object.keys(schemas.AuthkitError.properties!).sort());
   });
 });

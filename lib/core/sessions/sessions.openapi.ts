@@ -5,7 +5,10 @@ import {
 } from '../http/openapi';
 
 const REFRESH_REQUEST = requestModel('AuthkitRefreshRequest', { refreshToken: { type: 'string', maxLength: 1024 } }, ['refreshToken']);
-const ME_MODEL = new Model('AuthkitMe', { ...USER_MODEL.properties, emailVerified: { type: 'boolean' }, sessionId: { type: 'string' } });
+const ME_MODEL = new Model('AuthkitMe', {
+  ...USER_MODEL.properties, emailVerified: { type: 'boolean' }, sessionId: { type: 'string' },
+  amr: { type: 'array', items: { type: 'string' }, description: "how the session signed in (RFC 8176): 'pwd', 'oauth'..." },
+});
 
 function sessionRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> {
   const body = cookie.refreshTokenTransport !== 'cookie';
