@@ -43,13 +43,12 @@ export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
 
   /**
    * The options from a factory (`useFactory`, sync or async, with `inject` and `imports`), a class (`useClass`)
-   * or an existing provider (`useExisting`). Typed per form, so that `tsc` refuses an unknown key in the
-   * object literal a factory returns (Nest's own `T | Promise<T>` return type would let it through).
+   * or an existing provider (`useExisting`). One signature, typed so that `tsc` refuses an unknown key in the object
+   * a factory returns and names it: `Type 'number' is not assignable to type '"'accessTokenTtl' is not an option
+   * of nestjs-authkit (a typo?)"'` (Nest's own `T | Promise<T>` return type would let it through).
    */
-  static override forRootAsync<O extends AuthModuleOptions>(options: AuthAsyncFactoryOptions<O>): DynamicModule;
-  static override forRootAsync(options: AuthAsyncOptions): DynamicModule;
-  static override forRootAsync(options: AuthAsyncOptions): DynamicModule {
-    return super.forRootAsync(options);
+  static override forRootAsync<O extends AuthModuleOptions>(options: AuthAsyncModuleOptions<O>): DynamicModule {
+    return super.forRootAsync(options as typeof AUTH_ASYNC_OPTIONS_TYPE);
   }
 
   constructor(
@@ -98,16 +97,16 @@ export type { AuthModuleOptions };
 export type AuthAsyncOptions = Omit<typeof AUTH_ASYNC_OPTIONS_TYPE, 'useFactory'> & AuthModuleExtras;
 
 /**
- * The keys of `O` that are not options: each must be a sentence no value matches, so an object literal with a typo
- * does not compile and `tsc` says why: `Type 'number' is not assignable to type '"accessTokenTtl" is not an option
- * of nestjs-authkit (a typo?)'`.
+ * The options `O` a factory returns, each key that is not an option replaced by a sentence no value matches, so a
+ * typo does not compile and `tsc` names it. A mapped type, not an intersection: `O & { typo: '...' }` would
+ * reduce to `never` and the message would say so instead.
  */
 export type NoUnknownOptions<O> = {
-  [K in Exclude<keyof O, keyof AuthModuleOptions>]: `"${K & string}" is not an option of nestjs-authkit (a typo?)`;
+  [K in keyof O]: K extends keyof AuthModuleOptions ? O[K] : `'${K & string}' is not an option of nestjs-authkit (a typo?)`;
 };
 
-/** `forRootAsync` options with a factory returning the options, or a promise of them, without unknown keys. */
-export type AuthAsyncFactoryOptions<O extends AuthModuleOptions> = AuthAsyncOptions & {
+/** `forRootAsync` options: a factory returning the options (or a promise of them) without unknown keys, a class or an existing provider. */
+export type AuthAsyncModuleOptions<O extends AuthModuleOptions = AuthModuleOptions> = AuthAsyncOptions & {
   // The factory's parameters are the `inject` tokens' values, which the app types itself.
-  useFactory: (...args: never[]) => (O & NoUnknownOptions<O>) | Promise<O & NoUnknownOptions<O>>;
+  useFactory?: (...args: never[]) => NoUnknownOptions<O> | Promise<NoUnknownOptions<O>>;
 };

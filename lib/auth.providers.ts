@@ -13,6 +13,7 @@ import { documentSessionRoutes } from './core/sessions/sessions.openapi';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from './core/http/cookie.options';
 import type { AuthFeature, AuthFeatureParts } from './core/feature/auth-feature';
 import { openApiDocs } from './core/feature/auth-feature';
+import { appRoutesOpenApi } from './core/http/openapi-app-routes';
 import { checkKindName, ONE_TIME_TOKEN_KINDS } from './core/feature/feature-registry';
 import { AccountDeletion } from './core/users/account-deletion.service';
 import { BUILT_IN_FEATURES } from './auth.features';
@@ -123,15 +124,16 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
   const guards: Provider[] = globalGuards
     ? [{ provide: APP_GUARD, useExisting: AccessTokenGuard }, { provide: APP_GUARD, useExisting: RolesGuard }]
     : [];
+  const controllers = [...kernel.controllers, ...parts.controllers];
   return {
     module: definition.module,
     global: isGlobal,
     imports: [optionsModule, AuthkitRedisModule.register(optionsModule)],
-    controllers: [...kernel.controllers, ...parts.controllers],
+    controllers,
     providers: [
       authkitRedisProvider, replicatedWriterProvider, ...userPortProviders, ...portProviders, ...signInInternals, securityLogKey, ...services, RequestUserSlot, ...guards,
       ...kernel.providers, ...parts.providers, { provide: ONE_TIME_TOKEN_KINDS, useValue: parts.oneTimeTokenKinds },
-      { provide: FEATURE_SIGN_IN_STEPS, useValue: parts.signInSteps },
+      { provide: FEATURE_SIGN_IN_STEPS, useValue: parts.signInSteps }, appRoutesOpenApi(globalGuards, controllers),
     ],
     exports: [
       optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, CredentialStore, IdentityStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer,

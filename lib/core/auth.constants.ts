@@ -12,3 +12,5 @@ export const AUTHKIT_JWT_STRATEGY = 'authkit-jwt';
 export const AUTH_MODULE_OPTIONS = Symbol('authkit:module-options');
 /** Metadata key set by `@OptionalAuth()`. */
 export const OPTIONAL_AUTH_KEY = 'authkit:optional-auth';
+/** Class metadata of the guards that authenticate by the library's access token (`AccessTokenGuard`, `AuthkitAuthGuard()`), for the OpenAPI pass. */
+export const AUTHENTICATING_GUARD_KEY = 'authkit:authenticating-guard';

@@ -1,15 +1,38 @@
-import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { Controller, Get, type INestApplication, Post, type Type, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
-import { AuthModule, type AuthModuleExtras, type AuthModuleOptions, TokenResponder } from '../../lib';
-import { baseTestOptions } from '../support/test-app';
+import {
+  AccessTokenGuard, AuthModule, type AuthModuleExtras, type AuthModuleOptions, OptionalAuth, Public, Roles, RolesGuard, TokenResponder,
+} from '../../lib';
+import { AuthkitAuthGuard } from '../../lib/passport';
+import { baseTestOptions, createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
 
-/** An app with the module (and `@nestjs/swagger`'s document of it); never listens. */
-async function documented(keyPrefix: string, options: Partial<AuthModuleOptions> & AuthModuleExtras): Promise<{ app: INestApplication; document: OpenAPIObject }> {
-  const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot({ ...baseTestOptions(keyPrefix), ...options })] }).compile();
+/** An app with the module and the given app controllers (and `@nestjs/swagger`'s document of it); never listens. */
+async function documented(
+  keyPrefix: string, options: Partial<AuthModuleOptions> & AuthModuleExtras, controllers: Type[] = [],
+): Promise<{ app: INestApplication; document: OpenAPIObject }> {
+  const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot({ ...baseTestOptions(keyPrefix), ...options })], controllers }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   return { app, document: SwaggerModule.createDocument(app, new DocumentBuilder().addBearerAuth().addCookieAuth('authkit_rt').build()) };
 }
+
+type Schema = { $ref?: string; allOf?: Schema[]; type?: string; items?: Schema; properties?: Record<string, Schema>; required?: string[]; enum?: string[]; additionalProperties?: boolean; minLength?: number; maxLength?: number };
+type Responses = Record<string, { description: string; content?: Record<string, { schema: Schema }> }>;
+
+/** The JSON schema of a request body or a response, with `$ref`s (and `allOf` of one) resolved against the components. */
+function resolve(document: OpenAPIObject, schema: Schema): Schema {
+  if (schema.$ref) return resolve(document, document.components!.schemas![schema.$ref.replace('#/components/schemas/', '')] as Schema);
+  if (schema.allOf) {
+    const parts = schema.allOf.map((part) => resolve(document, part));
+    return parts.reduce((all, part) => ({ ...all, ...part, properties: { ...all.properties, ...part.properties } }), {} as Schema);
+  }
+  return schema;
+}
+const bodyOf = (document: OpenAPIObject, path: string): Schema =>
+  resolve(document, (document.paths[path].post!.requestBody as { content: Record<string, { schema: Schema }> }).content['application/json'].schema);
+const responsesOf = (document: OpenAPIObject, path: string, method: 'get' | 'post' | 'put' | 'delete'): Responses =>
+  document.paths[path][method]!.responses as Responses;
+const json = (response: Responses[string]): Schema => response.content!['application/json'].schema;
 
 describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
   let app: INestApplication;
@@ -31,17 +54,49 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
   });
 
   it('has request and response schemas', () => {
-    const login = document.paths['/auth/login'].post!;
-    const body = (login.requestBody as { content: Record<string, { schema: { properties: object } }> }).content['application/json'].schema;
-    expect(Object.keys(body.properties)).toEqual(['email', 'password']);
-    const ok = login.responses['200'] as { content: Record<string, { schema: { properties: object } }> };
-    expect(Object.keys(ok.content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['accessToken', 'tokenType', 'expiresIn', 'user']));
+    expect(Object.keys(bodyOf(document, '/auth/login').properties!)).toEqual(['email', 'password']);
+    const ok = resolve(document, json(responsesOf(document, '/auth/login', 'post')['200']));
+    expect(Object.keys(ok.properties!)).toEqual(expect.arrayContaining(['accessToken', 'tokenType', 'expiresIn', 'user']));
   });
 
-  it('lists the error statuses with their codes', () => {
-    const responses = document.paths['/auth/login'].post!.responses as Record<string, { description: string; content?: Record<string, { schema: { properties: { code: { enum: string[] } } } }> }>;
+  it('names the request and response bodies as components (Authkit…), not inline schemas', () => {
+    const login = document.paths['/auth/login'].post!;
+    expect((login.requestBody as { content: Record<string, { schema: Schema }> }).content['application/json'].schema).toEqual({ $ref: '#/components/schemas/AuthkitLoginRequest' });
+    expect(json(responsesOf(document, '/auth/login', 'post')['200'])).toEqual({ $ref: '#/components/schemas/AuthkitTokenResponse' });
+    expect(json(responsesOf(document, '/auth/register', 'post')['201'])).toEqual({ $ref: '#/components/schemas/AuthkitTokenResponse' });
+    expect(json(responsesOf(document, '/auth/refresh', 'post')['200'])).toEqual({ $ref: '#/components/schemas/AuthkitTokenResponse' });
+    expect(json(responsesOf(document, '/auth/sessions', 'get')['200'])).toEqual({ type: 'array', items: { $ref: '#/components/schemas/AuthkitSession' } });
+    expect(json(responsesOf(document, '/auth/me', 'get')['200'])).toEqual({ $ref: '#/components/schemas/AuthkitMe' });
+    const schemas = document.components!.schemas as Record<string, Schema>;
+    expect(Object.keys(schemas)).toEqual(expect.arrayContaining([
+      'AuthkitError', 'AuthkitUser', 'AuthkitTokenResponse', 'AuthkitLoginRequest', 'AuthkitRegisterRequest', 'AuthkitRefreshRequest',
+      'AuthkitMe', 'AuthkitSession', 'AuthkitIdentity', 'AuthkitChangePasswordRequest', 'AuthkitDeleteAccountRequest',
+    ]));
+    expect(schemas.AuthkitTokenResponse.properties!.user).toEqual({ $ref: '#/components/schemas/AuthkitUser' });
+    // The test options' transport is 'both': refreshToken may be in the body (see below for 'cookie').
+    expect(schemas.AuthkitTokenResponse.properties!.refreshToken).toMatchObject({ type: 'string' });
+    expect(schemas.AuthkitTokenResponse.required).not.toContain('refreshToken');
+    expect(schemas.AuthkitError).toMatchObject({ type: 'object', required: ['statusCode', 'code', 'message'] });
+    expect(schemas.AuthkitLoginRequest).toMatchObject({ additionalProperties: false, required: ['email', 'password'] });
+    expect(schemas.AuthkitRefreshRequest.required ?? []).toEqual([]);
+    expect(schemas.AuthkitSession.required).toEqual(['id', 'current', 'createdAt', 'lastUsedAt', 'expiresAt', 'ip', 'userAgent']);
+  });
+
+  it("with refreshTokenTransport 'cookie', AuthkitTokenResponse has no refreshToken", async () => {
+    const cookieOnly = await documented('topenapi-cookie', { refreshTokenTransport: 'cookie' });
+    try {
+      const schemas = cookieOnly.document.components!.schemas as Record<string, Schema>;
+      expect(Object.keys(schemas.AuthkitTokenResponse.properties!)).toEqual(['accessToken', 'tokenType', 'expiresIn', 'user']);
+    } finally {
+      await cookieOnly.app.close();
+    }
+  });
+
+  it('lists the error statuses with their codes (AuthkitError, the code an enum of the status\'s codes)', () => {
+    const responses = responsesOf(document, '/auth/login', 'post');
     expect(responses['401'].description).toContain('invalid_credentials');
-    expect(responses['401'].content?.['application/json'].schema.properties.code.enum).toEqual(['invalid_credentials']);
+    expect(json(responses['401']).allOf![0]).toEqual({ $ref: '#/components/schemas/AuthkitError' });
+    expect(resolve(document, json(responses['401'])).properties!.code.enum).toEqual(['invalid_credentials']);
     expect(Object.keys(responses)).toEqual(expect.arrayContaining(['400', '401', '429', '503']));
     expect((document.paths['/auth/refresh'].post!.responses['401'] as { description: string }).description).toContain('refresh_token_reused');
   });
@@ -49,9 +104,9 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
   it('documents GET /auth/identities as 200 (a list) and DELETE /auth/identities/{provider} as 204, not as redirects', () => {
     const list = document.paths['/auth/identities'].get!;
     expect(Object.keys(list.responses)).not.toContain('302');
-    const ok = list.responses['200'] as { content: Record<string, { schema: { type: string; items: { properties: object } } }> };
-    expect(ok.content['application/json'].schema.type).toBe('array');
-    expect(Object.keys(ok.content['application/json'].schema.items.properties)).toEqual(['provider', 'email', 'emailVerified', 'linkedAt']);
+    const ok = json(responsesOf(document, '/auth/identities', 'get')['200']);
+    expect(ok.type).toBe('array');
+    expect(Object.keys(resolve(document, ok.items!).properties!)).toEqual(['provider', 'email', 'emailVerified', 'linkedAt']);
     const unlink = document.paths['/auth/identities/{provider}'].delete!;
     expect(Object.keys(unlink.responses).sort()).toEqual(['204', '401', '404', '409', '503']);
     expect(unlink.security).toEqual([{ bearer: [] }]);
@@ -69,8 +124,7 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
   });
 
   it('documents GET /auth/me with emailVerified, and refresh_token_transport among the refresh failures', () => {
-    const me = document.paths['/auth/me'].get!.responses['200'] as { content: Record<string, { schema: { properties: object; required: string[] } }> };
-    expect(me.content['application/json'].schema.required).toContain('emailVerified');
+    expect(resolve(document, json(responsesOf(document, '/auth/me', 'get')['200'])).required).toContain('emailVerified');
     expect((document.paths['/auth/refresh'].post!.responses['401'] as { description: string }).description).toContain('refresh_token_transport');
   });
 
@@ -87,8 +141,7 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
     expect(change.security).toEqual([{ bearer: [] }]);
     expect((change.responses['400'] as { description: string }).description).toContain('weak_password');
     expect((change.responses['401'] as { description: string }).description).toContain('invalid_credentials');
-    const body = (change.requestBody as { content: Record<string, { schema: { properties: object } }> }).content['application/json'].schema;
-    expect(Object.keys(body.properties)).toEqual(['currentPassword', 'newPassword']);
+    expect(Object.keys(bodyOf(document, '/auth/password/change').properties!)).toEqual(['currentPassword', 'newPassword']);
     expect((document.paths['/auth/account'].delete!.responses['401'] as { description: string }).description).toContain('reauthentication_required');
     // passwordReset and emailVerification are off without their url; the admin routes are not mounted.
     expect(document.paths['/auth/password/forgot']).toBeUndefined();
@@ -97,9 +150,7 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
   });
 
   it('login takes any password of 1..128 characters; registration the policy minimum', () => {
-    const schemaOf = (path: string) =>
-      (document.paths[path].post!.requestBody as { content: Record<string, { schema: { properties: { password: { minLength: number } } } }> })
-        .content['application/json'].schema.properties.password;
+    const schemaOf = (path: string) => bodyOf(document, path).properties!.password;
     expect(schemaOf('/auth/login')).toMatchObject({ minLength: 1, maxLength: 128 });
     expect(schemaOf('/auth/register')).toMatchObject({ minLength: 8, maxLength: 128 });
   });
@@ -136,5 +187,147 @@ describe('OpenAPI with every feature on (password reset, email verification, adm
     expect(document.paths['/auth/admin/users/{id}/roles'].put).toBeDefined();
     expect(document.paths['/auth/admin/users/{id}/sessions/{sessionId}'].delete).toBeDefined();
     expect(document.paths['/auth/admin/users/{id}'].delete).toBeDefined();
+  });
+});
+
+/** An app's own routes, under the global guards (the default). */
+@Controller('notes')
+class NotesController {
+  @Get() list() { return []; }
+  @Public() @Get('health') health() { return 'ok'; }
+  @Roles('admin') @Post('purge') purge() { return 0; }
+  @OptionalAuth() @Get('feed') feed() { return []; }
+  @ApiBearerAuth('jwt') @ApiResponse({ status: 401, description: 'my own 401' }) @Get('own') own() { return 'own'; }
+}
+
+@Roles('editor')
+@Controller('drafts')
+class DraftsController {
+  @Get() list() { return []; }
+  @Public() @Get('public') open() { return []; }
+}
+
+/** The same kinds of routes with `globalGuards: false`: only the guarded ones get the security. */
+@Controller('reports')
+class ReportsController {
+  @Get('open') open() { return []; }
+  @UseGuards(AccessTokenGuard) @Get('mine') mine() { return []; }
+  @UseGuards(AccessTokenGuard, RolesGuard) @Roles('admin') @Get('all') all() { return []; }
+  @UseGuards(AuthkitAuthGuard()) @Get('passport') viaPassport() { return []; }
+  @Roles('admin') @UseGuards(AccessTokenGuard) @Get('roles-unchecked') rolesUnchecked() { return []; }
+}
+
+describe("OpenAPI of the app's own routes: the bearer requirement, 401 and 403 where the library's guards apply", () => {
+  let app: INestApplication;
+  let document: OpenAPIObject;
+
+  beforeAll(async () => {
+    ({ app, document } = await documented('topenapi3', {}, [NotesController, DraftsController]));
+  });
+
+  afterAll(() => app.close());
+
+  it('a route that is not @Public() gets bearer and the 401 (AuthkitError with the access-token codes)', () => {
+    const list = document.paths['/notes'].get!;
+    expect(list.security).toEqual([{ bearer: [] }]);
+    const responses = list.responses as Responses;
+    expect(Object.keys(responses).sort()).toEqual(['200', '401']);
+    expect(json(responses['401']).allOf![0]).toEqual({ $ref: '#/components/schemas/AuthkitError' });
+    expect(resolve(document, json(responses['401'])).properties!.code.enum).toEqual(['access_token_missing', 'access_token_invalid', 'access_token_expired', 'session_revoked']);
+    expect(document.components!.schemas!.AuthkitError).toBeDefined();
+  });
+
+  it('@Public() routes get neither; @Roles() routes (handler or controller) get the 403 insufficient_role too', () => {
+    expect(document.paths['/notes/health'].get!.security).toBeUndefined();
+    expect(Object.keys(document.paths['/notes/health'].get!.responses)).toEqual(['200']);
+    const purge = document.paths['/notes/purge'].post!;
+    expect(purge.security).toEqual([{ bearer: [] }]);
+    expect(resolve(document, json((purge.responses as Responses)['403'])).properties!.code.enum).toEqual(['insufficient_role']);
+    expect(Object.keys(document.paths['/drafts'].get!.responses).sort()).toEqual(['200', '401', '403']);
+    expect(document.paths['/drafts/public'].get!.security).toBeUndefined();
+    expect(Object.keys(document.paths['/notes'].get!.responses)).not.toContain('403');
+  });
+
+  it('@OptionalAuth() routes: the token is optional (bearer or nothing) and there is no 401', () => {
+    const feed = document.paths['/notes/feed'].get!;
+    expect(feed.security).toEqual([{ bearer: [] }, {}]);
+    expect(Object.keys(feed.responses)).toEqual(['200']);
+  });
+
+  it("what the app declares itself wins: its own security scheme and its own 401", () => {
+    const own = document.paths['/notes/own'].get!;
+    expect(own.security).toEqual([{ jwt: [] }]);
+    expect((own.responses as Responses)['401'].description).toBe('my own 401');
+  });
+
+  it("the library's own routes keep their own documentation (login stays public, me has its own 401)", () => {
+    expect(document.paths['/auth/login'].post!.security ?? []).toEqual([]);
+    expect(document.paths['/auth/me'].get!.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('documenting again (a second app of the same classes) adds nothing twice', async () => {
+    const again = await documented('topenapi3b', {}, [NotesController, DraftsController]);
+    try {
+      expect(again.document.paths['/notes'].get!.security).toEqual([{ bearer: [] }]);
+      expect(again.document.paths['/notes/feed'].get!.security).toEqual([{ bearer: [] }, {}]);
+      expect(again.document.paths['/notes/purge'].post).toEqual(document.paths['/notes/purge'].post);
+    } finally {
+      await again.app.close();
+    }
+  });
+});
+
+describe("OpenAPI of the app's own routes with globalGuards: false", () => {
+  let app: INestApplication;
+  let document: OpenAPIObject;
+
+  beforeAll(async () => {
+    ({ app, document } = await documented('topenapi4', { globalGuards: false }, [ReportsController]));
+  });
+
+  afterAll(() => app.close());
+
+  it('only routes with @UseGuards(AccessTokenGuard) or AuthkitAuthGuard() get bearer and 401; RolesGuard with @Roles adds 403', () => {
+    expect(document.paths['/reports/open'].get!.security).toBeUndefined();
+    expect(Object.keys(document.paths['/reports/open'].get!.responses)).toEqual(['200']);
+    expect(document.paths['/reports/mine'].get!.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(document.paths['/reports/mine'].get!.responses).sort()).toEqual(['200', '401']);
+    expect(Object.keys(document.paths['/reports/all'].get!.responses).sort()).toEqual(['200', '401', '403']);
+    expect(document.paths['/reports/passport'].get!.security).toEqual([{ bearer: [] }]);
+    // @Roles without RolesGuard checks nothing: no 403 promised.
+    expect(Object.keys(document.paths['/reports/roles-unchecked'].get!.responses).sort()).toEqual(['200', '401']);
+  });
+});
+
+describe('the named schemas say what the routes answer', () => {
+  let testApp: TestApp;
+  let schemas: Record<string, Schema>;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    schemas = SwaggerModule.createDocument(testApp.app, new DocumentBuilder().addBearerAuth().build()).components!.schemas as Record<string, Schema>;
+  });
+
+  afterAll(() => testApp.close());
+
+  /** The response's keys are the schema's properties, and each required property is there. */
+  const expectShape = (body: object, schema: Schema) => {
+    expect(Object.keys(body).sort()).toEqual(Object.keys(schema.properties!).filter((key) => key in body).sort());
+    expect(Object.keys(body)).toEqual(expect.arrayContaining(schema.required ?? []));
+  };
+
+  it('register, me, sessions and a refused request, against AuthkitTokenResponse, AuthkitUser, AuthkitMe, AuthkitSession, AuthkitError', async () => {
+    const registered = await http(testApp.url, 'POST', '/auth/register', { json: { email: uniqueEmail(), password: 'a long enough password 1' } });
+    expect(registered.status).toBe(201);
+    expectShape(registered.body, schemas.AuthkitTokenResponse);
+    expectShape(registered.body.user, schemas.AuthkitUser);
+    const token = registered.body.accessToken as string;
+    const me = await http(testApp.url, 'GET', '/auth/me', { token });
+    expectShape(me.body, schemas.AuthkitMe);
+    expect(Object.keys(me.body).sort()).toEqual(Object.keys(schemas.AuthkitMe.properties!).sort());
+    const sessions = await http(testApp.url, 'GET', '/auth/sessions', { token });
+    expect(Object.keys(sessions.body[0]).sort()).toEqual(Object.keys(schemas.AuthkitSession.properties!).sort());
+    const refused = await http(testApp.url, 'GET', '/auth/me');
+    expect(Object.keys(refused.body).sort()).toEqual(Object.keys(schemas.AuthkitError.properties!).sort());
   });
 });

@@ -4,7 +4,8 @@ import { AuthModule } from '../../lib';
 const secret = 'test-secret-that-is-at-least-32-bytes-long!';
 
 // A compile test (`tsc --noEmit` and ts-jest type-check it): each `@ts-expect-error` below must be an error, so a
-// typo'd option in an object literal stops the build before it can be ignored at run time.
+// typo'd option in an object literal stops the build before it can be ignored at run time. What tsc says:
+// options-typing-messages.spec.ts.
 export const typoInForRoot = () =>
   AuthModule.forRoot({
     jwt: { secret },
@@ -24,8 +25,8 @@ export const typoInUseFactory = () =>
   });
 
 export const typoInAsyncUseFactory = () =>
-  // @ts-expect-error an async factory: `accessTokenTtl` (below) is not an option.
   AuthModule.forRootAsync({
+    // @ts-expect-error an async factory: `accessTokenTtl` (below) is not an option.
     useFactory: async () => ({
       jwt: { secret },
       accessTokenTtl: 60,

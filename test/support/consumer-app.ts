@@ -8,6 +8,24 @@ function installed(name: string): string {
   return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 }
 
+/**
+ * What the README's quick start tells an app of that Nest major to install next to the library (step 1:
+ * `npm install nestjs-authkit @nestjs/config@4   # Nest 12: @nestjs/config@12`), as
+ * dependencies: the apps install exactly that, so an unpinned package that resolves to an ESM-only 12.x in a Nest 11
+ * app fails its Jest suite here.
+ */
+export function readmeInstall(major: 11 | 12): Record<string, string> {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const line = /^npm install nestjs-authkit (.*?)\s+# Nest 12: (.*)$/m.exec(readme);
+  if (!line) throw new Error("README: no 'npm install nestjs-authkit ...   # Nest 12: ...' line in the quick start");
+  const packages = (list: string) => Object.fromEntries(list.trim().split(/\s+/).map((spec) => {
+    const at = spec.lastIndexOf('@');
+    if (at <= 0) throw new Error(`README: "${spec}" names no version (a Nest 11 app would get the latest, Nest 12's)`);
+    return [spec.slice(0, at), spec.slice(at + 1)];
+  }));
+  return major === 11 ? packages(line[1]) : { ...packages(line[1]), ...packages(line[2]) };
+}
+
 /** A fresh app as `nest new` scaffolds it, plus what a team adds for the library, and how its own e2e suite runs. */
 export interface ConsumerApp {
   name: string;
@@ -29,6 +47,7 @@ const NEST_11 = {
   dependencies: {
     '@nestjs/common': `^${installed('@nestjs/common')}`, '@nestjs/core': `^${installed('@nestjs/core')}`,
     '@nestjs/event-emitter': `^${installed('@nestjs/event-emitter')}`, 'reflect-metadata': '^0.2.2', rxjs: '^7.8.1',
+    ...readmeInstall(11),
   },
   devDependencies: {
     '@nestjs/testing': `^${installed('@nestjs/testing')}`, '@types/jest': `^${installed('@types/jest')}`, '@types/node': '^20.19.0',
@@ -45,7 +64,7 @@ const NEST_11 = {
 const NEST_12 = {
   dependencies: {
     '@nestjs/common': '^12.0.1', '@nestjs/core': '^12.0.1', '@nestjs/event-emitter': '^12.0.0',
-    '@nestjs/platform-express': '^12.0.1', 'reflect-metadata': '^0.2.2', rxjs: '^7.8.1',
+    '@nestjs/platform-express': '^12.0.1', 'reflect-metadata': '^0.2.2', rxjs: '^7.8.1', ...readmeInstall(12),
   },
   devDependencies: {
     '@nestjs/testing': '^12.0.1', '@types/node': '^20.19.0', '@types/supertest': '^7.0.0', supertest: '^7.0.0',
@@ -73,6 +92,7 @@ export const CONSUMER_APPS: ConsumerApp[] = [
 /** The module a team writes from the README: public, signed-in and admin routes, and a listener of the library's events. */
 function appModule(): string {
   return `import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { AuthEvent, AuthModule, CurrentUser, Public, Roles, type AuthenticatedUser } from 'nestjs-authkit';
 
@@ -91,6 +111,7 @@ export class AppController {
 
 @Module({
   imports: [
+    ConfigModule.forRoot({ ignoreEnvFile: true }),
     EventEmitterModule.forRoot(),
     AuthModule.forRoot({
       jwt: { secret: process.env.AUTH_JWT_SECRET as string },

@@ -1,6 +1,6 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../auth.constants';
+import { AUTHENTICATING_GUARD_KEY, IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../auth.constants';
 import { AccessTokenMissingError, AuthError, SessionRevokedError, StoreUnavailableError } from '../errors/auth.errors';
 import type { AuthenticatedUser } from '../auth.types';
 import type { VerifiedAccessToken } from '../tokens/token.service';
@@ -37,6 +37,7 @@ const enum RouteKind {
  * Built to be subclassed: override `getRequest()`, `handleError()` (see `AuthGuardBase`) or `extractToken()`.
  */
 @Injectable()
+@SetMetadata(AUTHENTICATING_GUARD_KEY, true)
 export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
   constructor(
     protected readonly reflector: Reflector,

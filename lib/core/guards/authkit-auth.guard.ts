@@ -1,6 +1,6 @@
-import { type ExecutionContext, HttpException, type Type } from '@nestjs/common';
+import { type ExecutionContext, HttpException, SetMetadata, type Type } from '@nestjs/common';
 import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
-import { AUTHKIT_JWT_STRATEGY } from '../auth.constants';
+import { AUTHENTICATING_GUARD_KEY, AUTHKIT_JWT_STRATEGY } from '../auth.constants';
 import { transportRequest } from '../decorators/transport-request';
 import { AccessTokenExpiredError, AccessTokenInvalidError, AccessTokenMissingError, AuthError } from '../errors/auth.errors';
 import { authErrorResponse } from '../errors/auth-http-status';
@@ -58,6 +58,7 @@ export function AuthkitAuthGuard(type: string = AUTHKIT_JWT_STRATEGY): Type<IAut
     }
   }
   Object.defineProperty(AuthkitPassportGuard, 'name', { value: `AuthkitAuthGuard(${type})` });
+  SetMetadata(AUTHENTICATING_GUARD_KEY, true)(AuthkitPassportGuard);
   guards.set(type, AuthkitPassportGuard);
   return AuthkitPassportGuard;
 }

@@ -1,13 +1,20 @@
 import type { Type } from '@nestjs/common';
 import type { ResolvedCookieOptions } from '../http/cookie.options';
-import { documentRoutes, loadSwagger, PUBLIC_USER, type RouteDoc, SESSION_LIST, SIGNED_IN, STORE_DOWN, tokenResponse } from '../http/openapi';
+import {
+  documentRoutes, loadSwagger, Model, requestModel, type RouteDoc, SESSION_MODEL, SIGNED_IN, STORE_DOWN, tokenResponse, USER_MODEL,
+} from '../http/openapi';
+
+const REFRESH_REQUEST = requestModel('AuthkitRefreshRequest', { refreshToken: { type: 'string', maxLength: 1024 } }, ['refreshToken']);
+const ME_MODEL = new Model('AuthkitMe', {
+  ...USER_MODEL.properties, emailVerified: { type: 'boolean' }, sessionId: { type: 'string' },
+  amr: { type: 'array', items: { type: 'string' }, description: "how the session signed in (RFC 8176): 'pwd', 'oauth'..." },
+});
 
 function sessionRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> {
   const body = cookie.refreshTokenTransport !== 'cookie';
   return {
     refresh: {
-      summary: 'Rotate the refresh token (cookie, or refreshToken in the body)', security: ['cookie'],
-      body: { type: 'object', additionalProperties: false, properties: { refreshToken: { type: 'string', maxLength: 1024 } } },
+      summary: 'Rotate the refresh token (cookie, or refreshToken in the body)', security: ['cookie'], body: REFRESH_REQUEST,
       success: { status: 200, description: 'A new access token and a rotated refresh token', schema: tokenResponse(body) },
       errors: [[401, ['refresh_token_missing', 'refresh_token_transport', 'refresh_token_invalid', 'refresh_token_superseded', 'refresh_token_reused']],
         [403, ['cross_site_request']], STORE_DOWN],
@@ -22,18 +29,12 @@ function sessionRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> 
     },
     me: {
       summary: 'The signed-in user', security: ['bearer'],
-      success: {
-        status: 200, description: 'The user and this session',
-        schema: {
-          ...PUBLIC_USER, required: [...PUBLIC_USER.required, 'emailVerified', 'sessionId'],
-          properties: { ...PUBLIC_USER.properties, emailVerified: { type: 'boolean' }, sessionId: { type: 'string' } },
-        },
-      },
+      success: { status: 200, description: 'The user and this session', schema: ME_MODEL },
       errors: [SIGNED_IN, STORE_DOWN],
     },
     sessions: {
       summary: "The user's sessions (devices)", security: ['bearer'],
-      success: { status: 200, description: 'One entry per session', schema: SESSION_LIST },
+      success: { status: 200, description: 'One entry per session', schema: [SESSION_MODEL] },
       errors: [SIGNED_IN, STORE_DOWN],
     },
     revokeSession: {

@@ -1,25 +1,24 @@
 import type { Type } from '@nestjs/common';
-import { documentRoutes, type ErrorDoc, JSON_BODY_ERRORS, loadSwagger, objectSchema, PUBLIC_USER, type RouteDoc, SESSION_LIST, SIGNED_IN, STORE_DOWN } from '../../core/http/openapi';
+import {
+  documentRoutes, type ErrorDoc, JSON_BODY_ERRORS, loadSwagger, Model, requestModel, ROLE_MISSING, type RouteDoc, SESSION_MODEL, SIGNED_IN, STORE_DOWN, USER_MODEL,
+} from '../../core/http/openapi';
+
+const ADMIN_USER_MODEL = new Model('AuthkitAdminUser', { ...USER_MODEL.properties, emailVerified: { type: 'boolean' }, disabled: { type: 'boolean' } });
+const SET_ROLES_REQUEST = requestModel('AuthkitSetRolesRequest', { roles: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 64 } } });
 
 /** The admin routes (`adminRoutes: true`): the `admin` role required. */
 function adminRoutes(): Record<string, RouteDoc> {
-  const admin: ErrorDoc[] = [SIGNED_IN, [403, ['insufficient_role']]];
+  const admin: ErrorDoc[] = [SIGNED_IN, ROLE_MISSING];
   const user: ErrorDoc = [404, ['user_not_found']];
   return {
     getUser: {
       summary: 'A user', security: ['bearer'],
-      success: {
-        status: 200, description: 'The user',
-        schema: {
-          ...PUBLIC_USER, required: [...PUBLIC_USER.required, 'emailVerified', 'disabled'],
-          properties: { ...PUBLIC_USER.properties, emailVerified: { type: 'boolean' }, disabled: { type: 'boolean' } },
-        },
-      },
+      success: { status: 200, description: 'The user', schema: ADMIN_USER_MODEL },
       errors: [...admin, user, STORE_DOWN],
     },
     setRoles: {
       summary: "Replace a user's roles (their sessions get the new roles at their next refresh)", security: ['bearer'],
-      body: objectSchema({ roles: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 64 } } }),
+      body: SET_ROLES_REQUEST,
       success: { status: 204, description: 'Roles set' },
       errors: [[400, ['validation_failed', 'malformed_json']], ...admin, user, ...JSON_BODY_ERRORS, STORE_DOWN],
     },
@@ -33,7 +32,7 @@ function adminRoutes(): Record<string, RouteDoc> {
     },
     sessions: {
       summary: "A user's sessions", security: ['bearer'],
-      success: { status: 200, description: 'One entry per session', schema: SESSION_LIST }, errors: [...admin, user, STORE_DOWN],
+      success: { status: 200, description: 'One entry per session', schema: [SESSION_MODEL] }, errors: [...admin, user, STORE_DOWN],
     },
     revokeAll: {
       summary: "End every session of a user", security: ['bearer'],

@@ -1,5 +1,7 @@
 import type { Type } from '@nestjs/common';
-import { apply, type ErrorDoc, errorResponses, loadSwagger, SIGNED_IN, STORE_DOWN } from '../../core/http/openapi';
+import {
+  addExtraModels, apply, applySecurity, ERROR_MODEL, type ErrorDoc, errorResponses, loadSwagger, Model, SIGNED_IN, STORE_DOWN, type SuccessDoc, successResponse,
+} from '../../core/http/openapi';
 import type { ResolvedOAuthOptions } from './oauth.options';
 
 /** The OAuth routes of each built-in provider, and those of passport sources (`:provider`). */
@@ -21,13 +23,12 @@ const OAUTH_ROUTES: Record<string, { provider: string | null; summary: string; s
 const REDIRECT = { status: 302, description: 'Redirect' };
 const REDIRECT_ERRORS: ErrorDoc[] = [[401, ['oauth_state_invalid', 'oauth_access_denied', 'oauth_code_rejected']], [404, ['oauth_provider_not_configured']],
   [503, ['oauth_provider_unavailable', 'store_unavailable']]];
-const IDENTITY_VIEW = {
-  type: 'object', required: ['provider', 'email', 'emailVerified', 'linkedAt'],
-  properties: { provider: { type: 'string' }, email: { type: 'string', nullable: true }, emailVerified: { type: 'boolean' }, linkedAt: { type: 'string', format: 'date-time' } },
-};
-const RESPONSES: Record<string, { success: { status: number; description: string; schema?: object }; errors: ErrorDoc[] }> = {
+const IDENTITY_MODEL = new Model('AuthkitIdentity', {
+  provider: { type: 'string' }, email: { type: 'string', nullable: true }, emailVerified: { type: 'boolean' }, linkedAt: { type: 'string', format: 'date-time' },
+});
+const RESPONSES: Record<string, { success: SuccessDoc; errors: ErrorDoc[] }> = {
   listIdentities: {
-    success: { status: 200, description: 'One entry per linked provider account', schema: { type: 'array', items: IDENTITY_VIEW } },
+    success: { status: 200, description: 'One entry per linked provider account', schema: [IDENTITY_MODEL] },
     errors: [SIGNED_IN, STORE_DOWN],
   },
   unlinkIdentity: {
@@ -42,6 +43,7 @@ export function documentOAuthRoutes(oauthController: Type, oauth: Pick<ResolvedO
   const swagger = loadSwagger();
   if (!swagger) return;
   swagger.ApiTags('auth')(oauthController);
+  addExtraModels(swagger, oauthController, [ERROR_MODEL]);
   const builtIn = Object.keys(oauth.providers ?? {});
   const sources = Object.keys(oauth.passport ?? {});
   for (const [method, doc] of Object.entries(OAUTH_ROUTES)) {
@@ -52,10 +54,10 @@ export function documentOAuthRoutes(oauthController: Type, oauth: Pick<ResolvedO
     const { success, errors } = RESPONSES[method] ?? { success: REDIRECT, errors: REDIRECT_ERRORS };
     const decorators = [
       swagger.ApiOperation({ summary: doc.summary }),
-      swagger.ApiResponse(success),
+      successResponse(swagger, success),
       ...errorResponses(swagger, errors),
-      ...doc.security.map(() => swagger.ApiBearerAuth()),
     ];
     for (const decorator of decorators) apply(decorator, oauthController, method);
+    applySecurity(swagger, oauthController, method, doc.security);
   }
 }

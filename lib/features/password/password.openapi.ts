@@ -1,11 +1,11 @@
 import type { Type } from '@nestjs/common';
 import type { ResolvedCookieOptions } from '../../core/http/cookie.options';
-import { documentRoutes, EMAIL, loadSwagger, objectSchema, password, type RouteDoc, STORE_DOWN, tokenResponse } from '../../core/http/openapi';
+import { documentRoutes, EMAIL, loadSwagger, password, requestModel, type RouteDoc, STORE_DOWN, tokenResponse } from '../../core/http/openapi';
 import { LOGIN_PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH } from '../../core/users/identity-resolver.service';
 
 /** Registration: the policy may ask more than `minLength` (common passwords, the email itself: 400 `weak_password`). */
-const CREDENTIALS = objectSchema({ email: EMAIL, password: password(PASSWORD_MIN_LENGTH) });
-const LOGIN = objectSchema({ email: EMAIL, password: password(LOGIN_PASSWORD_MIN_LENGTH) });
+const CREDENTIALS = requestModel('AuthkitRegisterRequest', { email: EMAIL, password: password(PASSWORD_MIN_LENGTH) });
+const LOGIN = requestModel('AuthkitLoginRequest', { email: EMAIL, password: password(LOGIN_PASSWORD_MIN_LENGTH) });
 
 function passwordSignInRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> {
   const body = cookie.refreshTokenTransport !== 'cookie';
