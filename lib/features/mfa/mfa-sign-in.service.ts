@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ClientInfo } from '../../core/auth.types';
+import { credentialVersionOf, UserStore } from '../../core/ports/user-store.interface';
+import { SignInPipeline } from '../../core/sign-in/sign-in-pipeline';
+import { type SignInMethod, SIGN_IN_STEPS, type SignInOutcome, type SignInStep } from '../../core/sign-in/sign-in-step';
+import { AuthEvents } from '../../core/events/auth-events.emitter';
+import { MfaTokenInvalidError } from './mfa.errors';
+import { MfaEvent } from './mfa.events';
+import { MfaChallengeStep } from './mfa-challenge.step';
+import { MfaNoticeMailer } from './mfa-notice.mailer';
+import { MfaChallengeStore } from './mfa-store.interface';
+import { clientHash, parseMfaToken } from './mfa-token';
+import { type MfaProof, MfaVerifier } from './mfa-verifier';
+
+/**
+ * `POST /auth/mfa/verify`: finishes a sign-in the MFA step suspended. The token must be live (not expired, not
+ * used, tries left) and presented by the client it was given to; the code must pass (`MfaVerifier`); then the
+ * token is used up (single use: of two requests with it, one goes on), the user re-read (a credential change
+ * since the first factor voids the token) and the remaining sign-in steps run, the session's `amr` being the
+ * primary factor's plus `otp` (TOTP) and `mfa`.
+ */
+@Injectable()
+export class MfaSignInService {
+  private readonly step: SignInStep | undefined;
+
+  constructor(
+    private readonly verifier: MfaVerifier,
+    @Inject(MfaChallengeStore) private readonly challenges: MfaChallengeStore,
+    @Inject(UserStore) private readonly users: UserStore,
+    private readonly pipeline: SignInPipeline,
+    private readonly events: AuthEvents,
+    private readonly notices: MfaNoticeMailer,
+    @Inject(SIGN_IN_STEPS) steps: readonly SignInStep[],
+  ) {
+    this.step = steps.find((step) => step instanceof MfaChallengeStep);
+  }
+
+  async verify(mfaToken: unknown, proof: MfaProof, client: ClientInfo = {}): Promise<SignInOutcome> {
+    const token = parseMfaToken(mfaToken);
+    if (!token) throw new MfaTokenInvalidError();
+    const now = Date.now();
+    const pending = await this.challenges.find(token.userId, token.hash, now);
+    if (!pending || pending.clientHash !== clientHash(client.userAgent)) throw new MfaTokenInvalidError();
+    await this.verifier.checkThrottle(token.userId, client, now);
+    const factor = await this.verifier.verify(token.userId, proof, token.hash, client, now);
+    const record = await this.challenges.consume(token.userId, token.hash, Date.now());
+    if (!record) throw new MfaTokenInvalidError();
+    const user = await this.users.findById(record.userId);
+    if (!user || user.disabled || credentialVersionOf(user) !== record.credentialVersion) throw new MfaTokenInvalidError();
+    const amr = [...record.amr.filter((value) => value !== 'mfa' && value !== 'otp'), ...(factor.method === 'totp' ? ['otp'] : []), 'mfa'];
+    const outcome = await this.pipeline.signIn(
+      { user, method: record.method as SignInMethod, provider: record.provider, amr, kind: record.kind, created: record.created },
+      client,
+      { after: this.step },
+    );
+    this.events.emitFor(client, MfaEvent.MfaVerified, { userId: user.id, method: factor.method, purpose: 'sign-in' });
+    if (factor.recoveryCodesLeft !== undefined) this.recoveryCodeUsed(user.id, factor.recoveryCodesLeft, client);
+    return outcome;
+  }
+
+  private recoveryCodeUsed(userId: string, left: number, client: ClientInfo): void {
+    this.events.emitFor(client, MfaEvent.MfaRecoveryCodeUsed, { userId, recoveryCodesLeft: left });
+    this.notices.sendInBackground(userId, 'mfa_recovery_code_used', { recoveryCodesLeft: left });
+  }
+}
