@@ -21,6 +21,16 @@ export interface MfaStatus {
   methods: string[];
 }
 
+/** What enrolment tells and asks of the rest of the module (grouped to keep the service's constructor short). */
+@Injectable()
+export class MfaEnrolmentContext {
+  constructor(
+    @Inject(UserStore) readonly users: UserStore,
+    readonly events: AuthEvents,
+    readonly notices: MfaNoticeMailer,
+  ) {}
+}
+
 /**
  * A user's own second factors: set up TOTP (`setup`: a new secret, shown once, kept encrypted until confirmed),
  * turn it on with a first code (`confirm`: the code's step counts as used; 10 recovery codes), see them
@@ -122,14 +132,4 @@ export class MfaEnrolmentService {
       this.context.events.emitFor(client, MfaEvent.MfaRecoveryCodeUsed, { userId, recoveryCodesLeft: factor.recoveryCodesLeft });
     }
   }
-}
-
-/** What enrolment tells and asks of the rest of the module (grouped to keep the service's constructor short). */
-@Injectable()
-export class MfaEnrolmentContext {
-  constructor(
-    @Inject(UserStore) readonly users: UserStore,
-    readonly events: AuthEvents,
-    readonly notices: MfaNoticeMailer,
-  ) {}
 }
