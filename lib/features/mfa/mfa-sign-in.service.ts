@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientInfo } from '../../core/auth.types';
-import { credentialVersionOf, UserStore } from '../../core/ports/user-store.interface';
+import { credentialVersionOf } from '../../core/ports/user-store.interface';
 import { SignInPipeline } from '../../core/sign-in/sign-in-pipeline';
 import { type SignInMethod, SIGN_IN_STEPS, type SignInOutcome, type SignInStep } from '../../core/sign-in/sign-in-step';
-import { AuthEvents } from '../../core/events/auth-events.emitter';
 import { MfaTokenInvalidError } from './mfa.errors';
 import { MfaEvent } from './mfa.events';
 import { MfaChallengeStep } from './mfa-challenge.step';
-import { MfaNoticeMailer } from './mfa-notice.mailer';
+import { MfaEnrolmentContext } from './mfa-enrolment.service';
 import { MfaChallengeStore } from './mfa-store.interface';
 import { clientHash, parseMfaToken } from './mfa-token';
 import { type MfaProof, MfaVerifier } from './mfa-verifier';
@@ -26,10 +25,8 @@ export class MfaSignInService {
   constructor(
     private readonly verifier: MfaVerifier,
     @Inject(MfaChallengeStore) private readonly challenges: MfaChallengeStore,
-    @Inject(UserStore) private readonly users: UserStore,
+    private readonly context: MfaEnrolmentContext,
     private readonly pipeline: SignInPipeline,
-    private readonly events: AuthEvents,
-    private readonly notices: MfaNoticeMailer,
     @Inject(SIGN_IN_STEPS) steps: readonly SignInStep[],
   ) {
     this.step = steps.find((step) => step instanceof MfaChallengeStep);
@@ -45,7 +42,7 @@ export class MfaSignInService {
     const factor = await this.verifier.verify(token.userId, proof, token.hash, client, now);
     const record = await this.challenges.consume(token.userId, token.hash, Date.now());
     if (!record) throw new MfaTokenInvalidError();
-    const user = await this.users.findById(record.userId);
+    const user = await this.context.users.findById(record.userId);
     if (!user || user.disabled || credentialVersionOf(user) !== record.credentialVersion) throw new MfaTokenInvalidError();
     const amr = [...record.amr.filter((value) => value !== 'mfa' && value !== 'otp'), ...(factor.method === 'totp' ? ['otp'] : []), 'mfa'];
     const outcome = await this.pipeline.signIn(
@@ -53,13 +50,13 @@ export class MfaSignInService {
       client,
       { after: this.step },
     );
-    this.events.emitFor(client, MfaEvent.MfaVerified, { userId: user.id, method: factor.method, purpose: 'sign-in' });
+    this.context.events.emitFor(client, MfaEvent.MfaVerified, { userId: user.id, method: factor.method, purpose: 'sign-in' });
     if (factor.recoveryCodesLeft !== undefined) this.recoveryCodeUsed(user.id, factor.recoveryCodesLeft, client);
     return outcome;
   }
 
   private recoveryCodeUsed(userId: string, left: number, client: ClientInfo): void {
-    this.events.emitFor(client, MfaEvent.MfaRecoveryCodeUsed, { userId, recoveryCodesLeft: left });
-    this.notices.sendInBackground(userId, 'mfa_recovery_code_used', { recoveryCodesLeft: left });
+    this.context.events.emitFor(client, MfaEvent.MfaRecoveryCodeUsed, { userId, recoveryCodesLeft: left });
+    this.context.notices.sendInBackground(userId, 'mfa_recovery_code_used', { recoveryCodesLeft: left });
   }
 }
