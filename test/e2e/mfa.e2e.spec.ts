@@ -5,6 +5,8 @@ import { MfaNoticeMailer } from '../../lib/features/mfa/mfa-notice.mailer';
 import { MfaRedisKeys } from '../../lib/features/mfa/redis-mfa.stores';
 import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
 import { RecordingMailer } from '../support/recovery-fixture';
+import { Browser, cookieValue, createOAuthApp, type OAuthTestApp } from '../support/oauth-harness';
+import { LocalOAuthProvider } from '../support/oauth-provider';
 import { createRedisClient } from '../support/redis-client';
 import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
 
@@ -33,11 +35,12 @@ function codeAt(secretBase32: string, offsetSteps = 0): string {
 describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', () => {
   let t: TestApp;
   const mailer = new RecordingMailer();
-  const redis = createRedisClient();
+  let redis: ReturnType<typeof createRedisClient>;
   const call = (method: string, path: string, init: Parameters<typeof http>[3] = {}): Promise<HttpResult> =>
     http(t.url, method, path, { ...init, headers: { 'user-agent': USER_AGENT, ...init.headers } });
 
   beforeAll(async () => {
+    redis = createRedisClient();
     t = await createTestApp(
       { mfa: { encryptionKeys: [KEY], issuer: 'Authkit Test', maxUserFailures: 12 }, mailer, passwordReset: { url: 'http://app.test/reset' } },
       { adminRoutes: true },
@@ -47,7 +50,7 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
 
   afterAll(async () => {
     await t?.close();
-    await redis.quit();
+    await redis?.quit();
   });
 
   async function register(): Promise<{ email: string; id: string; accessToken: string }> {
@@ -245,5 +248,48 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
     const events = JSON.stringify(EventLog.events);
     expect(events).not.toContain(user.secret);
     for (const code of user.recoveryCodes) expect(events.toLowerCase()).not.toContain(code);
+  });
+});
+
+describe('two-factor sign-in after OAuth (local provider, real Redis)', () => {
+  let provider: LocalOAuthProvider;
+  let t: OAuthTestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    provider = await LocalOAuthProvider.start();
+    t = await createOAuthApp(provider, { auth: { mfa: { encryptionKeys: [KEY] } } });
+    browser = new Browser(t);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await provider?.stop();
+  });
+
+  it('the callback sets no refresh cookie before the code: ?mfa=required, the pending sign-in in an HttpOnly cookie (not in the URL); verify with it', async () => {
+    const account = provider.addGoogleAccount({ sub: `20${Date.now()}`, email: uniqueEmail('oauth-mfa'), email_verified: true, name: 'Mfa' });
+    const first = await browser.signIn('google', account);
+    const { accessToken } = await browser.me(first.result);
+    const setup = await http(t.url, 'POST', '/auth/mfa/totp/setup', { token: accessToken });
+    expect((await http(t.url, 'POST', '/auth/mfa/totp/confirm', { token: accessToken, json: { code: codeAt(setup.body.secret, -1) } })).status).toBe(200);
+
+    const { result } = await browser.signIn('google', account);
+    expect(result.status).toBe(302);
+    expect(result.location).toBe('http://app.test/welcome?mfa=required');
+    expect(cookieValue(result.setCookie, 'authkit_rt')).toBeUndefined();
+    const pending = result.setCookie.find((c) => c.startsWith('authkit_mfa='));
+    expect(pending).toMatch(/^authkit_mfa=[A-Za-z0-9_.-]+; Path=\/auth; HttpOnly; SameSite=Strict; Max-Age=300$/);
+    const cookie = cookieValue(result.setCookie, 'authkit_mfa')!;
+    expect(result.location).not.toContain(cookie.split('=')[1]);
+
+    // The cookie alone, cross-site: refused. Same site: the sign-in finishes, the pending cookie is cleared.
+    const crossSite = await http(t.url, 'POST', '/auth/mfa/verify', { json: { code: codeAt(setup.body.secret) }, cookie, headers: { origin: 'https://evil.example' } });
+    expect(crossSite.status).toBe(403);
+    const verified = await http(t.url, 'POST', '/auth/mfa/verify', { json: { code: codeAt(setup.body.secret) }, cookie });
+    expect(verified.status).toBe(200);
+    expect(claimsOf(verified.body.accessToken).amr).toEqual(['oauth', 'otp', 'mfa']);
+    expect(cookieValue(verified.setCookie, 'authkit_rt')).toBeDefined();
+    expect(verified.setCookie.some((c) => /^authkit_mfa=; .*Max-Age=0/.test(c))).toBe(true);
   });
 });
