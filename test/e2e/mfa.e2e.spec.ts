@@ -128,6 +128,8 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
   it('5 wrong codes end the MFA token (the right code then gets mfa_token_invalid); the token only works for the client it was given to', async () => {
     const user = await enrolled();
     const mfaToken = await challenge(user.email);
+    // A sign-in challenge's token does not enrol (only an enrolment challenge's does).
+    expect((await call('POST', '/auth/mfa/totp/setup', { json: { mfaToken } })).body.code).toBe('mfa_token_invalid');
     const otherClient = await call('POST', '/auth/mfa/verify', { json: { mfaToken, code: codeAt(user.secret) }, headers: { 'user-agent': 'other-browser' } });
     expect([otherClient.status, otherClient.body.code]).toEqual([401, 'mfa_token_invalid']);
     for (let i = 0; i < 5; i += 1) {
@@ -248,6 +250,59 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
     const events = JSON.stringify(EventLog.events);
     expect(events).not.toContain(user.secret);
     for (const code of user.recoveryCodes) expect(events.toLowerCase()).not.toContain(code);
+  });
+});
+
+describe("mfa.required for roles: a covered user without a factor reaches nothing but enrolment", () => {
+  let t: TestApp;
+  const call = (method: string, path: string, init: Parameters<typeof http>[3] = {}): Promise<HttpResult> =>
+    http(t.url, method, path, { ...init, headers: { 'user-agent': USER_AGENT, ...init.headers } });
+
+  beforeAll(async () => {
+    t = await createTestApp({ mfa: { encryptionKeys: [KEY], required: { roles: ['admin'] } } });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('an admin without a factor gets an enrolment challenge (no token, no cookie), enrols with the MFA token and is then signed in with amr [pwd, otp, mfa]', async () => {
+    const email = uniqueEmail('covered');
+    const reg = await call('POST', '/auth/register', { json: { email, password: PASSWORD } });
+    await t.app.get(AuthService).setRoles(reg.body.user.id, ['admin']);
+    const login = await call('POST', '/auth/login', { json: { email, password: PASSWORD } });
+    expect(login.status).toBe(200);
+    expect(login.body).toEqual({ mfaRequired: true, mfaEnrolmentRequired: true, mfaToken: expect.any(String), methods: [], expiresIn: 300 });
+    expect(login.setCookie).toEqual([]);
+    const { mfaToken } = login.body;
+    // The MFA token opens nothing else: not a bearer token, not a verify.
+    expect((await call('GET', '/admin', { token: mfaToken })).status).toBe(401);
+    expect((await call('GET', '/auth/mfa', { token: mfaToken })).status).toBe(401);
+    expect((await call('POST', '/auth/mfa/verify', { json: { mfaToken, code: '123456' } })).body.code).toBe('mfa_token_invalid');
+    // Not from another client.
+    expect((await call('POST', '/auth/mfa/totp/setup', { json: { mfaToken }, headers: { 'user-agent': 'other' } })).body.code).toBe('mfa_token_invalid');
+    const setup = await call('POST', '/auth/mfa/totp/setup', { json: { mfaToken } });
+    expect(setup.status).toBe(200);
+    const wrong = await call('POST', '/auth/mfa/totp/confirm', { json: { mfaToken, code: codeAt(setup.body.secret, -6) } });
+    expect([wrong.status, wrong.body.code]).toEqual([401, 'mfa_code_invalid']);
+    const confirmed = await call('POST', '/auth/mfa/totp/confirm', { json: { mfaToken, code: codeAt(setup.body.secret) } });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.recoveryCodes).toHaveLength(10);
+    expect(claimsOf(confirmed.body.accessToken).amr).toEqual(['pwd', 'otp', 'mfa']);
+    expect(confirmed.setCookie.some((c) => c.startsWith('authkit_rt='))).toBe(true);
+    expect((await call('GET', '/admin', { token: confirmed.body.accessToken })).status).toBe(200);
+    // Used up; and the next sign-in asks for the code.
+    expect((await call('POST', '/auth/mfa/totp/confirm', { json: { mfaToken, code: codeAt(setup.body.secret) } })).body.code).toBe('mfa_token_invalid');
+    const next = await call('POST', '/auth/login', { json: { email, password: PASSWORD } });
+    expect(next.body).toMatchObject({ mfaRequired: true, methods: ['totp', 'recovery_code'] });
+    expect(next.body.mfaEnrolmentRequired).toBeUndefined();
+  });
+
+  it('a user the policy does not cover signs in with the password alone', async () => {
+    const email = uniqueEmail('uncovered');
+    await call('POST', '/auth/register', { json: { email, password: PASSWORD } });
+    const login = await call('POST', '/auth/login', { json: { email, password: PASSWORD } });
+    expect(claimsOf(login.body.accessToken).amr).toEqual(['pwd']);
   });
 });
 

@@ -54,25 +54,33 @@ export class MfaEnrolmentService {
     return { totp, recoveryCodesLeft: factors.recoveryCodesLeft, methods: totp ? (factors.recoveryCodesLeft > 0 ? ['totp', 'recovery_code'] : ['totp']) : [] };
   }
 
-  /** A new TOTP secret for `principal` (a sign-in at most `recentAuthSeconds` old): the base32 secret and its `otpauth://` URI. */
-  async setup(principal: AuthenticatedUser): Promise<{ secret: string; otpauthUrl: string }> {
+  /**
+   * A new TOTP secret for `principal` (a sign-in at most `recentAuthSeconds` old), or for the user of an enrolment
+   * challenge (`principal` a user id: `MfaSignInService.enrolSetup` checked the MFA token): the base32 secret and its
+   * `otpauth://` URI, shown this once; kept encrypted until confirmed or `setupTtlSeconds` passed.
+   */
+  async setup(principal: AuthenticatedUser | string): Promise<{ secret: string; otpauthUrl: string }> {
     const now = Date.now();
-    if (principal.authTime === undefined || now - principal.authTime > this.options.recentAuthSeconds * 1000) {
+    const userId = typeof principal === 'string' ? principal : principal.id;
+    if (typeof principal !== 'string' && (principal.authTime === undefined || now - principal.authTime > this.options.recentAuthSeconds * 1000)) {
       throw new ReauthenticationRequiredError('Sign in again to set up two-factor authentication');
     }
-    const current = await this.factors.factors(principal.id, now);
+    const current = await this.factors.factors(userId, now);
     if (current.totpSecret) throw new MfaAlreadyEnabledError();
-    const user = await this.context.users.findById(principal.id);
+    const user = await this.context.users.findById(userId);
     if (!user) throw new UserNotFoundError();
     const secret = newTotpSecret();
-    await this.factors.savePendingTotp(principal.id, this.cipher.encrypt(secret, principal.id), now + this.options.setupTtlSeconds * 1000);
+    await this.factors.savePendingTotp(userId, this.cipher.encrypt(secret, userId), now + this.options.setupTtlSeconds * 1000);
     const base32 = base32Encode(secret);
     secret.fill(0);
     return { secret: base32, otpauthUrl: otpauthUrl(base32, this.options.issuer, user.email ?? user.id) };
   }
 
-  /** Turns TOTP on with a code of the pending secret: 10 recovery codes (shown once). */
-  async confirm(userId: string, code: string, client: ClientInfo = {}): Promise<{ recoveryCodes: string[] }> {
+  /**
+   * Turns TOTP on with a code of the pending secret: 10 recovery codes (shown once). A wrong code counts as a failure
+   * of the user (and of the enrolment challenge `tokenHash`, when enrolling with an MFA token).
+   */
+  async confirm(userId: string, code: string, client: ClientInfo = {}, tokenHash: string | null = null): Promise<{ recoveryCodes: string[] }> {
     const now = Date.now();
     await this.verifier.checkThrottle(userId, client, now);
     const factors = await this.factors.factors(userId, now);
@@ -85,7 +93,7 @@ export class MfaEnrolmentService {
     const result = step === null ? 'wrong' : await this.factors.confirmTotp(userId, { step, recoveryCodeHashes: hashes, now });
     if (result === 'no_pending') throw new MfaSetupRequiredError();
     if (result !== 'confirmed') {
-      await this.challenges.fail(userId, null, { now, windowMs: this.options.failureWindowSeconds * 1000 });
+      await this.challenges.fail(userId, tokenHash, { now, windowMs: this.options.failureWindowSeconds * 1000 });
       this.context.events.emitFor(client, MfaEvent.MfaFailed, { userId, reason: MfaCodeInvalidError.code });
       throw new MfaCodeInvalidError();
     }

@@ -6,8 +6,3 @@ export function mfaRequiredFor(required: MfaRequirement, roles: readonly string[
   if (required === 'optional') return false;
   return roles.some((role) => required.roles.includes(role));
 }
-
-/** Whether a session's `amr` shows a second factor. */
-export function hasSecondFactor(amr: readonly string[] | undefined): boolean {
-  return (amr ?? []).includes('mfa');
-}

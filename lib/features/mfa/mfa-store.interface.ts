@@ -57,6 +57,8 @@ export interface MfaChallengeRecord {
   created: boolean;
   /** SHA-256 of the client's user agent: the token only works from the client it was given to. */
   clientHash: string;
+  /** An enrolment challenge (`mfa.required` covers a user without a factor): the token only sets up and confirms TOTP. */
+  enrol?: boolean;
 }
 
 /** Where `fail` leaves things. */

@@ -1,6 +1,7 @@
 import { Body, Delete, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../core/auth.types';
 import { CurrentUser } from '../../core/decorators/current-user.decorator';
+import { OptionalAuth } from '../../core/decorators/optional-auth.decorator';
 import { Public } from '../../core/decorators/public.decorator';
 import { Roles } from '../../core/decorators/roles.decorator';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
@@ -18,7 +19,7 @@ import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';
 import { authRoutesCookie } from '../../core/http/refresh-cookie';
 import type { TransportRequest } from '../../core/http/secure-cookie.check';
 import { TokenResponder, type TokenResponse } from '../../core/http/token-responder';
-import { MfaProofDto, MfaVerifyDto, proofOf, TotpCodeDto } from './mfa.dto';
+import { MfaProofDto, MfaTokenDto, MfaVerifyDto, proofOf, TotpCodeDto } from './mfa.dto';
 import { MFA_OPTIONS, type ResolvedMfaOptions } from './mfa.options';
 import { MFA_PENDING_COOKIE } from './mfa-challenge.step';
 import { MfaEnrolmentService, type MfaStatus } from './mfa-enrolment.service';
@@ -50,15 +51,8 @@ export class MfaController {
   async verify(@Body() body: MfaVerifyDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<TokenResponse | Readonly<Record<string, unknown>>> {
     requireFeature(this.options.enabled);
     const proof = proofOf(body);
-    let token = body?.mfaToken;
-    if (token === undefined) {
-      token = readCookie(req, MFA_PENDING_COOKIE);
-      if (token !== undefined && isCrossSite(req, this.cookies.allowedOrigins)) throw new CrossSiteRequestError();
-    }
-    const outcome = await this.signIn.verify(token, proof, clientInfo(req));
-    if (readCookie(req, MFA_PENDING_COOKIE) !== undefined) {
-      appendSetCookie(res, authRoutesCookie(this.cookies, req, { name: MFA_PENDING_COOKIE, value: '', maxAgeSeconds: 0 }, 2));
-    }
+    const outcome = await this.signIn.verify(this.mfaToken(body, req), proof, clientInfo(req));
+    this.clearPendingCookie(req, res, 2);
     return this.responder.respondToSignIn(outcome, req, res);
   }
 
@@ -71,24 +65,39 @@ export class MfaController {
     return this.enrolment.status(user.id);
   }
 
-  /** 200 `{ secret, otpauthUrl }` (shown this once). 401 `reauthentication_required`, 409 `mfa_already_enabled`. */
+  /**
+   * 200 `{ secret, otpauthUrl }` (shown this once), for a signed-in user (401 `reauthentication_required` when the
+   * sign-in is older than `recentAuthSeconds`) or, without a session, the MFA token of an enrolment challenge.
+   * 409 `mfa_already_enabled`.
+   */
+  @OptionalAuth()
   @UseGuards(AccessTokenGuard)
   @Post('mfa/totp/setup')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
-  setup(@CurrentUser() user: AuthenticatedUser): Promise<{ secret: string; otpauthUrl: string }> {
+  setup(@CurrentUser() user: AuthenticatedUser | undefined, @Body() body: MfaTokenDto, @Req() req: HttpRequest): Promise<{ secret: string; otpauthUrl: string }> {
     requireFeature(this.options.enabled);
-    return this.enrolment.setup(user);
+    if (user) return this.enrolment.setup(user);
+    return this.signIn.enrolSetup(this.mfaToken(body, req), clientInfo(req));
   }
 
-  /** 200 `{ recoveryCodes }` (shown this once): TOTP is on. 401 `mfa_code_invalid`, 400 `mfa_setup_required`. */
+  /**
+   * 200 `{ recoveryCodes }` (shown this once): TOTP is on. With the MFA token of an enrolment challenge (no session),
+   * the sign-in finishes too: the token response plus `recoveryCodes`. 401 `mfa_code_invalid`, 400 `mfa_setup_required`.
+   */
+  @OptionalAuth()
   @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
   @Post('mfa/totp/confirm')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
-  confirm(@CurrentUser() user: AuthenticatedUser, @Body() body: TotpCodeDto, @Req() req: ClientRequest): Promise<{ recoveryCodes: string[] }> {
+  async confirm(
+    @CurrentUser() user: AuthenticatedUser | undefined, @Body() body: TotpCodeDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<Readonly<Record<string, unknown>>> {
     requireFeature(this.options.enabled);
-    return this.enrolment.confirm(user.id, body.code, clientInfo(req));
+    if (user) return this.enrolment.confirm(user.id, body.code, clientInfo(req));
+    const { outcome, recoveryCodes } = await this.signIn.enrolConfirm(this.mfaToken(body, req), body.code, clientInfo(req));
+    this.clearPendingCookie(req, res, 3);
+    return { ...this.responder.respondToSignIn(outcome, req, res), recoveryCodes };
   }
 
   /** 204: every factor removed; needs a current code or a recovery code. */
@@ -108,6 +117,20 @@ export class MfaController {
   regenerate(@CurrentUser() user: AuthenticatedUser, @Body() body: MfaProofDto, @Req() req: ClientRequest): Promise<{ recoveryCodes: string[] }> {
     requireFeature(this.options.enabled);
     return this.enrolment.regenerateRecoveryCodes(user.id, proofOf(body), clientInfo(req));
+  }
+
+  /** The MFA token of the body, else of the pending-sign-in cookie (refused cross-site: 403). */
+  protected mfaToken(body: MfaTokenDto | undefined, req: HttpRequest): string | undefined {
+    if (body?.mfaToken !== undefined) return body.mfaToken;
+    const token = readCookie(req, MFA_PENDING_COOKIE);
+    if (token !== undefined && isCrossSite(req, this.cookies.allowedOrigins)) throw new CrossSiteRequestError();
+    return token;
+  }
+
+  /** Clears the pending-sign-in cookie once used (set by a handler `segments` path segments below the auth prefix). */
+  protected clearPendingCookie(req: HttpRequest, res: HttpResponse, segments: number): void {
+    if (readCookie(req, MFA_PENDING_COOKIE) === undefined) return;
+    appendSetCookie(res, authRoutesCookie(this.cookies, req, { name: MFA_PENDING_COOKIE, value: '', maxAgeSeconds: 0 }, segments));
   }
 }
 

@@ -2,8 +2,16 @@ import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ValidationFailedError } from '../../core/errors/auth.errors';
 import type { MfaProof } from './mfa-verifier';
 
-/** Body of `POST /auth/mfa/totp/confirm`. */
-export class TotpCodeDto {
+/** The MFA token of a challenge (else its cookie, after an OAuth redirect). */
+export class MfaTokenDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  mfaToken?: string;
+}
+
+/** Body of `POST /auth/mfa/totp/confirm` (`mfaToken`: enrolling from an enrolment challenge, without a session). */
+export class TotpCodeDto extends MfaTokenDto {
   @IsString()
   @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
   code!: string;
