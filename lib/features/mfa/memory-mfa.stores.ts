@@ -78,12 +78,17 @@ interface ChallengeEntry {
   attemptsLeft: number;
 }
 
-/** `MfaChallengeStore` in memory. Expired entries are dropped when touched and on every `create`. */
+/** `MfaChallengeStore` in memory. Expired entries are dropped when touched, and swept as new ones are created. */
 export class MemoryMfaChallengeStore implements MfaChallengeStore {
   private readonly challenges = new Map<string, ChallengeEntry>();
   private readonly userFailures = new Map<string, { count: number; resetAt: number }>();
+  private created = 0;
 
   async create(tokenHash: string, record: MfaChallengeRecord, options: { expiresAt: number; maxAttempts: number }): Promise<void> {
+    // Challenges nobody comes back for are dropped as others are created (every 64th create sweeps the expired ones).
+    if (++this.created % 64 === 0) {
+      for (const [hash, entry] of this.challenges) if (entry.expiresAt <= options.expiresAt - 3_600_000 || entry.attemptsLeft <= 0) this.challenges.delete(hash);
+    }
     this.challenges.set(tokenHash, { record: structuredClone(record), expiresAt: options.expiresAt, attemptsLeft: options.maxAttempts });
   }
 

@@ -1,6 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import { AUTHKIT_REDIS } from '../../core/auth.constants';
-import type { AuthFeature } from '../../core/feature/auth-feature';
+import { type AuthFeature, openApiDocs } from '../../core/feature/auth-feature';
+import { COOKIE_OPTIONS, type ResolvedCookieOptions } from '../../core/http/cookie.options';
+import { documentMfaRoutes } from './mfa.openapi';
 import { type RedisClient, REDIS_OPTIONS, type ResolvedRedisOptions } from '../../adapters/redis/redis.options';
 import { MfaAdminController, MfaController } from './mfa.controller';
 import { MFA_MAIL_TEMPLATES } from './mfa.mail-templates';
@@ -49,8 +51,10 @@ export const mfaFeature: AuthFeature = {
   build: (context) => {
     const parts = { providers: [...stores, ...services], exports: [MfaFactorStore, MfaChallengeStore, MfaEnrolmentService, MfaSignInService], signInSteps: [MfaChallengeStep] };
     if (!context.controllers) return parts;
-    const controllers = [context.mount(MfaController)];
-    if (context.adminRoutes) controllers.push(context.mount(MfaAdminController));
-    return { ...parts, controllers };
+    const mfa = context.mount(MfaController);
+    const admin = context.adminRoutes ? context.mount(MfaAdminController) : undefined;
+    const docs = openApiDocs('mfa', [MFA_OPTIONS, COOKIE_OPTIONS], (options: ResolvedMfaOptions, cookie: ResolvedCookieOptions) =>
+      documentMfaRoutes({ mfa, admin }, options, cookie));
+    return { ...parts, providers: [...parts.providers, docs], controllers: admin ? [mfa, admin] : [mfa] };
   },
 };
