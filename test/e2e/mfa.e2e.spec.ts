@@ -112,7 +112,8 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
     const verified = await call('POST', '/auth/mfa/verify', { json: { mfaToken: login.body.mfaToken, code } });
     expect(verified.status).toBe(200);
     expect(verified.body.accessToken).toEqual(expect.any(String));
-    expect(verified.setCookie.some((c) => c.startsWith('authkit_rt='))).toBe(true);
+    // The refresh cookie's path is the auth prefix (where /auth/refresh is), not /auth/mfa.
+    expect(verified.setCookie.find((c) => c.startsWith('authkit_rt='))).toMatch(/; Path=\/auth; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
     expect(claimsOf(verified.body.accessToken).amr).toEqual(['pwd', 'otp', 'mfa']);
     expect((await call('GET', '/auth/me', { token: verified.body.accessToken })).body.amr).toEqual(['pwd', 'otp', 'mfa']);
     // The refresh keeps the amr.
@@ -289,7 +290,7 @@ describe("mfa.required for roles: a covered user without a factor reaches nothin
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.recoveryCodes).toHaveLength(10);
     expect(claimsOf(confirmed.body.accessToken).amr).toEqual(['pwd', 'otp', 'mfa']);
-    expect(confirmed.setCookie.some((c) => c.startsWith('authkit_rt='))).toBe(true);
+    expect(confirmed.setCookie.find((c) => c.startsWith('authkit_rt='))).toMatch(/; Path=\/auth; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
     expect((await call('GET', '/admin', { token: confirmed.body.accessToken })).status).toBe(200);
     // Used up; and the next sign-in asks for the code.
     expect((await call('POST', '/auth/mfa/totp/confirm', { json: { mfaToken, code: codeAt(setup.body.secret) } })).body.code).toBe('mfa_token_invalid');
@@ -344,7 +345,7 @@ describe('two-factor sign-in after OAuth (local provider, real Redis)', () => {
     const verified = await http(t.url, 'POST', '/auth/mfa/verify', { json: { code: codeAt(setup.body.secret) }, cookie });
     expect(verified.status).toBe(200);
     expect(claimsOf(verified.body.accessToken).amr).toEqual(['oauth', 'otp', 'mfa']);
-    expect(cookieValue(verified.setCookie, 'authkit_rt')).toBeDefined();
-    expect(verified.setCookie.some((c) => /^authkit_mfa=; .*Max-Age=0/.test(c))).toBe(true);
+    expect(verified.setCookie.find((c) => c.startsWith('authkit_rt='))).toMatch(/; Path=\/auth; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    expect(verified.setCookie).toContain('authkit_mfa=; Path=/auth; HttpOnly; SameSite=Strict; Max-Age=0');
   });
 });

@@ -53,7 +53,7 @@ export class MfaController {
     const proof = proofOf(body);
     const outcome = await this.signIn.verify(this.mfaToken(body, req), proof, clientInfo(req));
     this.clearPendingCookie(req, res, 2);
-    return this.responder.respondToSignIn(outcome, req, res);
+    return this.responder.respondToSignIn(outcome, req, res, 2);
   }
 
   /** 200: the user's factors. */
@@ -97,7 +97,7 @@ export class MfaController {
     if (user) return this.enrolment.confirm(user.id, body.code, clientInfo(req));
     const { outcome, recoveryCodes } = await this.signIn.enrolConfirm(this.mfaToken(body, req), body.code, clientInfo(req));
     this.clearPendingCookie(req, res, 3);
-    return { ...this.responder.respondToSignIn(outcome, req, res), recoveryCodes };
+    return { ...this.responder.respondToSignIn(outcome, req, res, 3), recoveryCodes };
   }
 
   /** 204: every factor removed; needs a current code or a recovery code. */
