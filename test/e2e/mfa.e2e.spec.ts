@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
-import { type AuthEventBase, AuthService } from '../../lib';
+import type Redis from 'ioredis';
+import { type AuthEventBase, AUTHKIT_REDIS, AuthService } from '../../lib';
 import { MfaNoticeMailer } from '../../lib/features/mfa/mfa-notice.mailer';
 import { MfaRedisKeys } from '../../lib/features/mfa/redis-mfa.stores';
 import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
@@ -236,6 +237,29 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
     await t.app.get(MfaNoticeMailer).settled();
     expect(mailer.sent.filter((m) => m.to === user.email).map((m) => m.kind)).toContain('mfa_disabled');
     expect(EventLog.events.some(({ payload }) => payload.userId === user.id && payload.actorId === admin.id)).toBe(true);
+  });
+
+  it('Redis round trips: login of an MFA user and the verify that finishes it', async () => {
+    const user = await enrolled();
+    await challenge(user.email); // scripts loaded
+    const client = t.app.get<Redis>(AUTHKIT_REDIS);
+    const stream = (client as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
+    const write = stream.write.bind(stream);
+    const batches: string[] = [];
+    stream.write = (...a: unknown[]) => (batches.push(String(a[0])), write(...a));
+    let loginTrips: number;
+    try {
+      const mfaToken = await challenge(user.email);
+      loginTrips = batches.length;
+      batches.length = 0;
+      expect((await call('POST', '/auth/mfa/verify', { json: { mfaToken, code: codeAt(user.secret) } })).status).toBe(200);
+    } finally {
+      stream.write = write;
+    }
+    // Login: throttle check | email, the user, the factors, the challenge (+ the throttle reset riding along).
+    expect(loginTrips).toBeLessThanOrEqual(5);
+    // Verify: challenge | user failures | factors, the step, the challenge used up | the user, the session.
+    expect(batches.length).toBeLessThanOrEqual(4);
   });
 
   it('keeps the TOTP secret as AES-256-GCM ciphertext in Redis; no secret or code reaches an event', async () => {

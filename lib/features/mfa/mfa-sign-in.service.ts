@@ -36,10 +36,11 @@ export class MfaSignInService {
   }
 
   async verify(mfaToken: unknown, proof: MfaProof, client: ClientInfo = {}): Promise<SignInOutcome> {
-    const token = await this.pending(mfaToken, client, false);
     const now = Date.now();
-    await this.verifier.checkThrottle(token.userId, client, now);
-    const factor = await this.verifier.verify(token.userId, proof, token.hash, client, now);
+    // One round trip: the challenge, the user's failures and factors (all in the user's slot).
+    const [token, loaded] = await Promise.all([this.pending(mfaToken, client, false), this.loadFor(mfaToken, now)]);
+    await this.verifier.checkThrottle(token.userId, client, now, loaded?.failures);
+    const factor = await this.verifier.verify(token.userId, proof, token.hash, client, now, loaded?.factors);
     const outcome = await this.finish(token, factor.method, client);
     if (factor.recoveryCodesLeft !== undefined) this.recoveryCodeUsed(token.userId, factor.recoveryCodesLeft, client);
     return outcome;
@@ -61,6 +62,12 @@ export class MfaSignInService {
     return { outcome: await this.finish(token, 'totp', client), recoveryCodes };
   }
 
+  /** The user's failures and factors, read alongside the challenge (nothing for a token that does not parse). */
+  private loadFor(mfaToken: unknown, now: number): Promise<Awaited<ReturnType<MfaVerifier['load']>> | undefined> {
+    const token = parseMfaToken(mfaToken);
+    return token ? this.verifier.load(token.userId, now) : Promise.resolve(undefined);
+  }
+
   /** The live challenge of a presented token, of the kind asked for, from the client it was given to. */
   private async pending(mfaToken: unknown, client: ClientInfo, enrol: boolean): Promise<{ userId: string; hash: string }> {
     const token = parseMfaToken(mfaToken);
@@ -72,9 +79,8 @@ export class MfaSignInService {
 
   /** Uses the challenge up and runs the rest of the sign-in with the second factor in the amr. */
   private async finish(token: { userId: string; hash: string }, method: MfaMethod, client: ClientInfo): Promise<SignInOutcome> {
-    const record = await this.challenges.consume(token.userId, token.hash, Date.now());
+    const [record, user] = await Promise.all([this.challenges.consume(token.userId, token.hash, Date.now()), this.context.users.findById(token.userId)]);
     if (!record) throw new MfaTokenInvalidError();
-    const user = await this.context.users.findById(record.userId);
     if (!user || user.disabled || credentialVersionOf(user) !== record.credentialVersion) throw new MfaTokenInvalidError();
     const amr = [...record.amr.filter((value) => value !== 'mfa' && value !== 'otp'), ...(method === 'totp' ? ['otp'] : []), 'mfa'];
     const outcome = await this.pipeline.signIn(

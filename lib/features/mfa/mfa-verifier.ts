@@ -7,7 +7,7 @@ import { MFA_OPTIONS, type ResolvedMfaOptions } from './mfa.options';
 import { MfaCodeInvalidError } from './mfa.errors';
 import { MfaEvent, type MfaMethod } from './mfa.events';
 import { MfaSecretCipher } from './mfa-secret.cipher';
-import { MfaChallengeStore, MfaFactorStore } from './mfa-store.interface';
+import { MfaChallengeStore, type MfaFactors, MfaFactorStore } from './mfa-store.interface';
 import { recoveryCodeHash } from './recovery-codes';
 import { matchTotp } from './totp';
 
@@ -43,9 +43,15 @@ export class MfaVerifier {
     private readonly events: AuthEvents,
   ) {}
 
-  /** Refuses (429) while the user's failures are at the limit. */
-  async checkThrottle(userId: string, client: ClientInfo, now = Date.now()): Promise<void> {
-    const failures = await this.challenges.failures(userId, now);
+  /** What a verification reads first, in one round trip: the user's failures and factors. */
+  async load(userId: string, now: number): Promise<{ failures: { count: number; resetAt: number }; factors: MfaFactors }> {
+    const [failures, factors] = await Promise.all([this.challenges.failures(userId, now), this.factors.factors(userId, now)]);
+    return { failures, factors };
+  }
+
+  /** Refuses (429) while the user's failures are at the limit (`failures`: as `load` read them). */
+  async checkThrottle(userId: string, client: ClientInfo, now = Date.now(), loaded?: { count: number; resetAt: number }): Promise<void> {
+    const failures = loaded ?? (await this.challenges.failures(userId, now));
     if (failures.count < this.options.maxUserFailures) return;
     const error = new TooManyAttemptsError(failures.resetAt - now);
     this.events.emitFor(client, AuthEvent.Throttled, { action: 'mfa', retryAfterSeconds: error.retryAfterSeconds, userId });
@@ -53,16 +59,16 @@ export class MfaVerifier {
   }
 
   /** The factor `proof` shows, or `MfaCodeInvalidError` (after counting the failure against `tokenHash` and the user). */
-  async verify(userId: string, proof: MfaProof, tokenHash: string | null, client: ClientInfo, now = Date.now()): Promise<VerifiedFactor> {
-    const verified = await this.check(userId, proof, now);
+  async verify(userId: string, proof: MfaProof, tokenHash: string | null, client: ClientInfo, now = Date.now(), loaded?: MfaFactors): Promise<VerifiedFactor> {
+    const verified = await this.check(userId, proof, now, loaded);
     if (verified) return verified;
     const { attemptsLeft } = await this.challenges.fail(userId, tokenHash, { now, windowMs: this.options.failureWindowSeconds * 1000 });
     this.events.emitFor(client, MfaEvent.MfaFailed, { userId, reason: MfaCodeInvalidError.code, ...(tokenHash === null ? {} : { attemptsLeft }) });
     throw new MfaCodeInvalidError();
   }
 
-  private async check(userId: string, proof: MfaProof, now: number): Promise<VerifiedFactor | null> {
-    const factors = await this.factors.factors(userId, now);
+  private async check(userId: string, proof: MfaProof, now: number, loaded?: MfaFactors): Promise<VerifiedFactor | null> {
+    const factors = loaded ?? (await this.factors.factors(userId, now));
     if (!factors.totpSecret) return null;
     if (typeof proof.recoveryCode === 'string') {
       const hash = recoveryCodeHash(proof.recoveryCode);
