@@ -13,8 +13,8 @@ const TAG_BYTES = 16;
 
 /**
  * Encrypts TOTP secrets at rest with AES-256-GCM under a key ring: the first key encrypts, every key decrypts
- * (the ciphertext names its key), so a new key goes first and the old ones stay until every secret was
- * re-encrypted (`reencrypt` does it on the next use). The user id is the additional authenticated data: a
+ * (the ciphertext names its key), so a new key goes first and the old ones stay while a secret names them
+ * (`isStale` tells). The user id is the additional authenticated data: a
  * ciphertext copied to another user's record does not decrypt. Format: `v1.<keyId>.<iv>.<ciphertext>.<tag>`
  * (base64url parts).
  */

@@ -20,7 +20,8 @@ export interface MfaOptions {
   /**
    * The AES-256-GCM keys TOTP secrets are encrypted under (32 bytes each: `openssl rand -base64 32`). The first
    * encrypts; every key decrypts the secrets written under it (each names its key by `id`). To rotate, put the new
-   * key first and keep the old ones until every user signed in once (a secret is re-encrypted when used).
+   * key first and keep the old ones: new enrolments use the new key; a secret stays under its key until the user
+   * enrols again (no re-encryption on use yet), so an old key may only go once no secret names it.
    */
   encryptionKeys: MfaEncryptionKey[];
   /** The issuer authenticator apps show (the `otpauth://` URI's). Default `'nestjs-authkit'`. */
