@@ -88,6 +88,8 @@ const FASTIFY_SUITES = [
   // An app's own feature: its controller mounted under the auth prefix; sign-in steps on login and OAuth redirects.
   'writing-a-feature.e2e.spec.ts',
   'sign-in-steps.e2e.spec.ts',
+  // Two-factor sign-in: the challenge answer without cookie, the pending-sign-in cookie of OAuth redirects, 429 + Retry-After.
+  'mfa.e2e.spec.ts',
 ];
 
 const config: Config = {

@@ -18,6 +18,7 @@ import {
 import {
   ACCOUNT_OPTION_KEYS, ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions,
 } from './core/options/account.options';
+import { MFA_OPTION_KEYS, MFA_OPTIONS, type MfaOptions, resolveMfaOptions, type ResolvedMfaOptions } from './features/mfa/mfa.options';
 import { MAIL_OPTION_KEYS, MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './core/mail/mail.options';
 import type { Mailer } from './core/ports/mailer.interface';
 import type { OneTimeTokenStore } from './core/ports/one-time-token-store.interface';
@@ -85,6 +86,8 @@ export interface AuthModuleOptions
   throttle?: ThrottleOptions;
   /** Google / GitHub sign-in, linking policy, redirects. A provider left out has no routes. See `OAuthOptions`. */
   oauth?: OAuthOptions;
+  /** Two-factor sign-in (TOTP + recovery codes); off without it. See `MfaOptions`. */
+  mfa?: MfaOptions;
 }
 
 /** Every feature's options after defaults and validation; each feature injects only its own slice. */
@@ -98,6 +101,7 @@ export interface ResolvedAuthOptions {
   throttle: ScopedThrottleRule[];
   routeLimits: ResolvedRouteLimits;
   oauth: ResolvedOAuthOptions;
+  mfa: ResolvedMfaOptions;
   account: ResolvedAccountOptions;
   mail: ResolvedMailOptions;
   /** The app's sign-in steps (`signInSteps`), in order. */
@@ -117,7 +121,7 @@ const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = {
  */
 const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   ...TOKEN_OPTION_KEYS, ...SESSION_OPTION_KEYS, ...REDIS_OPTION_KEYS, ...IDENTITY_OPTION_KEYS, ...ROLES_OPTION_KEYS, ...HTTP_TRANSPORT_OPTION_KEYS,
-  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS,
+  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...MFA_OPTION_KEYS,
   ...SIGN_IN_OPTION_KEYS,
 };
 
@@ -150,6 +154,7 @@ export function resolveAuthOptions(options: AuthModuleOptions, features: readonl
     throttle: resolveThrottleRules(options.throttle),
     routeLimits: resolveRouteLimits(options.throttle, declared.routeLimits),
     oauth,
+    mfa: resolveMfaOptions(options.mfa),
     account: resolveAccountOptions(options),
     mail: resolveMailOptions(options, declared.mailTemplates),
     signInSteps: resolveSignInSteps(options),
@@ -171,6 +176,7 @@ export const OPTION_SLICES = [
   [THROTTLE_RULES, 'throttle'],
   [ROUTE_LIMITS, 'routeLimits'],
   [OAUTH_OPTIONS, 'oauth'],
+  [MFA_OPTIONS, 'mfa'],
   [ACCOUNT_OPTIONS, 'account'],
   [MAIL_OPTIONS, 'mail'],
 ] as const satisfies ReadonlyArray<readonly [symbol, keyof ResolvedAuthOptions]>;

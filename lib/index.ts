@@ -60,6 +60,18 @@ export type { AuthenticatedUser, ClientInfo, PublicUser, TokenPair, SessionView 
 export { TokenResponder, type TokenResponse } from './core/http/token-responder';
 export type { AcceptedResponse } from './features/recovery/password.controller';
 export { AccountService } from './features/recovery/account.service';
+// Two-factor sign-in (`mfa` option).
+export type { MfaOptions, MfaRequirement } from './features/mfa/mfa.options';
+export type { MfaEncryptionKey } from './features/mfa/mfa-secret.cipher';
+export { MfaEnrolmentService, type MfaStatus } from './features/mfa/mfa-enrolment.service';
+export { MfaSignInService } from './features/mfa/mfa-sign-in.service';
+export type { MfaProof } from './features/mfa/mfa-verifier';
+export {
+  MfaFactorStore, MfaChallengeStore, type MfaFactors, type MfaChallengeRecord, type MfaFailure, type ConfirmTotpResult,
+} from './features/mfa/mfa-store.interface';
+export { MemoryMfaFactorStore, MemoryMfaChallengeStore } from './features/mfa/memory-mfa.stores';
+export { RedisMfaFactorStore, RedisMfaChallengeStore } from './features/mfa/redis-mfa.stores';
+export type { MfaNoticeKind, MfaNoticeMailContext, MfaNoticeMailTemplate } from './features/mfa/mfa.mail-templates';
 export { AuthAdminService, type AdminActor, type AdminUserView } from './features/admin/auth-admin.service';
 
 // Events (through @nestjs/event-emitter when the app registered EventEmitterModule).
@@ -68,11 +80,13 @@ export type { AuthEventName } from './core/events/auth-event.names';
 export type * from './core/events/auth-event.payloads';
 export type { IdentityEvent } from './features/oauth/oauth.events';
 export type { PasswordResetEvent, EmailVerifiedEvent } from './features/recovery/recovery.events';
+export type { MfaVerifiedEvent, MfaFailedEvent, MfaRecoveryCodeUsedEvent, MfaMethod } from './features/mfa/mfa.events';
 export { AuthEvents } from './core/events/auth-events.emitter';
 
 // Errors: every AuthError has a stable `code`; AuthExceptionFilter maps them to HTTP.
 export * from './core/errors/auth.errors';
 export * from './features/oauth/oauth.errors';
+export * from './features/mfa/mfa.errors';
 export { AuthExceptionFilter } from './core/http/auth-exception.filter';
 export type { ErrorBody } from './core/errors/auth-http-status';
 

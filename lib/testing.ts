@@ -25,3 +25,6 @@ export {
   createTestUser, signInAs, type AuthTestApp, type TestUserInput, type TestUser, type TestSession,
 } from './testing/sign-in-as';
 export { StubAccessTokenGuard, type StubPrincipal } from './testing/stub-access-token.guard';
+export {
+  describeMfaFactorStoreContract, describeMfaChallengeStoreContract, type MfaFactorStoreFactory, type MfaChallengeStoreFactory,
+} from './testing/mfa-store.contract';

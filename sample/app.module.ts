@@ -8,6 +8,7 @@ import { AccountPagesController } from './account-pages.controller';
 import { AdminSeeder } from './admin-seeder';
 import { AuditLog } from './audit-log';
 import { AppController } from './app.controller';
+import { mfaOptionsFromEnv } from './mfa-from-env';
 import { oauthOptionsFromEnv } from './oauth-from-env';
 import { redisOptionsFromEnv } from './redis-from-env';
 import { SamplePageController } from './sample-page.controller';
@@ -36,6 +37,7 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     refreshTokenTransport: (config.get<string>('AUTH_REFRESH_TRANSPORT') as AuthModuleOptions['refreshTokenTransport']) ?? 'cookie',
     allowedOrigins: allowedOriginsFromEnv(config),
     oauth: oauthOptionsFromEnv(config),
+    mfa: mfaOptionsFromEnv(config, secret),
     ...accountOptionsFromEnv(config),
   };
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Controller, Get, Header } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { toString as qrCodeSvg } from 'qrcode';
 import { ConfigService } from '@nestjs/config';
-import { Public } from '../lib';
+import { Public, ValidationFailedError } from '../lib';
 import { oauthOptionsFromEnv } from './oauth-from-env';
 
 const PUBLIC_DIR = join(__dirname, 'public');
@@ -46,6 +47,19 @@ export class SamplePageController {
   @Header('X-Content-Type-Options', 'nosniff')
   script(): string {
     return this.scriptText;
+  }
+
+  /**
+   * The QR code of an `otpauth://` URI (from `POST /auth/mfa/totp/setup`) as SVG markup, for the page to show: the
+   * page has no build step to bundle `qrcode`, and its CSP allows no `data:` image. Posted, never in a URL.
+   */
+  @Post('qr')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async qr(@Body() body: { otpauthUrl?: unknown }): Promise<{ svg: string }> {
+    const url = body?.otpauthUrl;
+    if (typeof url !== 'string' || !url.startsWith('otpauth://totp/') || url.length > 512) throw new ValidationFailedError(['otpauthUrl must be an otpauth:// URI']);
+    return { svg: await qrCodeSvg(url, { type: 'svg', margin: 2, width: 200 }) };
   }
 
   @Get('app.css')

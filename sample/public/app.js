@@ -43,6 +43,12 @@ const MESSAGES = {
   oauth_identity_in_use: 'This provider account is already linked to another user.',
   oauth_provider_already_linked: 'Another account of this provider is already linked.',
   oauth_provider_not_configured: 'This sign-in provider is not available.',
+  mfa_code_invalid: 'That code is not valid (or was already used). Wait for the next code and try again.',
+  mfa_token_invalid: 'The sign-in has expired. Please sign in again.',
+  mfa_already_enabled: 'Two-factor authentication is already on.',
+  mfa_not_enabled: 'Two-factor authentication is off.',
+  mfa_setup_required: 'The setup has expired. Please start it again.',
+  reauthentication_required: 'Please sign in again first.',
 };
 
 function messageFor(result) {
@@ -98,14 +104,15 @@ function refresh() {
 }
 
 /** A call with the access token; an expired or missing one is refreshed once and the call repeated. */
-async function api(method, path) {
-  let result = await call(method, path, { bearer: true });
+async function api(method, path, body) {
+  let result = await call(method, path, { bearer: true, body });
   if (result.status === 401 && /^(access_token_expired|access_token_missing|access_token_invalid)$/.test(result.code)) {
     const refreshed = await refresh();
     if (!refreshed.ok) return endSession(refreshed);
-    result = await call(method, path, { bearer: true });
+    result = await call(method, path, { bearer: true, body });
   }
-  if (result.status === 401) return endSession(result);
+  // A wrong second factor is not the end of the session.
+  if (result.status === 401 && !/^mfa_/.test(result.code)) return endSession(result);
   return result;
 }
 
@@ -140,6 +147,7 @@ function signedIn(tokens) {
   $('roles').textContent = tokens.user.roles.length ? `(roles: ${tokens.user.roles.join(', ')})` : '';
   show('signed-in');
   if (wasSignedOut) {
+    loadMfa();
     loadSessions(); // not awaited: it runs after the lock held by this refresh is released
     if (tabs) tabs.postMessage('signed-in');
   }
@@ -164,6 +172,8 @@ function signedOut() {
 }
 
 function show(view) {
+  $('mfa-challenge').hidden = true;
+  $('mfa-enrol').hidden = true;
   $('signed-in').hidden = view !== 'signed-in';
   $('signed-out').hidden = view !== 'signed-out';
   $('status').textContent = view === 'signed-in' ? 'You are signed in.' : 'You are signed out.';
@@ -195,6 +205,8 @@ $('credentials').addEventListener('submit', async (event) => {
   const body = { email: form.get('email'), password: form.get('password') };
   const result = await exclusive(() => call('POST', `/auth/${action}`, { body }));
   if (!result.ok) return showError(messageFor(result));
+  event.target.reset();
+  if (result.data.mfaRequired) return secondFactor(result.data);
   signedIn(result.data);
   event.target.reset();
   showNotice(action === 'register' ? 'Welcome! Your account is ready.' : 'Welcome back!');
@@ -248,6 +260,106 @@ async function loadSessions() {
   $('sessions').replaceChildren(...items);
 }
 
+// ---- Two-factor authentication ---------------------------------------------------------------------------
+
+// The MFA token of a sign-in waiting for its second factor (in memory only). After an OAuth redirect it is null:
+// the server keeps the pending sign-in in an HttpOnly cookie, which the browser sends by itself.
+let mfaToken = null;
+
+/** The password (or provider) was right; a second factor is asked for, or, by policy, an authenticator to set up. */
+function secondFactor(challenge) {
+  mfaToken = challenge.mfaToken || null;
+  showError('');
+  if (challenge.mfaEnrolmentRequired) {
+    showNotice('Your account needs two-factor authentication: set up an authenticator app to continue.');
+    return startEnrolment();
+  }
+  $('mfa-challenge').hidden = false;
+  $('credentials').hidden = true;
+  $('mfa-code').focus();
+}
+
+/** A 6-digit code or a recovery code, as the API wants it. */
+function proofOf(text) {
+  const value = String(text).trim();
+  return /^\d{6}$/.test(value) ? { code: value } : { recoveryCode: value };
+}
+
+$('mfa-challenge').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const body = { ...proofOf(new FormData(event.target).get('code')), ...(mfaToken ? { mfaToken } : {}) };
+  const result = await exclusive(() => call('POST', '/auth/mfa/verify', { body }));
+  event.target.reset();
+  if (!result.ok) {
+    showError(messageFor(result));
+    if (result.code === 'mfa_token_invalid') endChallenge();
+    return;
+  }
+  endChallenge();
+  signedIn(result.data);
+  showNotice('Welcome back!');
+});
+
+function endChallenge() {
+  mfaToken = null;
+  $('mfa-challenge').hidden = true;
+  $('credentials').hidden = false;
+}
+
+/** Shows a new secret as a QR code and as text (signed in, or with the MFA token of an enrolment challenge). */
+async function startEnrolment() {
+  const result = mfaToken ? await call('POST', '/auth/mfa/totp/setup', { body: { mfaToken } }) : await api('POST', '/auth/mfa/totp/setup');
+  if (!result.ok) return showError(messageFor(result));
+  $('mfa-secret').textContent = result.data.secret;
+  const qr = await call('POST', '/app/qr', { body: { otpauthUrl: result.data.otpauthUrl } });
+  const svg = qr.ok ? new DOMParser().parseFromString(qr.data.svg, 'image/svg+xml').documentElement : null;
+  $('mfa-qr').replaceChildren(...(svg && svg.nodeName === 'svg' ? [document.importNode(svg, true)] : []));
+  $('mfa-recovery').hidden = true;
+  $('mfa-enrol').hidden = false;
+}
+
+$('mfa-setup').addEventListener('click', startEnrolment);
+
+$('mfa-confirm').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const code = String(new FormData(event.target).get('code')).trim();
+  const result = mfaToken
+    ? await exclusive(() => call('POST', '/auth/mfa/totp/confirm', { body: { code, mfaToken } }))
+    : await api('POST', '/auth/mfa/totp/confirm', { code });
+  event.target.reset();
+  if (!result.ok) return showError(messageFor(result));
+  if (mfaToken) {
+    endChallenge();
+    signedIn(result.data);
+  }
+  $('mfa-enrol').hidden = true;
+  $('mfa-secret').textContent = '';
+  $('mfa-qr').replaceChildren();
+  $('mfa-recovery-codes').textContent = result.data.recoveryCodes.join('\n');
+  $('mfa-recovery').hidden = false;
+  showNotice('Two-factor authentication is on.');
+  loadMfa();
+});
+
+$('mfa-disable').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const result = await api('DELETE', '/auth/mfa/totp', proofOf(new FormData(event.target).get('code')));
+  event.target.reset();
+  if (!result.ok) return showError(messageFor(result));
+  $('mfa-recovery').hidden = true;
+  showNotice('Two-factor authentication is off.');
+  loadMfa();
+});
+
+async function loadMfa() {
+  const result = await api('GET', '/auth/mfa');
+  if (!result.ok) return;
+  const { totp, recoveryCodesLeft } = result.data;
+  $('mfa-status').textContent = totp ? `On (${recoveryCodesLeft} recovery codes left).` : 'Off.';
+  $('mfa-setup').hidden = totp;
+  $('mfa-disable').hidden = !totp;
+}
+
 // ---- Start --------------------------------------------------------------------------------------------
 
 (async function start() {
@@ -260,11 +372,14 @@ async function loadSessions() {
   const params = new URLSearchParams(location.search);
   const oauthError = params.get('error');
   const linked = params.get('linked');
-  if (oauthError || linked) history.replaceState(null, '', location.pathname);
+  const mfaRequired = params.get('mfa') === 'required';
+  if (oauthError || linked || mfaRequired) history.replaceState(null, '', location.pathname);
 
   const result = await refresh();
   started = true;
   if (!result.ok) signedOut();
+  // The provider vouched; the second factor is next (the pending sign-in is in an HttpOnly cookie).
+  if (mfaRequired && !result.ok) return secondFactor({});
   if (oauthError) showError(messageFor({ code: oauthError }) + (result.ok ? ' You are still signed in.' : ''));
   else if (linked) showNotice(`Your ${linked} account is now linked.`);
   else if (!result.ok && result.code !== 'refresh_token_missing') showError(messageFor(result));

@@ -67,6 +67,13 @@ const PUBLIC_API: Record<string, string[]> = {
     'RegisteredEvent', 'LoginSucceededEvent', 'LoginFailedEvent', 'ThrottledEvent', 'LogoutEvent', 'LogoutAllEvent',
     'RefreshReusedEvent', 'SessionRevokedEvent', 'PasswordChangedEvent', 'PasswordResetEvent', 'EmailVerifiedEvent',
     'IdentityEvent', 'RolesChangedEvent', 'UserDisabledEvent', 'UserEnabledEvent', 'AccountDeletedEvent',
+    // Two-factor sign-in (issue 23): options, services, store ports and adapters, errors, events, notice mails.
+    'MfaOptions', 'MfaRequirement', 'MfaEncryptionKey', 'MfaEnrolmentService', 'MfaStatus', 'MfaSignInService', 'MfaProof',
+    'MfaFactorStore', 'MfaChallengeStore', 'MfaFactors', 'MfaChallengeRecord', 'MfaFailure', 'ConfirmTotpResult',
+    'MemoryMfaFactorStore', 'MemoryMfaChallengeStore', 'RedisMfaFactorStore', 'RedisMfaChallengeStore',
+    'MfaNoticeKind', 'MfaNoticeMailContext', 'MfaNoticeMailTemplate',
+    'MfaCodeInvalidError', 'MfaTokenInvalidError', 'MfaAlreadyEnabledError', 'MfaNotEnabledError', 'MfaSetupRequiredError', 'MfaEnrolmentRequiredError',
+    'MfaVerifiedEvent', 'MfaFailedEvent', 'MfaRecoveryCodeUsedEvent', 'MfaMethod',
   ],
   passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'AuthkitAuthGuard', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [
@@ -77,6 +84,8 @@ const PUBLIC_API: Record<string, string[]> = {
     'describeUserStoreDeletionContract', 'describeOneTimeTokenStoreContract', 'OneTimeTokenStoreFactory',
     // Testing an app (issue 21): a test user, a signed-in session in one line, a stub principal for overrideGuard.
     'createTestUser', 'signInAs', 'AuthTestApp', 'TestUserInput', 'TestUser', 'TestSession', 'StubAccessTokenGuard', 'StubPrincipal',
+    // The MFA stores' contract suites (issue 23).
+    'describeMfaFactorStoreContract', 'describeMfaChallengeStoreContract', 'MfaFactorStoreFactory', 'MfaChallengeStoreFactory',
   ],
 };
 

@@ -3,6 +3,7 @@ import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { AUTH_EVENT_NAMES, AuthAdminService, AuthEvent, type AuthEventBase, type AuthEventName, IdentityResolver } from '../../lib';
 import { AccountMailer } from '../../lib/features/recovery/account.mailer';
 import { OAuthIdentityResolver } from '../../lib/features/oauth/oauth-identity.service';
+import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
 import { LocalSmtpServer } from '../support/smtp-server';
 import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
 
@@ -54,6 +55,7 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
         emailVerification: { url: 'https://app.example/verify', sendOnRegister: false },
         throttle: { emailIp: { limit: 2 } },
         reuseWindowMs: 0,
+        mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 3) }] },
       },
       {},
       { imports: [EventEmitterModule.forRoot({ wildcard: true })], providers: [PerNameRecorder, AuditRecorder] },
@@ -199,5 +201,46 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
       expect((await http(t.url, 'DELETE', '/auth/account', { token: last.body.accessToken, json: { password: PASSWORD } })).status).toBe(204);
     });
     expect(deleted).toMatchObject({ userId, sessionId: expect.any(String) });
+  });
+
+  it('covers two-factor sign-in (no secret, code or MFA token in any payload)', async () => {
+    const email = uniqueEmail('ev-mfa');
+    const reg = await http(t.url, 'POST', '/auth/register', { json: { email, password: PASSWORD }, headers: ua });
+    const userId = reg.body.user.id as string;
+    const token = reg.body.accessToken as string;
+    const setup = await http(t.url, 'POST', '/auth/mfa/totp/setup', { token, headers: ua });
+    const code = (offset: number) => hotp(base32Decode(setup.body.secret)!, totpStep(Date.now()) + offset);
+    secrets.push(setup.body.secret);
+    let recoveryCodes: string[] = [];
+    const [enrolled] = await step([AuthEvent.MfaEnrolled], async () => {
+      const confirm = await http(t.url, 'POST', '/auth/mfa/totp/confirm', { token, json: { code: code(-1) }, headers: ua });
+      expect(confirm.status).toBe(200);
+      recoveryCodes = confirm.body.recoveryCodes;
+    });
+    secrets.push(...recoveryCodes);
+    expect(enrolled).toEqual({ at: expect.any(Number), userId, ip: expect.any(String), userAgent: USER_AGENT });
+    const challenge = async (): Promise<string> => {
+      const login = await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD }, headers: ua });
+      secrets.push(login.body.mfaToken);
+      return login.body.mfaToken;
+    };
+    const mfaToken = await challenge();
+    const [failed] = await step([AuthEvent.MfaFailed], async () => {
+      expect((await http(t.url, 'POST', '/auth/mfa/verify', { json: { mfaToken, code: code(-8) }, headers: ua })).status).toBe(401);
+    });
+    expect(failed).toEqual({ at: expect.any(Number), userId, reason: 'mfa_code_invalid', attemptsLeft: 4, ip: expect.any(String), userAgent: USER_AGENT });
+    const [, verified] = await step([AuthEvent.LoginSucceeded, AuthEvent.MfaVerified], async () => {
+      expect((await http(t.url, 'POST', '/auth/mfa/verify', { json: { mfaToken, code: code(0) }, headers: ua })).status).toBe(200);
+    });
+    expect(verified).toMatchObject({ userId, method: 'totp', purpose: 'sign-in' });
+    const second = await challenge();
+    const [, , used] = await step([AuthEvent.LoginSucceeded, AuthEvent.MfaVerified, AuthEvent.MfaRecoveryCodeUsed], async () => {
+      expect((await http(t.url, 'POST', '/auth/mfa/verify', { json: { mfaToken: second, recoveryCode: recoveryCodes[0] }, headers: ua })).status).toBe(200);
+    });
+    expect(used).toMatchObject({ userId, recoveryCodesLeft: 9 });
+    const [, , disabled] = await step([AuthEvent.MfaVerified, AuthEvent.MfaRecoveryCodeUsed, AuthEvent.MfaDisabled], async () => {
+      expect((await http(t.url, 'DELETE', '/auth/mfa/totp', { token, json: { recoveryCode: recoveryCodes[1] }, headers: ua })).status).toBe(204);
+    });
+    expect(disabled).toEqual({ at: expect.any(Number), userId, ip: expect.any(String), userAgent: USER_AGENT });
   });
 });

@@ -1,4 +1,6 @@
 import { AuthService } from '../../lib';
+import { MfaNoticeMailer } from '../../lib/features/mfa/mfa-notice.mailer';
+import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
 import { RedisServer } from '../support/redis-server';
 import { http, type HttpResult, uniqueEmail } from '../support/test-app';
 import { type AbuseApp, CapturingLogger, cookieValue, createAbuseApp, strongPassword } from '../support/abuse-app';
@@ -52,7 +54,7 @@ describe('nothing logged or echoed contains a password or a token', () => {
       });
       restore.push(() => spy.mockRestore());
     }
-    t = await createAbuseApp({ reuseWindowMs: 0, throttle: { emailIp: { limit: 3 } } }, { logger });
+    t = await createAbuseApp({ reuseWindowMs: 0, throttle: { emailIp: { limit: 3 } }, mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 5) }] } }, { logger });
     redis = await RedisServer.start();
     outage = await createAbuseApp({ redis: { url: redis.url } }, { logger });
   });
@@ -101,6 +103,28 @@ describe('nothing logged or echoed contains a password or a token', () => {
     await t.app.get(AuthService).changePassword(reg.body.user.id, newPassword);
     await call(t.url, 'POST', '/auth/logout', { token: rotated.body.accessToken });
 
+    // Two-factor sign-in: enrol, a wrong and a right code, a recovery code, turn it off (the notices are "mailed" by
+    // the logging mailer). Neither the TOTP secret, nor a recovery code, nor an MFA token may reach a log line.
+    const mfaEmail = uniqueEmail('logs-mfa');
+    const mfaUser = await call(t.url, 'POST', '/auth/register', { json: { email: mfaEmail, password } });
+    const setup = await call(t.url, 'POST', '/auth/mfa/totp/setup', { token: mfaUser.body.accessToken });
+    secrets.add(setup.body.secret);
+    const totp = (offset: number) => hotp(base32Decode(setup.body.secret)!, totpStep(Date.now()) + offset);
+    const confirm = await call(t.url, 'POST', '/auth/mfa/totp/confirm', { token: mfaUser.body.accessToken, json: { code: totp(-1) } });
+    expect(confirm.status).toBe(200);
+    for (const code of confirm.body.recoveryCodes as string[]) secrets.add(code);
+    const challenged = await call(t.url, 'POST', '/auth/login', { json: { email: mfaEmail, password } });
+    secrets.add(challenged.body.mfaToken);
+    await call(t.url, 'POST', '/auth/mfa/verify', { json: { mfaToken: challenged.body.mfaToken, code: totp(-9) } });
+    expect((await call(t.url, 'POST', '/auth/mfa/verify', { json: { mfaToken: challenged.body.mfaToken, code: totp(0) } })).status).toBe(200);
+    const again = await call(t.url, 'POST', '/auth/login', { json: { email: mfaEmail, password } });
+    secrets.add(again.body.mfaToken);
+    const recovered = await call(t.url, 'POST', '/auth/mfa/verify', { json: { mfaToken: again.body.mfaToken, recoveryCode: confirm.body.recoveryCodes[0] } });
+    expect(recovered.status).toBe(200);
+    await call(t.url, 'DELETE', '/auth/mfa/totp', { token: recovered.body.accessToken, json: { recoveryCode: confirm.body.recoveryCodes[0] } });
+    expect((await call(t.url, 'DELETE', '/auth/mfa/totp', { token: recovered.body.accessToken, json: { recoveryCode: confirm.body.recoveryCodes[1] } })).status).toBe(204);
+    await t.app.get(MfaNoticeMailer).settled();
+
     // Redis goes away under another app: 503s and the client's error logs.
     const outageEmail = uniqueEmail('outage');
     const victim = await call(outage.url, 'POST', '/auth/register', { json: { email: outageEmail, password } });
@@ -114,13 +138,14 @@ describe('nothing logged or echoed contains a password or a token', () => {
     // The capture works: it holds the reuse warning and the Redis client's outage error.
     expect(logs).toMatch(/reuse/i);
     expect(logs).toMatch(/Redis/);
+    expect(logs).toMatch(/"mfa_recovery_code_used" sent/);
     expect(secrets.size).toBeGreaterThan(10);
     const bodies = responses.map((r) => (typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? '')));
     for (const secret of secrets) {
       expect({ secret, inLogs: logs.includes(secret) }).toEqual({ secret, inLogs: false });
     }
     // Raw emails are personal data: never in a log line (token responses do carry the user's own email).
-    const emails = [email, other, weakEmail, outageEmail];
+    const emails = [email, other, weakEmail, outageEmail, mfaEmail];
     for (const address of emails) {
       const localPart = address.slice(0, address.indexOf('@')).toLowerCase();
       expect({ address, inLogs: logs.toLowerCase().includes(localPart) }).toEqual({ address, inLogs: false });

@@ -164,6 +164,7 @@ describe('OpenAPI with every feature on (password reset, email verification, adm
     ({ app, document } = await documented('topenapi2', {
       passwordReset: { url: 'https://app.example.com/reset' },
       emailVerification: { url: 'https://app.example.com/verify' },
+      mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 1) }] },
       adminRoutes: true,
     }));
   });
@@ -187,6 +188,28 @@ describe('OpenAPI with every feature on (password reset, email verification, adm
     expect(document.paths['/auth/admin/users/{id}/roles'].put).toBeDefined();
     expect(document.paths['/auth/admin/users/{id}/sessions/{sessionId}'].delete).toBeDefined();
     expect(document.paths['/auth/admin/users/{id}'].delete).toBeDefined();
+  });
+
+  it('documents the MFA routes: verify public with its codes, enrolment and management with bearer, the admin reset', () => {
+    const verify = document.paths['/auth/mfa/verify'].post!;
+    expect(verify.security ?? []).toEqual([]);
+    expect((verify.responses['401'] as { description: string }).description).toBe('code: mfa_code_invalid, mfa_token_invalid');
+    expect((verify.responses['429'] as { description: string }).description).toContain('too_many_attempts');
+    expect(Object.keys(verify.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '429', '503']));
+    expect(document.paths['/auth/mfa'].get!.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/auth/mfa/totp/setup'].post).toBeDefined();
+    expect((document.paths['/auth/mfa/totp/confirm'].post!.responses['400'] as { description: string }).description).toContain('mfa_setup_required');
+    expect((document.paths['/auth/mfa/totp'].delete!.responses['409'] as { description: string }).description).toContain('mfa_not_enabled');
+    expect(document.paths['/auth/mfa/recovery-codes'].post).toBeDefined();
+    expect(document.paths['/auth/admin/users/{id}/mfa'].delete!.security).toEqual([{ bearer: [] }]);
+  });
+});
+
+describe('OpenAPI without the mfa option', () => {
+  it('leaves the MFA routes out (they answer 404)', async () => {
+    const { app, document } = await documented('topenapi3', {});
+    expect(Object.keys(document.paths).filter((path) => path.includes('/mfa'))).toEqual([]);
+    await app.close();
   });
 });
 

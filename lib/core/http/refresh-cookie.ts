@@ -38,3 +38,13 @@ export function refreshCookie(options: ResolvedCookieOptions, request: RoutedReq
 export function clearedRefreshCookie(options: ResolvedCookieOptions, request: RoutedRequest, handlerSegments = 1): string {
   return `${options.cookie.name}=${attributes(options, request, handlerSegments)}; Max-Age=0`;
 }
+
+/**
+ * Another cookie of the auth routes with the refresh cookie's attributes (Path, HttpOnly, SameSite=Strict, Secure,
+ * Domain), e.g. a pending sign-in (`SignInChallenge.cookie`); `maxAgeSeconds` 0 clears it.
+ */
+export function authRoutesCookie(
+  options: ResolvedCookieOptions, request: RoutedRequest, cookie: { name: string; value: string; maxAgeSeconds: number }, handlerSegments = 1,
+): string {
+  return `${cookie.name}=${cookie.value}${attributes(options, request, handlerSegments)}; Max-Age=${cookie.maxAgeSeconds}`;
+}

@@ -34,22 +34,26 @@ const CLEAR_SITE_DATA = '"cookies"';
 export class TokenResponder {
   constructor(@Inject(COOKIE_OPTIONS) private readonly options: ResolvedCookieOptions) {}
 
-  /** The token response of a sign-in or refresh; sets the refresh cookie unless the transport is `'body'`. */
-  respond(pair: TokenPair, req: TransportRequest, res: HttpResponse): TokenResponse {
+  /**
+   * The token response of a sign-in or refresh; sets the refresh cookie unless the transport is `'body'`.
+   * `handlerSegments`: how many path segments the handler's route has below the auth prefix (1 for `login`, 2 for
+   * `mfa/verify`), so that the cookie's Path is the auth prefix, where `refresh` lives.
+   */
+  respond(pair: TokenPair, req: TransportRequest, res: HttpResponse, handlerSegments = 1): TokenResponse {
     const { refreshToken, ...response } = pair;
     const transport = this.options.refreshTokenTransport;
     if (transport !== 'body') {
       checkSecureCookieTransport(this.options, req);
-      appendSetCookie(res, refreshCookie(this.options, req, refreshToken));
+      appendSetCookie(res, refreshCookie(this.options, req, refreshToken, handlerSegments));
     }
     setHeader(res, 'Pragma', 'no-cache');
     return transport === 'cookie' ? response : { ...response, refreshToken };
   }
 
   /** A session's token response, or the challenge's body (no token, no cookie) when a sign-in step suspended the sign-in. */
-  respondToSignIn(outcome: SignInOutcome, req: TransportRequest, res: HttpResponse): TokenResponse | Readonly<Record<string, unknown>> {
+  respondToSignIn(outcome: SignInOutcome, req: TransportRequest, res: HttpResponse, handlerSegments = 1): TokenResponse | Readonly<Record<string, unknown>> {
     if (outcome.status === 'challenge') return outcome.challenge.body;
-    return this.respond(outcome.tokens, req, res);
+    return this.respond(outcome.tokens, req, res, handlerSegments);
   }
 
   /**

@@ -48,6 +48,12 @@ export interface SignInChallenge {
   readonly challenge: string;
   /** The JSON answered instead of the token response. Never put a session token here. */
   readonly body: Readonly<Record<string, unknown>>;
+  /**
+   * For ways in that end in a browser redirect (OAuth callbacks): a short-lived HttpOnly cookie (Path: the auth
+   * routes) that carries the pending sign-in, so nothing of it travels in the URL. JSON answers ignore it (their
+   * body carries the same).
+   */
+  readonly cookie?: { readonly name: string; readonly value: string; readonly maxAgeSeconds: number };
 }
 
 /** What a step returns: nothing to let the sign-in go on, or a challenge to suspend it. To refuse, throw an `AuthError`. */

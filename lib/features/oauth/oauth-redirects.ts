@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AuthError } from '../../core/errors/auth.errors';
 import { COOKIE_OPTIONS, type ResolvedCookieOptions } from '../../core/http/cookie.options';
 import type { AuthenticatedUser } from '../../core/auth.types';
-import { refreshCookie } from '../../core/http/refresh-cookie';
+import { authRoutesCookie, refreshCookie } from '../../core/http/refresh-cookie';
 import { checkSecureCookieTransport, type TransportRequest } from '../../core/http/secure-cookie.check';
 import { RANDOM_TOKEN_PATTERN } from './pkce';
 import {
@@ -95,7 +95,13 @@ export class OAuthRedirects {
         this.appendCookie(res, refreshCookie(this.options, req, result.tokens.refreshToken, 2));
         target = successRedirect;
       } else if (result.purpose === 'challenge') {
-        // A sign-in step (e.g. MFA) suspended the sign-in: no refresh cookie; the page completes the challenge.
+        // A sign-in step (e.g. MFA) suspended the sign-in: no refresh cookie; the page completes the challenge, the
+        // pending sign-in in the step's short-lived HttpOnly cookie (never in the URL).
+        const { cookie } = result.challenge;
+        if (cookie) {
+          checkSecureCookieTransport(this.options, req);
+          this.appendCookie(res, authRoutesCookie(this.options, req, cookie, 2));
+        }
         target = withQuery(successRedirect, result.challenge.challenge, 'required');
       } else {
         target = withQuery(successRedirect, 'linked', provider);

@@ -1,0 +1,47 @@
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ValidationFailedError } from '../../core/errors/auth.errors';
+import type { MfaProof } from './mfa-verifier';
+
+/** The MFA token of a challenge (else its cookie, after an OAuth redirect). */
+export class MfaTokenDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  mfaToken?: string;
+}
+
+/** Body of `POST /auth/mfa/totp/confirm` (`mfaToken`: enrolling from an enrolment challenge, without a session). */
+export class TotpCodeDto extends MfaTokenDto {
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
+  code!: string;
+}
+
+/** A second factor: a TOTP `code` or a `recoveryCode` (exactly one). */
+export class MfaProofDto {
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
+  code?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  recoveryCode?: string;
+}
+
+/** Body of `POST /auth/mfa/verify`: the MFA token (or its cookie, after an OAuth redirect) and a second factor. */
+export class MfaVerifyDto extends MfaProofDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  mfaToken?: string;
+}
+
+/** The proof of a body, or 400 when it has none or both. */
+export function proofOf(body: MfaProofDto | undefined): MfaProof {
+  const hasCode = typeof body?.code === 'string';
+  const hasRecovery = typeof body?.recoveryCode === 'string';
+  if (hasCode === hasRecovery) throw new ValidationFailedError(['give either code or recoveryCode']);
+  return hasCode ? { code: body!.code } : { recoveryCode: body!.recoveryCode };
+}

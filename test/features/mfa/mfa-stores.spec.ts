@@ -1,0 +1,46 @@
+import type Redis from 'ioredis';
+import { MemoryMfaChallengeStore, MemoryMfaFactorStore } from '../../../lib/features/mfa/memory-mfa.stores';
+import { RedisMfaChallengeStore, RedisMfaFactorStore } from '../../../lib/features/mfa/redis-mfa.stores';
+import { describeMfaChallengeStoreContract, describeMfaFactorStoreContract } from '../../../lib/testing/mfa-store.contract';
+import { createRedisClient, scanKeys, uniqueKeyPrefix } from '../../support/redis-client';
+import { redisTopologies, topologyClients } from '../../support/redis-topologies';
+
+const clients = topologyClients();
+let redis: Redis;
+
+beforeAll(() => {
+  redis = createRedisClient();
+});
+
+afterAll(async () => {
+  await redis.quit();
+  clients.closeAll();
+});
+
+describeMfaFactorStoreContract('MemoryMfaFactorStore', () => new MemoryMfaFactorStore());
+describeMfaChallengeStoreContract('MemoryMfaChallengeStore', () => new MemoryMfaChallengeStore());
+for (const topology of redisTopologies()) {
+  describeMfaFactorStoreContract(`RedisMfaFactorStore on ${topology.name}`, () => new RedisMfaFactorStore(clients.client(topology), uniqueKeyPrefix('mfa')));
+  describeMfaChallengeStoreContract(`RedisMfaChallengeStore on ${topology.name}`, () => new RedisMfaChallengeStore(clients.client(topology), uniqueKeyPrefix('mfa')));
+}
+
+describe('the Redis MFA keys', () => {
+  it("live in the user's slot, and a challenge key expires with the challenge", async () => {
+    const prefix = uniqueKeyPrefix('mfa-keys');
+    const factors = new RedisMfaFactorStore(redis, prefix);
+    const challenges = new RedisMfaChallengeStore(redis, prefix);
+    const now = Date.now();
+    await factors.savePendingTotp('u1', 'cipher', now + 60_000);
+    await factors.confirmTotp('u1', { step: 1, recoveryCodeHashes: ['a'.repeat(64)], now });
+    await challenges.create('b'.repeat(64), { userId: 'u1', credentialVersion: 0, method: 'password', amr: ['pwd'], kind: 'sign-in', created: false, clientHash: 'c' }, {
+      expiresAt: now + 30_000, maxAttempts: 5,
+    });
+    await challenges.fail('u1', null, { now, windowMs: 60_000 });
+    const keys = (await scanKeys(redis, `${prefix}:*`)).sort();
+    expect(keys).toEqual([`${prefix}:{u1}:mfa`, `${prefix}:{u1}:mfa:c:${'b'.repeat(64)}`, `${prefix}:{u1}:mfa:f`, `${prefix}:{u1}:mfa:rc`]);
+    const ttl = await redis.pttl(`${prefix}:{u1}:mfa:c:${'b'.repeat(64)}`);
+    expect(ttl).toBeGreaterThan(25_000);
+    expect(ttl).toBeLessThanOrEqual(30_000);
+    expect(await redis.pttl(`${prefix}:{u1}:mfa:f`)).toBeGreaterThan(55_000);
+  });
+});
