@@ -67,7 +67,8 @@ export { AuthEvent, AUTH_EVENT_NAMES } from './auth.events';
 export type { AuthEventName } from './core/events/auth-event.names';
 export type * from './core/events/auth-event.payloads';
 export type { IdentityEvent } from './features/oauth/oauth.events';
-export type { PasswordResetEvent, EmailVerifiedEvent } from './features/recovery/recovery.events';
+export type { PasswordResetEvent, EmailVerifiedEvent, RegistrationDeclinedEvent } from './features/recovery/recovery.events';
+export { RegistrantProofRequiredError } from './features/recovery/recovery.errors';
 export { AuthEvents } from './core/events/auth-events.emitter';
 
 // Errors: every AuthError has a stable `code`; AuthExceptionFilter maps them to HTTP.

@@ -267,7 +267,7 @@ describe('requireVerifiedEmail', () => {
     const token = LocalSmtpServer.tokenIn(await smtp.waitForMail(email, 2));
     // The first link was replaced by the second.
     expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token: LocalSmtpServer.tokenIn(firstMail) } })).status).toBe(400);
-    expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token } })).status).toBe(204);
+    expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token, password: PASSWORD } })).status).toBe(204);
     expect((await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD } })).status).toBe(200);
   });
 });

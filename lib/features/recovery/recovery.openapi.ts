@@ -40,9 +40,17 @@ function accountRoutes(account: Pick<ResolvedAccountOptions, 'emailVerification'
       errors: [[400, ['validation_failed', 'malformed_json']], ...JSON_BODY_ERRORS, [429, ['too_many_requests']], STORE_DOWN],
     },
     verify: {
-      summary: 'Verify the email with the token of the link', enabled: account.emailVerification.enabled,
-      body: objectSchema({ token: MAILED_TOKEN }), security: [],
+      summary: "Verify the email with the token of the link and the account's password (or an access token of the account)",
+      enabled: account.emailVerification.enabled,
+      body: objectSchema({ token: MAILED_TOKEN, password: password(0) }, ['token']), security: [],
       success: { status: 204, description: 'Email verified' },
+      errors: [[400, ['validation_failed', 'malformed_json', 'token_invalid']], [401, ['registrant_proof_required', 'invalid_credentials']],
+        ...JSON_BODY_ERRORS, [429, ['too_many_requests', 'too_many_attempts']], STORE_DOWN],
+    },
+    decline: {
+      summary: '"This was not me": the registrant loses the account (password removed, identities unlinked, sessions ended)',
+      enabled: account.emailVerification.enabled, body: objectSchema({ token: MAILED_TOKEN }), security: [],
+      success: { status: 204, description: 'Registration declined; the email is verified, set a password with "forgot password"' },
       errors: [[400, ['validation_failed', 'malformed_json', 'token_invalid']], ...JSON_BODY_ERRORS, [429, ['too_many_requests']], STORE_DOWN],
     },
     deleteAccount: {
