@@ -15,7 +15,7 @@ import { IdentityResolver } from '../../lib/core/users/identity-resolver.service
 import { AccountDeletion } from '../../lib/core/users/account-deletion.service';
 import { AccountMailer } from '../../lib/features/recovery/account.mailer';
 import { RecoveryThrottle } from '../../lib/features/recovery/recovery-throttle';
-import { AccountSecuring } from '../../lib/features/recovery/account-securing.service';
+import { AccountSecuring } from '../../lib/core/users/account-securing.service';
 import { RegistrantProof } from '../../lib/features/recovery/registrant-proof';
 import { RECOVERY_ROUTE_LIMITS } from '../../lib/features/recovery/recovery.route-limits';
 import { RECOVERY_MAIL_TEMPLATES } from '../../lib/features/recovery/recovery.mail-templates';

@@ -7,7 +7,7 @@ import { type StoredUser, UserStore } from '../../core/ports/user-store.interfac
 import { parseOneTimeToken } from '../../core/tokens/one-time-token';
 import { AccountMailer } from './account.mailer';
 import { checkEmail, RecoveryThrottle } from './recovery-throttle';
-import { AccountSecuring } from './account-securing.service';
+import { AccountSecuring } from '../../core/users/account-securing.service';
 import { type RegistrantEvidence, RegistrantProof } from './registrant-proof';
 
 /**
@@ -74,10 +74,9 @@ export class EmailVerificationService {
     const user = await this.checkToken(token, client);
     if (user.emailVerified) throw new OneTimeTokenInvalidError();
     await this.mailer.consume('email_verification', parseOneTimeToken('email_verification', token)!);
-    const secured = await this.securing.secure(user.id, { voidPassword: true, unlinkIdentities: true });
-    await this.users.markEmailVerified(user.id);
-    this.events.security.record('sessions_revoked', { userId: user.id, reason: 'registration_declined', count: secured.revokedSessions });
-    this.events.emit(RecoveryEvent.RegistrationDeclined, { userId: user.id, ...secured, ip: client.ip, userAgent: client.userAgent });
+    const { revokedSessions, identitiesRemoved } = await this.securing.secure(user.id, { voidPassword: true, unlinkIdentities: true, verifyEmail: true });
+    this.events.security.record('sessions_revoked', { userId: user.id, reason: 'registration_declined', count: revokedSessions });
+    this.events.emit(RecoveryEvent.RegistrationDeclined, { userId: user.id, revokedSessions, identitiesRemoved, ip: client.ip, userAgent: client.userAgent });
   }
 
   /** The route limits, then the token checked without being used: the user it names. */

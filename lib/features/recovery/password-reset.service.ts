@@ -7,7 +7,7 @@ import { UserStore } from '../../core/ports/user-store.interface';
 import { parseOneTimeToken } from '../../core/tokens/one-time-token';
 import { IdentityResolver } from '../../core/users/identity-resolver.service';
 import { AccountMailer } from './account.mailer';
-import { AccountSecuring, isPossibleSquat } from './account-securing.service';
+import { AccountSecuring, isPossibleSquat } from '../../core/users/account-securing.service';
 import { checkEmail, RecoveryThrottle } from './recovery-throttle';
 
 /** `POST /auth/password/forgot` and `POST /auth/password/reset`: a new password through a mailed link. */
@@ -55,8 +55,9 @@ export class PasswordResetService {
     await this.identity.changePassword(user.id, newPassword);
     // Every session ends, and the new credential version becomes the floor: a login that raced the reset
     // under the old password cannot create a session that outlives it.
-    const { revokedSessions } = await this.securing.secure(user.id, { voidPassword: false, unlinkIdentities: isPossibleSquat(user) });
-    if (!user.emailVerified) await this.users.markEmailVerified?.(user.id);
+    const { revokedSessions } = await this.securing.secure(user.id, {
+      voidPassword: false, unlinkIdentities: isPossibleSquat(user), verifyEmail: !user.emailVerified,
+    });
     await this.mailer.revoke('email_verification', user.id);
     this.events.emit(RecoveryEvent.PasswordReset, { userId: user.id, revokedSessions, ip: client.ip, userAgent: client.userAgent });
     return user.id;

@@ -9,7 +9,6 @@ import { AccountClosingService } from './account-closing.service';
 import { EmailVerificationService } from './email-verification.service';
 import { PasswordResetService } from './password-reset.service';
 import { RecoveryThrottle } from './recovery-throttle';
-import { AccountSecuring } from './account-securing.service';
 import { RegistrantProof } from './registrant-proof';
 import { PasswordController } from './password.controller';
 import { RECOVERY_MAIL_TEMPLATES, RECOVERY_NOTICE_TEMPLATES } from './recovery.mail-templates';
@@ -26,7 +25,7 @@ export const recoveryFeature: AuthFeature = {
   mailTemplates: { ...RECOVERY_MAIL_TEMPLATES, ...RECOVERY_NOTICE_TEMPLATES },
   build: (context) => {
     const services = [
-      AccountMailer, PasswordNoticeMailer, RecoveryThrottle, AccountSecuring, RegistrantProof, PasswordResetService, EmailVerificationService, AccountClosingService, AccountService];
+      AccountMailer, PasswordNoticeMailer, RecoveryThrottle, RegistrantProof, PasswordResetService, EmailVerificationService, AccountClosingService, AccountService];
     const parts = { exports: services, oneTimeTokenKinds: Object.keys(RECOVERY_MAIL_TEMPLATES) };
     if (!context.controllers) return { ...parts, providers: services };
     const controllers = { password: context.mount(PasswordController), account: context.mount(AccountController) };
