@@ -50,7 +50,7 @@ export {
 } from './core/sign-in/sign-in-step';
 export type { SignInPipelineOptions } from './core/sign-in/sign-in.options';
 export { PasswordSignIn } from './features/password/password-sign-in';
-export { RegistrationService, type RegistrationAccepted } from './features/password/registration.service';
+export { RegistrationService, type RegistrationAccepted, type RegistrationPendingVerification } from './features/password/registration.service';
 export { RefreshService } from './core/sessions/refresh.service';
 export { SessionsService } from './core/sessions/sessions.service';
 export { IdentityResolver, type Credentials } from './core/users/identity-resolver.service';

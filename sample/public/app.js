@@ -195,8 +195,12 @@ $('credentials').addEventListener('submit', async (event) => {
   const body = { email: form.get('email'), password: form.get('password') };
   const result = await exclusive(() => call('POST', `/auth/${action}`, { body }));
   if (!result.ok) return showError(messageFor(result));
-  signedIn(result.data);
   event.target.reset();
+  if (result.data && result.data.status === 'verification_required') {
+    // AUTH_REQUIRE_VERIFIED_EMAIL: the account exists, no session yet.
+    return showNotice('Your account is ready. Confirm your email address with the link we sent, then sign in.');
+  }
+  signedIn(result.data);
   showNotice(action === 'register' ? 'Welcome! Your account is ready.' : 'Welcome back!');
 });
 
