@@ -15,6 +15,7 @@ import { IdentityResolver } from '../../lib/core/users/identity-resolver.service
 import { AccountDeletion } from '../../lib/core/users/account-deletion.service';
 import { AccountMailer } from '../../lib/features/recovery/account.mailer';
 import { RecoveryThrottle } from '../../lib/features/recovery/recovery-throttle';
+import { RouteLimiter } from '../../lib/core/throttling/route-limiter';
 import { AccountSecuring } from '../../lib/core/users/account-securing.service';
 import { RegistrantProof } from '../../lib/features/recovery/registrant-proof';
 import { RECOVERY_ROUTE_LIMITS } from '../../lib/features/recovery/recovery.route-limits';
@@ -55,7 +56,7 @@ export function recoveryFixture(account: AccountOptions = {}) {
   const mailer = new RecordingMailer();
   const accountMailer = new AccountMailer(tokens, mailer, accountOptions, resolveMailOptions({}, RECOVERY_MAIL_TEMPLATES), users, authEvents);
   const routeThrottle = new MemoryRouteThrottle(undefined, clock.now);
-  const throttle = new RecoveryThrottle(routeThrottle, resolveRouteLimits(undefined, RECOVERY_ROUTE_LIMITS), authEvents);
+  const throttle = new RecoveryThrottle(new RouteLimiter(routeThrottle, resolveRouteLimits(undefined, RECOVERY_ROUTE_LIMITS), authEvents));
   const loginThrottler = new MemoryLoginThrottler(resolveThrottleRules(undefined), undefined, clock.now);
   const securing = new AccountSecuring(users, users, sessions, users);
   const proof = new RegistrantProof(hasher, loginThrottler);

@@ -6,7 +6,7 @@ import { clientIpKey } from '../throttling/client-ip';
 export type SecurityEventType =
   | 'login_failed'
   | 'login_throttled'
-  | 'registration_throttled'
+  | 'request_throttled'
   | 'registration_email_taken'
   | 'sessions_revoked'
   | 'session_revoked';
@@ -20,6 +20,8 @@ export interface SecurityEventFields {
   /** Written as its throttling key (`clientIpKey`: IPv6 by /64). */
   ip?: string;
   reason?: string;
+  /** The throttled action (`request_throttled`): the route in snake case (`register`, `password_forgot`...). */
+  action?: string;
   count?: number;
 }
 

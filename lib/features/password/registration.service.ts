@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientInfo, PublicUser } from '../../core/auth.types';
-import { EmailTakenError, TooManyRequestsError } from '../../core/errors/auth.errors';
+import { EmailTakenError } from '../../core/errors/auth.errors';
 import { AuthEvent } from '../../core/events/auth-event.names';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
 import type { SecurityLog } from '../../core/events/security-log';
@@ -65,15 +65,7 @@ export class RegistrationService {
     credentials: Credentials, client: ClientInfo = {}, fields: Record<string, unknown> = {},
   ): Promise<SignInOutcome | RegistrationAccepted | RegistrationPendingVerification> {
     const email = typeof credentials?.email === 'string' ? normalizeEmail(credentials.email) : undefined;
-    try {
-      await this.limiter.charge('register', { ip: clientIpKey(client.ip), email });
-    } catch (error) {
-      if (error instanceof TooManyRequestsError) {
-        this.security.record('registration_throttled', { email, ip: client.ip });
-        this.events.emitFor(client, AuthEvent.Throttled, { action: 'register', retryAfterSeconds: error.retryAfterSeconds, email });
-      }
-      throw error;
-    }
+    await this.limiter.charge('register', { ip: clientIpKey(client.ip), email }, client);
     const beforeRegister = this.account.hooks.beforeRegister;
     if (beforeRegister && email !== undefined) await beforeRegister({ email, fields: structuredClone(fields), client: { ...client } });
     const profile = Object.keys(fields).length > 0 ? fields : undefined;

@@ -103,8 +103,8 @@ describe('the open event map', () => {
     expect(AuthEvent.IdentityLinked).toBe('authkit.identity.linked');
     expect(AuthEvent.PasswordReset).toBe('authkit.password.reset');
     expect(AuthEvent.AccountDeleted).toBe('authkit.account.deleted');
-    expect(AUTH_EVENT_NAMES).toHaveLength(17);
-    expect(new Set(AUTH_EVENT_NAMES).size).toBe(17);
+    expect(AUTH_EVENT_NAMES).toHaveLength(18);
+    expect(new Set(AUTH_EVENT_NAMES).size).toBe(18);
   });
 
   it("emit is type-checked for an app's events merged into AuthEventMap", () => {
