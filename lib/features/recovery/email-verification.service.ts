@@ -4,7 +4,7 @@ import type { AuthenticatedUser, ClientInfo } from '../../core/auth.types';
 import { RecoveryEvent } from './recovery.events';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
 import { type StoredUser, UserStore } from '../../core/ports/user-store.interface';
-import { parseOneTimeToken } from '../../core/tokens/one-time-token';
+import { type ParsedOneTimeToken, parseOneTimeToken } from '../../core/tokens/one-time-token';
 import { AccountMailer } from './account.mailer';
 import { checkEmail, RecoveryThrottle } from './recovery-throttle';
 import { AccountSecuring } from '../../core/users/account-securing.service';
@@ -56,11 +56,11 @@ export class EmailVerificationService {
    * checked before anything else.
    */
   async verify(token: unknown, evidence: RegistrantEvidence, client: ClientInfo = {}): Promise<void> {
-    const user = await this.checkToken(token, client);
+    const { user, email, parsed } = await this.checkToken(token, client);
     await this.proof.check(user, evidence, client);
-    const current = await this.mailer.consume('email_verification', parseOneTimeToken('email_verification', token)!);
+    const current = await this.mailer.consume('email_verification', parsed);
     await this.users.markEmailVerified(current.id);
-    this.events.emit(RecoveryEvent.EmailVerified, { userId: current.id, email: current.email ?? user.email!, ip: client.ip, userAgent: client.userAgent });
+    this.events.emit(RecoveryEvent.EmailVerified, { userId: current.id, email: current.email ?? email, ip: client.ip, userAgent: client.userAgent });
   }
 
   /**
@@ -71,21 +71,21 @@ export class EmailVerificationService {
    * `token_invalid` here.
    */
   async decline(token: unknown, client: ClientInfo = {}): Promise<void> {
-    const user = await this.checkToken(token, client);
+    const { user, parsed } = await this.checkToken(token, client);
     if (user.emailVerified) throw new OneTimeTokenInvalidError();
-    await this.mailer.consume('email_verification', parseOneTimeToken('email_verification', token)!);
+    await this.mailer.consume('email_verification', parsed);
     const { revokedSessions, identitiesRemoved } = await this.securing.secure(user.id, { voidPassword: true, unlinkIdentities: true, verifyEmail: true });
     this.events.security.record('sessions_revoked', { userId: user.id, reason: 'registration_declined', count: revokedSessions });
     this.events.emit(RecoveryEvent.RegistrationDeclined, { userId: user.id, revokedSessions, identitiesRemoved, ip: client.ip, userAgent: client.userAgent });
   }
 
-  /** The route limits, then the token checked without being used: the user it names. */
-  private async checkToken(token: unknown, client: ClientInfo): Promise<StoredUser> {
+  /** The route limits, then the token checked without being used: the user it names, with its email. */
+  private async checkToken(token: unknown, client: ClientInfo): Promise<{ user: StoredUser; email: string; parsed: ParsedOneTimeToken }> {
     const parsed = parseOneTimeToken('email_verification', token);
     await this.throttle.charge('emailVerify', parsed?.userId, client);
     if (!parsed) throw new OneTimeTokenInvalidError();
     const user = await this.mailer.verify('email_verification', parsed);
     if (!user.email || !this.users.markEmailVerified) throw new OneTimeTokenInvalidError();
-    return user;
+    return { user, email: user.email, parsed };
   }
 }
