@@ -84,6 +84,7 @@ const FASTIFY_SUITES = [
   'extension-points.e2e.spec.ts',
   // Reset and verify: token-first answers, 429 bodies and Retry-After; the admin routes' refusals after a demotion.
   'recovery-token-first.e2e.spec.ts',
+  'pre-account-takeover.e2e.spec.ts',
   'admin-demotion.e2e.spec.ts',
   // An app's own feature: its controller mounted under the auth prefix; sign-in steps on login and OAuth redirects.
   'writing-a-feature.e2e.spec.ts',

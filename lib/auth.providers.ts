@@ -16,6 +16,7 @@ import { openApiDocs } from './core/feature/auth-feature';
 import { appRoutesOpenApi } from './core/http/openapi-app-routes';
 import { checkKindName, ONE_TIME_TOKEN_KINDS } from './core/feature/feature-registry';
 import { AccountDeletion } from './core/users/account-deletion.service';
+import { AccountSecuring } from './core/users/account-securing.service';
 import { BUILT_IN_FEATURES } from './auth.features';
 import { AuthService } from './core/sign-in/auth.service';
 import { SessionIssuer } from './core/sign-in/session-issuer';
@@ -91,7 +92,7 @@ const securityLogKey: Provider = { provide: SECURITY_LOG_KEY, inject: [TokenServ
 
 /** The kernel's services, guards and filter, which the module provides and exports. */
 const services: Provider[] = [
-  AuthEvents, TokenService, IdentityResolver, AuthService, AccountDeletion, TokenResponder, SignInPipeline, RefreshService, SessionsService,
+  AuthEvents, TokenService, IdentityResolver, AuthService, AccountDeletion, AccountSecuring, TokenResponder, SignInPipeline, RefreshService, SessionsService,
   RouteLimiter, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
 ];
 

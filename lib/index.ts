@@ -50,7 +50,7 @@ export {
 } from './core/sign-in/sign-in-step';
 export type { SignInPipelineOptions } from './core/sign-in/sign-in.options';
 export { PasswordSignIn } from './features/password/password-sign-in';
-export { RegistrationService, type RegistrationAccepted } from './features/password/registration.service';
+export { RegistrationService, type RegistrationAccepted, type RegistrationPendingVerification } from './features/password/registration.service';
 export { RefreshService } from './core/sessions/refresh.service';
 export { SessionsService } from './core/sessions/sessions.service';
 export { IdentityResolver, type Credentials } from './core/users/identity-resolver.service';
@@ -79,7 +79,8 @@ export { AuthEvent, AUTH_EVENT_NAMES } from './auth.events';
 export type { AuthEventName } from './core/events/auth-event.names';
 export type * from './core/events/auth-event.payloads';
 export type { IdentityEvent } from './features/oauth/oauth.events';
-export type { PasswordResetEvent, EmailVerifiedEvent } from './features/recovery/recovery.events';
+export type { PasswordResetEvent, EmailVerifiedEvent, RegistrationDeclinedEvent } from './features/recovery/recovery.events';
+export { RegistrantProofRequiredError } from './features/recovery/recovery.errors';
 export type { MfaVerifiedEvent, MfaFailedEvent, MfaRecoveryCodeUsedEvent, MfaMethod } from './features/mfa/mfa.events';
 export { AuthEvents } from './core/events/auth-events.emitter';
 

@@ -29,9 +29,21 @@ if (form) {
     const error = await post('/auth/password/reset', { token, password: form.elements.password.value });
     result.textContent = error ? 'Not changed: ' + error : 'Your password has been changed. Sign in with it.';
   });
-} else {
-  post('/auth/email/verify', { token }).then((error) => {
+}
+// Verification happens on a button press, never on load (a link scanner that runs scripts must not verify for anyone),
+// and only with the account's password: the click proves the mailbox, the password proves the registrant.
+const verify = document.getElementById('verify');
+if (verify) {
+  verify.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const error = await post('/auth/email/verify', { token, password: verify.elements.password.value });
     result.textContent = error ? 'Not verified: ' + error : 'Your email address is verified.';
+  });
+  document.getElementById('not-me').addEventListener('click', async () => {
+    const error = await post('/auth/email/verify/decline', { token });
+    result.textContent = error
+      ? 'Not done: ' + error
+      : 'Done: whoever signed up with your address is signed out and their password removed. Use "Forgot password" to set yours.';
   });
 }
 `;
@@ -63,7 +75,13 @@ export class AccountPagesController {
   @Header('Referrer-Policy', 'no-referrer')
   @Header('Cache-Control', 'no-store')
   verifyEmail(): string {
-    return page('Verifying your email address', '');
+    return page(
+      'Confirm your email address',
+      '<form id="verify"><p>If you created this account, enter its password to confirm the address.</p>' +
+        '<label>Password <input name="password" type="password" maxlength="128" autocomplete="current-password" required></label> ' +
+        '<button type="submit">Confirm my email</button></form>' +
+        '<p>Did not sign up? Someone else used your address: <button id="not-me" type="button">This was not me</button></p>',
+    );
   }
 
   @Get('account.js')

@@ -206,9 +206,12 @@ $('credentials').addEventListener('submit', async (event) => {
   const result = await exclusive(() => call('POST', `/auth/${action}`, { body }));
   if (!result.ok) return showError(messageFor(result));
   event.target.reset();
-  if (result.data.mfaRequired) return secondFactor(result.data);
+  if (result.data && result.data.mfaRequired) return secondFactor(result.data);
+  if (result.data && result.data.status === 'verification_required') {
+    // AUTH_REQUIRE_VERIFIED_EMAIL: the account exists, no session yet.
+    return showNotice('Your account is ready. Confirm your email address with the link we sent, then sign in.');
+  }
   signedIn(result.data);
-  event.target.reset();
   showNotice(action === 'register' ? 'Welcome! Your account is ready.' : 'Welcome back!');
 });
 

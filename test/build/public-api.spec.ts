@@ -29,7 +29,7 @@ const PUBLIC_API: Record<string, string[]> = {
     // (internal); the services split out of AuthService.
     'SignInPipeline', 'SignInOptions', 'SIGN_IN_STEPS', 'SignInStep', 'SignInStepInput', 'SignInStepResult', 'SignInAttempt',
     'SignInChallenge', 'SignInMethod', 'SignInOutcome', 'PrimaryFactor', 'SignInPipelineOptions',
-    'PasswordSignIn', 'RegistrationService', 'RegistrationAccepted', 'RefreshService', 'SessionsService',
+    'PasswordSignIn', 'RegistrationService', 'RegistrationAccepted', 'RegistrationPendingVerification', 'RefreshService', 'SessionsService',
     'AMR_VALUES', 'MAX_AMR_VALUES', 'SessionAuthentication', 'RotatedSession',
     // Errors (stable codes) and their HTTP mapping.
     'AuthError', 'ValidationFailedError', 'InvalidCredentialsError', 'EmailTakenError', 'RegistrationDisabledError',
@@ -61,11 +61,11 @@ const PUBLIC_API: Record<string, string[]> = {
     'Mailer', 'MailMessage', 'MailKind', 'MailTemplate', 'MailTemplateContext', 'RenderedMail', 'SmtpMailer', 'LoggingMailer',
     'OneTimeTokenStore', 'IssueOneTimeTokenInput', 'ConsumeOneTimeTokenInput', 'OneTimeTokenKind', 'RedisOneTimeTokenStore',
     'MemoryOneTimeTokenStore',
-    'OneTimeTokenInvalidError', 'EmailUnverifiedError', 'ReauthenticationRequiredError', 'AuthRejectedError',
+    'OneTimeTokenInvalidError', 'EmailUnverifiedError', 'ReauthenticationRequiredError', 'AuthRejectedError', 'RegistrantProofRequiredError',
     // Events (names, typed payloads, the emitter).
     'AuthEvent', 'AUTH_EVENT_NAMES', 'AuthEventName', 'AuthEvents', 'AuthEventBase', 'AuthEventPayloads', 'AuthEventMap', 'UserEvent', 'SessionEvent',
     'RegisteredEvent', 'LoginSucceededEvent', 'LoginFailedEvent', 'ThrottledEvent', 'LogoutEvent', 'LogoutAllEvent',
-    'RefreshReusedEvent', 'SessionRevokedEvent', 'PasswordChangedEvent', 'PasswordResetEvent', 'EmailVerifiedEvent',
+    'RefreshReusedEvent', 'SessionRevokedEvent', 'PasswordChangedEvent', 'PasswordResetEvent', 'EmailVerifiedEvent', 'RegistrationDeclinedEvent',
     'IdentityEvent', 'RolesChangedEvent', 'UserDisabledEvent', 'UserEnabledEvent', 'AccountDeletedEvent',
     // Two-factor sign-in (issue 23): options, services, store ports and adapters, errors, events, notice mails.
     'MfaOptions', 'MfaRequirement', 'MfaEncryptionKey', 'MfaEnrolmentService', 'MfaStatus', 'MfaSignInService', 'MfaProof',

@@ -232,9 +232,9 @@ describe('account lifecycle over HTTP (real Redis, real SMTP server)', () => {
     const token = LocalSmtpServer.tokenIn(mail);
     // A verification token is no reset token.
     expect((await http(t.url, 'POST', '/auth/password/reset', { json: { token, password: NEW_PASSWORD } })).body.code).toBe('token_invalid');
-    expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token } })).status).toBe(204);
+    expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token, password: PASSWORD } })).status).toBe(204);
     expect((await users.findById(user.id))?.emailVerified).toBe(true);
-    const again = await http(t.url, 'POST', '/auth/email/verify', { json: { token } });
+    const again = await http(t.url, 'POST', '/auth/email/verify', { json: { token, password: PASSWORD } });
     expect(again.status).toBe(400);
     expect(again.body.code).toBe('token_invalid');
     // Verified: asking again sends nothing.

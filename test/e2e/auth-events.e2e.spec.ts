@@ -175,8 +175,19 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
     const verifyToken = LocalSmtpServer.tokenIn(await smtp.waitForMail(other.body.user.email));
     secrets.push(verifyToken);
     await step([AuthEvent.EmailVerified], async () => {
-      expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token: verifyToken } })).status).toBe(204);
+      expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token: verifyToken, password: PASSWORD } })).status).toBe(204);
     }).then(([event]) => expect(event).toMatchObject({ userId: other.body.user.id, email: other.body.user.email }));
+
+    // "This was not me" on a third user's verification link.
+    const squatter = await http(t.url, 'POST', '/auth/register', { json: { email: uniqueEmail('ev3'), password: PASSWORD } });
+    secrets.push(squatter.body.accessToken, squatter.body.refreshToken);
+    await http(t.url, 'POST', '/auth/email/verify/request', { token: squatter.body.accessToken });
+    const declineToken = LocalSmtpServer.tokenIn(await smtp.waitForMail(squatter.body.user.email));
+    secrets.push(declineToken);
+    const [declined] = await step([AuthEvent.RegistrationDeclined], async () => {
+      expect((await http(t.url, 'POST', '/auth/email/verify/decline', { json: { token: declineToken } })).status).toBe(204);
+    });
+    expect(declined).toMatchObject({ userId: squatter.body.user.id, revokedSessions: 1, identitiesRemoved: 0 });
 
     // Identities (service calls: the OAuth HTTP flow has its own e2e).
     const oauth = t.app.get(OAuthIdentityResolver);

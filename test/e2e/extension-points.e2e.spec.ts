@@ -4,6 +4,7 @@ import {
   AuthModule, type AuthenticatedUser, AuthRejectedError, CurrentUser, OptionalAuth, UserStore,
 } from '../../lib';
 import { OAuthIdentityResolver } from '../../lib/features/oauth/oauth-identity.service';
+import { SessionIssuer } from '../../lib/core/sign-in/session-issuer';
 import { decodeJwt } from '../support/jwt-forge';
 import { LocalSmtpServer } from '../support/smtp-server';
 import { baseTestOptions, createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
@@ -248,6 +249,9 @@ describe('requireVerifiedEmail', () => {
     const email = uniqueEmail('unverified');
     const reg = await http(t.url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
     expect(reg.status).toBe(201);
+    // No session and no token for an account that must verify first (issue 22 item 5).
+    expect(reg.body).toEqual({ status: 'verification_required', user: { id: expect.any(String), email, roles: ['user'] } });
+    expect(reg.headers.get('set-cookie')).toBeNull();
     // Registration mailed a verification link (sendOnRegister defaults to true when verification is on).
     const firstMail = await smtp.waitForMail(email);
     expect(firstMail.subject).toBe('Confirm your email address');
@@ -267,7 +271,20 @@ describe('requireVerifiedEmail', () => {
     const token = LocalSmtpServer.tokenIn(await smtp.waitForMail(email, 2));
     // The first link was replaced by the second.
     expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token: LocalSmtpServer.tokenIn(firstMail) } })).status).toBe(400);
-    expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token } })).status).toBe(204);
+    expect((await http(t.url, 'POST', '/auth/email/verify', { json: { token, password: PASSWORD } })).status).toBe(204);
     expect((await http(t.url, 'POST', '/auth/login', { json: { email, password: PASSWORD } })).status).toBe(200);
+  });
+
+  it('a session of an unverified password account (started before the rule was on) cannot refresh: 403 email_unverified, and it ends', async () => {
+    const email = uniqueEmail('old-session');
+    expect((await http(t.url, 'POST', '/auth/register', { json: { email, password: PASSWORD } })).status).toBe(201);
+    const user = (await t.app.get<UserStore>(UserStore).findByEmail(email))!;
+    // What a registration or login answered before `requireVerifiedEmail` was turned on.
+    const { tokens } = await t.app.get(SessionIssuer).issue(user, { amr: ['pwd'] });
+    const refused = await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: tokens.refreshToken } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('email_unverified');
+    expect((await http(t.url, 'GET', '/auth/me', { token: tokens.accessToken })).status).toBe(401);
+    expect((await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: tokens.refreshToken } })).status).toBe(401);
   });
 });

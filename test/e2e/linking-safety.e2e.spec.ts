@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { IdentityStore, RedisSessionStore, UserStore } from '../../lib';
 import { LocalOAuthProvider } from '../support/oauth-provider';
+import { LocalSmtpServer } from '../support/smtp-server';
 import { createRedisClient, uniqueKeyPrefix } from '../support/redis-client';
 import { http, uniqueEmail } from '../support/test-app';
 import { ManualClock } from '../support/time';
@@ -101,6 +102,37 @@ describe('linking safety (issue 10: findings 1 and 3; real local OAuth server, r
       const owner = await browser.me(result);
       expect(owner.me.body.id).toBe(attacker.id);
       expect(await t.redis.get(`${t.keyPrefix}:identity:google:${attackerSub}`)).toBeNull();
+    });
+  });
+
+  describe('issue 22 item 2: the whole chain, with email verification on', () => {
+    it('a click on the squatter\'s verification mail verifies nothing, so the squatter links no GitHub, and the victim\'s GitHub sign-in takes the account', async () => {
+      const smtp = new LocalSmtpServer();
+      const mailing = await createOAuthApp(provider, {
+        auth: { mail: { smtpUrl: await smtp.start() }, emailVerification: { url: 'https://app.example/verify-email' } },
+      });
+      try {
+        const victimEmail = uniqueEmail('chain');
+        const squatter = await http(mailing.url, 'POST', '/auth/register', { json: { email: victimEmail, password: PASSWORD } });
+        expect(squatter.status).toBe(201);
+        // The mail reaches the victim, who clicks (or a link scanner does): no password, so no verification.
+        const token = LocalSmtpServer.tokenIn(await smtp.waitForMail(victimEmail));
+        const click = await http(mailing.url, 'POST', '/auth/email/verify', { json: { token } });
+        expect([click.status, click.body.code]).toEqual([401, 'registrant_proof_required']);
+        // So the squatter cannot link its own GitHub.
+        const link = await http(mailing.url, 'GET', '/auth/github/link', { token: squatter.body.accessToken, headers: { accept: 'application/json' } });
+        expect([link.status, link.body.code]).toEqual([403, 'oauth_link_email_unverified']);
+        // The victim's "Sign in with GitHub" (verified victimEmail) secures the account: the squatter is out.
+        const victimGithub = provider.addGitHubAccount({ id: nextId(), login: 'victim', emails: [{ email: victimEmail, primary: true, verified: true }] });
+        const victimBrowser = new Browser(mailing);
+        const victim = await victimBrowser.me((await victimBrowser.signIn('github', victimGithub)).result);
+        expect(victim.me.body.id).toBe(squatter.body.user.id);
+        expect((await http(mailing.url, 'GET', '/auth/me', { token: squatter.body.accessToken })).status).toBe(401);
+        expect((await http(mailing.url, 'POST', '/auth/login', { json: { email: victimEmail, password: PASSWORD } })).status).toBe(401);
+      } finally {
+        await mailing.close();
+        await smtp.stop();
+      }
     });
   });
 

@@ -1,3 +1,4 @@
+import { AuthEvent, AuthEvents } from '../../lib';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { scanKeys } from '../support/redis-client';
 import { http, uniqueEmail } from '../support/test-app';
@@ -24,6 +25,9 @@ describe('OAuth abuse (real local OAuth server, real HTTP, real Redis)', () => {
   });
 
   it('GET /auth/:provider is throttled per ip: past the limit 429 too_many_requests + Retry-After, and no state is stored', async () => {
+    // The one throttle-and-emit path (issue 22): the refusal is a Throttled event like any other route's.
+    const throttled: Array<{ action: string }> = [];
+    t.app.get(AuthEvents).subscribe(AuthEvent.Throttled, (event) => throttled.push(event));
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await fetch(`${t.url}/auth/google`, { redirect: 'manual' })).status);
     const stored = await scanKeys(t.redis, `${t.keyPrefix}:oauth:state:*`);
@@ -34,6 +38,7 @@ describe('OAuth abuse (real local OAuth server, real HTTP, real Redis)', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(500);
     expect(refused.headers.get('set-cookie')).toBeNull();
     expect(await scanKeys(t.redis, `${t.keyPrefix}:oauth:state:*`)).toHaveLength(stored.length);
+    expect(throttled).toEqual([expect.objectContaining({ action: 'oauth_start', retryAfterSeconds: expect.any(Number) })]);
   });
 
   it('one browser holds at most 5 pending authorizations per provider: a further start drops the earlier binding cookies', async () => {

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
-import { AUTHKIT_REDIS } from '../../lib';
+import { AUTHKIT_REDIS, IdentityResolver } from '../../lib';
+import { SessionIssuer } from '../../lib/core/sign-in/session-issuer';
 import { RedisUserStore } from '../../lib/adapters/redis/redis-user.store';
 import { createRedisClient } from '../support/redis-client';
 import { commandsSentDuring } from '../support/redis-monitor';
@@ -72,6 +73,41 @@ describe('Redis round trips of a refresh (real HTTP server, real Redis)', () => 
       });
       expect(code).toBe('refresh_token_reused');
       expect(sent).toEqual(['evalsha']);
+    });
+  });
+
+  describe('requireVerifiedEmail: the user the rotation script read decides (issue 22 item 5)', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await createTestApp({ requireVerifiedEmail: true });
+    });
+
+    afterAll(async () => {
+      await t.close();
+    });
+
+    /** A session of a user, started by the kernel's SessionIssuer (register answers no tokens under the rule). */
+    async function sessionOf(emailVerified: boolean): Promise<{ refreshToken: string }> {
+      const user = await t.app.get(IdentityResolver).createUser({ email: uniqueEmail('rtt-v'), password: PASSWORD, emailVerified });
+      return (await t.app.get(SessionIssuer).issue(user, { amr: ['pwd'] })).tokens as { refreshToken: string };
+    }
+
+    it('a verified user: still one script call; an unverified one: 403 email_unverified and its session ends', async () => {
+      const warmUp = await sessionOf(true);
+      expect((await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: warmUp.refreshToken } })).status).toBe(200);
+      const verified = await sessionOf(true);
+      let status = 0;
+      const sent = await commandsSentDuring(t.keyPrefix, async () => {
+        status = (await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: verified.refreshToken } })).status;
+      });
+      expect(status).toBe(200);
+      expect(sent).toEqual(['evalsha']);
+
+      const unverified = await sessionOf(false);
+      const refused = await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: unverified.refreshToken } });
+      expect([refused.status, refused.body.code]).toEqual([403, 'email_unverified']);
+      expect((await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: unverified.refreshToken } })).body.code).toBe('refresh_token_invalid');
     });
   });
 

@@ -1,5 +1,6 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { chromium } from 'playwright-core';
 import { LocalSmtpServer } from '../support/smtp-server';
 import { http, uniqueEmail } from '../support/test-app';
 
@@ -106,7 +107,8 @@ describe('sample: account lifecycle from the environment, audit trail', () => {
     try {
       expect(logs.lines.some((line) => line.includes('SMTP_URL is not set'))).toBe(true);
       const email = uniqueEmail('nosmtp');
-      expect((await http(url, 'POST', '/auth/register', { json: { email, password: PASSWORD } })).status).toBe(201);
+      const reg = await http(url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
+      expect([reg.status, reg.body.status, reg.body.accessToken]).toEqual([201, 'verification_required', undefined]);
       const login = await http(url, 'POST', '/auth/login', { json: { email, password: PASSWORD } });
       expect(login.status).toBe(403);
       expect(login.body.code).toBe('email_unverified');
@@ -119,6 +121,43 @@ describe('sample: account lifecycle from the environment, audit trail', () => {
       expect(all).not.toMatch(/token=|reset-password\?|verify-email\?/);
       for (const line of sent()) expect(line).not.toContain(email); // the address is masked in the mailer's lines
     } finally {
+      await app.close();
+    }
+  });
+
+  it('the verification page (real Chromium) verifies nothing on load; "This was not me" takes the account from the squatter', async () => {
+    const { app, url } = await startSample({
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, AUTH_PUBLIC_URL: 'https://auth.sample.test/', AUTH_REQUIRE_VERIFIED_EMAIL: undefined,
+      AUTH_JWT_SECRET: 'sample-lifecycle-secret-that-is-long-enough',
+    });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const email = uniqueEmail('squatted');
+      const reg = await http(url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });
+      expect(reg.status).toBe(201);
+      const token = LocalSmtpServer.tokenIn(await smtp.waitForMail(email));
+      const me = async () => http(url, 'GET', '/auth/me', { token: reg.body.accessToken });
+
+      // A link scanner (or the victim) opens the link: the page runs its script and waits for a button press.
+      const page = await (await browser.newContext()).newPage();
+      const posts: string[] = [];
+      page.on('request', (request) => { if (request.method() === 'POST') posts.push(new URL(request.url()).pathname); });
+      await page.goto(`${url}/account/verify-email?token=${encodeURIComponent(token)}`, { waitUntil: 'networkidle' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(posts).toEqual([]);
+      expect((await me()).body.emailVerified).toBe(false);
+
+      await page.click('#not-me');
+      await page.waitForFunction(() => {
+        const status = (globalThis as unknown as { document: { getElementById(id: string): { textContent: string | null } | null } }).document.getElementById('result');
+        return Boolean(status?.textContent);
+      });
+      expect(await page.textContent('#result')).toContain('signed out');
+      expect(posts).toEqual(['/auth/email/verify/decline']);
+      expect((await me()).status).toBe(401);
+      expect((await http(url, 'POST', '/auth/login', { json: { email, password: PASSWORD } })).status).toBe(401);
+    } finally {
+      await browser.close();
       await app.close();
     }
   });

@@ -15,6 +15,9 @@ import { IdentityResolver } from '../../lib/core/users/identity-resolver.service
 import { AccountDeletion } from '../../lib/core/users/account-deletion.service';
 import { AccountMailer } from '../../lib/features/recovery/account.mailer';
 import { RecoveryThrottle } from '../../lib/features/recovery/recovery-throttle';
+import { RouteLimiter } from '../../lib/core/throttling/route-limiter';
+import { AccountSecuring } from '../../lib/core/users/account-securing.service';
+import { RegistrantProof } from '../../lib/features/recovery/registrant-proof';
 import { RECOVERY_ROUTE_LIMITS } from '../../lib/features/recovery/recovery.route-limits';
 import { RECOVERY_MAIL_TEMPLATES } from '../../lib/features/recovery/recovery.mail-templates';
 import { ManualClock } from '../../lib/testing/manual-clock';
@@ -53,11 +56,13 @@ export function recoveryFixture(account: AccountOptions = {}) {
   const mailer = new RecordingMailer();
   const accountMailer = new AccountMailer(tokens, mailer, accountOptions, resolveMailOptions({}, RECOVERY_MAIL_TEMPLATES), users, authEvents);
   const routeThrottle = new MemoryRouteThrottle(undefined, clock.now);
-  const throttle = new RecoveryThrottle(routeThrottle, resolveRouteLimits(undefined, RECOVERY_ROUTE_LIMITS), authEvents);
+  const throttle = new RecoveryThrottle(new RouteLimiter(routeThrottle, resolveRouteLimits(undefined, RECOVERY_ROUTE_LIMITS), authEvents));
   const loginThrottler = new MemoryLoginThrottler(resolveThrottleRules(undefined), undefined, clock.now);
+  const securing = new AccountSecuring(users, users, sessions, users);
+  const proof = new RegistrantProof(hasher, loginThrottler);
   const deletion = new AccountDeletion(users, sessions, tokens, ['password_reset', 'email_verification'], authEvents, users);
   return {
-    clock, users, sessions, tokens, hasher, identity, events, authEvents, accountOptions, mailer, accountMailer, throttle, loginThrottler, deletion,
+    clock, users, sessions, tokens, hasher, identity, events, authEvents, accountOptions, mailer, accountMailer, throttle, loginThrottler, deletion, securing, proof,
     /** A user with a password, and one session. */
     async user(email = 'ada@example.com', password = 'correct horse battery') {
       const user = await identity.createUser({ email, password });

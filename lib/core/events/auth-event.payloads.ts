@@ -46,7 +46,10 @@ export interface LoginFailedEvent extends AuthEventBase {
 }
 
 export interface ThrottledEvent extends AuthEventBase {
-  /** What was throttled: `login`, `register`, `password_change`, `password_forgot`, `email_verification`. */
+  /**
+   * What was throttled: `login`, `password_change`, `account_deletion`..., or a limited route in snake case
+   * (`register`, `oauth_start`, `password_forgot`, `email_verification`, `password_reset`, `email_verify`).
+   */
   action: string;
   retryAfterSeconds: number;
   email?: string;

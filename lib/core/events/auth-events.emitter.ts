@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { SecurityLog } from './security-log';
 
 /** The key of the security log's email pseudonyms (the module derives it from the refresh-token server key). */
@@ -30,7 +30,7 @@ const USER_AGENT_MAX = 256;
  * ```
  */
 @Injectable()
-export class AuthEvents {
+export class AuthEvents implements OnModuleDestroy {
   private readonly logger = new Logger('AuthKit');
   private sink: EventSink | null | undefined;
   /** The library's own listeners (a feature reacting to another's event), called whether or not the app has an emitter. */
@@ -83,6 +83,11 @@ export class AuthEvents {
     } catch (error) {
       this.logger.error(`A listener of ${name} failed: ${error instanceof Error ? error.name : 'error'}`);
     }
+  }
+
+  /** Writes the security log's held-back counts (throttled lines) before the app stops. */
+  onModuleDestroy(): void {
+    this.security.flush();
   }
 
   /** Whether an `EventEmitter2` is there to receive events. */

@@ -31,7 +31,11 @@ export interface MailedTokenOptions {
 
 /** The module options of the account lifecycle: verification, reset, change, deletion, admin, hooks, claims. */
 export interface AccountOptions {
-  /** Login of a password account whose email is not verified answers 403 `email_unverified` (after the password check). Default false. */
+  /**
+   * A password account whose email is not verified holds no session: login answers 403 `email_unverified` (after
+   * the password check), registration 201 `{ status: 'verification_required', user }` without tokens, and a refresh
+   * of such an account's session (one from before the option) ends it with 403 `email_unverified`. Default false.
+   */
   requireVerifiedEmail?: boolean;
   /** `POST /auth/password/forgot` and `/password/reset`. Token TTL default 30 min. */
   passwordReset?: MailedTokenOptions;

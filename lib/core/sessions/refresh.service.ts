@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientInfo, TokenPair } from '../auth.types';
-import { RefreshTokenInvalidError, RefreshTokenReusedError, RefreshTokenSupersededError } from '../errors/auth.errors';
+import { EmailUnverifiedError, RefreshTokenInvalidError, RefreshTokenReusedError, RefreshTokenSupersededError } from '../errors/auth.errors';
 import { AuthEvent } from '../events/auth-event.names';
 import { AuthEvents } from '../events/auth-events.emitter';
 import type { SecurityLog } from '../events/security-log';
@@ -40,7 +40,10 @@ export class RefreshService {
    * (`RefreshTokenReusedError`). Re-reads the user, so a deleted or disabled user cannot refresh, a session
    * older than the user's credentials ends, and role changes reach the next access token: in the rotation's own
    * script (one round trip) with the default Redis stores, else before it (see `refreshRotation`). The new
-   * access token carries the session's `amr` and `auth_time`, as the rotation returned them.
+   * access token carries the session's `amr` and `auth_time`, as the rotation returned them. Under
+   * `requireVerifiedEmail`, a session of a password account whose email is not verified (one started before the
+   * option was on) ends: `EmailUnverifiedError` (403 `email_unverified`), checked on the user the rotation read
+   * (no extra round trip unless it ends the session).
    */
   async refresh(refreshToken: unknown, client: ClientInfo = {}): Promise<TokenPair> {
     const presented = this.tokens.parseRefreshToken(refreshToken);
@@ -51,6 +54,11 @@ export class RefreshService {
     let claims: ResolvedAppClaims;
     const resolveClaims = this.issuer.hasAppClaims ? async (user: StoredUser) => void (claims = await this.issuer.appClaims(user)) : undefined;
     const result = await this.rotation({ ...session, presentedHash: presented.secretHash, nextHash: next.secretHash, ip: client.ip }, resolveClaims);
+    if ((result.status === 'rotated' || result.status === 'duplicate') && !this.issuer.mayHoldSession(result.user)) {
+      await this.sessions.revoke(session.userId, session.sessionId);
+      this.security.record('session_revoked', { ...session, ip: client.ip, reason: 'email_unverified' });
+      throw new EmailUnverifiedError();
+    }
     switch (result.status) {
       case 'rotated':
         return this.issuer.tokensFor(result.user, presented.sessionId, result.session, next.refreshToken, claims);

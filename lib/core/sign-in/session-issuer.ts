@@ -7,6 +7,7 @@ import { type ResolvedSessionOptions, SESSION_OPTIONS } from '../sessions/sessio
 import { sessionUserAgent } from '../sessions/user-agent';
 import { checkAppClaims } from '../tokens/app-claims';
 import { TokenService } from '../tokens/token.service';
+import { mustVerifyEmailFirst } from './sign-in.steps';
 
 /** A user without its password hash: what hooks, steps and the `claims` function get. */
 export function withoutSecrets(user: StoredUser): AuthUser {
@@ -39,7 +40,7 @@ export class SessionIssuer {
     private readonly tokens: TokenService,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(SESSION_OPTIONS) private readonly sessionOptions: Pick<ResolvedSessionOptions, 'sessionUserAgent'>,
-    @Inject(ACCOUNT_OPTIONS) private readonly account: Pick<ResolvedAccountOptions, 'claims'>,
+    @Inject(ACCOUNT_OPTIONS) private readonly account: Pick<ResolvedAccountOptions, 'claims' | 'requireVerifiedEmail'>,
   ) {}
 
   /**
@@ -72,6 +73,11 @@ export class SessionIssuer {
       userId: user.id, sessionId, roles: user.roles, email: user.email, claims, amr: session.amr, authTime: session.authTime,
     });
     return { accessToken, tokenType: 'Bearer', expiresIn: expiresInSeconds, refreshToken, user: publicUser(user) };
+  }
+
+  /** Whether `user` may keep a session: false for a password account with an unverified email under `requireVerifiedEmail`. */
+  mayHoldSession(user: StoredUser): boolean {
+    return !mustVerifyEmailFirst(this.account, user, Boolean(user.passwordHash));
   }
 
   /** Whether the app has a `claims` function (a refresh then reads the user before rotating, see `RefreshService`). */

@@ -4,18 +4,29 @@ import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../options/account
 import type { SignInAttempt, SignInStep } from './sign-in-step';
 
 /**
- * `requireVerifiedEmail`: a password sign-in of an account whose email is not verified is refused
- * (`EmailUnverifiedError`, 403), after the password check. The sign-in right after a registration is let
- * through (the registrant has had no chance to verify yet), and so are OAuth sign-ins (the provider's email
- * rules apply there).
+ * The `requireVerifiedEmail` rule: a password account whose email is not verified may not hold a session. What
+ * the sign-in step applies to password sign-ins and registrations, and a refresh to the session's user.
+ */
+export function mustVerifyEmailFirst(
+  account: Pick<ResolvedAccountOptions, 'requireVerifiedEmail'>, user: { emailVerified: boolean }, hasPassword: boolean,
+): boolean {
+  return account.requireVerifiedEmail && hasPassword && !user.emailVerified;
+}
+
+/**
+ * `requireVerifiedEmail`: a password sign-in (or a registration) of an account whose email is not verified is
+ * refused (`EmailUnverifiedError`, 403), after the password check. OAuth sign-ins are let through (the
+ * provider's email rules apply there). `RegistrationService` answers a registration under the rule without
+ * signing in at all (201 `verification_required`, no tokens); an app's own registration through the pipeline
+ * meets this step.
  */
 @Injectable()
 export class VerifiedEmailStep implements SignInStep {
   constructor(@Inject(ACCOUNT_OPTIONS) private readonly account: Pick<ResolvedAccountOptions, 'requireVerifiedEmail'>) {}
 
   run(attempt: SignInAttempt): void {
-    if (!this.account.requireVerifiedEmail || attempt.kind === 'registration' || attempt.method !== 'password') return;
-    if (attempt.hasPassword && !attempt.user.emailVerified) throw new EmailUnverifiedError();
+    if (attempt.method !== 'password') return;
+    if (mustVerifyEmailFirst(this.account, attempt.user, attempt.hasPassword)) throw new EmailUnverifiedError();
   }
 }
 

@@ -1,3 +1,4 @@
+import { hasInlineUserRecords } from '../ports/user-record-source';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   InvalidCredentialsError, RegistrationDisabledError, UserNotFoundError, ValidationFailedError,
@@ -39,6 +40,7 @@ export interface LoginUserLookup {
 export class IdentityResolver {
   private dummyHash?: Promise<string>;
   private policy?: PasswordPolicy;
+  private inline?: boolean;
 
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
@@ -98,10 +100,13 @@ export class IdentityResolver {
    * Starts reading the user a login of `rawEmail` will check, so that the read shares a round trip with the
    * login's throttle check (ioredis auto-pipelining). Nothing is decided on it: pass it to `login` only once the
    * throttle allows the attempt, and drop it otherwise (its rejection is already handled). Undefined for a
-   * malformed email (the login refuses it anyway).
+   * malformed email (the login refuses it anyway), and for any store but the default Redis one (the login then
+   * reads the user after the throttle allowed the attempt).
    */
   prefetchLoginUser(rawEmail: unknown): LoginUserLookup | undefined {
-    if (typeof rawEmail !== 'string') return undefined;
+    // Only the library's own Redis user store, whose read shares the throttle's connection and round trip: an
+    // app's store (a database) is never asked about an email before the throttle has decided.
+    if (!this.readsUsersInline || typeof rawEmail !== 'string') return undefined;
     const email = parseEmail(rawEmail);
     if (email === null) return undefined;
     let user: Promise<StoredUser | null>;
@@ -158,6 +163,12 @@ export class IdentityResolver {
     ) {
       throw new ValidationFailedError([`password must be ${minLength} to ${PASSWORD_MAX_LENGTH} characters`]);
     }
+  }
+
+  /** Whether the user store is the library's Redis store read on the shared connection (`InlineUserRecords`). */
+  private get readsUsersInline(): boolean {
+    this.inline ??= hasInlineUserRecords(this.users) && this.users.inlineRecordSource() !== null;
+    return this.inline;
   }
 
   private getDummyHash(): Promise<string> {

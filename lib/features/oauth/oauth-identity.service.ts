@@ -10,9 +10,8 @@ import {
   OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError,
   OAuthProviderAlreadyLinkedError, LastSignInMethodError,
 } from './oauth.errors';
-import { SessionStore } from '../../core/ports/session-store.interface';
 import { type StoredUser, UserStore } from '../../core/ports/user-store.interface';
-import { CredentialStore } from '../../core/ports/credential-store.interface';
+import { AccountSecuring } from '../../core/users/account-securing.service';
 import { IDENTITY_STORE_METHODS, IdentityStore, type NewUserIdentity, type UserIdentity } from '../../core/ports/identity-store.interface';
 import type { AuthHooks } from '../../core/sign-in/auth-hooks';
 
@@ -90,9 +89,8 @@ export class OAuthIdentityResolver {
 
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
-    @Inject(CredentialStore) private readonly credentials: CredentialStore,
     @Optional() @Inject(IdentityStore) private readonly identities: IdentityStore | null,
-    @Inject(SessionStore) private readonly sessions: SessionStore,
+    private readonly securing: AccountSecuring,
     @Inject(OAUTH_LINKING) private readonly settings: OAuthLinkingSettings,
     @Optional() private readonly events?: AuthEvents,
   ) {
@@ -178,23 +176,18 @@ export class OAuthIdentityResolver {
     let accountSecured = false;
     let credentialVersion = owner.credentialVersion;
     if (!owner.emailVerified) {
-      // Pre-account takeover: whoever set this password never proved owning the email; the provider
-      // just did. Cut them off first (fail closed: if this fails, nothing is linked).
-      await this.credentials.setPasswordHash(owner.id, null);
-      // A concurrent sign-in of the same owner may have finished this already (it removed every identity and
-      // session before marking the email verified) and linked its identity and opened a session since: keep those.
-      const current = await this.users.findById(owner.id);
+      // Pre-account takeover: whoever set this password never proved owning the email; the provider just did: the
+      // secure-account step (fail closed: if it fails, nothing is linked). Every identity linked so far was linked
+      // by someone who never proved owning the email either: each one is a way back in. A concurrent sign-in of the
+      // same owner may have finished this already (and linked its identity and opened a session since): those stay.
+      const secured = await this.securing.secure(owner.id, { voidPassword: true, unlinkIdentities: true, verifyEmail: true, skipIfVerified: true });
       // Removing the password raised the credential version: the new session is created under it.
-      credentialVersion = current?.credentialVersion;
-      if (!current?.emailVerified) {
-        // Every identity linked so far was linked by someone who never proved owning the email either: each
-        // one is a way back in. They go before the sessions, so no sign-in through them can start a new one.
-        const identitiesRemoved = await store.unlinkAllIdentities(owner.id);
-        await this.sessions.revokeAll(owner.id, { credentialVersion });
-        await this.users.markEmailVerified(owner.id);
+      credentialVersion = secured.credentialVersion;
+      if (secured.secured) {
+        const removed = secured.identitiesRemoved;
         this.logger.warn(
           `OAuth (${profile.provider}) sign-in claimed an account with an unverified email: password invalidated, ` +
-            `${identitiesRemoved} identit${identitiesRemoved === 1 ? 'y' : 'ies'} unlinked, sessions revoked (user ${owner.id})`,
+            `${removed} identit${removed === 1 ? 'y' : 'ies'} unlinked, sessions revoked (user ${owner.id})`,
         );
       }
       accountSecured = true;

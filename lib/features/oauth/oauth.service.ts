@@ -76,7 +76,7 @@ export class OAuthService {
    */
   async begin(provider: string, principal?: AuthenticatedUser, client: ClientInfo = {}): Promise<OAuthAuthorization> {
     const strategy = this.strategy(provider);
-    await this.limiter.charge('oauthStart', { ip: clientIpKey(client.ip) });
+    await this.limiter.charge('oauthStart', { ip: clientIpKey(client.ip) }, client);
     if (principal) await this.accounts.assertMayLink(principal);
     const state = randomToken();
     const { url: authorizationUrl, codeVerifier } = await strategy.authorize(state);

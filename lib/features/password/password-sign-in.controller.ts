@@ -1,6 +1,6 @@
 import { Body, Header, HttpCode, HttpStatus, Post, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { PasswordSignIn } from './password-sign-in';
-import { type RegistrationAccepted, RegistrationService } from './registration.service';
+import { type RegistrationAccepted, type RegistrationPendingVerification, RegistrationService } from './registration.service';
 import { Public } from '../../core/decorators/public.decorator';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
 import { authValidationPipe } from '../../core/http/auth-validation.pipe';
@@ -31,9 +31,11 @@ export class PasswordSignInController {
   @Header('Cache-Control', 'no-store')
   async register(
     @Body(RegistrationBodyPipe) body: RegistrationBody, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse,
-  ): Promise<TokenResponse | RegistrationAccepted | Readonly<Record<string, unknown>>> {
+  ): Promise<TokenResponse | RegistrationAccepted | RegistrationPendingVerification | Readonly<Record<string, unknown>>> {
     const result = await this.registration.register(body.credentials, clientInfo(req), body.fields);
     if ('tokens' in result || 'challenge' in result) return this.responder.respondToSignIn(result, req, res);
+    // requireVerifiedEmail: 201, the account and no token (verify the email, then sign in).
+    if (result.status === 'verification_required') return result;
     res.status?.(HttpStatus.ACCEPTED); // registration.emailTakenResponse 'generic': the same answer, taken email or not
     return result;
   }

@@ -12,7 +12,10 @@ function passwordSignInRoutes(cookie: ResolvedCookieOptions): Record<string, Rou
   return {
     register: {
       summary: 'Create an account and sign in', body: CREDENTIALS, security: [],
-      success: { status: 201, description: 'Signed in (refresh token in the cookie and/or the body)', schema: tokenResponse(body) },
+      success: {
+        status: 201, schema: tokenResponse(body),
+        description: "Signed in (refresh token in the cookie and/or the body); under requireVerifiedEmail, { status: 'verification_required', user } and no token",
+      },
       errors: [[400, ['validation_failed', 'weak_password', 'malformed_json']], [403, ['registration_disabled']], [409, ['email_taken']],
         [413, ['payload_too_large']], [415, ['unsupported_media_type']], [429, ['too_many_requests']], STORE_DOWN],
     },

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ClientInfo } from '../../core/auth.types';
-import { EmailTakenError, TooManyRequestsError } from '../../core/errors/auth.errors';
+import type { ClientInfo, PublicUser } from '../../core/auth.types';
+import { EmailTakenError } from '../../core/errors/auth.errors';
 import { AuthEvent } from '../../core/events/auth-event.names';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
 import type { SecurityLog } from '../../core/events/security-log';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { SignInPipeline } from '../../core/sign-in/sign-in-pipeline';
+import { publicUser } from '../../core/sign-in/session-issuer';
+import { mustVerifyEmailFirst } from '../../core/sign-in/sign-in.steps';
 import type { SignInOutcome } from '../../core/sign-in/sign-in-step';
 import { clientIpKey } from '../../core/throttling/client-ip';
 import { RouteLimiter } from '../../core/throttling/route-limiter';
@@ -19,6 +21,16 @@ import { type Credentials, IdentityResolver } from '../../core/users/identity-re
  */
 export interface RegistrationAccepted {
   status: 'accepted';
+}
+
+/**
+ * What `RegistrationService.register` returns under `requireVerifiedEmail` for an account whose email is not
+ * verified (any password registration): the account exists, no session is started, no token is issued. The
+ * registrant verifies with the mailed link (and its password on the verification page), then signs in.
+ */
+export interface RegistrationPendingVerification {
+  status: 'verification_required';
+  user: PublicUser;
 }
 
 /**
@@ -37,7 +49,7 @@ export class RegistrationService {
     private readonly limiter: RouteLimiter,
     private readonly pipeline: SignInPipeline,
     private readonly events: AuthEvents,
-    @Inject(ACCOUNT_OPTIONS) private readonly account: Pick<ResolvedAccountOptions, 'hooks'>,
+    @Inject(ACCOUNT_OPTIONS) private readonly account: Pick<ResolvedAccountOptions, 'hooks' | 'requireVerifiedEmail'>,
     @Inject(IDENTITY_OPTIONS) private readonly identityOptions: Pick<ResolvedIdentityOptions, 'registration'>,
   ) {}
 
@@ -46,25 +58,24 @@ export class RegistrationService {
    * then the user (with the validated `registrationFields` as `profile`). With
    * `registration.emailTakenResponse: 'conflict'` (default) the new user signs in (the sign-in steps run), or
    * `EmailTakenError`; with `'generic'` it answers `{ status: 'accepted' }` in both cases and starts no session.
+   * Under `requireVerifiedEmail` (conflict mode) no session is started either: `{ status: 'verification_required',
+   * user }` (the sign-in steps run at the first login, once the email is verified).
    */
   async register(
     credentials: Credentials, client: ClientInfo = {}, fields: Record<string, unknown> = {},
-  ): Promise<SignInOutcome | RegistrationAccepted> {
+  ): Promise<SignInOutcome | RegistrationAccepted | RegistrationPendingVerification> {
     const email = typeof credentials?.email === 'string' ? normalizeEmail(credentials.email) : undefined;
-    try {
-      await this.limiter.charge('register', { ip: clientIpKey(client.ip), email });
-    } catch (error) {
-      if (error instanceof TooManyRequestsError) {
-        this.security.record('registration_throttled', { email, ip: client.ip });
-        this.events.emitFor(client, AuthEvent.Throttled, { action: 'register', retryAfterSeconds: error.retryAfterSeconds, email });
-      }
-      throw error;
-    }
+    await this.limiter.charge('register', { ip: clientIpKey(client.ip), email }, client);
     const beforeRegister = this.account.hooks.beforeRegister;
     if (beforeRegister && email !== undefined) await beforeRegister({ email, fields: structuredClone(fields), client: { ...client } });
     const profile = Object.keys(fields).length > 0 ? fields : undefined;
     if (this.identityOptions.registration?.emailTakenResponse !== 'generic') {
       const user = await this.identity.register(credentials, profile);
+      if (mustVerifyEmailFirst(this.account, user, Boolean(user.passwordHash))) {
+        // No session: the event names none (the recovery feature mails the verification link on it).
+        this.events.emitFor(client, AuthEvent.Registered, { userId: user.id, sessionId: undefined as unknown as string, method: 'password' });
+        return { status: 'verification_required', user: publicUser(user) };
+      }
       return this.pipeline.signIn({ user, method: 'password', amr: ['pwd'], kind: 'registration', created: true }, client);
     }
     try {

@@ -6,7 +6,7 @@ import { Public } from '../../core/decorators/public.decorator';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { AccountService } from './account.service';
-import { DeleteAccountDto, TokenDto, VerificationRequestDto } from './account.dto';
+import { DeleteAccountDto, TokenDto, VerificationRequestDto, VerifyEmailDto } from './account.dto';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
 import { authValidationPipe } from '../../core/http/auth-validation.pipe';
 import { type ClientRequest, clientInfo } from '../../core/http/client-info';
@@ -45,14 +45,31 @@ export class AccountController {
     return { status: 'accepted', message: 'If this account needs verification, a link has been sent to its email.' };
   }
 
-  /** 204: the email is verified. 400 `token_invalid`. */
-  @Public()
+  /**
+   * 204: the email is verified. The click must show the registrant: an access token of the account, or its
+   * `password` in the body; else 401 `registrant_proof_required` (or `invalid_credentials`), the link still
+   * usable. 400 `token_invalid`.
+   */
+  @OptionalAuth()
   @UseGuards(JsonContentTypeGuard)
   @Post('email/verify')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async verify(@Body() body: TokenDto, @Req() req: ClientRequest): Promise<void> {
+  async verify(@CurrentUser() user: AuthenticatedUser | undefined, @Body() body: VerifyEmailDto, @Req() req: ClientRequest): Promise<void> {
     requireFeature(this.options.emailVerification.enabled);
-    await this.account.verifyEmail(body.token, clientInfo(req));
+    await this.account.verifyEmail(body.token, { principal: user, password: body.password }, clientInfo(req));
+  }
+
+  /**
+   * 204, "this was not me": the mailbox owner did not sign up. The account's password is removed, its identities
+   * unlinked, its sessions ended; the email is verified (set a password with "forgot password"). 400 `token_invalid`.
+   */
+  @Public()
+  @UseGuards(JsonContentTypeGuard)
+  @Post('email/verify/decline')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async decline(@Body() body: TokenDto, @Req() req: ClientRequest): Promise<void> {
+    requireFeature(this.options.emailVerification.enabled);
+    await this.account.declineRegistration(body.token, clientInfo(req));
   }
 
   /**

@@ -26,6 +26,17 @@ export class TokenDto {
   token!: string;
 }
 
+/**
+ * Body of `POST /auth/email/verify`: the token, and the account's password unless the request is signed in as
+ * that account (the click must show the registrant, not only the mailbox).
+ */
+export class VerifyEmailDto extends TokenDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  password?: string;
+}
+
 /** Body of `POST /auth/password/reset`. */
 export class ResetPasswordDto extends TokenDto {
   @PasswordText(PASSWORD_MIN_LENGTH)

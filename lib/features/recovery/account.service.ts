@@ -4,6 +4,7 @@ import { AccountClosingService } from './account-closing.service';
 import { EmailVerificationService } from './email-verification.service';
 import { PasswordNoticeMailer } from './password-notice.mailer';
 import { PasswordResetService } from './password-reset.service';
+import type { RegistrantEvidence } from './registrant-proof';
 
 /**
  * The account lifecycle, independent of HTTP: password reset by mail, email verification, account deletion.
@@ -42,9 +43,14 @@ export class AccountService {
     return this.emailVerification.request(target, client);
   }
 
-  /** `POST /auth/email/verify`: see `EmailVerificationService.verify`. */
-  verifyEmail(token: unknown, client: ClientInfo = {}): Promise<void> {
-    return this.emailVerification.verify(token, client);
+  /** `POST /auth/email/verify`: see `EmailVerificationService.verify` (`evidence`: who the click shows it is). */
+  verifyEmail(token: unknown, evidence: RegistrantEvidence = {}, client: ClientInfo = {}): Promise<void> {
+    return this.emailVerification.verify(token, evidence, client);
+  }
+
+  /** `POST /auth/email/verify/decline` ("this was not me"): see `EmailVerificationService.decline`. */
+  declineRegistration(token: unknown, client: ClientInfo = {}): Promise<void> {
+    return this.emailVerification.decline(token, client);
   }
 
   /** `DELETE /auth/account`: see `AccountClosingService.close`. */

@@ -3,11 +3,11 @@ import { OneTimeTokenInvalidError, ValidationFailedError } from '../../core/erro
 import type { ClientInfo } from '../../core/auth.types';
 import { RecoveryEvent } from './recovery.events';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
-import { SessionStore } from '../../core/ports/session-store.interface';
-import { credentialVersionOf, UserStore } from '../../core/ports/user-store.interface';
+import { UserStore } from '../../core/ports/user-store.interface';
 import { parseOneTimeToken } from '../../core/tokens/one-time-token';
 import { IdentityResolver } from '../../core/users/identity-resolver.service';
 import { AccountMailer } from './account.mailer';
+import { AccountSecuring, isPossibleSquat } from '../../core/users/account-securing.service';
 import { checkEmail, RecoveryThrottle } from './recovery-throttle';
 
 /** `POST /auth/password/forgot` and `POST /auth/password/reset`: a new password through a mailed link. */
@@ -15,7 +15,7 @@ import { checkEmail, RecoveryThrottle } from './recovery-throttle';
 export class PasswordResetService {
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
-    @Inject(SessionStore) private readonly sessions: SessionStore,
+    private readonly securing: AccountSecuring,
     private readonly identity: IdentityResolver,
     private readonly mailer: AccountMailer,
     private readonly throttle: RecoveryThrottle,
@@ -40,7 +40,8 @@ export class PasswordResetService {
    * then is anything said about the user or the password (`weak_password` does not burn a valid token; a forged
    * one gets `token_invalid` whatever the password). The token is then consumed atomically (of concurrent resets
    * with one token exactly one succeeds) before the new password is hashed; every session of the user ends.
-   * Marks the email verified (the mail reached it). Resolves to the user's id. Throws `OneTimeTokenInvalidError`,
+   * Marks the email verified (the mail reached it). An account whose email was unverified may be a squat
+   * (`isPossibleSquat`): every identity linked to it goes too, before the sessions. Resolves to the user's id. Throws `OneTimeTokenInvalidError`,
    * `TooManyRequestsError`.
    */
   async reset(token: unknown, newPassword: unknown, client: ClientInfo = {}): Promise<string> {
@@ -52,11 +53,11 @@ export class PasswordResetService {
     await this.identity.passwordPolicy.checkNew(newPassword, { email: user.email ?? undefined });
     await this.mailer.consume('password_reset', parsed);
     await this.identity.changePassword(user.id, newPassword);
-    if (!user.emailVerified) await this.users.markEmailVerified?.(user.id);
     // Every session ends, and the new credential version becomes the floor: a login that raced the reset
     // under the old password cannot create a session that outlives it.
-    const updated = await this.users.findById(user.id);
-    const revokedSessions = await this.sessions.revokeAll(user.id, { credentialVersion: updated ? credentialVersionOf(updated) : undefined });
+    const { revokedSessions } = await this.securing.secure(user.id, {
+      voidPassword: false, unlinkIdentities: isPossibleSquat(user), verifyEmail: !user.emailVerified,
+    });
     await this.mailer.revoke('email_verification', user.id);
     this.events.emit(RecoveryEvent.PasswordReset, { userId: user.id, revokedSessions, ip: client.ip, userAgent: client.userAgent });
     return user.id;

@@ -1,59 +1,34 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { TooManyRequestsError, ValidationFailedError } from '../../core/errors/auth.errors';
+import { Injectable } from '@nestjs/common';
+import { ValidationFailedError } from '../../core/errors/auth.errors';
 import type { ClientInfo } from '../../core/auth.types';
-import { AuthEvent } from '../../core/events/auth-event.names';
-import { AuthEvents } from '../../core/events/auth-events.emitter';
 import { clientIpKey } from '../../core/throttling/client-ip';
-import { RouteThrottle } from '../../core/ports/route-throttle.interface';
-import { type ResolvedRouteLimits, ROUTE_LIMITS } from '../../core/throttling/throttle.options';
-import { throttleRoute } from '../../core/throttling/throttled-route';
+import { RouteLimiter } from '../../core/throttling/route-limiter';
 import { parseEmail } from '../../core/users/email';
 
 /**
- * The throttled routes of account recovery: the action their `Throttled` event names, and what their second
- * counter (after the ip) is keyed by: the email of a "mail me a link" request, or the user id a presented
- * token names (reset, verify).
+ * The throttled routes of account recovery, and what their second counter (after the ip) is keyed by: the email
+ * of a "mail me a link" request, or the user id a presented token names (reset, verify).
  */
-const ROUTES = {
-  passwordForgot: { action: 'password_forgot', by: 'email' },
-  emailVerification: { action: 'email_verification', by: 'email' },
-  passwordReset: { action: 'password_reset', by: 'user' },
-  emailVerify: { action: 'email_verify', by: 'user' },
-} as const;
+const BY = { passwordForgot: 'email', emailVerification: 'email', passwordReset: 'user', emailVerify: 'user' } as const;
 
 /** A recovery route that `RecoveryThrottle` charges. */
-export type RecoveryRoute = keyof typeof ROUTES;
+export type RecoveryRoute = keyof typeof BY;
 
-/** Charges a recovery request to its route's ip and email (or user) counters, and emits `Throttled` when one is full. */
+/** Charges a recovery request to its route's ip and email (or user) counters, on the kernel's one throttle-and-emit path (`RouteLimiter`). */
 @Injectable()
 export class RecoveryThrottle {
-  constructor(
-    @Inject(RouteThrottle) private readonly routeThrottle: RouteThrottle,
-    @Inject(ROUTE_LIMITS) private readonly routeLimits: ResolvedRouteLimits,
-    private readonly events: AuthEvents,
-  ) {}
+  constructor(private readonly limiter: RouteLimiter) {}
 
   /**
-   * Every request counts, whether or not the email (or user) has an account; `TooManyRequestsError` when full.
-   * `subject` is the normalised email, or the user id for `passwordReset` / `emailVerify` (`undefined`: a token
-   * that names nobody, charged to the ip alone).
+   * Every request counts, whether or not the email (or user) has an account; `TooManyRequestsError` when full
+   * (`Throttled` emitted). `subject` is the normalised email, or the user id for `passwordReset` / `emailVerify`
+   * (`undefined`: a token that names nobody, charged to the ip alone).
    */
   async charge(route: RecoveryRoute, subject: string | undefined, client: ClientInfo): Promise<void> {
-    const { action, by } = ROUTES[route];
     const ip = client.ip === undefined ? undefined : clientIpKey(client.ip);
-    // Typed per route by ROUTES (a union of routes only shares the `ip` counter in `throttleRoute`'s type).
-    const subjects: Record<string, string | undefined> = { ip, [by]: subject };
-    try {
-      await throttleRoute(this.routeThrottle, this.routeLimits, route, subjects);
-    } catch (error) {
-      if (error instanceof TooManyRequestsError) {
-        this.events.emit(AuthEvent.Throttled, {
-          action, retryAfterSeconds: error.retryAfterSeconds, ip: client.ip, userAgent: client.userAgent,
-          ...(by === 'email' ? { email: subject } : { userId: subject }),
-        });
-      }
-      throw error;
-    }
+    // Typed per route by BY (a union of routes only shares the `ip` counter in `RouteLimiter.charge`'s type).
+    const subjects: Record<string, string | undefined> = { ip, [BY[route]]: subject };
+    await this.limiter.charge(route, subjects as { ip?: string }, client);
   }
 }
 

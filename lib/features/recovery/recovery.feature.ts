@@ -9,6 +9,7 @@ import { AccountClosingService } from './account-closing.service';
 import { EmailVerificationService } from './email-verification.service';
 import { PasswordResetService } from './password-reset.service';
 import { RecoveryThrottle } from './recovery-throttle';
+import { RegistrantProof } from './registrant-proof';
 import { PasswordController } from './password.controller';
 import { RECOVERY_MAIL_TEMPLATES, RECOVERY_NOTICE_TEMPLATES } from './recovery.mail-templates';
 import { documentRecoveryRoutes } from './recovery.openapi';
@@ -23,7 +24,8 @@ export const recoveryFeature: AuthFeature = {
   routeLimits: RECOVERY_ROUTE_LIMITS,
   mailTemplates: { ...RECOVERY_MAIL_TEMPLATES, ...RECOVERY_NOTICE_TEMPLATES },
   build: (context) => {
-    const services = [AccountMailer, PasswordNoticeMailer, RecoveryThrottle, PasswordResetService, EmailVerificationService, AccountClosingService, AccountService];
+    const services = [
+      AccountMailer, PasswordNoticeMailer, RecoveryThrottle, RegistrantProof, PasswordResetService, EmailVerificationService, AccountClosingService, AccountService];
     const parts = { exports: services, oneTimeTokenKinds: Object.keys(RECOVERY_MAIL_TEMPLATES) };
     if (!context.controllers) return { ...parts, providers: services };
     const controllers = { password: context.mount(PasswordController), account: context.mount(AccountController) };

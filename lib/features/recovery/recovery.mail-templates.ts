@@ -8,6 +8,16 @@ function duration(minutes: number): string {
   return minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minutes`;
 }
 
+/** What the reset mail says to whoever did not ask for it. */
+const RESET_NOT_ME =
+  'If you did not ask for this, ignore this mail: your password has not changed, and the link expires by itself. ' +
+  'If such mails keep coming, someone may be trying to get into your account.';
+
+/** What the verification mail says to whoever did not sign up (someone may be squatting the address). */
+const VERIFY_NOT_ME =
+  'If you did not sign up, someone else entered your address. Open the link and choose "This was not me": their ' +
+  'password and sign-ins are removed, and you can later set your own password with "Forgot password".';
+
 /**
  * The mails of account recovery and their built-in templates (plain English, text and minimal HTML); an app
  * replaces any of them with `mail.templates.<kind>`.
@@ -17,17 +27,20 @@ export const RECOVERY_MAIL_TEMPLATES = {
     subject: 'Reset your password',
     text:
       `Someone asked to reset the password of your account.\n\nTo choose a new password, open:\n${link}\n\n` +
-      `The link works once, for ${duration(expiresInMinutes)}. If you did not ask for it, ignore this mail.\n`,
+      `The link works once, for ${duration(expiresInMinutes)}.\n\n${RESET_NOT_ME}\n`,
     html:
       `<p>Someone asked to reset the password of your account.</p><p><a href="${escapeHtml(link)}">Choose a new password</a></p>` +
-      `<p>The link works once, for ${duration(expiresInMinutes)}. If you did not ask for it, ignore this mail.</p>`,
+      `<p>The link works once, for ${duration(expiresInMinutes)}.</p><p>${escapeHtml(RESET_NOT_ME)}</p>`,
   }),
   email_verification: ({ link, expiresInMinutes }) => ({
     subject: 'Confirm your email address',
-    text: `Please confirm your email address by opening:\n${link}\n\nThe link works once, for ${duration(expiresInMinutes)}.\n`,
+    text:
+      `An account was created with this email address. If it was you, confirm the address by opening:\n${link}\n\n` +
+      `The link works once, for ${duration(expiresInMinutes)}.\n\n${VERIFY_NOT_ME}\n`,
     html:
-      `<p>Please confirm your email address.</p><p><a href="${escapeHtml(link)}">Confirm my email</a></p>` +
-      `<p>The link works once, for ${duration(expiresInMinutes)}.</p>`,
+      `<p>An account was created with this email address. If it was you, confirm the address.</p>` +
+      `<p><a href="${escapeHtml(link)}">Confirm my email</a></p>` +
+      `<p>The link works once, for ${duration(expiresInMinutes)}.</p><p>${escapeHtml(VERIFY_NOT_ME)}</p>`,
   }),
 } as const satisfies Readonly<Record<string, MailTemplate>>;
 

@@ -10,7 +10,8 @@ const RESET_REQUEST = requestModel('AuthkitResetPasswordRequest', { token: MAILE
 const CHANGE_REQUEST = requestModel('AuthkitChangePasswordRequest', { currentPassword: password(0), newPassword: password(PASSWORD_MIN_LENGTH) });
 /** Without an access token, the email to mail; with one, an empty body. */
 const VERIFICATION_REQUEST = requestModel('AuthkitEmailVerificationRequest', { email: EMAIL }, ['email']);
-const VERIFY_REQUEST = requestModel('AuthkitVerifyEmailRequest', { token: MAILED_TOKEN });
+const VERIFY_REQUEST = requestModel('AuthkitVerifyEmailRequest', { token: MAILED_TOKEN, password: password(0) }, ['password']);
+const DECLINE_REQUEST = requestModel('AuthkitDeclineRegistrationRequest', { token: MAILED_TOKEN });
 /** The password; without one (an account with no password), a recent sign-in. */
 const DELETE_ACCOUNT_REQUEST = requestModel('AuthkitDeleteAccountRequest', { password: password(0) }, ['password']);
 
@@ -49,9 +50,17 @@ function accountRoutes(account: Pick<ResolvedAccountOptions, 'emailVerification'
       errors: [[400, ['validation_failed', 'malformed_json']], ...JSON_BODY_ERRORS, [429, ['too_many_requests']], STORE_DOWN],
     },
     verify: {
-      summary: 'Verify the email with the token of the link', enabled: account.emailVerification.enabled,
+      summary: "Verify the email with the token of the link and the account's password (or an access token of the account)",
+      enabled: account.emailVerification.enabled,
       body: VERIFY_REQUEST, security: [],
       success: { status: 204, description: 'Email verified' },
+      errors: [[400, ['validation_failed', 'malformed_json', 'token_invalid']], [401, ['registrant_proof_required', 'invalid_credentials']],
+        ...JSON_BODY_ERRORS, [429, ['too_many_requests', 'too_many_attempts']], STORE_DOWN],
+    },
+    decline: {
+      summary: '"This was not me": the registrant loses the account (password removed, identities unlinked, sessions ended)',
+      enabled: account.emailVerification.enabled, body: DECLINE_REQUEST, security: [],
+      success: { status: 204, description: 'Registration declined; the email is verified, set a password with "forgot password"' },
       errors: [[400, ['validation_failed', 'malformed_json', 'token_invalid']], ...JSON_BODY_ERRORS, [429, ['too_many_requests']], STORE_DOWN],
     },
     deleteAccount: {

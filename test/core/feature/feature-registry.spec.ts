@@ -104,8 +104,8 @@ describe('the open event map', () => {
     expect(AuthEvent.PasswordReset).toBe('authkit.password.reset');
     expect(AuthEvent.AccountDeleted).toBe('authkit.account.deleted');
     expect(AuthEvent.MfaRecoveryCodeUsed).toBe('authkit.mfa.recovery_code_used');
-    expect(AUTH_EVENT_NAMES).toHaveLength(22);
-    expect(new Set(AUTH_EVENT_NAMES).size).toBe(22);
+    expect(AUTH_EVENT_NAMES).toHaveLength(23);
+    expect(new Set(AUTH_EVENT_NAMES).size).toBe(23);
   });
 
   it("emit is type-checked for an app's events merged into AuthEventMap", () => {

@@ -1,4 +1,5 @@
 import { type AuthModuleOptions, EmailTakenError, type CredentialStore, type IdentityStore, LastSignInMethodError, MemorySessionStore, MemoryUserStore, type NewUser, type NewUserIdentity, OAuthAccountExistsError, OAuthEmailUnverifiedError, OAuthIdentityInUseError, OAuthIdentityNotFoundError, OAuthProviderAlreadyLinkedError, RegistrationDisabledError, type StoredUser, type UserStore, UserDisabledError } from '../../../lib';
+import { AccountSecuring } from '../../../lib/core/users/account-securing.service';
 import { resolveAuthOptions } from '../../../lib/auth.options';
 import { OAuthIdentityResolver, oauthLinkingSettings } from '../../../lib/features/oauth/oauth-identity.service';
 import { type OAuthProfile } from '../../../lib/features/oauth/oauth-profile';
@@ -18,7 +19,7 @@ describe('OAuthIdentityResolver (linking rules)', () => {
 
   function resolver(options: Partial<AuthModuleOptions> = {}, store: MemoryUserStore = users): OAuthIdentityResolver {
     const resolved = resolveAuthOptions({ jwt: { secret: TEST_SECRET }, ...options, oauth: { google: GOOGLE, ...options.oauth } });
-    return new OAuthIdentityResolver(store, store, store, sessions, oauthLinkingSettings(resolved.oauth, resolved.identity, resolved.account));
+    return new OAuthIdentityResolver(store, store, new AccountSecuring(store, store, sessions, store), oauthLinkingSettings(resolved.oauth, resolved.identity, resolved.account));
   }
 
   async function passwordAccount(email: string, emailVerified = false): Promise<StoredUser> {
@@ -277,10 +278,10 @@ describe('OAuthIdentityResolver (linking rules)', () => {
       const resolved = resolveAuthOptions({ jwt: { secret: TEST_SECRET }, ...oauth });
       return oauthLinkingSettings(resolved.oauth, resolved.identity, resolved.account);
     };
-    expect(() => new OAuthIdentityResolver(minimal, minimal, null, sessions, settings({ oauth: { google: GOOGLE } }))).toThrow(
+    expect(() => new OAuthIdentityResolver(minimal, null, new AccountSecuring(minimal, minimal, sessions, null), settings({ oauth: { google: GOOGLE } }))).toThrow(
       /OAuth sign-in \(google\) needs an IdentityStore.*findByIdentity, createWithIdentity, linkIdentity, listIdentities, unlinkIdentity, unlinkAllIdentities.*identityStore/,
     );
-    const noOAuth = new OAuthIdentityResolver(minimal, minimal, null, sessions, settings({}));
+    const noOAuth = new OAuthIdentityResolver(minimal, null, new AccountSecuring(minimal, minimal, sessions, null), settings({}));
     return expect(noOAuth.listIdentities('u')).resolves.toEqual([]);
   });
 

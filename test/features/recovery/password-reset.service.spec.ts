@@ -5,7 +5,7 @@ import { recoveryFixture } from '../../support/recovery-fixture';
 describe('PasswordResetService', () => {
   function setUp() {
     const f = recoveryFixture();
-    return { ...f, service: new PasswordResetService(f.users, f.sessions, f.identity, f.accountMailer, f.throttle, f.authEvents) };
+    return { ...f, service: new PasswordResetService(f.users, f.securing, f.identity, f.accountMailer, f.throttle, f.authEvents) };
   }
 
   it('mails a link to an existing account and nothing for an unknown email (same answer)', async () => {
@@ -73,5 +73,22 @@ describe('PasswordResetService', () => {
     expect(refusals.length).toBeGreaterThan(0);
     expect(refusals.every((e) => e instanceof TooManyRequestsError)).toBe(true);
     expect(f.events.some((e) => e.name === 'authkit.throttled' && e.payload.action === 'password_forgot')).toBe(true);
+  });
+
+  it('a reset of an account whose email was unverified (a possible squat) unlinks its identities; a verified one keeps them', async () => {
+    const f = setUp();
+    const squat = (await f.user('squat@example.com')).user;
+    await f.users.linkIdentity(squat.id, { provider: 'github', providerUserId: 'squatter-gh', email: null, emailVerified: false });
+    const owned = (await f.user('owned@example.com')).user;
+    await f.users.markEmailVerified(owned.id);
+    await f.users.linkIdentity(owned.id, { provider: 'github', providerUserId: 'owner-gh', email: null, emailVerified: false });
+    for (const email of ['squat@example.com', 'owned@example.com']) {
+      await f.service.request(email);
+      await f.accountMailer.settled();
+      await f.service.reset(f.mailer.lastToken(email), 'a brand new passphrase');
+    }
+    expect(await f.users.listIdentities(squat.id)).toEqual([]);
+    expect(await f.users.findByIdentity('github', 'squatter-gh')).toBeNull();
+    expect((await f.users.listIdentities(owned.id)).map((i) => i.providerUserId)).toEqual(['owner-gh']);
   });
 });
