@@ -88,6 +88,8 @@ const FASTIFY_SUITES = [
   // An app's own feature: its controller mounted under the auth prefix; sign-in steps on login and OAuth redirects.
   'writing-a-feature.e2e.spec.ts',
   'sign-in-steps.e2e.spec.ts',
+  // The per-request store budget rides on the platform's middleware (AsyncLocalStorage across its request chain).
+  'request-budget.e2e.spec.ts',
 ];
 
 const config: Config = {

@@ -89,7 +89,6 @@ describe('a per-request store budget (real redis-server, CLIENT PAUSE)', () => {
     expect(answers.map(({ route, status, within }) => ({ route, status, within }))).toEqual(
       routes.map(([route]) => ({ route, status: 503, within: true })),
     );
-    console.log(JSON.stringify(answers));
     await admin.call('CLIENT', 'UNPAUSE');
     expect(await eventually(async () => (await http(t.url, 'GET', '/auth/me', { token })).status === 200)).toBe(true);
   });
@@ -117,7 +116,6 @@ describe('a per-request store budget (real redis-server, CLIENT PAUSE)', () => {
         const { res, ms } = await timed(call);
         answers.push({ route, status: res.status, within: ms < SLOW_BOUND_MS && [200, 201, 503].includes(res.status), ms });
       }
-      console.log(JSON.stringify(answers));
       expect(answers.map(({ route, within }) => ({ route, within }))).toEqual(routes.map(([route]) => ({ route, within: true })));
     } finally {
       slow = false;
