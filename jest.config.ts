@@ -91,6 +91,8 @@ const FASTIFY_SUITES = [
   'sign-in-steps.e2e.spec.ts',
   // Two-factor sign-in: the challenge answer without cookie, the pending-sign-in cookie of OAuth redirects, 429 + Retry-After.
   'mfa.e2e.spec.ts',
+  // The per-request store budget rides on the platform's middleware (AsyncLocalStorage across its request chain).
+  'request-budget.e2e.spec.ts',
 ];
 
 const config: Config = {

@@ -1,8 +1,9 @@
-import { type DynamicModule, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, type MiddlewareConsumer, Module, type NestModule, type OnModuleInit } from '@nestjs/common';
 import type { RedisClient } from './adapters/redis/redis.options';
 import { AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './core/auth.constants';
 import { AUTH_ASYNC_OPTIONS_TYPE, AUTH_OPTIONS_TYPE, ConfigurableAuthModule } from './auth.module-definition';
 import { failOption } from './core/options/options.validation';
+import { RequestBudgetMiddleware } from './core/http/request-budget';
 import type { AuthModuleExtras } from './auth.module-extras';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth.options';
 
@@ -27,7 +28,7 @@ import type { AuthModuleOptions, ResolvedAuthOptions } from './auth.options';
  * ```
  */
 @Module({})
-export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
+export class AuthModule extends ConfigurableAuthModule implements OnModuleInit, NestModule {
   private readonly logger = new Logger('AuthKit');
 
   /**
@@ -56,6 +57,11 @@ export class AuthModule extends ConfigurableAuthModule implements OnModuleInit {
     @Inject(AUTHKIT_REDIS) private readonly redis: RedisClient | null,
   ) {
     super();
+  }
+
+  /** Every request gets its store budget (`REQUEST_STORE_BUDGET_MS`): a slow Redis is a 503 within about a second. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestBudgetMiddleware).forRoutes('*');
   }
 
   async onModuleInit(): Promise<void> {

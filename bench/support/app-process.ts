@@ -8,6 +8,18 @@ export interface AppProcess {
   url: string;
   pid: number;
   stop(): Promise<void>;
+  /** The app process' own figures (bench/app/main.ts answers over IPC): heap after GC, event-loop delay, fds. */
+  stats(): Promise<AppStats>;
+}
+
+/** What `AppProcess.stats` answers. */
+export interface AppStats {
+  heapUsed: number;
+  /** False when node runs without --expose-gc: `heapUsed` is then before any forced GC. */
+  gc: boolean;
+  fds: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 const BENCH_DIR = join(__dirname, '..');
@@ -87,7 +99,17 @@ export function startApp(name: string, env: Record<string, string>, entry: keyof
     child.on('message', (message: { type?: string; port?: number }) => {
       if (message?.type !== 'ready' || !message.port) return;
       clearTimeout(timer);
-      resolve({ name, url: `http://127.0.0.1:${message.port}`, pid: child.pid ?? 0, stop });
+      const stats = () =>
+        new Promise<AppStats>((answered, failed) => {
+          const onMessage = (reply: AppStats & { type?: string }) => {
+            if (reply?.type !== 'stats') return;
+            child.off('message', onMessage);
+            answered(reply);
+          };
+          child.on('message', onMessage);
+          if (!child.send({ type: 'stats' })) failed(new Error(`bench app "${name}": no IPC channel`));
+        });
+      resolve({ name, url: `http://127.0.0.1:${message.port}`, pid: child.pid ?? 0, stop, stats });
     });
   });
 }

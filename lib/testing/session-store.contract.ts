@@ -388,6 +388,74 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
       });
     });
 
+    describe('rotate: a retry after a lost answer (retryGraceMs: the new token never used)', () => {
+      const graced = () => storeWith({ reuseWindowMs: 50, retryGraceMs: 1_000 });
+
+      it('after reuseWindowMs and within retryGraceMs, the previous token with the same next hash is a late duplicate; nothing changes', async () => {
+        const store = graced();
+        const s = await open(store);
+        const h2 = newHash();
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+        clock.advance(50);
+        const late = await rotate(store, s, s.hash, h2);
+        expect(late).toEqual({
+          status: 'duplicate',
+          late: true,
+          session: {
+            id: s.sessionId, userId: s.userId, generation: 2, createdAt: s.record.createdAt, absoluteExpiresAt: s.record.absoluteExpiresAt,
+            amr: [], authTime: s.record.createdAt,
+          },
+        });
+        clock.advance(949);
+        expect(await rotate(store, s, s.hash, h2)).toEqual(late); // the answer can be lost again: still the same
+        const [listed] = await store.list(s.userId);
+        expect(listed).toMatchObject({ generation: 2, lastUsedAt: s.record.createdAt });
+        expect((await rotate(store, s, h2)).status).toBe('rotated');
+      });
+
+      it('within reuseWindowMs a duplicate is not late', async () => {
+        const store = graced();
+        const s = await open(store);
+        const h2 = newHash();
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+        clock.advance(49);
+        expect(await rotate(store, s, s.hash, h2)).not.toHaveProperty('late');
+      });
+
+      it('the grace counts from the rotation: at retryGraceMs the previous token is reuse, the session deleted', async () => {
+        const store = graced();
+        const s = await open(store);
+        const h2 = newHash();
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+        clock.advance(500);
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('duplicate');
+        clock.advance(500);
+        expect(await rotate(store, s, s.hash, h2)).toEqual({ status: 'reused' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+      });
+
+      it('after the window, another next hash is reuse even within the grace (not the same request)', async () => {
+        const store = graced();
+        const s = await open(store);
+        expect((await rotate(store, s, s.hash, newHash())).status).toBe('rotated');
+        clock.advance(100);
+        expect(await rotate(store, s, s.hash, newHash())).toEqual({ status: 'reused' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+      });
+
+      it('once the new token has been used (the rotation acknowledged), the previous one is reuse within the grace', async () => {
+        const store = graced();
+        const s = await open(store);
+        const [h2, h3] = [newHash(), newHash()];
+        expect((await rotate(store, s, s.hash, h2)).status).toBe('rotated');
+        clock.advance(100);
+        expect((await rotate(store, s, h2, h3)).status).toBe('rotated');
+        clock.advance(100);
+        expect(await rotate(store, s, s.hash, h2)).toEqual({ status: 'reused' });
+        expect(await store.exists(s.userId, s.sessionId)).toBe(false);
+      });
+    });
+
     describe('amr and authTime (how and when the user signed in)', () => {
       it('a session records its amr and authTime (default: [] and its creation time); create and list answer them', async () => {
         const store = storeWith();

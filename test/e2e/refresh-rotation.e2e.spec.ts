@@ -132,11 +132,11 @@ describe("refreshTokenRotation: 'strict'", () => {
   });
 });
 
-describe('reuse of the previous token after reuseWindowMs', () => {
+describe('reuse of the previous token after reuseWindowMs, without a retry grace (refreshRetryGraceMs: 0)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ reuseWindowMs: 300 });
+    t = await createTestApp({ reuseWindowMs: 300, refreshRetryGraceMs: 0 });
   });
 
   afterAll(async () => {

@@ -85,9 +85,12 @@ export class MemorySessionStore implements SessionStore {
       if (input.ip) session.ip = input.ip;
       return { status: 'rotated', session: rotated(session) };
     }
-    if (sameHash(session.previousHash, input.presentedHash) && now - (session.rotatedAt ?? 0) < this.settings.reuseWindowMs) {
-      if (!sameHash(session.currentHash, input.nextHash)) return { status: 'superseded' };
-      return { status: 'duplicate', session: rotated(session) };
+    if (sameHash(session.previousHash, input.presentedHash)) {
+      const since = now - (session.rotatedAt ?? 0);
+      const sameNext = sameHash(session.currentHash, input.nextHash);
+      if (since < this.settings.reuseWindowMs) return sameNext ? { status: 'duplicate', session: rotated(session) } : { status: 'superseded' };
+      // The new token is unused (else the presented one would be older than the previous): a retry of a lost answer.
+      if (sameNext && since < (this.settings.retryGraceMs ?? 0)) return { status: 'duplicate', session: rotated(session), late: true };
     }
     sessions.delete(session.id);
     return { status: 'reused' };

@@ -197,7 +197,7 @@ export function decodeCreateReply(reply: number): number | 'taken' | 'stale' {
 
 /** Arguments of `ROTATE_SESSION`, in order. */
 export type RotateSessionArgv = [sessionId: string, presentedHash: string, nextHash: string, now: number,
-  idleTtlMs: number, absoluteTtlMs: number, reuseWindowMs: number, ip: string, credentialVersion: number];
+  idleTtlMs: number, absoluteTtlMs: number, reuseWindowMs: number, ip: string, credentialVersion: number, retryGraceMs: number];
 
 /** ARGV of `ROTATE_SESSION`; an empty `ip` keeps the stored one. */
 export function rotateSessionArgv(
@@ -206,7 +206,8 @@ export function rotateSessionArgv(
   settings: SessionStoreSettings,
 ): RotateSessionArgv {
   return [input.sessionId, storedHash(input.presentedHash), storedHash(input.nextHash), now,
-    settings.idleTtlMs, settings.absoluteTtlMs, settings.reuseWindowMs, storedIp(input.ip), storedVersion(input.credentialVersion)];
+    settings.idleTtlMs, settings.absoluteTtlMs, settings.reuseWindowMs, storedIp(input.ip), storedVersion(input.credentialVersion),
+    Math.max(settings.retryGraceMs ?? 0, settings.reuseWindowMs)];
 }
 
 /** Arguments of `ROTATE_SESSION_WITH_USER_RECORD`, in order (its `credentialVersion` is unused: the record's counts). */
@@ -234,9 +235,9 @@ export function decodeUserRecordReply(reply: RotateSessionReply): Record<string,
 
 /**
  * Raw reply of `ROTATE_SESSION`: {1, generation, createdAt, tail} rotated, {5, generation, createdAt, tail}
- * duplicate (tail: the head after v, see `encodeAuthentication`), {2} superseded, {3} reused, {4} stale
+ * duplicate, {6, ...} late duplicate (tail: the head after v, see `encodeAuthentication`), {2} superseded, {3} reused, {4} stale
  * (credential version older than the user's; deleted), {0} invalid. `ROTATE_SESSION_WITH_USER_RECORD` adds the
- * user's record (flat HGETALL) as a fifth element to 1 and 5.
+ * user's record (flat HGETALL) as a fifth element to 1, 5 and 6.
  */
 export type RotateSessionReply = Array<string | number | null | Array<string | number>>;
 
@@ -248,10 +249,13 @@ export function decodeRotateReply(
 ): RotateResult {
   switch (Number(reply[0])) {
     case 1:
-    case 5: {
+    case 5:
+    case 6: {
       const createdAt = Number(reply[2]);
+      const code = Number(reply[0]);
       return {
-        status: Number(reply[0]) === 1 ? 'rotated' : 'duplicate',
+        status: code === 1 ? 'rotated' : 'duplicate',
+        ...(code === 6 ? { late: true as const } : {}),
         session: {
           id: session.sessionId,
           userId: session.userId,

@@ -90,7 +90,10 @@ return evicted
 /**
  * KEYS: sessions. ARGV: `RotateSessionArgv`. Rewrites the head and, when an ip is given, the ip in `<sid>:1`.
  * The previous token within the reuse window is a duplicate when the current hash is this request's next
- * hash (derived from the presented token: the same request again), else superseded; nothing is written.
+ * hash (derived from the presented token: the same request again), else superseded; nothing is written. After
+ * the window and within the retry grace, the previous token with that same next hash is a late duplicate (the
+ * current token is unused: had it been used, the presented token would be older than p): a retry of a rotation
+ * whose answer was lost. Nothing is written either, so the grace counts from the rotation.
  * Returns `RotateSessionReply`.
  */
 export const ROTATE_SESSION = rotateScript(`
@@ -103,12 +106,12 @@ local function reply(t) return t end
  * `ROTATE_SESSION` with the user's state read from the record instead of passed in: a record without its
  * presence field, or whose disabled field holds the disabled value, deletes the session ({0}: invalid); the
  * record's credential version field stands for the version argument; rotated and duplicate replies carry the
- * record (HGETALL) as a fifth element. The field names come from the user store that owns the record's
+ * record (HGETALL) as a fifth element (rotated, duplicate, late duplicate). The field names come from the user store that owns the record's
  * format: this script knows nothing else of it.
  */
 export const ROTATE_SESSION_WITH_USER_RECORD = rotateScript(`
-local state = redis.call('HMGET', KEYS[2], ARGV[10], ARGV[11], ARGV[13])
-if not state[1] or state[1] == '' or state[2] == ARGV[12] then
+local state = redis.call('HMGET', KEYS[2], ARGV[11], ARGV[12], ARGV[14])
+if not state[1] or state[1] == '' or state[2] == ARGV[13] then
   drop(KEYS[1], ARGV[1])
   return {0}
 end
@@ -153,9 +156,13 @@ if c == ARGV[2] then
   keepUntil(key, math.min(now + idle, tonumber(ca, 36) + absolute), now)
   return reply({1, generation, tonumber(ca, 36), tail})
 end
-if p ~= '' and p == string.sub(ARGV[2], 1, 11) and now - tonumber(r, 36) < tonumber(ARGV[7]) then
-  if c == ARGV[3] then return reply({5, tonumber(g), tonumber(ca, 36), tail}) end
-  return {2}
+if p ~= '' and p == string.sub(ARGV[2], 1, 11) then
+  local since = now - tonumber(r, 36)
+  if since < tonumber(ARGV[7]) then
+    if c == ARGV[3] then return reply({5, tonumber(g), tonumber(ca, 36), tail}) end
+    return {2}
+  end
+  if c == ARGV[3] and since < tonumber(ARGV[10]) then return reply({6, tonumber(g), tonumber(ca, 36), tail}) end
 end
 drop(key, sid)
 return {3}

@@ -101,16 +101,22 @@ export interface RevokeAllSessionsOptions {
  * - `duplicate`: presented was the previous token, rotated less than `reuseWindowMs` ago, and `nextHash` is the
  *   current one (the same request again: its next token is derived from the presented one); nothing changed.
  *   The caller answers with that same next token (idempotent rotation) or as `superseded` (strict).
+ *   With `late: true`: the same, but after `reuseWindowMs` and less than `retryGraceMs` after the rotation, whose
+ *   new token has never been used (it would have rotated again, making the presented token older than the
+ *   previous): a retry of a rotation whose answer was lost (a 503, a network gone). Both modes answer it with
+ *   the same next token; nothing changed.
  * - `superseded`: presented was the previous token, rotated less than `reuseWindowMs` ago, but the current one
  *   is not the `nextHash` of this request; session kept.
- * - `reused`: an older token, or the previous one after the window: theft; the session has been deleted.
+ * - `reused`: an older token (the rotation that replaced it was acknowledged: its new token was used), or the
+ *   previous one after the window and the grace (or after the window with another next hash): theft; the
+ *   session has been deleted.
  * - `stale`: the session was created under an older credential version than the user's (or the recorded
  *   floor): the credentials changed since; the session has been deleted.
  * - `invalid`: no such session (expired, revoked, never existed).
  */
 export type RotateResult =
   | { status: 'rotated'; session: RotatedSession }
-  | { status: 'duplicate'; session: RotatedSession }
+  | { status: 'duplicate'; session: RotatedSession; late?: true }
   | { status: 'superseded' }
   | { status: 'reused' }
   | { status: 'stale' }
@@ -126,6 +132,12 @@ export interface SessionStoreSettings {
   /** Absolute lifetime from creation. */
   absoluteTtlMs: number;
   reuseWindowMs: number;
+  /**
+   * How long after a rotation its previous token, presented again with the same next hash while the new token
+   * is still unused, is a late duplicate (`late: true`) rather than reuse. Absent or not above `reuseWindowMs`:
+   * no grace beyond the window.
+   */
+  retryGraceMs?: number;
   maxSessionsPerUser: number;
 }
 

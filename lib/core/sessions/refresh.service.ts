@@ -36,7 +36,9 @@ export class RefreshService {
    * `RefreshTokenInvalidError` and touches nothing. Duplicates of one refresh (the previous token again within
    * `reuseWindowMs`: concurrent tabs, a retry after a lost response or a 503) all get the same new refresh token
    * (`refreshTokenRotation: 'idempotent'`, the default) or `RefreshTokenSupersededError` (`'strict'`: exactly
-   * one succeeds); the session is kept. Any other genuine old token revokes the session
+   * one succeeds); the session is kept. After the window, the previous token is still answered with the same
+   * new token (both modes) while that new token is unused and `refreshRetryGraceMs` has not passed: a retry of
+   * a rotation whose answer was lost. Any other genuine old token revokes the session
    * (`RefreshTokenReusedError`). Re-reads the user, so a deleted or disabled user cannot refresh, a session
    * older than the user's credentials ends, and role changes reach the next access token: in the rotation's own
    * script (one round trip) with the default Redis stores, else before it (see `refreshRotation`). The new
@@ -63,8 +65,9 @@ export class RefreshService {
       case 'rotated':
         return this.issuer.tokensFor(result.user, presented.sessionId, result.session, next.refreshToken, claims);
       case 'duplicate':
-        // The same new token as the first of the duplicates got (idempotent), or refused (strict).
-        if (this.options.refreshTokenRotation === 'strict') throw new RefreshTokenSupersededError();
+        // The same new token as the first of the duplicates got (idempotent), or refused (strict). A late one
+        // retries a rotation whose answer was lost (its new token unused): both modes answer it.
+        if (this.options.refreshTokenRotation === 'strict' && !result.late) throw new RefreshTokenSupersededError();
         return this.issuer.tokensFor(result.user, presented.sessionId, result.session, next.refreshToken, claims);
       case 'superseded':
         throw new RefreshTokenSupersededError();

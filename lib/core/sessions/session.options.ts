@@ -18,9 +18,18 @@ export interface SessionOptions {
    * `'idempotent'` (default): 200 with the SAME new refresh token the first request got (each next token is
    * derived from the one it replaces, so every duplicate computes it). `'strict'`: 401
    * `refresh_token_superseded` (exactly one of N concurrent refreshes succeeds). The session is kept either
-   * way; after the window, the previous token is reuse (theft): the session ends.
+   * way; after the window, the previous token is reuse (theft): the session ends, unless its rotation was never
+   * acknowledged (see `refreshRetryGraceMs`).
    */
   refreshTokenRotation?: RefreshTokenRotation;
+  /**
+   * A rotation whose answer never reached the client (a 503 after Redis applied it, a network gone) can be
+   * retried with the previous token up to this long after the rotation, as long as the new token has not been
+   * used: 200 with the same new refresh token, in both `refreshTokenRotation` modes, the session kept, no theft
+   * event. Once the new token has been used (the rotation is acknowledged), the previous token is reuse.
+   * Default 60000 (1 minute); at most the idle lifetime; not above `reuseWindowMs` (e.g. 0): no grace.
+   */
+  refreshRetryGraceMs?: number;
   /** Oldest sessions are evicted beyond this. Default 10. */
   maxSessionsPerUser?: number;
   /**
@@ -46,6 +55,7 @@ export interface ResolvedSessionOptions {
   sessionAbsoluteTtlSeconds: number;
   reuseWindowMs: number;
   refreshTokenRotation: RefreshTokenRotation;
+  refreshRetryGraceMs: number;
   maxSessionsPerUser: number;
   accessTokenValidation: 'session' | 'stateless';
   sessionUserAgent: SessionUserAgentMode;
@@ -56,7 +66,7 @@ export const SESSION_OPTIONS = Symbol('authkit:session-options');
 
 /** The top-level options the sessions own. */
 export const SESSION_OPTION_KEYS: OptionKeys<SessionOptions> = {
-  refreshTokenTtlSeconds: true, sessionAbsoluteTtlSeconds: true, reuseWindowMs: true, refreshTokenRotation: true, maxSessionsPerUser: true,
+  refreshTokenTtlSeconds: true, sessionAbsoluteTtlSeconds: true, reuseWindowMs: true, refreshTokenRotation: true, refreshRetryGraceMs: true, maxSessionsPerUser: true,
   accessTokenValidation: true, sessionUserAgent: true,
 };
 
@@ -67,6 +77,7 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionO
     sessionAbsoluteTtlSeconds: positiveInteger(options.sessionAbsoluteTtlSeconds, 'sessionAbsoluteTtlSeconds', 90 * DAY_SECONDS),
     reuseWindowMs: nonNegativeNumber(options.reuseWindowMs, 'reuseWindowMs', 5000),
     refreshTokenRotation: oneOf(options.refreshTokenRotation, 'refreshTokenRotation', ['idempotent', 'strict'], 'idempotent'),
+    refreshRetryGraceMs: nonNegativeNumber(options.refreshRetryGraceMs, 'refreshRetryGraceMs', 60_000),
     maxSessionsPerUser: positiveInteger(options.maxSessionsPerUser, 'maxSessionsPerUser', 10),
     accessTokenValidation: oneOf(options.accessTokenValidation, 'accessTokenValidation', ['session', 'stateless'], 'session'),
     sessionUserAgent: oneOf(options.sessionUserAgent, 'sessionUserAgent', ['summary', 'full', 'none'], 'summary'),
@@ -79,6 +90,7 @@ export function sessionStoreSettings(options: ResolvedSessionOptions): SessionSt
     idleTtlMs: options.refreshTokenTtlSeconds * 1000,
     absoluteTtlMs: options.sessionAbsoluteTtlSeconds * 1000,
     reuseWindowMs: options.reuseWindowMs,
+    retryGraceMs: Math.min(options.refreshRetryGraceMs, options.refreshTokenTtlSeconds * 1000),
     maxSessionsPerUser: options.maxSessionsPerUser,
   };
 }

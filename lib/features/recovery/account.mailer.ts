@@ -1,3 +1,4 @@
+import { MailJobs } from '../../core/mail/mail-jobs';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { MAIL_OPTIONS, type ResolvedMailOptions } from '../../core/mail/mail.options';
 import { Mailer } from '../../core/ports/mailer.interface';
@@ -15,14 +16,14 @@ import { AuthEvents } from '../../core/events/auth-events.emitter';
 /**
  * The mailed one-time tokens of account recovery: mints them and mails their links (password reset, email
  * verification) in the background, so the caller's answer never waits for (nor reveals) the mail (a failure is
- * logged without the link), and consumes them when they come back. Listens to `Registered` (password
+ * logged without the link and retried, see `MailJobs`), and consumes them when they come back. Listens to `Registered` (password
  * registrations) to mail a verification link (`emailVerification.sendOnRegister`).
  */
 @Injectable()
 export class AccountMailer implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('AuthKit');
-  /** Background jobs still running (awaited on shutdown, and by tests through `settled()`). */
-  private readonly pending = new Set<Promise<void>>();
+  /** Background mails, retried when they fail (awaited on shutdown, and by tests through `settled()`). */
+  private readonly jobs = new MailJobs(this.logger);
 
   constructor(
     @Inject(OneTimeTokenStore) private readonly tokens: OneTimeTokenStore,
@@ -85,14 +86,7 @@ export class AccountMailer implements OnModuleInit, OnModuleDestroy {
   }
 
   private background(kind: RecoveryMailKind, work: () => Promise<void>): void {
-    // Deferred past the current I/O phase: the caller's response is written before any of this work starts.
-    const job = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(work)
-      .catch((error: unknown) => {
-        this.logger.error(`Could not send the ${kind} mail: ${error instanceof Error ? error.message.replace(/token=[^\s&"]+/g, 'token=[redacted]') : 'unknown error'}`);
-      })
-      .finally(() => this.pending.delete(job));
-    this.pending.add(job);
+    this.jobs.start(kind, work);
   }
 
   private get sendsVerificationOnRegister(): boolean {
@@ -108,12 +102,12 @@ export class AccountMailer implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Resolves when the background jobs started so far have ended. */
-  async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  settled(): Promise<void> {
+    return this.jobs.settled();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.settled();
+  onModuleDestroy(): Promise<void> {
+    return this.jobs.close();
   }
 
   private async sendLink(kind: RecoveryMailKind, user: StoredUser): Promise<void> {

@@ -1,3 +1,4 @@
+import { MailJobs } from '../../core/mail/mail-jobs';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { MAIL_OPTIONS, type ResolvedMailOptions } from '../../core/mail/mail.options';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
@@ -8,12 +9,12 @@ import type { PasswordChangedMailTemplate } from './recovery.mail-templates';
 /**
  * The `password_changed` notice: after a password reset or change, a mail to the account that says it happened
  * and what to do if it was not the owner (`passwordChange.notify`, default on). Sent in the background, after
- * the answer; a failure is logged (without the address) and changes nothing.
+ * the answer; a failure is logged (without the address) and retried (`MailJobs`), and changes nothing.
  */
 @Injectable()
 export class PasswordNoticeMailer implements OnModuleDestroy {
   private readonly logger = new Logger('AuthKit');
-  private readonly pending = new Set<Promise<void>>();
+  private readonly jobs = new MailJobs(this.logger);
 
   constructor(
     @Inject(Mailer) private readonly mailer: Mailer,
@@ -26,20 +27,16 @@ export class PasswordNoticeMailer implements OnModuleDestroy {
   sendInBackground(userId: string, how: 'reset' | 'change'): void {
     if (!this.options.passwordChange.notify) return;
     const at = Date.now();
-    const job = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.send(userId, how, at))
-      .catch((error: unknown) => this.logger.error(`Could not send the password_changed mail: ${error instanceof Error ? error.message : 'unknown error'}`))
-      .finally(() => this.pending.delete(job));
-    this.pending.add(job);
+    this.jobs.start('password_changed', () => this.send(userId, how, at));
   }
 
   /** Resolves when the notices started so far have been handed over (or failed). */
-  async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  settled(): Promise<void> {
+    return this.jobs.settled();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.settled();
+  onModuleDestroy(): Promise<void> {
+    return this.jobs.close();
   }
 
   private async send(userId: string, how: 'reset' | 'change', at: number): Promise<void> {
