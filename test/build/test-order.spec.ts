@@ -16,6 +16,6 @@ describe('the order of the run (test/support/sequencer.js)', () => {
   it('each suite it starts first is a test file (a renamed suite would silently fall back to the default order)', () => {
     const names = new Set(specs(resolve(__dirname, '..')));
     expect(SLOW_FIRST.filter((name) => !names.has(name))).toEqual([]);
-    expect(SLOW_FIRST[0]).toBe('redis-failover.e2e.spec.ts');
+    expect(SLOW_FIRST).toContain('redis-failover.e2e.spec.ts');
   });
 });
