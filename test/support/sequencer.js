@@ -10,10 +10,11 @@ const Sequencer = require('@jest/test-sequencer').default;
  * this machine (longest first), or by file size on a fresh clone (as in CI).
  *
  * The consumer apps first: the longest suite, and up to three CPU-bound children at a time (npm, tsc, each app's own
- * suite). Failover last of these: it asserts latencies (no request over 2 s while a master dies), and beside the
- * consumer apps it went over that bound (2 of 2 full runs on a loaded machine; a healthy refresh's p50 416-642 ms
- * there, 210 ms mid-run); from here it starts about when they are done, and its waits (promotions, recoveries)
- * still overlap the short suites instead of ending the run.
+ * suite). Failover last of these: it asserts latencies (no request over 2 s while a master dies), and three
+ * CPU-bound children are the worst neighbour for that; from here it starts about when they are done, and its waits
+ * (promotions, recoveries) still overlap the short suites instead of ending the run. (On a machine at load ~20 its
+ * Cluster half went over 2 s in either place: a healthy refresh's p50 was 416-642 ms beside the consumer apps, 210-280
+ * ms mid-run.)
  */
 const SLOW_FIRST = [
   'consumer-apps.e2e.spec.ts',
