@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CONSUMER_APPS, type ConsumerApp, writeConsumerApp } from '../support/consumer-app';
 import { packCleanCheckout } from '../support/packed-tarball';
 import { TEST_SECRET } from '../support/test-app';
@@ -44,6 +45,8 @@ interface AppResult {
   e2eOutput: string;
   /** What plain Node (no test runner) loads from the package, through package.json `exports`. */
   loaded: Record<string, unknown>;
+  /** Where the app is (its install is kept for the next run). */
+  dir: string;
 }
 
 /** Loads the entries with plain Node: CommonJS `require`, or ESM `import` of named exports (cjs-module-lexer's view). */
@@ -82,6 +85,52 @@ function loadScript(app: ConsumerApp): string[] {
 const SEEDED_FROM: Record<string, string> = { 'nest11-fastify': 'nest11-express' };
 
 /**
+ * The install an earlier run left, to start this run's from (the same seeding across runs): once an app's tree passed
+ * `npm ls --all`, its node_modules and lockfile are moved (a rename) to node_modules/.cache under a digest of what its
+ * install depends on besides the tarball (the app's dependency ranges, the Node and npm versions, the UTC day, so
+ * that the ranges are resolved afresh at least daily); the next run moves them into its fresh app before `npm
+ * install`, which then swaps in the new tarball and adds or removes what the package's own dependencies changed.
+ * `npm ci` empties node_modules, so a fresh clone installs from scratch. AUTHKIT_TEST_FRESH_INSTALLS=1 skips it.
+ */
+const installCache = join(resolve(__dirname, '../..'), 'node_modules', '.cache', 'nestjs-authkit-consumers');
+const npmVersion = execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim();
+const cacheOf = (app: ConsumerApp): string => join(installCache, `${app.name}-${createHash('sha256')
+  .update(JSON.stringify([app, process.version, npmVersion, new Date().toISOString().slice(0, 10)])).digest('hex').slice(0, 16)}`);
+const INSTALL_FILES = ['node_modules', 'package-lock.json'];
+
+/** Moves an earlier run's install of the app into `dir` (false when there is none). */
+function restoreInstall(app: ConsumerApp, dir: string): boolean {
+  const cached = cacheOf(app);
+  if (process.env.AUTHKIT_TEST_FRESH_INSTALLS === '1' || !INSTALL_FILES.every((name) => existsSync(join(cached, name)))) return false;
+  try {
+    for (const name of INSTALL_FILES) renameSync(join(cached, name), join(dir, name));
+    return true;
+  } catch {
+    for (const name of INSTALL_FILES) rmSync(join(dir, name), { recursive: true, force: true });
+    return false;
+  } finally {
+    rmSync(cached, { recursive: true, force: true });
+  }
+}
+
+/** Keeps the app's install (checked by `npm ls --all`) for the next run, in place of the app's earlier ones. */
+function keepInstall(app: ConsumerApp, dir: string): void {
+  if (process.env.AUTHKIT_TEST_FRESH_INSTALLS === '1') return;
+  const cached = cacheOf(app);
+  mkdirSync(installCache, { recursive: true });
+  for (const name of readdirSync(installCache)) {
+    if (name.startsWith(`${app.name}-`)) rmSync(join(installCache, name), { recursive: true, force: true });
+  }
+  const stage = mkdtempSync(join(installCache, 'stage-'));
+  try {
+    for (const name of INSTALL_FILES) renameSync(join(dir, name), join(stage, name));
+    renameSync(stage, cached);
+  } catch {
+    rmSync(stage, { recursive: true, force: true }); // another disk (EXDEV), or another run: no cache
+  }
+}
+
+/**
  * One app, start to end: install (once: every check below reuses it), `npm ls --all` clean, no `@nestjs/jwt` in its
  * tree and jsonwebtoken 9, a type check of its code against the package's declarations, the entries loaded by plain Node, and its own
  * e2e suite (its own runner, its own node_modules) against the suite's Redis.
@@ -93,23 +142,23 @@ async function runApp(workdir: string, app: ConsumerApp, tarball: string, instal
   installed.set(app.name, new Promise<void>((resolveInstalled) => (done = resolveInstalled)));
   const seed = SEEDED_FROM[app.name];
   try {
-    if (seed) {
+    if (!restoreInstall(app, dir) && seed) {
       await installed.get(seed);
-      for (const name of ['node_modules', 'package-lock.json']) cpSync(join(workdir, seed, name), join(dir, name), { recursive: true, verbatimSymlinks: true });
+      for (const name of INSTALL_FILES) cpSync(join(workdir, seed, name), join(dir, name), { recursive: true, verbatimSymlinks: true });
     }
     await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
   } finally {
     done();
   }
-  await run('npm', ['ls', '--all'], dir);
-  const tree = JSON.parse(await run('npm', ['ls', '--all', '--json', '@nestjs/jwt', 'jsonwebtoken'], dir));
+  // Exits non-zero on a missing, invalid or extraneous package, like `npm ls --all`.
+  const tree = JSON.parse(await run('npm', ['ls', '--all', '--json'], dir));
   await run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], dir);
   const loaded = JSON.parse(await run(process.execPath, loadScript(app), dir));
   const e2eOutput = await run('npm', ['run', 'test:e2e'], dir, {
     AUTH_JWT_SECRET: TEST_SECRET, REDIS_URL: process.env.REDIS_URL as string, AUTH_REDIS_PREFIX: `consumer${app.name.replace(/-/g, '')}`,
     NODE_ENV: 'test', FORCE_COLOR: '0', NO_COLOR: '1',
   }, true);
-  return { nestJwtVersions: [...versionsOf(tree, '@nestjs/jwt')], jsonwebtokenVersions: [...versionsOf(tree, 'jsonwebtoken')], e2eOutput, loaded };
+  return { nestJwtVersions: [...versionsOf(tree, '@nestjs/jwt')], jsonwebtokenVersions: [...versionsOf(tree, 'jsonwebtoken')], e2eOutput, loaded, dir };
 }
 
 /**
@@ -134,7 +183,10 @@ describe('the packed tarball in fresh consumer apps', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled(results.values());
+    for (const app of CONSUMER_APPS) {
+      const result = await results.get(app.name)?.catch(() => undefined);
+      if (result) keepInstall(app, result.dir);
+    }
     if (workdir && existsSync(workdir)) rmSync(workdir, { recursive: true, force: true });
   });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import type { RedisDurability } from '../../lib/adapters/redis/redis.options';
 import { RedisClusterTopology } from '../support/redis-cluster';
 import { RedisSentinelTopology, SENTINEL_MASTER_NAME } from '../support/redis-sentinel';
@@ -180,6 +181,15 @@ const targets: Record<'cluster' | 'sentinel', FailoverTarget> = {
         },
         async recover(killed) {
           await killed.start();
+          // Back as a master (of nothing) when it was one: the Sentinels would make it a replica of the promoted one 8
+          // to 18 s from now (they read a replica's INFO every 10 s, then wait 8 s); do what they would do, now.
+          const promoted = await sentinel.masterPort();
+          const client = new Redis(killed.port, '127.0.0.1', { maxRetriesPerRequest: 0, retryStrategy: () => null });
+          try {
+            if (/role:master/.test(await client.info('replication'))) await client.call('REPLICAOF', '127.0.0.1', String(promoted));
+          } finally {
+            client.disconnect();
+          }
           await sentinel.waitHealthy(60_000);
         },
         stop: () => sentinel.stop(),
