@@ -3,7 +3,7 @@ import type { RedisClient } from './adapters/redis/redis.options';
 import { AUTHKIT_REDIS, RESOLVED_AUTH_OPTIONS } from './core/auth.constants';
 import { AUTH_ASYNC_OPTIONS_TYPE, AUTH_OPTIONS_TYPE, ConfigurableAuthModule } from './auth.module-definition';
 import { failOption } from './core/options/options.validation';
-import { RequestBudgetMiddleware } from './core/http/request-budget';
+import { requestBudgetMiddleware } from './core/http/request-budget';
 import type { AuthModuleExtras } from './auth.module-extras';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth.options';
 
@@ -59,9 +59,10 @@ export class AuthModule extends ConfigurableAuthModule implements OnModuleInit, 
     super();
   }
 
-  /** Every request gets its store budget (`REQUEST_STORE_BUDGET_MS`): a slow Redis is a 503 within about a second. */
+  /** With `redis.requestBudgetMs`, every request gets that store budget: a slow Redis is a 503 within about that long. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestBudgetMiddleware).forRoutes('*');
+    const budgetMs = this.options.redis.requestBudgetMs;
+    if (budgetMs !== undefined) consumer.apply(requestBudgetMiddleware(budgetMs)).forRoutes('*');
   }
 
   async onModuleInit(): Promise<void> {

@@ -28,7 +28,7 @@ async function timed(call: () => Promise<HttpResult>): Promise<{ res: HttpResult
   return { res, ms: Date.now() - started };
 }
 
-describe('a per-request store budget (real redis-server, CLIENT PAUSE)', () => {
+describe('a per-request store budget, redis.requestBudgetMs (real redis-server, CLIENT PAUSE)', () => {
   let server: RedisServer;
   let admin: Redis;
   let smtp: LocalSmtpServer;
@@ -41,7 +41,7 @@ describe('a per-request store budget (real redis-server, CLIENT PAUSE)', () => {
     smtp = new LocalSmtpServer();
     const smtpUrl = await smtp.start();
     t = await createTestApp({
-      redis: { url: server.url },
+      redis: { url: server.url, requestBudgetMs: 1000 },
       mail: { smtpUrl, from: 'Auth <no-reply@app.example>' },
       emailVerification: { url: VERIFY_URL, sendOnRegister: true },
     });

@@ -26,6 +26,14 @@ export interface RedisCommonOptions {
   durability?: RedisDurability;
   /** With `durability: 'replicated'`: how long `WAIT` waits for a replica, in ms (1..400). Default 250. */
   replicationTimeoutMs?: number;
+  /**
+   * A store budget per HTTP request, in ms (200..10000): once a request has waited that long on Redis in all, or one
+   * of its commands timed out, its next commands fail at once (503), so a slow Redis answers every route within about
+   * that long, not 500 ms per command. Off by default: it needs an AsyncLocalStorage across each request, which costs
+   * about 20-30 us of CPU per request on Node 20 (bench:cpu, on every route, open ones too). Each command keeps its
+   * own 500 ms timeout either way.
+   */
+  requestBudgetMs?: number;
 }
 
 /** A Sentinel address. */
@@ -81,6 +89,8 @@ export interface ResolvedRedisOptions {
   keyPrefix: string;
   /** Set with `durability: 'replicated'`: the WAIT sent after session creations and rotations. */
   replicationWait?: ReplicationWait;
+  /** `redis.requestBudgetMs`: set, every request gets that store budget; absent, none. */
+  requestBudgetMs?: number;
 }
 
 /** Injection token of `ResolvedRedisOptions`. */
@@ -92,7 +102,7 @@ const FORMS = ['url', 'sentinels', 'cluster', 'namespace', 'client'] as const;
 export const REDIS_OPTION_KEYS: OptionKeys<RedisModuleOptions> = { redis: true };
 /** Every key of every connection form (each form's own shape is checked below). */
 const REDIS_KEYS: { readonly [K in RedisConnectionOptions extends infer U ? (U extends unknown ? keyof U : never) : never]-?: true } = {
-  keyPrefix: true, durability: true, replicationTimeoutMs: true, url: true, options: true, sentinels: true, name: true, cluster: true,
+  keyPrefix: true, durability: true, replicationTimeoutMs: true, requestBudgetMs: true, url: true, options: true, sentinels: true, name: true, cluster: true,
   namespace: true, client: true,
 };
 const SENTINEL_KEYS: OptionKeys<RedisSentinelAddress> = { host: true, port: true };
@@ -141,10 +151,13 @@ export function resolveRedisOptions(options: RedisModuleOptions): ResolvedRedisO
   const timeoutMs = positiveInteger(redis.replicationTimeoutMs, 'redis.replicationTimeoutMs', 250);
   // The WAIT rides in the same round trip as the write, under the connection's 500 ms command timeout: it must end first.
   if (timeoutMs > 400) failOption('redis.replicationTimeoutMs', 'must be at most 400 (ms): the WAIT must end within the 500 ms command timeout');
+  const requestBudgetMs = redis.requestBudgetMs === undefined ? undefined : positiveInteger(redis.requestBudgetMs, 'redis.requestBudgetMs', 1000);
+  if (requestBudgetMs !== undefined && (requestBudgetMs < 200 || requestBudgetMs > 10_000)) failOption('redis.requestBudgetMs', 'must be between 200 and 10000 (ms)');
   return {
     connection: redis,
     keyPrefix,
     replicationWait: durability === 'replicated' ? { replicas: 1, timeoutMs } : undefined,
+    requestBudgetMs,
   };
 }
 

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
-import { Injectable, type NestMiddleware } from '@nestjs/common';
 
 /**
  * The time one HTTP request may spend waiting on the store, in all: a slow or paused Redis answers every route
@@ -105,10 +104,7 @@ export async function budgeted<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Gives every request its store budget (`REQUEST_STORE_BUDGET_MS`); installed by `AuthModule` for all routes. */
-@Injectable()
-export class RequestBudgetMiddleware implements NestMiddleware {
-  use(_request: unknown, _response: unknown, next: (error?: unknown) => void): void {
-    withinRequestBudget(() => next());
-  }
+/** Gives every request a store budget of `budgetMs`; installed by `AuthModule` for all routes with `redis.requestBudgetMs`. */
+export function requestBudgetMiddleware(budgetMs: number): (request: unknown, response: unknown, next: (error?: unknown) => void) => void {
+  return (_request, _response, next) => withinRequestBudget(() => next(), budgetMs);
 }

@@ -43,3 +43,15 @@ describe('the per-request store budget', () => {
     }, 100);
   });
 });
+
+describe('redis.requestBudgetMs', () => {
+  const { resolveRedisOptions } = jest.requireActual<typeof import('../../../lib/adapters/redis/redis.options')>('../../../lib/adapters/redis/redis.options');
+
+  it('is off unless set (its AsyncLocalStorage costs CPU on every request), and takes 200..10000 ms', () => {
+    expect(resolveRedisOptions({ redis: { url: 'redis://127.0.0.1:6379' } }).requestBudgetMs).toBeUndefined();
+    expect(resolveRedisOptions({ redis: { url: 'redis://127.0.0.1:6379', requestBudgetMs: 800 } }).requestBudgetMs).toBe(800);
+    for (const bad of [199, 10_001, 1.5, '1000' as unknown as number]) {
+      expect(() => resolveRedisOptions({ redis: { url: 'redis://127.0.0.1:6379', requestBudgetMs: bad } })).toThrow(/redis\.requestBudgetMs/);
+    }
+  });
+});
