@@ -42,6 +42,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // bench:cpu --baseline builds old commits into bench/.tmp: not this tree's code.
+    exclude: { path: '^bench/\.tmp/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
   },
