@@ -20,7 +20,8 @@ describe.each(redisTopologies())('core e2e (real HTTP server, real Redis: $name)
 
   beforeAll(async () => {
     [t, defaults] = await Promise.all([
-      createTestApp({ reuseWindowMs: 300, redis: topology.connection }),
+      // No grace for a lost answer here (refreshRetryGraceMs: 0): the reuse rules alone (refresh-lost-answer e2e has the grace).
+      createTestApp({ reuseWindowMs: 300, refreshRetryGraceMs: 0, redis: topology.connection }),
       createTestApp({ redis: topology.connection }),
     ]);
   });

@@ -85,6 +85,8 @@ describe('nothing logged or echoed contains a password or a token', () => {
     const first = login.body.refreshToken as string;
     const rotated = await call(t.url, 'POST', '/auth/refresh', { json: { refreshToken: first } });
     expect(rotated.status).toBe(200);
+    // The new token used (the rotation acknowledged), the old one again is theft, not a retry of a lost answer.
+    expect((await call(t.url, 'POST', '/auth/refresh', { json: { refreshToken: rotated.body.refreshToken } })).status).toBe(200);
     const replay = await call(t.url, 'POST', '/auth/refresh', { json: { refreshToken: first } });
     expect(replay.body.code).toBe('refresh_token_reused');
     expect(logger.text('warn')).toMatch(/reuse/i);
