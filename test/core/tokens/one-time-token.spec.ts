@@ -20,7 +20,9 @@ describe('one-time tokens', () => {
   });
 
   it('refuses to mint for a kind that is not a snake_case name', () => {
-    expect(() => mintOneTimeToken('Password-Reset', 'user-1')).toThrow(/not a snake_case kind name/);
+    expect(() => mintOneTimeToken('Password-Reset', 'user-1')).toThrow(
+      'nestjs-authkit: one-time token kind: "Password-Reset" is not a snake_case kind name (e.g. password_reset)',
+    );
     expect(() => mintOneTimeToken('', 'user-1')).toThrow(/not a snake_case kind name/);
   });
 
@@ -45,6 +47,9 @@ describe('one-time tokens', () => {
     expect(parse(`${user}.${SECRET}`)).not.toBeNull();
     expect(parse(`.${SECRET}`)).toBeNull();
     expect(parse(`${SECRET}`)).toBeNull();
+    // No dot at all, though both halves of a split at the last character would decode ('A' * 42 is 31 NUL bytes).
+    expect(parse('A'.repeat(43))).toBeNull();
+    expect(parse('A'.repeat(44))).toBeNull();
     expect(parse(`${user}.${SECRET}.`)).toBeNull();
     expect(parse(`${user}.x.${SECRET}`)).toBeNull();
     expect(parse(`${user}.${SECRET.slice(1)}`)).toBeNull();

@@ -21,7 +21,11 @@ const KNOWN = 'dXNlci0x.SSSSSSSSSSSSSSSSSSSSSS.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
 const KNOWN_NEXT = 'dXNlci0x.SSSSSSSSSSSSSSSSSSSSSS.W_Weaj5B0z9Otgit2TTS-IouOQa_l0NhnTZF-NJFliY.asdvAPBbJILIrNzUh08rtA';
 
 describe('RefreshTokenCodec', () => {
-  const codec = new RefreshTokenCodec(KEY);
+  // A new codec per test: its key derivation runs inside each test, not once while the file loads.
+  let codec: RefreshTokenCodec;
+  beforeEach(() => {
+    codec = new RefreshTokenCodec(KEY);
+  });
   const invalid = (token: unknown) => expect(() => codec.parse(token)).toThrow(RefreshTokenInvalidError);
 
   it('derives its server key from the HS secret with HKDF (known answer): every instance sharing the secret agrees', () => {
