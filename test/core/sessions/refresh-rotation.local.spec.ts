@@ -110,3 +110,46 @@ describe('refreshRotation: beforeRotate on the default Redis stores takes the tw
     }
   });
 });
+
+describe('refreshRotation: the default RedisUserStore with a session store that cannot read its records', () => {
+  it('another key prefix or an in-process session store: the two-step path, and the rotation still works', async () => {
+    const redis = createRedisClient();
+    const memorySessions = new MemorySessionStore(CONTRACT_SETTINGS);
+    try {
+      const users = new RedisUserStore(redis, uniqueKeyPrefix('rrl-users'));
+      const otherPrefix = new RedisSessionStore(redis, CONTRACT_SETTINGS, uniqueKeyPrefix('rrl-sessions'));
+      const user = await users.create({ email: null, passwordHash: 'h', roles: ['user'], emailVerified: false });
+      const reads = jest.spyOn(users, 'findById');
+      for (const sessions of [otherPrefix, memorySessions]) {
+        const sessionId = newSessionId();
+        const hash = newHash();
+        await sessions.create({ userId: user.id, sessionId, secretHash: hash, credentialVersion: user.credentialVersion });
+        reads.mockClear();
+        expect(await refreshRotation(sessions, users)({ userId: user.id, sessionId, presentedHash: hash, nextHash: newHash() }))
+          .toMatchObject({ status: 'rotated', user: { id: user.id, roles: ['user'] } });
+        expect(reads).toHaveBeenCalledTimes(1);
+      }
+    } finally {
+      memorySessions.close();
+      redis.disconnect();
+    }
+  });
+
+  it('one script that answers rotated without the user record: invalid (fails closed, no user taken for granted)', async () => {
+    const redis = createRedisClient();
+    try {
+      const prefix = uniqueKeyPrefix('rrl');
+      const users = new RedisUserStore(redis, prefix);
+      const sessions = new RedisSessionStore(redis, CONTRACT_SETTINGS, prefix);
+      const user = await users.create({ email: null, passwordHash: 'h', roles: ['user'], emailVerified: false });
+      const sessionId = newSessionId();
+      const hash = newHash();
+      await sessions.create({ userId: user.id, sessionId, secretHash: hash, credentialVersion: user.credentialVersion });
+      const rotateWithUserRecord = sessions.rotateWithUserRecord.bind(sessions);
+      jest.spyOn(sessions, 'rotateWithUserRecord').mockImplementation(async (input, fields) => ({ ...(await rotateWithUserRecord(input, fields)), userRecord: undefined }));
+      expect(await refreshRotation(sessions, users)({ userId: user.id, sessionId, presentedHash: hash, nextHash: newHash() })).toEqual({ status: 'invalid' });
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
