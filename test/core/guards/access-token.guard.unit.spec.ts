@@ -5,6 +5,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { AccessTokenGuard, OptionalAuth, Public } from '../../../lib';
 import { resolveAuthOptions } from '../../../lib/auth.options';
 import { MemorySessionStore } from '../../../lib/adapters/memory/memory-session.store';
+import type { AuthRequest } from '../../../lib/core/guards/auth-request';
 import { AccessTokenMissingError, SessionRevokedError, StoreUnavailableError } from '../../../lib/core/errors/auth.errors';
 import { sessionStoreSettings } from '../../../lib/core/sessions/session.options';
 import { TokenService } from '../../../lib/core/tokens/token.service';
@@ -183,6 +184,19 @@ describe('AccessTokenGuard (unit)', () => {
     expect((await refusal(() => guard.canActivate(context), response)).code).toBe('access_token_missing');
     const forgedOptional: Request = { headers: { authorization: 'Bearer not-a-jwt' }, user: { id: 'admin' } };
     await expect(guard.canActivate(http('optional', forgedOptional).context)).resolves.toBe(true);
+  });
+
+  it('a subclass whose getRequest() yields a request without headers is refused as a missing token, not a crash', async () => {
+    class HeaderlessGuard extends AccessTokenGuard {
+      protected override getRequest(): AuthRequest {
+        return {} as AuthRequest;
+      }
+    }
+    const { sessions } = await setup();
+    const guard = new HeaderlessGuard(new Reflector(), tokens, sessions, sessionOptions.sessions);
+    const { context, response } = http('guarded', { headers: {} });
+    expect(await refusal(() => guard.canActivate(context), response)).toEqual({ status: 401, code: 'access_token_missing', headers: { 'WWW-Authenticate': 'Bearer' } });
+    await expect(guard.canActivate(http('optional', { headers: {} }).context)).resolves.toBe(true);
   });
 
   it('@Public() routes are not checked at all', async () => {

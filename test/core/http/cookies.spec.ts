@@ -21,6 +21,8 @@ describe('readCookie', () => {
     expect(read('rt=first; rt=second')).toBe('first');
     expect(read('rt; rt=value')).toBe('value');
     expect(read('junk; rt=value')).toBe('value');
+    // A part without '=' is no cookie, even one whose name minus its last character is the one asked for.
+    expect(read('rtx; rt=value')).toBe('value');
   });
 
   it('an empty value, or no Cookie header at all, is no cookie', () => {
