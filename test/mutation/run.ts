@@ -9,7 +9,7 @@ import { RedisServer } from '../support/redis-server';
 export const MUTATION_GROUPS: Array<{ mutate: string[]; specs: string[] }> = [
   { mutate: ['lib/core/throttling/client-ip.ts'], specs: ['test/core/throttling/client-ip.spec.ts'] },
   { mutate: ['lib/core/tokens/constant-time.ts'], specs: ['test/core/tokens/constant-time.spec.ts'] },
-  { mutate: ['lib/core/http/cookie.options.ts'], specs: ['test/core/http/cookie.options.spec.ts'] },
+  { mutate: ['lib/core/http/cookie.options.ts'], specs: ['test/core/http/cookie.options.messages.spec.ts', 'test/core/http/cookie.options.spec.ts'] },
   { mutate: ['lib/core/guards/roles.guard.ts'], specs: ['test/core/guards/roles.guard.spec.ts'] },
   {
     mutate: ['lib/core/options/options.validation.ts'],
