@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CredentialStore } from '../ports/credential-store.interface';
 import { IdentityStore } from '../ports/identity-store.interface';
 import { SessionStore } from '../ports/session-store.interface';
+import { SECOND_FACTORS, type SecondFactors } from '../sessions/second-factors';
 import { credentialVersionOf, type StoredUser, UserStore } from '../ports/user-store.interface';
 
 /** What `AccountSecuring.secure` did. */
@@ -47,6 +48,7 @@ export class AccountSecuring {
     @Inject(CredentialStore) private readonly credentials: CredentialStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Optional() @Inject(IdentityStore) private readonly identities?: IdentityStore | null,
+    @Optional() @Inject(SECOND_FACTORS) private readonly secondFactors?: SecondFactors | null,
   ) {}
 
   /**
@@ -54,7 +56,8 @@ export class AccountSecuring {
    * removed (`voidPassword`; raises the credential version, so every outstanding one-time token and session is
    * stale), every identity is unlinked (`unlinkIdentities`: before the sessions, so no sign-in through one can
    * start a session that outlives this), every session ends with the user's current credential version as the
-   * floor, and then (`verifyEmail`) the email is marked verified.
+   * floor, every second factor is removed (by the second-factor feature, `SECOND_FACTORS`: a squatter's authenticator
+   * would lock the mailbox owner out), and then (`verifyEmail`) the email is marked verified.
    */
   async secure(userId: string, steps: SecureAccountSteps): Promise<SecuredAccount> {
     if (steps.voidPassword) await this.credentials.setPasswordHash(userId, null);
@@ -63,6 +66,7 @@ export class AccountSecuring {
     if (steps.skipIfVerified && current?.emailVerified) return { secured: false, revokedSessions: 0, identitiesRemoved: 0, credentialVersion };
     const identitiesRemoved = steps.unlinkIdentities && this.identities ? await this.identities.unlinkAllIdentities(userId) : 0;
     const revokedSessions = await this.sessions.revokeAll(userId, { credentialVersion });
+    await this.secondFactors?.removeAll(userId, {});
     if (steps.verifyEmail) await this.users.markEmailVerified(userId);
     return { secured: true, revokedSessions, identitiesRemoved, credentialVersion };
   }

@@ -4,6 +4,7 @@ import { CurrentUser } from '../../core/decorators/current-user.decorator';
 import { OptionalAuth } from '../../core/decorators/optional-auth.decorator';
 import { Public } from '../../core/decorators/public.decorator';
 import { Roles } from '../../core/decorators/roles.decorator';
+import { RequireRecentAuth } from '../../core/decorators/require-recent-auth.decorator';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
 import { RolesGuard } from '../../core/guards/roles.guard';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
@@ -100,7 +101,11 @@ export class MfaController {
     return { ...this.responder.respondToSignIn(outcome, req, res, 3), recoveryCodes };
   }
 
-  /** 204: every factor removed; needs a current code or a recovery code. */
+  /**
+   * 204: every factor removed; needs a recent sign-in that used the second factor (else 401
+   * `reauthentication_required`: `POST /auth/reauthenticate` with a code) and a current code or a recovery code.
+   */
+  @RequireRecentAuth({ secondFactor: true })
   @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
   @Delete('mfa/totp')
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -109,7 +114,8 @@ export class MfaController {
     await this.enrolment.disable(user.id, proofOf(body), clientInfo(req));
   }
 
-  /** 200 `{ recoveryCodes }`: a new set, the old one void; needs a current code or a recovery code. */
+  /** 200 `{ recoveryCodes }`: a new set, the old one void; needs a recent sign-in with the second factor (as `disable`) and a current code or a recovery code. */
+  @RequireRecentAuth({ secondFactor: true })
   @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
   @Post('mfa/recovery-codes')
   @HttpCode(HttpStatus.OK)
