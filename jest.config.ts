@@ -91,6 +91,8 @@ const FASTIFY_SUITES = [
   'sign-in-steps.e2e.spec.ts',
   // Two-factor sign-in: the challenge answer without cookie, the pending-sign-in cookie of OAuth redirects, 429 + Retry-After.
   'mfa.e2e.spec.ts',
+  // Step-up: POST /auth/reauthenticate and the 401 reauthentication_required of @RequireRecentAuth routes.
+  'step-up.e2e.spec.ts',
 ];
 
 const config: Config = {
