@@ -189,7 +189,7 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
     const user = await enrolled();
     const session = await call('POST', '/auth/mfa/verify', { json: { mfaToken: await challenge(user.email), code: codeAt(user.secret) } });
     const token = session.body.accessToken;
-    expect((await call('DELETE', '/auth/mfa/totp', { token, json: {} })).status).toBe(400);
+    expect((await call('DELETE', '/auth/mfa/totp', { token, json: { code: codeAt(user.secret), recoveryCode: user.recoveryCodes[0] } })).status).toBe(400);
     const wrong = await call('DELETE', '/auth/mfa/totp', { token, json: { code: codeAt(user.secret, -9) } });
     expect([wrong.status, wrong.body.code]).toEqual([401, 'mfa_code_invalid']);
     const regenerated = await call('POST', '/auth/mfa/recovery-codes', { token, json: { recoveryCode: user.recoveryCodes[0] } });

@@ -1,4 +1,5 @@
-import { SessionStore, UserStore } from '../../lib';
+import { Controller, Get } from '@nestjs/common';
+import { RequireRecentAuth, SessionStore, UserStore } from '../../lib';
 import { SessionIssuer } from '../../lib/core/sign-in/session-issuer';
 import { MfaFactorStore } from '../../lib/features/mfa/mfa-store.interface';
 import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
@@ -8,6 +9,22 @@ import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from 
 const PASSWORD = 'correct horse battery staple';
 const KEY = { id: 'k1', key: Buffer.alloc(32, 9).toString('base64') };
 const HOUR = 3_600_000;
+
+/** An app's own routes (in the app's module, not the auth module) with step-up. */
+@Controller('app')
+class AppStepUpController {
+  @RequireRecentAuth({ maxAgeSeconds: 60 })
+  @Get('recent')
+  recent(): { ok: true } {
+    return { ok: true };
+  }
+
+  @RequireRecentAuth({ maxAgeSeconds: 60, secondFactor: true })
+  @Get('recent-mfa')
+  recentMfa(): { ok: true } {
+    return { ok: true };
+  }
+}
 
 function claimsOf(accessToken: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -32,7 +49,7 @@ describe('step-up: POST /auth/reauthenticate and @RequireRecentAuth (real HTTP, 
   beforeAll(async () => {
     t = await createTestApp({
       mfa: { encryptionKeys: [KEY], maxUserFailures: 50 }, mailer, emailVerification: { url: 'http://app.test/verify', sendOnRegister: true },
-    });
+    }, {}, { controllers: [AppStepUpController] });
   });
 
   afterAll(async () => {
@@ -146,7 +163,10 @@ describe('step-up: POST /auth/reauthenticate and @RequireRecentAuth (real HTTP, 
     const replayed = await call('POST', '/auth/reauthenticate', { token: stale.accessToken, json: { code } });
     expect([replayed.status, replayed.body.code]).toEqual([401, 'mfa_code_invalid']);
 
-    const disabled = await call('DELETE', '/auth/mfa/totp', { token: byCode.body.accessToken, json: { recoveryCode: recoveryCodes[0] } });
+    // The step-up used the second factor: no second code in the body needed (one given would be checked).
+    const wrongBodyCode = await call('DELETE', '/auth/mfa/totp', { token: byCode.body.accessToken, json: { code: codeAt(secret, -9) } });
+    expect([wrongBodyCode.status, wrongBodyCode.body.code]).toEqual([401, 'mfa_code_invalid']);
+    const disabled = await call('DELETE', '/auth/mfa/totp', { token: byCode.body.accessToken, json: {} });
     expect(disabled.status).toBe(204);
     expect((await call('GET', '/auth/mfa', { token: byCode.body.accessToken })).body.totp).toBe(false);
   });
@@ -161,8 +181,25 @@ describe('step-up: POST /auth/reauthenticate and @RequireRecentAuth (real HTTP, 
     expect((await call('GET', '/auth/mfa', { token: re.body.accessToken })).body.recoveryCodesLeft).toBe(9);
     const again = await call('POST', '/auth/reauthenticate', { token: stale.accessToken, json: { recoveryCode: recoveryCodes[3] } });
     expect([again.status, again.body.code]).toEqual([401, 'mfa_code_invalid']);
-    const regenerated = await call('POST', '/auth/mfa/recovery-codes', { token: re.body.accessToken, json: { recoveryCode: recoveryCodes[4] } });
+    const regenerated = await call('POST', '/auth/mfa/recovery-codes', { token: re.body.accessToken, json: {} });
     expect(regenerated.status).toBe(200);
+    expect(regenerated.body.recoveryCodes).toHaveLength(10);
+  });
+
+  it('an app\'s own routes: @RequireRecentAuth({ maxAgeSeconds }) and ({ secondFactor }) under the global guard', async () => {
+    const user = await register();
+    expect((await call('GET', '/app/recent', { token: user.accessToken })).body).toEqual({ ok: true });
+    expect((await call('GET', '/app/recent-mfa', { token: user.accessToken })).body).toEqual({ ok: true }); // no factor: no second factor asked
+    expect((await call('GET', '/app/recent')).status).toBe(401);
+    const stale = await staleSession(user.id);
+    const refused = await call('GET', '/app/recent', { token: stale.accessToken });
+    expect([refused.status, refused.body.code]).toEqual([401, 'reauthentication_required']);
+    const { secret } = await enrol(user.accessToken);
+    const fresh = await call('POST', '/auth/reauthenticate', { token: stale.accessToken, json: { password: PASSWORD } });
+    expect((await call('GET', '/app/recent', { token: fresh.body.accessToken })).status).toBe(200);
+    expect((await call('GET', '/app/recent-mfa', { token: fresh.body.accessToken })).body.code).toBe('reauthentication_required');
+    const withCode = await call('POST', '/auth/reauthenticate', { token: stale.accessToken, json: { code: codeAt(secret) } });
+    expect((await call('GET', '/app/recent-mfa', { token: withCode.body.accessToken })).status).toBe(200);
   });
 
   it('"this was not me" on a squatted account removes the squatter\'s second factor too, so the mailbox owner is not locked out', async () => {

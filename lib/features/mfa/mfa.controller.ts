@@ -20,7 +20,7 @@ import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';
 import { authRoutesCookie } from '../../core/http/refresh-cookie';
 import type { TransportRequest } from '../../core/http/secure-cookie.check';
 import { TokenResponder, type TokenResponse } from '../../core/http/token-responder';
-import { MfaProofDto, MfaTokenDto, MfaVerifyDto, proofOf, TotpCodeDto } from './mfa.dto';
+import { MfaProofDto, MfaTokenDto, MfaVerifyDto, optionalProofOf, proofOf, TotpCodeDto } from './mfa.dto';
 import { MFA_OPTIONS, type ResolvedMfaOptions } from './mfa.options';
 import { MFA_PENDING_COOKIE } from './mfa-challenge.step';
 import { MfaEnrolmentService, type MfaStatus } from './mfa-enrolment.service';
@@ -103,7 +103,8 @@ export class MfaController {
 
   /**
    * 204: every factor removed; needs a recent sign-in that used the second factor (else 401
-   * `reauthentication_required`: `POST /auth/reauthenticate` with a code) and a current code or a recovery code.
+   * `reauthentication_required`: `POST /auth/reauthenticate` with a code); a code or recovery code in the body, when
+   * given, must be valid too.
    */
   @RequireRecentAuth({ secondFactor: true })
   @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
@@ -111,10 +112,10 @@ export class MfaController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async disable(@CurrentUser() user: AuthenticatedUser, @Body() body: MfaProofDto, @Req() req: ClientRequest): Promise<void> {
     requireFeature(this.options.enabled);
-    await this.enrolment.disable(user.id, proofOf(body), clientInfo(req));
+    await this.enrolment.disable(user.id, optionalProofOf(body), clientInfo(req));
   }
 
-  /** 200 `{ recoveryCodes }`: a new set, the old one void; needs a recent sign-in with the second factor (as `disable`) and a current code or a recovery code. */
+  /** 200 `{ recoveryCodes }`: a new set, the old one void; needs a recent sign-in with the second factor (as `disable`); a code in the body, when given, must be valid. */
   @RequireRecentAuth({ secondFactor: true })
   @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
   @Post('mfa/recovery-codes')
@@ -122,7 +123,7 @@ export class MfaController {
   @Header('Cache-Control', 'no-store')
   regenerate(@CurrentUser() user: AuthenticatedUser, @Body() body: MfaProofDto, @Req() req: ClientRequest): Promise<{ recoveryCodes: string[] }> {
     requireFeature(this.options.enabled);
-    return this.enrolment.regenerateRecoveryCodes(user.id, proofOf(body), clientInfo(req));
+    return this.enrolment.regenerateRecoveryCodes(user.id, optionalProofOf(body), clientInfo(req));
   }
 
   /** The MFA token of the body, else of the pending-sign-in cookie (refused cross-site: 403). */
