@@ -93,6 +93,8 @@ const FASTIFY_SUITES = [
   'mfa.e2e.spec.ts',
   // The per-request store budget rides on the platform's middleware (AsyncLocalStorage across its request chain).
   'request-budget.e2e.spec.ts',
+  // Step-up: POST /auth/reauthenticate and the 401 reauthentication_required of @RequireRecentAuth routes.
+  'step-up.e2e.spec.ts',
 ];
 
 const config: Config = {

@@ -6,6 +6,9 @@ import { type AuthModuleOptions, OPTION_SLICES, resolveAuthOptions, type Resolve
 import { AuthEvents, SECURITY_LOG_KEY } from './core/events/auth-events.emitter';
 import { AccessTokenGuard } from './core/guards/access-token.guard';
 import { RolesGuard } from './core/guards/roles.guard';
+import { RecentAuthGuard } from './core/guards/recent-auth.guard';
+import { ReauthenticationController } from './core/sessions/reauthentication.controller';
+import { ReauthenticationService } from './core/sessions/reauthentication.service';
 import { AuthExceptionFilter } from './core/http/auth-exception.filter';
 import { TokenResponder } from './core/http/token-responder';
 import { SessionsController } from './core/sessions/sessions.controller';
@@ -93,7 +96,7 @@ const securityLogKey: Provider = { provide: SECURITY_LOG_KEY, inject: [TokenServ
 /** The kernel's services, guards and filter, which the module provides and exports. */
 const services: Provider[] = [
   AuthEvents, TokenService, IdentityResolver, AuthService, AccountDeletion, AccountSecuring, TokenResponder, SignInPipeline, RefreshService, SessionsService,
-  RouteLimiter, AccessTokenGuard, RolesGuard, AuthExceptionFilter, MaxmemoryPolicyCheck,
+  RouteLimiter, AccessTokenGuard, RolesGuard, RecentAuthGuard, ReauthenticationService, AuthExceptionFilter, MaxmemoryPolicyCheck,
 ];
 
 /** Mounts a controller class under the route prefix (a subclass, so several modules can mount it). */
@@ -147,9 +150,10 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
 function kernelParts(controller: boolean, routePrefix: string): { controllers: Type[]; providers: Provider[] } {
   if (!controller) return { controllers: [], providers: [] };
   const sessions = mounted(SessionsController, routePrefix);
+  const reauthentication = mounted(ReauthenticationController, routePrefix);
   return {
-    controllers: [sessions],
-    providers: [openApiDocs('sessions', [COOKIE_OPTIONS], (cookie: ResolvedCookieOptions) => documentSessionRoutes(sessions, cookie))],
+    controllers: [sessions, reauthentication],
+    providers: [openApiDocs('sessions', [COOKIE_OPTIONS], (cookie: ResolvedCookieOptions) => documentSessionRoutes({ sessions, reauthentication }, cookie))],
   };
 }
 

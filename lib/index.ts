@@ -37,6 +37,10 @@ export { OptionalAuth } from './core/decorators/optional-auth.decorator';
 export { IS_PUBLIC_KEY, ROLES_KEY, AUTHKIT_REDIS } from './core/auth.constants';
 export { AccessTokenGuard } from './core/guards/access-token.guard';
 export { RolesGuard } from './core/guards/roles.guard';
+export { RequireRecentAuth } from './core/decorators/require-recent-auth.decorator';
+export { RECENT_AUTH_KEY, RecentAuthGuard, type RecentAuthRequirement } from './core/guards/recent-auth.guard';
+export { type ReauthenticatedTokens, ReauthenticationService } from './core/sessions/reauthentication.service';
+export { type ReauthenticationProof, SECOND_FACTORS, type SecondFactors } from './core/sessions/second-factors';
 export { AuthGuardBase } from './core/guards/auth-guard.base';
 export type { AuthRequest } from './core/guards/auth-request';
 
@@ -102,7 +106,7 @@ export { MemoryUserStore } from './adapters/memory/memory-user.store';
 export { normalizeEmail } from './core/users/email';
 export { SessionStore, AMR_VALUES, MAX_AMR_VALUES } from './core/ports/session-store.interface';
 export type {
-  SessionAuthentication, RotatedSession, SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings, RevokeAllSessionsOptions,
+  SessionAuthentication, RotatedSession, SessionRecord, CreateSessionInput, RotateSessionInput, RotateResult, SessionStoreSettings, RevokeAllSessionsOptions, ReauthenticateSessionInput,
 } from './core/ports/session-store.interface';
 export { RedisSessionStore } from './adapters/redis/redis-session.store';
 export { ReplicatedWriter } from './adapters/redis/replicated-write';

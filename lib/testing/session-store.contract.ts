@@ -501,6 +501,64 @@ export function describeSessionStoreContract(name: string, makeStore: SessionSto
       });
     });
 
+    describe('reauthenticate (step-up)', () => {
+      it('gives the same session a fresh authTime and the proof\'s amr; the refresh token, generation and lifetimes stay; rotations carry them', async () => {
+        const store = storeWith();
+        const s = await open(store, newUserId(), { amr: ['pwd'] });
+        clock.advance(30_400);
+        expect(await store.reauthenticate({ userId: s.userId, sessionId: s.sessionId, amr: ['otp', 'mfa'] }))
+          .toEqual({ amr: ['pwd', 'otp', 'mfa'], authTime: s.record.createdAt + 30_000 });
+        const [listed] = await store.list(s.userId);
+        expect(listed).toMatchObject({ id: s.sessionId, generation: 1, amr: ['pwd', 'otp', 'mfa'], authTime: s.record.createdAt + 30_000, lastUsedAt: s.record.createdAt });
+        const h2 = newHash();
+        expect(await rotate(store, s, s.hash, h2)).toMatchObject({ status: 'rotated', session: { generation: 2, amr: ['pwd', 'otp', 'mfa'], authTime: s.record.createdAt + 30_000 } });
+        clock.advance(1);
+        expect(await rotate(store, s, s.hash, h2)).toMatchObject({ status: 'duplicate', session: { amr: ['pwd', 'otp', 'mfa'], authTime: s.record.createdAt + 30_000 } });
+        clock.advance(10_000);
+        expect(await store.reauthenticate({ userId: s.userId, sessionId: s.sessionId, amr: ['pwd'] }))
+          .toEqual({ amr: ['otp', 'mfa', 'pwd'], authTime: s.record.createdAt + 40_000 });
+        expect(await rotate(store, s, h2)).toMatchObject({ status: 'rotated', session: { generation: 3, amr: ['otp', 'mfa', 'pwd'], authTime: s.record.createdAt + 40_000 } });
+      });
+
+      it('amr: each value once, the proof\'s last, the oldest others dropped beyond four; unknown values ignored', async () => {
+        const store = storeWith();
+        const s = await open(store, newUserId(), { amr: ['pwd', 'otp', 'mfa', 'hwk'] });
+        expect((await store.reauthenticate({ userId: s.userId, sessionId: s.sessionId, amr: ['swk', 'no-such-method'] }))?.amr).toEqual(['otp', 'mfa', 'hwk', 'swk']);
+        const none = await open(store, newUserId());
+        expect((await store.reauthenticate({ userId: none.userId, sessionId: none.sessionId, amr: ['pwd'] }))?.amr).toEqual(['pwd']);
+      });
+
+      it('only touches that session; null for an unknown, revoked or expired session, or another user\'s', async () => {
+        const store = storeWith({ idleTtlMs: 10_000 });
+        const userId = newUserId();
+        const [a, b] = await openInOrder(store, clock, userId, 2);
+        clock.advance(2_000);
+        expect(await store.reauthenticate({ userId, sessionId: a.sessionId, amr: ['pwd'] })).not.toBeNull();
+        expect((await store.list(userId)).find((r) => r.id === b.sessionId)).toMatchObject({ amr: [], authTime: b.record.createdAt });
+        expect(await store.reauthenticate({ userId: newUserId(), sessionId: a.sessionId, amr: ['pwd'] })).toBeNull();
+        expect(await store.reauthenticate({ userId, sessionId: newSessionId(), amr: ['pwd'] })).toBeNull();
+        expect(await store.revoke(userId, b.sessionId)).toBe(true);
+        expect(await store.reauthenticate({ userId, sessionId: b.sessionId, amr: ['pwd'] })).toBeNull();
+        clock.advance(10_000);
+        expect(await store.reauthenticate({ userId, sessionId: a.sessionId, amr: ['pwd'] })).toBeNull();
+        expect(await store.list(userId)).toEqual([]);
+      });
+
+      it('a session kept by revokeAll keeps its step-up; a new session of the same user starts from its own sign-in', async () => {
+        const store = storeWith();
+        const s = await open(store, newUserId(), { amr: ['oauth'], credentialVersion: 1 });
+        clock.advance(5_000);
+        await store.reauthenticate({ userId: s.userId, sessionId: s.sessionId, amr: ['otp', 'mfa'] });
+        expect(await store.revokeAll(s.userId, { credentialVersion: 2, keep: { sessionId: s.sessionId } })).toBe(0);
+        const other = await open(store, s.userId, { amr: ['pwd'], credentialVersion: 2 });
+        const listed = await store.list(s.userId);
+        expect(listed.map((r) => [r.id, r.amr, r.authTime])).toEqual([
+          [s.sessionId, ['oauth', 'otp', 'mfa'], s.record.createdAt + 5_000],
+          [other.sessionId, ['pwd'], other.record.createdAt],
+        ]);
+      });
+    });
+
     describe('lifetimes', () => {
       it('a session idle for longer than idleTtlMs disappears', async () => {
         const store = storeWith({ idleTtlMs: 10_000 });

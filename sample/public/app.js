@@ -111,8 +111,8 @@ async function api(method, path, body) {
     if (!refreshed.ok) return endSession(refreshed);
     result = await call(method, path, { bearer: true, body });
   }
-  // A wrong second factor is not the end of the session.
-  if (result.status === 401 && !/^mfa_/.test(result.code)) return endSession(result);
+  // A wrong second factor, or a sign-in too old for the action (step-up), is not the end of the session.
+  if (result.status === 401 && !/^(mfa_|reauthentication_required$)/.test(result.code)) return endSession(result);
   return result;
 }
 
@@ -346,8 +346,12 @@ $('mfa-confirm').addEventListener('submit', async (event) => {
 
 $('mfa-disable').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const result = await api('DELETE', '/auth/mfa/totp', proofOf(new FormData(event.target).get('code')));
+  // Step-up with the code (the session's auth_time and amr are renewed), then turn it off with that fresh token.
+  const stepUp = await api('POST', '/auth/reauthenticate', proofOf(new FormData(event.target).get('code')));
   event.target.reset();
+  if (!stepUp.ok) return showError(messageFor(stepUp));
+  accessToken = stepUp.data.accessToken;
+  const result = await api('DELETE', '/auth/mfa/totp', {});
   if (!result.ok) return showError(messageFor(result));
   $('mfa-recovery').hidden = true;
   showNotice('Two-factor authentication is off.');

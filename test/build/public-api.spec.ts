@@ -21,6 +21,9 @@ const PUBLIC_API: Record<string, string[]> = {
     // Decorators, guards, metadata keys, the Redis client token (health checks).
     'Public', 'Roles', 'CurrentUser', 'IS_PUBLIC_KEY', 'ROLES_KEY', 'AUTHKIT_REDIS',
     'AccessTokenGuard', 'RolesGuard', 'AuthGuardBase', 'AuthRequest',
+    // Step-up (issue 23): the route's service, the decorator and its guard, the kernel's second-factor extension point.
+    'RequireRecentAuth', 'RecentAuthGuard', 'RecentAuthRequirement', 'RECENT_AUTH_KEY', 'ReauthenticationService', 'ReauthenticatedTokens',
+    'SECOND_FACTORS', 'SecondFactors', 'ReauthenticationProof', 'ReauthenticateSessionInput',
     // Services and their results.
     'AuthService', 'IdentityResolver', 'Credentials', 'TokenService', 'VerifiedAccessToken', 'AccessTokenClaims',
     'IssuedAccessToken', 'JsonWebKeySet', 'AuthenticatedUser', 'ClientInfo', 'PublicUser', 'TokenPair', 'SessionView',

@@ -245,12 +245,16 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
     });
     expect(verified).toMatchObject({ userId, method: 'totp', purpose: 'sign-in' });
     const second = await challenge();
+    let signedInWithMfa = '';
     const [, , used] = await step([AuthEvent.LoginSucceeded, AuthEvent.MfaVerified, AuthEvent.MfaRecoveryCodeUsed], async () => {
-      expect((await http(t.url, 'POST', '/auth/mfa/verify', { json: { mfaToken: second, recoveryCode: recoveryCodes[0] }, headers: ua })).status).toBe(200);
+      const verify = await http(t.url, 'POST', '/auth/mfa/verify', { json: { mfaToken: second, recoveryCode: recoveryCodes[0] }, headers: ua });
+      expect(verify.status).toBe(200);
+      signedInWithMfa = verify.body.accessToken;
     });
     expect(used).toMatchObject({ userId, recoveryCodesLeft: 9 });
+    // Disabling needs a sign-in that used the second factor (step-up), not the registration's token.
     const [, , disabled] = await step([AuthEvent.MfaVerified, AuthEvent.MfaRecoveryCodeUsed, AuthEvent.MfaDisabled], async () => {
-      expect((await http(t.url, 'DELETE', '/auth/mfa/totp', { token, json: { recoveryCode: recoveryCodes[1] }, headers: ua })).status).toBe(204);
+      expect((await http(t.url, 'DELETE', '/auth/mfa/totp', { token: signedInWithMfa, json: { recoveryCode: recoveryCodes[1] }, headers: ua })).status).toBe(204);
     });
     expect(disabled).toEqual({ at: expect.any(Number), userId, ip: expect.any(String), userAgent: USER_AGENT });
   });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import type Redis from 'ioredis';
-import { type AuthEventBase, AUTHKIT_REDIS, AuthService } from '../../lib';
+import { type AuthEventBase, AUTHKIT_REDIS, AuthService, UserStore } from '../../lib';
 import { MfaNoticeMailer } from '../../lib/features/mfa/mfa-notice.mailer';
 import { MfaRedisKeys } from '../../lib/features/mfa/redis-mfa.stores';
 import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
@@ -189,7 +189,7 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
     const user = await enrolled();
     const session = await call('POST', '/auth/mfa/verify', { json: { mfaToken: await challenge(user.email), code: codeAt(user.secret) } });
     const token = session.body.accessToken;
-    expect((await call('DELETE', '/auth/mfa/totp', { token, json: {} })).status).toBe(400);
+    expect((await call('DELETE', '/auth/mfa/totp', { token, json: { code: codeAt(user.secret), recoveryCode: user.recoveryCodes[0] } })).status).toBe(400);
     const wrong = await call('DELETE', '/auth/mfa/totp', { token, json: { code: codeAt(user.secret, -9) } });
     expect([wrong.status, wrong.body.code]).toEqual([401, 'mfa_code_invalid']);
     const regenerated = await call('POST', '/auth/mfa/recovery-codes', { token, json: { recoveryCode: user.recoveryCodes[0] } });
@@ -204,8 +204,17 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
     expect(claimsOf(login.body.accessToken).amr).toEqual(['pwd']);
   });
 
-  it('a password reset keeps MFA on', async () => {
+  it('a password reset keeps MFA on (a verified account); on an unverified one (a possible squat) the secure-account step removes the factors', async () => {
+    const squatted = await enrolled();
+    expect((await call('POST', '/auth/password/forgot', { json: { email: squatted.email } })).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const squatReset = await call('POST', '/auth/password/reset', { json: { token: mailer.lastToken(squatted.email), password: 'a brand new passphrase 7' } });
+    expect(squatReset.status).toBe(204);
+    const ownerLogin = await call('POST', '/auth/login', { json: { email: squatted.email, password: 'a brand new passphrase 7' } });
+    expect(ownerLogin.body.accessToken).toEqual(expect.any(String));
+
     const user = await enrolled();
+    await t.app.get<UserStore>(UserStore).markEmailVerified(user.id);
     expect((await call('POST', '/auth/password/forgot', { json: { email: user.email } })).status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const reset = await call('POST', '/auth/password/reset', { json: { token: mailer.lastToken(user.email), password: 'a brand new passphrase 7' } });

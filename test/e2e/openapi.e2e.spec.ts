@@ -128,6 +128,17 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
     expect((document.paths['/auth/refresh'].post!.responses['401'] as { description: string }).description).toContain('refresh_token_transport');
   });
 
+  it('documents POST /auth/reauthenticate: bearer, the three proofs, a token response without refreshToken, its 401 codes', () => {
+    const route = document.paths['/auth/reauthenticate'].post!;
+    expect(route.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(resolve(document, (route.requestBody as { content: Record<string, { schema: Schema }> }).content['application/json'].schema).properties ?? {}))
+      .toEqual(['password', 'code', 'recoveryCode']);
+    expect(resolve(document, json(responsesOf(document, '/auth/reauthenticate', 'post')['200'])).properties).not.toHaveProperty('refreshToken');
+    const unauthorized = (route.responses['401'] as { description: string }).description;
+    for (const code of ['invalid_credentials', 'mfa_code_invalid', 'access_token_missing']) expect(unauthorized).toContain(code);
+    expect((document.paths['/auth/password/change'].post!.responses['401'] as { description: string }).description).toContain('reauthentication_required');
+  });
+
   it('lists the OAuth routes of configured providers only', () => {
     expect(document.paths['/auth/google']).toBeDefined();
     expect(document.paths['/auth/google/callback']).toBeDefined();

@@ -2,9 +2,9 @@ import { SessionRevokedError } from '../../core/errors/auth.errors';
 import { constantTimeEqual as sameHash } from '../../core/tokens/constant-time';
 import { CREDENTIAL_FLOOR_RETENTION_MS, storedUserAgent, storedVersion } from '../../core/sessions/session-fields';
 import type {
-  CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, RotatedSession, SessionRecord, SessionStore, SessionStoreSettings,
+  CreateSessionInput, ReauthenticateSessionInput, RevokeAllSessionsOptions, SessionAuthentication, RotateResult, RotateSessionInput, RotatedSession, SessionRecord, SessionStore, SessionStoreSettings,
 } from '../../core/ports/session-store.interface';
-import { storedAmr, storedAuthTime } from '../../core/ports/session-store.interface';
+import { reauthenticatedAmr, storedAmr, storedAuthTime } from '../../core/ports/session-store.interface';
 
 interface StoredSession extends SessionRecord {
   currentHash: string;
@@ -129,6 +129,15 @@ export class MemorySessionStore implements SessionStore {
     }
     if (sessions.size === 0) this.users.delete(userId);
     return revoked;
+  }
+
+  async reauthenticate(input: ReauthenticateSessionInput): Promise<SessionAuthentication | null> {
+    const now = this.now();
+    const session = this.live(input.userId, now)?.get(input.sessionId);
+    if (!session) return null;
+    session.amr = reauthenticatedAmr(session.amr, input.amr);
+    session.authTime = storedAuthTime(now, session.createdAt);
+    return { amr: [...session.amr], authTime: session.authTime };
   }
 
   /** Stops the background sweep (call when discarding the store). */

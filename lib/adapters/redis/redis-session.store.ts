@@ -4,12 +4,15 @@ import { RedisKeys } from './redis-keys';
 import { redisCall } from './redis-call';
 import type { ReplicatedWriter } from './replicated-write';
 import type {
-  CreateSessionInput, RevokeAllSessionsOptions, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
+  CreateSessionInput, ReauthenticateSessionInput, RevokeAllSessionsOptions, SessionAuthentication, RotateResult, RotateSessionInput, SessionRecord, SessionStore, SessionStoreSettings,
   UserRecordFields, UserRecordRotateResult, UserRecordRotation, UserRecordSource,
 } from '../../core/ports/session-store.interface';
-import { storedAmr, storedAuthTime } from '../../core/ports/session-store.interface';
+import { MAX_AMR_VALUES, storedAmr, storedAuthTime } from '../../core/ports/session-store.interface';
 import {
-  CREATE_SESSION, createSessionArgv, type CreateSessionArgv, decodeCreateReply, decodeHead, decodeRotateReply,
+  amrCodes, decodeReauthenticateReply, type ReauthenticateSessionArgv, type ReauthenticateSessionReply,
+} from './session-authentication.codec';
+import {
+  CREATE_SESSION, REAUTHENTICATE_SESSION, createSessionArgv, type CreateSessionArgv, decodeCreateReply, decodeHead, decodeRotateReply,
   decodeSessions, headExpiresAt, REVOKE_ALL_SESSIONS, REVOKE_SESSION, revokeAllSessionsArgv, type RevokeAllSessionsArgv,
   type RevokeSessionArgv, ROTATE_SESSION, ROTATE_SESSION_WITH_USER_RECORD, rotateSessionArgv, type RotateSessionArgv,
   type RotateSessionReply, rotateSessionWithUserRecordArgv, type RotateSessionWithUserRecordArgv, SESSION_ID, storedIp,
@@ -22,6 +25,7 @@ interface SessionCommands {
   authkitRotateSessionWithUserRecord(key: string, userKey: string, ...argv: RotateSessionWithUserRecordArgv): Promise<RotateSessionReply>;
   authkitRevokeSession(key: string, ...argv: RevokeSessionArgv): Promise<number>;
   authkitRevokeAllSessions(key: string, ...argv: RevokeAllSessionsArgv): Promise<number>;
+  authkitReauthenticateSession(key: string, ...argv: ReauthenticateSessionArgv): Promise<ReauthenticateSessionReply>;
 }
 
 /**
@@ -58,6 +62,7 @@ export class RedisSessionStore implements SessionStore, UserRecordRotation {
     define('authkitRotateSessionWithUserRecord', ROTATE_SESSION_WITH_USER_RECORD, 2);
     define('authkitRevokeSession', REVOKE_SESSION);
     define('authkitRevokeAllSessions', REVOKE_ALL_SESSIONS);
+    define('authkitReauthenticateSession', REAUTHENTICATE_SESSION);
     this.commands = redis as unknown as SessionCommands;
   }
 
@@ -165,6 +170,20 @@ export class RedisSessionStore implements SessionStore, UserRecordRotation {
       this.commands.authkitRevokeSession(this.keys.sessions(userId), sessionId, this.now(), idleTtlMs, absoluteTtlMs),
     );
     return deleted === 1;
+  }
+
+  /** One script on the user's hash: the step-up field `<sid>:a` (the head, the guard's HGET, is left alone). */
+  async reauthenticate(input: ReauthenticateSessionInput): Promise<SessionAuthentication | null> {
+    if (!SESSION_ID.test(input.sessionId)) return null;
+    const { idleTtlMs, absoluteTtlMs } = this.settings;
+    const argv: ReauthenticateSessionArgv = [input.sessionId, this.now(), idleTtlMs, absoluteTtlMs, amrCodes(input.amr), MAX_AMR_VALUES];
+    const key = this.keys.sessions(input.userId);
+    const reply = await redisCall(() =>
+      this.replication
+        ? this.replication.call<ReauthenticateSessionReply>('authkitReauthenticateSession', [key, ...argv])
+        : this.commands.authkitReauthenticateSession(key, ...argv),
+    );
+    return decodeReauthenticateReply(reply);
   }
 
   /** One script: revokes (but `keep`) and records the credential version atomically. */

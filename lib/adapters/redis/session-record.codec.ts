@@ -1,10 +1,12 @@
-import { AMR_VALUES, type RotateResult, type SessionStoreSettings, storedAmr, type UserRecordFields } from '../../core/ports/session-store.interface';
+import type { RotateResult, SessionStoreSettings, UserRecordFields } from '../../core/ports/session-store.interface';
+import { decodeAuthentication, encodeAuthentication, REAUTHENTICATION_FIELD } from './session-authentication.codec';
 import {
   CREDENTIAL_FLOOR_RETENTION_MS, cutUtf8, storedUserAgent, storedVersion, USER_AGENT_MAX_BYTES,
 } from '../../core/sessions/session-fields';
 import { MAX_CONTEXT_FIELDS } from './session-record.scripts';
 
 export { CREDENTIAL_FLOOR_RETENTION_MS, cutUtf8, storedUserAgent, storedVersion, USER_AGENT_MAX_BYTES };
+export { decodeAuthentication, encodeAuthentication };
 
 /**
  * The one definition of how `RedisSessionStore` keeps a session in Redis: the record layout, the Lua scripts,
@@ -15,6 +17,7 @@ export { CREDENTIAL_FLOOR_RETENTION_MS, cutUtf8, storedUserAgent, storedVersion,
  *     <sid>      head      ca,r,g,c,p,v[,a[,t]]
  *     <sid>:1    context   ip,ua1          (absent when the session has neither ip nor user agent)
  *     <sid>:2..5 more of the user agent    (only for user agents longer than fit in `<sid>:1`)
+ *     <sid>:a    a,t       the session's authentication after a step-up (session-authentication.codec.ts)
  *     :v         the user's credential-version floor (see below; one per user, not per session)
  *
  * ca created-at and r last rotation (= last use; = ca before the first rotation): epoch ms in base 36.
@@ -25,10 +28,13 @@ export { CREDENTIAL_FLOOR_RETENTION_MS, cutUtf8, storedUserAgent, storedVersion,
  * `amr`, one character per value: its position in `AMR_VALUES` in `AMR_ALPHABET` (`pwd` -> `0`, `oauth` -> `1`);
  * t is the authentication time as an offset from ca in whole seconds, base 36 (signed), left out when the
  * authentication time is ca itself (the usual case: the sign-in created the session). The head must stay within
- * 64 bytes (below) and is about 56 + the digits of g and v without them, so a and t get a few bytes: one per
- * amr value, and an offset only for a re-authentication within a session. Both are absent when there is nothing to say (records written before they existed decode as amr [] and
- * authTime = ca). The scripts never read a and t: a rotation carries everything after v over unchanged, so a
- * refresh keeps the session's amr and authTime, and returns that tail to be decoded here. The guard's check is
+ * 64 bytes (below): it is 54 + the digits of g and v + 1 + one byte per amr value (up to 4: 64 bytes for an MFA
+ * sign-in's three with a 4-digit g and a 2-digit v; four values there make 65), which leaves no room for a step-up's t (1 + up to 5 base-36 digits for a 30-day session). So a step-up (`REAUTHENTICATE_SESSION`)
+ * writes the session's new authentication, `a,t` in the same encoding, to its own field `<sid>:a` (at most 10
+ * bytes) and leaves the head alone; the field, when present, stands for the head's tail. Both are absent when
+ * there is nothing to say (records written before they existed decode as amr [] and authTime = ca). A rotation
+ * carries everything after v over unchanged and returns the authentication (`<sid>:a`, else the head's tail) to
+ * be decoded here, so a refresh keeps the session's amr and authTime. The guard's check is
  * one HGET of the head.
  *
  * Credential versions: when a user's credentials change (password set or removed, account disabled, enabled
@@ -99,25 +105,6 @@ export interface SessionHead {
   authTime: number;
 }
 
-/** One character per `AMR_VALUES` entry, by position. */
-const AMR_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-/** The head's tail after v (`,a,t`, or `,a`, or nothing), written at creation and carried over by rotations. */
-export function encodeAuthentication(amr: readonly string[] | undefined, authTime: number | undefined, createdAt: number): string {
-  const a = storedAmr(amr).map((value) => AMR_ALPHABET[AMR_VALUES.indexOf(value)]).join('');
-  const offsetSeconds = authTime === undefined || !Number.isSafeInteger(authTime) ? 0 : Math.round((authTime - createdAt) / 1000);
-  if (offsetSeconds !== 0) return `,${a},${offsetSeconds.toString(36)}`;
-  return a ? `,${a}` : '';
-}
-
-/** Reads a head's tail (`encodeAuthentication`'s output, with or without its leading comma). */
-export function decodeAuthentication(tail: string | undefined, createdAt: number): { amr: string[]; authTime: number } {
-  const [a = '', t = ''] = (tail ?? '').replace(/^,/, '').split(',');
-  const amr = [...a].map((code) => AMR_VALUES[AMR_ALPHABET.indexOf(code)]).filter((value): value is string => value !== undefined);
-  const offsetSeconds = t ? parseInt(t, 36) : 0;
-  return { amr, authTime: createdAt + (Number.isSafeInteger(offsetSeconds) ? offsetSeconds * 1000 : 0) };
-}
-
 /** A session as read back from the hash. */
 export interface DecodedSession extends SessionHead {
   id: string;
@@ -156,7 +143,9 @@ export function decodeSessions(fields: Record<string, string>): DecodedSession[]
     const comma = context.indexOf(',');
     let userAgent = comma < 0 ? '' : context.slice(comma + 1);
     for (let n = 2; n <= MAX_CONTEXT_FIELDS && fields[`${id}:${n}`] !== undefined; n++) userAgent += fields[`${id}:${n}`];
-    sessions.push({ id, ...head, ip: comma < 0 ? context : context.slice(0, comma), userAgent });
+    const steppedUp = fields[`${id}:${REAUTHENTICATION_FIELD}`];
+    const authentication = steppedUp === undefined ? {} : decodeAuthentication(steppedUp, head.createdAt);
+    sessions.push({ id, ...head, ...authentication, ip: comma < 0 ? context : context.slice(0, comma), userAgent });
   }
   return sessions;
 }
@@ -296,4 +285,6 @@ export function revokeAllSessionsArgv(
 /** Names of a session's fields after the head, as a Lua argument list (`sid .. ':1', ...`). */
 
 // The Lua scripts (what the format above means to Redis) are in session-record.scripts.ts.
-export { CREATE_SESSION, REVOKE_ALL_SESSIONS, REVOKE_SESSION, ROTATE_SESSION, ROTATE_SESSION_WITH_USER_RECORD } from './session-record.scripts';
+export {
+  CREATE_SESSION, REAUTHENTICATE_SESSION, REVOKE_ALL_SESSIONS, REVOKE_SESSION, ROTATE_SESSION, ROTATE_SESSION_WITH_USER_RECORD,
+} from './session-record.scripts';

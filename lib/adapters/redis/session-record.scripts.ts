@@ -3,11 +3,13 @@
  * that knows the format; its ARGV builders and reply decoders are there).
  */
 import { CREDENTIAL_FLOOR_RETENTION_MS } from '../../core/sessions/session-fields';
+import { REAUTHENTICATION_FIELD } from './session-authentication.codec';
 
 /** Fields after the head: the context field and up to four more pieces of the user agent. */
 export const MAX_CONTEXT_FIELDS = 5;
 
-const CONTEXT_FIELDS_LUA = Array.from({ length: MAX_CONTEXT_FIELDS }, (_, i) => `sid .. ':${i + 1}'`).join(', ');
+/** The session's fields after the head: context, more user agent, and the step-up field (`REAUTHENTICATION_FIELD`). */
+const CONTEXT_FIELDS_LUA = [...Array.from({ length: MAX_CONTEXT_FIELDS }, (_, i) => `sid .. ':${i + 1}'`), `sid .. ':${REAUTHENTICATION_FIELD}'`].join(', ');
 
 /** Shared helpers, prepended to every script. */
 const HELPERS = `
@@ -143,6 +145,8 @@ if v < math.max(userVersion, floorOf(key)) then
   return {4}
 end
 local tail = string.match(head, '^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*(,.*)$') or ''
+local steppedUp = redis.call('HGET', key, sid .. ':${REAUTHENTICATION_FIELD}')
+local authentication = steppedUp and (',' .. steppedUp) or tail
 if c == ARGV[2] then
   local generation = tonumber(g) + 1
   redis.call('HSET', key, sid, table.concat({ca, b36(now), generation, ARGV[3], string.sub(c, 1, 11), v}, ',') .. tail)
@@ -154,20 +158,59 @@ if c == ARGV[2] then
     end
   end
   keepUntil(key, math.min(now + idle, tonumber(ca, 36) + absolute), now)
-  return reply({1, generation, tonumber(ca, 36), tail})
+  return reply({1, generation, tonumber(ca, 36), authentication})
 end
 if p ~= '' and p == string.sub(ARGV[2], 1, 11) then
   local since = now - tonumber(r, 36)
   if since < tonumber(ARGV[7]) then
-    if c == ARGV[3] then return reply({5, tonumber(g), tonumber(ca, 36), tail}) end
+    if c == ARGV[3] then return reply({5, tonumber(g), tonumber(ca, 36), authentication}) end
     return {2}
   end
-  if c == ARGV[3] and since < tonumber(ARGV[10]) then return reply({6, tonumber(g), tonumber(ca, 36), tail}) end
+  if c == ARGV[3] and since < tonumber(ARGV[10]) then return reply({6, tonumber(g), tonumber(ca, 36), authentication}) end
 end
 drop(key, sid)
 return {3}
 `;
 }
+
+/**
+ * KEYS: sessions. ARGV: `ReauthenticateSessionArgv`. Step-up of a live session: its amr (the step-up field's, else
+ * the head's) with the proof's codes added (each once, the proof's last, the last maxAmr kept) and the offset of
+ * now from ca in whole seconds are written to `<sid>:a`; the head is left alone. Returns
+ * `ReauthenticateSessionReply`.
+ */
+export const REAUTHENTICATE_SESSION = `${HELPERS}
+local key = KEYS[1]
+local sid = ARGV[1]
+local now = tonumber(ARGV[2])
+local head = redis.call('HGET', key, sid)
+if not head then return {0} end
+if expiry(head, tonumber(ARGV[3]), tonumber(ARGV[4])) <= now then
+  drop(key, sid)
+  return {0}
+end
+local ca = tonumber(string.match(head, '^(%w+),'), 36)
+local field = sid .. ':${REAUTHENTICATION_FIELD}'
+local current = redis.call('HGET', key, field)
+local a
+if current then
+  a = string.match(current, '^([^,]*)') or ''
+else
+  a = string.match(head, '^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,([^,]*)') or ''
+end
+local added = ARGV[5]
+local kept = ''
+for i = 1, #a do
+  local code = string.sub(a, i, i)
+  if not string.find(added, code, 1, true) then kept = kept .. code end
+end
+local merged = kept .. added
+local max = tonumber(ARGV[6])
+if #merged > max then merged = string.sub(merged, #merged - max + 1) end
+local value = merged .. ',' .. b36(math.max(0, math.floor((now - ca) / 1000 + 0.5)))
+redis.call('HSET', key, field, value)
+return {1, ca, value}
+`;
 
 /** KEYS: sessions. ARGV: `RevokeSessionArgv`. Returns 1 when a live session was deleted. */
 export const REVOKE_SESSION = `${HELPERS}

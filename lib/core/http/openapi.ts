@@ -95,7 +95,7 @@ export const SESSION_MODEL = new Model('AuthkitSession', {
   ip: { type: 'string', nullable: true }, userAgent: { type: 'string', nullable: true },
 });
 
-const TOKEN_FIELDS = { accessToken: { type: 'string' }, tokenType: { type: 'string', enum: ['Bearer'] }, expiresIn: { type: 'integer' }, user: USER_MODEL };
+export const TOKEN_FIELDS = { accessToken: { type: 'string' }, tokenType: { type: 'string', enum: ['Bearer'] }, expiresIn: { type: 'integer' }, user: USER_MODEL };
 /** `AuthkitTokenResponse`: with `refreshToken` when the transport puts it in the body ('body' or 'both'). */
 const TOKEN_RESPONSES = [
   new Model('AuthkitTokenResponse', TOKEN_FIELDS),

@@ -52,6 +52,12 @@ export interface AccountOptions {
    * session started within `recentLoginSeconds` (default 300).
    */
   accountDeletion?: { enabled?: boolean; recentLoginSeconds?: number };
+  /**
+   * How recent a sign-in (or `POST /auth/reauthenticate`) must be for the library's sensitive routes (change password,
+   * delete account, disable MFA, regenerate recovery codes) and for `@RequireRecentAuth()` without `maxAgeSeconds`,
+   * else 401 `reauthentication_required`. Default 900 (15 min).
+   */
+  recentAuthSeconds?: number;
   /** Hooks that can refuse registration, login and OAuth linking. */
   hooks?: AuthHooks;
   /** Extra access-token claims (a function, or `{ names, resolve, maxBytes }`). They reach `@CurrentUser().claims`. */
@@ -76,6 +82,7 @@ export interface ResolvedAccountOptions {
   emailVerification: ResolvedMailedToken & { sendOnRegister: boolean };
   passwordChange: { enabled: boolean; notify: boolean };
   accountDeletion: { enabled: boolean; recentLoginSeconds: number };
+  recentAuthSeconds: number;
   hooks: AuthHooks;
   claims: { resolve: ClaimsFunction; names: ReadonlySet<string> | null; maxBytes: number } | null;
   registrationFields: Type<object> | null;
@@ -90,7 +97,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** The top-level options of the account lifecycle. */
 export const ACCOUNT_OPTION_KEYS: OptionKeys<AccountOptions> = {
   requireVerifiedEmail: true, passwordReset: true, emailVerification: true, passwordChange: true, accountDeletion: true, hooks: true, claims: true,
-  registrationFields: true,
+  registrationFields: true, recentAuthSeconds: true,
 };
 const MAILED_TOKEN_KEYS: OptionKeys<MailedTokenOptions> = { enabled: true, url: true, ttlSeconds: true };
 const VERIFICATION_KEYS: OptionKeys<NonNullable<AccountOptions['emailVerification']>> = { ...MAILED_TOKEN_KEYS, sendOnRegister: true };
@@ -172,6 +179,7 @@ export function resolveAccountOptions(options: AccountOptions): ResolvedAccountO
       enabled: booleanOption(deletion.enabled, 'accountDeletion.enabled', true),
       recentLoginSeconds: positiveInteger(deletion.recentLoginSeconds, 'accountDeletion.recentLoginSeconds', 300),
     },
+    recentAuthSeconds: positiveInteger(options.recentAuthSeconds, 'recentAuthSeconds', 15 * MINUTE),
     hooks: { ...hooks },
     claims: resolveClaims(options.claims),
     registrationFields: options.registrationFields ?? null,

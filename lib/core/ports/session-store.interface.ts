@@ -82,6 +82,23 @@ export interface RotateSessionInput {
   ip?: string;
 }
 
+/** What `SessionStore.reauthenticate` records: the user proved it again, now. */
+export interface ReauthenticateSessionInput {
+  userId: string;
+  sessionId: string;
+  /**
+   * The methods of the new proof (`AMR_VALUES`): added to what the session had (each once; the new proof's values
+   * last, the oldest others dropped beyond `MAX_AMR_VALUES`).
+   */
+  amr: readonly string[];
+}
+
+/** `amr` after a re-authentication: the session's, then the proof's (each once), the last `MAX_AMR_VALUES`. */
+export function reauthenticatedAmr(session: readonly string[], proof: readonly string[]): string[] {
+  const added = storedAmr(proof);
+  return [...storedAmr(session).filter((value) => !added.includes(value)), ...added].slice(-MAX_AMR_VALUES);
+}
+
 /** Options of `SessionStore.revokeAll`. */
 export interface RevokeAllSessionsOptions {
   /**
@@ -163,6 +180,13 @@ export interface SessionStore {
    * credential version, in one atomic step. Number of sessions revoked.
    */
   revokeAll(userId: string, options?: RevokeAllSessionsOptions): Promise<number>;
+  /**
+   * Step-up: the user of a live session proved it again. Rewrites the session's `amr` (`reauthenticatedAmr`) and
+   * sets its `authTime` to now (whole seconds from `createdAt`, see `storedAuthTime`) in one atomic step; every
+   * later rotation carries them. Nothing else changes (the refresh token, generation and lifetimes are kept).
+   * The session's new authentication, or null when there is no such live session.
+   */
+  reauthenticate(input: ReauthenticateSessionInput): Promise<SessionAuthentication | null>;
 }
 
 /**

@@ -1,9 +1,16 @@
 import type { Type } from '@nestjs/common';
 import type { ResolvedCookieOptions } from '../http/cookie.options';
 import {
-  documentRoutes, loadSwagger, Model, requestModel, type RouteDoc, SESSION_MODEL, SIGNED_IN, STORE_DOWN, tokenResponse, USER_MODEL,
+  documentRoutes, JSON_BODY_ERRORS, loadSwagger, Model, TOKEN_FIELDS, requestModel, type RouteDoc, SESSION_MODEL, SIGNED_IN, STORE_DOWN, tokenResponse, USER_MODEL,
 } from '../http/openapi';
 
+const REAUTHENTICATE_REQUEST = requestModel('AuthkitReauthenticateRequest', {
+  password: { type: 'string', maxLength: 1024, description: 'the account password' },
+  code: { type: 'string', pattern: '^\\d{6}$', description: 'a TOTP code (with the mfa feature)' },
+  recoveryCode: { type: 'string', maxLength: 64, description: 'a recovery code (with the mfa feature), used up' },
+}, ['password', 'code', 'recoveryCode']);
+/** The step-up's answer: a token response that never carries a refresh token (the session keeps its own). */
+const REAUTHENTICATED_MODEL = new Model('AuthkitReauthenticateResponse', TOKEN_FIELDS);
 const REFRESH_REQUEST = requestModel('AuthkitRefreshRequest', { refreshToken: { type: 'string', maxLength: 1024 } }, ['refreshToken']);
 const ME_MODEL = new Model('AuthkitMe', {
   ...USER_MODEL.properties, emailVerified: { type: 'boolean' }, sessionId: { type: 'string' },
@@ -44,9 +51,20 @@ function sessionRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> 
   };
 }
 
+const REAUTHENTICATE_ROUTE: RouteDoc = {
+  summary: 'Step-up: prove it is you again (exactly one of password, code, recoveryCode)', security: ['bearer'], body: REAUTHENTICATE_REQUEST,
+  success: {
+    status: 200, schema: REAUTHENTICATED_MODEL,
+    description: 'An access token for the same session with a fresh auth_time and the proof\'s amr; no new refresh token (the current one keeps working)',
+  },
+  errors: [[400, ['validation_failed']], [401, [...SIGNED_IN[1], 'invalid_credentials', 'mfa_code_invalid']], ...JSON_BODY_ERRORS,
+    [429, ['too_many_attempts']], STORE_DOWN],
+};
 
-/** Documents the kernel's routes (refresh, logout, me, sessions) for `@nestjs/swagger`, when the app has it. */
-export function documentSessionRoutes(controller: Type, cookie: ResolvedCookieOptions): void {
+/** Documents the kernel's routes (refresh, logout, me, sessions, reauthenticate) for `@nestjs/swagger`, when the app has it. */
+export function documentSessionRoutes(controllers: { sessions: Type; reauthentication: Type }, cookie: ResolvedCookieOptions): void {
   const swagger = loadSwagger();
-  if (swagger) documentRoutes(swagger, controller, sessionRoutes(cookie));
+  if (!swagger) return;
+  documentRoutes(swagger, controllers.sessions, sessionRoutes(cookie));
+  documentRoutes(swagger, controllers.reauthentication, { reauthenticate: REAUTHENTICATE_ROUTE });
 }

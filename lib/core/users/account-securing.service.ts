@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CredentialStore } from '../ports/credential-store.interface';
 import { IdentityStore } from '../ports/identity-store.interface';
 import { SessionStore } from '../ports/session-store.interface';
+import { SECOND_FACTORS, type SecondFactors } from '../sessions/second-factors';
 import { credentialVersionOf, type StoredUser, UserStore } from '../ports/user-store.interface';
 
 /** What `AccountSecuring.secure` did. */
@@ -20,6 +21,11 @@ export interface SecureAccountSteps {
   voidPassword: boolean;
   /** Unlink every identity of the account. */
   unlinkIdentities: boolean;
+  /**
+   * Remove every second factor (through the second-factor feature, `SECOND_FACTORS`): a squatter's authenticator
+   * would lock the mailbox owner out. Not for a verified account: a password reset never removes a factor.
+   */
+  removeSecondFactors?: boolean;
   /** Mark the email verified last (the mailbox owner, or a provider that vouches for the address, is here). */
   verifyEmail?: boolean;
   /** After the password step, stop if the email is verified by now (a concurrent securing finished first). */
@@ -47,6 +53,7 @@ export class AccountSecuring {
     @Inject(CredentialStore) private readonly credentials: CredentialStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Optional() @Inject(IdentityStore) private readonly identities?: IdentityStore | null,
+    @Optional() @Inject(SECOND_FACTORS) private readonly secondFactors?: SecondFactors | null,
   ) {}
 
   /**
@@ -54,7 +61,7 @@ export class AccountSecuring {
    * removed (`voidPassword`; raises the credential version, so every outstanding one-time token and session is
    * stale), every identity is unlinked (`unlinkIdentities`: before the sessions, so no sign-in through one can
    * start a session that outlives this), every session ends with the user's current credential version as the
-   * floor, and then (`verifyEmail`) the email is marked verified.
+   * floor, every second factor is removed (`removeSecondFactors`), and then (`verifyEmail`) the email is marked verified.
    */
   async secure(userId: string, steps: SecureAccountSteps): Promise<SecuredAccount> {
     if (steps.voidPassword) await this.credentials.setPasswordHash(userId, null);
@@ -63,6 +70,7 @@ export class AccountSecuring {
     if (steps.skipIfVerified && current?.emailVerified) return { secured: false, revokedSessions: 0, identitiesRemoved: 0, credentialVersion };
     const identitiesRemoved = steps.unlinkIdentities && this.identities ? await this.identities.unlinkAllIdentities(userId) : 0;
     const revokedSessions = await this.sessions.revokeAll(userId, { credentialVersion });
+    if (steps.removeSecondFactors) await this.secondFactors?.removeAll(userId, {});
     if (steps.verifyEmail) await this.users.markEmailVerified(userId);
     return { secured: true, revokedSessions, identitiesRemoved, credentialVersion };
   }

@@ -102,16 +102,19 @@ export class MfaEnrolmentService {
     return { recoveryCodes: codes };
   }
 
-  /** A new set of recovery codes (the old set is void), for a current code or an unused recovery code. */
-  async regenerateRecoveryCodes(userId: string, proof: MfaProof, client: ClientInfo = {}): Promise<{ recoveryCodes: string[] }> {
+  /**
+   * A new set of recovery codes (the old set is void). `proof`: a current code or an unused recovery code, or null
+   * when the caller checked a recent use of the second factor (the route's step-up).
+   */
+  async regenerateRecoveryCodes(userId: string, proof: MfaProof | null, client: ClientInfo = {}): Promise<{ recoveryCodes: string[] }> {
     await this.prove(userId, proof, 'recovery_codes', client);
     const { codes, hashes } = newRecoveryCodes();
     if (!(await this.factors.replaceRecoveryCodes(userId, hashes))) throw new MfaNotEnabledError();
     return { recoveryCodes: codes };
   }
 
-  /** Removes every factor, for a current code or an unused recovery code. */
-  async disable(userId: string, proof: MfaProof, client: ClientInfo = {}): Promise<void> {
+  /** Removes every factor; `proof` as for `regenerateRecoveryCodes`. */
+  async disable(userId: string, proof: MfaProof | null, client: ClientInfo = {}): Promise<void> {
     await this.prove(userId, proof, 'disable', client);
     await this.factors.removeAll(userId);
     this.context.events.emitFor(client, MfaEvent.MfaDisabled, { userId });
@@ -130,9 +133,10 @@ export class MfaEnrolmentService {
     return had;
   }
 
-  private async prove(userId: string, proof: MfaProof, purpose: 'disable' | 'recovery_codes', client: ClientInfo): Promise<void> {
+  private async prove(userId: string, proof: MfaProof | null, purpose: 'disable' | 'recovery_codes', client: ClientInfo): Promise<void> {
     const now = Date.now();
     if (!(await this.factors.factors(userId, now)).totpSecret) throw new MfaNotEnabledError();
+    if (proof === null) return;
     await this.verifier.checkThrottle(userId, client, now);
     const factor = await this.verifier.verify(userId, proof, null, client, now);
     this.context.events.emitFor(client, MfaEvent.MfaVerified, { userId, method: factor.method, purpose });

@@ -4,6 +4,7 @@ import { CurrentUser } from '../../core/decorators/current-user.decorator';
 import { OptionalAuth } from '../../core/decorators/optional-auth.decorator';
 import { Public } from '../../core/decorators/public.decorator';
 import { Roles } from '../../core/decorators/roles.decorator';
+import { RequireRecentAuth } from '../../core/decorators/require-recent-auth.decorator';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
 import { RolesGuard } from '../../core/guards/roles.guard';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
@@ -19,7 +20,7 @@ import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';
 import { authRoutesCookie } from '../../core/http/refresh-cookie';
 import type { TransportRequest } from '../../core/http/secure-cookie.check';
 import { TokenResponder, type TokenResponse } from '../../core/http/token-responder';
-import { MfaProofDto, MfaTokenDto, MfaVerifyDto, proofOf, TotpCodeDto } from './mfa.dto';
+import { MfaProofDto, MfaTokenDto, MfaVerifyDto, optionalProofOf, proofOf, TotpCodeDto } from './mfa.dto';
 import { MFA_OPTIONS, type ResolvedMfaOptions } from './mfa.options';
 import { MFA_PENDING_COOKIE } from './mfa-challenge.step';
 import { MfaEnrolmentService, type MfaStatus } from './mfa-enrolment.service';
@@ -100,23 +101,29 @@ export class MfaController {
     return { ...this.responder.respondToSignIn(outcome, req, res, 3), recoveryCodes };
   }
 
-  /** 204: every factor removed; needs a current code or a recovery code. */
+  /**
+   * 204: every factor removed; needs a recent sign-in that used the second factor (else 401
+   * `reauthentication_required`: `POST /auth/reauthenticate` with a code); a code or recovery code in the body, when
+   * given, must be valid too.
+   */
+  @RequireRecentAuth({ secondFactor: true })
   @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
   @Delete('mfa/totp')
   @HttpCode(HttpStatus.NO_CONTENT)
   async disable(@CurrentUser() user: AuthenticatedUser, @Body() body: MfaProofDto, @Req() req: ClientRequest): Promise<void> {
     requireFeature(this.options.enabled);
-    await this.enrolment.disable(user.id, proofOf(body), clientInfo(req));
+    await this.enrolment.disable(user.id, optionalProofOf(body), clientInfo(req));
   }
 
-  /** 200 `{ recoveryCodes }`: a new set, the old one void; needs a current code or a recovery code. */
+  /** 200 `{ recoveryCodes }`: a new set, the old one void; needs a recent sign-in with the second factor (as `disable`); a code in the body, when given, must be valid. */
+  @RequireRecentAuth({ secondFactor: true })
   @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
   @Post('mfa/recovery-codes')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   regenerate(@CurrentUser() user: AuthenticatedUser, @Body() body: MfaProofDto, @Req() req: ClientRequest): Promise<{ recoveryCodes: string[] }> {
     requireFeature(this.options.enabled);
-    return this.enrolment.regenerateRecoveryCodes(user.id, proofOf(body), clientInfo(req));
+    return this.enrolment.regenerateRecoveryCodes(user.id, optionalProofOf(body), clientInfo(req));
   }
 
   /** The MFA token of the body, else of the pending-sign-in cookie (refused cross-site: 403). */

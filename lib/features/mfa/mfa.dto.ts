@@ -45,3 +45,12 @@ export function proofOf(body: MfaProofDto | undefined): MfaProof {
   if (hasCode === hasRecovery) throw new ValidationFailedError(['give either code or recoveryCode']);
   return hasCode ? { code: body!.code } : { recoveryCode: body!.recoveryCode };
 }
+
+/**
+ * The proof of a management call (disable, regenerate): optional, since the route's step-up (`@RequireRecentAuth` with
+ * `secondFactor`) already asks for a recent use of the second factor; checked when given; 400 when both.
+ */
+export function optionalProofOf(body: MfaProofDto | undefined): MfaProof | null {
+  if (typeof body?.code !== 'string' && typeof body?.recoveryCode !== 'string') return null;
+  return proofOf(body);
+}

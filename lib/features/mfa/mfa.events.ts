@@ -19,8 +19,8 @@ export type MfaMethod = 'totp' | 'recovery_code';
 
 export interface MfaVerifiedEvent extends UserEvent {
   method: MfaMethod;
-  /** `sign-in` (POST /auth/mfa/verify) or the management action it allowed. */
-  purpose: 'sign-in' | 'disable' | 'recovery_codes';
+  /** `sign-in` (POST /auth/mfa/verify), `reauthenticate` (POST /auth/reauthenticate) or the management action it allowed. */
+  purpose: 'sign-in' | 'reauthenticate' | 'disable' | 'recovery_codes';
 }
 
 export interface MfaFailedEvent extends UserEvent {

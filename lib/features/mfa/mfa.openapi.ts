@@ -45,15 +45,15 @@ function routes(mfa: ResolvedMfaOptions, cookie: ResolvedCookieOptions): Record<
         [409, ['mfa_already_enabled']], [429, ['too_many_attempts']], ...JSON_BODY_ERRORS, STORE_DOWN],
     },
     disable: {
-      summary: 'Remove every second factor (a current code or a recovery code)', enabled, security: ['bearer'], body: PROOF_REQUEST,
+      summary: 'Remove every second factor (step-up with the second factor; a code in the body is optional, checked when given)', enabled, security: ['bearer'], body: PROOF_REQUEST,
       success: { status: 204, description: 'Removed' },
-      errors: [[400, ['validation_failed', 'malformed_json']], [401, [...SIGNED_IN[1], 'mfa_code_invalid']], [409, ['mfa_not_enabled']],
+      errors: [[400, ['validation_failed', 'malformed_json']], [401, [...SIGNED_IN[1], 'mfa_code_invalid', 'reauthentication_required']], [409, ['mfa_not_enabled']],
         [429, ['too_many_attempts']], ...JSON_BODY_ERRORS, STORE_DOWN],
     },
     regenerate: {
-      summary: 'A new set of recovery codes, the old set void (a current code or a recovery code)', enabled, security: ['bearer'], body: PROOF_REQUEST,
+      summary: 'A new set of recovery codes, the old set void (step-up with the second factor; a code in the body is optional)', enabled, security: ['bearer'], body: PROOF_REQUEST,
       success: { status: 200, description: 'The new codes, shown this once', schema: RECOVERY_CODES },
-      errors: [[400, ['validation_failed', 'malformed_json']], [401, [...SIGNED_IN[1], 'mfa_code_invalid']], [409, ['mfa_not_enabled']],
+      errors: [[400, ['validation_failed', 'malformed_json']], [401, [...SIGNED_IN[1], 'mfa_code_invalid', 'reauthentication_required']], [409, ['mfa_not_enabled']],
         [429, ['too_many_attempts']], ...JSON_BODY_ERRORS, STORE_DOWN],
     },
   };

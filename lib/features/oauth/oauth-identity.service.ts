@@ -180,7 +180,9 @@ export class OAuthIdentityResolver {
       // secure-account step (fail closed: if it fails, nothing is linked). Every identity linked so far was linked
       // by someone who never proved owning the email either: each one is a way back in. A concurrent sign-in of the
       // same owner may have finished this already (and linked its identity and opened a session since): those stay.
-      const secured = await this.securing.secure(owner.id, { voidPassword: true, unlinkIdentities: true, verifyEmail: true, skipIfVerified: true });
+      const secured = await this.securing.secure(owner.id, {
+        voidPassword: true, unlinkIdentities: true, removeSecondFactors: true, verifyEmail: true, skipIfVerified: true,
+      });
       // Removing the password raised the credential version: the new session is created under it.
       credentialVersion = secured.credentialVersion;
       if (secured.secured) {

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidCredentialsError, ReauthenticationRequiredError, SessionRevokedError } from '../../core/errors/auth.errors';
 import type { AuthenticatedUser, ClientInfo } from '../../core/auth.types';
-import { SessionStore } from '../../core/ports/session-store.interface';
 import { LoginThrottler } from '../../core/ports/login-throttler.interface';
 import { PasswordHasher } from '../../core/ports/password-hasher.interface';
 import { UserStore } from '../../core/ports/user-store.interface';
@@ -14,7 +13,6 @@ import { AccountDeletion } from '../../core/users/account-deletion.service';
 export class AccountClosingService {
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
-    @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(LoginThrottler) private readonly loginThrottler: LoginThrottler,
     private readonly deletion: AccountDeletion,
@@ -29,7 +27,8 @@ export class AccountClosingService {
   /**
    * Deletes the signed-in user, its identities, sessions and tokens. An account with a password must give it (a
    * wrong one counts as a failed login); one without (OAuth only) must have signed in within
-   * `accountDeletion.recentLoginSeconds` on this session (`ReauthenticationRequiredError`).
+   * `accountDeletion.recentLoginSeconds` (the access token's `auth_time`: a sign-in or a `POST /auth/reauthenticate`
+   * of this session; `ReauthenticationRequiredError`).
    */
   async close(principal: AuthenticatedUser, password: unknown, client: ClientInfo = {}): Promise<void> {
     const user = await this.users.findById(principal.id);
@@ -40,10 +39,8 @@ export class AccountClosingService {
       await throttledLogin(this.loginThrottler, { email: user.email ?? `id:${user.id}`, ip: client.ip }, async () => {
         if (!(await this.hasher.verify(hash, password))) throw new InvalidCredentialsError();
       });
-    } else {
-      const session = (await this.sessions.list(user.id)).find((s) => s.id === principal.sessionId);
-      if (!session) throw new SessionRevokedError();
-      if (Date.now() - session.createdAt > this.options.accountDeletion.recentLoginSeconds * 1000) throw new ReauthenticationRequiredError();
+    } else if (principal.authTime === undefined || Date.now() - principal.authTime > this.options.accountDeletion.recentLoginSeconds * 1000) {
+      throw new ReauthenticationRequiredError();
     }
     await this.deletion.deleteUser(user.id, { client, sessionId: principal.sessionId });
   }

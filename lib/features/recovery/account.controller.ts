@@ -4,6 +4,7 @@ import { CurrentUser } from '../../core/decorators/current-user.decorator';
 import { OptionalAuth } from '../../core/decorators/optional-auth.decorator';
 import { Public } from '../../core/decorators/public.decorator';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
+import { RequireRecentAuth } from '../../core/decorators/require-recent-auth.decorator';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { AccountService } from './account.service';
 import { DeleteAccountDto, TokenDto, VerificationRequestDto, VerifyEmailDto } from './account.dto';
@@ -74,8 +75,10 @@ export class AccountController {
 
   /**
    * 204: the user, its identities and sessions are deleted. 401 `invalid_credentials` (wrong password,
-   * throttled like logins) or `reauthentication_required` (an account without password, signed in too long ago).
+   * throttled like logins) or `reauthentication_required` (signed in more than `recentAuthSeconds` ago; an account
+   * without password, more than `accountDeletion.recentLoginSeconds` ago).
    */
+  @RequireRecentAuth()
   @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
   @Delete('account')
   @HttpCode(HttpStatus.NO_CONTENT)

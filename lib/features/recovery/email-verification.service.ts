@@ -74,7 +74,9 @@ export class EmailVerificationService {
     const { user, parsed } = await this.checkToken(token, client);
     if (user.emailVerified) throw new OneTimeTokenInvalidError();
     await this.mailer.consume('email_verification', parsed);
-    const { revokedSessions, identitiesRemoved } = await this.securing.secure(user.id, { voidPassword: true, unlinkIdentities: true, verifyEmail: true });
+    const { revokedSessions, identitiesRemoved } = await this.securing.secure(user.id, {
+      voidPassword: true, unlinkIdentities: true, removeSecondFactors: true, verifyEmail: true,
+    });
     this.events.security.record('sessions_revoked', { userId: user.id, reason: 'registration_declined', count: revokedSessions });
     this.events.emit(RecoveryEvent.RegistrationDeclined, { userId: user.id, revokedSessions, identitiesRemoved, ip: client.ip, userAgent: client.userAgent });
   }

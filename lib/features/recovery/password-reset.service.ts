@@ -41,7 +41,7 @@ export class PasswordResetService {
    * one gets `token_invalid` whatever the password). The token is then consumed atomically (of concurrent resets
    * with one token exactly one succeeds) before the new password is hashed; every session of the user ends.
    * Marks the email verified (the mail reached it). An account whose email was unverified may be a squat
-   * (`isPossibleSquat`): every identity linked to it goes too, before the sessions. Resolves to the user's id. Throws `OneTimeTokenInvalidError`,
+   * (`isPossibleSquat`): every identity linked to it goes too, before the sessions, and its second factors. Resolves to the user's id. Throws `OneTimeTokenInvalidError`,
    * `TooManyRequestsError`.
    */
   async reset(token: unknown, newPassword: unknown, client: ClientInfo = {}): Promise<string> {
@@ -56,7 +56,7 @@ export class PasswordResetService {
     // Every session ends, and the new credential version becomes the floor: a login that raced the reset
     // under the old password cannot create a session that outlives it.
     const { revokedSessions } = await this.securing.secure(user.id, {
-      voidPassword: false, unlinkIdentities: isPossibleSquat(user), verifyEmail: !user.emailVerified,
+      voidPassword: false, unlinkIdentities: isPossibleSquat(user), removeSecondFactors: isPossibleSquat(user), verifyEmail: !user.emailVerified,
     });
     await this.mailer.revoke('email_verification', user.id);
     this.events.emit(RecoveryEvent.PasswordReset, { userId: user.id, revokedSessions, ip: client.ip, userAgent: client.userAgent });

@@ -3,6 +3,7 @@ import type { AuthenticatedUser } from '../../core/auth.types';
 import { CurrentUser } from '../../core/decorators/current-user.decorator';
 import { Public } from '../../core/decorators/public.decorator';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
+import { RequireRecentAuth } from '../../core/decorators/require-recent-auth.decorator';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { AccountService } from './account.service';
 import { PasswordNoticeMailer } from './password-notice.mailer';
@@ -62,7 +63,11 @@ export class PasswordController {
     await this.account.resetPassword(body.token, body.password, clientInfo(req));
   }
 
-  /** 204; the other sessions end (unless `revokeSessionsOnPasswordChange: false`); a notice is mailed. 401 wrong current password (throttled like logins). */
+  /**
+   * 204; the other sessions end (unless `revokeSessionsOnPasswordChange: false`); a notice is mailed. 401 wrong current
+   * password (throttled like logins), 401 `reauthentication_required` (signed in more than `recentAuthSeconds` ago).
+   */
+  @RequireRecentAuth()
   @UseGuards(AccessTokenGuard, JsonContentTypeGuard)
   @Post('password/change')
   @HttpCode(HttpStatus.NO_CONTENT)

@@ -34,7 +34,7 @@ function passwordRoutes(account: Pick<ResolvedAccountOptions, 'passwordReset' | 
       summary: "Change the signed-in user's password; the other sessions end", enabled: account.passwordChange.enabled,
       body: CHANGE_REQUEST, security: ['bearer'],
       success: { status: 204, description: 'Password changed' },
-      errors: [[400, ['validation_failed', 'malformed_json', 'weak_password']], [401, [...SIGNED_IN[1], 'invalid_credentials']],
+      errors: [[400, ['validation_failed', 'malformed_json', 'weak_password']], [401, [...SIGNED_IN[1], 'invalid_credentials', 'reauthentication_required']],
         ...JSON_BODY_ERRORS, [429, ['too_many_attempts']], STORE_DOWN],
     },
   };

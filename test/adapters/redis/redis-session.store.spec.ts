@@ -116,6 +116,32 @@ describe('RedisSessionStore: Redis specifics', () => {
     expect(listed.every((s) => s.userAgent === `Mozilla/5.0 ${'x'.repeat(300)}`.slice(0, 256) && s.ip === '2001:db8::1' && s.generation === 2)).toBe(true);
   });
 
+  it('step-up: the head (the guard\'s HGET) is left alone, <sid>:a holds the new authentication, every field within 64 bytes at worst', async () => {
+    const prefix = uniqueKeyPrefix('enc-stepup');
+    const store = storeOn(redis, prefix);
+    const userId = newUserId();
+    const sessionId = newSessionId();
+    let hash = newHash();
+    // A head of 64 bytes: an MFA sign-in's amr, a credential version of two digits, a generation of four. (With
+    // four amr values the head is 65 bytes before any step-up: see the codec's note.)
+    await store.create({ userId, sessionId, secretHash: hash, credentialVersion: 99, amr: ['pwd', 'otp', 'mfa'] });
+    for (let i = 0; i < 1_000; i++) {
+      const next = newHash();
+      expect((await store.rotate({ userId, sessionId, presentedHash: hash, nextHash: next, credentialVersion: 99 })).status).toBe('rotated');
+      hash = next;
+    }
+    const key = new RedisKeys(prefix).sessions(userId);
+    const head = await redis.hget(key, sessionId);
+    expect(Buffer.byteLength(head!)).toBe(64);
+    expect(await store.reauthenticate({ userId, sessionId, amr: ['swk'] })).toMatchObject({ amr: ['pwd', 'otp', 'mfa', 'swk'] });
+    expect(await redis.hget(key, sessionId)).toBe(head);
+    expect(await redis.hget(key, `${sessionId}:a`)).toMatch(/^[0-9a-z]{4},[0-9a-z]+$/);
+    expect(await redis.call('OBJECT', 'ENCODING', key)).toBe('listpack');
+    expect(Math.max(...Object.entries(await redis.hgetall(key)).flat().map((v) => Buffer.byteLength(v)))).toBeLessThanOrEqual(64);
+    expect(await store.revoke(userId, sessionId)).toBe(true);
+    expect(await redis.exists(key)).toBe(0);
+  });
+
   it('the hash stays a listpack at worst: 10 sessions with 300-byte multi-byte user agents, rotated from IPv4 to a full IPv6', async () => {
     const prefix = uniqueKeyPrefix('enc-mb');
     const store = storeOn(redis, prefix);
