@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import type Redis from 'ioredis';
 import { type AuthEventBase, AUTHKIT_REDIS, AuthService, UserStore } from '../../lib';
+import { AccountDeletion } from '../../lib/core/users/account-deletion.service';
+import { eventually } from '../support/abuse-app';
 import { MfaNoticeMailer } from '../../lib/features/mfa/mfa-notice.mailer';
 import { MfaRedisKeys } from '../../lib/features/mfa/redis-mfa.stores';
 import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
@@ -284,6 +286,16 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
     const events = JSON.stringify(EventLog.events);
     expect(events).not.toContain(user.secret);
     for (const code of user.recoveryCodes) expect(events.toLowerCase()).not.toContain(code);
+  });
+
+  it("a deleted account's factors go with it (the secret's ciphertext and the recovery codes)", async () => {
+    const user = await enrolled();
+    const keys = new MfaRedisKeys(t.keyPrefix);
+    expect(await redis.exists(keys.factors(user.id), keys.codes(user.id))).toBe(2);
+    expect(await t.app.get(AccountDeletion).deleteUser(user.id)).toBe(true);
+    // What stays is the last accepted TOTP step (a number, kept on removal so no code is accepted twice): no secret.
+    expect(await eventually(async () => (await redis.hget(keys.factors(user.id), 't')) === null && (await redis.exists(keys.codes(user.id))) === 0)).toBe(true);
+    expect(Object.keys(await redis.hgetall(keys.factors(user.id)))).toEqual(['s']);
   });
 });
 

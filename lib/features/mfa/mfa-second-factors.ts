@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ClientInfo } from '../../core/auth.types';
 import { ValidationFailedError } from '../../core/errors/auth.errors';
+import { AuthEvent } from '../../core/events/auth-event.names';
 import type { ReauthenticationProof, SecondFactors } from '../../core/sessions/second-factors';
 import { MFA_OPTIONS, type ResolvedMfaOptions } from './mfa.options';
 import { MfaEvent } from './mfa.events';
@@ -12,10 +13,12 @@ import { MfaVerifier } from './mfa-verifier';
  * The MFA feature as the kernel's `SECOND_FACTORS`: step-up with a TOTP code (`amr` otp + mfa) or a recovery code
  * (mfa), checked as a sign-in's second factor is (per-user throttle, a step never twice, a recovery code once, with
  * its mail and event); whether a user has a factor (`@RequireRecentAuth({ secondFactor: true })`); and removing the
- * factors of an account being secured from a possible squatter.
+ * factors of an account being secured from a possible squatter, or deleted.
  */
 @Injectable()
-export class MfaSecondFactors implements SecondFactors {
+export class MfaSecondFactors implements SecondFactors, OnModuleInit {
+  private readonly logger = new Logger('AuthKit');
+
   constructor(
     @Inject(MFA_OPTIONS) private readonly options: ResolvedMfaOptions,
     @Inject(MfaFactorStore) private readonly factors: MfaFactorStore,
@@ -23,6 +26,16 @@ export class MfaSecondFactors implements SecondFactors {
     private readonly verifier: MfaVerifier,
     private readonly context: MfaEnrolmentContext,
   ) {}
+
+  /** A deleted account's factors and failure counts go with it (nothing of a deleted user is kept). */
+  onModuleInit(): void {
+    this.context.events.subscribe(AuthEvent.AccountDeleted, ({ userId }) => {
+      Promise.all([this.factors.removeAll(userId), this.challenges.clearFailures(userId)]).catch((error: unknown) => {
+        // The user is gone already: what is left is unreachable ciphertext, but say so (no id of a secret, no secret).
+        this.logger.error(`Could not remove the second factors of a deleted account: ${error instanceof Error ? error.name : 'error'}`);
+      });
+    });
+  }
 
   async enrolled(userId: string): Promise<boolean> {
     if (!this.options.enabled) return false;
