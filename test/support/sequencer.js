@@ -22,6 +22,10 @@ const SLOW_FIRST = [
   'packed-tarball.spec.ts',
   'readme-snippets.spec.ts',
   'account-lifecycle.e2e.spec.ts',
+  // Mostly waiting (CLIENT PAUSE, DEBUG SLEEP, reuse windows): started early, they overlap the CPU-bound ones.
+  'request-budget.e2e.spec.ts',
+  'throttle-fail-closed.spec.ts',
+  'refresh-lost-answer.e2e.spec.ts',
   'sample.e2e.spec.ts',
   'core.e2e.spec.ts',
   'package.spec.ts',
