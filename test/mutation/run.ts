@@ -22,6 +22,8 @@ export const MUTATION_GROUPS: Array<{ mutate: string[]; specs: string[] }> = [
   { mutate: ['lib/core/tokens/app-claims.ts'], specs: ['test/core/tokens/app-claims.spec.ts'] },
   // signing-keys on its unit spec only: the TokenService specs build their service at load, so a mutant there errors their whole file.
   { mutate: ['lib/core/tokens/signing-keys.ts'], specs: ['test/core/tokens/signing-keys.spec.ts'] },
+  { mutate: ['lib/core/tokens/access-token-keys.ts'], specs: ['test/core/tokens/access-token-keys.spec.ts'] },
+  { mutate: ['lib/core/tokens/jwt.options.ts'], specs: ['test/core/tokens/jwt.options.spec.ts'] },
   { mutate: ['lib/core/tokens/token.service.ts'], specs: ['test/core/tokens/token.service.spec.ts', 'test/core/tokens/token.service.caches.spec.ts', 'test/core/tokens/token.service.signature-encoding.spec.ts'] },
   { mutate: ['lib/core/sessions/refresh-rotation.ts'], specs: ['test/core/sessions/refresh-rotation.local.spec.ts', 'test/core/sessions/refresh-rotation.spec.ts'] },
   { mutate: ['lib/core/http/cookies.ts', 'lib/core/http/refresh-cookie.ts'], specs: ['test/core/http/cookies.spec.ts'] },
