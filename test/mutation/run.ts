@@ -19,6 +19,7 @@ export const MUTATION_GROUPS: Array<{ mutate: string[]; specs: string[] }> = [
   { mutate: ['lib/adapters/memory/memory-session.store.ts'], specs: ['test/adapters/memory/memory-session.store.local.spec.ts', 'test/adapters/memory/memory-session.store.spec.ts', 'test/core/tokens/constant-time.spec.ts'] },
   { mutate: ['lib/core/guards/access-token.guard.ts', 'lib/core/guards/handler-metadata.cache.ts'], specs: ['test/core/guards/access-token.guard.unit.spec.ts', 'test/core/guards/access-token.guard.spec.ts', 'test/core/guards/handler-metadata.cache.spec.ts'] },
   { mutate: ['lib/core/guards/auth-guard.base.ts', 'lib/core/guards/transport-errors.ts', 'lib/core/guards/roles.options.ts'], specs: ['test/core/guards/guard-transports.spec.ts'] },
+  { mutate: ['lib/core/guards/authkit-auth.guard.ts', 'lib/core/guards/authkit-jwt.strategy.ts'], specs: ['test/core/guards/authkit-passport.spec.ts'] },
   { mutate: ['lib/core/throttling/throttle.options.ts'], specs: ['test/core/throttling/throttle.options.unit.spec.ts', 'test/core/throttling/throttle.options.spec.ts'] },
   { mutate: ['lib/core/tokens/app-claims.ts'], specs: ['test/core/tokens/app-claims.spec.ts'] },
   // signing-keys on its unit spec only: the TokenService specs build their service at load, so a mutant there errors their whole file.
