@@ -10,6 +10,9 @@ import { decodeJwt, forgeHmac } from '../../support/jwt-forge';
  * jsonwebtoken, and on a remembered token, by the service), the claims it issues and hands back, the bounded
  * cache, the length bound, the JWKS, the server keys and the start-up self-test.
  */
+// The module object itself (what token.service.ts calls into), so a spy can stand in for one call.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jsonwebtoken = require('jsonwebtoken') as typeof import('jsonwebtoken');
 const SECRET = 'claims-spec-secret-of-at-least-32-bytes';
 const SUBJECT = { userId: 'user-1', sessionId: 'session-1', roles: ['user'] };
 const T = Date.UTC(2030, 0, 1) / 1000; // a whole second, so `now` is an integer
@@ -250,5 +253,40 @@ describe('TokenService: server keys and the start-up self-test', () => {
       /^nestjs-authkit: option "jwt\.publicKey" does not verify the tokens it signs \(ES256\)$/,
     );
     expect(service({ refreshTokenKey: 'r'.repeat(32) }, { secret: undefined, algorithm: 'ES256', privateKey: es.privateKey, publicKey: es.publicKey }).getJwks().keys).toHaveLength(1);
+  });
+  it('names the option when jsonwebtoken itself refuses a key at start-up (sign or verify), with the cause', () => {
+    const failure = new Error('jsonwebtoken refused');
+    const startUp = (run: () => unknown): TypeError => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError);
+        expect((error as TypeError).cause).toBe(failure);
+        return error as TypeError;
+      }
+      throw new Error('started');
+    };
+    const es256 = (jwt: TokenOptions['jwt'] = {}) => () => service({ refreshTokenKey: 'r'.repeat(32) }, { secret: undefined, algorithm: 'ES256', privateKey: es.privateKey, ...jwt });
+    const signing = jest.spyOn(jsonwebtoken, 'sign');
+    try {
+      signing.mockImplementationOnce(() => { throw failure; });
+      expect(startUp(() => service()).message).toBe('nestjs-authkit: option "jwt.secret" cannot sign HS256 tokens with jsonwebtoken');
+      signing.mockImplementationOnce(() => { throw failure; });
+      expect(startUp(es256()).message).toBe('nestjs-authkit: option "jwt.privateKey" cannot sign ES256 tokens with jsonwebtoken');
+    } finally {
+      signing.mockRestore();
+    }
+    const verifying = jest.spyOn(jsonwebtoken, 'verify');
+    try {
+      verifying.mockImplementationOnce(() => { throw failure; });
+      expect(startUp(() => service({}, { algorithm: 'HS384', secret: 'h'.repeat(48) })).message).toBe('nestjs-authkit: option "jwt.secret" does not verify the tokens it signs (HS384)');
+      verifying.mockImplementationOnce(() => { throw failure; });
+      expect(startUp(es256()).message).toBe('nestjs-authkit: option "jwt.privateKey" does not verify the tokens it signs (ES256)');
+      verifying.mockImplementationOnce(() => { throw failure; });
+      expect(startUp(es256({ publicKey: es.publicKey })).message).toBe('nestjs-authkit: option "jwt.publicKey" does not verify the tokens it signs (ES256)');
+    } finally {
+      verifying.mockRestore();
+    }
+    expect(es256({ publicKey: es.publicKey })().getJwks().keys).toHaveLength(1);
   });
 });
