@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, createSecretKey, generateKeyPairSync, type KeyObject, type KeyPairKeyObjectResult, type RSAPSSKeyPairKeyObjectOptions } from 'node:crypto';
 import type { JwtAlgorithm, ResolvedJwtOptions } from '../../../lib/core/tokens/jwt.options';
 import { createSigningKeys } from '../../../lib/core/tokens/signing-keys';
 
@@ -32,14 +32,20 @@ function spkiKid(key: KeyObject): string {
   return createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 16);
 }
 
+/** An RSA-PSS key pair (@types/node declares `saltLength` as a string; Node takes a number). */
+function rsaPss(options: { modulusLength: number; hashAlgorithm?: string; mgf1HashAlgorithm?: string; saltLength?: number }): KeyPairKeyObjectResult {
+  return generateKeyPairSync('rsa-pss', options as unknown as RSAPSSKeyPairKeyObjectOptions);
+}
+
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const rsaOther = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
-const pss256 = generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256', saltLength: 32 });
-const pss384 = generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha384', mgf1HashAlgorithm: 'sha384', saltLength: 48 });
-const pssNoParameters = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
-const pssOtherMgf1 = generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha384', saltLength: 32 });
-const pssLongSalt = generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256', saltLength: 33 });
+const pss256 = rsaPss({ modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256', saltLength: 32 });
+const pss384 = rsaPss({ modulusLength: 2048, hashAlgorithm: 'sha384', mgf1HashAlgorithm: 'sha384', saltLength: 48 });
+const pssNoParameters = rsaPss({ modulusLength: 2048 });
+const pssOtherMgf1 = rsaPss({ modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha384', saltLength: 32 });
+const pssOtherHash = rsaPss({ modulusLength: 2048, hashAlgorithm: 'sha384', mgf1HashAlgorithm: 'sha256', saltLength: 32 });
+const pssLongSalt = rsaPss({ modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256', saltLength: 33 });
 const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
 const p521 = generateKeyPairSync('ec', { namedCurve: 'P-521' });
@@ -58,6 +64,8 @@ describe('createSigningKeys: the algorithm', () => {
     }
     expect(message({ algorithm: 256 as unknown as JwtAlgorithm, secret: SECRET_32 })).toBe(`nestjs-authkit: option "jwt.algorithm" ${ALLOWED} (got 256)`);
     expect(message({ algorithm: undefined as unknown as JwtAlgorithm, secret: SECRET_32 })).toBe(`nestjs-authkit: option "jwt.algorithm" ${ALLOWED} (got undefined)`);
+    // an array whose string form is an algorithm name is still not a string
+    expect(message({ algorithm: ['HS256'] as unknown as JwtAlgorithm, secret: SECRET_32 })).toBe(`nestjs-authkit: option "jwt.algorithm" ${ALLOWED} (got ["HS256"])`);
   });
 
   it('accepts each of the twelve algorithms with a fitting key, and signs with exactly that algorithm', () => {
@@ -154,6 +162,7 @@ describe('createSigningKeys: asymmetric keys', () => {
     expect(message({ algorithm: 'PS256', privateKey: pss384.privateKey })).toBe(misfit('PS256', 256));
     expect(message({ algorithm: 'PS256', privateKey: pssNoParameters.privateKey })).toBe(misfit('PS256', 256));
     expect(message({ algorithm: 'PS256', privateKey: pssOtherMgf1.privateKey })).toBe(misfit('PS256', 256));
+    expect(message({ algorithm: 'PS256', privateKey: pssOtherHash.privateKey })).toBe(misfit('PS256', 256));
     expect(message({ algorithm: 'PS256', privateKey: pssLongSalt.privateKey })).toBe(misfit('PS256', 256));
     expect(createSigningKeys(options({ algorithm: 'PS384', privateKey: pss384.privateKey })).signing.algorithm).toBe('PS384');
   });
