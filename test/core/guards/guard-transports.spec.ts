@@ -110,7 +110,7 @@ describe('transportError', () => {
     expect(gql.message).toBe(error.message);
     expect(gql.extensions).toEqual({ code: 'store_unavailable', statusCode: 503 });
     expect(gql.originalError).toBe(error);
-    expect(toGraphQLError(new InsufficientRoleError()).extensions).toEqual({ code: 'insufficient_role', statusCode: 403 });
+    expect((toGraphQLError(new InsufficientRoleError()) as GraphQLError).extensions).toEqual({ code: 'insufficient_role', statusCode: 403 });
   });
 
   it('ws: a WsException whose payload is the body with status error', () => {
