@@ -18,9 +18,15 @@ export const MUTATION_GROUPS: Array<{ mutate: string[]; specs: string[] }> = [
   { mutate: ['lib/core/tokens/refresh-token.codec.ts', 'lib/core/tokens/one-time-token.ts'], specs: ['test/core/tokens/refresh-token.codec.spec.ts', 'test/core/tokens/refresh-token.codec.known-answers.spec.ts', 'test/core/tokens/one-time-token.spec.ts', 'test/core/tokens/constant-time.spec.ts', 'test/adapters/memory/memory-session.store.spec.ts'] },
   { mutate: ['lib/adapters/memory/memory-session.store.ts'], specs: ['test/adapters/memory/memory-session.store.local.spec.ts', 'test/adapters/memory/memory-session.store.spec.ts', 'test/core/tokens/constant-time.spec.ts'] },
   { mutate: ['lib/core/guards/access-token.guard.ts', 'lib/core/guards/handler-metadata.cache.ts'], specs: ['test/core/guards/access-token.guard.unit.spec.ts', 'test/core/guards/access-token.guard.spec.ts', 'test/core/guards/handler-metadata.cache.spec.ts'] },
+  { mutate: ['lib/core/guards/auth-guard.base.ts', 'lib/core/guards/transport-errors.ts', 'lib/core/guards/roles.options.ts'], specs: ['test/core/guards/guard-transports.spec.ts'] },
+  { mutate: ['lib/core/guards/authkit-auth.guard.ts', 'lib/core/guards/authkit-jwt.strategy.ts'], specs: ['test/core/guards/authkit-passport.spec.ts'] },
   { mutate: ['lib/core/throttling/throttle.options.ts'], specs: ['test/core/throttling/throttle.options.unit.spec.ts', 'test/core/throttling/throttle.options.spec.ts'] },
   { mutate: ['lib/core/tokens/app-claims.ts'], specs: ['test/core/tokens/app-claims.spec.ts'] },
-  { mutate: ['lib/core/tokens/token.service.ts', 'lib/core/tokens/signing-keys.ts'], specs: ['test/core/tokens/token.service.spec.ts', 'test/core/tokens/token.service.caches.spec.ts', 'test/core/tokens/token.service.signature-encoding.spec.ts'] },
+  // signing-keys on its unit spec only: the TokenService specs build their service at load, so a mutant there errors their whole file.
+  { mutate: ['lib/core/tokens/signing-keys.ts'], specs: ['test/core/tokens/signing-keys.spec.ts'] },
+  { mutate: ['lib/core/tokens/access-token-keys.ts'], specs: ['test/core/tokens/access-token-keys.spec.ts'] },
+  { mutate: ['lib/core/tokens/jwt.options.ts'], specs: ['test/core/tokens/jwt.options.spec.ts'] },
+  { mutate: ['lib/core/tokens/token.service.ts'], specs: ['test/core/tokens/token.service.claims.spec.ts', 'test/core/tokens/token.service.spec.ts', 'test/core/tokens/token.service.caches.spec.ts', 'test/core/tokens/token.service.signature-encoding.spec.ts'] },
   { mutate: ['lib/core/sessions/refresh-rotation.ts'], specs: ['test/core/sessions/refresh-rotation.local.spec.ts', 'test/core/sessions/refresh-rotation.spec.ts'] },
   { mutate: ['lib/core/http/cookies.ts', 'lib/core/http/refresh-cookie.ts'], specs: ['test/core/http/cookies.spec.ts'] },
   {
