@@ -13,12 +13,8 @@ import type { TokenResponse } from '../http/token-responder';
 import { ReauthenticationService } from './reauthentication.service';
 import type { ReauthenticationProof } from './second-factors';
 
-/** Body of `POST /auth/reauthenticate`: exactly one proof. */
-export class ReauthenticateDto {
-  @IsOptional()
-  @PasswordText()
-  password?: string;
-
+/** A second factor as a body carries it: a TOTP `code` or a `recoveryCode` (the MFA feature's bodies extend it). */
+export class SecondFactorProofDto {
   @IsOptional()
   @IsString()
   @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
@@ -28,6 +24,13 @@ export class ReauthenticateDto {
   @IsString()
   @MaxLength(64)
   recoveryCode?: string;
+}
+
+/** Body of `POST /auth/reauthenticate`: exactly one proof. */
+export class ReauthenticateDto extends SecondFactorProofDto {
+  @IsOptional()
+  @PasswordText()
+  password?: string;
 }
 
 /** The proof of a body, or 400 when it has none or more than one. */

@@ -1,5 +1,6 @@
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ValidationFailedError } from '../../core/errors/auth.errors';
+import { SecondFactorProofDto } from '../../core/sessions/reauthentication.controller';
 import type { MfaProof } from './mfa-verifier';
 
 /** The MFA token of a challenge (else its cookie, after an OAuth redirect). */
@@ -18,17 +19,7 @@ export class TotpCodeDto extends MfaTokenDto {
 }
 
 /** A second factor: a TOTP `code` or a `recoveryCode` (exactly one). */
-export class MfaProofDto {
-  @IsOptional()
-  @IsString()
-  @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
-  code?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  recoveryCode?: string;
-}
+export class MfaProofDto extends SecondFactorProofDto {}
 
 /** Body of `POST /auth/mfa/verify`: the MFA token (or its cookie, after an OAuth redirect) and a second factor. */
 export class MfaVerifyDto extends MfaProofDto {
