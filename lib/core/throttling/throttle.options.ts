@@ -98,7 +98,7 @@ export function resolveThrottleRules(options: ThrottleOptions | undefined): Scop
   for (const scope of THROTTLE_SCOPES) {
     const given = options?.[scope];
     if (given === false) continue;
-    if (given !== undefined && (given === null || typeof given !== 'object')) fail(`throttle.${scope}`, 'must be an object or false');
+    if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) fail(`throttle.${scope}`, 'must be an object or false');
     const merged = { ...DEFAULT_THROTTLE_RULES[scope], ...given };
     const rule: ScopedThrottleRule = {
       scope,
@@ -133,7 +133,7 @@ export function resolveRouteLimits(options: ThrottleOptions | undefined, declare
     for (const [name, fallback] of Object.entries(counters)) {
       const value = (given as Record<string, unknown> | undefined)?.[name];
       if (value === false) continue;
-      if (value !== undefined && (value === null || typeof value !== 'object')) fail(`throttle.${route}.${name}`, 'must be an object or false');
+      if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) fail(`throttle.${route}.${name}`, 'must be an object or false');
       rejectUnknownKeys(value, `throttle.${route}.${name}`, RATE_LIMIT_KEYS);
       const merged = { ...fallback, ...(value as Partial<RateLimit> | undefined) };
       resolved[route][name] = {

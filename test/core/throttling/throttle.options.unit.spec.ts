@@ -51,7 +51,7 @@ describe('throttle options (unit)', () => {
     });
 
     it('refuses a scope that is neither an object nor false', () => {
-      for (const bad of [null, true, 'strict', 3]) {
+      for (const bad of [null, true, 'strict', 3, []]) {
         expect(message(() => resolveThrottleRules(opts({ ip: bad })))).toBe('nestjs-authkit: option "throttle.ip" must be an object or false');
       }
     });
@@ -95,7 +95,7 @@ describe('throttle options (unit)', () => {
       for (const bad of [null, [], 'x', 1]) {
         expect(message(() => resolveRouteLimits(opts({ register: bad }), declared))).toBe('nestjs-authkit: option "throttle.register" must be an object');
       }
-      for (const bad of [null, true, 'x', 1]) {
+      for (const bad of [null, true, 'x', 1, []]) {
         expect(message(() => resolveRouteLimits(opts({ register: { email: bad } }), declared))).toBe(
           'nestjs-authkit: option "throttle.register.email" must be an object or false',
         );
