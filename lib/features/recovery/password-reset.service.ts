@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { OneTimeTokenInvalidError, ValidationFailedError } from '../../core/errors/auth.errors';
 import type { ClientInfo } from '../../core/auth.types';
 import { RecoveryEvent } from './recovery.events';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
-import { UserStore } from '../../core/ports/user-store.interface';
 import { parseOneTimeToken } from '../../core/tokens/one-time-token';
 import { IdentityResolver } from '../../core/users/identity-resolver.service';
 import { AccountMailer } from './account.mailer';
@@ -14,7 +13,6 @@ import { checkEmail, RecoveryThrottle } from './recovery-throttle';
 @Injectable()
 export class PasswordResetService {
   constructor(
-    @Inject(UserStore) private readonly users: UserStore,
     private readonly securing: AccountSecuring,
     private readonly identity: IdentityResolver,
     private readonly mailer: AccountMailer,

@@ -5,7 +5,7 @@ import { recoveryFixture } from '../../support/recovery-fixture';
 describe('PasswordResetService', () => {
   function setUp() {
     const f = recoveryFixture();
-    return { ...f, service: new PasswordResetService(f.users, f.securing, f.identity, f.accountMailer, f.throttle, f.authEvents) };
+    return { ...f, service: new PasswordResetService(f.securing, f.identity, f.accountMailer, f.throttle, f.authEvents) };
   }
 
   it('mails a link to an existing account and nothing for an unknown email (same answer)', async () => {
