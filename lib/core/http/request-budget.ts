@@ -70,9 +70,18 @@ export function outsideRequestBudget<T>(work: () => T): T {
  * with a timeout (it may still run in Redis later, as after a command timeout). A timeout while the event loop
  * was mostly idle (the store, not the app, was slow) spends the budget.
  */
-export async function budgeted<T>(operation: () => Promise<T>): Promise<T> {
+export function budgeted<T>(operation: () => Promise<T>): Promise<T> {
   const budget = storage.getStore();
-  if (!budget) return operation();
+  if (budget) return withinBudget(budget, operation);
+  // No budget (the default, or background work): the operation as is, without another promise layer.
+  try {
+    return operation();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+async function withinBudget<T>(budget: RequestBudget, operation: () => Promise<T>): Promise<T> {
   const remaining = budget.remainingMs(Date.now());
   if (remaining <= 0) throw new Error(BUDGET_SPENT_MESSAGE);
   let timer: NodeJS.Timeout | undefined;
