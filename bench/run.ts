@@ -6,9 +6,11 @@ import { Cluster, Redis } from 'ioredis';
 import { type AppProcess, buildApp, startApp } from './support/app-process';
 import { BETTER_AUTH_MEMORY_SCENARIOS, BetterAuthSide } from './support/better-auth';
 import { Fixtures, PASSWORD } from './support/fixtures';
-import { expectStatus, login } from './support/http-client';
-import { measureLoginLoad } from './support/login-load';
+import { bearer, expectStatus, login } from './support/http-client';
+import { RedisCostMeter } from './support/redis-cost';
+import { LOGIN_CONNECTIONS, measureLoginLoad } from './support/login-load';
 import { log } from './support/log';
+import { MfaBench, mfaTargets, mfaUserCount } from './support/mfa';
 import { describeMachine } from './support/machine';
 import { MEMORY_SCENARIOS, measureSessionMemory, type MemoryResult } from './support/memory';
 import { measureOperationCosts } from './support/operation-costs';
@@ -16,9 +18,9 @@ import { type BenchOptions, parseOptions } from './support/options';
 import { BenchRedisCluster } from './support/redis-cluster';
 import { BenchRedisServer } from './support/redis-server';
 import { RefreshPool } from './support/refresh-pool';
-import { type BenchResults, loadTable, renderMarkdown } from './support/report';
+import { type BenchResults, costTable, loadTable, renderMarkdown, targetTable } from './support/report';
 import { measureRounds } from './support/rounds';
-import { benchRoutes, variantApp } from './support/routes';
+import { benchRoutes, type Route, variantApp } from './support/routes';
 import { roundRows } from './support/rows';
 import { benchTargets } from './support/targets';
 
@@ -34,8 +36,10 @@ import { benchTargets } from './support/targets';
  */
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
+  if (options.only === 'mfa') return mfaOnly(options);
   const started = Date.now();
   const jwtSecret = randomBytes(32).toString('base64url');
+  const mfaKey = randomBytes(32);
   const [server, redisCluster] = await Promise.all([BenchRedisServer.start(), BenchRedisCluster.start()]);
   const redis = new Redis(server.url, { lazyConnect: false });
   const clusterNodes = redisCluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port }));
@@ -47,14 +51,15 @@ async function main(): Promise<void> {
     buildApp();
     log('starting the bench apps');
     const env = { REDIS_URL: server.url, BENCH_JWT_SECRET: jwtSecret };
-    const [sessionApp, statelessApp, clusterApp, fastifyApp, side] = await Promise.all([
+    const [sessionApp, statelessApp, clusterApp, fastifyApp, mfaApp, side] = await Promise.all([
       startApp('session', { ...env, BENCH_MODE: 'session' }),
       startApp('stateless', { ...env, BENCH_MODE: 'stateless' }),
       startApp('cluster', { ...env, BENCH_MODE: 'session', REDIS_CLUSTER_NODES: redisCluster.addresses }),
       startApp('fastify', { ...env, BENCH_MODE: 'session', BENCH_PLATFORM: 'fastify' }),
+      startApp('mfa', { ...env, BENCH_MODE: 'session', BENCH_MFA_KEY: mfaKey.toString('base64') }),
       BetterAuthSide.start(server.url),
     ]);
-    apps.push(sessionApp, statelessApp, clusterApp, fastifyApp);
+    apps.push(sessionApp, statelessApp, clusterApp, fastifyApp, mfaApp);
     betterAuth = side;
     log('apps ready; creating users and sessions');
 
@@ -79,7 +84,12 @@ async function main(): Promise<void> {
     const fastify = await variantApp(fastifyApp, fixtures, options.connections);
     // Better Auth: the same accounts, and 16 sessions (smoke: 2) to extend on its refresh row's app.
     await betterAuth.prepare(loginEmails, options.smoke ? 2 : 16);
+    // Rows 2m, 8, 8v: users with TOTP on, signed in on the MFA app.
+    const mfa = new MfaBench(mfaApp, fixtures, mfaKey);
+    await mfa.prepare(mfaUserCount(options.smoke));
+    const mfaToken = (await mfa.signIn()).accessToken as string;
     const routes = [...benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool, cluster, fastify }), ...betterAuth.routes()];
+    routes.splice(routes.findIndex((route) => route.id === '4') + 1, 0, ...mfa.guardedRoutes(mfaToken));
 
     // Every route answers correctly once before anything is measured.
     for (const route of routes.filter((r) => !r.spec.requests)) {
@@ -90,12 +100,14 @@ async function main(): Promise<void> {
     log('row 7: POST /auth/login, with GET / traffic alongside');
     const { row: loginRow, loginLoad } = await measureLoginLoad(sessionApp, loginEmails, options, rows[0].requestsPerSecond);
     rows.push(loginRow);
+    log('rows 8 and 8v: POST /auth/login + POST /auth/mfa/verify');
+    rows.push(...(await mfa.measureRows(LOGIN_CONNECTIONS, options.durationSeconds, options.warmupSeconds, rows[0].requestsPerSecond)));
     log('row b7: Better Auth POST /api/auth/sign-in/email');
     rows.push(await betterAuth.measureSignIn(loginEmails, options, rows[0].requestsPerSecond));
     console.log(`\n${loadTable(rows)}\n`);
 
     log('Redis cost per operation');
-    const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke: options.smoke, betterAuth });
+    const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke: options.smoke, betterAuth, mfa });
 
     log(`Redis memory per session (${options.memorySessions.join(' and ')} sessions${options.memoryLargeSessions ? `; the default scenario also ${options.memoryLargeSessions}` : ''})`);
     const memory: MemoryResult[] = [];
@@ -131,7 +143,7 @@ async function main(): Promise<void> {
       redisCost: costs,
       memory,
       betterAuthMemory,
-      targets: benchTargets(rows, costs, memory, loginLoad.duringLogins.latencyP99Ms, betterAuthMemory),
+      targets: [...benchTargets(rows, costs, memory, loginLoad.duringLogins.latencyP99Ms, betterAuthMemory), ...mfaTargets(rows, costs)],
     };
     process.exitCode = writeResults(results, options, started);
   } finally {
@@ -159,6 +171,65 @@ function writeResults(results: BenchResults, options: BenchOptions, started: num
   if (!checked.length) return 0;
   log(`FAILED: ${checked.map((t) => t.name).join('; ')}`);
   return 1;
+}
+
+/**
+ * `npm run bench -- --only mfa`: the MFA rows alone, for work on the MFA feature (a full run takes ~25 minutes): the
+ * default-mode app and the MFA app on one redis-server; rows 1, 2, 1m and 2m, rows 8 and 8v, the
+ * Redis costs of a guarded request on both apps, of the MFA login and of the verify, and the MFA targets. Writes
+ * bench/.tmp/mfa/ (BENCH_OUT_DIR elsewhere), never RESULTS.md.
+ */
+async function mfaOnly(options: BenchOptions): Promise<void> {
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const mfaKey = randomBytes(32);
+  const server = await BenchRedisServer.start();
+  const redis = new Redis(server.url, { lazyConnect: false });
+  const apps: AppProcess[] = [];
+  try {
+    buildApp();
+    const env = { REDIS_URL: server.url, BENCH_JWT_SECRET: jwtSecret, BENCH_MODE: 'session' };
+    apps.push(...(await Promise.all([startApp('session', env), startApp('mfa', { ...env, BENCH_MFA_KEY: mfaKey.toString('base64') })])));
+    const [sessionApp, mfaApp] = apps;
+    const fixtures = new Fixtures(redis, jwtSecret);
+    await fixtures.createUser('user@bench.test', PASSWORD, ['user']);
+    const userToken = (await login(sessionApp, 'user@bench.test')).accessToken;
+    const mfa = new MfaBench(mfaApp, fixtures, mfaKey);
+    await mfa.prepare(mfaUserCount(options.smoke));
+    const mfaToken = (await mfa.signIn()).accessToken as string;
+    // Rows 1 and 2 as the full run has them (same app, same token), then 1m and 2m alike on the MFA app.
+    const routes: Route[] = [
+      { id: '1', route: '`GET /` open route (`@Public()`), same `Authorization` header as row 2: the ceiling', app: sessionApp, spec: { url: `${sessionApp.url}/`, headers: bearer(userToken) } },
+      { id: '2', route: '`GET /guarded` `AccessTokenGuard`, default mode', app: sessionApp, ceiling: '1', spec: { url: `${sessionApp.url}/guarded`, headers: bearer(userToken) } },
+    ];
+    routes.push(...mfa.guardedRoutes(mfaToken));
+    const rows = roundRows(routes, await measureRounds(routes, options));
+    log('rows 8 and 8v: POST /auth/login + POST /auth/mfa/verify');
+    rows.push(...(await mfa.measureRows(LOGIN_CONNECTIONS, options.durationSeconds, options.warmupSeconds, rows[0].requestsPerSecond)));
+    const meter = new RedisCostMeter(redis);
+    await meter.start();
+    const samples = options.smoke ? 2 : 5;
+    const costs = [
+      await meter.measure('authenticated request (default mode)', samples, async (n) => Array.from({ length: n }, () => undefined), async () => {
+        await expectStatus(await fetch(`${sessionApp.url}/guarded`, { headers: bearer(userToken) }), 200, 'GET /guarded');
+      }),
+      ...(await mfa.measureCosts(meter, samples)),
+    ];
+    meter.stop();
+    const targets = mfaTargets(rows, costs);
+    const markdown = `# MFA rows (\`npm run bench -- --only mfa\`), ${new Date().toISOString()}\n\n${loadTable(rows)}\n\n${costTable(costs)}\n\n${targetTable(targets)}\n`;
+    const outDir = process.env.BENCH_OUT_DIR || join(__dirname, '.tmp', 'mfa');
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), settings: options, rows, redisCost: costs, targets }, null, 2)}\n`);
+    writeFileSync(join(outDir, 'RESULTS.md'), markdown);
+    console.log(markdown);
+    const missed = targets.filter((t) => !t.met && (!options.smoke || t.kind === 'count'));
+    if (missed.length) log(`FAILED: ${missed.map((t) => t.name).join('; ')}`);
+    process.exitCode = missed.length ? 1 : 0;
+  } finally {
+    await Promise.all(apps.map((app) => app.stop()));
+    redis.disconnect();
+    await server.stop();
+  }
 }
 
 main().catch((error: unknown) => {
