@@ -84,6 +84,9 @@ describe('two-factor sign-in on the sample page (real Chromium, real Redis)', ()
     // The session survives a reload (the refresh cookie was set by the verify).
     await page.reload();
     await statusIs(page, 'You are signed in.');
+    // The sessions list says this session signed in with a second factor (its amr has mfa; the sign-out ended the other).
+    await page.waitForSelector('#sessions li:has-text("(this browser)")');
+    expect(await page.locator('#sessions li').allTextContents()).toEqual([expect.stringContaining(', with a second factor (this browser)')]);
     expect(await page.evaluate(() => JSON.stringify((globalThis as unknown as { localStorage: object }).localStorage))).toBe('{}');
 
     // Off, as the page does it: POST /auth/reauthenticate with the proof (the session's amr gains mfa), then
@@ -112,6 +115,8 @@ describe('two-factor sign-in on the sample page (real Chromium, real Redis)', ()
     await page.click('button[value=login]');
     await statusIs(page, 'You are signed in.');
     expect(await page.isHidden('#mfa-challenge')).toBe(true);
+    await page.waitForSelector('#sessions li:has-text("(this browser)")');
+    expect(await page.locator('#sessions li').allTextContents()).toEqual([expect.not.stringContaining('second factor')]);
     await context.close();
   });
 });
