@@ -26,11 +26,12 @@ import { benchTargets } from './support/targets';
 
 /**
  * `npm run bench`: one run, one table. Starts redis-server and a Redis Cluster (3 masters + 3 replicas,
- * bench/support/redis-cluster.ts), four bench apps (default and stateless mode, default mode on the cluster, and
- * default mode on Fastify) and three Better Auth apps (bench/app/better-auth/: the side-by-side rows), each in its
+ * bench/support/redis-cluster.ts), five bench apps (default and stateless mode, default mode on the cluster, on
+ * Fastify, and with the mfa option) and three Better Auth apps (bench/app/better-auth/: the side-by-side rows), each in its
  * own process, drives them with autocannon from this process, then counts Redis commands per operation and Redis
  * bytes per session, and writes bench/results.json and bench/RESULTS.md. This file only orders the steps; each lives
  * in bench/support/ (rows 1-6 and their variants 1c-6c, 1f-6f: routes.ts, rounds.ts, rows.ts; row 7: login-load.ts;
+ * the MFA rows 1m, 2m, 8, 8v, their costs and targets: mfa.ts;
  * Better Auth's rows, costs and memory: better-auth.ts; Redis cost: operation-costs.ts; memory: memory.ts; targets:
  * targets.ts; RESULTS.md: report.ts, variant-report.ts).
  */
@@ -100,10 +101,11 @@ async function main(): Promise<void> {
     log('row 7: POST /auth/login, with GET / traffic alongside');
     const { row: loginRow, loginLoad } = await measureLoginLoad(sessionApp, loginEmails, options, rows[0].requestsPerSecond);
     rows.push(loginRow);
-    log('rows 8 and 8v: POST /auth/login + POST /auth/mfa/verify');
-    rows.push(...(await mfa.measureRows(LOGIN_CONNECTIONS, options.durationSeconds, options.warmupSeconds, rows[0].requestsPerSecond)));
     log('row b7: Better Auth POST /api/auth/sign-in/email');
     rows.push(await betterAuth.measureSignIn(loginEmails, options, rows[0].requestsPerSecond));
+    // After b7, which runs right after row 7 and like it.
+    log('rows 8 and 8v: POST /auth/login + POST /auth/mfa/verify');
+    rows.push(...(await mfa.measureRows(LOGIN_CONNECTIONS, options.durationSeconds, options.warmupSeconds, rows[0].requestsPerSecond)));
     console.log(`\n${loadTable(rows)}\n`);
 
     log('Redis cost per operation');
