@@ -40,7 +40,7 @@ export { RolesGuard } from './core/guards/roles.guard';
 export { RequireRecentAuth } from './core/decorators/require-recent-auth.decorator';
 export { RECENT_AUTH_KEY, RecentAuthGuard, type RecentAuthRequirement } from './core/guards/recent-auth.guard';
 export { type ReauthenticatedTokens, ReauthenticationService } from './core/sessions/reauthentication.service';
-export { type ReauthenticationProof, SECOND_FACTORS, type SecondFactors } from './core/sessions/second-factors';
+export { type ReauthenticationProof, SECOND_FACTORS, type SecondFactors, type SecondFactorSummary } from './core/sessions/second-factors';
 export { AuthGuardBase } from './core/guards/auth-guard.base';
 export type { AuthRequest } from './core/guards/auth-request';
 

@@ -3,6 +3,7 @@ import type { StoredUser } from '../../lib';
 import type { AppProcess } from './app-process';
 import type { BetterAuthSide } from './better-auth';
 import type { Fixtures } from './fixtures';
+import type { MfaBench } from './mfa';
 import { bearer, expectStatus, JSON_HEADERS, login } from './http-client';
 import { type RedisCost, RedisCostMeter } from './redis-cost';
 
@@ -19,6 +20,8 @@ export interface OperationInputs {
   smoke: boolean;
   /** The Better Auth apps: their four operations are measured after the library's. */
   betterAuth: BetterAuthSide;
+  /** The MFA app's users: its login, verify and guarded request are measured after the library's others. */
+  mfa?: MfaBench;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface OperationInputs {
  * Auth's session check, sign-in, session refresh and sign-out.
  */
 export async function measureOperationCosts(inputs: OperationInputs): Promise<RedisCost[]> {
-  const { redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke, betterAuth } = inputs;
+  const { redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke, betterAuth, mfa } = inputs;
   const meter = new RedisCostMeter(redis);
   await meter.start();
   const samples = smoke ? 2 : 5;
@@ -82,6 +85,7 @@ export async function measureOperationCosts(inputs: OperationInputs): Promise<Re
       if (left.length) throw new Error(`logout-all left ${left.length} of ${n} sessions`);
     }
   }
+  if (mfa) costs.push(...(await mfa.measureCosts(meter, samples)));
   costs.push(...(await betterAuth.measureCosts(meter, samples)));
   meter.stop();
   return costs;

@@ -18,14 +18,17 @@ export interface BenchOptions {
    * tens of thousands), so fewer; bytes per session are constant from a few thousand on (see the linearity figures).
    */
   betterAuthMemorySessions: [number, number];
+  /** `--only mfa`: the MFA rows alone (1m, 2m, 8, 8v, their Redis costs and targets), into bench/.tmp/mfa/. */
+  only?: 'mfa';
 }
 
-const USAGE = `usage: npm run bench -- [--smoke] [--duration <s>] [--warmup <s>] [--connections <n>]
+const USAGE = `usage: npm run bench -- [--smoke] [--duration <s>] [--warmup <s>] [--connections <n>] [--only mfa]
   --smoke           ~2 s of load in total, every row and check once (CI); writes bench/.tmp/ only
   --duration <s>    measured seconds per row (default 20)
   --warmup <s>      warm-up seconds before each row (default 2)
   --rounds <n>      rounds the measured seconds of rows 1-6 are split into (default 20)
   --connections <n> concurrent connections (default 50)
+  --only mfa        the MFA rows only (1, 2, 1m, 2m, 8, 8v, their Redis costs and targets); writes bench/.tmp/mfa/ only
 Environment: BENCH_SMOKE=1 is the same as --smoke; REDIS_SERVER_BIN names the redis-server binary, REDIS_CLI_BIN redis-cli.`;
 
 function positive(name: string, raw: string | undefined): number {
@@ -52,6 +55,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     else if (flag === '--warmup') options.warmupSeconds = positive(flag, value());
     else if (flag === '--connections') options.connections = Math.round(positive(flag, value()));
     else if (flag === '--rounds') options.rounds = Math.round(positive(flag, value()));
+    else if (flag === '--only') {
+      const only = value();
+      if (only !== 'mfa') throw new Error(`--only takes mfa, not ${only}\n${USAGE}`);
+      options.only = only;
+    }
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   return options;

@@ -50,6 +50,10 @@ function describeKey(key: string | undefined): string {
   }
   return key
     .replace(/^[^{]*\{tl:([^:}]+):[^}]*\}.*$/, 'throttle($1)')
+    .replace(/^[^{]*\{[^}]*\}:mfa:c:[0-9a-f]+$/, 'mfa-challenge')
+    .replace(/^[^{]*\{[^}]*\}:mfa:rc$/, 'mfa-recovery-codes')
+    .replace(/^[^{]*\{[^}]*\}:mfa:f$/, 'mfa-failures')
+    .replace(/^[^{]*\{[^}]*\}:mfa$/, 'mfa-factors')
     .replace(/^[^{]*\{[^}]*\}:s$/, 'sessions')
     .replace(/^[^{]*\{[^}]*\}:user$/, 'user')
     .replace(/^[^:]*:email:.*$/, 'email');

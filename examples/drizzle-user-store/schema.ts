@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, integer, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** The users table as the library needs it (`migrations/0000_authkit_users.sql` creates it). */
 export const users = pgTable('users', {
@@ -27,4 +27,25 @@ export const userIdentities = pgTable('user_identities', {
   linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
 }, (table) => [primaryKey({ columns: [table.provider, table.providerUserId] }), unique('user_identities_one_per_provider').on(table.userId, table.provider)]);
 
-export const schema = { users, userIdentities };
+/**
+ * Second factors (the `mfa` option with `factorStore: new DrizzleMfaFactorStore(db)`; `migrations/0001_authkit_mfa.sql`
+ * creates them): one row per user who set up TOTP. The secret is the library's AES-256-GCM ciphertext, never the
+ * secret; `last_step` only moves forward (a code is never accepted twice) and stays when the factors are removed.
+ * `user_id` is text without a foreign key (any user id works; the library removes a deleted account's factors).
+ */
+export const mfaFactors = pgTable('mfa_factors', {
+  userId: text('user_id').primaryKey(),
+  totpSecret: text('totp_secret'),
+  pendingTotpSecret: text('pending_totp_secret'),
+  /** Epoch milliseconds. */
+  pendingExpiresAt: bigint('pending_expires_at', { mode: 'number' }),
+  lastStep: bigint('last_step', { mode: 'number' }).notNull().default(-1),
+});
+
+/** Unused recovery codes, as the SHA-256 the library gives (never a code). */
+export const mfaRecoveryCodes = pgTable('mfa_recovery_codes', {
+  userId: text('user_id').notNull(),
+  codeHash: text('code_hash').notNull(),
+}, (table) => [primaryKey({ columns: [table.userId, table.codeHash] })]);
+
+export const schema = { users, userIdentities, mfaFactors, mfaRecoveryCodes };

@@ -48,4 +48,8 @@ export interface SessionView {
   expiresAt: string;
   ip: string | null;
   userAgent: string | null;
+  /** How the session signed in, or last stepped up (RFC 8176 values: `pwd`, `oauth`, `otp`, `mfa`...). */
+  amr: string[];
+  /** When the session last proved the user (sign-in or step-up): the access token's `auth_time`, as an ISO date. */
+  authTime: string;
 }

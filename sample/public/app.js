@@ -246,7 +246,9 @@ async function loadSessions() {
   const items = result.data.map((session) => {
     const item = document.createElement('li');
     const when = new Date(session.lastUsedAt).toLocaleString();
-    item.textContent = `${session.userAgent || 'Unknown device'}, ${session.ip || 'unknown ip'}, last used ${when}` +
+    // amr: how the session signed in (or last stepped up); `mfa` when a second factor was shown.
+    const secondFactor = (session.amr || []).includes('mfa') ? ', with a second factor' : '';
+    item.textContent = `${session.userAgent || 'Unknown device'}, ${session.ip || 'unknown ip'}, last used ${when}${secondFactor}` +
       (session.current ? ' (this browser) ' : ' ');
     const revoke = document.createElement('button');
     revoke.textContent = 'Revoke';

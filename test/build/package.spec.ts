@@ -98,7 +98,10 @@ describe('the published package', () => {
     expect(packed.files).toContain('dist/index.js');
     expect(packed.files.filter((file) => file.endsWith('.map'))).toEqual([]);
     // The ORM recipes ship as copyable sources (node_modules/nestjs-authkit/examples/), with their migrations and READMEs.
-    for (const recipe of ['typeorm-user-store/typeorm-identity.store.ts', 'typeorm-user-store/README.md', 'drizzle-user-store/migrations/0000_authkit_users.sql']) {
+    for (const recipe of [
+      'typeorm-user-store/typeorm-identity.store.ts', 'typeorm-user-store/README.md', 'drizzle-user-store/migrations/0000_authkit_users.sql',
+      'typeorm-user-store/typeorm-mfa-factor.store.ts', 'drizzle-user-store/migrations/0001_authkit_mfa.sql', 'drizzle-user-store/drizzle-mfa-factor.store.ts',
+    ]) {
       expect(packed.files).toContain(`examples/${recipe}`);
     }
   });

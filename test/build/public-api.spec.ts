@@ -23,7 +23,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'AccessTokenGuard', 'RolesGuard', 'AuthGuardBase', 'AuthRequest',
     // Step-up (issue 23): the route's service, the decorator and its guard, the kernel's second-factor extension point.
     'RequireRecentAuth', 'RecentAuthGuard', 'RecentAuthRequirement', 'RECENT_AUTH_KEY', 'ReauthenticationService', 'ReauthenticatedTokens',
-    'SECOND_FACTORS', 'SecondFactors', 'ReauthenticationProof', 'ReauthenticateSessionInput',
+    'SECOND_FACTORS', 'SecondFactors', 'SecondFactorSummary', 'ReauthenticationProof', 'ReauthenticateSessionInput',
     // Services and their results.
     'AuthService', 'IdentityResolver', 'Credentials', 'TokenService', 'VerifiedAccessToken', 'AccessTokenClaims',
     'IssuedAccessToken', 'JsonWebKeySet', 'AuthenticatedUser', 'ClientInfo', 'PublicUser', 'TokenPair', 'SessionView',

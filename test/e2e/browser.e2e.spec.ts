@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { type Browser, type BrowserContext, chromium, type Page, type Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import { launchChromium, startSampleApp } from '../support/chromium';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { freePort, RedisServer } from '../support/redis-server';
 import { uniqueEmail } from '../support/test-app';
@@ -18,11 +18,6 @@ import { uniqueEmail } from '../support/test-app';
  */
 jest.setTimeout(90_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
-];
 const PASSWORD = 'a browser test password';
 const ADMIN_EMAIL = `admin-${Date.now()}@example.com`;
 const ADMIN_PASSWORD = 'the sample admin password';
@@ -98,7 +93,6 @@ describe('the sample page in Chromium (issue 13)', () => {
   let api: string;
   let sameSite: { server: Server; port: number };
   let otherSite: { server: Server; port: number };
-  const saved: Record<string, string | undefined> = {};
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -130,24 +124,8 @@ describe('the sample page in Chromium (issue 13)', () => {
       AUTH_OAUTH_SUCCESS_REDIRECT: undefined,
       AUTH_OAUTH_FAILURE_REDIRECT: undefined,
     };
-    for (const [name, value] of Object.entries(env)) {
-      saved[name] = process.env[name];
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    try {
-      const { AppModule } = await import('../../sample/app.module');
-      const { configureSampleApp } = await import('../../sample/bootstrap');
-      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-      app = configureSampleApp(moduleRef.createNestApplication({ logger: false }));
-      await app.listen(port, '127.0.0.1');
-    } finally {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    app = await startSampleApp(port, env);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

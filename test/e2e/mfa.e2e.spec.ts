@@ -83,6 +83,7 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
   it('enrol -> login answers mfaRequired with no token and no cookie -> verify with the code: tokens with amr [pwd, otp, mfa]; the same code again is 401', async () => {
     const user = await register();
     expect((await call('GET', '/auth/mfa', { token: user.accessToken })).body).toEqual({ totp: false, recoveryCodesLeft: 0, methods: [] });
+    expect((await call('GET', '/auth/me', { token: user.accessToken })).body.mfa).toEqual({ enrolled: false, methods: [], recoveryCodesLeft: 0 });
     const setup = await call('POST', '/auth/mfa/totp/setup', { token: user.accessToken });
     expect(setup.status).toBe(200);
     expect(setup.body.secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -118,7 +119,12 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
     // The refresh cookie's path is the auth prefix (where /auth/refresh is), not /auth/mfa.
     expect(verified.setCookie.find((c) => c.startsWith('authkit_rt='))).toMatch(/; Path=\/auth; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
     expect(claimsOf(verified.body.accessToken).amr).toEqual(['pwd', 'otp', 'mfa']);
-    expect((await call('GET', '/auth/me', { token: verified.body.accessToken })).body.amr).toEqual(['pwd', 'otp', 'mfa']);
+    const me = await call('GET', '/auth/me', { token: verified.body.accessToken });
+    expect([me.body.amr, me.body.mfa]).toEqual([['pwd', 'otp', 'mfa'], { enrolled: true, methods: ['totp', 'recovery_code'], recoveryCodesLeft: 10 }]);
+    // The sessions list tells the sessions apart by how they signed in: the registration's (pwd) and this one.
+    const sessions = await call('GET', '/auth/sessions', { token: verified.body.accessToken });
+    expect(sessions.body.map((s: { current: boolean; amr: string[] }) => [s.current, s.amr])).toEqual([[false, ['pwd']], [true, ['pwd', 'otp', 'mfa']]]);
+    expect(Math.floor(Date.parse(sessions.body[1].authTime) / 1000)).toBe(claimsOf(verified.body.accessToken).auth_time);
     // The refresh keeps the amr.
     const refreshed = await call('POST', '/auth/refresh', { json: { refreshToken: verified.body.refreshToken } });
     expect(claimsOf(refreshed.body.accessToken).amr).toEqual(['pwd', 'otp', 'mfa']);
@@ -201,6 +207,7 @@ describe('two-factor sign-in (TOTP + recovery codes; real HTTP, real Redis)', ()
     expect((await call('DELETE', '/auth/mfa/totp', { token, json: { recoveryCode: user.recoveryCodes[1] } })).body.code).toBe('mfa_code_invalid');
     expect((await call('DELETE', '/auth/mfa/totp', { token, json: { recoveryCode: regenerated.body.recoveryCodes[0] } })).status).toBe(204);
     expect((await call('GET', '/auth/mfa', { token })).body).toEqual({ totp: false, recoveryCodesLeft: 0, methods: [] });
+    expect((await call('GET', '/auth/me', { token })).body.mfa).toEqual({ enrolled: false, methods: [], recoveryCodesLeft: 0 });
     const login = await call('POST', '/auth/login', { json: { email: user.email, password: PASSWORD } });
     expect(login.body.accessToken).toEqual(expect.any(String));
     expect(claimsOf(login.body.accessToken).amr).toEqual(['pwd']);

@@ -79,7 +79,7 @@ describe('OpenAPI (@nestjs/swagger) description of the auth routes', () => {
     expect(schemas.AuthkitError).toMatchObject({ type: 'object', required: ['statusCode', 'code', 'message'] });
     expect(schemas.AuthkitLoginRequest).toMatchObject({ additionalProperties: false, required: ['email', 'password'] });
     expect(schemas.AuthkitRefreshRequest.required ?? []).toEqual([]);
-    expect(schemas.AuthkitSession.required).toEqual(['id', 'current', 'createdAt', 'lastUsedAt', 'expiresAt', 'ip', 'userAgent']);
+    expect(schemas.AuthkitSession.required).toEqual(['id', 'current', 'createdAt', 'lastUsedAt', 'expiresAt', 'ip', 'userAgent', 'amr', 'authTime']);
   });
 
   it("with refreshTokenTransport 'cookie', AuthkitTokenResponse has no refreshToken", async () => {
@@ -338,7 +338,8 @@ describe('the named schemas say what the routes answer', () => {
   let schemas: Record<string, Schema>;
 
   beforeAll(async () => {
-    testApp = await createTestApp();
+    // MFA on, so GET /auth/me shows its optional `mfa` too.
+    testApp = await createTestApp({ mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 4) }] } });
     schemas = SwaggerModule.createDocument(testApp.app, new DocumentBuilder().addBearerAuth().build()).components!.schemas as Record<string, Schema>;
   });
 
@@ -359,6 +360,9 @@ describe('the named schemas say what the routes answer', () => {
     const me = await http(testApp.url, 'GET', '/auth/me', { token });
     expectShape(me.body, schemas.AuthkitMe);
     expect(Object.keys(me.body).sort()).toEqual(Object.keys(schemas.AuthkitMe.properties!).sort());
+    expect(schemas.AuthkitMe.required).not.toContain('mfa');
+    expectShape(me.body.mfa, schemas.AuthkitMfaSummary);
+    expect(Object.keys(me.body.mfa).sort()).toEqual(Object.keys(schemas.AuthkitMfaSummary.properties!).sort());
     const sessions = await http(testApp.url, 'GET', '/auth/sessions', { token });
     expect(Object.keys(sessions.body[0]).sort()).toEqual(Object.keys(schemas.AuthkitSession.properties!).sort());
     const refused = await http(testApp.url, 'GET', '/auth/me');

@@ -1,8 +1,8 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { chromium } from 'playwright-core';
 import { LocalSmtpServer } from '../support/smtp-server';
 import { http, uniqueEmail } from '../support/test-app';
+import { launchChromium } from '../support/chromium';
 
 const PASSWORD = 'a sample user password';
 const NEW_PASSWORD = 'a brand new sample passphrase';
@@ -130,7 +130,7 @@ describe('sample: account lifecycle from the environment, audit trail', () => {
       SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, AUTH_PUBLIC_URL: 'https://auth.sample.test/', AUTH_REQUIRE_VERIFIED_EMAIL: undefined,
       AUTH_JWT_SECRET: 'sample-lifecycle-secret-that-is-long-enough',
     });
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await launchChromium();
     try {
       const email = uniqueEmail('squatted');
       const reg = await http(url, 'POST', '/auth/register', { json: { email, password: PASSWORD } });

@@ -107,6 +107,12 @@ describe('step-up: POST /auth/reauthenticate and @RequireRecentAuth (real HTTP, 
     expect((await call('GET', '/auth/me', { token: stale.accessToken })).status).toBe(200);
     const sessions = await t.app.get<SessionStore>(SessionStore).list(user.id);
     expect(sessions.find((s) => s.id === stale.sessionId)).toMatchObject({ amr: ['oauth', 'pwd'], generation: 1 });
+    // GET /auth/sessions shows the step-up: the session's amr and auth time (what its access tokens carry).
+    const listed = await call('GET', '/auth/sessions', { token: re.body.accessToken });
+    const stepped = listed.body.find((s: { id: string }) => s.id === stale.sessionId);
+    expect(stepped).toMatchObject({ current: true, amr: ['oauth', 'pwd'] });
+    expect(Math.floor(Date.parse(stepped.authTime) / 1000)).toBe(after.auth_time);
+    expect(listed.body.find((s: { current: boolean }) => !s.current)).toMatchObject({ amr: ['pwd'], authTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
 
     const refreshed = await call('POST', '/auth/refresh', { json: { refreshToken: stale.refreshToken } });
     expect(refreshed.status).toBe(200);

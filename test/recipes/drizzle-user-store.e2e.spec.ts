@@ -9,10 +9,12 @@ import { Pool } from 'pg';
 import { AuthExceptionFilter, AuthModule } from '../../lib';
 import { guardCredentialStore, guardIdentityStore, guardUserStore } from '../../lib/core/users/guarded-user.store';
 import { DrizzleIdentityStore } from '../../examples/drizzle-user-store/drizzle-identity.store';
+import { DrizzleMfaFactorStore } from '../../examples/drizzle-user-store/drizzle-mfa-factor.store';
 import { DrizzleUserStore } from '../../examples/drizzle-user-store/drizzle-user.store';
 import { type Database, DRIZZLE } from '../../examples/drizzle-user-store/drizzle.provider';
 import { schema } from '../../examples/drizzle-user-store/schema';
-import { describeCredentialStoreContract, describeIdentityStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
+import { describeCredentialStoreContract, describeIdentityStoreContract, describeMfaFactorStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
+import { expectMfaInSql } from './mfa-recipe';
 import { PostgresServer } from '../support/postgres-server';
 import { baseTestOptions, http, TestRoutesController, uniqueEmail } from '../support/test-app';
 
@@ -27,6 +29,7 @@ beforeAll(async () => {
   pool = new Pool({ connectionString: postgres.url, max: 20 });
   // The recipe's SQL migration, applied as it ships.
   await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0000_authkit_users.sql'), 'utf8'));
+  await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0001_authkit_mfa.sql'), 'utf8'));
   db = drizzle(pool, { schema });
 }, 60_000);
 
@@ -57,6 +60,8 @@ describeIdentityStoreContract('DrizzleIdentityStore (PostgreSQL) behind the libr
   close: async () => undefined,
 }));
 
+describeMfaFactorStoreContract('DrizzleMfaFactorStore (PostgreSQL)', () => new DrizzleMfaFactorStore(db));
+
 describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global DatabaseModule', () => {
   let app: INestApplication;
   let url: string;
@@ -70,6 +75,7 @@ describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global Da
           imports: [DatabaseModule],
           useFactory: () => ({
             ...baseTestOptions(`t${randomBytes(4).toString('hex')}`), userStore: DrizzleUserStore, identityStore: DrizzleIdentityStore,
+            mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 6) }], factorStore: new DrizzleMfaFactorStore(db) },
           }),
         }),
       ],
@@ -102,5 +108,9 @@ describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global Da
     expect((await http(url, 'POST', '/auth/login', { json: { email, password: `${PASSWORD} 2` } })).status).toBe(200);
     const again = await http(url, 'POST', '/auth/register', { json: { email: email.toUpperCase(), password: PASSWORD } });
     expect(again.body.code).toBe('email_taken');
+  });
+
+  it('keeps the second factors in SQL (mfa.factorStore): enrol, sign in with the password and a code; ciphertext and hashes only', async () => {
+    await expectMfaInSql(url, pool);
   });
 });

@@ -9,12 +9,16 @@ import { AuthExceptionFilter, AuthModule, PasswordHasher } from '../../lib';
 import { guardCredentialStore, guardIdentityStore, guardUserStore } from '../../lib/core/users/guarded-user.store';
 import { CreateUsers1764547200000 } from '../../examples/typeorm-user-store/create-users.migration';
 import { CreateUserIdentities1764547200001 } from '../../examples/typeorm-user-store/create-user-identities.migration';
+import { CreateMfaFactors1764547200002 } from '../../examples/typeorm-user-store/create-mfa-factors.migration';
+import { MfaFactorEntity, MfaRecoveryCodeEntity } from '../../examples/typeorm-user-store/mfa-factor.entity';
+import { TypeOrmMfaFactorStore } from '../../examples/typeorm-user-store/typeorm-mfa-factor.store';
+import { expectMfaInSql } from './mfa-recipe';
 import { TypeOrmIdentityStore } from '../../examples/typeorm-user-store/typeorm-identity.store';
 import { TypeOrmUserStore } from '../../examples/typeorm-user-store/typeorm-user.store';
 import { UserEntity } from '../../examples/typeorm-user-store/user.entity';
 import { UserIdentityEntity } from '../../examples/typeorm-user-store/user-identity.entity';
 import { UsersModule } from '../../examples/typeorm-user-store/users.module';
-import { describeCredentialStoreContract, describeIdentityStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
+import { describeCredentialStoreContract, describeIdentityStoreContract, describeMfaFactorStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
 import { Browser, cookieValue, type OAuthTestApp } from '../support/oauth-harness';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { PostgresServer } from '../support/postgres-server';
@@ -29,8 +33,8 @@ let dataSource: DataSource;
 beforeAll(async () => {
   postgres = await PostgresServer.start();
   dataSource = new DataSource({
-    type: 'postgres', url: postgres.url, entities: [UserEntity, UserIdentityEntity],
-    migrations: [CreateUsers1764547200000, CreateUserIdentities1764547200001], migrationsRun: true,
+    type: 'postgres', url: postgres.url, entities: [UserEntity, UserIdentityEntity, MfaFactorEntity, MfaRecoveryCodeEntity],
+    migrations: [CreateUsers1764547200000, CreateUserIdentities1764547200001, CreateMfaFactors1764547200002], migrationsRun: true,
   });
   await dataSource.initialize();
 }, 60_000);
@@ -64,6 +68,8 @@ describeIdentityStoreContract('TypeOrmIdentityStore (PostgreSQL) behind the libr
   close: async () => undefined,
 }));
 
+describeMfaFactorStoreContract('TypeOrmMfaFactorStore (PostgreSQL)', () => new TypeOrmMfaFactorStore(dataSource));
+
 describe('an app with TypeOrmUserStore in a non-global UsersModule', () => {
   let app: INestApplication;
   let url: string;
@@ -71,10 +77,14 @@ describe('an app with TypeOrmUserStore in a non-global UsersModule', () => {
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: postgres.url, entities: [UserEntity] }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: postgres.url, entities: [UserEntity, MfaFactorEntity, MfaRecoveryCodeEntity] }),
         AuthModule.forRootAsync({
           imports: [UsersModule],
-          useFactory: () => ({ ...baseTestOptions(`t${randomBytes(4).toString('hex')}`), userStore: TypeOrmUserStore }),
+          inject: [DataSource],
+          useFactory: (appDataSource: DataSource) => ({
+            ...baseTestOptions(`t${randomBytes(4).toString('hex')}`), userStore: TypeOrmUserStore,
+            mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 6) }], factorStore: new TypeOrmMfaFactorStore(appDataSource) },
+          }),
         }),
       ],
       controllers: [TestRoutesController],
@@ -100,6 +110,10 @@ describe('an app with TypeOrmUserStore in a non-global UsersModule', () => {
     expect(refreshed.status).toBe(200);
     const me = await http(url, 'GET', '/auth/me', { token: refreshed.body.accessToken });
     expect(me.body).toMatchObject({ id: row.id, email, roles: ['user'] });
+  });
+
+  it('keeps the second factors in SQL (mfa.factorStore): enrol, sign in with the password and a code; ciphertext and hashes only', async () => {
+    await expectMfaInSql(url, { query: async (text, values) => ({ rows: await dataSource.query(text, values) }) });
   });
 
   it('finds a legacy row stored with capitals, and refuses to register its email twice', async () => {

@@ -93,6 +93,8 @@ export const SESSION_MODEL = new Model('AuthkitSession', {
   id: { type: 'string' }, current: { type: 'boolean', description: 'the session of the access token' },
   createdAt: { type: 'string', format: 'date-time' }, lastUsedAt: { type: 'string', format: 'date-time' }, expiresAt: { type: 'string', format: 'date-time' },
   ip: { type: 'string', nullable: true }, userAgent: { type: 'string', nullable: true },
+  amr: { type: 'array', items: { type: 'string' }, description: "how the session signed in or last stepped up (RFC 8176): 'pwd', 'oauth', 'otp', 'mfa'..." },
+  authTime: { type: 'string', format: 'date-time', description: "when the session last proved the user (sign-in or step-up): the access token's auth_time" },
 });
 
 export const TOKEN_FIELDS = { accessToken: { type: 'string' }, tokenType: { type: 'string', enum: ['Bearer'] }, expiresIn: { type: 'integer' }, user: USER_MODEL };

@@ -25,6 +25,18 @@ export interface SecondFactors {
    * so a squatter's authenticator cannot lock out the mailbox owner.
    */
   removeAll(userId: string, client: ClientInfo): Promise<void>;
+  /** The user's factors as `GET /auth/me` shows them (`mfa`); undefined while the feature is off (no `mfa` field then). */
+  summary?(userId: string): Promise<SecondFactorSummary | undefined>;
+}
+
+/** A user's second factors in `GET /auth/me` (`mfa`). Never a secret. */
+export interface SecondFactorSummary {
+  /** Whether the user has a confirmed second factor (a sign-in then asks for it). */
+  enrolled: boolean;
+  /** What finishes a sign-in or a step-up: `totp`, `recovery_code` (`passkey` once a passkey feature provides it). */
+  methods: string[];
+  /** Unused recovery codes (0 without). */
+  recoveryCodesLeft: number;
 }
 
 /** Injection token of the optional `SecondFactors` a feature provides. */

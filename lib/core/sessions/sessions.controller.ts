@@ -12,6 +12,7 @@ import { authValidationPipe } from '../http/auth-validation.pipe';
 import { JsonContentTypeGuard } from '../http/json-content-type.guard';
 import { LogoutGuard } from '../http/logout.guard';
 import { RefreshDto } from './sessions.dto';
+import type { SecondFactorSummary } from './second-factors';
 import type { HttpResponse } from '../http/http-response';
 import { type ClientRequest, clientInfo } from '../http/client-info';
 import { TokenResponder, type TokenResponse } from '../http/token-responder';
@@ -94,7 +95,7 @@ export class SessionsController {
   @UseGuards(AccessTokenGuard)
   @Get('me')
   @Header('Cache-Control', 'no-store')
-  async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { emailVerified: boolean; sessionId: string; amr: string[] }> {
+  async me(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser & { emailVerified: boolean; sessionId: string; amr: string[]; mfa?: SecondFactorSummary }> {
     return { ...(await this.userSessions.me(user)), sessionId: user.sessionId, amr: [...(user.amr ?? [])] };
   }
 

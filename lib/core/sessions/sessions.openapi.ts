@@ -12,10 +12,16 @@ const REAUTHENTICATE_REQUEST = requestModel('AuthkitReauthenticateRequest', {
 /** The step-up's answer: a token response that never carries a refresh token (the session keeps its own). */
 const REAUTHENTICATED_MODEL = new Model('AuthkitReauthenticateResponse', TOKEN_FIELDS);
 const REFRESH_REQUEST = requestModel('AuthkitRefreshRequest', { refreshToken: { type: 'string', maxLength: 1024 } }, ['refreshToken']);
+const MFA_SUMMARY_MODEL = new Model('AuthkitMfaSummary', {
+  enrolled: { type: 'boolean', description: 'a confirmed second factor: a sign-in asks for it' },
+  methods: { type: 'array', items: { type: 'string' }, description: "what finishes a sign-in or a step-up: 'totp', 'recovery_code'" },
+  recoveryCodesLeft: { type: 'integer' },
+});
 const ME_MODEL = new Model('AuthkitMe', {
   ...USER_MODEL.properties, emailVerified: { type: 'boolean' }, sessionId: { type: 'string' },
   amr: { type: 'array', items: { type: 'string' }, description: "how the session signed in (RFC 8176): 'pwd', 'oauth'..." },
-});
+  mfa: MFA_SUMMARY_MODEL,
+}, ['mfa']);
 
 function sessionRoutes(cookie: ResolvedCookieOptions): Record<string, RouteDoc> {
   const body = cookie.refreshTokenTransport !== 'cookie';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { AuthenticatedUser, ClientInfo, PublicUser, SessionView } from '../auth.types';
 import { SessionNotFoundError, SessionRevokedError } from '../errors/auth.errors';
 import { AuthEvent } from '../events/auth-event.names';
@@ -7,6 +7,7 @@ import type { SecurityLog } from '../events/security-log';
 import { SessionStore } from '../ports/session-store.interface';
 import { UserStore } from '../ports/user-store.interface';
 import { publicUser } from '../sign-in/session-issuer';
+import { SECOND_FACTORS, type SecondFactors, type SecondFactorSummary } from './second-factors';
 
 /** A signed-in user's view of their account and sessions: `me`, list, logout, logout-all, revoke one. */
 @Injectable()
@@ -19,16 +20,18 @@ export class SessionsService {
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(UserStore) private readonly users: UserStore,
     private readonly events: AuthEvents,
+    @Optional() @Inject(SECOND_FACTORS) private readonly secondFactors?: SecondFactors | null,
   ) {}
 
   /**
    * The principal's user as `GET /auth/me` shows it (with `emailVerified`, so a page can ask to verify the email);
-   * `SessionRevokedError` when the user is gone or disabled.
+   * `SessionRevokedError` when the user is gone or disabled. With a second-factor feature on, `mfa`: the user's factors
+   * (read alongside the user: the same round trip on Redis).
    */
-  async me(principal: AuthenticatedUser): Promise<PublicUser & { emailVerified: boolean }> {
-    const user = await this.users.findById(principal.id);
+  async me(principal: AuthenticatedUser): Promise<PublicUser & { emailVerified: boolean; mfa?: SecondFactorSummary }> {
+    const [user, mfa] = await Promise.all([this.users.findById(principal.id), this.secondFactors?.summary?.(principal.id)]);
     if (!user || user.disabled) throw new SessionRevokedError();
-    return { ...publicUser(user), emailVerified: user.emailVerified === true };
+    return { ...publicUser(user), emailVerified: user.emailVerified === true, ...(mfa ? { mfa } : {}) };
   }
 
   /** The user's live sessions, oldest first; `current` marks the principal's. */
@@ -42,6 +45,8 @@ export class SessionsService {
       expiresAt: new Date(s.expiresAt).toISOString(),
       ip: s.ip ?? null,
       userAgent: s.userAgent ?? null,
+      amr: [...s.amr],
+      authTime: new Date(s.authTime).toISOString(),
     }));
   }
 

@@ -78,11 +78,15 @@ interface ChallengeEntry {
   attemptsLeft: number;
 }
 
-/** `MfaChallengeStore` in memory. Expired entries are dropped when touched, and swept as new ones are created. */
+/**
+ * `MfaChallengeStore` in memory. Expired entries are dropped when touched, and swept as new ones are made: challenges
+ * on every 64th create, failure windows on every 64th failure (a window that has ended counts nothing).
+ */
 export class MemoryMfaChallengeStore implements MfaChallengeStore {
   private readonly challenges = new Map<string, ChallengeEntry>();
   private readonly userFailures = new Map<string, { count: number; resetAt: number }>();
   private created = 0;
+  private failed = 0;
 
   async create(tokenHash: string, record: MfaChallengeRecord, options: { expiresAt: number; maxAttempts: number }): Promise<void> {
     // Challenges nobody comes back for are dropped as others are created (every 64th create sweeps the expired ones).
@@ -103,6 +107,9 @@ export class MemoryMfaChallengeStore implements MfaChallengeStore {
     if (entry && tokenHash !== null) {
       attemptsLeft = --entry.attemptsLeft;
       if (attemptsLeft <= 0) this.challenges.delete(tokenHash);
+    }
+    if (++this.failed % 64 === 0) {
+      for (const [user, ended] of this.userFailures) if (ended.resetAt <= options.now) this.userFailures.delete(user);
     }
     let window = this.userFailures.get(userId);
     if (!window || window.resetAt <= options.now) window = { count: 0, resetAt: options.now + options.windowMs };

@@ -3,7 +3,7 @@ import { credentialVersionOf } from '../../core/ports/user-store.interface';
 import type { SignInAttempt, SignInChallenge, SignInStep } from '../../core/sign-in/sign-in-step';
 import { MFA_OPTIONS, type ResolvedMfaOptions } from './mfa.options';
 import { mfaRequiredFor } from './mfa-policy';
-import { MfaChallengeStore, MfaFactorStore } from './mfa-store.interface';
+import { MfaChallengeStore, MfaFactorStore, methodsOf } from './mfa-store.interface';
 import { clientHash, newMfaToken } from './mfa-token';
 
 /** The cookie an OAuth callback leaves the pending sign-in in (HttpOnly, Path: the auth routes, `challengeTtlSeconds`). */
@@ -45,7 +45,7 @@ export class MfaChallengeStep implements SignInStep {
       clientHash: clientHash(attempt.client.userAgent),
       enrol,
     }, { expiresAt: now + expiresInSeconds * 1000, maxAttempts: this.options.maxAttemptsPerChallenge });
-    const methods = enrol ? [] : factors.recoveryCodesLeft > 0 ? ['totp', 'recovery_code'] : ['totp'];
+    const methods = methodsOf(factors);
     const body = enrol
       ? { mfaRequired: true, mfaEnrolmentRequired: true, mfaToken: token, methods, expiresIn: expiresInSeconds }
       : { mfaRequired: true, mfaToken: token, methods, expiresIn: expiresInSeconds };

@@ -8,7 +8,7 @@ import { MfaAlreadyEnabledError, MfaCodeInvalidError, MfaNotEnabledError, MfaSet
 import { MfaEvent } from './mfa.events';
 import { MfaNoticeMailer } from './mfa-notice.mailer';
 import { MfaSecretCipher } from './mfa-secret.cipher';
-import { MfaChallengeStore, MfaFactorStore } from './mfa-store.interface';
+import { MfaChallengeStore, MfaFactorStore, methodsOf } from './mfa-store.interface';
 import { type MfaProof, MfaVerifier } from './mfa-verifier';
 import { newRecoveryCodes } from './recovery-codes';
 import { base32Encode, matchTotp, newTotpSecret, otpauthUrl } from './totp';
@@ -51,7 +51,7 @@ export class MfaEnrolmentService {
   async status(userId: string): Promise<MfaStatus> {
     const factors = await this.factors.factors(userId, Date.now());
     const totp = factors.totpSecret !== null;
-    return { totp, recoveryCodesLeft: factors.recoveryCodesLeft, methods: totp ? (factors.recoveryCodesLeft > 0 ? ['totp', 'recovery_code'] : ['totp']) : [] };
+    return { totp, recoveryCodesLeft: factors.recoveryCodesLeft, methods: methodsOf(factors) };
   }
 
   /**

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ClientInfo } from '../../core/auth.types';
 import { ValidationFailedError } from '../../core/errors/auth.errors';
 import { AuthEvent } from '../../core/events/auth-event.names';
-import type { ReauthenticationProof, SecondFactors } from '../../core/sessions/second-factors';
+import type { ReauthenticationProof, SecondFactors, SecondFactorSummary } from '../../core/sessions/second-factors';
 import { MFA_OPTIONS, type ResolvedMfaOptions } from './mfa.options';
 import { MfaEvent } from './mfa.events';
 import { MfaEnrolmentContext } from './mfa-enrolment.service';
-import { MfaChallengeStore, MfaFactorStore } from './mfa-store.interface';
+import { MfaChallengeStore, MfaFactorStore, methodsOf } from './mfa-store.interface';
 import { MfaVerifier } from './mfa-verifier';
 
 /**
@@ -40,6 +40,13 @@ export class MfaSecondFactors implements SecondFactors, OnModuleInit {
   async enrolled(userId: string): Promise<boolean> {
     if (!this.options.enabled) return false;
     return (await this.factors.factors(userId, Date.now())).totpSecret !== null;
+  }
+
+  /** `GET /auth/me`'s `mfa` (as `GET /auth/mfa` tells it); undefined while the feature is off. */
+  async summary(userId: string): Promise<SecondFactorSummary | undefined> {
+    if (!this.options.enabled) return undefined;
+    const factors = await this.factors.factors(userId, Date.now());
+    return { enrolled: factors.totpSecret !== null, methods: methodsOf(factors), recoveryCodesLeft: factors.recoveryCodesLeft };
   }
 
   async reauthenticate(userId: string, proof: ReauthenticationProof, client: ClientInfo): Promise<readonly string[]> {

@@ -16,6 +16,12 @@ export interface MfaFactors {
   recoveryCodesLeft: number;
 }
 
+/** What finishes a sign-in (or a step-up) for a user with these factors: `totp`, and `recovery_code` while codes are left. */
+export function methodsOf(factors: MfaFactors): string[] {
+  if (!factors.totpSecret) return [];
+  return factors.recoveryCodesLeft > 0 ? ['totp', 'recovery_code'] : ['totp'];
+}
+
 /** What `confirmTotp` did. */
 export type ConfirmTotpResult = 'confirmed' | 'no_pending' | 'replayed';
 

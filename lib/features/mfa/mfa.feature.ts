@@ -22,9 +22,10 @@ import { RedisMfaChallengeStore, RedisMfaFactorStore } from './redis-mfa.stores'
 const stores: Provider[] = [
   {
     provide: MfaFactorStore,
-    inject: [REDIS_OPTIONS, AUTHKIT_REDIS],
-    useFactory: (redis: ResolvedRedisOptions, client: RedisClient | null): MfaFactorStore =>
-      client ? new RedisMfaFactorStore(client, redis.keyPrefix) : new MemoryMfaFactorStore(),
+    inject: [MFA_OPTIONS, REDIS_OPTIONS, AUTHKIT_REDIS],
+    // The app's own (`mfa.factorStore`: next to its users, e.g. in SQL), else Redis, else memory.
+    useFactory: (options: ResolvedMfaOptions, redis: ResolvedRedisOptions, client: RedisClient | null): MfaFactorStore =>
+      options.factorStore ?? (client ? new RedisMfaFactorStore(client, redis.keyPrefix) : new MemoryMfaFactorStore()),
   },
   {
     provide: MfaChallengeStore,

@@ -2,6 +2,7 @@ import {
   booleanOption, failOption, type OptionKeys, ownedObject, positiveInteger, stringArray,
 } from '../../core/options/options.validation';
 import { encryptionKeyBytes, type MfaEncryptionKey } from './mfa-secret.cipher';
+import type { MfaFactorStore } from './mfa-store.interface';
 
 /** Who must have a second factor: nobody (`'optional'`, the default), users with one of `roles`, or everyone. */
 export type MfaRequirement = 'optional' | 'all' | { roles: string[] };
@@ -44,6 +45,14 @@ export interface MfaOptions {
   required?: MfaRequirement;
   /** Mail the user when a factor is added or removed and when a recovery code is used. Default true. */
   notify?: boolean;
+  /**
+   * Where the users' factors live (TOTP secrets encrypted, recovery codes hashed, the last TOTP step): an instance of
+   * your own `MfaFactorStore`, e.g. next to your users in SQL (the TypeORM and Drizzle recipes ship one; build it in
+   * `forRootAsync`'s factory, where your database is injected; `describeMfaFactorStoreContract` checks it). Default:
+   * Redis (with `redis`), else memory. The pending sign-ins (`MfaChallengeStore`: 5-minute tokens and failure
+   * counts) stay in Redis or memory either way.
+   */
+  factorStore?: MfaFactorStore;
 }
 
 export interface ResolvedMfaOptions {
@@ -59,6 +68,8 @@ export interface ResolvedMfaOptions {
   recentAuthSeconds: number;
   required: MfaRequirement;
   notify: boolean;
+  /** The app's factor store, when given. */
+  factorStore?: MfaFactorStore;
 }
 
 /** Injection token of the resolved `mfa` options. */
@@ -67,7 +78,7 @@ export const MFA_OPTIONS = Symbol('authkit:mfa-options');
 export const MFA_OPTION_KEYS: OptionKeys<{ mfa?: MfaOptions }> = { mfa: true };
 const MFA_KEYS: OptionKeys<MfaOptions> = {
   encryptionKeys: true, issuer: true, totpWindow: true, challengeTtlSeconds: true, maxAttemptsPerChallenge: true, maxUserFailures: true,
-  failureWindowSeconds: true, setupTtlSeconds: true, recentAuthSeconds: true, required: true, notify: true,
+  failureWindowSeconds: true, setupTtlSeconds: true, recentAuthSeconds: true, required: true, notify: true, factorStore: true,
 };
 
 export function resolveMfaOptions(options: MfaOptions | undefined): ResolvedMfaOptions {
@@ -90,7 +101,18 @@ export function resolveMfaOptions(options: MfaOptions | undefined): ResolvedMfaO
     recentAuthSeconds: positiveInteger(given?.recentAuthSeconds, 'mfa.recentAuthSeconds', 900),
     required: requirement(given?.required),
     notify: booleanOption(given?.notify, 'mfa.notify', true),
+    ...(given?.factorStore === undefined ? {} : { factorStore: factorStore(given.factorStore) }),
   };
+}
+
+const FACTOR_STORE_METHODS = ['factors', 'savePendingTotp', 'confirmTotp', 'acceptStep', 'useRecoveryCode', 'replaceRecoveryCodes', 'removeAll'] as const;
+
+function factorStore(value: unknown): MfaFactorStore {
+  const missing = FACTOR_STORE_METHODS.filter((name) => typeof (value as Record<string, unknown> | null)?.[name] !== 'function');
+  if (typeof value !== 'object' || value === null || missing.length > 0) {
+    failOption('mfa.factorStore', `must be an MfaFactorStore instance (missing: ${missing.join(', ') || 'an object'})`);
+  }
+  return value as MfaFactorStore;
 }
 
 function encryptionKeys(value: unknown): Array<{ id: string; key: Buffer }> {

@@ -44,3 +44,19 @@ describe('the Redis MFA keys', () => {
     expect(await redis.pttl(`${prefix}:{u1}:mfa:f`)).toBeGreaterThan(55_000);
   });
 });
+
+describe('MemoryMfaChallengeStore', () => {
+  it('sweeps ended failure windows as failures come (the map stays bounded by the users failing now)', async () => {
+    const store = new MemoryMfaChallengeStore();
+    const windows = (store as unknown as { userFailures: Map<string, unknown> }).userFailures;
+    const now = 1_900_000_000_000;
+    for (let i = 0; i < 200; i += 1) await store.fail(`old-${i}`, null, { now, windowMs: 1000 });
+    expect(windows.size).toBe(200);
+    // Later, once those windows ended: within 64 failures of other users, every ended window is gone.
+    for (let i = 0; i < 64; i += 1) await store.fail(`new-${i}`, null, { now: now + 5000, windowMs: 1000 });
+    expect([...windows.keys()].filter((user) => user.startsWith('old-'))).toEqual([]);
+    expect(windows.size).toBeLessThanOrEqual(64);
+    // A live window is kept and still counts.
+    expect(await store.failures('new-63', now + 5000)).toEqual({ count: 1, resetAt: now + 6000 });
+  });
+});

@@ -1,3 +1,4 @@
+import { MemoryMfaFactorStore } from '../../../lib/features/mfa/memory-mfa.stores';
 import { base32Decode, base32Encode, hotp, matchTotp, otpauthUrl, totpCode, totpStep } from '../../../lib/features/mfa/totp';
 import { MfaSecretCipher, encryptionKeyBytes } from '../../../lib/features/mfa/mfa-secret.cipher';
 import { newRecoveryCodes, recoveryCodeHash } from '../../../lib/features/mfa/recovery-codes';
@@ -115,5 +116,12 @@ describe('recovery codes, MFA tokens, options', () => {
     expect(() => resolveMfaOptions({ encryptionKeys: [{ id: 'a', key: '11'.repeat(32) }], totpWindow: [5] })).toThrow(/mfa\.totpWindow/);
     expect(() => resolveMfaOptions({ encryptionKeys: [{ id: 'a', key: '11'.repeat(32) }], issuer: 'x', typo: 1 } as never)).toThrow(/mfa\.typo/);
     expect(() => resolveMfaOptions({ encryptionKeys: [{ id: 'a', key: '11'.repeat(32) }, { id: 'a', key: '22'.repeat(32) }] })).toThrow(/\.id/);
+    // factorStore: the app's own store (an instance with every method), or the default.
+    const store = new MemoryMfaFactorStore();
+    expect(resolveMfaOptions({ encryptionKeys: [{ id: 'a', key: '11'.repeat(32) }], factorStore: store }).factorStore).toBe(store);
+    expect(resolved.factorStore).toBeUndefined();
+    expect(() => resolveMfaOptions({ encryptionKeys: [{ id: 'a', key: '11'.repeat(32) }], factorStore: { factors: () => null } as never }))
+      .toThrow(/mfa\.factorStore.*missing: savePendingTotp, confirmTotp, acceptStep, useRecoveryCode, replaceRecoveryCodes, removeAll/);
+    expect(() => resolveMfaOptions({ encryptionKeys: [{ id: 'a', key: '11'.repeat(32) }], factorStore: MemoryMfaFactorStore as never })).toThrow(/mfa\.factorStore/);
   });
 });
