@@ -44,6 +44,12 @@ function build(issuer) {
       rpInitiatedLogout: { enabled: true },
     },
     pkce: { required: () => true },
+    // The back-channel logout goes to the app on loopback, which oidc-provider's SSRF guard (rightly) refuses in
+    // production: this test provider lets its own requests through.
+    fetch: (url, options) => {
+      const { dispatcher: _guard, ...rest } = options;
+      return globalThis.fetch(url, rest);
+    },
     async findAccount(ctx, id) {
       const claims = state.accounts.get(id) ?? {};
       return { accountId: id, async claims() { return { sub: id, ...claims }; } };
