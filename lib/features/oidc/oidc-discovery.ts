@@ -19,7 +19,7 @@ export type Now = () => number;
 /**
  * A provider's discovery document, fetched on first use and cached for `discoveryTtlMs`. The issuer in the document
  * must equal the configured one exactly (OpenID Connect Discovery 1.0, section 4.3), and every endpoint must be
- * https (http only for a loopback issuer). A failure answers `OAuthProviderUnavailableError` (503); a stale
+ * https (http only on loopback, with a loopback issuer). A failure answers `OAuthProviderUnavailableError` (503); a stale
  * document is kept while a refresh fails; after a failure with nothing cached, no new attempt is made for
  * `discoveryRetryMs` (each sign-in answers 503 at once meanwhile), then the next sign-in tries again.
  */
@@ -74,7 +74,8 @@ export class OidcDiscovery {
       } catch {
         throw new Error(`discovery: ${key} is not a URL`);
       }
-      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(issuer))) throw new Error(`discovery: ${key} is not https`);
+      const loopback = url.protocol === 'http:' && isLoopback(issuer) && isLoopback(url.toString());
+      if (url.protocol !== 'https:' && !loopback) throw new Error(`discovery: ${key} is not https`);
       return url.toString();
     };
     const methods = json.token_endpoint_auth_methods_supported;

@@ -34,12 +34,13 @@ export async function verifyProviderJwt(
   token: unknown, check: ProviderTokenCheck, fail: (reason: OidcTokenFailure) => Error,
 ): Promise<{ claims: ProviderClaims; typ?: string }> {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw fail('malformed');
-  let header: { alg?: unknown; kid?: unknown; typ?: unknown };
+  let header: { alg?: unknown; kid?: unknown; typ?: unknown } | undefined;
   try {
-    header = (decode(token, { complete: true }) as { header: typeof header } | null)?.header ?? {};
+    header = (decode(token, { complete: true }) as { header: typeof header } | null)?.header;
   } catch {
-    throw fail('malformed');
+    header = undefined;
   }
+  if (!header || typeof header !== 'object') throw fail('malformed');
   const alg = header.alg;
   if (typeof alg !== 'string' || !(check.algorithms as readonly string[]).includes(alg)) throw fail('algorithm');
   if (header.kid !== undefined && typeof header.kid !== 'string') throw fail('malformed');
