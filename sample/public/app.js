@@ -14,6 +14,8 @@
 'use strict';
 
 const providers = (document.documentElement.dataset.providers || '').split(',').filter(Boolean);
+/** The OpenID Connect providers (OIDC_NAME): one "Sign in with <name>" link each. */
+const oidcProviders = (document.documentElement.dataset.oidc || '').split(',').filter((name) => /^[a-z][a-z0-9-]{0,31}$/.test(name));
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -373,7 +375,15 @@ async function loadMfa() {
   for (const provider of providers) {
     if ($(provider)) $(provider).hidden = false;
   }
-  $('providers').hidden = providers.length === 0;
+  for (const name of oidcProviders) {
+    const link = document.createElement('a');
+    link.className = 'button';
+    link.id = `oidc-${name}`;
+    link.href = `/auth/${name}`;
+    link.textContent = `Sign in with ${name}`;
+    $('providers').append(' ', link);
+  }
+  $('providers').hidden = providers.length === 0 && oidcProviders.length === 0;
   // After an OAuth sign-in the server redirects here: with `?error=<code>` on failure, else with the
   // refresh cookie set (and `?linked=<provider>` after linking). Read, then drop them from the address bar.
   const params = new URLSearchParams(location.search);
