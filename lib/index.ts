@@ -24,7 +24,9 @@ export type {
   OAuthOptions, OAuthProviderName, OAuthProviderOptions, GoogleOAuthOptions, GitHubOAuthOptions, OAuthLinkingPolicy,
   OAuthUnverifiedEmailPolicy,
 } from './features/oauth/oauth.options';
-export type { OidcOptions, OidcProviderOptions, OidcClaimsMapping, OidcAlgorithm, OidcClientAuthMethod } from './features/oidc/oidc.options';
+export type {
+  OidcOptions, OidcProviderOptions, OidcClaimsMapping, OidcAlgorithm, OidcClientAuthMethod, OidcPrivateKeyJwtOptions,
+} from './features/oidc/oidc.options';
 export { OidcBackchannelLogout } from './features/oidc/oidc-backchannel.service';
 export { OAuthSourceRegistry, type OAuthStrategy, type OAuthProfile, type OAuthAuthorizationStart } from './core/sign-in/oauth-sources';
 export type {

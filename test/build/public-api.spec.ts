@@ -19,7 +19,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'OAuthLinkingPolicy', 'OAuthUnverifiedEmailPolicy',
     'PassportOAuthSource', 'PassportOAuth2StrategyOptions', 'PassportProfileMapping', 'PassportProfileMapper',
     // OpenID Connect providers (features/oidc) and the kernel's registry of sign-in sources they plug into.
-    'OidcOptions', 'OidcProviderOptions', 'OidcClaimsMapping', 'OidcAlgorithm', 'OidcClientAuthMethod', 'OidcBackchannelLogout',
+    'OidcOptions', 'OidcProviderOptions', 'OidcClaimsMapping', 'OidcAlgorithm', 'OidcClientAuthMethod', 'OidcPrivateKeyJwtOptions', 'OidcBackchannelLogout',
     'OAuthSourceRegistry', 'OAuthStrategy', 'OAuthProfile', 'OAuthAuthorizationStart',
     // Decorators, guards, metadata keys, the Redis client token (health checks).
     'Public', 'Roles', 'CurrentUser', 'IS_PUBLIC_KEY', 'ROLES_KEY', 'AUTHKIT_REDIS',

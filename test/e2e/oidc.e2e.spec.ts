@@ -1,4 +1,4 @@
-import { createPrivateKey, type JsonWebKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type JsonWebKey, randomBytes } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { sign as signJwt } from 'jsonwebtoken';
@@ -8,6 +8,9 @@ import { Browser, cookieValue, type OAuthTestApp, raw } from '../support/oauth-h
 import { CookieJar, OidcTestProvider, type TamperKind } from '../support/oidc-test-provider';
 import { freePort } from '../support/redis-server';
 import { baseTestOptions, http, uniqueEmail } from '../support/test-app';
+import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
+
+const codeAt = (secret: string, offsetSteps = 0) => hotp(base32Decode(secret)!, totpStep(Date.now()) + offsetSteps);
 
 const SECRET = 'app-client-secret-0123456789abcdef';
 let seq = 0;
@@ -27,6 +30,7 @@ describe('OpenID Connect providers (real oidc-provider, real HTTP, real Redis)',
     op = await OidcTestProvider.start();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
+    const clientKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await op.control({
       clients: [
         {
@@ -34,6 +38,10 @@ describe('OpenID Connect providers (real oidc-provider, real HTTP, real Redis)',
           backchannel_logout_uri: `${base}/auth/idp/backchannel-logout`, backchannel_logout_session_required: true,
         },
         { client_id: 'app2', client_secret: SECRET, redirect_uris: [`${base}/auth/flaky/callback`] },
+        {
+          client_id: 'app3', redirect_uris: [`${base}/auth/signed/callback`], token_endpoint_auth_method: 'private_key_jwt',
+          token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [{ ...clientKey.publicKey.export({ format: 'jwk' }), kid: 'app3-key', use: 'sig' }] },
+        },
       ],
     });
     const keyPrefix = `t${randomBytes(4).toString('hex')}`;
@@ -41,10 +49,15 @@ describe('OpenID Connect providers (real oidc-provider, real HTTP, real Redis)',
       imports: [
         AuthModule.forRoot({
           ...baseTestOptions(keyPrefix),
+          mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 7).toString('base64') }] },
           oauth: { successRedirect: 'http://app.test/welcome' },
           oidc: {
             idp: { issuer: op.issuer, clientId: 'app', clientSecret: SECRET, callbackUrl: `${base}/auth/idp/callback` },
             flaky: { issuer: op.issuer, clientId: 'app2', clientSecret: SECRET, callbackUrl: `${base}/auth/flaky/callback`, discoveryRetryMs: 0 },
+            signed: {
+              issuer: op.issuer, clientId: 'app3', callbackUrl: `${base}/auth/signed/callback`,
+              privateKeyJwt: { privateKey: clientKey.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, keyId: 'app3-key' },
+            },
           },
         }),
       ],
@@ -138,6 +151,39 @@ describe('OpenID Connect providers (real oidc-provider, real HTTP, real Redis)',
     expect(me.body.email).toBeNull();
     // The password account is untouched.
     expect((await http(t.url, 'POST', '/auth/login', { json: { email, password: 'correct horse battery' } })).status).toBe(200);
+  });
+
+  it('private_key_jwt client authentication: the token request carries a signed assertion, the provider accepts it', async () => {
+    const sub = nextSub();
+    const email = uniqueEmail('oidc-pkjwt');
+    await op.control({ accounts: { [sub]: { email, email_verified: true } } });
+    const { result } = await signIn(sub, new CookieJar(), 'signed');
+    expect(result.status).toBe(302);
+    expect((await browser.me(result)).me.body.email).toBe(email);
+  });
+
+  it("a user with a second factor: the callback answers ?mfa=required (no refresh cookie); after the code, the provider's back-channel logout ends that session", async () => {
+    const sub = nextSub();
+    await op.control({ accounts: { [sub]: { email: uniqueEmail('oidc-mfa'), email_verified: true } } });
+    const first = await signIn(sub);
+    const { accessToken } = await browser.me(first.result);
+    const setup = await http(t.url, 'POST', '/auth/mfa/totp/setup', { token: accessToken });
+    expect((await http(t.url, 'POST', '/auth/mfa/totp/confirm', { token: accessToken, json: { code: codeAt(setup.body.secret, -1) } })).status).toBe(200);
+
+    const jar = new CookieJar();
+    const { result } = await signIn(sub, jar);
+    expect(result.status).toBe(302);
+    expect(result.location).toBe('http://app.test/welcome?mfa=required');
+    expect(cookieValue(result.setCookie, 'authkit_rt')).toBeUndefined();
+    const verified = await http(t.url, 'POST', '/auth/mfa/verify', { json: { code: codeAt(setup.body.secret) }, cookie: cookieValue(result.setCookie, 'authkit_mfa') });
+    expect(verified.status).toBe(200);
+    const mfaSession = verified.body.accessToken as string;
+    expect((await http(t.url, 'GET', '/auth/me', { token: mfaSession })).body.amr).toEqual(['oauth', 'otp', 'mfa']);
+
+    await op.logoutAtProvider(jar);
+    expect((await http(t.url, 'GET', '/auth/me', { token: mfaSession })).status).toBe(401);
+    // The logout token names the provider session (sid): the first sign-in, another provider session, stays.
+    expect((await http(t.url, 'GET', '/auth/me', { token: accessToken })).status).toBe(200);
   });
 
   it('a replayed callback (same state, same cookie) is refused: oauth_state_invalid', async () => {

@@ -1,4 +1,4 @@
-import { decode, type JwtPayload, verify, TokenExpiredError, NotBeforeError } from 'jsonwebtoken';
+import { decode, verify, TokenExpiredError, NotBeforeError } from 'jsonwebtoken';
 import { constantTimeEqual } from '../../core/tokens/constant-time';
 import { OidcIdTokenInvalidError, type OidcTokenFailure } from './oidc.errors';
 import type { OidcKeys } from './oidc-keys';
@@ -21,7 +21,15 @@ export interface ProviderTokenCheck {
 }
 
 /** A verified token's claims. */
-export type ProviderClaims = JwtPayload & Record<string, unknown>;
+export interface ProviderClaims extends Record<string, unknown> {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  iat?: number;
+  nbf?: number;
+  azp?: string;
+}
 
 /**
  * Verifies a JWT signed by the provider (`jsonwebtoken` on `node:crypto` keys from the provider's JWKS): the

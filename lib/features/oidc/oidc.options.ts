@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { failOption as fail, type OptionKeys, rejectUnknownKeys } from '../../core/options/options.validation';
 import { OAUTH_SOURCE_NAME_PATTERN, RESERVED_SOURCE_NAMES } from '../../core/sign-in/oauth-sources';
 
@@ -6,7 +7,21 @@ export const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS
 export type OidcAlgorithm = (typeof OIDC_ALGORITHMS)[number];
 
 /** How the client authenticates at the token endpoint. */
-export type OidcClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+export type OidcClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/**
+ * `private_key_jwt` client authentication (OpenID Connect Core 9, RFC 7523): each token request carries a JWT signed
+ * with this key (`iss` = `sub` = the client id, `aud` = the issuer, 60 s, a fresh `jti`). Register the public key
+ * (or a JWKS URL serving it) at the provider.
+ */
+export interface OidcPrivateKeyJwtOptions {
+  /** The client's private key: PEM, or a `KeyObject`. RSA (2048 bits or more) or EC P-256/384/521. */
+  privateKey: string | KeyObject;
+  /** The `kid` of the registered public key, when the provider knows several. */
+  keyId?: string;
+  /** Default: RS256 for an RSA key, ES256/384/512 for an EC key by its curve. */
+  algorithm?: OidcAlgorithm;
+}
 
 /** Where a provider puts the claims the library reads (defaults: `email`, `email_verified`, `name`). */
 export interface OidcClaimsMapping {
@@ -23,12 +38,18 @@ export interface OidcProviderOptions {
   /** The issuer identifier, exactly as the provider's discovery document states it (`https://idp.example.com/realms/acme`). */
   issuer: string;
   clientId: string;
-  clientSecret: string;
+  /** The client secret (`client_secret_basic` / `_post`); or `privateKeyJwt` instead. */
+  clientSecret?: string;
+  /** Authenticate with a signed JWT instead of a secret (`private_key_jwt`). */
+  privateKeyJwt?: OidcPrivateKeyJwtOptions;
   /** The `redirect_uri` registered at the provider: the absolute URL of `GET /<prefix>/<name>/callback`. */
   callbackUrl: string;
   /** Scopes to request; must contain `openid`. Default `['openid', 'email', 'profile']`. */
   scopes?: string[];
-  /** Default: `client_secret_basic` when the provider lists it (or lists nothing), else `client_secret_post`. */
+  /**
+   * Default: `private_key_jwt` with `privateKeyJwt`; else `client_secret_basic` when the provider lists it (or lists
+   * nothing), else `client_secret_post`.
+   */
   tokenEndpointAuthMethod?: OidcClientAuthMethod;
   /** The id_token algorithms accepted (a subset of `OIDC_ALGORITHMS`). Default: all of them. */
   allowedAlgorithms?: OidcAlgorithm[];
@@ -52,7 +73,8 @@ export interface ResolvedOidcProvider {
   name: string;
   issuer: string;
   clientId: string;
-  clientSecret: string;
+  clientSecret?: string;
+  privateKeyJwt?: { key: KeyObject; keyId?: string; algorithm: OidcAlgorithm };
   callbackUrl: string;
   scopes: string[];
   tokenEndpointAuthMethod?: OidcClientAuthMethod;
@@ -73,10 +95,34 @@ export const OIDC_OPTIONS = Symbol('authkit:oidc-options');
 /** The top-level option the oidc feature owns. */
 export const OIDC_OPTION_KEYS: OptionKeys<{ oidc?: OidcOptions }> = { oidc: true };
 const PROVIDER_KEYS: OptionKeys<OidcProviderOptions> = {
-  issuer: true, clientId: true, clientSecret: true, callbackUrl: true, scopes: true, tokenEndpointAuthMethod: true, allowedAlgorithms: true,
+  issuer: true, clientId: true, clientSecret: true, privateKeyJwt: true, callbackUrl: true, scopes: true, tokenEndpointAuthMethod: true, allowedAlgorithms: true,
   clockToleranceSeconds: true, claims: true, discoveryTtlSeconds: true, discoveryRetryMs: true, timeoutMs: true,
 };
 const CLAIM_KEYS: OptionKeys<OidcClaimsMapping> = { email: true, emailVerified: true, name: true };
+const KEY_JWT_KEYS: OptionKeys<OidcPrivateKeyJwtOptions> = { privateKey: true, keyId: true, algorithm: true };
+const EC_ALGORITHMS: Record<string, OidcAlgorithm> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
+
+function resolveKeyJwt(raw: unknown, at: string): ResolvedOidcProvider['privateKeyJwt'] {
+  if (raw === undefined) return undefined;
+  if (!raw || typeof raw !== 'object') fail(at, 'must be an object with privateKey');
+  rejectUnknownKeys(raw, at, KEY_JWT_KEYS);
+  const given = raw as Partial<OidcPrivateKeyJwtOptions>;
+  let key: KeyObject;
+  try {
+    key = typeof given.privateKey === 'string' ? createPrivateKey(given.privateKey) : (given.privateKey as KeyObject);
+  } catch {
+    fail(`${at}.privateKey`, 'must be a PEM private key or a private KeyObject');
+  }
+  if (!key || typeof key !== 'object' || key.type !== 'private') fail(`${at}.privateKey`, 'must be a PEM private key or a private KeyObject');
+  const type = key.asymmetricKeyType;
+  const fallback = type === 'rsa' ? 'RS256' : type === 'ec' ? EC_ALGORITHMS[key.asymmetricKeyDetails?.namedCurve ?? ''] : undefined;
+  const algorithm = given.algorithm ?? fallback;
+  const fits = type === 'rsa' ? /^(RS|PS)/.test(algorithm ?? '') && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048
+    : type === 'ec' ? algorithm === fallback : false;
+  if (!algorithm || !fits) fail(`${at}.privateKey`, 'must be an RSA key (2048 bits or more) or an EC P-256/384/521 key matching the algorithm');
+  if (given.keyId !== undefined && (typeof given.keyId !== 'string' || given.keyId === '')) fail(`${at}.keyId`, 'must be a non-empty string');
+  return { key, keyId: given.keyId, algorithm: algorithm as OidcAlgorithm };
+}
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const CLAIM_NAME = /^[A-Za-z0-9_.:/-]{1,100}$/;
 
@@ -115,10 +161,16 @@ function resolveProvider(name: string, raw: unknown, taken: readonly string[]): 
   const scopes = given.scopes ?? ['openid', 'email', 'profile'];
   if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string' || !SCOPE_TOKEN.test(s))) fail(`${at}.scopes`, 'must be an array of scope tokens');
   if (!scopes.includes('openid')) fail(`${at}.scopes`, "must contain 'openid'");
-  const method = given.tokenEndpointAuthMethod;
-  if (method !== undefined && method !== 'client_secret_basic' && method !== 'client_secret_post') {
-    fail(`${at}.tokenEndpointAuthMethod`, "must be 'client_secret_basic' or 'client_secret_post'");
+  const privateKeyJwt = resolveKeyJwt(given.privateKeyJwt, `${at}.privateKeyJwt`);
+  if ((given.clientSecret === undefined) === (privateKeyJwt === undefined)) fail(at, 'needs exactly one of clientSecret and privateKeyJwt');
+  let method = given.tokenEndpointAuthMethod;
+  if (method !== undefined && method !== 'client_secret_basic' && method !== 'client_secret_post' && method !== 'private_key_jwt') {
+    fail(`${at}.tokenEndpointAuthMethod`, "must be 'client_secret_basic', 'client_secret_post' or 'private_key_jwt'");
   }
+  if ((method === 'private_key_jwt') !== (privateKeyJwt !== undefined) && method !== undefined) {
+    fail(`${at}.tokenEndpointAuthMethod`, "is 'private_key_jwt' exactly when privateKeyJwt is given");
+  }
+  if (privateKeyJwt) method = 'private_key_jwt';
   const algorithms = given.allowedAlgorithms ?? [...OIDC_ALGORITHMS];
   if (!Array.isArray(algorithms) || algorithms.length === 0 || algorithms.some((a) => !(OIDC_ALGORITHMS as readonly string[]).includes(a))) {
     fail(`${at}.allowedAlgorithms`, `must be a non-empty array of ${OIDC_ALGORITHMS.join(', ')} (never none or HS*)`);
@@ -136,7 +188,8 @@ function resolveProvider(name: string, raw: unknown, taken: readonly string[]): 
     name,
     issuer,
     clientId: nonEmpty(given.clientId, `${at}.clientId`),
-    clientSecret: nonEmpty(given.clientSecret, `${at}.clientSecret`),
+    clientSecret: given.clientSecret === undefined ? undefined : nonEmpty(given.clientSecret, `${at}.clientSecret`),
+    privateKeyJwt,
     callbackUrl: httpUrl(given.callbackUrl, `${at}.callbackUrl`),
     scopes: [...scopes],
     tokenEndpointAuthMethod: method,

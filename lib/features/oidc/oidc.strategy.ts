@@ -1,4 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { sign as signJwt } from 'jsonwebtoken';
 import { OAuthCodeRejectedError, OAuthProviderUnavailableError } from '../../core/errors/provider.errors';
 import type { OAuthAuthorizationStart, OAuthProfile, OAuthStrategy } from '../../core/sign-in/oauth-sources';
 import { parseEmail } from '../../core/users/email';
@@ -31,6 +33,7 @@ export function nonceFor(codeVerifier: string): string {
  */
 export class OidcStrategy implements OAuthStrategy {
   readonly name: string;
+  private readonly logger = new Logger('AuthKit');
 
   constructor(
     readonly provider: ResolvedOidcProvider,
@@ -62,7 +65,14 @@ export class OidcStrategy implements OAuthStrategy {
   async signIn(code: string, codeVerifier: string): Promise<OAuthProfile> {
     const metadata = await this.discovery.metadata();
     const { idToken, accessToken } = await this.exchange(metadata, code, codeVerifier);
-    const claims = await verifyIdToken(idToken, { ...this.tokenCheck(), nonce: nonceFor(codeVerifier) });
+    let claims: Awaited<ReturnType<typeof verifyIdToken>>;
+    try {
+      claims = await verifyIdToken(idToken, { ...this.tokenCheck(), nonce: nonceFor(codeVerifier) });
+    } catch (error) {
+      // The reason, never the token.
+      if (error instanceof OidcIdTokenInvalidError) this.logger.warn(`OIDC (${this.name}): id_token refused (${error.reason})`);
+      throw error;
+    }
     const sub = claims.sub as string;
     const mapping = this.provider.claims;
     let source: Record<string, unknown> = claims;
@@ -94,13 +104,18 @@ export class OidcStrategy implements OAuthStrategy {
     const { clientId, clientSecret, callbackUrl, timeoutMs } = this.provider;
     const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: callbackUrl, code_verifier: codeVerifier });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    if (this.authMethod(metadata) === 'client_secret_basic') {
+    const method = this.authMethod(metadata);
+    if (method === 'private_key_jwt') {
+      body.set('client_id', clientId);
+      body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+      body.set('client_assertion', this.clientAssertion());
+    } else if (method === 'client_secret_basic') {
       // RFC 6749 2.3.1: each part form-urlencoded before the Basic encoding.
       const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-      headers.authorization = `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
+      headers.authorization = `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret as string)}`).toString('base64')}`;
     } else {
       body.set('client_id', clientId);
-      body.set('client_secret', clientSecret);
+      body.set('client_secret', clientSecret as string);
     }
     const { status, json } = await providerRequest(metadata.tokenEndpoint, timeoutMs, { method: 'POST', headers, body: body.toString() });
     if (status >= 500) throw new OAuthProviderUnavailableError();
@@ -111,7 +126,19 @@ export class OidcStrategy implements OAuthStrategy {
     return { idToken: json.id_token, accessToken };
   }
 
-  private authMethod(metadata: OidcMetadata): 'client_secret_basic' | 'client_secret_post' {
+  /**
+   * The `private_key_jwt` assertion: `iss` = `sub` = the client, `aud` = the issuer (not the token endpoint: an
+   * assertion for one audience cannot be replayed at another endpoint of the same provider), 60 s, a fresh `jti`.
+   */
+  private clientAssertion(): string {
+    const { clientId, issuer, privateKeyJwt } = this.provider;
+    const { key, keyId, algorithm } = privateKeyJwt as NonNullable<ResolvedOidcProvider['privateKeyJwt']>;
+    return signJwt({ jti: randomBytes(16).toString('base64url') }, key, {
+      algorithm, issuer: clientId, subject: clientId, audience: issuer, expiresIn: 60, ...(keyId ? { keyid: keyId } : {}),
+    });
+  }
+
+  private authMethod(metadata: OidcMetadata): 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' {
     if (this.provider.tokenEndpointAuthMethod) return this.provider.tokenEndpointAuthMethod;
     const supported = metadata.tokenEndpointAuthMethods;
     return supported.length === 0 || supported.includes('client_secret_basic') || !supported.includes('client_secret_post')

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { resolveAuthOptions } from '../../../lib/auth.options';
 import { resolveOidcOptions } from '../../../lib/features/oidc/oidc.options';
 
@@ -29,6 +30,19 @@ describe('oidc options', () => {
     [{ acme: 'x' }, /oidc\.acme" must be an object/],
   ])('refuses %j', (given, message) => {
     expect(() => resolveOidcOptions(given as never)).toThrow(message);
+  });
+
+  it('privateKeyJwt instead of clientSecret: exactly one of them; the algorithm follows the key', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const { clientSecret: _s, ...noSecret } = valid;
+    const resolved = resolveOidcOptions({ acme: { ...noSecret, privateKeyJwt: { privateKey: pem, keyId: 'k1' } } }).acme;
+    expect(resolved).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', privateKeyJwt: { algorithm: 'ES384', keyId: 'k1' } });
+    expect(() => resolveOidcOptions({ acme: { ...valid, privateKeyJwt: { privateKey: pem } } })).toThrow(/exactly one of clientSecret and privateKeyJwt/);
+    expect(() => resolveOidcOptions({ acme: noSecret as never })).toThrow(/exactly one of clientSecret and privateKeyJwt/);
+    expect(() => resolveOidcOptions({ acme: { ...noSecret, privateKeyJwt: { privateKey: pem, algorithm: 'ES256' } } })).toThrow(/privateKeyJwt\.privateKey/);
+    expect(() => resolveOidcOptions({ acme: { ...noSecret, privateKeyJwt: { privateKey: 'not a key' } } })).toThrow(/privateKeyJwt\.privateKey/);
+    expect(() => resolveOidcOptions({ acme: { ...noSecret, privateKeyJwt: { privateKey: pem, kid: 'x' } as never } })).toThrow(/privateKeyJwt.*kid/);
   });
 
   it('an http issuer is allowed on loopback only (a local test provider)', () => {
