@@ -45,6 +45,7 @@ const MESSAGES = {
   oauth_identity_in_use: 'This provider account is already linked to another user.',
   oauth_provider_already_linked: 'Another account of this provider is already linked.',
   oauth_provider_not_configured: 'This sign-in provider is not available.',
+  oidc_id_token_invalid: 'The sign-in provider sent an answer that could not be verified. Nothing was changed; please try again.',
   mfa_code_invalid: 'That code is not valid (or was already used). Wait for the next code and try again.',
   mfa_token_invalid: 'The sign-in has expired. Please sign in again.',
   mfa_already_enabled: 'Two-factor authentication is already on.',

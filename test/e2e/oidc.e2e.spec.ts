@@ -2,7 +2,7 @@ import { createPrivateKey, generateKeyPairSync, type JsonWebKey, randomBytes } f
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { sign as signJwt } from 'jsonwebtoken';
-import { AuthExceptionFilter, AuthModule, UserStore } from '../../lib';
+import { AuthExceptionFilter, AuthModule, OAuthProviderNotConfiguredError, OidcBackchannelLogout, UserStore } from '../../lib';
 import { createPlatformApp } from '../support/http-adapter';
 import { Browser, cookieValue, type OAuthTestApp, raw } from '../support/oauth-harness';
 import { CookieJar, OidcTestProvider, type TamperKind } from '../support/oidc-test-provider';
@@ -257,6 +257,14 @@ describe('OpenID Connect providers (real oidc-provider, real HTTP, real Redis)',
     expect((await http(t.url, 'GET', '/auth/me', { token: accessToken })).status).toBe(401);
     // The password session of the same user is not the provider's to end.
     expect((await http(t.url, 'GET', '/auth/me', { token: password.body.accessToken })).status).toBe(200);
+  });
+
+  it("RP-initiated logout: OidcBackchannelLogout.endSessionUrl gives the provider's discovered end_session_endpoint for this client", async () => {
+    const logout = t.app.get(OidcBackchannelLogout);
+    const url = new URL((await logout.endSessionUrl('idp', 'http://app.test/bye'))!);
+    expect(url.origin + url.pathname).toBe(`${op.issuer}/session/end`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'app', post_logout_redirect_uri: 'http://app.test/bye' });
+    expect(() => logout.endSessionUrl('nope')).toThrow(OAuthProviderNotConfiguredError);
   });
 
   it('back-channel logout: a forged or replayed logout token is refused (400 oidc_logout_token_invalid); a valid one by sub answers 200', async () => {

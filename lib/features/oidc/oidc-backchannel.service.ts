@@ -46,6 +46,22 @@ export class OidcBackchannelLogout implements OnModuleInit {
     });
   }
 
+  /**
+   * The provider's RP-initiated logout URL (its `end_session_endpoint` with `client_id` and, if given, the registered
+   * `post_logout_redirect_uri`), to send the browser to after the app's own `POST /auth/logout`; null when the
+   * provider has none. Throws `OAuthProviderNotConfiguredError` for an unknown name, 503 when discovery fails.
+   *
+   * @example
+   * ```ts
+   * const url = await oidcLogout.endSessionUrl('keycloak', 'https://app.example.com/signed-out');
+   * ```
+   */
+  endSessionUrl(provider: string, postLogoutRedirectUri?: string): Promise<string | null> {
+    const strategy = this.strategies.get(provider);
+    if (!strategy) throw new OAuthProviderNotConfiguredError();
+    return strategy.endSessionUrl(postLogoutRedirectUri);
+  }
+
   /** Verifies `logoutToken` for `provider` and ends the sessions it names; returns how many were ended. */
   async logout(provider: string, logoutToken: unknown): Promise<number> {
     const strategy = this.strategies.get(provider);

@@ -94,6 +94,20 @@ export class OidcStrategy implements OAuthStrategy {
     };
   }
 
+  /**
+   * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): the provider's `end_session_endpoint` with this
+   * client's id (and `post_logout_redirect_uri`, which must be registered at the provider); null when the provider
+   * offers none. The app redirects the browser there after its own logout.
+   */
+  async endSessionUrl(postLogoutRedirectUri?: string): Promise<string | null> {
+    const { endSessionEndpoint } = await this.discovery.metadata();
+    if (!endSessionEndpoint) return null;
+    const url = new URL(endSessionEndpoint);
+    url.searchParams.set('client_id', this.provider.clientId);
+    if (postLogoutRedirectUri !== undefined) url.searchParams.set('post_logout_redirect_uri', postLogoutRedirectUri);
+    return url.toString();
+  }
+
   /** What this provider's tokens (id_token, logout token) are checked against. */
   tokenCheck(): ProviderTokenCheck {
     const { issuer, clientId, allowedAlgorithms, clockToleranceSeconds } = this.provider;
