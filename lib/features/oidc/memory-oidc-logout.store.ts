@@ -35,7 +35,7 @@ export class MemoryOidcLogoutStore implements OidcLogoutStore {
     if (!entry) return [];
     const taken: string[] = [];
     for (const [sessionId, sessionSid] of entry.bySession) {
-      if (sid !== undefined && sessionSid !== sid) continue;
+      if (sid !== undefined && sessionSid !== sid && sessionSid !== '') continue;
       taken.push(sessionId);
       entry.bySession.delete(sessionId);
     }

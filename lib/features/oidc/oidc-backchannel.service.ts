@@ -19,8 +19,8 @@ export const PENDING_SID_TTL_MS = 15 * 60_000;
 /**
  * OpenID Connect Back-Channel Logout 1.0 for the configured providers. Each session opened by a provider's sign-in
  * is recorded (`LoginSucceeded` with the provider's name, with the id_token's `sid`); a verified logout token
- * (`verifyLogoutToken`, each `jti` once) ends the sessions it names: those of its `sid`, or with only a `sub`,
- * every session of that user opened through this provider. Sessions opened otherwise (password, another
+ * (`verifyLogoutToken`, each `jti` once) ends the sessions it names: those of its `sid` (and any recorded without a
+ * sid), or with only a `sub`, every session of that user opened through this provider. Sessions opened otherwise (password, another
  * provider) are left alone.
  */
 @Injectable()

@@ -13,7 +13,10 @@ export interface OidcLogoutStore {
   addSession(provider: string, userId: string, sessionId: string, sid: string | null, ttlMs: number): Promise<void>;
   /** The user whose session came with `sid`, or null. */
   userOfSid(provider: string, sid: string): Promise<string | null>;
-  /** Removes and returns the recorded sessions of `userId` through `provider`: all, or only those of `sid`. Atomic. */
+  /**
+   * Removes and returns the recorded sessions of `userId` through `provider`: all, or those of `sid` and those whose
+   * sid is unknown (recorded without one: ending them fails closed). Atomic.
+   */
   takeSessions(provider: string, userId: string, sid?: string): Promise<string[]>;
   /** True the first time a logout token id is seen (kept `ttlMs`); false for a replay. */
   claimJti(provider: string, jti: string, ttlMs: number): Promise<boolean>;

@@ -3,12 +3,12 @@ import type { RedisClient } from '../../adapters/redis/redis.options';
 import { redisCall } from '../../adapters/redis/redis-call';
 import type { OidcLogoutStore } from './oidc-logout-store.interface';
 
-/** Removes and returns the fields of hash KEYS[1] whose value is ARGV[1] (all fields when ARGV[1] is empty). */
+/** Removes and returns the fields of hash KEYS[1] whose value is ARGV[1] or empty (all fields when ARGV[1] is empty). */
 const TAKE_SESSIONS = `
 local all = redis.call('HGETALL', KEYS[1])
 local taken = {}
 for i = 1, #all, 2 do
-  if ARGV[1] == '' or all[i + 1] == ARGV[1] then
+  if ARGV[1] == '' or all[i + 1] == ARGV[1] or all[i + 1] == '' then
     taken[#taken + 1] = all[i]
     redis.call('HDEL', KEYS[1], all[i])
   end
