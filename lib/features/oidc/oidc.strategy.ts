@@ -160,4 +160,3 @@ export class OidcStrategy implements OAuthStrategy {
       : 'client_secret_post';
   }
 }
-
