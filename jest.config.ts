@@ -62,6 +62,7 @@ const FASTIFY_SUITES = [
   'oauth-failure-redirect.e2e.spec.ts',
   'oauth-flow.e2e.spec.ts',
   'passport-sources.e2e.spec.ts',
+  'oidc.e2e.spec.ts',
   'oauth-abuse.e2e.spec.ts',
   // The sample's bootstrap (pipes, CORS, pages) on the platform.
   'sample.e2e.spec.ts',

@@ -15,6 +15,7 @@ import type { SignInStepInput } from './core/sign-in/sign-in-step';
 import {
   OAUTH_OPTION_KEYS, OAUTH_OPTIONS, type OAuthOptions, oauthSourceNames, resolveOAuthOptions, type ResolvedOAuthOptions,
 } from './features/oauth/oauth.options';
+import { OIDC_OPTION_KEYS, OIDC_OPTIONS, type OidcOptions, resolveOidcOptions, type ResolvedOidcOptions } from './features/oidc/oidc.options';
 import {
   ACCOUNT_OPTION_KEYS, ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions,
 } from './core/options/account.options';
@@ -86,6 +87,11 @@ export interface AuthModuleOptions
   throttle?: ThrottleOptions;
   /** Google / GitHub sign-in, linking policy, redirects. A provider left out has no routes. See `OAuthOptions`. */
   oauth?: OAuthOptions;
+  /**
+   * OpenID Connect providers (Keycloak, Auth0, Okta, Entra ID, Google...) by a name of the app's choosing: each gets
+   * `GET /<prefix>/<name>`, its callback, link and back-channel logout. See `OidcProviderOptions`.
+   */
+  oidc?: OidcOptions;
   /** Two-factor sign-in (TOTP + recovery codes); off without it. See `MfaOptions`. */
   mfa?: MfaOptions;
 }
@@ -101,6 +107,7 @@ export interface ResolvedAuthOptions {
   throttle: ScopedThrottleRule[];
   routeLimits: ResolvedRouteLimits;
   oauth: ResolvedOAuthOptions;
+  oidc: ResolvedOidcOptions;
   mfa: ResolvedMfaOptions;
   account: ResolvedAccountOptions;
   mail: ResolvedMailOptions;
@@ -121,7 +128,7 @@ const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = {
  */
 const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   ...TOKEN_OPTION_KEYS, ...SESSION_OPTION_KEYS, ...REDIS_OPTION_KEYS, ...IDENTITY_OPTION_KEYS, ...ROLES_OPTION_KEYS, ...HTTP_TRANSPORT_OPTION_KEYS,
-  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...MFA_OPTION_KEYS,
+  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...OIDC_OPTION_KEYS, ...MFA_OPTION_KEYS,
   ...SIGN_IN_OPTION_KEYS,
 };
 
@@ -141,7 +148,8 @@ export function resolveAuthOptions(options: AuthModuleOptions, features: readonl
   const sessions = resolveSessionOptions(options);
   const http = resolveCookieOptions(options, sessions.refreshTokenTtlSeconds);
   const oauth = resolveOAuthOptions(options.oauth);
-  if (http.refreshTokenTransport === 'body' && oauthSourceNames(oauth).length > 0) {
+  const oidc = resolveOidcOptions(options.oidc, oauthSourceNames(oauth));
+  if (http.refreshTokenTransport === 'body' && (oauthSourceNames(oauth).length > 0 || Object.keys(oidc).length > 0)) {
     failOption('oauth', "needs refreshTokenTransport 'cookie' or 'both': an OAuth callback is a browser redirect and can only hand over the refresh token as a cookie");
   }
   return {
@@ -154,6 +162,7 @@ export function resolveAuthOptions(options: AuthModuleOptions, features: readonl
     throttle: resolveThrottleRules(options.throttle),
     routeLimits: resolveRouteLimits(options.throttle, declared.routeLimits),
     oauth,
+    oidc,
     mfa: resolveMfaOptions(options.mfa),
     account: resolveAccountOptions(options),
     mail: resolveMailOptions(options, declared.mailTemplates),
@@ -176,6 +185,7 @@ export const OPTION_SLICES = [
   [THROTTLE_RULES, 'throttle'],
   [ROUTE_LIMITS, 'routeLimits'],
   [OAUTH_OPTIONS, 'oauth'],
+  [OIDC_OPTIONS, 'oidc'],
   [MFA_OPTIONS, 'mfa'],
   [ACCOUNT_OPTIONS, 'account'],
   [MAIL_OPTIONS, 'mail'],

@@ -24,6 +24,7 @@ import { BUILT_IN_FEATURES } from './auth.features';
 import { AuthService } from './core/sign-in/auth.service';
 import { SessionIssuer } from './core/sign-in/session-issuer';
 import { SignInPipeline } from './core/sign-in/sign-in-pipeline';
+import { OAuthSourceRegistry } from './core/sign-in/oauth-sources';
 import { SIGN_IN_STEPS, type SignInStep, type SignInStepInput } from './core/sign-in/sign-in-step';
 import { BeforeLoginHookStep, VerifiedEmailStep } from './core/sign-in/sign-in.steps';
 import { RefreshService } from './core/sessions/refresh.service';
@@ -97,6 +98,7 @@ const securityLogKey: Provider = { provide: SECURITY_LOG_KEY, inject: [TokenServ
 const services: Provider[] = [
   AuthEvents, TokenService, IdentityResolver, AuthService, AccountDeletion, AccountSecuring, TokenResponder, SignInPipeline, RefreshService, SessionsService,
   RouteLimiter, AccessTokenGuard, RolesGuard, RecentAuthGuard, ReauthenticationService, AuthExceptionFilter, MaxmemoryPolicyCheck,
+  OAuthSourceRegistry,
 ];
 
 /** Mounts a controller class under the route prefix (a subclass, so several modules can mount it). */

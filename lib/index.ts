@@ -25,6 +25,11 @@ export type {
   OAuthUnverifiedEmailPolicy,
 } from './features/oauth/oauth.options';
 export type {
+  OidcOptions, OidcProviderOptions, OidcClaimsMapping, OidcAlgorithm, OidcClientAuthMethod, OidcPrivateKeyJwtOptions,
+} from './features/oidc/oidc.options';
+export { OidcBackchannelLogout } from './features/oidc/oidc-backchannel.service';
+export { OAuthSourceRegistry, type OAuthStrategy, type OAuthProfile, type OAuthAuthorizationStart } from './core/sign-in/oauth-sources';
+export type {
   PassportOAuthSource, PassportOAuth2StrategyOptions, PassportProfileMapping, PassportProfileMapper,
 } from './features/oauth/passport-oauth.options';
 export { FAIL_FAST_CLUSTER_OPTIONS, FAIL_FAST_REDIS_OPTIONS } from './adapters/redis/authkit-redis.module';
@@ -91,6 +96,7 @@ export { AuthEvents } from './core/events/auth-events.emitter';
 // Errors: every AuthError has a stable `code`; AuthExceptionFilter maps them to HTTP.
 export * from './core/errors/auth.errors';
 export * from './features/oauth/oauth.errors';
+export * from './features/oidc/oidc.errors';
 export * from './features/mfa/mfa.errors';
 export { AuthExceptionFilter } from './core/http/auth-exception.filter';
 export type { ErrorBody } from './core/errors/auth-http-status';

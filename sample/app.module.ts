@@ -10,6 +10,7 @@ import { AuditLog } from './audit-log';
 import { AppController } from './app.controller';
 import { mfaOptionsFromEnv } from './mfa-from-env';
 import { oauthOptionsFromEnv } from './oauth-from-env';
+import { oidcOptionsFromEnv } from './oidc-from-env';
 import { redisOptionsFromEnv } from './redis-from-env';
 import { SamplePageController } from './sample-page.controller';
 
@@ -28,6 +29,7 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     logger.warn('AUTH_JWT_SECRET is not set: using a random secret; tokens will not survive a restart.');
   }
   const redis = redisOptionsFromEnv(config);
+  const oidc = oidcOptionsFromEnv(config);
   if (!redis) logger.warn('None of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES is set: the sample runs on IN-MEMORY stores.');
   return {
     jwt: { secret },
@@ -36,7 +38,8 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     // The refresh token stays in the HttpOnly cookie, out of reach of page scripts.
     refreshTokenTransport: (config.get<string>('AUTH_REFRESH_TRANSPORT') as AuthModuleOptions['refreshTokenTransport']) ?? 'cookie',
     allowedOrigins: allowedOriginsFromEnv(config),
-    oauth: oauthOptionsFromEnv(config),
+    oauth: oauthOptionsFromEnv(config, oidc !== undefined),
+    oidc,
     mfa: mfaOptionsFromEnv(config, secret),
     ...accountOptionsFromEnv(config),
   };

@@ -5,8 +5,9 @@ import type { GitHubOAuthOptions, GoogleOAuthOptions, OAuthOptions } from '../li
 /**
  * OAuth options from the environment (DESIGN section 8): a provider is enabled when its client id and
  * secret are both set. Callback URLs default to this sample's own address, the redirects to its page (`/app`).
+ * `otherSources` (an OpenID Connect provider is configured): the redirects apply to it too, even without Google or GitHub.
  */
-export function oauthOptionsFromEnv(config: ConfigService): OAuthOptions | undefined {
+export function oauthOptionsFromEnv(config: ConfigService, otherSources = false): OAuthOptions | undefined {
   const logger = new Logger('Sample');
   const base = `http://${config.get<string>('HOST') ?? '127.0.0.1'}:${config.get<string>('PORT') ?? '3000'}`;
   const get = (name: string) => config.get<string>(name) || undefined;
@@ -40,8 +41,8 @@ export function oauthOptionsFromEnv(config: ConfigService): OAuthOptions | undef
   } else if (githubId || githubSecret) {
     logger.warn('GitHub sign-in needs both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET; it is disabled.');
   }
-  if (!google && !github) return undefined;
-  logger.log(`OAuth sign-in enabled: ${[google && 'google', github && 'github'].filter(Boolean).join(', ')}`);
+  if (!google && !github && !otherSources) return undefined;
+  if (google || github) logger.log(`OAuth sign-in enabled: ${[google && 'google', github && 'github'].filter(Boolean).join(', ')}`);
   return {
     google,
     github,

@@ -5,6 +5,7 @@ import { toString as qrCodeSvg } from 'qrcode';
 import { ConfigService } from '@nestjs/config';
 import { Public, ValidationFailedError } from '../lib';
 import { oauthOptionsFromEnv } from './oauth-from-env';
+import { oidcOptionsFromEnv } from './oidc-from-env';
 
 const PUBLIC_DIR = join(__dirname, 'public');
 
@@ -28,7 +29,9 @@ export class SamplePageController {
     // The providers the sample configured from its environment (as AppModule does).
     const oauth = oauthOptionsFromEnv(config);
     const providers = (['google', 'github'] as const).filter((name) => oauth?.[name]).join(',');
-    this.html = readFileSync(join(PUBLIC_DIR, 'app.html'), 'utf8').replace('{{providers}}', providers);
+    // An OpenID Connect provider's name (OIDC_NAME) is a route segment: lower-case letters, digits and '-' (validated).
+    const oidc = Object.keys(oidcOptionsFromEnv(config) ?? {}).filter((name) => /^[a-z][a-z0-9-]{0,31}$/.test(name)).join(',');
+    this.html = readFileSync(join(PUBLIC_DIR, 'app.html'), 'utf8').replace('{{providers}}', providers).replace('{{oidc}}', oidc);
   }
 
   @Get()

@@ -14,6 +14,8 @@
 'use strict';
 
 const providers = (document.documentElement.dataset.providers || '').split(',').filter(Boolean);
+/** The OpenID Connect providers (OIDC_NAME): one "Sign in with <name>" link each. */
+const oidcProviders = (document.documentElement.dataset.oidc || '').split(',').filter((name) => /^[a-z][a-z0-9-]{0,31}$/.test(name));
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,6 +45,7 @@ const MESSAGES = {
   oauth_identity_in_use: 'This provider account is already linked to another user.',
   oauth_provider_already_linked: 'Another account of this provider is already linked.',
   oauth_provider_not_configured: 'This sign-in provider is not available.',
+  oidc_id_token_invalid: 'The sign-in provider sent an answer that could not be verified. Nothing was changed; please try again.',
   mfa_code_invalid: 'That code is not valid (or was already used). Wait for the next code and try again.',
   mfa_token_invalid: 'The sign-in has expired. Please sign in again.',
   mfa_already_enabled: 'Two-factor authentication is already on.',
@@ -375,7 +378,15 @@ async function loadMfa() {
   for (const provider of providers) {
     if ($(provider)) $(provider).hidden = false;
   }
-  $('providers').hidden = providers.length === 0;
+  for (const name of oidcProviders) {
+    const link = document.createElement('a');
+    link.className = 'button';
+    link.id = `oidc-${name}`;
+    link.href = `/auth/${name}`;
+    link.textContent = `Sign in with ${name}`;
+    $('providers').append(' ', link);
+  }
+  $('providers').hidden = providers.length === 0 && oidcProviders.length === 0;
   // After an OAuth sign-in the server redirects here: with `?error=<code>` on failure, else with the
   // refresh cookie set (and `?linked=<provider>` after linking). Read, then drop them from the address bar.
   const params = new URLSearchParams(location.search);

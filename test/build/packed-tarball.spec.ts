@@ -77,7 +77,10 @@ describe('the tarball of a clean checkout', () => {
     const text = (path: string) => readFileSync(join(packed.unpacked, path), 'utf8');
     const loads = (name: string) => new RegExp(`(from\\s*|import\\(|require\\()['"]${name.replace('/', '\\/')}['"]`);
     expect(shippedFiles.filter((path) => loads('@nestjs/jwt').test(text(path)))).toEqual([]);
-    expect(shippedFiles.filter((path) => path.endsWith('.js') && loads('jsonwebtoken').test(text(path)))).toEqual(['dist/core/tokens/token.service.js']);
+    // The access tokens, and the oidc feature's provider tokens (id_token and logout token verification, private_key_jwt).
+    expect(shippedFiles.filter((path) => path.endsWith('.js') && loads('jsonwebtoken').test(text(path))).sort()).toEqual([
+      'dist/core/tokens/token.service.js', 'dist/features/oidc/oidc-token.verifier.js', 'dist/features/oidc/oidc.strategy.js',
+    ]);
     expect(shippedFiles.filter((path) => path.endsWith('.d.ts') && loads('jsonwebtoken').test(text(path)))).toEqual([]);
   });
 });

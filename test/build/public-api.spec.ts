@@ -18,6 +18,9 @@ const PUBLIC_API: Record<string, string[]> = {
     'OAuthOptions', 'OAuthProviderName', 'OAuthProviderOptions', 'GoogleOAuthOptions', 'GitHubOAuthOptions',
     'OAuthLinkingPolicy', 'OAuthUnverifiedEmailPolicy',
     'PassportOAuthSource', 'PassportOAuth2StrategyOptions', 'PassportProfileMapping', 'PassportProfileMapper',
+    // OpenID Connect providers (features/oidc) and the kernel's registry of sign-in sources they plug into.
+    'OidcOptions', 'OidcProviderOptions', 'OidcClaimsMapping', 'OidcAlgorithm', 'OidcClientAuthMethod', 'OidcPrivateKeyJwtOptions', 'OidcBackchannelLogout',
+    'OAuthSourceRegistry', 'OAuthStrategy', 'OAuthProfile', 'OAuthAuthorizationStart',
     // Decorators, guards, metadata keys, the Redis client token (health checks).
     'Public', 'Roles', 'CurrentUser', 'IS_PUBLIC_KEY', 'ROLES_KEY', 'AUTHKIT_REDIS',
     'AccessTokenGuard', 'RolesGuard', 'AuthGuardBase', 'AuthRequest',
@@ -44,6 +47,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'OAuthCodeRejectedError', 'OAuthProviderUnavailableError', 'OAuthEmailUnverifiedError', 'OAuthAccountExistsError',
     'OAuthIdentityInUseError', 'OAuthProviderAlreadyLinkedError', 'OAuthIdentityNotFoundError', 'LastSignInMethodError',
     'ReauthenticationRequiredError', 'OAuthLinkEmailUnverifiedError',
+    'OidcIdTokenInvalidError', 'OidcLogoutTokenInvalidError', 'OidcTokenFailure',
     'AuthExceptionFilter', 'ErrorBody',
     // Ports and shipped adapters.
     'UserStore', 'CredentialStore', 'IdentityStore', 'AuthUser', 'StoredUser', 'NewUser', 'UserIdentity', 'NewUserIdentity',

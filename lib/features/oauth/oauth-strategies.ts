@@ -1,15 +1,19 @@
 import { GitHubOAuthStrategy } from './github.strategy';
 import { GoogleOAuthStrategy } from './google.strategy';
-import type { OAuthStrategy } from './oauth-strategy.interface';
+import { OAuthSourceRegistry } from '../../core/sign-in/oauth-sources';
 import type { ResolvedOAuthOptions } from './oauth.options';
 import { PassportOAuthStrategy } from './passport-oauth.strategy';
 
-/** One strategy per configured source: the built-in providers, then the passport sources. */
-export function createOAuthStrategies(options: ResolvedOAuthOptions): ReadonlyMap<string, OAuthStrategy> {
+/**
+ * Registers one strategy per configured source in the kernel's registry (the built-in providers, then the passport
+ * sources) and returns it: other features (oidc) register theirs there too.
+ */
+export function createOAuthStrategies(options: ResolvedOAuthOptions, registry = new OAuthSourceRegistry()): OAuthSourceRegistry {
   const { providers, passport, providerTimeoutMs } = options;
-  const strategies = new Map<string, OAuthStrategy>();
-  if (providers.google) strategies.set('google', new GoogleOAuthStrategy(providers.google, providerTimeoutMs));
-  if (providers.github) strategies.set('github', new GitHubOAuthStrategy(providers.github, providerTimeoutMs));
-  for (const source of Object.values(passport)) strategies.set(source.name, new PassportOAuthStrategy(source.name, source, providerTimeoutMs));
-  return strategies;
+  if (providers.google) registry.register(new GoogleOAuthStrategy(providers.google, providerTimeoutMs), 'oauth.google');
+  if (providers.github) registry.register(new GitHubOAuthStrategy(providers.github, providerTimeoutMs), 'oauth.github');
+  for (const source of Object.values(passport)) {
+    registry.register(new PassportOAuthStrategy(source.name, source, providerTimeoutMs), `oauth.passport.${source.name}`);
+  }
+  return registry;
 }

@@ -1,13 +1,7 @@
 import { AuthError } from '../../core/errors/auth.errors';
 
-/** The provider in the route is not configured (its routes answer 404). */
-export class OAuthProviderNotConfiguredError extends AuthError {
-  static override readonly code = 'oauth_provider_not_configured';
-  static override readonly httpStatus = 404;
-  constructor() {
-    super('This sign-in provider is not configured');
-  }
-}
+/** Declared in the kernel: the oidc feature's routes answer it too. */
+export { OAuthProviderNotConfiguredError } from '../../core/errors/provider.errors';
 
 /**
  * The callback's `state` is missing, unknown, expired, already used, issued for another provider,
@@ -36,22 +30,8 @@ export class OAuthProviderError extends AuthError {
   }
 }
 
-/** The token endpoint refused the authorization code (unknown, expired, reused, wrong PKCE verifier...). */
-export class OAuthCodeRejectedError extends AuthError {
-  static override readonly code = 'oauth_code_rejected';
-  constructor() {
-    super('The provider rejected the authorization code');
-  }
-}
-
-/** The provider could not be reached in time or answered something unusable. */
-export class OAuthProviderUnavailableError extends AuthError {
-  static override readonly code = 'oauth_provider_unavailable';
-  static override readonly httpStatus = 503;
-  constructor(options?: { cause?: unknown }) {
-    super('The sign-in provider is unavailable; try again shortly', options);
-  }
-}
+/** Declared in the kernel (the oidc feature answers them too). */
+export { OAuthCodeRejectedError, OAuthProviderUnavailableError } from '../../core/errors/provider.errors';
 
 /** `unverifiedEmail: 'refuse'` and the provider did not verify the account's email. */
 export class OAuthEmailUnverifiedError extends AuthError {

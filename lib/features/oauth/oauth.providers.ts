@@ -7,6 +7,7 @@ import { IDENTITY_OPTIONS, type ResolvedIdentityOptions } from '../../core/users
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../../core/options/account.options';
 import { MemoryOAuthStateStore } from './memory-oauth-state.store';
 import { OAuthStateStore } from './oauth-state-store.interface';
+import { OAuthSourceRegistry } from '../../core/sign-in/oauth-sources';
 import { OAUTH_STRATEGIES } from './oauth-strategy.interface';
 import { createOAuthStrategies } from './oauth-strategies';
 import { OAuthService } from './oauth.service';
@@ -15,7 +16,7 @@ import { RedisOAuthStateStore } from './redis-oauth-state.store';
 
 /** The OAuth providers `AuthModule` registers (strategies, state store, resolver, service). */
 export const oauthProviders: Provider[] = [
-  { provide: OAUTH_STRATEGIES, inject: [OAUTH_OPTIONS], useFactory: createOAuthStrategies },
+  { provide: OAUTH_STRATEGIES, inject: [OAUTH_OPTIONS, OAuthSourceRegistry], useFactory: createOAuthStrategies },
   {
     provide: OAuthStateStore,
     inject: [REDIS_OPTIONS, AUTHKIT_REDIS],

@@ -6,7 +6,7 @@ import type { OAuthLoginOutcome } from './oauth-identity.service';
 import { OAuthLinking } from './oauth-linking';
 import type { OAuthProfile } from './oauth-profile';
 import { OAuthStateStore } from './oauth-state-store.interface';
-import { OAUTH_STRATEGIES, type OAuthStrategy } from './oauth-strategy.interface';
+import { OAUTH_STRATEGIES, type OAuthStrategies, type OAuthStrategy } from './oauth-strategy.interface';
 import {
   OAuthAccessDeniedError, OAuthProviderError, OAuthProviderNotConfiguredError, OAuthProviderUnavailableError,
   OAuthStateInvalidError, } from './oauth.errors';
@@ -56,7 +56,7 @@ export class OAuthService {
   private readonly logger = new Logger('AuthKit');
 
   constructor(
-    @Inject(OAUTH_STRATEGIES) private readonly strategies: ReadonlyMap<string, OAuthStrategy>,
+    @Inject(OAUTH_STRATEGIES) private readonly strategies: OAuthStrategies,
     @Inject(OAuthStateStore) private readonly states: OAuthStateStore,
     @Inject(OAUTH_OPTIONS) private readonly options: Pick<ResolvedOAuthOptions, 'stateTtlSeconds'>,
     private readonly accounts: OAuthLinking,

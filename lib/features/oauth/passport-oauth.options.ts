@@ -1,3 +1,4 @@
+import { OAUTH_SOURCE_NAME_PATTERN, RESERVED_SOURCE_NAMES } from '../../core/sign-in/oauth-sources';
 import { failOption as fail, type OptionKeys, rejectUnknownKeys } from '../../core/options/options.validation';
 
 /**
@@ -84,14 +85,9 @@ export interface ResolvedPassportSource {
   profile: (profile: unknown) => PassportProfileMapping;
 }
 
-/** A source name: lower-case letters, digits and `-`, starting with a letter (it becomes a route segment and a cookie name). */
-export const OAUTH_SOURCE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
-
-/** Names that are routes of the auth controllers, never a source. */
-const RESERVED_NAMES = new Set([
-  'identities', 'me', 'sessions', 'login', 'register', 'refresh', 'logout', 'logout-all', 'password', 'email', 'account', 'admin',
-  'callback', 'link', 'jwks',
-]);
+/** A source name (declared in the kernel, with the names that are routes of the auth controllers). */
+export { OAUTH_SOURCE_NAME_PATTERN } from '../../core/sign-in/oauth-sources';
+const RESERVED_NAMES = RESERVED_SOURCE_NAMES;
 
 /** `profile.id` and the first of `profile.emails`, unverified: what a mapper that says nothing gives. */
 export function defaultPassportProfile(profile: unknown): PassportProfileMapping {
