@@ -69,7 +69,7 @@ export const organizationsFeature: AuthFeature = {
       ...stores, OrganizationRoles, OrgRolesGuard, OrganizationSessionClaims, sessionClaims, OrganizationInvitationMailer, OrganizationsService,
       OrganizationInvitations, OrganizationSwitcher,
     ];
-    const exports = [OrganizationStore, OrganizationInvitationStore, OrgRolesGuard, OrganizationRoles, ORGANIZATIONS_OPTIONS, OrganizationsService, OrganizationInvitations];
+    const exports = [OrganizationStore, OrganizationInvitationStore, OrgRolesGuard, OrganizationRoles, OrganizationsService, OrganizationInvitations];
     const controllers = context.controllers ? [context.mount(OrganizationsController), context.mount(OrganizationMembersController)] : [];
     return { providers, exports, controllers, oneTimeTokenKinds: [] };
   },
