@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { AUTHKIT_REDIS } from '../../core/auth.constants';
-import type { AuthFeature } from '../../core/feature/auth-feature';
+import { type AuthFeature, openApiDocs } from '../../core/feature/auth-feature';
 import { SESSION_VERSIONS, type SessionVersions } from '../../core/ports/session-versions.interface';
 import { SESSION_CLAIMS } from '../../core/sessions/session-claims';
 import { type ResolvedSessionOptions, SESSION_OPTIONS } from '../../core/sessions/session.options';
@@ -18,6 +18,7 @@ import { ORGANIZATION_MAIL_TEMPLATES } from './organizations.mail-templates';
 import { ORGANIZATIONS_OPTIONS, type ResolvedOrganizationsOptions } from './organizations.options';
 import { OrganizationsService } from './organizations.service';
 import { RedisOrganizationInvitationStore, RedisOrganizationStore } from './redis-organization.stores';
+import { documentOrganizationRoutes } from './organizations.openapi';
 
 const MEMORY_DATA = Symbol('authkit:organizations-memory-data');
 
@@ -70,7 +71,11 @@ export const organizationsFeature: AuthFeature = {
       OrganizationInvitations, OrganizationSwitcher,
     ];
     const exports = [OrganizationStore, OrganizationInvitationStore, OrgRolesGuard, OrganizationRoles, OrganizationsService, OrganizationInvitations];
-    const controllers = context.controllers ? [context.mount(OrganizationsController), context.mount(OrganizationMembersController)] : [];
-    return { providers, exports, controllers, oneTimeTokenKinds: [] };
+    if (!context.controllers) return { providers, exports };
+    const organizations = context.mount(OrganizationsController);
+    const members = context.mount(OrganizationMembersController);
+    const docs = openApiDocs('organizations', [ORGANIZATIONS_OPTIONS], (options: ResolvedOrganizationsOptions) =>
+      documentOrganizationRoutes({ organizations, members }, options));
+    return { providers: [...providers, docs], exports, controllers: [organizations, members] };
   },
 };
