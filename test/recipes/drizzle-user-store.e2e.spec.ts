@@ -12,7 +12,10 @@ import { DrizzleIdentityStore } from '../../examples/drizzle-user-store/drizzle-
 import { DrizzleUserStore } from '../../examples/drizzle-user-store/drizzle-user.store';
 import { type Database, DRIZZLE } from '../../examples/drizzle-user-store/drizzle.provider';
 import { schema } from '../../examples/drizzle-user-store/schema';
-import { describeCredentialStoreContract, describeIdentityStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
+import { DrizzleOrganizationInvitationStore, DrizzleOrganizationStore } from '../../examples/drizzle-user-store/drizzle-organization.stores';
+import {
+  describeCredentialStoreContract, describeIdentityStoreContract, describeOrganizationStoreContract, describeUserStoreContract,
+} from 'nestjs-authkit/testing';
 import { PostgresServer } from '../support/postgres-server';
 import { baseTestOptions, http, TestRoutesController, uniqueEmail } from '../support/test-app';
 
@@ -27,6 +30,7 @@ beforeAll(async () => {
   pool = new Pool({ connectionString: postgres.url, max: 20 });
   // The recipe's SQL migration, applied as it ships.
   await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0000_authkit_users.sql'), 'utf8'));
+  await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0001_authkit_organizations.sql'), 'utf8'));
   db = drizzle(pool, { schema });
 }, 60_000);
 
@@ -55,6 +59,11 @@ describeIdentityStoreContract('DrizzleIdentityStore (PostgreSQL)', async () => {
 describeIdentityStoreContract('DrizzleIdentityStore (PostgreSQL) behind the library guards', async () => ({
   store: { users: guardUserStore(userStore()), credentials: guardCredentialStore(userStore()), identities: guardIdentityStore(new DrizzleIdentityStore(db)) },
   close: async () => undefined,
+}));
+
+// The organizations feature's tables (issue 27).
+describeOrganizationStoreContract('DrizzleOrganizationStore (PostgreSQL)', () => ({
+  organizations: new DrizzleOrganizationStore(db), invitations: new DrizzleOrganizationInvitationStore(db),
 }));
 
 describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global DatabaseModule', () => {
