@@ -78,7 +78,7 @@ export { RedisMfaFactorStore, RedisMfaChallengeStore } from './features/mfa/redi
 export type { MfaNoticeKind, MfaNoticeMailContext, MfaNoticeMailTemplate } from './features/mfa/mfa.mail-templates';
 export { AuthAdminService, type AdminActor, type AdminUserView } from './features/admin/auth-admin.service';
 // Organizations (`organizations` option).
-export type { OrganizationsOptions } from './features/organizations/organizations.options';
+export type { OrganizationsOptions, OrganizationStores } from './features/organizations/organizations.options';
 export { OrgRoles, CurrentOrg, OrgRolesGuard, type CurrentOrganization } from './features/organizations/org-roles.guard';
 export { OrganizationsService } from './features/organizations/organizations.service';
 export { OrganizationInvitations, type InvitationSent } from './features/organizations/organization-invitations.service';

@@ -78,7 +78,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'MfaCodeInvalidError', 'MfaTokenInvalidError', 'MfaAlreadyEnabledError', 'MfaNotEnabledError', 'MfaSetupRequiredError', 'MfaEnrolmentRequiredError',
     'MfaVerifiedEvent', 'MfaFailedEvent', 'MfaRecoveryCodeUsedEvent', 'MfaMethod',
     // Organizations (issue 27): options, the decorators and their guard, services, store ports and adapters, errors, events.
-    'OrganizationsOptions', 'OrgRoles', 'CurrentOrg', 'OrgRolesGuard', 'CurrentOrganization', 'OrganizationsService', 'OrganizationInvitations',
+    'OrganizationsOptions', 'OrganizationStores', 'OrgRoles', 'CurrentOrg', 'OrgRolesGuard', 'CurrentOrganization', 'OrganizationsService', 'OrganizationInvitations',
     'InvitationSent', 'OrganizationSwitchResponse', 'OrganizationStore', 'OrganizationInvitationStore', 'Organization', 'OrganizationMembership',
     'UserOrganization', 'OrganizationInvitation', 'MemberChangeResult', 'TransferResult', 'AcceptInvitationResult',
     'MemoryOrganizationStore', 'MemoryOrganizationInvitationStore', 'MemoryOrganizationData', 'RedisOrganizationStore', 'RedisOrganizationInvitationStore',

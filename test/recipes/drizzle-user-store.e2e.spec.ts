@@ -77,8 +77,13 @@ describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global Da
       imports: [
         AuthModule.forRootAsync({
           imports: [DatabaseModule],
-          useFactory: () => ({
+          inject: [DRIZZLE],
+          useFactory: (database: Database) => ({
             ...baseTestOptions(`t${randomBytes(4).toString('hex')}`), userStore: DrizzleUserStore, identityStore: DrizzleIdentityStore,
+            organizations: {
+              invitationUrl: 'https://app.test/invitations',
+              stores: { organizations: new DrizzleOrganizationStore(database), invitations: new DrizzleOrganizationInvitationStore(database) },
+            },
           }),
         }),
       ],
@@ -111,5 +116,16 @@ describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global Da
     expect((await http(url, 'POST', '/auth/login', { json: { email, password: `${PASSWORD} 2` } })).status).toBe(200);
     const again = await http(url, 'POST', '/auth/register', { json: { email: email.toUpperCase(), password: PASSWORD } });
     expect(again.body.code).toBe('email_taken');
+  });
+
+  it('keeps organizations in PostgreSQL (organizations.stores), and their claims in the access token', async () => {
+    const registered = await http(url, 'POST', '/auth/register', { json: { email: uniqueEmail('drizzle-org'), password: PASSWORD } });
+    const created = await http(url, 'POST', '/auth/orgs', { token: registered.body.accessToken, json: { name: 'Postgres Inc' } });
+    expect(created.status).toBe(201);
+    const { rows } = await pool.query('SELECT user_id, roles FROM organization_members WHERE org_id = $1', [created.body.id]);
+    expect(rows).toEqual([{ user_id: registered.body.user.id, roles: ['owner'] }]);
+    const active = await http(url, 'POST', '/auth/orgs/active', { token: registered.body.accessToken, json: { orgId: created.body.id } });
+    expect(active.body.org).toEqual({ id: created.body.id, roles: ['owner'] });
+    expect((await http(url, 'GET', `/auth/orgs/${created.body.id}/members`, { token: active.body.accessToken })).status).toBe(200);
   });
 });

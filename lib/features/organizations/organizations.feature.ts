@@ -26,15 +26,15 @@ const stores: Provider[] = [
   { provide: MEMORY_DATA, useFactory: () => new MemoryOrganizationData() },
   {
     provide: OrganizationStore,
-    inject: [REDIS_OPTIONS, AUTHKIT_REDIS, MEMORY_DATA],
-    useFactory: (redis: ResolvedRedisOptions, client: RedisClient | null, data: MemoryOrganizationData): OrganizationStore =>
-      client ? new RedisOrganizationStore(client, redis.keyPrefix) : new MemoryOrganizationStore(data),
+    inject: [ORGANIZATIONS_OPTIONS, REDIS_OPTIONS, AUTHKIT_REDIS, MEMORY_DATA],
+    useFactory: (options: ResolvedOrganizationsOptions, redis: ResolvedRedisOptions, client: RedisClient | null, data: MemoryOrganizationData): OrganizationStore =>
+      options.stores?.organizations ?? (client ? new RedisOrganizationStore(client, redis.keyPrefix) : new MemoryOrganizationStore(data)),
   },
   {
     provide: OrganizationInvitationStore,
-    inject: [REDIS_OPTIONS, AUTHKIT_REDIS, MEMORY_DATA],
-    useFactory: (redis: ResolvedRedisOptions, client: RedisClient | null, data: MemoryOrganizationData): OrganizationInvitationStore =>
-      client ? new RedisOrganizationInvitationStore(client, redis.keyPrefix) : new MemoryOrganizationInvitationStore(data),
+    inject: [ORGANIZATIONS_OPTIONS, REDIS_OPTIONS, AUTHKIT_REDIS, MEMORY_DATA],
+    useFactory: (options: ResolvedOrganizationsOptions, redis: ResolvedRedisOptions, client: RedisClient | null, data: MemoryOrganizationData): OrganizationInvitationStore =>
+      options.stores?.invitations ?? (client ? new RedisOrganizationInvitationStore(client, redis.keyPrefix) : new MemoryOrganizationInvitationStore(data)),
   },
 ];
 

@@ -1,4 +1,16 @@
 import { failOption, type OptionKeys, ownedObject, positiveInteger, stringArray } from '../../core/options/options.validation';
+import type { OrganizationInvitationStore, OrganizationStore } from './organization-store.interface';
+
+/** An app's own organization stores (instances: build them in `forRootAsync`'s factory with what they inject). */
+export interface OrganizationStores {
+  organizations: OrganizationStore;
+  invitations: OrganizationInvitationStore;
+}
+
+const STORE_METHODS: Record<keyof OrganizationStores, readonly string[]> = {
+  organizations: ['create', 'organizationsOf', 'members', 'roles', 'setRoles', 'transfer', 'activeOrganization', 'setActiveOrganization'],
+  invitations: ['invite', 'accept'],
+};
 
 /** The roles every organization knows: `owner` > `admin` > `member`. */
 export const OWNER_ROLE = 'owner';
@@ -28,6 +40,11 @@ export interface OrganizationsOptions {
   roleHierarchy?: Record<string, string[]>;
   /** How many characters an organization's name may have. Default 100. */
   maxNameLength?: number;
+  /**
+   * Your own stores (the SQL recipes: `examples/drizzle-user-store/drizzle-organization.stores.ts`). Default: Redis
+   * with `redis`, memory without.
+   */
+  stores?: OrganizationStores;
 }
 
 export interface ResolvedOrganizationsOptions {
@@ -38,13 +55,14 @@ export interface ResolvedOrganizationsOptions {
   roles: string[];
   roleHierarchy: Record<string, string[]>;
   maxNameLength: number;
+  stores: OrganizationStores | null;
 }
 
 /** Injection token of the resolved `organizations` options. */
 export const ORGANIZATIONS_OPTIONS = Symbol('authkit:organizations-options');
 
 export const ORGANIZATIONS_OPTION_KEYS: OptionKeys<{ organizations?: OrganizationsOptions }> = { organizations: true };
-const KEYS: OptionKeys<OrganizationsOptions> = { invitationUrl: true, invitationTtlSeconds: true, roles: true, roleHierarchy: true, maxNameLength: true };
+const KEYS: OptionKeys<OrganizationsOptions> = { invitationUrl: true, invitationTtlSeconds: true, roles: true, roleHierarchy: true, maxNameLength: true, stores: true };
 
 function roleNames(value: unknown, option: string): string[] {
   const names = stringArray(value, option, []);
@@ -82,5 +100,16 @@ export function resolveOrganizationsOptions(options: OrganizationsOptions | unde
     roles,
     roleHierarchy: hierarchy,
     maxNameLength: positiveInteger(given?.maxNameLength, 'organizations.maxNameLength', 100),
+    stores: given?.stores === undefined ? null : checkedStores(given.stores),
   };
+}
+
+function checkedStores(value: unknown): OrganizationStores {
+  const stores = ownedObject(value as OrganizationStores, 'organizations.stores', { organizations: true, invitations: true });
+  for (const name of ['organizations', 'invitations'] as const) {
+    const store = stores?.[name] as unknown as Record<string, unknown> | undefined;
+    const missing = STORE_METHODS[name].filter((method) => typeof store?.[method] !== 'function');
+    if (missing.length > 0) failOption(`organizations.stores.${name}`, `must implement ${missing.join(', ')}`);
+  }
+  return stores as OrganizationStores;
 }

@@ -7,7 +7,7 @@ describe('organizations options', () => {
     const resolved = resolveOrganizationsOptions({ invitationUrl: 'https://app.test/i', roles: ['billing'], roleHierarchy: { admin: ['billing'] } });
     expect(resolved).toEqual({
       enabled: true, invitationUrl: 'https://app.test/i', invitationTtlSeconds: 604_800, roles: ['owner', 'admin', 'member', 'billing'],
-      roleHierarchy: { owner: ['admin'], admin: ['member', 'billing'] }, maxNameLength: 100,
+      roleHierarchy: { owner: ['admin'], admin: ['member', 'billing'] }, maxNameLength: 100, stores: null,
     });
   });
 
@@ -19,6 +19,7 @@ describe('organizations options', () => {
     [{ invitationUrl: 'https://a.test', roleHierarchy: { admin: ['ghost'] } }, 'organizations.roleHierarchy.admin'],
     [{ invitationUrl: 'https://a.test', invitationTtlSeconds: 0 }, 'organizations.invitationTtlSeconds'],
     [{ invitationUrl: 'https://a.test', invitationUrls: 'typo' }, 'organizations.invitationUrls'],
+    [{ invitationUrl: 'https://a.test', stores: { organizations: {}, invitations: {} } }, 'organizations.stores.organizations'],
   ])('refuses %j, naming %s', (given, option) => {
     expect(() => resolveOrganizationsOptions(given as never)).toThrow(option);
   });
