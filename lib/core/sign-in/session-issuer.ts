@@ -98,14 +98,16 @@ export class SessionIssuer {
   }
 
   /**
-   * The session's claims from the `SESSION_CLAIMS` feature, if any, with the user's claims version read first (see
-   * `SessionClaimsSource`); undefined without such a feature.
+   * The session's claims from the `SESSION_CLAIMS` feature, if any: its context, then the user's claims version, then
+   * the claims (see `SessionClaimsSource`); undefined without such a feature.
    */
   async sessionClaims(user: StoredUser, sessionId: string): Promise<ResolvedSessionClaims | undefined> {
     const source = this.sessionClaimsSource;
     if (!source) return undefined;
+    const context = await source.contextOf(user, sessionId);
+    if (context === null) return { names: source.names };
     const version = this.versions ? await this.versions.current(user.id) : undefined;
-    const claims = await source.claimsFor(user, sessionId);
+    const claims = await source.claimsFor(user, sessionId, context);
     return { names: source.names, claims: claims && Object.keys(claims).length > 0 ? claims : undefined, version };
   }
 
