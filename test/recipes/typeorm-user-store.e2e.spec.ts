@@ -9,12 +9,16 @@ import { AuthExceptionFilter, AuthModule, PasswordHasher } from '../../lib';
 import { guardCredentialStore, guardIdentityStore, guardUserStore } from '../../lib/core/users/guarded-user.store';
 import { CreateUsers1764547200000 } from '../../examples/typeorm-user-store/create-users.migration';
 import { CreateUserIdentities1764547200001 } from '../../examples/typeorm-user-store/create-user-identities.migration';
+import { CreateOrganizations1764547200002 } from '../../examples/typeorm-user-store/create-organizations.migration';
+import { TypeOrmOrganizationInvitationStore, TypeOrmOrganizationStore } from '../../examples/typeorm-user-store/typeorm-organization.stores';
 import { TypeOrmIdentityStore } from '../../examples/typeorm-user-store/typeorm-identity.store';
 import { TypeOrmUserStore } from '../../examples/typeorm-user-store/typeorm-user.store';
 import { UserEntity } from '../../examples/typeorm-user-store/user.entity';
 import { UserIdentityEntity } from '../../examples/typeorm-user-store/user-identity.entity';
 import { UsersModule } from '../../examples/typeorm-user-store/users.module';
-import { describeCredentialStoreContract, describeIdentityStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
+import {
+  describeCredentialStoreContract, describeIdentityStoreContract, describeOrganizationStoreContract, describeUserStoreContract,
+} from 'nestjs-authkit/testing';
 import { Browser, cookieValue, type OAuthTestApp } from '../support/oauth-harness';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { PostgresServer } from '../support/postgres-server';
@@ -30,7 +34,7 @@ beforeAll(async () => {
   postgres = await PostgresServer.start();
   dataSource = new DataSource({
     type: 'postgres', url: postgres.url, entities: [UserEntity, UserIdentityEntity],
-    migrations: [CreateUsers1764547200000, CreateUserIdentities1764547200001], migrationsRun: true,
+    migrations: [CreateUsers1764547200000, CreateUserIdentities1764547200001, CreateOrganizations1764547200002], migrationsRun: true,
   });
   await dataSource.initialize();
 }, 60_000);
@@ -42,6 +46,11 @@ afterAll(async () => {
 
 const userStore = () => new TypeOrmUserStore(dataSource.getRepository(UserEntity));
 const identityStore = () => new TypeOrmIdentityStore(dataSource.getRepository(UserEntity), dataSource.getRepository(UserIdentityEntity));
+
+// The organizations feature's tables (issue 27).
+describeOrganizationStoreContract('TypeOrmOrganizationStore (PostgreSQL)', () => ({
+  organizations: new TypeOrmOrganizationStore(dataSource), invitations: new TypeOrmOrganizationInvitationStore(dataSource),
+}));
 
 // The shipped contracts, on the recipe's stores as written, and as the library sees them (behind its guards).
 describeUserStoreContract('TypeOrmUserStore (PostgreSQL)', userStore);
