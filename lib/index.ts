@@ -142,6 +142,7 @@ export type { RouteLimitOptions, RouteCounterOptions } from './core/throttling/t
 // The built-in features' route limits under `throttle` (declaration merging into RouteLimitOptions).
 export {} from './features/oauth/oauth.route-limits';
 export {} from './features/recovery/recovery.route-limits';
+export {} from './features/organizations/organizations.route-limits';
 export { RedisRouteThrottle } from './adapters/redis/redis-route.throttle';
 export { MemoryRouteThrottle } from './adapters/memory/memory-route.throttle';
 export { clientIpKey } from './core/throttling/client-ip';

@@ -45,7 +45,9 @@ describe('organizations (real HTTP, real Redis)', () => {
   const call = (method: string, path: string, init: Parameters<typeof http>[3] = {}): Promise<HttpResult> => http(t.url, method, path, init);
 
   beforeAll(async () => {
-    t = await createTestApp({ organizations: { invitationUrl: 'http://app.test/invitations' }, mailer }, {}, { controllers: [OrgAppController] });
+    t = await createTestApp(
+      { organizations: { invitationUrl: 'http://app.test/invitations' }, mailer, throttle: { orgInvitation: { user: { limit: 3 } } } }, {}, { controllers: [OrgAppController] },
+    );
   });
 
   afterAll(async () => {
@@ -208,6 +210,16 @@ describe('organizations (real HTTP, real Redis)', () => {
     expect((await call('DELETE', `/auth/orgs/${org}/members/${alice.id}`, { token: alice.accessToken })).status).toBe(204);
     const members = await call('GET', `/auth/orgs/${org}/members`, { token: carol.accessToken });
     expect(members.body).toEqual([{ orgId: org, userId: carol.id, roles: ['owner', 'member'] }]);
+  });
+
+  it('invitations are limited per inviting user (throttle.orgInvitation): 429 with Retry-After', async () => {
+    const alice = await register();
+    const org = await createOrg(alice, 'Wayne');
+    await activate(alice, org);
+    for (let i = 0; i < 3; i++) await invite(alice, org, uniqueEmail(), ['member']);
+    const refused = await call('POST', `/auth/orgs/${org}/invitations`, { token: alice.accessToken, json: { email: uniqueEmail(), roles: ['member'] } });
+    expect([refused.status, refused.body.code]).toEqual([429, 'too_many_requests']);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('concurrent accepts of one invitation make exactly one membership', async () => {

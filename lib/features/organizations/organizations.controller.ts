@@ -10,6 +10,7 @@ import { authValidationPipe } from '../../core/http/auth-validation.pipe';
 import { type ClientRequest, clientInfo } from '../../core/http/client-info';
 import { requireFeature } from '../../core/http/feature-disabled';
 import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';
+import { RouteLimiter } from '../../core/throttling/route-limiter';
 import {
   AcceptInvitationDto, ActiveOrganizationDto, CreateOrganizationDto, InviteMemberDto, OrganizationRolesDto, TransferOwnershipDto,
 } from './organizations.dto';
@@ -34,15 +35,17 @@ export class OrganizationsController {
     protected readonly invitations: OrganizationInvitations,
     protected readonly switcher: OrganizationSwitcher,
     @Inject(ORGANIZATIONS_OPTIONS) protected readonly options: ResolvedOrganizationsOptions,
+    protected readonly limiter: RouteLimiter,
   ) {}
 
   /** 201: a new organization, the caller its owner. */
   @UseGuards(JsonContentTypeGuard)
   @Post('orgs')
-  create(@Body() body: CreateOrganizationDto, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest): Promise<Organization> {
+  async create(@Body() body: CreateOrganizationDto, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest): Promise<Organization> {
     requireFeature(this.options.enabled);
     const name = body.name.trim();
     if (!name || name.length > this.options.maxNameLength) throw new ValidationFailedError([`name must be 1 to ${this.options.maxNameLength} characters`]);
+    await this.limiter.charge('orgCreate', { user: me.id }, clientInfo(req));
     return this.organizations.create(me, name, clientInfo(req));
   }
 
@@ -86,6 +89,7 @@ export class OrganizationMembersController {
     protected readonly organizations: OrganizationsService,
     protected readonly invitations: OrganizationInvitations,
     @Inject(ORGANIZATIONS_OPTIONS) protected readonly options: ResolvedOrganizationsOptions,
+    protected readonly limiter: RouteLimiter,
   ) {}
 
   /** 200: the members of the active organization. */
@@ -97,12 +101,13 @@ export class OrganizationMembersController {
     return this.organizations.members(me, orgId);
   }
 
-  /** 201: the invitation is stored and its link mailed (`admin`; inviting an owner needs `owner`). */
+  /** 201: the invitation is stored and its link mailed (`admin`; inviting an owner needs `owner`). 429 per inviting user. */
   @OrgRoles('admin')
   @UseGuards(JsonContentTypeGuard)
   @Post('orgs/:orgId/invitations')
-  invite(@Param('orgId') orgId: string, @Body() body: InviteMemberDto, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest): Promise<InvitationSent> {
+  async invite(@Param('orgId') orgId: string, @Body() body: InviteMemberDto, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest): Promise<InvitationSent> {
     requireFeature(this.options.enabled);
+    await this.limiter.charge('orgInvitation', { user: me.id }, clientInfo(req));
     return this.invitations.invite(me, orgId, body.email, body.roles, clientInfo(req));
   }
 

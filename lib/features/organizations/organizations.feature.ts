@@ -19,6 +19,7 @@ import { ORGANIZATIONS_OPTIONS, type ResolvedOrganizationsOptions } from './orga
 import { OrganizationsService } from './organizations.service';
 import { RedisOrganizationInvitationStore, RedisOrganizationStore } from './redis-organization.stores';
 import { documentOrganizationRoutes } from './organizations.openapi';
+import { ORGANIZATION_ROUTE_LIMITS } from './organizations.route-limits';
 
 const MEMORY_DATA = Symbol('authkit:organizations-memory-data');
 
@@ -65,6 +66,7 @@ const sessionClaims: Provider = {
 export const organizationsFeature: AuthFeature = {
   name: 'organizations',
   mailTemplates: ORGANIZATION_MAIL_TEMPLATES,
+  routeLimits: ORGANIZATION_ROUTE_LIMITS,
   build: (context) => {
     const providers: Provider[] = [
       ...stores, OrganizationRoles, OrgRolesGuard, OrganizationSessionClaims, sessionClaims, OrganizationInvitationMailer, OrganizationsService,

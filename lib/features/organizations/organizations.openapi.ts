@@ -29,7 +29,7 @@ export function documentOrganizationRoutes(controllers: { organizations: Type; m
     create: {
       summary: 'Create an organization; the caller is its owner', enabled, security: ['bearer'],
       body: requestModel('AuthkitCreateOrganizationRequest', { name: { type: 'string', minLength: 1, maxLength: options.maxNameLength } }),
-      success: { status: 201, description: 'Created', schema: ORGANIZATION }, errors: [BODY, SIGNED_IN_FRESH, ...JSON_BODY_ERRORS, STORE_DOWN],
+      success: { status: 201, description: 'Created', schema: ORGANIZATION }, errors: [BODY, SIGNED_IN_FRESH, [429, ['too_many_requests']], ...JSON_BODY_ERRORS, STORE_DOWN],
     },
     list: {
       summary: "The caller's organizations, with the caller's roles", enabled, security: ['bearer'],
@@ -57,7 +57,7 @@ export function documentOrganizationRoutes(controllers: { organizations: Type; m
       summary: 'Invite an address with roles (admin; an owner invitation needs owner): a single-use link is mailed', enabled, security: ['bearer'],
       body: requestModel('AuthkitInviteMemberRequest', { email: EMAIL, roles: ROLES }),
       success: { status: 201, description: 'Invited', schema: INVITED },
-      errors: [[400, [...BODY[1], 'org_role_invalid']], SIGNED_IN_FRESH, ORG_ROUTE, ...JSON_BODY_ERRORS, STORE_DOWN],
+      errors: [[400, [...BODY[1], 'org_role_invalid']], SIGNED_IN_FRESH, ORG_ROUTE, [429, ['too_many_requests']], ...JSON_BODY_ERRORS, STORE_DOWN],
     },
     setRoles: {
       summary: "Replace a member's roles (admin; an owner's, or owner itself, needs owner)", enabled, security: ['bearer'],

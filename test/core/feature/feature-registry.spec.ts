@@ -59,7 +59,7 @@ describe('kinds of one-time tokens and mails: snake_case names', () => {
 describe('declarations of route limits and mail kinds, unioned over the kernel and the features', () => {
   it('the built-in ones: register (kernel), oauthStart (oauth), passwordForgot, emailVerification, passwordReset and emailVerify (recovery); mfa mails', () => {
     const declared = gatherDeclarations(BUILT_IN_FEATURES, kernel);
-    expect(Object.keys(declared.routeLimits).sort()).toEqual(['emailVerification', 'emailVerify', 'oauthStart', 'passwordForgot', 'passwordReset', 'register']);
+    expect(Object.keys(declared.routeLimits).sort()).toEqual(['emailVerification', 'emailVerify', 'oauthStart', 'orgCreate', 'orgInvitation', 'passwordForgot', 'passwordReset', 'register']);
     expect(Object.keys(declared.mailTemplates).sort()).toEqual(['email_verification', 'mfa_disabled', 'mfa_enabled', 'mfa_recovery_code_used', 'org_invitation', 'password_changed', 'password_reset']);
   });
 
