@@ -126,9 +126,12 @@ describe('organizations (real HTTP, real Redis)', () => {
     const denied = await call('GET', '/app/org/admin', { token: carol.accessToken });
     expect([denied.status, denied.body.code]).toEqual([403, 'org_role_required']);
     expect((await call('GET', '/app/org', { token: carol.accessToken })).body).toEqual({ id: org2, roles: ['member'] });
-    // The active organization outlives a refresh.
+    // The active organization outlives a refresh, and a step-up.
     await refresh(carol);
     expect(claimsOf(carol.accessToken)).toMatchObject({ org: org2, org_roles: ['member'] });
+    const stepUp = await call('POST', '/auth/reauthenticate', { token: carol.accessToken, json: { password: PASSWORD } });
+    expect(stepUp.status).toBe(200);
+    expect(claimsOf(stepUp.body.accessToken)).toMatchObject({ org: org2, org_roles: ['member'] });
 
     // Not a member: no switching there.
     const dave = await register();
