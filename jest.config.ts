@@ -96,6 +96,8 @@ const FASTIFY_SUITES = [
   'request-budget.e2e.spec.ts',
   // Step-up: POST /auth/reauthenticate and the 401 reauthentication_required of @RequireRecentAuth routes.
   'step-up.e2e.spec.ts',
+  // Organizations: @OrgRoles on the platform's route params (:orgId), the 401 access_token_stale of a changed membership.
+  'organizations.e2e.spec.ts',
 ];
 
 const config: Config = {

@@ -52,15 +52,17 @@ async function main(): Promise<void> {
     buildApp();
     log('starting the bench apps');
     const env = { REDIS_URL: server.url, BENCH_JWT_SECRET: jwtSecret };
-    const [sessionApp, statelessApp, clusterApp, fastifyApp, mfaApp, side] = await Promise.all([
+    const [sessionApp, statelessApp, clusterApp, fastifyApp, mfaApp, organizationsApp, side] = await Promise.all([
       startApp('session', { ...env, BENCH_MODE: 'session' }),
       startApp('stateless', { ...env, BENCH_MODE: 'stateless' }),
       startApp('cluster', { ...env, BENCH_MODE: 'session', REDIS_CLUSTER_NODES: redisCluster.addresses }),
       startApp('fastify', { ...env, BENCH_MODE: 'session', BENCH_PLATFORM: 'fastify' }),
       startApp('mfa', { ...env, BENCH_MODE: 'session', BENCH_MFA_KEY: mfaKey.toString('base64') }),
+      // Redis costs only: the session-mode app with organizations on (an @OrgRoles request against a plain guarded one).
+      startApp('organizations', { ...env, BENCH_MODE: 'session', BENCH_ORGANIZATIONS: '1' }),
       BetterAuthSide.start(server.url),
     ]);
-    apps.push(sessionApp, statelessApp, clusterApp, fastifyApp, mfaApp);
+    apps.push(sessionApp, statelessApp, clusterApp, fastifyApp, mfaApp, organizationsApp);
     betterAuth = side;
     log('apps ready; creating users and sessions');
 
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
     console.log(`\n${loadTable(rows)}\n`);
 
     log('Redis cost per operation');
-    const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke: options.smoke, betterAuth, mfa });
+    const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, organizationsApp, user, userToken, adminToken, smoke: options.smoke, betterAuth, mfa });
 
     log(`Redis memory per session (${options.memorySessions.join(' and ')} sessions${options.memoryLargeSessions ? `; the default scenario also ${options.memoryLargeSessions}` : ''})`);
     const memory: MemoryResult[] = [];

@@ -20,6 +20,9 @@ import {
   ACCOUNT_OPTION_KEYS, ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions,
 } from './core/options/account.options';
 import { MFA_OPTION_KEYS, MFA_OPTIONS, type MfaOptions, resolveMfaOptions, type ResolvedMfaOptions } from './features/mfa/mfa.options';
+import {
+  ORGANIZATIONS_OPTION_KEYS, ORGANIZATIONS_OPTIONS, type OrganizationsOptions, resolveOrganizationsOptions, type ResolvedOrganizationsOptions,
+} from './features/organizations/organizations.options';
 import { MAIL_OPTION_KEYS, MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './core/mail/mail.options';
 import type { Mailer } from './core/ports/mailer.interface';
 import type { OneTimeTokenStore } from './core/ports/one-time-token-store.interface';
@@ -94,6 +97,8 @@ export interface AuthModuleOptions
   oidc?: OidcOptions;
   /** Two-factor sign-in (TOTP + recovery codes); off without it. See `MfaOptions`. */
   mfa?: MfaOptions;
+  /** Organizations: multi-tenant roles, invitations, the active organization in the token; off without it. See `OrganizationsOptions`. */
+  organizations?: OrganizationsOptions;
 }
 
 /** Every feature's options after defaults and validation; each feature injects only its own slice. */
@@ -109,6 +114,7 @@ export interface ResolvedAuthOptions {
   oauth: ResolvedOAuthOptions;
   oidc: ResolvedOidcOptions;
   mfa: ResolvedMfaOptions;
+  organizations: ResolvedOrganizationsOptions;
   account: ResolvedAccountOptions;
   mail: ResolvedMailOptions;
   /** The app's sign-in steps (`signInSteps`), in order. */
@@ -128,7 +134,7 @@ const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = {
  */
 const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   ...TOKEN_OPTION_KEYS, ...SESSION_OPTION_KEYS, ...REDIS_OPTION_KEYS, ...IDENTITY_OPTION_KEYS, ...ROLES_OPTION_KEYS, ...HTTP_TRANSPORT_OPTION_KEYS,
-  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...OIDC_OPTION_KEYS, ...MFA_OPTION_KEYS,
+  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...OIDC_OPTION_KEYS, ...MFA_OPTION_KEYS, ...ORGANIZATIONS_OPTION_KEYS,
   ...SIGN_IN_OPTION_KEYS,
 };
 
@@ -164,6 +170,7 @@ export function resolveAuthOptions(options: AuthModuleOptions, features: readonl
     oauth,
     oidc,
     mfa: resolveMfaOptions(options.mfa),
+    organizations: resolveOrganizationsOptions(options.organizations),
     account: resolveAccountOptions(options),
     mail: resolveMailOptions(options, declared.mailTemplates),
     signInSteps: resolveSignInSteps(options),
@@ -187,6 +194,7 @@ export const OPTION_SLICES = [
   [OAUTH_OPTIONS, 'oauth'],
   [OIDC_OPTIONS, 'oidc'],
   [MFA_OPTIONS, 'mfa'],
+  [ORGANIZATIONS_OPTIONS, 'organizations'],
   [ACCOUNT_OPTIONS, 'account'],
   [MAIL_OPTIONS, 'mail'],
 ] as const satisfies ReadonlyArray<readonly [symbol, keyof ResolvedAuthOptions]>;

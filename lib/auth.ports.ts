@@ -29,6 +29,9 @@ import { SmtpMailer } from './adapters/mail/smtp.mailer';
 import { MemoryOneTimeTokenStore } from './adapters/memory/memory-one-time-token.store';
 import { OneTimeTokenStore } from './core/ports/one-time-token-store.interface';
 import { RedisOneTimeTokenStore } from './adapters/redis/redis-one-time-token.store';
+import { SESSION_VERSIONS, type SessionVersions } from './core/ports/session-versions.interface';
+import { RedisSessionVersions } from './adapters/redis/redis-session-versions';
+import { MemorySessionVersions } from './adapters/memory/memory-session-versions';
 
 /**
  * The ports of `AuthModule` (the composition root): each the app's adapter (a class built with DI, or an instance) or
@@ -97,6 +100,16 @@ export const portProviders: Provider[] = [
   portProvider<OneTimeTokenStore>(OneTimeTokenStore, (o) => o.adapters.oneTimeTokenStore, (options, redis) =>
     redis ? new RedisOneTimeTokenStore(redis, options.redis.keyPrefix) : new MemoryOneTimeTokenStore(),
   ),
+  // The claims versions beside the default session stores; an app's own session store has none (null).
+  {
+    provide: SESSION_VERSIONS,
+    inject: [SessionStore, RESOLVED_AUTH_OPTIONS, AUTHKIT_REDIS],
+    useFactory: (store: SessionStore, options: ResolvedAuthOptions, redis: RedisClient | null): SessionVersions | null => {
+      if (options.adapters.sessionStore !== undefined) return null;
+      if (store instanceof RedisSessionStore && redis) return new RedisSessionVersions(redis, sessionStoreSettings(options.sessions), options.redis.keyPrefix);
+      return store instanceof MemorySessionStore ? new MemorySessionVersions(store) : null;
+    },
+  },
 ];
 
 /** The `userStore` as built (the app's, unguarded, or the default one): the source of the user ports. */

@@ -38,6 +38,7 @@ import { IdentityStore } from './core/ports/identity-store.interface';
 import { AuthkitRedisModule, authkitRedisProvider, replicatedWriterProvider } from './adapters/redis/authkit-redis.module';
 import { MaxmemoryPolicyCheck } from './adapters/redis/maxmemory-policy.check';
 import { SessionStore } from './core/ports/session-store.interface';
+import { SESSION_VERSIONS } from './core/ports/session-versions.interface';
 import { LoginThrottler } from './core/ports/login-throttler.interface';
 import { RouteThrottle } from './core/ports/route-throttle.interface';
 import { TokenService } from './core/tokens/token.service';
@@ -143,7 +144,7 @@ export function assembleAuthModule(definition: DynamicModule, extras: AuthModule
     ],
     exports: [
       optionsModule, AUTHKIT_REDIS, SessionStore, UserStore, CredentialStore, IdentityStore, PasswordHasher, LoginThrottler, RouteThrottle, Mailer,
-      OneTimeTokenStore, ...services, ...parts.exports,
+      OneTimeTokenStore, SESSION_VERSIONS, ...services, ...parts.exports,
     ],
   };
 }

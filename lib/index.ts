@@ -82,6 +82,21 @@ export { MemoryMfaFactorStore, MemoryMfaChallengeStore } from './features/mfa/me
 export { RedisMfaFactorStore, RedisMfaChallengeStore } from './features/mfa/redis-mfa.stores';
 export type { MfaNoticeKind, MfaNoticeMailContext, MfaNoticeMailTemplate } from './features/mfa/mfa.mail-templates';
 export { AuthAdminService, type AdminActor, type AdminUserView } from './features/admin/auth-admin.service';
+// Organizations (`organizations` option).
+export type { OrganizationsOptions, OrganizationStores } from './features/organizations/organizations.options';
+export { OrgRoles, CurrentOrg, OrgRolesGuard, type CurrentOrganization } from './features/organizations/org-roles.guard';
+export { OrganizationsService } from './features/organizations/organizations.service';
+export { OrganizationInvitations, type InvitationSent } from './features/organizations/organization-invitations.service';
+export type { OrganizationSwitchResponse } from './features/organizations/organization-switcher';
+export {
+  OrganizationStore, OrganizationInvitationStore, type Organization, type OrganizationMembership, type UserOrganization,
+  type OrganizationInvitation, type MemberChangeResult, type TransferResult, type AcceptInvitationResult,
+} from './features/organizations/organization-store.interface';
+export { MemoryOrganizationStore, MemoryOrganizationInvitationStore, MemoryOrganizationData } from './features/organizations/memory-organization.stores';
+export { RedisOrganizationStore, RedisOrganizationInvitationStore } from './features/organizations/redis-organization.stores';
+// Session claims a feature keeps current (the organizations' `org`, `org_roles`), checked by the one session command.
+export { SESSION_CLAIMS, type SessionClaimsSource } from './core/sessions/session-claims';
+export { SESSION_VERSIONS, type SessionVersions, type SessionVersionCheck } from './core/ports/session-versions.interface';
 
 // Events (through @nestjs/event-emitter when the app registered EventEmitterModule).
 export { AuthEvent, AUTH_EVENT_NAMES } from './auth.events';
@@ -91,6 +106,7 @@ export type { IdentityEvent } from './features/oauth/oauth.events';
 export type { PasswordResetEvent, EmailVerifiedEvent, RegistrationDeclinedEvent } from './features/recovery/recovery.events';
 export { RegistrantProofRequiredError } from './features/recovery/recovery.errors';
 export type { MfaVerifiedEvent, MfaFailedEvent, MfaRecoveryCodeUsedEvent, MfaMethod } from './features/mfa/mfa.events';
+export type { OrganizationEventPayload, OrganizationMemberRemovedEvent, OrganizationSwitchedEvent } from './features/organizations/organizations.events';
 export { AuthEvents } from './core/events/auth-events.emitter';
 
 // Errors: every AuthError has a stable `code`; AuthExceptionFilter maps them to HTTP.
@@ -98,6 +114,7 @@ export * from './core/errors/auth.errors';
 export * from './features/oauth/oauth.errors';
 export * from './features/oidc/oidc.errors';
 export * from './features/mfa/mfa.errors';
+export * from './features/organizations/organizations.errors';
 export { AuthExceptionFilter } from './core/http/auth-exception.filter';
 export type { ErrorBody } from './core/errors/auth-http-status';
 
@@ -131,6 +148,7 @@ export type { RouteLimitOptions, RouteCounterOptions } from './core/throttling/t
 // The built-in features' route limits under `throttle` (declaration merging into RouteLimitOptions).
 export {} from './features/oauth/oauth.route-limits';
 export {} from './features/recovery/recovery.route-limits';
+export {} from './features/organizations/organizations.route-limits';
 export { RedisRouteThrottle } from './adapters/redis/redis-route.throttle';
 export { MemoryRouteThrottle } from './adapters/memory/memory-route.throttle';
 export { clientIpKey } from './core/throttling/client-ip';

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AUTHKIT_REDIS, type AuthenticatedUser, CurrentUser, Public, Roles } from '../lib';
+import { AUTHKIT_REDIS, type AuthenticatedUser, CurrentOrg, type CurrentOrganization, CurrentUser, OrgRoles, Public, Roles } from '../lib';
 
 @Controller()
 export class AppController {
@@ -30,6 +30,20 @@ export class AppController {
   @Get('profile')
   profile(@CurrentUser() user: AuthenticatedUser): { user: AuthenticatedUser } {
     return { user };
+  }
+
+  /** Any member of the session's active organization (`POST /auth/orgs/active`). */
+  @OrgRoles('member')
+  @Get('org')
+  org(@CurrentOrg() org: CurrentOrganization, @CurrentUser('id') userId: string): { orgId: string; orgRoles: string[]; userId: string } {
+    return { orgId: org.id, orgRoles: org.roles, userId };
+  }
+
+  /** Admins (or owners) of the session's active organization. */
+  @OrgRoles('admin')
+  @Get('org/admin')
+  orgAdmin(@CurrentOrg() org: CurrentOrganization): { message: string; orgId: string } {
+    return { message: 'Welcome, organization admin', orgId: org.id };
   }
 
   /** Admins only. */

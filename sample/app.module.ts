@@ -3,7 +3,7 @@ import { Logger, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule, type AuthModuleOptions } from '../lib';
-import { accountOptionsFromEnv } from './account-from-env';
+import { accountOptionsFromEnv, publicUrlFromEnv } from './account-from-env';
 import { AccountPagesController } from './account-pages.controller';
 import { AdminSeeder } from './admin-seeder';
 import { AuditLog } from './audit-log';
@@ -41,6 +41,9 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     oauth: oauthOptionsFromEnv(config, oidc !== undefined),
     oidc,
     mfa: mfaOptionsFromEnv(config, secret),
+    // Organizations (GET /org, GET /org/admin below). The mailed invitation links open the sample page, whose token
+    // goes to POST /auth/orgs/invitations/accept.
+    organizations: { invitationUrl: `${publicUrlFromEnv(config)}/app` },
     ...accountOptionsFromEnv(config),
   };
 }

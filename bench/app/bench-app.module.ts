@@ -30,7 +30,7 @@ function redisOption(): { url: string } | { cluster: { nodes: { host: string; po
  * the auth controller, Redis by URL), plus the docs recipe's passport-jwt strategy for the reference row
  * (its tokens are signed by @nestjs/jwt's `JwtService` with the recipe's string secret, in the bench runner).
  * Redis: `REDIS_URL`, or a cluster from `REDIS_CLUSTER_NODES` (rows 1c-6c).
- * `BENCH_MODE` picks `accessTokenValidation` ('session' by default, or 'stateless'); `BENCH_MFA_KEY` turns MFA on.
+ * `BENCH_MODE` picks `accessTokenValidation` ('session' by default, or 'stateless'); `BENCH_MFA_KEY` turns MFA on, `BENCH_ORGANIZATIONS` organizations.
  */
 @Module({
   imports: [
@@ -46,6 +46,8 @@ function redisOption(): { url: string } | { cluster: { nodes: { host: string; po
         // The MFA app (rows 2m, 8, 8v): BENCH_MFA_KEY (base64, 32 bytes) turns the mfa feature on.
         ...(process.env.BENCH_MFA_KEY ? { mfa: { encryptionKeys: [{ id: 'bench', key: process.env.BENCH_MFA_KEY }] } } : {}),
         // The soak (bench/soak.ts) registers from one ip all along: BENCH_REGISTER_PER_IP raises that limit.
+        // The organizations app (BENCH_ORGANIZATIONS): the Redis cost of an @OrgRoles request beside a plain guarded one.
+        ...(process.env.BENCH_ORGANIZATIONS ? { organizations: { invitationUrl: 'http://bench.test/invitations' } } : {}),
         ...(process.env.BENCH_REGISTER_PER_IP ? { throttle: { register: { ip: { limit: Number(process.env.BENCH_REGISTER_PER_IP) } } } } : {}),
       }),
     }),

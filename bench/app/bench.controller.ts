@@ -1,6 +1,6 @@
 import { Controller, Get, Req, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { CurrentUser, Public, Roles } from '../../lib';
+import { CurrentUser, OrgRoles, Public, Roles } from '../../lib';
 import { AUTHKIT_JWT_STRATEGY } from '../../lib/passport';
 import { JwtAuthGuard } from './docs-recipe/jwt-auth.guard';
 
@@ -34,6 +34,13 @@ export class BenchController {
   @Roles('admin')
   @Get('admin')
   admin(@CurrentUser('id') id: string): Answer {
+    return { ok: true, id };
+  }
+
+  /** Redis cost only (the organizations app): `@OrgRoles('admin')` on the session's active organization. */
+  @OrgRoles('admin')
+  @Get('org-admin')
+  orgAdmin(@CurrentUser('id') id: string): Answer {
     return { ok: true, id };
   }
 

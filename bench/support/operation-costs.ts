@@ -13,6 +13,8 @@ export interface OperationInputs {
   fixtures: Fixtures;
   sessionApp: AppProcess;
   statelessApp: AppProcess;
+  /** The session-mode app with organizations on. */
+  organizationsApp: AppProcess;
   /** The user whose sessions refresh and logout use. */
   user: StoredUser;
   userToken: string;
@@ -24,6 +26,15 @@ export interface OperationInputs {
   mfa?: MfaBench;
 }
 
+/** Creates an organization for the token's user (its owner) and makes it active: the new access token. */
+async function activeOrganizationToken(app: AppProcess, accessToken: string): Promise<string> {
+  const headers = { ...JSON_HEADERS, ...bearer(accessToken) };
+  const created = await fetch(`${app.url}/auth/orgs`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bench' }) });
+  const { id } = (await (await expectStatus(created, 201, 'POST /auth/orgs')).json()) as { id: string };
+  const active = await fetch(`${app.url}/auth/orgs/active`, { method: 'POST', headers, body: JSON.stringify({ orgId: id }) });
+  return ((await (await expectStatus(active, 200, 'POST /auth/orgs/active')).json()) as { accessToken: string }).accessToken;
+}
+
 /**
  * Redis cost of each measured operation, one at a time over HTTP (see `RedisCostMeter`): an authenticated
  * request in both modes, `@Roles`, the passport strategy, login (as `login@bench.test`), refresh, logout,
@@ -31,7 +42,7 @@ export interface OperationInputs {
  * Auth's session check, sign-in, session refresh and sign-out.
  */
 export async function measureOperationCosts(inputs: OperationInputs): Promise<RedisCost[]> {
-  const { redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke, betterAuth, mfa } = inputs;
+  const { redis, fixtures, sessionApp, statelessApp, organizationsApp, user, userToken, adminToken, smoke, betterAuth, mfa } = inputs;
   const meter = new RedisCostMeter(redis);
   await meter.start();
   const samples = smoke ? 2 : 5;
@@ -44,6 +55,10 @@ export async function measureOperationCosts(inputs: OperationInputs): Promise<Re
   costs.push(await meter.measure('authenticated request (default mode)', samples, nothing, get(sessionApp, '/guarded', userToken)));
   costs.push(await meter.measure('authenticated request (stateless mode)', samples, nothing, get(statelessApp, '/guarded', userToken)));
   costs.push(await meter.measure("@Roles('admin') request", samples, nothing, get(sessionApp, '/admin', adminToken)));
+  // Organizations on: the admin owns an organization and made it active; its token carries `org`, `org_roles`, `cv`.
+  const orgToken = await activeOrganizationToken(organizationsApp, adminToken);
+  costs.push(await meter.measure('authenticated request (organizations on, token with an active organization)', samples, nothing, get(organizationsApp, '/guarded', orgToken)));
+  costs.push(await meter.measure("@OrgRoles('admin') request", samples, nothing, get(organizationsApp, '/org-admin', orgToken)));
   costs.push(await meter.measure("AuthGuard('authkit-jwt') request", samples, nothing, get(sessionApp, '/passport', userToken)));
   costs.push(
     await meter.measure('login', smoke ? 1 : 3, nothing, async () => {

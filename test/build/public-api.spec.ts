@@ -81,6 +81,16 @@ const PUBLIC_API: Record<string, string[]> = {
     'MfaNoticeKind', 'MfaNoticeMailContext', 'MfaNoticeMailTemplate',
     'MfaCodeInvalidError', 'MfaTokenInvalidError', 'MfaAlreadyEnabledError', 'MfaNotEnabledError', 'MfaSetupRequiredError', 'MfaEnrolmentRequiredError',
     'MfaVerifiedEvent', 'MfaFailedEvent', 'MfaRecoveryCodeUsedEvent', 'MfaMethod',
+    // Organizations (issue 27): options, the decorators and their guard, services, store ports and adapters, errors, events.
+    'OrganizationsOptions', 'OrganizationStores', 'OrgRoles', 'CurrentOrg', 'OrgRolesGuard', 'CurrentOrganization', 'OrganizationsService', 'OrganizationInvitations',
+    'InvitationSent', 'OrganizationSwitchResponse', 'OrganizationStore', 'OrganizationInvitationStore', 'Organization', 'OrganizationMembership',
+    'UserOrganization', 'OrganizationInvitation', 'MemberChangeResult', 'TransferResult', 'AcceptInvitationResult',
+    'MemoryOrganizationStore', 'MemoryOrganizationInvitationStore', 'MemoryOrganizationData', 'RedisOrganizationStore', 'RedisOrganizationInvitationStore',
+    'OrganizationNotActiveError', 'OrganizationRoleRequiredError', 'OrganizationMembershipRequiredError', 'OrganizationMemberNotFoundError',
+    'LastOwnerError', 'OrganizationRoleInvalidError', 'InvitationInvalidError', 'InvitationEmailMismatchError', 'OrganizationAlreadyMemberError',
+    'OrganizationEventPayload', 'OrganizationMemberRemovedEvent', 'OrganizationSwitchedEvent',
+    // Session claims a feature keeps current, checked by the one session command (401 access_token_stale).
+    'SESSION_CLAIMS', 'SessionClaimsSource', 'SESSION_VERSIONS', 'SessionVersions', 'SessionVersionCheck', 'AccessTokenStaleError',
   ],
   passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'AuthkitAuthGuard', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [
@@ -93,6 +103,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'createTestUser', 'signInAs', 'AuthTestApp', 'TestUserInput', 'TestUser', 'TestSession', 'StubAccessTokenGuard', 'StubPrincipal',
     // The MFA stores' contract suites (issue 23).
     'describeMfaFactorStoreContract', 'describeMfaChallengeStoreContract', 'MfaFactorStoreFactory', 'MfaChallengeStoreFactory',
+    'describeOrganizationStoreContract', 'OrganizationStoresFactory',
   ],
 };
 

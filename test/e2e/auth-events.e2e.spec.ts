@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
-import { AUTH_EVENT_NAMES, AuthAdminService, AuthEvent, type AuthEventBase, type AuthEventName, IdentityResolver } from '../../lib';
+import { AUTH_EVENT_NAMES, AuthAdminService, AuthEvent, type AuthEventBase, type AuthEventName, IdentityResolver, UserStore } from '../../lib';
+import { OrganizationInvitationMailer } from '../../lib/features/organizations/organization-invitation.mailer';
 import { AccountMailer } from '../../lib/features/recovery/account.mailer';
 import { OAuthIdentityResolver } from '../../lib/features/oauth/oauth-identity.service';
 import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
@@ -56,6 +57,7 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
         throttle: { emailIp: { limit: 2 } },
         reuseWindowMs: 0,
         mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 3) }] },
+        organizations: { invitationUrl: 'https://app.example/invitations' },
       },
       {},
       { imports: [EventEmitterModule.forRoot({ wildcard: true })], providers: [PerNameRecorder, AuditRecorder] },
@@ -212,6 +214,48 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
       expect((await http(t.url, 'DELETE', '/auth/account', { token: last.body.accessToken, json: { password: PASSWORD } })).status).toBe(204);
     });
     expect(deleted).toMatchObject({ userId, sessionId: expect.any(String) });
+  });
+
+  it('covers organizations (no email, token or invitation link in any payload)', async () => {
+    const owner = await http(t.url, 'POST', '/auth/register', { json: { email: uniqueEmail('ev-org'), password: PASSWORD }, headers: ua });
+    const memberEmail = uniqueEmail('ev-org-member');
+    const member = await http(t.url, 'POST', '/auth/register', { json: { email: memberEmail, password: PASSWORD }, headers: ua });
+    await t.app.get<UserStore>(UserStore).markEmailVerified(member.body.user.id);
+    const [ownerId, memberId] = [owner.body.user.id as string, member.body.user.id as string];
+    let orgId = '';
+    const [created] = await step([AuthEvent.OrgCreated], async () => {
+      orgId = (await http(t.url, 'POST', '/auth/orgs', { token: owner.body.accessToken, json: { name: 'Events' }, headers: ua })).body.id;
+    });
+    expect(created).toEqual({ at: expect.any(Number), userId: ownerId, orgId, roles: ['owner'], ip: expect.any(String), userAgent: USER_AGENT });
+    let ownerToken = '';
+    const [switched] = await step([AuthEvent.OrgSwitched], async () => {
+      ownerToken = (await http(t.url, 'POST', '/auth/orgs/active', { token: owner.body.accessToken, json: { orgId }, headers: ua })).body.accessToken;
+    });
+    expect(switched).toMatchObject({ userId: ownerId, sessionId: expect.any(String), orgId });
+    const [invited] = await step([AuthEvent.OrgInvitationSent], async () => {
+      expect((await http(t.url, 'POST', `/auth/orgs/${orgId}/invitations`, { token: ownerToken, json: { email: memberEmail, roles: ['member'] }, headers: ua })).status).toBe(201);
+      await t.app.get(OrganizationInvitationMailer).settled();
+    });
+    expect(invited).toMatchObject({ userId: ownerId, orgId, roles: ['member'] });
+    const token = LocalSmtpServer.tokenIn(await smtp.waitForMail(memberEmail));
+    secrets.push(token, memberEmail);
+    const [joined] = await step([AuthEvent.OrgMemberJoined], async () => {
+      expect((await http(t.url, 'POST', '/auth/orgs/invitations/accept', { token: member.body.accessToken, json: { token }, headers: ua })).status).toBe(200);
+    });
+    expect(joined).toMatchObject({ userId: memberId, orgId, roles: ['member'] });
+    const [changed] = await step([AuthEvent.OrgMemberRolesChanged], async () => {
+      expect((await http(t.url, 'PATCH', `/auth/orgs/${orgId}/members/${memberId}`, { token: ownerToken, json: { roles: ['admin'] }, headers: ua })).status).toBe(200);
+    });
+    expect(changed).toMatchObject({ userId: memberId, actorId: ownerId, orgId, roles: ['admin'] });
+    const [transferred] = await step([AuthEvent.OrgOwnershipTransferred], async () => {
+      expect((await http(t.url, 'POST', `/auth/orgs/${orgId}/transfer`, { token: ownerToken, json: { userId: memberId }, headers: ua })).status).toBe(204);
+    });
+    expect(transferred).toMatchObject({ userId: memberId, actorId: ownerId, orgId });
+    const refreshed = await http(t.url, 'POST', '/auth/refresh', { json: { refreshToken: owner.body.refreshToken }, headers: ua });
+    const [removed] = await step([AuthEvent.OrgMemberRemoved], async () => {
+      expect((await http(t.url, 'DELETE', `/auth/orgs/${orgId}/members/${ownerId}`, { token: refreshed.body.accessToken, headers: ua })).status).toBe(204);
+    });
+    expect(removed).toMatchObject({ userId: ownerId, actorId: ownerId, orgId, reason: 'left' });
   });
 
   it('covers two-factor sign-in (no secret, code or MFA token in any payload)', async () => {

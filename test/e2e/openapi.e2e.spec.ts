@@ -176,8 +176,21 @@ describe('OpenAPI with every feature on (password reset, email verification, adm
       passwordReset: { url: 'https://app.example.com/reset' },
       emailVerification: { url: 'https://app.example.com/verify' },
       mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 1) }] },
+      organizations: { invitationUrl: 'https://app.example.com/invitations' },
       adminRoutes: true,
     }));
+  });
+
+  it('documents the organization routes: bearer, the active-organization refusals, the last-owner rule', () => {
+    expect(document.paths['/auth/orgs'].post!.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/auth/orgs'].get).toBeDefined();
+    expect((document.paths['/auth/orgs/active'].post!.responses['403'] as { description: string }).description).toContain('org_membership_required');
+    expect((document.paths['/auth/orgs/{orgId}/members'].get!.responses['403'] as { description: string }).description).toBe('code: org_not_active, org_role_required');
+    expect((document.paths['/auth/orgs/{orgId}/members/{userId}'].patch!.responses['409'] as { description: string }).description).toContain('org_last_owner');
+    expect((document.paths['/auth/orgs/{orgId}/members/{userId}'].delete!.responses['401'] as { description: string }).description).toContain('access_token_stale');
+    expect((document.paths['/auth/orgs/invitations/accept'].post!.responses['403'] as { description: string }).description).toContain('org_invitation_email_mismatch');
+    expect(document.paths['/auth/orgs/{orgId}/invitations'].post).toBeDefined();
+    expect(document.paths['/auth/orgs/{orgId}/transfer'].post).toBeDefined();
   });
 
   afterAll(() => app.close());
@@ -220,6 +233,7 @@ describe('OpenAPI without the mfa option', () => {
   it('leaves the MFA routes out (they answer 404)', async () => {
     const { app, document } = await documented('topenapi3', {});
     expect(Object.keys(document.paths).filter((path) => path.includes('/mfa'))).toEqual([]);
+    expect(Object.keys(document.paths).filter((path) => path.includes('/orgs'))).toEqual([]);
     await app.close();
   });
 });

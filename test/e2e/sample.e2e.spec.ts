@@ -56,6 +56,18 @@ describe('sample app with Redis (AppModule through the public API)', () => {
     expect(asAdmin.status).toBe(200);
     expect(asAdmin.body.userId).toBe(admin.body.user.id);
   });
+
+  it('/org and /org/admin answer by the active organization (create one, make it active)', async () => {
+    const user = await http(url, 'POST', '/auth/register', { json: { email: uniqueEmail(), password: 'a user password' } });
+    expect((await http(url, 'GET', '/org', { token: user.body.accessToken })).body.code).toBe('org_not_active');
+    const org = await http(url, 'POST', '/auth/orgs', { token: user.body.accessToken, json: { name: 'Sample org' } });
+    expect(org.status).toBe(201);
+    const active = await http(url, 'POST', '/auth/orgs/active', { token: user.body.accessToken, json: { orgId: org.body.id } });
+    expect(active.status).toBe(200);
+    const asMember = await http(url, 'GET', '/org', { token: active.body.accessToken });
+    expect(asMember.body).toEqual({ orgId: org.body.id, orgRoles: ['owner'], userId: user.body.user.id });
+    expect((await http(url, 'GET', '/org/admin', { token: active.body.accessToken })).status).toBe(200);
+  });
 });
 
 describe('npm run sample with no Redis (in-memory stores)', () => {

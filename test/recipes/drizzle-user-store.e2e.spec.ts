@@ -13,7 +13,11 @@ import { DrizzleMfaFactorStore } from '../../examples/drizzle-user-store/drizzle
 import { DrizzleUserStore } from '../../examples/drizzle-user-store/drizzle-user.store';
 import { type Database, DRIZZLE } from '../../examples/drizzle-user-store/drizzle.provider';
 import { schema } from '../../examples/drizzle-user-store/schema';
-import { describeCredentialStoreContract, describeIdentityStoreContract, describeMfaFactorStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
+import { DrizzleOrganizationInvitationStore, DrizzleOrganizationStore } from '../../examples/drizzle-user-store/drizzle-organization.stores';
+import {
+  describeCredentialStoreContract, describeIdentityStoreContract, describeMfaFactorStoreContract, describeOrganizationStoreContract,
+  describeUserStoreContract,
+} from 'nestjs-authkit/testing';
 import { expectMfaInSql } from './mfa-recipe';
 import { PostgresServer } from '../support/postgres-server';
 import { baseTestOptions, http, TestRoutesController, uniqueEmail } from '../support/test-app';
@@ -30,6 +34,7 @@ beforeAll(async () => {
   // The recipe's SQL migration, applied as it ships.
   await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0000_authkit_users.sql'), 'utf8'));
   await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0001_authkit_mfa.sql'), 'utf8'));
+  await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0002_authkit_organizations.sql'), 'utf8'));
   db = drizzle(pool, { schema });
 }, 60_000);
 
@@ -61,6 +66,10 @@ describeIdentityStoreContract('DrizzleIdentityStore (PostgreSQL) behind the libr
 }));
 
 describeMfaFactorStoreContract('DrizzleMfaFactorStore (PostgreSQL)', () => new DrizzleMfaFactorStore(db));
+// The organizations feature's tables (issue 27).
+describeOrganizationStoreContract('DrizzleOrganizationStore (PostgreSQL)', () => ({
+  organizations: new DrizzleOrganizationStore(db), invitations: new DrizzleOrganizationInvitationStore(db),
+}));
 
 describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global DatabaseModule', () => {
   let app: INestApplication;
@@ -73,9 +82,14 @@ describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global Da
       imports: [
         AuthModule.forRootAsync({
           imports: [DatabaseModule],
-          useFactory: () => ({
+          inject: [DRIZZLE],
+          useFactory: (database: Database) => ({
             ...baseTestOptions(`t${randomBytes(4).toString('hex')}`), userStore: DrizzleUserStore, identityStore: DrizzleIdentityStore,
             mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 6) }], factorStore: new DrizzleMfaFactorStore(db) },
+            organizations: {
+              invitationUrl: 'https://app.test/invitations',
+              stores: { organizations: new DrizzleOrganizationStore(database), invitations: new DrizzleOrganizationInvitationStore(database) },
+            },
           }),
         }),
       ],
@@ -112,5 +126,16 @@ describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global Da
 
   it('keeps the second factors in SQL (mfa.factorStore): enrol, sign in with the password and a code; ciphertext and hashes only', async () => {
     await expectMfaInSql(url, pool);
+  });
+
+  it('keeps organizations in PostgreSQL (organizations.stores), and their claims in the access token', async () => {
+    const registered = await http(url, 'POST', '/auth/register', { json: { email: uniqueEmail('drizzle-org'), password: PASSWORD } });
+    const created = await http(url, 'POST', '/auth/orgs', { token: registered.body.accessToken, json: { name: 'Postgres Inc' } });
+    expect(created.status).toBe(201);
+    const { rows } = await pool.query('SELECT user_id, roles FROM organization_members WHERE org_id = $1', [created.body.id]);
+    expect(rows).toEqual([{ user_id: registered.body.user.id, roles: ['owner'] }]);
+    const active = await http(url, 'POST', '/auth/orgs/active', { token: registered.body.accessToken, json: { orgId: created.body.id } });
+    expect(active.body.org).toEqual({ id: created.body.id, roles: ['owner'] });
+    expect((await http(url, 'GET', `/auth/orgs/${created.body.id}/members`, { token: active.body.accessToken })).status).toBe(200);
   });
 });

@@ -13,12 +13,17 @@ import { CreateMfaFactors1764547200002 } from '../../examples/typeorm-user-store
 import { MfaFactorEntity, MfaRecoveryCodeEntity } from '../../examples/typeorm-user-store/mfa-factor.entity';
 import { TypeOrmMfaFactorStore } from '../../examples/typeorm-user-store/typeorm-mfa-factor.store';
 import { expectMfaInSql } from './mfa-recipe';
+import { CreateOrganizations1764547200003 } from '../../examples/typeorm-user-store/create-organizations.migration';
+import { TypeOrmOrganizationInvitationStore, TypeOrmOrganizationStore } from '../../examples/typeorm-user-store/typeorm-organization.stores';
 import { TypeOrmIdentityStore } from '../../examples/typeorm-user-store/typeorm-identity.store';
 import { TypeOrmUserStore } from '../../examples/typeorm-user-store/typeorm-user.store';
 import { UserEntity } from '../../examples/typeorm-user-store/user.entity';
 import { UserIdentityEntity } from '../../examples/typeorm-user-store/user-identity.entity';
 import { UsersModule } from '../../examples/typeorm-user-store/users.module';
-import { describeCredentialStoreContract, describeIdentityStoreContract, describeMfaFactorStoreContract, describeUserStoreContract } from 'nestjs-authkit/testing';
+import {
+  describeCredentialStoreContract, describeIdentityStoreContract, describeMfaFactorStoreContract, describeOrganizationStoreContract,
+  describeUserStoreContract,
+} from 'nestjs-authkit/testing';
 import { Browser, cookieValue, type OAuthTestApp } from '../support/oauth-harness';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { PostgresServer } from '../support/postgres-server';
@@ -34,7 +39,7 @@ beforeAll(async () => {
   postgres = await PostgresServer.start();
   dataSource = new DataSource({
     type: 'postgres', url: postgres.url, entities: [UserEntity, UserIdentityEntity, MfaFactorEntity, MfaRecoveryCodeEntity],
-    migrations: [CreateUsers1764547200000, CreateUserIdentities1764547200001, CreateMfaFactors1764547200002], migrationsRun: true,
+    migrations: [CreateUsers1764547200000, CreateUserIdentities1764547200001, CreateMfaFactors1764547200002, CreateOrganizations1764547200003], migrationsRun: true,
   });
   await dataSource.initialize();
 }, 60_000);
@@ -46,6 +51,11 @@ afterAll(async () => {
 
 const userStore = () => new TypeOrmUserStore(dataSource.getRepository(UserEntity));
 const identityStore = () => new TypeOrmIdentityStore(dataSource.getRepository(UserEntity), dataSource.getRepository(UserIdentityEntity));
+
+// The organizations feature's tables (issue 27).
+describeOrganizationStoreContract('TypeOrmOrganizationStore (PostgreSQL)', () => ({
+  organizations: new TypeOrmOrganizationStore(dataSource), invitations: new TypeOrmOrganizationInvitationStore(dataSource),
+}));
 
 // The shipped contracts, on the recipe's stores as written, and as the library sees them (behind its guards).
 describeUserStoreContract('TypeOrmUserStore (PostgreSQL)', userStore);

@@ -19,6 +19,7 @@ export { decodeAuthentication, encodeAuthentication };
  *     <sid>:2..5 more of the user agent    (only for user agents longer than fit in `<sid>:1`)
  *     <sid>:a    a,t       the session's authentication after a step-up (session-authentication.codec.ts)
  *     :v         the user's credential-version floor (see below; one per user, not per session)
+ *     :c         the user's claims version (`SessionVersions`, redis-session-versions.ts; one per user), decimal
  *
  * ca created-at and r last rotation (= last use; = ca before the first rotation): epoch ms in base 36.
  * g generation (decimal). c the current refresh secret hash (22 characters, 128 bits); p the first 11
@@ -57,6 +58,9 @@ export { decodeAuthentication, encodeAuthentication };
  * themselves (no per-field TTL before Redis 7.4): the key's TTL is kept at least the latest expiry of its
  * sessions, every script treats an expired record as absent, and the writing scripts delete such records.
  */
+
+/** The field of the user's claims version (`RedisSessionVersions`): per user, so the scripts leave it alone like `:v`. */
+export const CLAIMS_VERSION_FIELD = ':c';
 
 /** Largest field value (and name) that keeps the hash a listpack under Redis' default settings. */
 export const FIELD_MAX_BYTES = 64;

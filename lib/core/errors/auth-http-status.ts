@@ -32,7 +32,7 @@ export function authErrorResponse(error: AuthError): ErrorResponse {
   const status = error.httpStatus;
   const headers: Record<string, string> = {};
   if (status === HttpStatus.UNAUTHORIZED) {
-    const invalidToken = error.code === 'access_token_invalid' || error.code === 'access_token_expired' || error.code === 'session_revoked';
+    const invalidToken = error.code === 'access_token_invalid' || error.code === 'access_token_expired' || error.code === 'session_revoked' || error.code === 'access_token_stale';
     headers['WWW-Authenticate'] = invalidToken ? 'Bearer error="invalid_token"' : 'Bearer';
   }
   if (status === HttpStatus.SERVICE_UNAVAILABLE) headers['Retry-After'] = STORE_RETRY_AFTER_SECONDS;

@@ -87,6 +87,15 @@ export class SessionRevokedError extends AuthError {
   static override readonly defaultMessage = 'The session has ended';
 }
 
+/**
+ * The access token carries claims that changed since it was signed (an organization's roles, a removal: its claims
+ * version is not the user's any more, see `SessionVersions`). Refresh for a token with the current claims.
+ */
+export class AccessTokenStaleError extends AuthError {
+  static override readonly code = 'access_token_stale';
+  static override readonly defaultMessage = 'The access token is out of date; refresh it';
+}
+
 export class RefreshTokenMissingError extends AuthError {
   static override readonly code = 'refresh_token_missing';
   static override readonly defaultMessage = 'A refresh token is required';

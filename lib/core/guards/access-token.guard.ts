@@ -1,11 +1,12 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUTHENTICATING_GUARD_KEY, IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../auth.constants';
-import { AccessTokenMissingError, AuthError, SessionRevokedError, StoreUnavailableError } from '../errors/auth.errors';
+import { AccessTokenMissingError, AccessTokenStaleError, AuthError, SessionRevokedError, StoreUnavailableError } from '../errors/auth.errors';
 import type { AuthenticatedUser } from '../auth.types';
 import type { VerifiedAccessToken } from '../tokens/token.service';
 import { type ResolvedSessionOptions, SESSION_OPTIONS } from '../sessions/session.options';
 import { SessionStore } from '../ports/session-store.interface';
+import { SESSION_VERSIONS, type SessionVersions } from '../ports/session-versions.interface';
 import { TokenService } from '../tokens/token.service';
 import { AuthGuardBase } from './auth-guard.base';
 import type { AuthRequest } from './auth-request';
@@ -44,6 +45,7 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
     protected readonly tokens: TokenService,
     @Inject(SessionStore) protected readonly sessions: SessionStore,
     @Inject(SESSION_OPTIONS) protected readonly options: Pick<ResolvedSessionOptions, 'accessTokenValidation'>,
+    @Optional() @Inject(SESSION_VERSIONS) protected readonly versions?: SessionVersions | null,
   ) {
     super();
   }
@@ -71,10 +73,22 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
   /** Verifies a raw access token and returns the principal; throws an `AuthError`. */
   async authenticate(token: string | undefined): Promise<AuthenticatedUser> {
     const verified = this.tokens.verifiedAccessToken(this.requireToken(token));
-    if (this.options.accessTokenValidation === 'session' && !(await this.sessions.exists(verified.claims.sub, verified.claims.sid))) {
+    if (this.options.accessTokenValidation === 'session') await this.checkSession(verified);
+    return this.principal(verified);
+  }
+
+  /**
+   * One store command: the session exists; for a token with session claims (`cv`), in the same command, that the
+   * user's claims version is still the token's (`SessionVersions`), else 401 `access_token_stale`.
+   */
+  private async checkSession({ claims, claimsVersion }: VerifiedAccessToken): Promise<void> {
+    if (claimsVersion !== undefined && this.versions) {
+      const state = await this.versions.check(claims.sub, claims.sid, claimsVersion);
+      if (state === 'absent') throw new SessionRevokedError();
+      if (state === 'stale') throw new AccessTokenStaleError();
+    } else if (!(await this.sessions.exists(claims.sub, claims.sid))) {
       throw new SessionRevokedError();
     }
-    return this.principal(verified);
   }
 
   private requireToken(from: AuthRequest | string | undefined): string {

@@ -48,8 +48,8 @@ export class ReauthenticationService {
     if (!this.issuer.mayHoldSession(user)) throw new EmailUnverifiedError();
     const authentication = await this.sessions.reauthenticate({ userId: user.id, sessionId: principal.sessionId, amr });
     if (!authentication) throw new SessionRevokedError();
-    const claims = await this.issuer.appClaims(user);
-    const { refreshToken: _none, ...tokens } = this.issuer.tokensFor(user, principal.sessionId, authentication, '', claims);
-    return tokens;
+    // The app's claims and a feature's session claims (an active organization) stay in the new token.
+    const [claims, sessionClaims] = await Promise.all([this.issuer.appClaims(user), this.issuer.sessionClaims(user, principal.sessionId)]);
+    return this.issuer.accessTokenFor(user, principal.sessionId, authentication, claims, sessionClaims);
   }
 }

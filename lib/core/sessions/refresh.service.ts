@@ -61,14 +61,16 @@ export class RefreshService {
       this.security.record('session_revoked', { ...session, ip: client.ip, reason: 'email_unverified' });
       throw new EmailUnverifiedError();
     }
+    // A feature's session claims (an organization's roles), read after the rotation: for the session as it is now.
+    const sessionClaims = result.status === 'rotated' || result.status === 'duplicate' ? await this.issuer.sessionClaims(result.user, presented.sessionId) : undefined;
     switch (result.status) {
       case 'rotated':
-        return this.issuer.tokensFor(result.user, presented.sessionId, result.session, next.refreshToken, claims);
+        return this.issuer.tokensFor(result.user, presented.sessionId, result.session, next.refreshToken, claims, sessionClaims);
       case 'duplicate':
         // The same new token as the first of the duplicates got (idempotent), or refused (strict). A late one
         // retries a rotation whose answer was lost (its new token unused): both modes answer it.
         if (this.options.refreshTokenRotation === 'strict' && !result.late) throw new RefreshTokenSupersededError();
-        return this.issuer.tokensFor(result.user, presented.sessionId, result.session, next.refreshToken, claims);
+        return this.issuer.tokensFor(result.user, presented.sessionId, result.session, next.refreshToken, claims, sessionClaims);
       case 'superseded':
         throw new RefreshTokenSupersededError();
       case 'reused':

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ClientInfo, PublicUser, TokenPair } from '../auth.types';
 import { ACCOUNT_OPTIONS, type ResolvedAccountOptions } from '../options/account.options';
 import { AMR_VALUES, MAX_AMR_VALUES, type SessionAuthentication, SessionStore } from '../ports/session-store.interface';
@@ -8,6 +8,8 @@ import { sessionUserAgent } from '../sessions/user-agent';
 import { checkAppClaims } from '../tokens/app-claims';
 import { TokenService } from '../tokens/token.service';
 import { mustVerifyEmailFirst } from './sign-in.steps';
+import { type ResolvedSessionClaims, SESSION_CLAIMS, type SessionClaimsSource } from '../sessions/session-claims';
+import { SESSION_VERSIONS, type SessionVersions } from '../ports/session-versions.interface';
 
 /** A user without its password hash: what hooks, steps and the `claims` function get. */
 export function withoutSecrets(user: StoredUser): AuthUser {
@@ -41,6 +43,8 @@ export class SessionIssuer {
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(SESSION_OPTIONS) private readonly sessionOptions: Pick<ResolvedSessionOptions, 'sessionUserAgent'>,
     @Inject(ACCOUNT_OPTIONS) private readonly account: Pick<ResolvedAccountOptions, 'claims' | 'requireVerifiedEmail'>,
+    @Optional() @Inject(SESSION_CLAIMS) private readonly sessionClaimsSource?: SessionClaimsSource | null,
+    @Optional() @Inject(SESSION_VERSIONS) private readonly versions?: SessionVersions | null,
   ) {}
 
   /**
@@ -67,12 +71,44 @@ export class SessionIssuer {
     return { sessionId: refresh.sessionId, tokens: this.tokensFor(user, refresh.sessionId, recorded, refresh.refreshToken, claims) };
   }
 
-  /** The token pair of an existing session (after a rotation): the access token carries the session's amr and auth time. */
-  tokensFor(user: StoredUser, sessionId: string, session: SessionAuthentication, refreshToken: string, claims?: ResolvedAppClaims): TokenPair {
+  /**
+   * The token pair of an existing session (after a rotation): the access token carries the session's amr and auth
+   * time, and its session claims (`sessionClaims`) when given.
+   */
+  tokensFor(
+    user: StoredUser, sessionId: string, session: SessionAuthentication, refreshToken: string, claims?: ResolvedAppClaims,
+    sessionClaims?: ResolvedSessionClaims,
+  ): TokenPair {
+    return { ...this.accessTokenFor(user, sessionId, session, claims, sessionClaims), refreshToken };
+  }
+
+  /**
+   * A new access token for an existing session (no new refresh token): what a refresh signs, and what a feature
+   * answers when the session's claims changed at its user's request (the organizations feature's `POST
+   * /auth/orgs/active`).
+   */
+  accessTokenFor(
+    user: StoredUser, sessionId: string, session: SessionAuthentication, claims?: ResolvedAppClaims, sessionClaims?: ResolvedSessionClaims,
+  ): Omit<TokenPair, 'refreshToken'> {
     const { accessToken, expiresInSeconds } = this.tokens.signAccessToken({
-      userId: user.id, sessionId, roles: user.roles, email: user.email, claims, amr: session.amr, authTime: session.authTime,
+      userId: user.id, sessionId, roles: user.roles, email: user.email, claims: withSessionClaims(claims, this.sessionClaimsSource, sessionClaims),
+      amr: session.amr, authTime: session.authTime, claimsVersion: sessionClaims?.claims ? sessionClaims.version : undefined,
     });
-    return { accessToken, tokenType: 'Bearer', expiresIn: expiresInSeconds, refreshToken, user: publicUser(user) };
+    return { accessToken, tokenType: 'Bearer', expiresIn: expiresInSeconds, user: publicUser(user) };
+  }
+
+  /**
+   * The session's claims from the `SESSION_CLAIMS` feature, if any: its context, then the user's claims version, then
+   * the claims (see `SessionClaimsSource`); undefined without such a feature.
+   */
+  async sessionClaims(user: StoredUser, sessionId: string): Promise<ResolvedSessionClaims | undefined> {
+    const source = this.sessionClaimsSource;
+    if (!source) return undefined;
+    const context = await source.contextOf(user, sessionId);
+    if (context === null) return { names: source.names };
+    const version = this.versions ? await this.versions.current(user.id) : undefined;
+    const claims = await source.claimsFor(user, sessionId, context);
+    return { names: source.names, claims: claims && Object.keys(claims).length > 0 ? claims : undefined, version };
   }
 
   /** Whether `user` may keep a session: false for a password account with an unverified email under `requireVerifiedEmail`. */
@@ -91,6 +127,16 @@ export class SessionIssuer {
     if (!claims) return undefined;
     return checkAppClaims(await claims.resolve(withoutSecrets(user)), claims.maxBytes, claims.names ?? undefined);
   }
+}
+
+/** The app's claims without the names the session-claims feature owns, then that feature's claims. */
+function withSessionClaims(
+  app: ResolvedAppClaims, source: SessionClaimsSource | null | undefined, session: ResolvedSessionClaims | undefined,
+): ResolvedAppClaims {
+  if (!source || source.names.length === 0) return app;
+  const merged: Record<string, unknown> = { ...app };
+  for (const name of source.names) delete merged[name];
+  return session?.claims ? { ...merged, ...session.claims } : merged;
 }
 
 function checkedAmr(amr: readonly string[]): string[] {

@@ -1,6 +1,6 @@
 /** Claims the library sets itself (JWT registered claims, JOSE header names, and its own); an app's claims may not use them. */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
-  'sub', 'sid', 'roles', 'email', 'iat', 'exp', 'nbf', 'iss', 'aud', 'jti', 'typ', 'kid', 'alg', 'cnf', 'scope', 'client_id', 'azp', 'auth_time', 'amr',
+  'sub', 'sid', 'roles', 'email', 'iat', 'exp', 'nbf', 'iss', 'aud', 'jti', 'typ', 'kid', 'alg', 'cnf', 'scope', 'client_id', 'azp', 'auth_time', 'amr', 'cv',
   '__proto__', 'constructor', 'prototype',
 ]);
 

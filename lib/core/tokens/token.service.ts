@@ -32,6 +32,8 @@ export interface VerifiedAccessToken {
   readonly amr: readonly string[];
   /** `auth_time` in epoch ms, when the token has one. */
   readonly authTime?: number;
+  /** `cv`, the claims version its session claims were read under (`SessionVersions`), when the token has one. */
+  readonly claimsVersion?: number;
 }
 
 /**
@@ -82,12 +84,12 @@ export class TokenService {
 
   /**
    * Signs an access token. `email`, the session's `amr` and `authTime` (epoch ms, as the `auth_time` claim in
-   * seconds) and the app's `claims` (checked by the caller against the reserved names, see `checkAppClaims`) are
-   * added when given; the reserved claims always win.
+   * seconds), the claims version (`cv`, see `SessionVersions`) and the app's `claims` (checked by the caller against
+   * the reserved names, see `checkAppClaims`) are added when given; the reserved claims always win.
    */
   signAccessToken(subject: {
     userId: string; sessionId: string; roles: readonly string[]; email?: string | null; claims?: Readonly<Record<string, unknown>>;
-    amr?: readonly string[]; authTime?: number;
+    amr?: readonly string[]; authTime?: number; claimsVersion?: number;
   }): IssuedAccessToken {
     const ttl = this.options.accessTokenTtlSeconds;
     const iat = Math.floor(Date.now() / 1000);
@@ -96,6 +98,7 @@ export class TokenService {
       ...(subject.email ? { email: subject.email } : {}),
       ...(subject.amr ? { amr: [...subject.amr] } : {}),
       ...(subject.authTime !== undefined ? { auth_time: Math.floor(subject.authTime / 1000) } : {}),
+      ...(subject.claimsVersion !== undefined ? { cv: subject.claimsVersion } : {}),
       sub: subject.userId,
       sid: subject.sessionId,
       roles: [...subject.roles],
@@ -165,7 +168,8 @@ export class TokenService {
       !this.audienceMatches(claims.aud) ||
       (claims.nbf !== undefined && typeof claims.nbf !== 'number') ||
       (claims.iat !== undefined && typeof claims.iat !== 'number') ||
-      (claims.auth_time !== undefined && typeof claims.auth_time !== 'number')
+      (claims.auth_time !== undefined && typeof claims.auth_time !== 'number') ||
+      (claims.cv !== undefined && !Number.isSafeInteger(claims.cv))
     ) {
       throw new AccessTokenInvalidError();
     }
@@ -181,6 +185,7 @@ export class TokenService {
       appClaims: appClaimsOf(claims as Record<string, unknown>),
       amr: Object.freeze(Array.isArray(claims.amr) ? claims.amr.filter((r): r is string => typeof r === 'string') : []),
       authTime: claims.auth_time === undefined ? undefined : claims.auth_time * 1000,
+      claimsVersion: claims.cv,
     });
     if (this.verifiedTokens.size >= VERIFIED_TOKENS_SIZE) {
       this.verifiedTokens.delete(this.verifiedTokens.keys().next().value as string);

@@ -14,6 +14,8 @@ export interface AccessTokenClaims {
   amr?: string[];
   /** When the user authenticated for this session, epoch seconds (OIDC `auth_time`). */
   auth_time?: number;
+  /** The user's claims version the token's session claims were read under (see `SessionVersions`); absent without them. */
+  cv?: number;
 }
 
 export interface IssuedAccessToken {

@@ -3,11 +3,11 @@ import { appClaimsOf, checkAppClaims, checkClaimName, DEFAULT_MAX_CLAIMS_BYTES, 
 /** An app's own access-token claims: the names it may use, what `claims()` may return, and what a verified token yields. */
 describe('app claims', () => {
   it('reserves the registered, JOSE and library claim names, and prototype names', () => {
-    for (const name of ['sub', 'sid', 'roles', 'email', 'iat', 'exp', 'nbf', 'iss', 'aud', 'jti', 'typ', 'kid', 'alg', 'cnf', 'scope', 'client_id', 'azp', 'auth_time', 'amr', '__proto__', 'constructor', 'prototype']) {
+    for (const name of ['sub', 'sid', 'roles', 'email', 'iat', 'exp', 'nbf', 'iss', 'aud', 'jti', 'typ', 'kid', 'alg', 'cnf', 'scope', 'client_id', 'azp', 'auth_time', 'amr', 'cv', '__proto__', 'constructor', 'prototype']) {
       expect(RESERVED_CLAIMS.has(name)).toBe(true);
       expect(() => checkClaimName(name)).toThrow(`nestjs-authkit: option "claims" uses the reserved claim name "${name}"`);
     }
-    expect(RESERVED_CLAIMS.size).toBe(22);
+    expect(RESERVED_CLAIMS.size).toBe(23);
     expect(DEFAULT_MAX_CLAIMS_BYTES).toBe(1024);
   });
 
