@@ -1,6 +1,7 @@
 import type { AuthFeature } from './core/feature/auth-feature';
 import { adminFeature } from './features/admin/admin.feature';
 import { mfaFeature } from './features/mfa/mfa.feature';
+import { passkeysFeature } from './features/passkeys/passkeys.feature';
 import { oauthFeature } from './features/oauth/oauth.feature';
 import { passwordFeature } from './features/password/password.feature';
 import { recoveryFeature } from './features/recovery/recovery.feature';
@@ -9,4 +10,4 @@ import { recoveryFeature } from './features/recovery/recovery.feature';
  * The library's own features, in route order (a feature's literal routes before another's `:param` ones). The
  * composition root: the only file that names them. An app adds its own with the `features` extra.
  */
-export const BUILT_IN_FEATURES: readonly AuthFeature[] = [passwordFeature, oauthFeature, recoveryFeature, adminFeature, mfaFeature];
+export const BUILT_IN_FEATURES: readonly AuthFeature[] = [passwordFeature, oauthFeature, recoveryFeature, adminFeature, mfaFeature, passkeysFeature];

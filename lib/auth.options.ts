@@ -19,6 +19,9 @@ import {
   ACCOUNT_OPTION_KEYS, ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions,
 } from './core/options/account.options';
 import { MFA_OPTION_KEYS, MFA_OPTIONS, type MfaOptions, resolveMfaOptions, type ResolvedMfaOptions } from './features/mfa/mfa.options';
+import {
+  PASSKEY_OPTION_KEYS, PASSKEY_OPTIONS, type PasskeyOptions, resolvePasskeyOptions, type ResolvedPasskeyOptions,
+} from './features/passkeys/passkeys.options';
 import { MAIL_OPTION_KEYS, MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './core/mail/mail.options';
 import type { Mailer } from './core/ports/mailer.interface';
 import type { OneTimeTokenStore } from './core/ports/one-time-token-store.interface';
@@ -88,6 +91,8 @@ export interface AuthModuleOptions
   oauth?: OAuthOptions;
   /** Two-factor sign-in (TOTP + recovery codes); off without it. See `MfaOptions`. */
   mfa?: MfaOptions;
+  /** Passkeys (WebAuthn): registration, passwordless sign-in, second factor; off without it. See `PasskeyOptions`. */
+  passkeys?: PasskeyOptions;
 }
 
 /** Every feature's options after defaults and validation; each feature injects only its own slice. */
@@ -102,6 +107,7 @@ export interface ResolvedAuthOptions {
   routeLimits: ResolvedRouteLimits;
   oauth: ResolvedOAuthOptions;
   mfa: ResolvedMfaOptions;
+  passkeys: ResolvedPasskeyOptions;
   account: ResolvedAccountOptions;
   mail: ResolvedMailOptions;
   /** The app's sign-in steps (`signInSteps`), in order. */
@@ -121,7 +127,7 @@ const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = {
  */
 const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   ...TOKEN_OPTION_KEYS, ...SESSION_OPTION_KEYS, ...REDIS_OPTION_KEYS, ...IDENTITY_OPTION_KEYS, ...ROLES_OPTION_KEYS, ...HTTP_TRANSPORT_OPTION_KEYS,
-  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...MFA_OPTION_KEYS,
+  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...MFA_OPTION_KEYS, ...PASSKEY_OPTION_KEYS,
   ...SIGN_IN_OPTION_KEYS,
 };
 
@@ -155,6 +161,7 @@ export function resolveAuthOptions(options: AuthModuleOptions, features: readonl
     routeLimits: resolveRouteLimits(options.throttle, declared.routeLimits),
     oauth,
     mfa: resolveMfaOptions(options.mfa),
+    passkeys: resolvePasskeyOptions(options.passkeys),
     account: resolveAccountOptions(options),
     mail: resolveMailOptions(options, declared.mailTemplates),
     signInSteps: resolveSignInSteps(options),
@@ -177,6 +184,7 @@ export const OPTION_SLICES = [
   [ROUTE_LIMITS, 'routeLimits'],
   [OAUTH_OPTIONS, 'oauth'],
   [MFA_OPTIONS, 'mfa'],
+  [PASSKEY_OPTIONS, 'passkeys'],
   [ACCOUNT_OPTIONS, 'account'],
   [MAIL_OPTIONS, 'mail'],
 ] as const satisfies ReadonlyArray<readonly [symbol, keyof ResolvedAuthOptions]>;

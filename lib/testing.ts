@@ -28,3 +28,7 @@ export { StubAccessTokenGuard, type StubPrincipal } from './testing/stub-access-
 export {
   describeMfaFactorStoreContract, describeMfaChallengeStoreContract, type MfaFactorStoreFactory, type MfaChallengeStoreFactory,
 } from './testing/mfa-store.contract';
+export {
+  describePasskeyCredentialStoreContract, describePasskeyChallengeStoreContract, type PasskeyCredentialStoreFactory,
+  type PasskeyChallengeStoreFactory,
+} from './testing/passkey-store.contract';
