@@ -24,6 +24,8 @@ const PUBLIC_API: Record<string, string[]> = {
     // Step-up (issue 23): the route's service, the decorator and its guard, the kernel's second-factor extension point.
     'RequireRecentAuth', 'RecentAuthGuard', 'RecentAuthRequirement', 'RECENT_AUTH_KEY', 'ReauthenticationService', 'ReauthenticatedTokens',
     'SECOND_FACTORS', 'SecondFactors', 'ReauthenticationProof', 'ReauthenticateSessionInput',
+    // The kernel's registry of second factors (issue 24): each feature registers its kinds (mfa: TOTP + recovery codes; passkeys).
+    'SecondFactorRegistry', 'SecondFactorMethod', 'SecondFactorCheck',
     // Services and their results.
     'AuthService', 'IdentityResolver', 'Credentials', 'TokenService', 'VerifiedAccessToken', 'AccessTokenClaims',
     'IssuedAccessToken', 'JsonWebKeySet', 'AuthenticatedUser', 'ClientInfo', 'PublicUser', 'TokenPair', 'SessionView',
@@ -77,6 +79,13 @@ const PUBLIC_API: Record<string, string[]> = {
     'MfaNoticeKind', 'MfaNoticeMailContext', 'MfaNoticeMailTemplate',
     'MfaCodeInvalidError', 'MfaTokenInvalidError', 'MfaAlreadyEnabledError', 'MfaNotEnabledError', 'MfaSetupRequiredError', 'MfaEnrolmentRequiredError',
     'MfaVerifiedEvent', 'MfaFailedEvent', 'MfaRecoveryCodeUsedEvent', 'MfaMethod',
+    // Passkeys (issue 24, `passkeys` option): services, the two store ports and their adapters, mails, events, errors.
+    'PasskeyOptions', 'PasskeyAccounts', 'PasskeySignIn', 'PasskeyView',
+    'PasskeyCredentialStore', 'PasskeyChallengeStore', 'StoredPasskey', 'PasskeyChallengeRecord', 'AddPasskeyResult', 'RecordUseResult',
+    'MemoryPasskeyCredentialStore', 'MemoryPasskeyChallengeStore', 'RedisPasskeyCredentialStore', 'RedisPasskeyChallengeStore',
+    'PasskeyNoticeKind', 'PasskeyNoticeMailContext', 'PasskeyNoticeMailTemplate', 'PasskeyEventPayload', 'PasskeyUsedEvent', 'PasskeyFailedEvent',
+    'PasskeyChallengeInvalidError', 'PasskeyOriginInvalidError', 'PasskeyCounterInvalidError', 'PasskeyInvalidError', 'PasskeyAlreadyRegisteredError',
+    'PasskeyLimitReachedError', 'PasskeyNotFoundError', 'PasskeyLastFactorError',
   ],
   passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'AuthkitAuthGuard', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [
@@ -89,6 +98,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'createTestUser', 'signInAs', 'AuthTestApp', 'TestUserInput', 'TestUser', 'TestSession', 'StubAccessTokenGuard', 'StubPrincipal',
     // The MFA stores' contract suites (issue 23).
     'describeMfaFactorStoreContract', 'describeMfaChallengeStoreContract', 'MfaFactorStoreFactory', 'MfaChallengeStoreFactory',
+    'describePasskeyCredentialStoreContract', 'describePasskeyChallengeStoreContract', 'PasskeyCredentialStoreFactory', 'PasskeyChallengeStoreFactory',
   ],
 };
 
