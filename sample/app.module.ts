@@ -10,6 +10,7 @@ import { AuditLog } from './audit-log';
 import { AppController } from './app.controller';
 import { mfaOptionsFromEnv } from './mfa-from-env';
 import { oauthOptionsFromEnv } from './oauth-from-env';
+import { passkeyOptionsFromEnv } from './passkeys-from-env';
 import { redisOptionsFromEnv } from './redis-from-env';
 import { SamplePageController } from './sample-page.controller';
 
@@ -38,6 +39,7 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     allowedOrigins: allowedOriginsFromEnv(config),
     oauth: oauthOptionsFromEnv(config),
     mfa: mfaOptionsFromEnv(config, secret),
+    passkeys: passkeyOptionsFromEnv(config),
     ...accountOptionsFromEnv(config),
   };
 }
