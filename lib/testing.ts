@@ -32,3 +32,5 @@ export {
   describePasskeyCredentialStoreContract, describePasskeyChallengeStoreContract, type PasskeyCredentialStoreFactory,
   type PasskeyChallengeStoreFactory,
 } from './testing/passkey-store.contract';
+// A software WebAuthn authenticator (real attestation and assertion objects) for an app's passkey tests.
+export { SoftAuthenticator, type SoftCredential, type SoftAlgorithm, type SoftCeremonyOptions, type SoftCreateOptions } from './testing/soft-authenticator';

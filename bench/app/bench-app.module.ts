@@ -5,6 +5,9 @@ import { AuthkitJwtStrategy } from '../../lib/passport';
 import { BenchController } from './bench.controller';
 import { JwtStrategy } from './docs-recipe/jwt.strategy';
 
+/** The origin the bench's passkey ceremonies claim (bench/support/operation-costs.ts). */
+export const BENCH_PASSKEY_ORIGIN = 'http://localhost:8080';
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`bench app: ${name} is not set`);
@@ -43,6 +46,8 @@ function redisOption(): { url: string } | { cluster: { nodes: { host: string; po
         // A token's lifetime changes nothing in what verifying it costs.
         accessTokenTtlSeconds: 2 * 60 * 60,
         refreshTokenTransport: 'both',
+        // Passkeys: the bench signs in with a software authenticator (nestjs-authkit/testing) from this origin.
+        passkeys: { rpId: 'localhost', origins: [BENCH_PASSKEY_ORIGIN] },
         // The soak (bench/soak.ts) registers from one ip all along: BENCH_REGISTER_PER_IP raises that limit.
         ...(process.env.BENCH_REGISTER_PER_IP ? { throttle: { register: { ip: { limit: Number(process.env.BENCH_REGISTER_PER_IP) } } } } : {}),
       }),

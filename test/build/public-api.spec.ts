@@ -99,6 +99,7 @@ const PUBLIC_API: Record<string, string[]> = {
     // The MFA stores' contract suites (issue 23).
     'describeMfaFactorStoreContract', 'describeMfaChallengeStoreContract', 'MfaFactorStoreFactory', 'MfaChallengeStoreFactory',
     'describePasskeyCredentialStoreContract', 'describePasskeyChallengeStoreContract', 'PasskeyCredentialStoreFactory', 'PasskeyChallengeStoreFactory',
+    'SoftAuthenticator', 'SoftCredential', 'SoftAlgorithm', 'SoftCeremonyOptions', 'SoftCreateOptions',
   ],
 };
 

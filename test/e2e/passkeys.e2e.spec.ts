@@ -1,5 +1,5 @@
 import { MfaEnrolmentService, UserStore } from '../../lib';
-import { SoftAuthenticator } from '../support/soft-authenticator';
+import { SoftAuthenticator } from '../../lib/testing/soft-authenticator';
 import { RecordingMailer } from '../support/recovery-fixture';
 import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
 

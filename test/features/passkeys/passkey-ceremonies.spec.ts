@@ -3,7 +3,7 @@ import { MemoryPasskeyChallengeStore, MemoryPasskeyCredentialStore } from '../..
 import { PasskeyCeremonies } from '../../../lib/features/passkeys/passkey-ceremonies';
 import { PasskeyChallengeInvalidError } from '../../../lib/features/passkeys/passkeys.errors';
 import { resolvePasskeyOptions } from '../../../lib/features/passkeys/passkeys.options';
-import { SoftAuthenticator } from '../../support/soft-authenticator';
+import { SoftAuthenticator } from '../../../lib/testing/soft-authenticator';
 
 const ORIGIN = 'http://localhost:4200';
 

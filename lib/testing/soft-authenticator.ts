@@ -1,7 +1,7 @@
 import { createHash, createSign, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 
 /**
- * A software WebAuthn authenticator for tests: it makes REAL attestation and assertion objects (CBOR, COSE keys,
+ * A software WebAuthn authenticator for tests (`nestjs-authkit/testing`): it makes REAL attestation and assertion objects (CBOR, COSE keys,
  * authenticator data, signatures with node:crypto keys), as a browser would hand them to the page, so the server
  * verifies them with `@simplewebauthn/server` like any other. ES256 (P-256) and RS256 (RSA 2048); attestation
  * `none` or `packed` self attestation. Knobs for the attacks: another origin or RP ID, a counter set back, no user
@@ -20,8 +20,8 @@ function head(major: number, length: number): Buffer {
   return out;
 }
 
-/** A small CBOR encoder (RFC 8949): what attestation objects and COSE keys use. */
-export function cbor(value: Cbor): Buffer {
+/** A small CBOR encoder (RFC 8949, the subset attestation objects and COSE keys use). */
+function cbor(value: Cbor): Buffer {
   if (typeof value === 'number') return value >= 0 ? head(0, value) : head(1, -1 - value);
   if (typeof value === 'boolean') return Buffer.from([value ? 0xf5 : 0xf4]);
   if (typeof value === 'string') {
@@ -36,12 +36,12 @@ export function cbor(value: Cbor): Buffer {
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 const sha256 = (data: Uint8Array | string): Buffer => createHash('sha256').update(data).digest();
 
-export type Algorithm = 'ES256' | 'RS256';
+export type SoftAlgorithm = 'ES256' | 'RS256';
 
 /** A credential the authenticator holds. */
 export interface SoftCredential {
   id: Buffer;
-  alg: Algorithm;
+  alg: SoftAlgorithm;
   privateKey: KeyObject;
   publicKey: KeyObject;
   rpId: string;
@@ -49,7 +49,7 @@ export interface SoftCredential {
   counter: number;
 }
 
-function coseKey(alg: Algorithm, publicKey: KeyObject): Buffer {
+function coseKey(alg: SoftAlgorithm, publicKey: KeyObject): Buffer {
   const jwk = publicKey.export({ format: 'jwk' });
   if (alg === 'ES256') {
     return cbor(new Map<Cbor, Cbor>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, 'base64url')], [-3, Buffer.from(jwk.y!, 'base64url')]]));
@@ -57,7 +57,7 @@ function coseKey(alg: Algorithm, publicKey: KeyObject): Buffer {
   return cbor(new Map<Cbor, Cbor>([[1, 3], [3, -257], [-1, Buffer.from(jwk.n!, 'base64url')], [-2, Buffer.from(jwk.e!, 'base64url')]]));
 }
 
-function sign(alg: Algorithm, key: KeyObject, data: Buffer): Buffer {
+function sign(alg: SoftAlgorithm, key: KeyObject, data: Buffer): Buffer {
   // ES256 signatures are DER (as WebAuthn wants them); RS256 is PKCS#1 v1.5.
   return createSign('sha256').update(data).sign(key);
 }
@@ -68,7 +68,7 @@ const FLAG_BE = 0x08;
 const FLAG_BS = 0x10;
 const FLAG_AT = 0x40;
 
-export interface CeremonyOptions {
+export interface SoftCeremonyOptions {
   /** The page's origin as the browser reports it. */
   origin: string;
   /** Overrides the RP ID the authenticator data is hashed for (default: the options', else the origin's host). */
@@ -77,8 +77,8 @@ export interface CeremonyOptions {
   userVerified?: boolean;
 }
 
-export interface CreateOptions extends CeremonyOptions {
-  alg?: Algorithm;
+export interface SoftCreateOptions extends SoftCeremonyOptions {
+  alg?: SoftAlgorithm;
   attestation?: 'none' | 'packed';
   /** A synced passkey: backup eligible and backed up, counter always 0. */
   synced?: boolean;
@@ -92,7 +92,7 @@ export class SoftAuthenticator {
   private readonly synced = new Set<SoftCredential>();
 
   /** `navigator.credentials.create()` for `options` (the server's JSON): a RegistrationResponseJSON. */
-  create(options: { challenge: string; rp: { id?: string }; user: { id: string } }, ceremony: CreateOptions): Record<string, unknown> {
+  create(options: { challenge: string; rp: { id?: string }; user: { id: string } }, ceremony: SoftCreateOptions): Record<string, unknown> {
     const alg = ceremony.alg ?? 'ES256';
     const { privateKey, publicKey } = alg === 'ES256'
       ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -126,7 +126,7 @@ export class SoftAuthenticator {
    */
   get(
     options: { challenge: string; rpId?: string; allowCredentials?: Array<{ id: string }> },
-    ceremony: CeremonyOptions & { credential?: SoftCredential; counter?: number; userHandle?: string | null },
+    ceremony: SoftCeremonyOptions & { credential?: SoftCredential; counter?: number; userHandle?: string | null },
   ): Record<string, unknown> {
     const allowed = options.allowCredentials?.map(({ id }) => id) ?? [];
     const credential = ceremony.credential
@@ -149,7 +149,7 @@ export class SoftAuthenticator {
     };
   }
 
-  private flags(credential: SoftCredential, ceremony: CeremonyOptions): number {
+  private flags(credential: SoftCredential, ceremony: SoftCeremonyOptions): number {
     const synced = this.synced.has(credential) ? FLAG_BE | FLAG_BS : 0;
     return FLAG_UP | (ceremony.userVerified === false ? 0 : FLAG_UV) | synced;
   }
