@@ -50,6 +50,9 @@ function describeKey(key: string | undefined): string {
   }
   return key
     .replace(/^[^{]*\{tl:([^:}]+):[^}]*\}.*$/, 'throttle($1)')
+    .replace(/^[^{]*\{rt:([^:}]+):[^}]*\}.*$/, 'route-throttle($1)')
+    .replace(/^[^{]*\{[^}]*\}:pk$/, 'passkeys')
+    .replace(/^[^:{]*:pk:ch:.*$/, 'passkey-challenge')
     .replace(/^[^{]*\{[^}]*\}:s$/, 'sessions')
     .replace(/^[^{]*\{[^}]*\}:user$/, 'user')
     .replace(/^[^:]*:email:.*$/, 'email');
