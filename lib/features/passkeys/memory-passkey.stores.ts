@@ -1,3 +1,4 @@
+import { ServiceBusyError } from '../../core/errors/auth.errors';
 import type {
   AddPasskeyResult, PasskeyChallengeRecord, PasskeyChallengeStore, PasskeyCredentialStore, RecordUseResult, StoredPasskey,
 } from './passkey-store.interface';
@@ -55,12 +56,18 @@ export class MemoryPasskeyCredentialStore implements PasskeyCredentialStore {
   }
 }
 
-/** `PasskeyChallengeStore` in memory. */
+/**
+ * `PasskeyChallengeStore` in memory. Bounded: beyond `maxChallenges` live challenges, `save` refuses with
+ * `ServiceBusyError` (503 `busy`) rather than let a flood of public option requests fill the heap.
+ */
 export class MemoryPasskeyChallengeStore implements PasskeyChallengeStore {
   private readonly challenges = new Map<string, { record: PasskeyChallengeRecord; expiresAt: number }>();
 
+  constructor(private readonly maxChallenges = 10_000) {}
+
   async save(challenge: string, record: PasskeyChallengeRecord, expiresAt: number): Promise<void> {
     this.sweep(Date.now());
+    if (this.challenges.size >= this.maxChallenges) throw new ServiceBusyError();
     this.challenges.set(challenge, { record: { ...record }, expiresAt });
   }
 
@@ -72,7 +79,7 @@ export class MemoryPasskeyChallengeStore implements PasskeyChallengeStore {
 
   /** Drops expired challenges now and then, so unused ones do not pile up. */
   private sweep(now: number): void {
-    if (this.challenges.size < 1000) return;
+    if (this.challenges.size < Math.min(1000, this.maxChallenges)) return;
     for (const [challenge, entry] of this.challenges) if (entry.expiresAt <= now) this.challenges.delete(challenge);
   }
 }

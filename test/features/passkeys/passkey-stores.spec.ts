@@ -43,3 +43,14 @@ describe('the Redis passkey keys', () => {
     expect(await redis.pttl(`${prefix}:{u1}:pk`)).toBe(-1);
   });
 });
+
+describe('MemoryPasskeyChallengeStore', () => {
+  it('is bounded: beyond its live challenges it answers 503 busy; expired ones make room', async () => {
+    const store = new MemoryPasskeyChallengeStore(3);
+    const record = { purpose: 'sign-in', userId: null, binding: null, userVerification: 'required' } as const;
+    const now = Date.now();
+    for (const challenge of ['a', 'b', 'c']) await store.save(challenge, record, now + (challenge === 'a' ? -1 : 60_000));
+    await expect(store.save('d', record, now + 60_000)).resolves.toBeUndefined();
+    await expect(store.save('e', record, now + 60_000)).rejects.toMatchObject({ code: 'busy' });
+  });
+});
