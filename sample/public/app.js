@@ -120,8 +120,8 @@ async function api(method, path, body) {
     if (!refreshed.ok) return endSession(refreshed);
     result = await call(method, path, { bearer: true, body });
   }
-  // A wrong second factor, or a sign-in too old for the action (step-up), is not the end of the session.
-  if (result.status === 401 && !/^(mfa_|reauthentication_required$)/.test(result.code)) return endSession(result);
+  // A wrong second factor (a code, a passkey), or a sign-in too old for the action (step-up), is not the end of the session.
+  if (result.status === 401 && !/^(mfa_|passkey_|reauthentication_required$)/.test(result.code)) return endSession(result);
   return result;
 }
 
