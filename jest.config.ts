@@ -92,6 +92,8 @@ const FASTIFY_SUITES = [
   'sign-in-steps.e2e.spec.ts',
   // Two-factor sign-in: the challenge answer without cookie, the pending-sign-in cookie of OAuth redirects, 429 + Retry-After.
   'mfa.e2e.spec.ts',
+  // Passkeys: public JSON routes, the token response and refresh cookie of a passkey sign-in, 201/204/409 answers.
+  'passkeys.e2e.spec.ts',
   // The per-request store budget rides on the platform's middleware (AsyncLocalStorage across its request chain).
   'request-budget.e2e.spec.ts',
   // Step-up: POST /auth/reauthenticate and the 401 reauthentication_required of @RequireRecentAuth routes.

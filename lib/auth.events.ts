@@ -1,5 +1,6 @@
 import { type AuthEventName, KernelEvent } from './core/events/auth-event.names';
 import { MfaEvent } from './features/mfa/mfa.events';
+import { PasskeyEvent } from './features/passkeys/passkeys.events';
 import { OAuthEvent } from './features/oauth/oauth.events';
 import { OrganizationEvent } from './features/organizations/organizations.events';
 import { RecoveryEvent } from './features/recovery/recovery.events';
@@ -15,7 +16,7 @@ import { RecoveryEvent } from './features/recovery/recovery.events';
  * onTheft(event: AuthEventPayloads[typeof AuthEvent.RefreshReused]) { this.alerts.send(event.userId); }
  * ```
  */
-export const AuthEvent = { ...KernelEvent, ...OAuthEvent, ...RecoveryEvent, ...MfaEvent, ...OrganizationEvent } as const;
+export const AuthEvent = { ...KernelEvent, ...OAuthEvent, ...RecoveryEvent, ...MfaEvent, ...OrganizationEvent, ...PasskeyEvent } as const;
 
 /** Every built-in event name, for listeners that want them all. */
 export const AUTH_EVENT_NAMES: readonly AuthEventName[] = Object.freeze(Object.values(AuthEvent));

@@ -23,6 +23,8 @@ import { MFA_OPTION_KEYS, MFA_OPTIONS, type MfaOptions, resolveMfaOptions, type 
 import {
   ORGANIZATIONS_OPTION_KEYS, ORGANIZATIONS_OPTIONS, type OrganizationsOptions, resolveOrganizationsOptions, type ResolvedOrganizationsOptions,
 } from './features/organizations/organizations.options';
+  PASSKEY_OPTION_KEYS, PASSKEY_OPTIONS, type PasskeyOptions, resolvePasskeyOptions, type ResolvedPasskeyOptions,
+} from './features/passkeys/passkeys.options';
 import { MAIL_OPTION_KEYS, MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './core/mail/mail.options';
 import type { Mailer } from './core/ports/mailer.interface';
 import type { OneTimeTokenStore } from './core/ports/one-time-token-store.interface';
@@ -99,6 +101,8 @@ export interface AuthModuleOptions
   mfa?: MfaOptions;
   /** Organizations: multi-tenant roles, invitations, the active organization in the token; off without it. See `OrganizationsOptions`. */
   organizations?: OrganizationsOptions;
+  /** Passkeys (WebAuthn): registration, passwordless sign-in, second factor; off without it. See `PasskeyOptions`. */
+  passkeys?: PasskeyOptions;
 }
 
 /** Every feature's options after defaults and validation; each feature injects only its own slice. */
@@ -115,6 +119,7 @@ export interface ResolvedAuthOptions {
   oidc: ResolvedOidcOptions;
   mfa: ResolvedMfaOptions;
   organizations: ResolvedOrganizationsOptions;
+  passkeys: ResolvedPasskeyOptions;
   account: ResolvedAccountOptions;
   mail: ResolvedMailOptions;
   /** The app's sign-in steps (`signInSteps`), in order. */
@@ -134,7 +139,7 @@ const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = {
  */
 const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   ...TOKEN_OPTION_KEYS, ...SESSION_OPTION_KEYS, ...REDIS_OPTION_KEYS, ...IDENTITY_OPTION_KEYS, ...ROLES_OPTION_KEYS, ...HTTP_TRANSPORT_OPTION_KEYS,
-  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...OIDC_OPTION_KEYS, ...MFA_OPTION_KEYS, ...ORGANIZATIONS_OPTION_KEYS,
+  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...OIDC_OPTION_KEYS, ...MFA_OPTION_KEYS, ...ORGANIZATIONS_OPTION_KEYS, ...PASSKEY_OPTION_KEYS,
   ...SIGN_IN_OPTION_KEYS,
 };
 
@@ -171,6 +176,7 @@ export function resolveAuthOptions(options: AuthModuleOptions, features: readonl
     oidc,
     mfa: resolveMfaOptions(options.mfa),
     organizations: resolveOrganizationsOptions(options.organizations),
+    passkeys: resolvePasskeyOptions(options.passkeys),
     account: resolveAccountOptions(options),
     mail: resolveMailOptions(options, declared.mailTemplates),
     signInSteps: resolveSignInSteps(options),
@@ -195,6 +201,7 @@ export const OPTION_SLICES = [
   [OIDC_OPTIONS, 'oidc'],
   [MFA_OPTIONS, 'mfa'],
   [ORGANIZATIONS_OPTIONS, 'organizations'],
+  [PASSKEY_OPTIONS, 'passkeys'],
   [ACCOUNT_OPTIONS, 'account'],
   [MAIL_OPTIONS, 'mail'],
 ] as const satisfies ReadonlyArray<readonly [symbol, keyof ResolvedAuthOptions]>;

@@ -9,6 +9,7 @@ import { RolesGuard } from './core/guards/roles.guard';
 import { RecentAuthGuard } from './core/guards/recent-auth.guard';
 import { ReauthenticationController } from './core/sessions/reauthentication.controller';
 import { ReauthenticationService } from './core/sessions/reauthentication.service';
+import { SECOND_FACTORS, SecondFactorRegistry } from './core/sessions/second-factors';
 import { AuthExceptionFilter } from './core/http/auth-exception.filter';
 import { TokenResponder } from './core/http/token-responder';
 import { SessionsController } from './core/sessions/sessions.controller';
@@ -100,6 +101,8 @@ const services: Provider[] = [
   AuthEvents, TokenService, IdentityResolver, AuthService, AccountDeletion, AccountSecuring, TokenResponder, SignInPipeline, RefreshService, SessionsService,
   RouteLimiter, AccessTokenGuard, RolesGuard, RecentAuthGuard, ReauthenticationService, AuthExceptionFilter, MaxmemoryPolicyCheck,
   OAuthSourceRegistry,
+  // The second factors the features register (none: the kernel knows passwords only).
+  SecondFactorRegistry, { provide: SECOND_FACTORS, useExisting: SecondFactorRegistry },
 ];
 
 /** Mounts a controller class under the route prefix (a subclass, so several modules can mount it). */

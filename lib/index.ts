@@ -45,7 +45,10 @@ export { RolesGuard } from './core/guards/roles.guard';
 export { RequireRecentAuth } from './core/decorators/require-recent-auth.decorator';
 export { RECENT_AUTH_KEY, RecentAuthGuard, type RecentAuthRequirement } from './core/guards/recent-auth.guard';
 export { type ReauthenticatedTokens, ReauthenticationService } from './core/sessions/reauthentication.service';
-export { type ReauthenticationProof, SECOND_FACTORS, type SecondFactors, type SecondFactorSummary } from './core/sessions/second-factors';
+export {
+  type ReauthenticationProof, SECOND_FACTORS, type SecondFactors, type SecondFactorSummary, SecondFactorRegistry, type SecondFactorMethod,
+  type SecondFactorCheck,
+} from './core/sessions/second-factors';
 export { AuthGuardBase } from './core/guards/auth-guard.base';
 export type { AuthRequest } from './core/guards/auth-request';
 
@@ -81,6 +84,15 @@ export {
 export { MemoryMfaFactorStore, MemoryMfaChallengeStore } from './features/mfa/memory-mfa.stores';
 export { RedisMfaFactorStore, RedisMfaChallengeStore } from './features/mfa/redis-mfa.stores';
 export type { MfaNoticeKind, MfaNoticeMailContext, MfaNoticeMailTemplate } from './features/mfa/mfa.mail-templates';
+// Passkeys (`passkeys` option).
+export type { PasskeyOptions } from './features/passkeys/passkeys.options';
+export { PasskeyAccounts, PasskeySignIn, type PasskeyView } from './features/passkeys/passkey-accounts';
+export {
+  PasskeyCredentialStore, PasskeyChallengeStore, type StoredPasskey, type PasskeyChallengeRecord, type AddPasskeyResult, type RecordUseResult,
+} from './features/passkeys/passkey-store.interface';
+export { MemoryPasskeyCredentialStore, MemoryPasskeyChallengeStore } from './features/passkeys/memory-passkey.stores';
+export { RedisPasskeyCredentialStore, RedisPasskeyChallengeStore } from './features/passkeys/redis-passkey.stores';
+export type { PasskeyNoticeKind, PasskeyNoticeMailContext, PasskeyNoticeMailTemplate } from './features/passkeys/passkeys.mail-templates';
 export { AuthAdminService, type AdminActor, type AdminUserView } from './features/admin/auth-admin.service';
 // Organizations (`organizations` option).
 export type { OrganizationsOptions, OrganizationStores } from './features/organizations/organizations.options';
@@ -107,6 +119,7 @@ export type { PasswordResetEvent, EmailVerifiedEvent, RegistrationDeclinedEvent 
 export { RegistrantProofRequiredError } from './features/recovery/recovery.errors';
 export type { MfaVerifiedEvent, MfaFailedEvent, MfaRecoveryCodeUsedEvent, MfaMethod } from './features/mfa/mfa.events';
 export type { OrganizationEventPayload, OrganizationMemberRemovedEvent, OrganizationSwitchedEvent } from './features/organizations/organizations.events';
+export type { PasskeyEventPayload, PasskeyUsedEvent, PasskeyFailedEvent } from './features/passkeys/passkeys.events';
 export { AuthEvents } from './core/events/auth-events.emitter';
 
 // Errors: every AuthError has a stable `code`; AuthExceptionFilter maps them to HTTP.
@@ -115,6 +128,7 @@ export * from './features/oauth/oauth.errors';
 export * from './features/oidc/oidc.errors';
 export * from './features/mfa/mfa.errors';
 export * from './features/organizations/organizations.errors';
+export * from './features/passkeys/passkeys.errors';
 export { AuthExceptionFilter } from './core/http/auth-exception.filter';
 export type { ErrorBody } from './core/errors/auth-http-status';
 

@@ -29,3 +29,9 @@ export {
   describeMfaFactorStoreContract, describeMfaChallengeStoreContract, type MfaFactorStoreFactory, type MfaChallengeStoreFactory,
 } from './testing/mfa-store.contract';
 export { describeOrganizationStoreContract, type OrganizationStoresFactory } from './testing/organization-store.contract';
+export {
+  describePasskeyCredentialStoreContract, describePasskeyChallengeStoreContract, type PasskeyCredentialStoreFactory,
+  type PasskeyChallengeStoreFactory,
+} from './testing/passkey-store.contract';
+// A software WebAuthn authenticator (real attestation and assertion objects) for an app's passkey tests.
+export { SoftAuthenticator, type SoftCredential, type SoftAlgorithm, type SoftCeremonyOptions, type SoftCreateOptions } from './testing/soft-authenticator';

@@ -11,6 +11,7 @@ import { AppController } from './app.controller';
 import { mfaOptionsFromEnv } from './mfa-from-env';
 import { oauthOptionsFromEnv } from './oauth-from-env';
 import { oidcOptionsFromEnv } from './oidc-from-env';
+import { passkeyOptionsFromEnv } from './passkeys-from-env';
 import { redisOptionsFromEnv } from './redis-from-env';
 import { SamplePageController } from './sample-page.controller';
 
@@ -44,6 +45,7 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     // Organizations (GET /org, GET /org/admin below). The mailed invitation links open the sample page, whose token
     // goes to POST /auth/orgs/invitations/accept.
     organizations: { invitationUrl: `${publicUrlFromEnv(config)}/app` },
+    passkeys: passkeyOptionsFromEnv(config),
     ...accountOptionsFromEnv(config),
   };
 }

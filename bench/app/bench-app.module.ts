@@ -5,6 +5,9 @@ import { AuthkitJwtStrategy } from '../../lib/passport';
 import { BenchController } from './bench.controller';
 import { JwtStrategy } from './docs-recipe/jwt.strategy';
 
+/** The origin the bench's passkey ceremonies claim (bench/support/operation-costs.ts). */
+export const BENCH_PASSKEY_ORIGIN = 'http://localhost:8080';
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`bench app: ${name} is not set`);
@@ -45,6 +48,8 @@ function redisOption(): { url: string } | { cluster: { nodes: { host: string; po
         refreshTokenTransport: 'both',
         // The MFA app (rows 2m, 8, 8v): BENCH_MFA_KEY (base64, 32 bytes) turns the mfa feature on.
         ...(process.env.BENCH_MFA_KEY ? { mfa: { encryptionKeys: [{ id: 'bench', key: process.env.BENCH_MFA_KEY }] } } : {}),
+        // Passkeys: the bench signs in with a software authenticator (nestjs-authkit/testing) from this origin.
+        passkeys: { rpId: 'localhost', origins: [BENCH_PASSKEY_ORIGIN] },
         // The soak (bench/soak.ts) registers from one ip all along: BENCH_REGISTER_PER_IP raises that limit.
         // The organizations app (BENCH_ORGANIZATIONS): the Redis cost of an @OrgRoles request beside a plain guarded one.
         ...(process.env.BENCH_ORGANIZATIONS ? { organizations: { invitationUrl: 'http://bench.test/invitations' } } : {}),

@@ -4,6 +4,8 @@ import type { AppProcess } from './app-process';
 import type { BetterAuthSide } from './better-auth';
 import type { Fixtures } from './fixtures';
 import type { MfaBench } from './mfa';
+import { SoftAuthenticator } from '../../lib/testing';
+import { BENCH_PASSKEY_ORIGIN } from '../app/bench-app.module';
 import { bearer, expectStatus, JSON_HEADERS, login } from './http-client';
 import { type RedisCost, RedisCostMeter } from './redis-cost';
 
@@ -101,7 +103,42 @@ export async function measureOperationCosts(inputs: OperationInputs): Promise<Re
     }
   }
   if (mfa) costs.push(...(await mfa.measureCosts(meter, samples)));
+  costs.push(...(await measurePasskeySignIn(meter, samples, fixtures, sessionApp)));
   costs.push(...(await betterAuth.measureCosts(meter, samples)));
   meter.stop();
   return costs;
+}
+
+/**
+ * A passkey sign-in (issue 24): the options (public: the route throttle, then the challenge stored) and the
+ * verification (the challenge taken and the credential read together, the counter recorded, the user, the
+ * session), with a software authenticator's real assertions (ES256) for a user whose passkey was registered over
+ * HTTP first.
+ */
+async function measurePasskeySignIn(meter: RedisCostMeter, samples: number, fixtures: Fixtures, app: AppProcess): Promise<RedisCost[]> {
+  const post = async (path: string, body?: unknown, token?: string) => {
+    const headers = { ...(body === undefined ? {} : JSON_HEADERS), ...(token ? bearer(token) : {}) };
+    const response = await fetch(`${app.url}${path}`, { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    await expectStatus(response, path.endsWith('registration') ? 201 : 200, `POST ${path}`);
+    return response.json() as Promise<Record<string, unknown> & { challenge: string }>;
+  };
+  const owner = await fixtures.users.create({ email: 'passkey@bench.test', passwordHash: null, roles: ['user'], emailVerified: true });
+  const { accessToken } = await fixtures.startSession(owner);
+  const authenticator = new SoftAuthenticator();
+  const creation = await post('/auth/passkeys/registration/options', undefined, accessToken);
+  await post('/auth/passkeys/registration', { response: authenticator.create(creation as never, { origin: BENCH_PASSKEY_ORIGIN }) }, accessToken);
+  const nothing = async (count: number) => Array.from({ length: count }, () => undefined);
+  const assertions = async (count: number) => {
+    const made = [];
+    for (let i = 0; i < count; i++) made.push(authenticator.get(await post('/auth/passkeys/authentication/options'), { origin: BENCH_PASSKEY_ORIGIN }));
+    return made;
+  };
+  return [
+    await meter.measure('passkey sign-in options', samples, nothing, async () => {
+      await post('/auth/passkeys/authentication/options');
+    }),
+    await meter.measure('passkey sign-in verify', samples, assertions, async (response) => {
+      await post('/auth/passkeys/authentication', { response });
+    }),
+  ];
 }

@@ -54,6 +54,9 @@ function describeKey(key: string | undefined): string {
     .replace(/^[^{]*\{[^}]*\}:mfa:rc$/, 'mfa-recovery-codes')
     .replace(/^[^{]*\{[^}]*\}:mfa:f$/, 'mfa-failures')
     .replace(/^[^{]*\{[^}]*\}:mfa$/, 'mfa-factors')
+    .replace(/^[^{]*\{rt:([^:}]+):[^}]*\}.*$/, 'route-throttle($1)')
+    .replace(/^[^{]*\{[^}]*\}:pk$/, 'passkeys')
+    .replace(/^[^:{]*:pk:ch:.*$/, 'passkey-challenge')
     .replace(/^[^{]*\{[^}]*\}:s$/, 'sessions')
     .replace(/^[^{]*\{[^}]*\}:user$/, 'user')
     .replace(/^[^:]*:email:.*$/, 'email');

@@ -52,6 +52,15 @@ const MESSAGES = {
   mfa_not_enabled: 'Two-factor authentication is off.',
   mfa_setup_required: 'The setup has expired. Please start it again.',
   reauthentication_required: 'Please sign in again first.',
+  passkey_challenge_invalid: 'The passkey request has expired. Please try again.',
+  passkey_origin_invalid: 'That passkey response was made for another site.',
+  passkey_counter_invalid: 'That passkey could not be verified (it may have been copied). Use another way to sign in.',
+  passkey_invalid: 'That passkey could not be verified. It may have been removed from your account.',
+  passkey_already_registered: 'This passkey is already registered.',
+  passkey_limit_reached: 'You have too many passkeys: remove one first.',
+  passkey_last_factor: 'This is your last second factor, which your account requires: add another first.',
+  passkey_unsupported: 'This browser cannot use passkeys.',
+  passkey_cancelled: 'The passkey request was cancelled.',
 };
 
 function messageFor(result) {
@@ -114,8 +123,8 @@ async function api(method, path, body) {
     if (!refreshed.ok) return endSession(refreshed);
     result = await call(method, path, { bearer: true, body });
   }
-  // A wrong second factor, or a sign-in too old for the action (step-up), is not the end of the session.
-  if (result.status === 401 && !/^(mfa_|reauthentication_required$)/.test(result.code)) return endSession(result);
+  // A wrong second factor (a code, a passkey), or a sign-in too old for the action (step-up), is not the end of the session.
+  if (result.status === 401 && !/^(mfa_|passkey_|reauthentication_required$)/.test(result.code)) return endSession(result);
   return result;
 }
 
@@ -151,6 +160,7 @@ function signedIn(tokens) {
   show('signed-in');
   if (wasSignedOut) {
     loadMfa();
+    loadPasskeys();
     loadSessions(); // not awaited: it runs after the lock held by this refresh is released
     if (tabs) tabs.postMessage('signed-in');
   }
@@ -283,6 +293,7 @@ function secondFactor(challenge) {
     return startEnrolment();
   }
   $('mfa-challenge').hidden = false;
+  $('mfa-passkey').hidden = !(challenge.methods || []).includes('passkey');
   $('credentials').hidden = true;
   $('mfa-code').focus();
 }
@@ -372,6 +383,113 @@ async function loadMfa() {
   $('mfa-disable').hidden = !totp;
 }
 
+// ---- Passkeys (WebAuthn) ------------------------------------------------------------------------------------
+// The server's options are JSON (base64url); the browser's own JSON helpers turn them into what
+// navigator.credentials wants and the credential back into JSON (an app with a build step can use
+// @simplewebauthn/browser's startRegistration / startAuthentication instead).
+
+const passkeysSupported = typeof PublicKeyCredential === 'function' && typeof PublicKeyCredential.parseRequestOptionsFromJSON === 'function';
+// The pending conditional request (passkeys offered in the email field's autofill), aborted before any other.
+let conditional = null;
+
+/** navigator.credentials.create / get with JSON options; the credential as JSON, or { code } when it failed. */
+async function webauthn(kind, options, mediation) {
+  if (!passkeysSupported) return { code: 'passkey_unsupported' };
+  if (conditional && mediation !== 'conditional') conditional.abort();
+  const controller = new AbortController();
+  if (mediation === 'conditional') conditional = controller;
+  try {
+    const credential = kind === 'create'
+      ? await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options), signal: controller.signal })
+      : await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options), signal: controller.signal, ...(mediation ? { mediation } : {}) });
+    return { credential: credential.toJSON() };
+  } catch {
+    return { code: 'passkey_cancelled' };
+  } finally {
+    if (conditional === controller) conditional = null;
+  }
+}
+
+/** Sign in with a passkey alone (the button, or the email field's autofill when `mediation` is 'conditional'). */
+async function passkeySignIn(mediation) {
+  const options = await call('POST', '/auth/passkeys/authentication/options');
+  if (!options.ok) return mediation ? undefined : showError(messageFor(options));
+  const { credential, code } = await webauthn('get', options.data, mediation);
+  if (!credential) return mediation ? undefined : showError(messageFor({ code }));
+  const result = await exclusive(() => call('POST', '/auth/passkeys/authentication', { body: { response: credential } }));
+  if (!result.ok) return showError(messageFor(result));
+  signedIn(result.data);
+  showNotice('Welcome back!');
+}
+$('passkey-sign-in').addEventListener('click', () => passkeySignIn());
+
+/** The second factor with a passkey: options bound to the MFA token (or its cookie), then /auth/mfa/verify. */
+$('mfa-passkey').addEventListener('click', async () => {
+  const token = mfaToken ? { mfaToken } : {};
+  const options = await call('POST', '/auth/mfa/passkey/options', { body: token });
+  if (!options.ok) return showError(messageFor(options));
+  const { credential, code } = await webauthn('get', options.data);
+  if (!credential) return showError(messageFor({ code }));
+  const result = await exclusive(() => call('POST', '/auth/mfa/verify', { body: { ...token, passkey: credential } }));
+  if (!result.ok) {
+    showError(messageFor(result));
+    if (result.code === 'mfa_token_invalid') endChallenge();
+    return;
+  }
+  mfaToken = null;
+  signedIn(result.data);
+  showNotice('Welcome back!');
+});
+
+$('passkey-add').addEventListener('click', async () => {
+  const options = await api('POST', '/auth/passkeys/registration/options');
+  if (!options.ok) return showError(messageFor(options));
+  const { credential, code } = await webauthn('create', options.data);
+  if (!credential) return showError(messageFor({ code }));
+  const result = await api('POST', '/auth/passkeys/registration', { response: credential, name: `Passkey on ${navigator.platform || 'this device'}` });
+  if (!result.ok) return showError(messageFor(result));
+  showNotice('Your passkey was added. You can sign in with it alone from now on.');
+  loadPasskeys();
+  loadMfa();
+});
+
+/** A step-up with a passkey (POST /auth/reauthenticate): the access token then says the second factor was used just now. */
+async function confirmWithPasskey() {
+  const options = await api('POST', '/auth/passkeys/reauthentication/options');
+  if (!options.ok) return options;
+  const { credential, code } = await webauthn('get', options.data);
+  if (!credential) return { ok: false, code };
+  const result = await api('POST', '/auth/reauthenticate', { passkey: credential });
+  if (result.ok) accessToken = result.data.accessToken;
+  return result;
+}
+
+async function loadPasskeys() {
+  const result = await api('GET', '/auth/passkeys');
+  if (!result.ok) return;
+  $('passkeys').replaceChildren(...result.data.map((passkey) => {
+    const item = document.createElement('li');
+    item.textContent = `${passkey.name}${passkey.backedUp ? ' (synced)' : ''}, added ${new Date(passkey.createdAt).toLocaleDateString()} `;
+    const remove = document.createElement('button');
+    remove.textContent = 'Remove';
+    remove.addEventListener('click', async () => {
+      const path = `/auth/passkeys/${encodeURIComponent(passkey.id)}`;
+      let removed = await api('DELETE', path);
+      if (removed.code === 'reauthentication_required') {
+        const confirmed = await confirmWithPasskey();
+        if (!confirmed.ok) return showError(messageFor(confirmed));
+        removed = await api('DELETE', path);
+      }
+      if (!removed.ok) return showError(messageFor(removed));
+      showNotice('The passkey was removed.');
+      loadPasskeys();
+      loadMfa();
+    });
+    item.append(remove);
+    return item;
+  }));
+}
+
 // ---- Start --------------------------------------------------------------------------------------------
 
 (async function start() {
@@ -398,6 +516,8 @@ async function loadMfa() {
   const result = await refresh();
   started = true;
   if (!result.ok) signedOut();
+  // Signed out: offer the passkeys of this site in the email field's autofill (conditional UI), where supported.
+  if (!result.ok && !mfaRequired && passkeysSupported && (await PublicKeyCredential.isConditionalMediationAvailable?.())) passkeySignIn('conditional');
   // The provider vouched; the second factor is next (the pending sign-in is in an HttpOnly cookie).
   if (mfaRequired && !result.ok) return secondFactor({});
   if (oauthError) showError(messageFor({ code: oauthError }) + (result.ok ? ' You are still signed in.' : ''));

@@ -27,6 +27,8 @@ const PUBLIC_API: Record<string, string[]> = {
     // Step-up (issue 23): the route's service, the decorator and its guard, the kernel's second-factor extension point.
     'RequireRecentAuth', 'RecentAuthGuard', 'RecentAuthRequirement', 'RECENT_AUTH_KEY', 'ReauthenticationService', 'ReauthenticatedTokens',
     'SECOND_FACTORS', 'SecondFactors', 'SecondFactorSummary', 'ReauthenticationProof', 'ReauthenticateSessionInput',
+    // The kernel's registry of second factors (issue 24): each feature registers its kinds (mfa: TOTP + recovery codes; passkeys).
+    'SecondFactorRegistry', 'SecondFactorMethod', 'SecondFactorCheck',
     // Services and their results.
     'AuthService', 'IdentityResolver', 'Credentials', 'TokenService', 'VerifiedAccessToken', 'AccessTokenClaims',
     'IssuedAccessToken', 'JsonWebKeySet', 'AuthenticatedUser', 'ClientInfo', 'PublicUser', 'TokenPair', 'SessionView',
@@ -91,6 +93,13 @@ const PUBLIC_API: Record<string, string[]> = {
     'OrganizationEventPayload', 'OrganizationMemberRemovedEvent', 'OrganizationSwitchedEvent',
     // Session claims a feature keeps current, checked by the one session command (401 access_token_stale).
     'SESSION_CLAIMS', 'SessionClaimsSource', 'SESSION_VERSIONS', 'SessionVersions', 'SessionVersionCheck', 'AccessTokenStaleError',
+    // Passkeys (issue 24, `passkeys` option): services, the two store ports and their adapters, mails, events, errors.
+    'PasskeyOptions', 'PasskeyAccounts', 'PasskeySignIn', 'PasskeyView',
+    'PasskeyCredentialStore', 'PasskeyChallengeStore', 'StoredPasskey', 'PasskeyChallengeRecord', 'AddPasskeyResult', 'RecordUseResult',
+    'MemoryPasskeyCredentialStore', 'MemoryPasskeyChallengeStore', 'RedisPasskeyCredentialStore', 'RedisPasskeyChallengeStore',
+    'PasskeyNoticeKind', 'PasskeyNoticeMailContext', 'PasskeyNoticeMailTemplate', 'PasskeyEventPayload', 'PasskeyUsedEvent', 'PasskeyFailedEvent',
+    'PasskeyChallengeInvalidError', 'PasskeyOriginInvalidError', 'PasskeyCounterInvalidError', 'PasskeyInvalidError', 'PasskeyAlreadyRegisteredError',
+    'PasskeyLimitReachedError', 'PasskeyNotFoundError', 'PasskeyLastFactorError',
   ],
   passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'AuthkitAuthGuard', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [
@@ -104,6 +113,8 @@ const PUBLIC_API: Record<string, string[]> = {
     // The MFA stores' contract suites (issue 23).
     'describeMfaFactorStoreContract', 'describeMfaChallengeStoreContract', 'MfaFactorStoreFactory', 'MfaChallengeStoreFactory',
     'describeOrganizationStoreContract', 'OrganizationStoresFactory',
+    'describePasskeyCredentialStoreContract', 'describePasskeyChallengeStoreContract', 'PasskeyCredentialStoreFactory', 'PasskeyChallengeStoreFactory',
+    'SoftAuthenticator', 'SoftCredential', 'SoftAlgorithm', 'SoftCeremonyOptions', 'SoftCreateOptions',
   ],
 };
 

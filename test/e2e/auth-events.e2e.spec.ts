@@ -5,12 +5,14 @@ import { OrganizationInvitationMailer } from '../../lib/features/organizations/o
 import { AccountMailer } from '../../lib/features/recovery/account.mailer';
 import { OAuthIdentityResolver } from '../../lib/features/oauth/oauth-identity.service';
 import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
+import { SoftAuthenticator } from '../../lib/testing/soft-authenticator';
 import { LocalSmtpServer } from '../support/smtp-server';
 import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
 
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'another long passphrase 42';
 const USER_AGENT = 'events-test/1.0';
+const PASSKEY_ORIGIN = 'http://localhost:4200';
 
 /** An audit trail as an app would write it: one wildcard listener. */
 @Injectable()
@@ -58,6 +60,7 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
         reuseWindowMs: 0,
         mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 3) }] },
         organizations: { invitationUrl: 'https://app.example/invitations' },
+        passkeys: { rpId: 'localhost', origins: [PASSKEY_ORIGIN] },
       },
       {},
       { imports: [EventEmitterModule.forRoot({ wildcard: true })], providers: [PerNameRecorder, AuditRecorder] },
@@ -301,5 +304,39 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
       expect((await http(t.url, 'DELETE', '/auth/mfa/totp', { token: signedInWithMfa, json: { recoveryCode: recoveryCodes[1] }, headers: ua })).status).toBe(204);
     });
     expect(disabled).toEqual({ at: expect.any(Number), userId, ip: expect.any(String), userAgent: USER_AGENT });
+  });
+
+  it('covers passkeys: added, used (a sign-in), failed (a replay), removed', async () => {
+    const email = uniqueEmail('ev-passkey');
+    const reg = await http(t.url, 'POST', '/auth/register', { json: { email, password: PASSWORD }, headers: ua });
+    const userId = reg.body.user.id as string;
+    const authenticator = new SoftAuthenticator();
+    let passkeyId = '';
+    const [added] = await step([AuthEvent.PasskeyAdded], async () => {
+      const options = await http(t.url, 'POST', '/auth/passkeys/registration/options', { token: reg.body.accessToken, headers: ua });
+      const response = authenticator.create(options.body, { origin: PASSKEY_ORIGIN });
+      const registered = await http(t.url, 'POST', '/auth/passkeys/registration', { token: reg.body.accessToken, json: { response }, headers: ua });
+      expect(registered.status).toBe(201);
+      passkeyId = registered.body.id;
+    });
+    expect(added).toEqual({ at: expect.any(Number), userId, passkeyId, ip: expect.any(String), userAgent: USER_AGENT });
+    let response: Record<string, unknown> = {};
+    let accessToken = '';
+    const [used] = await step([AuthEvent.PasskeyUsed, AuthEvent.LoginSucceeded], async () => {
+      const options = await http(t.url, 'POST', '/auth/passkeys/authentication/options', { headers: ua });
+      response = authenticator.get(options.body, { origin: PASSKEY_ORIGIN });
+      const signedIn = await http(t.url, 'POST', '/auth/passkeys/authentication', { json: { response }, headers: ua });
+      expect(signedIn.status).toBe(200);
+      accessToken = signedIn.body.accessToken;
+    });
+    expect(used).toEqual({ at: expect.any(Number), userId, passkeyId, purpose: 'sign-in', userVerified: true, ip: expect.any(String), userAgent: USER_AGENT });
+    const [failed] = await step([AuthEvent.PasskeyFailed], async () => {
+      expect((await http(t.url, 'POST', '/auth/passkeys/authentication', { json: { response }, headers: ua })).status).toBe(401);
+    });
+    expect(failed).toMatchObject({ reason: 'passkey_challenge_invalid', userAgent: USER_AGENT });
+    const [removed] = await step([AuthEvent.PasskeyRemoved], async () => {
+      expect((await http(t.url, 'DELETE', `/auth/passkeys/${passkeyId}`, { token: accessToken, headers: ua })).status).toBe(204);
+    });
+    expect(removed).toEqual({ at: expect.any(Number), userId, passkeyId, ip: expect.any(String), userAgent: USER_AGENT });
   });
 });

@@ -1,5 +1,5 @@
 import { Body, Header, HttpCode, HttpStatus, Post, Req, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { AuthenticatedUser } from '../auth.types';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { ValidationFailedError } from '../errors/auth.errors';
@@ -13,7 +13,10 @@ import type { TokenResponse } from '../http/token-responder';
 import { ReauthenticationService } from './reauthentication.service';
 import type { ReauthenticationProof } from './second-factors';
 
-/** A second factor as a body carries it: a TOTP `code` or a `recoveryCode` (the MFA feature's bodies extend it). */
+/**
+ * A second factor as a body carries it: a TOTP `code`, a `recoveryCode` or a `passkey` (a WebAuthn assertion as
+ * JSON; the passkeys feature checks its shape) (the MFA feature's bodies extend it).
+ */
 export class SecondFactorProofDto {
   @IsOptional()
   @IsString()
@@ -24,6 +27,10 @@ export class SecondFactorProofDto {
   @IsString()
   @MaxLength(64)
   recoveryCode?: string;
+
+  @IsOptional()
+  @IsObject()
+  passkey?: Record<string, unknown>;
 }
 
 /** Body of `POST /auth/reauthenticate`: exactly one proof. */
@@ -35,8 +42,8 @@ export class ReauthenticateDto extends SecondFactorProofDto {
 
 /** The proof of a body, or 400 when it has none or more than one. */
 export function reauthenticationProof(body: ReauthenticateDto | undefined): ReauthenticationProof {
-  const given = (['password', 'code', 'recoveryCode'] as const).filter((field) => typeof body?.[field] === 'string');
-  if (given.length !== 1) throw new ValidationFailedError(['give exactly one of password, code, recoveryCode']);
+  const given = (['password', 'code', 'recoveryCode', 'passkey'] as const).filter((field) => body?.[field] !== undefined);
+  if (given.length !== 1) throw new ValidationFailedError(['give exactly one of password, code, recoveryCode, passkey']);
   return { [given[0]]: body![given[0]] };
 }
 

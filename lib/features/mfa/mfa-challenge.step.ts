@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { credentialVersionOf } from '../../core/ports/user-store.interface';
+import { SecondFactorRegistry } from '../../core/sessions/second-factors';
 import type { SignInAttempt, SignInChallenge, SignInStep } from '../../core/sign-in/sign-in-step';
 import { MFA_OPTIONS, type ResolvedMfaOptions } from './mfa.options';
 import { mfaRequiredFor } from './mfa-policy';
@@ -23,14 +24,18 @@ export class MfaChallengeStep implements SignInStep {
     @Inject(MFA_OPTIONS) private readonly options: ResolvedMfaOptions,
     @Inject(MfaFactorStore) private readonly factors: MfaFactorStore,
     @Inject(MfaChallengeStore) private readonly challenges: MfaChallengeStore,
+    private readonly secondFactors: SecondFactorRegistry,
   ) {}
 
   async run(attempt: SignInAttempt): Promise<SignInChallenge | undefined> {
-    if (!this.options.enabled) return undefined;
+    // A sign-in whose primary factor proved two already (a passkey with user verification) needs no second one.
+    if (!this.options.enabled || attempt.amr.includes('mfa')) return undefined;
     const now = Date.now();
-    const factors = await this.factors.factors(attempt.user.id, now);
+    const [factors, others] = await Promise.all([
+      this.factors.factors(attempt.user.id, now), this.secondFactors.methods(attempt.user.id, this.secondFactors.methodFor({ code: '' })),
+    ]);
     // A user `mfa.required` covers who has no factor yet gets an enrolment challenge: no session until enrolled.
-    const enrol = !factors.totpSecret;
+    const enrol = !factors.totpSecret && others.length === 0;
     if (enrol && !mfaRequiredFor(this.options.required, attempt.user.roles)) return undefined;
     const { token, hash } = newMfaToken(attempt.user.id);
     const expiresInSeconds = this.options.challengeTtlSeconds;
@@ -45,7 +50,7 @@ export class MfaChallengeStep implements SignInStep {
       clientHash: clientHash(attempt.client.userAgent),
       enrol,
     }, { expiresAt: now + expiresInSeconds * 1000, maxAttempts: this.options.maxAttemptsPerChallenge });
-    const methods = methodsOf(factors);
+    const methods = [...methodsOf(factors), ...others];
     const body = enrol
       ? { mfaRequired: true, mfaEnrolmentRequired: true, mfaToken: token, methods, expiresIn: expiresInSeconds }
       : { mfaRequired: true, mfaToken: token, methods, expiresIn: expiresInSeconds };

@@ -3,22 +3,24 @@ import type { AuthenticatedUser, ClientInfo } from '../../core/auth.types';
 import { ReauthenticationRequiredError, UserNotFoundError } from '../../core/errors/auth.errors';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
 import { UserStore } from '../../core/ports/user-store.interface';
+import { type SecondFactorMethod, SecondFactorRegistry } from '../../core/sessions/second-factors';
 import { MFA_OPTIONS, type ResolvedMfaOptions } from './mfa.options';
 import { MfaAlreadyEnabledError, MfaCodeInvalidError, MfaNotEnabledError, MfaSetupRequiredError } from './mfa.errors';
 import { MfaEvent } from './mfa.events';
 import { MfaNoticeMailer } from './mfa-notice.mailer';
 import { MfaSecretCipher } from './mfa-secret.cipher';
-import { MfaChallengeStore, MfaFactorStore, methodsOf } from './mfa-store.interface';
+import { MfaChallengeStore, MfaFactorStore } from './mfa-store.interface';
 import { type MfaProof, MfaVerifier } from './mfa-verifier';
 import { newRecoveryCodes } from './recovery-codes';
 import { base32Encode, matchTotp, newTotpSecret, otpauthUrl } from './totp';
 
-/** `GET /auth/mfa`: the user's factors. */
+/** `GET /auth/mfa`: the user's factors (other features' too, e.g. `passkeys`: how many). */
 export interface MfaStatus {
   totp: boolean;
   recoveryCodesLeft: number;
   /** What `POST /auth/mfa/verify` would accept. */
   methods: string[];
+  readonly [kind: string]: unknown;
 }
 
 /** What enrolment tells and asks of the rest of the module (grouped to keep the service's constructor short). */
@@ -28,6 +30,8 @@ export class MfaEnrolmentContext {
     @Inject(UserStore) readonly users: UserStore,
     readonly events: AuthEvents,
     readonly notices: MfaNoticeMailer,
+    /** Every feature's second factors (the MFA feature's own among them). */
+    readonly secondFactors: SecondFactorRegistry,
   ) {}
 }
 
@@ -49,9 +53,8 @@ export class MfaEnrolmentService {
   ) {}
 
   async status(userId: string): Promise<MfaStatus> {
-    const factors = await this.factors.factors(userId, Date.now());
-    const totp = factors.totpSecret !== null;
-    return { totp, recoveryCodesLeft: factors.recoveryCodesLeft, methods: methodsOf(factors) };
+    const [status, methods] = await Promise.all([this.context.secondFactors.status(userId), this.context.secondFactors.methods(userId)]);
+    return { totp: false, recoveryCodesLeft: 0, ...status, methods };
   }
 
   /**
@@ -124,13 +127,20 @@ export class MfaEnrolmentService {
   /** An admin removes a user's factors (the user enrols again). False when the user had none. */
   async adminReset(userId: string, actorId: string, client: ClientInfo = {}): Promise<boolean> {
     if (!(await this.context.users.findById(userId))) throw new UserNotFoundError();
+    // Other features' factors (passkeys) go too, each with its own event.
+    const others = await this.context.secondFactors.removeAll(userId, client, { actorId, except: this.ownMethod() });
     const had = await this.factors.removeAll(userId);
     await this.challenges.clearFailures(userId);
     if (had) {
       this.context.events.emitFor(client, MfaEvent.MfaDisabled, { userId, actorId });
-      this.context.notices.sendInBackground(userId, 'mfa_disabled', { by: 'admin' });
     }
-    return had;
+    if (had || others) this.context.notices.sendInBackground(userId, 'mfa_disabled', { by: 'admin' });
+    return had || others;
+  }
+
+  /** The MFA feature's own entry of the registry (the one that checks `code`). */
+  private ownMethod(): SecondFactorMethod | undefined {
+    return this.context.secondFactors.methodFor({ code: '' });
   }
 
   private async prove(userId: string, proof: MfaProof | null, purpose: 'disable' | 'recovery_codes', client: ClientInfo): Promise<void> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { ClientInfo } from '../../core/auth.types';
 import { credentialVersionOf } from '../../core/ports/user-store.interface';
 import { SignInPipeline } from '../../core/sign-in/sign-in-pipeline';
@@ -41,9 +41,20 @@ export class MfaSignInService {
     const [token, loaded] = await Promise.all([this.pending(mfaToken, client, false), this.loadFor(mfaToken, now)]);
     await this.verifier.checkThrottle(token.userId, client, now, loaded?.failures);
     const factor = await this.verifier.verify(token.userId, proof, token.hash, client, now, loaded?.factors);
-    const outcome = await this.finish(token, factor.method, client);
+    const outcome = await this.finish(token, factor.method, client, factor.amr);
     if (factor.recoveryCodesLeft !== undefined) this.recoveryCodeUsed(token.userId, factor.recoveryCodesLeft, client);
     return outcome;
+  }
+
+  /**
+   * `POST /auth/mfa/:method/options {mfaToken}`: what the client needs before it can prove `method` (a passkey's
+   * request options), bound to this MFA token; 404 for a method that needs nothing or that nobody registered.
+   */
+  async challengeOptions(mfaToken: unknown, method: string, client: ClientInfo = {}): Promise<Readonly<Record<string, unknown>>> {
+    const factor = this.context.secondFactors.methodFor(method);
+    if (!factor?.challenge) throw new NotFoundException();
+    const token = await this.pending(mfaToken, client, false);
+    return factor.challenge(token.userId, token.hash);
   }
 
   /** `POST /auth/mfa/totp/setup` with the MFA token of an enrolment challenge: a new TOTP secret for its user. */
@@ -78,11 +89,11 @@ export class MfaSignInService {
   }
 
   /** Uses the challenge up and runs the rest of the sign-in with the second factor in the amr. */
-  private async finish(token: { userId: string; hash: string }, method: MfaMethod, client: ClientInfo): Promise<SignInOutcome> {
+  private async finish(token: { userId: string; hash: string }, method: MfaMethod, client: ClientInfo, proved?: readonly string[]): Promise<SignInOutcome> {
     const [record, user] = await Promise.all([this.challenges.consume(token.userId, token.hash, Date.now()), this.context.users.findById(token.userId)]);
     if (!record) throw new MfaTokenInvalidError();
     if (!user || user.disabled || credentialVersionOf(user) !== record.credentialVersion) throw new MfaTokenInvalidError();
-    const amr = [...record.amr.filter((value) => value !== 'mfa' && value !== 'otp'), ...(method === 'totp' ? ['otp'] : []), 'mfa'];
+    const amr = [...record.amr.filter((value) => value !== 'mfa' && value !== 'otp'), ...(proved ?? (method === 'totp' ? ['otp'] : [])), 'mfa'];
     const outcome = await this.pipeline.signIn(
       { user, method: record.method as SignInMethod, provider: record.provider, amr, kind: record.kind, created: record.created },
       client,

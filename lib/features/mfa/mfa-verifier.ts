@@ -3,6 +3,7 @@ import type { ClientInfo } from '../../core/auth.types';
 import { TooManyAttemptsError } from '../../core/errors/auth.errors';
 import { AuthEvent } from '../../core/events/auth-event.names';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
+import { SecondFactorRegistry } from '../../core/sessions/second-factors';
 import { MFA_OPTIONS, type ResolvedMfaOptions } from './mfa.options';
 import { MfaCodeInvalidError } from './mfa.errors';
 import { MfaEvent, type MfaMethod } from './mfa.events';
@@ -11,10 +12,11 @@ import { MfaChallengeStore, type MfaFactors, MfaFactorStore } from './mfa-store.
 import { recoveryCodeHash } from './recovery-codes';
 import { matchTotp } from './totp';
 
-/** A second factor as presented: a TOTP code or a recovery code. */
+/** A second factor as presented: a TOTP code, a recovery code, or another feature's proof (a `passkey`). */
 export interface MfaProof {
   code?: string;
   recoveryCode?: string;
+  passkey?: Readonly<Record<string, unknown>>;
 }
 
 /** A proof that passed. */
@@ -22,6 +24,8 @@ export interface VerifiedFactor {
   method: MfaMethod;
   /** Recovery codes left, when one was used. */
   recoveryCodesLeft?: number;
+  /** The `amr` another feature's factor proved (a passkey: `hwk`, `mfa`). */
+  amr?: readonly string[];
 }
 
 /**
@@ -41,6 +45,7 @@ export class MfaVerifier {
     @Inject(MfaChallengeStore) private readonly challenges: MfaChallengeStore,
     private readonly cipher: MfaSecretCipher,
     private readonly events: AuthEvents,
+    private readonly secondFactors: SecondFactorRegistry,
   ) {}
 
   /** What a verification reads first, in one round trip: the user's failures and factors. */
@@ -60,7 +65,17 @@ export class MfaVerifier {
 
   /** The factor `proof` shows, or `MfaCodeInvalidError` (after counting the failure against `tokenHash` and the user). */
   async verify(userId: string, proof: MfaProof, tokenHash: string | null, client: ClientInfo, now = Date.now(), loaded?: MfaFactors): Promise<VerifiedFactor> {
-    const verified = await this.check(userId, proof, now, loaded);
+    // Another feature's factor (a passkey) is checked by that feature; its refusal counts as a failure here too.
+    const other = proof.passkey === undefined ? undefined : this.secondFactors.methodFor(proof);
+    if (other) {
+      try {
+        return { method: 'passkey', amr: await other.verify(userId, proof, { purpose: 'sign-in', binding: tokenHash, client }) };
+      } catch (error) {
+        await this.challenges.fail(userId, tokenHash, { now, windowMs: this.options.failureWindowSeconds * 1000 });
+        throw error;
+      }
+    }
+    const verified = proof.passkey === undefined ? await this.check(userId, proof, now, loaded) : null;
     if (verified) return verified;
     const { attemptsLeft } = await this.challenges.fail(userId, tokenHash, { now, windowMs: this.options.failureWindowSeconds * 1000 });
     this.events.emitFor(client, MfaEvent.MfaFailed, { userId, reason: MfaCodeInvalidError.code, ...(tokenHash === null ? {} : { attemptsLeft }) });

@@ -57,6 +57,19 @@ export class MfaController {
     return this.responder.respondToSignIn(outcome, req, res, 2);
   }
 
+  /**
+   * 200: what the client needs to prove a second factor that needs a server challenge first (`passkey`: WebAuthn
+   * request options for the user's passkeys, bound to the MFA token). 401 `mfa_token_invalid`; 404 for other methods.
+   */
+  @Public()
+  @Post('mfa/:method/options')
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  challengeOptions(@Param('method') method: string, @Body() body: MfaTokenDto, @Req() req: HttpRequest): Promise<Readonly<Record<string, unknown>>> {
+    requireFeature(this.options.enabled);
+    return this.signIn.challengeOptions(this.mfaToken(body, req), method, clientInfo(req));
+  }
+
   /** 200: the user's factors. */
   @UseGuards(AccessTokenGuard)
   @Get('mfa')

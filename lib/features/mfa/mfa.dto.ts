@@ -29,12 +29,11 @@ export class MfaVerifyDto extends MfaProofDto {
   mfaToken?: string;
 }
 
-/** The proof of a body, or 400 when it has none or both. */
+/** The proof of a body, or 400 when it has none or more than one. */
 export function proofOf(body: MfaProofDto | undefined): MfaProof {
-  const hasCode = typeof body?.code === 'string';
-  const hasRecovery = typeof body?.recoveryCode === 'string';
-  if (hasCode === hasRecovery) throw new ValidationFailedError(['give either code or recoveryCode']);
-  return hasCode ? { code: body!.code } : { recoveryCode: body!.recoveryCode };
+  const given = (['code', 'recoveryCode', 'passkey'] as const).filter((field) => body?.[field] !== undefined);
+  if (given.length !== 1) throw new ValidationFailedError(['give either code or recoveryCode']);
+  return { [given[0]]: body![given[0]] };
 }
 
 /**
@@ -42,6 +41,6 @@ export function proofOf(body: MfaProofDto | undefined): MfaProof {
  * `secondFactor`) already asks for a recent use of the second factor; checked when given; 400 when both.
  */
 export function optionalProofOf(body: MfaProofDto | undefined): MfaProof | null {
-  if (typeof body?.code !== 'string' && typeof body?.recoveryCode !== 'string') return null;
+  if (typeof body?.code !== 'string' && typeof body?.recoveryCode !== 'string' && body?.passkey === undefined) return null;
   return proofOf(body);
 }

@@ -14,8 +14,8 @@ export const MfaEvent = {
   MfaRecoveryCodeUsed: 'authkit.mfa.recovery_code_used',
 } as const satisfies Record<string, keyof AuthEventMap>;
 
-/** How the second factor was shown. */
-export type MfaMethod = 'totp' | 'recovery_code';
+/** How the second factor was shown (`passkey` with the passkeys feature). */
+export type MfaMethod = 'totp' | 'recovery_code' | 'passkey';
 
 export interface MfaVerifiedEvent extends UserEvent {
   method: MfaMethod;

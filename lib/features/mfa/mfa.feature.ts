@@ -15,7 +15,6 @@ import { MfaSignInService } from './mfa-sign-in.service';
 import { MfaChallengeStore, MfaFactorStore } from './mfa-store.interface';
 import { MfaVerifier } from './mfa-verifier';
 import { MfaSecondFactors } from './mfa-second-factors';
-import { SECOND_FACTORS } from '../../core/sessions/second-factors';
 import { MemoryMfaChallengeStore, MemoryMfaFactorStore } from './memory-mfa.stores';
 import { RedisMfaChallengeStore, RedisMfaFactorStore } from './redis-mfa.stores';
 
@@ -42,9 +41,9 @@ const stores: Provider[] = [
 ];
 
 const services: Provider[] = [
+  // MfaSecondFactors registers TOTP and recovery codes in the kernel's SecondFactorRegistry (step-up with a code,
+  // `@RequireRecentAuth({ secondFactor })`, securing an account).
   MfaVerifier, MfaNoticeMailer, MfaEnrolmentContext, MfaEnrolmentService, MfaSignInService, MfaSecondFactors,
-  // The kernel's extension point: step-up with a code, `@RequireRecentAuth({ secondFactor })`, securing an account.
-  { provide: SECOND_FACTORS, useExisting: MfaSecondFactors },
 ];
 
 /**
@@ -56,7 +55,7 @@ export const mfaFeature: AuthFeature = {
   name: 'mfa',
   mailTemplates: MFA_MAIL_TEMPLATES,
   build: (context) => {
-    const parts = { providers: [...stores, ...services], exports: [MfaFactorStore, MfaChallengeStore, MfaEnrolmentService, MfaSignInService, SECOND_FACTORS], signInSteps: [MfaChallengeStep] };
+    const parts = { providers: [...stores, ...services], exports: [MfaFactorStore, MfaChallengeStore, MfaEnrolmentService, MfaSignInService], signInSteps: [MfaChallengeStep] };
     if (!context.controllers) return parts;
     const mfa = context.mount(MfaController);
     const admin = context.adminRoutes ? context.mount(MfaAdminController) : undefined;

@@ -16,8 +16,9 @@ const SETUP_REQUEST = requestModel('AuthkitMfaSetupRequest', { mfaToken: MFA_TOK
 const CONFIRM_REQUEST = requestModel('AuthkitMfaConfirmRequest', { code: CODE, mfaToken: MFA_TOKEN }, ['mfaToken']);
 const RECOVERY_CODES = new Model('AuthkitMfaRecoveryCodes', { recoveryCodes: { type: 'array', items: { type: 'string' }, minItems: 10, maxItems: 10 } });
 const STATUS = new Model('AuthkitMfaStatus', {
-  totp: { type: 'boolean' }, recoveryCodesLeft: { type: 'integer' }, methods: { type: 'array', items: { type: 'string', enum: ['totp', 'recovery_code'] } },
-});
+  totp: { type: 'boolean' }, recoveryCodesLeft: { type: 'integer' }, methods: { type: 'array', items: { type: 'string', enum: ['totp', 'recovery_code', 'passkey'] } },
+  passkeys: { type: 'integer', description: 'with the passkeys feature' },
+}, ['passkeys']);
 const SETUP = new Model('AuthkitMfaSetup', { secret: { type: 'string', description: 'base32, shown this once' }, otpauthUrl: { type: 'string', description: 'otpauth://totp/... for a QR code' } });
 
 function routes(mfa: ResolvedMfaOptions, cookie: ResolvedCookieOptions): Record<string, RouteDoc> {
@@ -29,6 +30,11 @@ function routes(mfa: ResolvedMfaOptions, cookie: ResolvedCookieOptions): Record<
       success: { status: 200, description: 'Signed in (the refresh token per refreshTokenTransport)', schema: tokenResponse(cookie.refreshTokenTransport !== 'cookie') },
       errors: [[400, ['validation_failed', 'malformed_json']], [401, ['mfa_code_invalid', 'mfa_token_invalid']], [403, ['cross_site_request']],
         [429, ['too_many_attempts']], ...JSON_BODY_ERRORS, STORE_DOWN],
+    },
+    challengeOptions: {
+      summary: 'What a second factor needs from the server first (passkey: WebAuthn request options bound to the mfaToken)', enabled, security: [],
+      body: SETUP_REQUEST, success: { status: 200, description: 'For navigator.credentials.get()' },
+      errors: [[401, ['mfa_token_invalid']], [403, ['cross_site_request']], [404, ['not_found']], STORE_DOWN],
     },
     status: { summary: "The signed-in user's second factors", enabled, security: ['bearer'], success: { status: 200, description: 'Factors', schema: STATUS }, errors: [SIGNED_IN, STORE_DOWN] },
     setup: {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AuthEvents } from '../../../lib/core/events/auth-events.emitter';
+import { SecondFactorRegistry } from '../../../lib/core/sessions/second-factors';
 import { MemoryMfaChallengeStore, MemoryMfaFactorStore } from '../../../lib/features/mfa/memory-mfa.stores';
 import { MfaCodeInvalidError } from '../../../lib/features/mfa/mfa.errors';
 import { resolveMfaOptions } from '../../../lib/features/mfa/mfa.options';
@@ -20,7 +21,7 @@ async function setup(key: typeof OLD, ring: Array<typeof OLD>, options: { totpWi
   await factors.confirmTotp('u1', { step: totpStep(now) - 5, recoveryCodeHashes: [], now });
   const events: Array<[string, unknown]> = [];
   const resolved = resolveMfaOptions({ encryptionKeys: ring.map(({ id, key: bytes }) => ({ id, key: bytes })), ...options });
-  const verifier = new MfaVerifier(resolved, factors, challenges, new MfaSecretCipher(resolved.encryptionKeys), new AuthEvents(undefined, { emit: (n, p) => events.push([n, p]) }));
+  const verifier = new MfaVerifier(resolved, factors, challenges, new MfaSecretCipher(resolved.encryptionKeys), new AuthEvents(undefined, { emit: (n, p) => events.push([n, p]) }), new SecondFactorRegistry());
   const code = (offset = 0) => hotp(secret, totpStep(Date.now()) + offset);
   return { verifier, challenges, secret, code, events };
 }
