@@ -23,6 +23,7 @@ import { MFA_OPTION_KEYS, MFA_OPTIONS, type MfaOptions, resolveMfaOptions, type 
 import {
   ORGANIZATIONS_OPTION_KEYS, ORGANIZATIONS_OPTIONS, type OrganizationsOptions, resolveOrganizationsOptions, type ResolvedOrganizationsOptions,
 } from './features/organizations/organizations.options';
+import {
   PASSKEY_OPTION_KEYS, PASSKEY_OPTIONS, type PasskeyOptions, resolvePasskeyOptions, type ResolvedPasskeyOptions,
 } from './features/passkeys/passkeys.options';
 import { MAIL_OPTION_KEYS, MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './core/mail/mail.options';

@@ -45,7 +45,7 @@ export class RecentAuthGuard extends AuthGuardBase implements CanActivate {
     if (user.authTime === undefined || Date.now() - user.authTime > maxAgeMs) {
       this.handleError(context, new ReauthenticationRequiredError('Confirm it is you (POST /auth/reauthenticate), then retry'));
     }
-    if (required.secondFactor && !user.amr?.includes('mfa') && this.secondFactors && (await this.secondFactors.enrolled(user.id))) {
+    if (required.secondFactor && !user.amr?.includes('mfa') && this.secondFactors && (await this.secondFactors.summary(user.id))?.enrolled === true) {
       this.handleError(context, new ReauthenticationRequiredError('Confirm it is you with your second factor (POST /auth/reauthenticate), then retry'));
     }
     return true;

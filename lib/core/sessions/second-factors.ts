@@ -58,14 +58,15 @@ export interface SecondFactorMethod {
  * contributing one, the kernel knows only passwords.
  */
 export interface SecondFactors {
-  /** Whether the user has a second factor (`@RequireRecentAuth({ secondFactor: true })` then asks for `mfa`). */
-  enrolled(userId: string): Promise<boolean>;
   /** Step-up with a second factor: the `amr` values it proves, or the factor's 401 (429 when throttled). */
   reauthenticate(userId: string, proof: ReauthenticationProof, client: ClientInfo): Promise<readonly string[]>;
   /** The account was secured (`AccountSecuring`): every second factor goes, so a squatter's cannot lock the owner out. */
   removeAll(userId: string, client: ClientInfo): Promise<boolean | void>;
-  /** The user's factors as `GET /auth/me` shows them (`mfa`); undefined while no feature provides one (no `mfa` field then). */
-  summary?(userId: string): Promise<SecondFactorSummary | undefined>;
+  /**
+   * The user's factors as `GET /auth/me` shows them (`mfa`); undefined while no feature provides one (no `mfa` field
+   * then). `enrolled`: `@RequireRecentAuth({ secondFactor: true })` then asks for `mfa`.
+   */
+  summary(userId: string): Promise<SecondFactorSummary | undefined>;
 }
 
 /** A user's second factors in `GET /auth/me` (`mfa`). Never a secret. */
@@ -112,10 +113,6 @@ export class SecondFactorRegistry implements SecondFactors {
     const [methods, status] = await Promise.all([this.methods(userId), this.status(userId)]);
     const left = status.recoveryCodesLeft;
     return { enrolled: methods.length > 0, methods, recoveryCodesLeft: typeof left === 'number' ? left : 0 };
-  }
-
-  async enrolled(userId: string): Promise<boolean> {
-    return (await this.methods(userId)).length > 0;
   }
 
   /** The method that checks `proof` (its one given field), or undefined. */

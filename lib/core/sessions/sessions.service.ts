@@ -29,7 +29,7 @@ export class SessionsService {
    * (read alongside the user: the same round trip on Redis).
    */
   async me(principal: AuthenticatedUser): Promise<PublicUser & { emailVerified: boolean; mfa?: SecondFactorSummary }> {
-    const [user, mfa] = await Promise.all([this.users.findById(principal.id), this.secondFactors?.summary?.(principal.id)]);
+    const [user, mfa] = await Promise.all([this.users.findById(principal.id), this.secondFactors?.summary(principal.id)]);
     if (!user || user.disabled) throw new SessionRevokedError();
     return { ...publicUser(user), emailVerified: user.emailVerified === true, ...(mfa ? { mfa } : {}) };
   }

@@ -24,7 +24,7 @@ function contextFor(handler: keyof Routes, user?: User): ExecutionContext {
 /** Second factors where only `enrolledIds` have one. */
 function factors(enrolledIds: string[]): SecondFactors {
   return {
-    enrolled: async (userId) => enrolledIds.includes(userId),
+    summary: async (userId) => ({ enrolled: enrolledIds.includes(userId), methods: enrolledIds.includes(userId) ? ['totp'] : [], recoveryCodesLeft: 0 }),
     reauthenticate: async () => ['otp', 'mfa'],
     removeAll: async () => undefined,
   };

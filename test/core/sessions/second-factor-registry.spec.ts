@@ -24,7 +24,7 @@ function method(proofs: SecondFactorMethod['proofs'], methods: string[], status:
 describe('SecondFactorRegistry', () => {
   it('without any method: no user is enrolled, step-up asks for the password, removing does nothing', async () => {
     const registry = new SecondFactorRegistry();
-    expect(await registry.enrolled('u1')).toBe(false);
+    expect(await registry.summary('u1')).toBeUndefined();
     await expect(registry.reauthenticate('u1', { code: '123456' }, {})).rejects.toBeInstanceOf(ValidationFailedError);
     expect(await registry.removeAll('u1', {})).toBe(false);
     expect(registry.requiredFor({ roles: ['admin'] })).toBe(false);
@@ -40,6 +40,8 @@ describe('SecondFactorRegistry', () => {
     expect(await registry.methods('u1')).toEqual(['totp', 'recovery_code', 'passkey']);
     expect(await registry.methods('u1', totp.entry)).toEqual(['passkey']);
     expect(await registry.status('u1')).toEqual({ totp: true, recoveryCodesLeft: 3, passkeys: 2 });
+    // GET /auth/me's mfa (and whether @RequireRecentAuth({ secondFactor: true }) asks for one): every kind's methods.
+    expect(await registry.summary('u1')).toEqual({ enrolled: true, methods: ['totp', 'recovery_code', 'passkey'], recoveryCodesLeft: 3 });
     expect(registry.requiredFor({ roles: [] })).toBe(true);
     expect(registry.methodFor({ passkey: {} })).toBe(passkey.entry);
     expect(registry.methodFor({ recoveryCode: 'x' })).toBe(totp.entry);
