@@ -1,5 +1,7 @@
 import type { AuthFeature } from './core/feature/auth-feature';
 import { adminFeature } from './features/admin/admin.feature';
+import { apiKeysFeature } from './features/api-keys/api-keys.feature';
+import { magicLinkFeature } from './features/magic-link/magic-link.feature';
 import { mfaFeature } from './features/mfa/mfa.feature';
 import { oauthFeature } from './features/oauth/oauth.feature';
 import { passwordFeature } from './features/password/password.feature';
@@ -9,4 +11,6 @@ import { recoveryFeature } from './features/recovery/recovery.feature';
  * The library's own features, in route order (a feature's literal routes before another's `:param` ones). The
  * composition root: the only file that names them. An app adds its own with the `features` extra.
  */
-export const BUILT_IN_FEATURES: readonly AuthFeature[] = [passwordFeature, oauthFeature, recoveryFeature, adminFeature, mfaFeature];
+export const BUILT_IN_FEATURES: readonly AuthFeature[] = [
+  passwordFeature, oauthFeature, recoveryFeature, adminFeature, mfaFeature, apiKeysFeature, magicLinkFeature,
+];

@@ -19,6 +19,12 @@ import {
   ACCOUNT_OPTION_KEYS, ACCOUNT_OPTIONS, type AccountOptions, resolveAccountOptions, type ResolvedAccountOptions,
 } from './core/options/account.options';
 import { MFA_OPTION_KEYS, MFA_OPTIONS, type MfaOptions, resolveMfaOptions, type ResolvedMfaOptions } from './features/mfa/mfa.options';
+import {
+  API_KEYS_OPTION_KEYS, API_KEYS_OPTIONS, type ApiKeysOptions, resolveApiKeysOptions, type ResolvedApiKeysOptions,
+} from './features/api-keys/api-keys.options';
+import {
+  MAGIC_LINK_OPTION_KEYS, MAGIC_LINK_OPTIONS, type MagicLinkOptions, resolveMagicLinkOptions, type ResolvedMagicLinkOptions,
+} from './features/magic-link/magic-link.options';
 import { MAIL_OPTION_KEYS, MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './core/mail/mail.options';
 import type { Mailer } from './core/ports/mailer.interface';
 import type { OneTimeTokenStore } from './core/ports/one-time-token-store.interface';
@@ -88,6 +94,10 @@ export interface AuthModuleOptions
   oauth?: OAuthOptions;
   /** Two-factor sign-in (TOTP + recovery codes); off without it. See `MfaOptions`. */
   mfa?: MfaOptions;
+  /** API keys for scripts and integrations; off without it. See `ApiKeysOptions`. */
+  apiKeys?: ApiKeysOptions;
+  /** Sign-in by a mailed link; off without it. See `MagicLinkOptions`. */
+  magicLink?: MagicLinkOptions;
 }
 
 /** Every feature's options after defaults and validation; each feature injects only its own slice. */
@@ -102,6 +112,8 @@ export interface ResolvedAuthOptions {
   routeLimits: ResolvedRouteLimits;
   oauth: ResolvedOAuthOptions;
   mfa: ResolvedMfaOptions;
+  apiKeys: ResolvedApiKeysOptions;
+  magicLink: ResolvedMagicLinkOptions;
   account: ResolvedAccountOptions;
   mail: ResolvedMailOptions;
   /** The app's sign-in steps (`signInSteps`), in order. */
@@ -122,7 +134,7 @@ const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = {
 const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   ...TOKEN_OPTION_KEYS, ...SESSION_OPTION_KEYS, ...REDIS_OPTION_KEYS, ...IDENTITY_OPTION_KEYS, ...ROLES_OPTION_KEYS, ...HTTP_TRANSPORT_OPTION_KEYS,
   ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...MFA_OPTION_KEYS,
-  ...SIGN_IN_OPTION_KEYS,
+  ...SIGN_IN_OPTION_KEYS, ...API_KEYS_OPTION_KEYS, ...MAGIC_LINK_OPTION_KEYS,
 };
 
 /** What the kernel itself declares: the registration route limits (its features add theirs). */
@@ -155,6 +167,8 @@ export function resolveAuthOptions(options: AuthModuleOptions, features: readonl
     routeLimits: resolveRouteLimits(options.throttle, declared.routeLimits),
     oauth,
     mfa: resolveMfaOptions(options.mfa),
+    apiKeys: resolveApiKeysOptions(options.apiKeys),
+    magicLink: resolveMagicLinkOptions(options.magicLink),
     account: resolveAccountOptions(options),
     mail: resolveMailOptions(options, declared.mailTemplates),
     signInSteps: resolveSignInSteps(options),
@@ -177,6 +191,8 @@ export const OPTION_SLICES = [
   [ROUTE_LIMITS, 'routeLimits'],
   [OAUTH_OPTIONS, 'oauth'],
   [MFA_OPTIONS, 'mfa'],
+  [API_KEYS_OPTIONS, 'apiKeys'],
+  [MAGIC_LINK_OPTIONS, 'magicLink'],
   [ACCOUNT_OPTIONS, 'account'],
   [MAIL_OPTIONS, 'mail'],
 ] as const satisfies ReadonlyArray<readonly [symbol, keyof ResolvedAuthOptions]>;

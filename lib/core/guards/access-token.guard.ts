@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUTHENTICATING_GUARD_KEY, IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../auth.constants';
 import { AccessTokenMissingError, AuthError, SessionRevokedError, StoreUnavailableError } from '../errors/auth.errors';
@@ -10,6 +10,7 @@ import { TokenService } from '../tokens/token.service';
 import { AuthGuardBase } from './auth-guard.base';
 import type { AuthRequest } from './auth-request';
 import { HandlerMetadataCache } from './handler-metadata.cache';
+import { BEARER_AUTHENTICATOR, type BearerAuthenticator } from './bearer-authenticator';
 
 const BEARER = /^Bearer[ ]+([^ ]+)[ ]*$/i;
 /**
@@ -44,6 +45,7 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
     protected readonly tokens: TokenService,
     @Inject(SessionStore) protected readonly sessions: SessionStore,
     @Inject(SESSION_OPTIONS) protected readonly options: Pick<ResolvedSessionOptions, 'accessTokenValidation'>,
+    @Optional() @Inject(BEARER_AUTHENTICATOR) protected readonly other: BearerAuthenticator | null = null,
   ) {
     super();
   }
@@ -53,6 +55,10 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
     if (route === RouteKind.Public) return true;
     const request = this.getRequest(context);
     if ((request.user as MarkedUser | undefined)?.[AUTHENTICATED]) return true;
+    if (this.other !== null) {
+      const credential = this.extractToken(request);
+      if (credential !== undefined && this.other.recognises(credential)) return this.authenticateOther(context, request, credential, route);
+    }
     if (route === RouteKind.Optional) return this.authenticateOptionally(request).catch((error: unknown) => this.handleError(context, error));
     if (this.options.accessTokenValidation !== 'session') {
       // Nothing to wait for: answered synchronously, without a promise.
@@ -75,6 +81,17 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
       throw new SessionRevokedError();
     }
     return this.principal(verified);
+  }
+
+  /** A credential of the feature's `BearerAuthenticator` (an API key): its principal, marked like the guard's own. */
+  private authenticateOther(context: ExecutionContext, request: AuthRequest, credential: string, route: RouteKind): Promise<boolean> {
+    return this.other!.authenticate(credential, context).then(
+      (user) => this.accept(request, Object.assign(user as MarkedUser, { [AUTHENTICATED]: true as const })),
+      (error: unknown) => {
+        if (route === RouteKind.Optional && error instanceof AuthError && !(error instanceof StoreUnavailableError)) return true;
+        return this.handleError(context, error);
+      },
+    );
   }
 
   private requireToken(from: AuthRequest | string | undefined): string {

@@ -1,0 +1,22 @@
+import type { AuthFeature } from '../../core/feature/auth-feature';
+import { MagicLinkController } from './magic-link.controller';
+import { MAGIC_LINK_MAIL_TEMPLATES } from './magic-link.mail-templates';
+import { MagicLinkMailer } from './magic-link.mailer';
+import { MAGIC_LINK_ROUTE_LIMITS } from './magic-link.route-limits';
+import { MagicLinkService } from './magic-link.service';
+
+/**
+ * Sign-in by a mailed link (`magicLink` option; its routes answer 404 without it): `POST /auth/magic-link` and
+ * `POST /auth/magic-link/verify`. A primary factor only: never offered as a second factor (an email is not an
+ * authenticator, ASVS 6).
+ */
+export const magicLinkFeature: AuthFeature = {
+  name: 'magic-link',
+  routeLimits: MAGIC_LINK_ROUTE_LIMITS,
+  mailTemplates: MAGIC_LINK_MAIL_TEMPLATES,
+  build: (context) => {
+    const services = [MagicLinkMailer, MagicLinkService];
+    const parts = { providers: services, exports: services, oneTimeTokenKinds: Object.keys(MAGIC_LINK_MAIL_TEMPLATES) };
+    return context.controllers ? { ...parts, controllers: [context.mount(MagicLinkController)] } : parts;
+  },
+};
