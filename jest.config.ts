@@ -95,6 +95,9 @@ const FASTIFY_SUITES = [
   'request-budget.e2e.spec.ts',
   // Step-up: POST /auth/reauthenticate and the 401 reauthentication_required of @RequireRecentAuth routes.
   'step-up.e2e.spec.ts',
+  // API keys (the Authorization header only, never a cookie; 429 + Retry-After per key) and magic links (202, the token response, mfaRequired).
+  'api-keys.e2e.spec.ts',
+  'magic-link.e2e.spec.ts',
 ];
 
 const config: Config = {
