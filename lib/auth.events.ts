@@ -1,4 +1,5 @@
 import { type AuthEventName, KernelEvent } from './core/events/auth-event.names';
+import { ApiKeyEvent } from './features/api-keys/api-keys.events';
 import { MfaEvent } from './features/mfa/mfa.events';
 import { OAuthEvent } from './features/oauth/oauth.events';
 import { RecoveryEvent } from './features/recovery/recovery.events';
@@ -14,7 +15,7 @@ import { RecoveryEvent } from './features/recovery/recovery.events';
  * onTheft(event: AuthEventPayloads[typeof AuthEvent.RefreshReused]) { this.alerts.send(event.userId); }
  * ```
  */
-export const AuthEvent = { ...KernelEvent, ...OAuthEvent, ...RecoveryEvent, ...MfaEvent } as const;
+export const AuthEvent = { ...KernelEvent, ...OAuthEvent, ...RecoveryEvent, ...MfaEvent, ...ApiKeyEvent } as const;
 
 /** Every built-in event name, for listeners that want them all. */
 export const AUTH_EVENT_NAMES: readonly AuthEventName[] = Object.freeze(Object.values(AuthEvent));

@@ -77,6 +77,20 @@ export { MemoryMfaFactorStore, MemoryMfaChallengeStore } from './features/mfa/me
 export { RedisMfaFactorStore, RedisMfaChallengeStore } from './features/mfa/redis-mfa.stores';
 export type { MfaNoticeKind, MfaNoticeMailContext, MfaNoticeMailTemplate } from './features/mfa/mfa.mail-templates';
 export { AuthAdminService, type AdminActor, type AdminUserView } from './features/admin/auth-admin.service';
+// API keys (`apiKeys` option) and the kernel's extension point they plug into.
+export { BEARER_AUTHENTICATOR, type BearerAuthenticator } from './core/guards/bearer-authenticator';
+export type { ApiKeysOptions } from './features/api-keys/api-keys.options';
+export { AllowApiKey, ALLOW_API_KEY_KEY, type ApiKeyRoute } from './features/api-keys/allow-api-key.decorator';
+export { ApiKeysService, type ApiKeyView, type CreatedApiKey, type NewApiKey } from './features/api-keys/api-keys.service';
+export {
+  ApiKeyStore, type ApiKeyRecord, type ApiKeyOwner, type CheckApiKeyInput, type CheckApiKeyResult,
+} from './features/api-keys/api-key-store.interface';
+export { MemoryApiKeyStore } from './features/api-keys/memory-api-key.store';
+export { RedisApiKeyStore } from './features/api-keys/redis-api-key.store';
+export type { ApiKeyEventPayload } from './features/api-keys/api-keys.events';
+// Magic links (`magicLink` option).
+export type { MagicLinkOptions } from './features/magic-link/magic-link.options';
+export { MagicLinkService } from './features/magic-link/magic-link.service';
 
 // Events (through @nestjs/event-emitter when the app registered EventEmitterModule).
 export { AuthEvent, AUTH_EVENT_NAMES } from './auth.events';
@@ -92,6 +106,7 @@ export { AuthEvents } from './core/events/auth-events.emitter';
 export * from './core/errors/auth.errors';
 export * from './features/oauth/oauth.errors';
 export * from './features/mfa/mfa.errors';
+export * from './features/api-keys/api-keys.errors';
 export { AuthExceptionFilter } from './core/http/auth-exception.filter';
 export type { ErrorBody } from './core/errors/auth-http-status';
 

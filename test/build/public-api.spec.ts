@@ -77,6 +77,12 @@ const PUBLIC_API: Record<string, string[]> = {
     'MfaNoticeKind', 'MfaNoticeMailContext', 'MfaNoticeMailTemplate',
     'MfaCodeInvalidError', 'MfaTokenInvalidError', 'MfaAlreadyEnabledError', 'MfaNotEnabledError', 'MfaSetupRequiredError', 'MfaEnrolmentRequiredError',
     'MfaVerifiedEvent', 'MfaFailedEvent', 'MfaRecoveryCodeUsedEvent', 'MfaMethod',
+    // API keys and magic links (issue 26): the kernel's bearer extension point, the decorator, services, the store port
+    // and adapters, errors, events, options.
+    'BEARER_AUTHENTICATOR', 'BearerAuthenticator', 'ApiKeysOptions', 'AllowApiKey', 'ALLOW_API_KEY_KEY', 'ApiKeyRoute',
+    'ApiKeysService', 'ApiKeyView', 'CreatedApiKey', 'NewApiKey', 'ApiKeyStore', 'ApiKeyRecord', 'ApiKeyOwner', 'CheckApiKeyInput',
+    'CheckApiKeyResult', 'MemoryApiKeyStore', 'RedisApiKeyStore', 'ApiKeyEventPayload', 'MagicLinkOptions', 'MagicLinkService',
+    'ApiKeyInvalidError', 'ApiKeyNotAcceptedError', 'ApiKeyScopeError', 'ApiKeyLimitError', 'ApiKeyNotFoundError',
   ],
   passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'AuthkitAuthGuard', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [

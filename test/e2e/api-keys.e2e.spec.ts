@@ -5,7 +5,7 @@ import { AllowApiKey } from '../../lib/features/api-keys/allow-api-key.decorator
 import { eventually } from '../support/abuse-app';
 import { createRedisClient } from '../support/redis-client';
 import { commandsSentDuring } from '../support/redis-monitor';
-import { createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
+import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
 
 const PASSWORD = 'correct horse battery staple';
 const KEY_FORM = /^akit_[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{6}$/;
@@ -186,7 +186,7 @@ describe('API keys over HTTP (real Redis)', () => {
 
     const last = key.at(-1) === 'A' ? 'B' : 'A';
     const broken = `${key.slice(0, -1)}${last}`;
-    let res: Awaited<ReturnType<typeof http>> | undefined;
+    let res: HttpResult | undefined;
     expect(await commandsSentDuring(t.keyPrefix, async () => (res = await http(t.url, 'GET', '/keyed/any', { token: broken })))).toEqual([]);
     expect([res!.status, res!.body.code]).toEqual([401, 'api_key_invalid']);
     // A typo in the secret breaks the checksum too.
