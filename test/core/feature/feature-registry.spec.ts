@@ -57,10 +57,10 @@ describe('kinds of one-time tokens and mails: snake_case names', () => {
 });
 
 describe('declarations of route limits and mail kinds, unioned over the kernel and the features', () => {
-  it('the built-in ones: register (kernel), oauthStart (oauth), passwordForgot, emailVerification, passwordReset and emailVerify (recovery); mfa mails', () => {
+  it('the built-in ones: register (kernel), oauthStart (oauth), passwordForgot, emailVerification, passwordReset and emailVerify (recovery); magicLink, magicLinkVerify (magic-link); mfa mails', () => {
     const declared = gatherDeclarations(BUILT_IN_FEATURES, kernel);
-    expect(Object.keys(declared.routeLimits).sort()).toEqual(['emailVerification', 'emailVerify', 'oauthStart', 'passwordForgot', 'passwordReset', 'register']);
-    expect(Object.keys(declared.mailTemplates).sort()).toEqual(['email_verification', 'mfa_disabled', 'mfa_enabled', 'mfa_recovery_code_used', 'password_changed', 'password_reset']);
+    expect(Object.keys(declared.routeLimits).sort()).toEqual(['emailVerification', 'emailVerify', 'magicLink', 'magicLinkVerify', 'oauthStart', 'passwordForgot', 'passwordReset', 'register']);
+    expect(Object.keys(declared.mailTemplates).sort()).toEqual(['email_verification', 'magic_link', 'mfa_disabled', 'mfa_enabled', 'mfa_recovery_code_used', 'password_changed', 'password_reset']);
   });
 
   it('a route or a kind of mail declared twice is refused, naming both owners', () => {
@@ -84,7 +84,7 @@ describe('declarations of route limits and mail kinds, unioned over the kernel a
   it("an app feature's kind of mail takes mail.templates.<kind>; without the feature the kind is refused", () => {
     const options = { mail: { templates: { invitation: () => ({ subject: 's', text: 't' }) } } };
     expect(() => resolveWith(options, [...BUILT_IN_FEATURES, invites])).not.toThrow();
-    expect(() => resolveWith(options)).toThrow('"mail.templates.invitation" is not a kind of mail (password_reset, email_verification, password_changed, mfa_enabled, mfa_disabled, mfa_recovery_code_used)');
+    expect(() => resolveWith(options)).toThrow('"mail.templates.invitation" is not a kind of mail (password_reset, email_verification, password_changed, mfa_enabled, mfa_disabled, mfa_recovery_code_used, magic_link)');
   });
 
   it('throttleRoute charges a declared route and refuses one nobody declared', async () => {
@@ -104,8 +104,8 @@ describe('the open event map', () => {
     expect(AuthEvent.PasswordReset).toBe('authkit.password.reset');
     expect(AuthEvent.AccountDeleted).toBe('authkit.account.deleted');
     expect(AuthEvent.MfaRecoveryCodeUsed).toBe('authkit.mfa.recovery_code_used');
-    expect(AUTH_EVENT_NAMES).toHaveLength(23);
-    expect(new Set(AUTH_EVENT_NAMES).size).toBe(23);
+    expect(AUTH_EVENT_NAMES).toHaveLength(25);
+    expect(new Set(AUTH_EVENT_NAMES).size).toBe(25);
   });
 
   it("emit is type-checked for an app's events merged into AuthEventMap", () => {
