@@ -6,7 +6,7 @@ import { Cluster, Redis } from 'ioredis';
 import { type AppProcess, buildApp, startApp } from './support/app-process';
 import { BETTER_AUTH_MEMORY_SCENARIOS, BetterAuthSide } from './support/better-auth';
 import { Fixtures, PASSWORD } from './support/fixtures';
-import { expectStatus, login } from './support/http-client';
+import { bearer, expectStatus, login } from './support/http-client';
 import { measureLoginLoad } from './support/login-load';
 import { log } from './support/log';
 import { describeMachine } from './support/machine';
@@ -18,7 +18,7 @@ import { BenchRedisServer } from './support/redis-server';
 import { RefreshPool } from './support/refresh-pool';
 import { type BenchResults, loadTable, renderMarkdown } from './support/report';
 import { measureRounds } from './support/rounds';
-import { benchRoutes, variantApp } from './support/routes';
+import { benchRoutes, type Route, variantApp } from './support/routes';
 import { roundRows } from './support/rows';
 import { benchTargets } from './support/targets';
 
@@ -79,14 +79,25 @@ async function main(): Promise<void> {
     const fastify = await variantApp(fastifyApp, fixtures, options.connections);
     // Better Auth: the same accounts, and 16 sessions (smoke: 2) to extend on its refresh row's app.
     await betterAuth.prepare(loginEmails, options.smoke ? 2 : 16);
-    const routes = [...benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool, cluster, fastify }), ...betterAuth.routes()];
+    // Row 2k: an API key of the same user, made through the route (the login above is a recent sign-in).
+    const keyResponse = await fetch(`${sessionApp.url}/auth/api-keys`, {
+      method: 'POST', headers: { ...bearer(userToken), 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench' }),
+    });
+    await expectStatus(keyResponse, 201, 'POST /auth/api-keys');
+    const apiKey = ((await keyResponse.json()) as { key: string }).key;
+    const allRoutes = [...benchRoutes({ sessionApp, statelessApp, userToken, apiKey, adminToken, recipeToken, refreshPool, cluster, fastify }), ...betterAuth.routes()];
 
+    const routes = options.rows ? withCeilings(allRoutes, options.rows) : allRoutes;
     // Every route answers correctly once before anything is measured.
     for (const route of routes.filter((r) => !r.spec.requests)) {
       await expectStatus(await fetch(route.spec.url, { headers: route.spec.headers }), 200, `row ${route.id}`);
     }
 
     const rows = roundRows(routes, await measureRounds(routes, options));
+    if (options.rows) {
+      console.log(`\n${loadTable(rows)}\n`);
+      return;
+    }
     log('row 7: POST /auth/login, with GET / traffic alongside');
     const { row: loginRow, loginLoad } = await measureLoginLoad(sessionApp, loginEmails, options, rows[0].requestsPerSecond);
     rows.push(loginRow);
@@ -95,7 +106,7 @@ async function main(): Promise<void> {
     console.log(`\n${loadTable(rows)}\n`);
 
     log('Redis cost per operation');
-    const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke: options.smoke, betterAuth });
+    const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, user, userToken, apiKey, adminToken, smoke: options.smoke, betterAuth });
 
     log(`Redis memory per session (${options.memorySessions.join(' and ')} sessions${options.memoryLargeSessions ? `; the default scenario also ${options.memoryLargeSessions}` : ''})`);
     const memory: MemoryResult[] = [];
@@ -140,6 +151,15 @@ async function main(): Promise<void> {
     clusterRedis.disconnect();
     await Promise.all([server.stop(), redisCluster.stop()]);
   }
+}
+
+/** The routes named in `ids`, and the rows they are measured against, in measurement order (the first is row 1). */
+function withCeilings(routes: Route[], ids: string[]): Route[] {
+  const wanted = new Set(ids);
+  for (const route of routes) if (wanted.has(route.id) && route.ceiling) wanted.add(route.ceiling);
+  const unknown = ids.filter((id) => !routes.some((route) => route.id === id));
+  if (unknown.length) throw new Error(`--rows: no row ${unknown.join(', ')}`);
+  return routes.filter((route) => wanted.has(route.id) || route.id === '1');
 }
 
 /** Writes results.json and RESULTS.md, prints the markdown; the exit code: 1 when a checked target is missed. */

@@ -15,6 +15,8 @@ export interface OperationInputs {
   /** The user whose sessions refresh and logout use. */
   user: StoredUser;
   userToken: string;
+  /** An API key of the same user (the API-key request). */
+  apiKey: string;
   adminToken: string;
   smoke: boolean;
   /** The Better Auth apps: their four operations are measured after the library's. */
@@ -28,7 +30,7 @@ export interface OperationInputs {
  * Auth's session check, sign-in, session refresh and sign-out.
  */
 export async function measureOperationCosts(inputs: OperationInputs): Promise<RedisCost[]> {
-  const { redis, fixtures, sessionApp, statelessApp, user, userToken, adminToken, smoke, betterAuth } = inputs;
+  const { redis, fixtures, sessionApp, statelessApp, user, userToken, apiKey, adminToken, smoke, betterAuth } = inputs;
   const meter = new RedisCostMeter(redis);
   await meter.start();
   const samples = smoke ? 2 : 5;
@@ -40,6 +42,7 @@ export async function measureOperationCosts(inputs: OperationInputs): Promise<Re
   const costs: RedisCost[] = [];
   costs.push(await meter.measure('authenticated request (default mode)', samples, nothing, get(sessionApp, '/guarded', userToken)));
   costs.push(await meter.measure('authenticated request (stateless mode)', samples, nothing, get(statelessApp, '/guarded', userToken)));
+  costs.push(await meter.measure('API-key request', samples, nothing, get(sessionApp, '/keyed', apiKey)));
   costs.push(await meter.measure("@Roles('admin') request", samples, nothing, get(sessionApp, '/admin', adminToken)));
   costs.push(await meter.measure("AuthGuard('authkit-jwt') request", samples, nothing, get(sessionApp, '/passport', userToken)));
   costs.push(
