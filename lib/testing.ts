@@ -28,3 +28,4 @@ export { StubAccessTokenGuard, type StubPrincipal } from './testing/stub-access-
 export {
   describeMfaFactorStoreContract, describeMfaChallengeStoreContract, type MfaFactorStoreFactory, type MfaChallengeStoreFactory,
 } from './testing/mfa-store.contract';
+export { describeApiKeyStoreContract, type ApiKeyStoreFactory } from './testing/api-key-store.contract';

@@ -95,6 +95,8 @@ const PUBLIC_API: Record<string, string[]> = {
     'createTestUser', 'signInAs', 'AuthTestApp', 'TestUserInput', 'TestUser', 'TestSession', 'StubAccessTokenGuard', 'StubPrincipal',
     // The MFA stores' contract suites (issue 23).
     'describeMfaFactorStoreContract', 'describeMfaChallengeStoreContract', 'MfaFactorStoreFactory', 'MfaChallengeStoreFactory',
+    // The API-key store's contract suite (issue 26).
+    'describeApiKeyStoreContract', 'ApiKeyStoreFactory',
   ],
 };
 
