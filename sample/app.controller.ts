@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AUTHKIT_REDIS, type AuthenticatedUser, CurrentUser, Public, Roles } from '../lib';
+import { AllowApiKey, AUTHKIT_REDIS, type AuthenticatedUser, CurrentUser, Public, Roles } from '../lib';
 
 @Controller()
 export class AppController {
@@ -27,12 +27,14 @@ export class AppController {
   }
 
   /** Any signed-in user. */
+  @AllowApiKey()
   @Get('profile')
   profile(@CurrentUser() user: AuthenticatedUser): { user: AuthenticatedUser } {
     return { user };
   }
 
   /** Admins only. */
+  @AllowApiKey({ scopes: ['admin'] })
   @Roles('admin')
   @Get('admin')
   admin(@CurrentUser('id') userId: string): { message: string; userId: string } {

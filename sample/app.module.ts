@@ -38,6 +38,8 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     allowedOrigins: allowedOriginsFromEnv(config),
     oauth: oauthOptionsFromEnv(config),
     mfa: mfaOptionsFromEnv(config, secret),
+    // API keys: GET /profile accepts any key, GET /admin a key with the scope `admin` (still @Roles('admin') on its owner).
+    apiKeys: { scopes: ['admin'] },
     ...accountOptionsFromEnv(config),
   };
 }

@@ -1,32 +1,36 @@
 /**
- * The Redis scripts of `RedisApiKeyStore`. KEYS[1] is the user's key hash `<prefix>:{<userId>}:ak`:
- * - `<id>`: the record, JSON `{ n: name, h: secret hash, s: scopes, v: credential version, c: created, e: expiry
- *   (0: never) }` (ids are base64url, never containing `:`);
- * - `<id>:u`: last used (epoch ms), `<id>:w`: the throttle window, `<start>:<count>`;
- * - `:o`: the owner as last read from the user store, JSON `{ r: roles, v: credential version, t: read at }`.
+ * The Redis scripts of `RedisApiKeyStore`. KEYS[1] is the user's key hash `<prefix>:{<userId>}:ak`; per key (ids are
+ * base64url, never containing `:` or `|`):
+ * - `<id>`: the head, `<secret hash>|<credential version>|<expiry, epoch ms, 0: never>` (what every check reads);
+ * - `<id>:s`: the scopes, separated by spaces (a scope never contains one);
+ * - `<id>:m`: JSON `{ n: name, c: created }` (for lists only);
+ * - `<id>:u`: last used (epoch ms); `<id>:w`: the throttle window, `<start>:<count>`;
+ * and `:o`, the owner as last read from the user store: `<credential version>|<read at>|<roles, JSON>`.
  * KEYS[2] is the user's session hash (`RedisSessionStore`): its `:v` field is the credential floor the kernel raises
  * atomically with every change of credentials (password, disable), so a key dies at the very next request, before
- * any event is handled. Both keys share the user's hash tag: one slot.
+ * any event is handled. Both keys share the user's hash tag: one slot. No JSON is decoded in the scripts.
  */
 
 /**
  * ARGV: id, presented hash, now, last-used granularity ms, limit (0: none), window ms.
- * Returns 0 (invalid), `{2, retryAfterMs}` (throttled) or `{1, record, owner or ''}`. The hashes are compared inside
- * Redis: both are SHA-256 of 256-bit secrets, so the comparison's timing reveals nothing useful.
+ * Returns 0 (invalid), `{2, retryAfterMs}` (throttled) or `{1, scopes, owner or '', credential version}`. The hashes
+ * are compared inside Redis: both are SHA-256 of 256-bit secrets, so the comparison's timing reveals nothing useful.
  */
 export const CHECK_API_KEY = `
-local got = redis.call('HMGET', KEYS[1], ARGV[1], ':o', ARGV[1] .. ':u', ARGV[1] .. ':w')
+local id = ARGV[1]
+local got = redis.call('HMGET', KEYS[1], id, ':o', id .. ':u', id .. ':w', id .. ':s')
 if not got[1] then return 0 end
-local record = cjson.decode(got[1])
-if record.h ~= ARGV[2] then return 0 end
+local h, v, e = string.match(got[1], '^([^|]*)|(%d+)|(%d+)$')
+if h ~= ARGV[2] then return 0 end
 local now = tonumber(ARGV[3])
-if record.e > 0 and record.e <= now then return 0 end
+e = tonumber(e)
+if e > 0 and e <= now then return 0 end
 local floor = tonumber(redis.call('HGET', KEYS[2], ':v') or '0')
 if got[2] then
-  local owner = cjson.decode(got[2])
-  if owner.v > floor then floor = owner.v end
+  local owner = tonumber(string.match(got[2], '^(%d+)|'))
+  if owner > floor then floor = owner end
 end
-if record.v < floor then return 0 end
+if tonumber(v) < floor then return 0 end
 local limit = tonumber(ARGV[5])
 if limit > 0 then
   local window = tonumber(ARGV[6])
@@ -37,13 +41,13 @@ if limit > 0 then
   end
   if now - start >= window then start, count = now, 0 end
   if count >= limit then return {2, tostring(start + window - now)} end
-  redis.call('HSET', KEYS[1], ARGV[1] .. ':w', start .. ':' .. (count + 1))
+  redis.call('HSET', KEYS[1], id .. ':w', start .. ':' .. (count + 1))
 end
-if now - tonumber(got[3] or '0') >= tonumber(ARGV[4]) then redis.call('HSET', KEYS[1], ARGV[1] .. ':u', ARGV[3]) end
-return {1, got[1], got[2] or ''}
+if now - tonumber(got[3] or '0') >= tonumber(ARGV[4]) then redis.call('HSET', KEYS[1], id .. ':u', ARGV[3]) end
+return {1, got[5] or '', got[2] or '', v}
 `;
 
-/** Deletes the records that are expired or older than `floor` (and their fields); returns how many live ones are left. */
+/** Deletes the keys that are expired or older than `floor` (and their fields); returns how many live ones are left. */
 const PRUNE = `
 local function prune(key, now, floor)
   local flat = redis.call('HGETALL', key)
@@ -51,9 +55,10 @@ local function prune(key, now, floor)
   for i = 1, #flat, 2 do
     local id = flat[i]
     if not string.find(id, ':', 1, true) then
-      local record = cjson.decode(flat[i + 1])
-      if (record.e > 0 and record.e <= now) or record.v < floor then
-        redis.call('HDEL', key, id, id .. ':u', id .. ':w')
+      local v, e = string.match(flat[i + 1], '^[^|]*|(%d+)|(%d+)$')
+      e = tonumber(e)
+      if (e > 0 and e <= now) or tonumber(v) < floor then
+        redis.call('HDEL', key, id, id .. ':s', id .. ':m', id .. ':u', id .. ':w')
       else
         live = live + 1
       end
@@ -63,20 +68,19 @@ local function prune(key, now, floor)
 end
 local function floorOf(owner, sessions)
   local floor = tonumber(redis.call('HGET', sessions, ':v') or '0')
-  if owner and owner ~= '' then
-    local v = cjson.decode(owner).v
+  if owner then
+    local v = tonumber(string.match(owner, '^(%d+)|'))
     if v > floor then floor = v end
   end
   return floor
 end
 `;
 
-/** ARGV: id, record JSON, owner JSON, max keys, now. Prunes, then stores the key and the owner; 0 when at the maximum. */
+/** ARGV: id, head, meta, scopes, owner, max keys, now. Prunes, then stores the key and the owner; 0 when at the maximum. */
 export const CREATE_API_KEY = `${PRUNE}
-local now = tonumber(ARGV[5])
-redis.call('HSET', KEYS[1], ':o', ARGV[3])
-if prune(KEYS[1], now, floorOf(ARGV[3], KEYS[2])) >= tonumber(ARGV[4]) then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], ':o', ARGV[5])
+if prune(KEYS[1], tonumber(ARGV[7]), floorOf(ARGV[5], KEYS[2])) >= tonumber(ARGV[6]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], ARGV[1] .. ':m', ARGV[3], ARGV[1] .. ':s', ARGV[4])
 return 1
 `;
 
@@ -87,11 +91,11 @@ prune(KEYS[1], tonumber(ARGV[1]), floorOf(redis.call('HGET', KEYS[1], ':o'), KEY
 return redis.call('HGETALL', KEYS[1])
 `;
 
-/** ARGV: owner JSON. Records the owner when the user has keys, never lowering its credential version. */
+/** ARGV: owner. Records the owner when the user has keys, never lowering its credential version. */
 export const SET_API_KEY_OWNER = `
 local current = redis.call('HGET', KEYS[1], ':o')
 if not current then return 0 end
-if cjson.decode(current).v > cjson.decode(ARGV[1]).v then return 0 end
+if tonumber(string.match(current, '^(%d+)|')) > tonumber(string.match(ARGV[1], '^(%d+)|')) then return 0 end
 redis.call('HSET', KEYS[1], ':o', ARGV[1])
 return 1
 `;

@@ -4,23 +4,14 @@ import { RedisKeys } from '../../adapters/redis/redis-keys';
 import type { ApiKeyOwner, ApiKeyRecord, ApiKeyStore, CheckApiKeyInput, CheckApiKeyResult } from './api-key-store.interface';
 import { CHECK_API_KEY, CREATE_API_KEY, LIST_API_KEYS, REVOKE_ALL_API_KEYS, SET_API_KEY_OWNER } from './api-key.scripts';
 
-type Reply = number | [number, string, string?];
+type Reply = number | [number, string, string?, string?];
 
 interface ApiKeyCommands {
   authkitApiKeyCheck(keys: string, sessions: string, id: string, hash: string, now: number, granularityMs: number, limit: number, windowMs: number): Promise<Reply>;
-  authkitApiKeyCreate(keys: string, sessions: string, id: string, record: string, owner: string, maxKeys: number, now: number): Promise<number>;
+  authkitApiKeyCreate(keys: string, sessions: string, id: string, head: string, meta: string, scopes: string, owner: string, maxKeys: number, now: number): Promise<number>;
   authkitApiKeyList(keys: string, sessions: string, now: number): Promise<string[]>;
   authkitApiKeyOwner(keys: string, owner: string): Promise<number>;
   authkitApiKeyRevokeAll(keys: string): Promise<number>;
-}
-
-interface StoredRecord {
-  n: string;
-  h: string;
-  s: string[];
-  v: number;
-  c: number;
-  e: number;
 }
 
 const SCRIPTS: Array<[keyof ApiKeyCommands, string, number]> = [
@@ -32,13 +23,24 @@ const SCRIPTS: Array<[keyof ApiKeyCommands, string, number]> = [
 ];
 
 function encodeOwner(owner: ApiKeyOwner): string {
-  return JSON.stringify({ r: owner.roles, v: owner.credentialVersion, t: owner.checkedAt });
+  return `${owner.credentialVersion}|${owner.checkedAt}|${JSON.stringify(owner.roles)}`;
 }
 
-function decodeOwner(json: string | undefined): ApiKeyOwner | null {
-  if (!json) return null;
-  const owner = JSON.parse(json) as { r: string[]; v: number; t: number };
-  return { roles: owner.r, credentialVersion: owner.v, checkedAt: owner.t };
+/** Decoded owners, by their stored form (every request of a user's keys reads the same one until it changes). */
+const owners = new Map<string, ApiKeyOwner>();
+const OWNER_CACHE_SIZE = 10_000;
+
+function decodeOwner(stored: string | undefined): ApiKeyOwner | null {
+  if (!stored) return null;
+  let owner = owners.get(stored);
+  if (!owner) {
+    const [version, checkedAt] = stored.split('|', 2);
+    const roles = JSON.parse(stored.slice(version.length + checkedAt.length + 2)) as string[];
+    owner = Object.freeze({ roles: Object.freeze(roles) as string[], credentialVersion: Number(version), checkedAt: Number(checkedAt) });
+    if (owners.size >= OWNER_CACHE_SIZE) owners.clear();
+    owners.set(stored, owner);
+  }
+  return owner;
 }
 
 /**
@@ -61,11 +63,10 @@ export class RedisApiKeyStore implements ApiKeyStore {
   }
 
   async create(record: ApiKeyRecord, owner: ApiKeyOwner, maxKeys: number): Promise<boolean> {
-    const stored: StoredRecord = {
-      n: record.name, h: record.hash, s: record.scopes, v: record.credentialVersion, c: record.createdAt, e: record.expiresAt ?? 0,
-    };
+    const head = `${record.hash}|${record.credentialVersion}|${record.expiresAt ?? 0}`;
+    const meta = JSON.stringify({ n: record.name, c: record.createdAt });
     const created = await redisCall(() => this.commands.authkitApiKeyCreate(
-      this.hashOf(record.userId), this.keys.sessions(record.userId), record.id, JSON.stringify(stored), encodeOwner(owner), maxKeys, this.now(),
+      this.hashOf(record.userId), this.keys.sessions(record.userId), record.id, head, meta, record.scopes.join(' '), encodeOwner(owner), maxKeys, this.now(),
     ));
     return created === 1;
   }
@@ -76,8 +77,7 @@ export class RedisApiKeyStore implements ApiKeyStore {
     ));
     if (!Array.isArray(reply)) return { status: 'invalid' };
     if (reply[0] === 2) return { status: 'throttled', retryAfterMs: Number(reply[1]) };
-    const record = JSON.parse(reply[1]) as StoredRecord;
-    return { status: 'valid', scopes: record.s, credentialVersion: record.v, owner: decodeOwner(reply[2]) };
+    return { status: 'valid', scopes: reply[1] ? reply[1].split(' ') : [], credentialVersion: Number(reply[3]), owner: decodeOwner(reply[2]) };
   }
 
   async list(userId: string): Promise<ApiKeyRecord[]> {
@@ -85,13 +85,15 @@ export class RedisApiKeyStore implements ApiKeyStore {
     const fields = new Map<string, string>();
     for (let i = 0; i < flat.length; i += 2) fields.set(flat[i], flat[i + 1]);
     const records: ApiKeyRecord[] = [];
-    for (const [id, json] of fields) {
+    for (const [id, head] of fields) {
       if (id.includes(':')) continue;
-      const r = JSON.parse(json) as StoredRecord;
+      const [hash, version, expiresAt] = head.split('|');
+      const meta = JSON.parse(fields.get(`${id}:m`) ?? '{}') as { n?: string; c?: number };
+      const scopes = fields.get(`${id}:s`);
       const lastUsed = fields.get(`${id}:u`);
       records.push({
-        id, userId, name: r.n, hash: r.h, scopes: r.s, credentialVersion: r.v, createdAt: r.c, expiresAt: r.e > 0 ? r.e : null,
-        lastUsedAt: lastUsed === undefined ? null : Number(lastUsed),
+        id, userId, name: meta.n ?? '', hash, scopes: scopes ? scopes.split(' ') : [], credentialVersion: Number(version), createdAt: meta.c ?? 0,
+        expiresAt: Number(expiresAt) > 0 ? Number(expiresAt) : null, lastUsedAt: lastUsed === undefined ? null : Number(lastUsed),
       });
     }
     return records.sort((a, b) => a.createdAt - b.createdAt);
@@ -99,7 +101,7 @@ export class RedisApiKeyStore implements ApiKeyStore {
 
   async revoke(userId: string, id: string): Promise<boolean> {
     const key = this.hashOf(userId);
-    const removed = await redisCall(() => this.redis.hdel(key, id, `${id}:u`, `${id}:w`));
+    const removed = await redisCall(() => this.redis.hdel(key, id, `${id}:s`, `${id}:m`, `${id}:u`, `${id}:w`));
     return removed > 0;
   }
 
