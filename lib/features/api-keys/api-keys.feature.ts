@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { AUTHKIT_REDIS } from '../../core/auth.constants';
-import type { AuthFeature } from '../../core/feature/auth-feature';
+import { type AuthFeature, openApiDocs } from '../../core/feature/auth-feature';
+import { documentApiKeyRoutes } from './api-keys.openapi';
 import { BEARER_AUTHENTICATOR } from '../../core/guards/bearer-authenticator';
 import { type RedisClient, REDIS_OPTIONS, type ResolvedRedisOptions } from '../../adapters/redis/redis.options';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
@@ -39,8 +40,9 @@ export const apiKeysFeature: AuthFeature = {
   build: (context) => {
     const parts = { providers, exports: [ApiKeyStore, ApiKeysService, BEARER_AUTHENTICATOR] };
     if (!context.controllers) return parts;
-    const controllers = [context.mount(ApiKeysController)];
-    if (context.adminRoutes) controllers.push(context.mount(ApiKeysAdminController));
-    return { ...parts, controllers };
+    const keys = context.mount(ApiKeysController);
+    const admin = context.adminRoutes ? context.mount(ApiKeysAdminController) : undefined;
+    const docs = openApiDocs('api-keys', [API_KEYS_OPTIONS], (options: ResolvedApiKeysOptions) => documentApiKeyRoutes({ keys, admin }, options));
+    return { ...parts, providers: [...providers, docs], controllers: admin ? [keys, admin] : [keys] };
   },
 };

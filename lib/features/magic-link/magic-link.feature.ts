@@ -1,4 +1,7 @@
-import type { AuthFeature } from '../../core/feature/auth-feature';
+import { type AuthFeature, openApiDocs } from '../../core/feature/auth-feature';
+import { COOKIE_OPTIONS, type ResolvedCookieOptions } from '../../core/http/cookie.options';
+import { documentMagicLinkRoutes } from './magic-link.openapi';
+import { MAGIC_LINK_OPTIONS, type ResolvedMagicLinkOptions } from './magic-link.options';
 import { MagicLinkController } from './magic-link.controller';
 import { MAGIC_LINK_MAIL_TEMPLATES } from './magic-link.mail-templates';
 import { MagicLinkMailer } from './magic-link.mailer';
@@ -17,6 +20,10 @@ export const magicLinkFeature: AuthFeature = {
   build: (context) => {
     const services = [MagicLinkMailer, MagicLinkService];
     const parts = { providers: services, exports: services, oneTimeTokenKinds: Object.keys(MAGIC_LINK_MAIL_TEMPLATES) };
-    return context.controllers ? { ...parts, controllers: [context.mount(MagicLinkController)] } : parts;
+    if (!context.controllers) return parts;
+    const controller = context.mount(MagicLinkController);
+    const docs = openApiDocs('magic-link', [MAGIC_LINK_OPTIONS, COOKIE_OPTIONS], (options: ResolvedMagicLinkOptions, cookie: ResolvedCookieOptions) =>
+      documentMagicLinkRoutes(controller, options, cookie));
+    return { ...parts, providers: [...services, docs], controllers: [controller] };
   },
 };
