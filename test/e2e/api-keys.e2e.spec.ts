@@ -46,7 +46,7 @@ describe('API keys over HTTP (real Redis)', () => {
     redis = createRedisClient();
     t = await createTestApp(
       { apiKeys: { throttle: { limit: 25, windowSeconds: 60 } }, roleHierarchy: { admin: ['reports'] } },
-      {},
+      { adminRoutes: true },
       { controllers: [KeyedRoutes] },
     );
   });
@@ -219,6 +219,20 @@ describe('API keys over HTTP (real Redis)', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await http(t.url, 'GET', '/keyed/any', { token: quiet.key })).status).toBe(200);
+  });
+
+  it("an admin lists a user's keys and revokes one: 401 at its next request; a non-admin gets 403", async () => {
+    const admin = await register(['admin']);
+    const user = await register();
+    const { id, key } = await createKey(user.accessToken, { name: 'laptop script' });
+    const listed = await http(t.url, 'GET', `/auth/admin/users/${user.id}/api-keys`, { token: admin.accessToken });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual([expect.objectContaining({ id, name: 'laptop script' })]);
+    expect(JSON.stringify(listed.body)).not.toContain(key.split('.')[2]);
+    expect((await http(t.url, 'GET', `/auth/admin/users/${user.id}/api-keys`, { token: user.accessToken })).status).toBe(403);
+    expect((await http(t.url, 'DELETE', `/auth/admin/users/${user.id}/api-keys/${id}`, { token: admin.accessToken })).status).toBe(204);
+    expect((await http(t.url, 'GET', '/keyed/any', { token: key })).status).toBe(401);
+    expect((await http(t.url, 'DELETE', `/auth/admin/users/${user.id}/api-keys/${id}`, { token: admin.accessToken })).status).toBe(404);
   });
 
   it('refuses bad requests with stable codes', async () => {
