@@ -157,8 +157,8 @@ describe('API keys over HTTP (real Redis)', () => {
 
     // Expiry: the stored expiry moved into the past (the store compares it with its clock on every use).
     const field = `${t.keyPrefix}:{${user.id}}:ak`;
-    const [hash, version] = (await redis.hget(field, expiring.id))!.split('|');
-    await redis.hset(field, expiring.id, `${hash}|${version}|${Date.now() - 1}`);
+    const [hash, version, , scopes] = (await redis.hget(field, expiring.id))!.split('|');
+    await redis.hset(field, expiring.id, `${hash}|${version}|${Date.now() - 1}|${scopes}`);
     expect((await http(t.url, 'GET', '/keyed/any', { token: expiring.key })).status).toBe(401);
 
     const change = await http(t.url, 'POST', '/auth/password/change', {

@@ -1,10 +1,10 @@
 /**
  * The Redis scripts of `RedisApiKeyStore`. KEYS[1] is the user's key hash `<prefix>:{<userId>}:ak`; per key (ids are
  * base64url, never containing `:` or `|`):
- * - `<id>`: the head, `<secret hash>|<credential version>|<expiry, epoch ms, 0: never>` (what every check reads);
- * - `<id>:s`: the scopes, separated by spaces (a scope never contains one);
+ * - `<id>`: the head, `<secret hash>|<credential version>|<expiry, epoch ms, 0: never>|<scopes, space-separated>` (a
+ *   scope never contains a space or `|`): all a check reads of the key;
  * - `<id>:m`: JSON `{ n: name, c: created }` (for lists only);
- * - `<id>:u`: last used (epoch ms); `<id>:w`: the throttle window, `<start>:<count>`;
+ * - `<id>:u`: last used (epoch ms); `<id>:w` and `<id>:n`: the throttle window's start (epoch ms) and count;
  * and `:o`, the owner as last read from the user store: `<credential version>|<read at>|<roles, JSON>`.
  * KEYS[2] is the user's session hash (`RedisSessionStore`): its `:v` field is the credential floor the kernel raises
  * atomically with every change of credentials (password, disable), so a key dies at the very next request, before
@@ -13,38 +13,35 @@
 
 /**
  * ARGV: id, presented hash, now, last-used granularity ms, limit (0: none), window ms.
- * Returns 0 (invalid), `{2, retryAfterMs}` (throttled) or `{1, scopes, owner or '', credential version}`. The hashes
+ * Returns 0 (invalid), `{2, retryAfterMs}` (throttled) or `{1, scopes, owner or '', credential version}`. Kept lean
+ * (it runs on every request): one HMGET, one HGET, one HINCRBY (the throttle), an HSET once a minute. The hashes
  * are compared inside Redis: both are SHA-256 of 256-bit secrets, so the comparison's timing reveals nothing useful.
  */
 export const CHECK_API_KEY = `
 local id = ARGV[1]
-local got = redis.call('HMGET', KEYS[1], id, ':o', id .. ':u', id .. ':w', id .. ':s')
+local got = redis.call('HMGET', KEYS[1], id, ':o', id .. ':u', id .. ':w')
 if not got[1] then return 0 end
-local h, v, e = string.match(got[1], '^([^|]*)|(%d+)|(%d+)$')
+local h, v, e, scopes = string.match(got[1], '^([^|]*)|(%d+)|(%d+)|(.*)$')
 if h ~= ARGV[2] then return 0 end
 local now = tonumber(ARGV[3])
 e = tonumber(e)
 if e > 0 and e <= now then return 0 end
-local floor = tonumber(redis.call('HGET', KEYS[2], ':v') or '0')
-if got[2] then
-  local owner = tonumber(string.match(got[2], '^(%d+)|'))
-  if owner > floor then floor = owner end
-end
-if tonumber(v) < floor then return 0 end
+v = tonumber(v)
+local floor = redis.call('HGET', KEYS[2], ':v')
+if floor and tonumber(floor) > v then return 0 end
+if got[2] and tonumber(string.match(got[2], '^%d+')) > v then return 0 end
 local limit = tonumber(ARGV[5])
 if limit > 0 then
+  local start = tonumber(got[4] or '0')
   local window = tonumber(ARGV[6])
-  local start, count = 0, 0
-  if got[4] then
-    local s, c = string.match(got[4], '^(%d+):(%d+)$')
-    start, count = tonumber(s), tonumber(c)
+  if now - start >= window then
+    redis.call('HSET', KEYS[1], id .. ':w', ARGV[3], id .. ':n', 1)
+  elseif redis.call('HINCRBY', KEYS[1], id .. ':n', 1) > limit then
+    return {2, start + window - now}
   end
-  if now - start >= window then start, count = now, 0 end
-  if count >= limit then return {2, tostring(start + window - now)} end
-  redis.call('HSET', KEYS[1], id .. ':w', start .. ':' .. (count + 1))
 end
 if now - tonumber(got[3] or '0') >= tonumber(ARGV[4]) then redis.call('HSET', KEYS[1], id .. ':u', ARGV[3]) end
-return {1, got[5] or '', got[2] or '', v}
+return {1, scopes, got[2] or '', v}
 `;
 
 /** Deletes the keys that are expired or older than `floor` (and their fields); returns how many live ones are left. */
@@ -55,10 +52,10 @@ local function prune(key, now, floor)
   for i = 1, #flat, 2 do
     local id = flat[i]
     if not string.find(id, ':', 1, true) then
-      local v, e = string.match(flat[i + 1], '^[^|]*|(%d+)|(%d+)$')
+      local v, e = string.match(flat[i + 1], '^[^|]*|(%d+)|(%d+)|')
       e = tonumber(e)
       if (e > 0 and e <= now) or tonumber(v) < floor then
-        redis.call('HDEL', key, id, id .. ':s', id .. ':m', id .. ':u', id .. ':w')
+        redis.call('HDEL', key, id, id .. ':m', id .. ':u', id .. ':w', id .. ':n')
       else
         live = live + 1
       end
@@ -76,11 +73,11 @@ local function floorOf(owner, sessions)
 end
 `;
 
-/** ARGV: id, head, meta, scopes, owner, max keys, now. Prunes, then stores the key and the owner; 0 when at the maximum. */
+/** ARGV: id, head, meta, owner, max keys, now. Prunes, then stores the key and the owner; 0 when at the maximum. */
 export const CREATE_API_KEY = `${PRUNE}
-redis.call('HSET', KEYS[1], ':o', ARGV[5])
-if prune(KEYS[1], tonumber(ARGV[7]), floorOf(ARGV[5], KEYS[2])) >= tonumber(ARGV[6]) then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], ARGV[1] .. ':m', ARGV[3], ARGV[1] .. ':s', ARGV[4])
+redis.call('HSET', KEYS[1], ':o', ARGV[4])
+if prune(KEYS[1], tonumber(ARGV[6]), floorOf(ARGV[4], KEYS[2])) >= tonumber(ARGV[5]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], ARGV[1] .. ':m', ARGV[3])
 return 1
 `;
 

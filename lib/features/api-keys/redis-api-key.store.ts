@@ -4,11 +4,11 @@ import { RedisKeys } from '../../adapters/redis/redis-keys';
 import type { ApiKeyOwner, ApiKeyRecord, ApiKeyStore, CheckApiKeyInput, CheckApiKeyResult } from './api-key-store.interface';
 import { CHECK_API_KEY, CREATE_API_KEY, LIST_API_KEYS, REVOKE_ALL_API_KEYS, SET_API_KEY_OWNER } from './api-key.scripts';
 
-type Reply = number | [number, string, string?, string?];
+type Reply = number | [number, string | number, string?, number?];
 
 interface ApiKeyCommands {
   authkitApiKeyCheck(keys: string, sessions: string, id: string, hash: string, now: number, granularityMs: number, limit: number, windowMs: number): Promise<Reply>;
-  authkitApiKeyCreate(keys: string, sessions: string, id: string, head: string, meta: string, scopes: string, owner: string, maxKeys: number, now: number): Promise<number>;
+  authkitApiKeyCreate(keys: string, sessions: string, id: string, head: string, meta: string, owner: string, maxKeys: number, now: number): Promise<number>;
   authkitApiKeyList(keys: string, sessions: string, now: number): Promise<string[]>;
   authkitApiKeyOwner(keys: string, owner: string): Promise<number>;
   authkitApiKeyRevokeAll(keys: string): Promise<number>;
@@ -63,10 +63,10 @@ export class RedisApiKeyStore implements ApiKeyStore {
   }
 
   async create(record: ApiKeyRecord, owner: ApiKeyOwner, maxKeys: number): Promise<boolean> {
-    const head = `${record.hash}|${record.credentialVersion}|${record.expiresAt ?? 0}`;
+    const head = `${record.hash}|${record.credentialVersion}|${record.expiresAt ?? 0}|${record.scopes.join(' ')}`;
     const meta = JSON.stringify({ n: record.name, c: record.createdAt });
     const created = await redisCall(() => this.commands.authkitApiKeyCreate(
-      this.hashOf(record.userId), this.keys.sessions(record.userId), record.id, head, meta, record.scopes.join(' '), encodeOwner(owner), maxKeys, this.now(),
+      this.hashOf(record.userId), this.keys.sessions(record.userId), record.id, head, meta, encodeOwner(owner), maxKeys, this.now(),
     ));
     return created === 1;
   }
@@ -77,7 +77,8 @@ export class RedisApiKeyStore implements ApiKeyStore {
     ));
     if (!Array.isArray(reply)) return { status: 'invalid' };
     if (reply[0] === 2) return { status: 'throttled', retryAfterMs: Number(reply[1]) };
-    return { status: 'valid', scopes: reply[1] ? reply[1].split(' ') : [], credentialVersion: Number(reply[3]), owner: decodeOwner(reply[2]) };
+    const scopes = reply[1] as string;
+    return { status: 'valid', scopes: scopes ? scopes.split(' ') : [], credentialVersion: Number(reply[3]), owner: decodeOwner(reply[2]) };
   }
 
   async list(userId: string): Promise<ApiKeyRecord[]> {
@@ -87,9 +88,8 @@ export class RedisApiKeyStore implements ApiKeyStore {
     const records: ApiKeyRecord[] = [];
     for (const [id, head] of fields) {
       if (id.includes(':')) continue;
-      const [hash, version, expiresAt] = head.split('|');
+      const [hash, version, expiresAt, scopes] = head.split('|');
       const meta = JSON.parse(fields.get(`${id}:m`) ?? '{}') as { n?: string; c?: number };
-      const scopes = fields.get(`${id}:s`);
       const lastUsed = fields.get(`${id}:u`);
       records.push({
         id, userId, name: meta.n ?? '', hash, scopes: scopes ? scopes.split(' ') : [], credentialVersion: Number(version), createdAt: meta.c ?? 0,
@@ -101,7 +101,7 @@ export class RedisApiKeyStore implements ApiKeyStore {
 
   async revoke(userId: string, id: string): Promise<boolean> {
     const key = this.hashOf(userId);
-    const removed = await redisCall(() => this.redis.hdel(key, id, `${id}:s`, `${id}:m`, `${id}:u`, `${id}:w`));
+    const removed = await redisCall(() => this.redis.hdel(key, id, `${id}:m`, `${id}:u`, `${id}:w`, `${id}:n`));
     return removed > 0;
   }
 
