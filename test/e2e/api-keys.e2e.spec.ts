@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { type AuthenticatedUser, AuthService, CurrentUser, Roles } from '../../lib';
 import { AllowApiKey } from '../../lib/features/api-keys/allow-api-key.decorator';
+import { AccountSecuring } from '../../lib/core/users/account-securing.service';
 import { eventually } from '../support/abuse-app';
 import { createRedisClient } from '../support/redis-client';
 import { commandsSentDuring } from '../support/redis-monitor';
@@ -177,6 +178,15 @@ describe('API keys over HTTP (real Redis)', () => {
     // Re-enabled: the keys stay dead (they were made under older credentials).
     await t.app.get(AuthService).setDisabled(user.id, false);
     expect((await http(t.url, 'GET', '/keyed/any', { token: after.key })).status).toBe(401);
+  });
+
+  it('a change of credentials that no API-key listener hears (a reset securing the account) ends the key at the next request too', async () => {
+    const user = await register();
+    const { key } = await createKey(user.accessToken);
+    expect((await http(t.url, 'GET', '/keyed/any', { token: key })).status).toBe(200);
+    // What a password reset or a squat's securing does: the version rises and the sessions' floor with it, in one script.
+    await t.app.get(AccountSecuring).secure(user.id, { voidPassword: true, unlinkIdentities: false });
+    expect((await http(t.url, 'GET', '/keyed/any', { token: key })).status).toBe(401);
   });
 
   it('a valid key costs one Redis command; a broken checksum or a non-opted route costs none', async () => {
