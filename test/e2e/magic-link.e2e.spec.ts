@@ -127,6 +127,43 @@ describe('magic links over HTTP (real Redis, real SMTP server)', () => {
     expect(done.body.accessToken).toEqual(expect.any(String));
   });
 
+  it('magicLink.register: an unknown email gets a sign-up link; its click creates the account (email verified), once; the newest link wins', async () => {
+    const open = await createTestApp({
+      mail: { smtpUrl: `smtp://127.0.0.1:${smtp.port}` }, magicLink: { url: LINK_URL, register: true },
+      throttle: { magicLink: { email: { limit: 1000 }, ip: { limit: 1000 } }, magicLinkVerify: { ip: { limit: 1000 }, user: { limit: 1000 } } },
+    });
+    try {
+      const email = uniqueEmail('signup');
+      const askOpen = async () => {
+        const before = smtp.mailsTo(email).length;
+        expect((await http(open.url, 'POST', '/auth/magic-link', { json: { email } })).status).toBe(202);
+        return LocalSmtpServer.tokenIn(await smtp.waitForMail(email, before + 1));
+      };
+      const older = await askOpen();
+      const token = await askOpen();
+      expect(token.startsWith('s.')).toBe(true);
+      const verifyOpen = (t: string) => http(open.url, 'POST', '/auth/magic-link/verify', { json: { token: t } });
+      expect((await verifyOpen(older)).status).toBe(400);
+      const signedUp = await verifyOpen(token);
+      expect(signedUp.status).toBe(200);
+      expect(signedUp.body.user).toMatchObject({ email, roles: ['user'] });
+      const me = await http(open.url, 'GET', '/auth/me', { token: signedUp.body.accessToken });
+      expect(me.body).toMatchObject({ email, emailVerified: true });
+      expect((await verifyOpen(token)).status).toBe(400);
+      // The account exists now: the next link is an account's link.
+      const next = await askOpen();
+      expect(next.startsWith('s.')).toBe(false);
+      expect((await verifyOpen(next)).body.user.id).toBe(signedUp.body.user.id);
+      // A sign-up token is not accepted by an app without register (the main app here).
+      const other = uniqueEmail('signup');
+      expect((await http(open.url, 'POST', '/auth/magic-link', { json: { email: other } })).status).toBe(202);
+      const signupToken = LocalSmtpServer.tokenIn(await smtp.waitForMail(other, 1));
+      expect((await verify(signupToken)).status).toBe(400);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('refuses forged and malformed tokens with 400 token_invalid, bad emails with 400, and is throttled per email', async () => {
     for (const token of ['nope', 'a.b', `${Buffer.from('u1').toString('base64url')}.${'A'.repeat(43)}`]) {
       const res = await verify(token);

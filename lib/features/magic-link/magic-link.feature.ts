@@ -4,7 +4,8 @@ import { documentMagicLinkRoutes } from './magic-link.openapi';
 import { MAGIC_LINK_OPTIONS, type ResolvedMagicLinkOptions } from './magic-link.options';
 import { MagicLinkController } from './magic-link.controller';
 import { MAGIC_LINK_MAIL_TEMPLATES } from './magic-link.mail-templates';
-import { MagicLinkMailer } from './magic-link.mailer';
+import { MAGIC_LINK_SIGNUP, MagicLinkMailer } from './magic-link.mailer';
+import { MagicLinkSignup } from './magic-link.signup';
 import { MAGIC_LINK_ROUTE_LIMITS } from './magic-link.route-limits';
 import { MagicLinkService } from './magic-link.service';
 
@@ -18,8 +19,8 @@ export const magicLinkFeature: AuthFeature = {
   routeLimits: MAGIC_LINK_ROUTE_LIMITS,
   mailTemplates: MAGIC_LINK_MAIL_TEMPLATES,
   build: (context) => {
-    const services = [MagicLinkMailer, MagicLinkService];
-    const parts = { providers: services, exports: services, oneTimeTokenKinds: Object.keys(MAGIC_LINK_MAIL_TEMPLATES) };
+    const services = [MagicLinkMailer, MagicLinkSignup, MagicLinkService];
+    const parts = { providers: services, exports: services, oneTimeTokenKinds: [...Object.keys(MAGIC_LINK_MAIL_TEMPLATES), MAGIC_LINK_SIGNUP] };
     if (!context.controllers) return parts;
     const controller = context.mount(MagicLinkController);
     const docs = openApiDocs('magic-link', [MAGIC_LINK_OPTIONS, COOKIE_OPTIONS], (options: ResolvedMagicLinkOptions, cookie: ResolvedCookieOptions) =>

@@ -6,10 +6,10 @@ import { SignInPipeline } from '../../core/sign-in/sign-in-pipeline';
 import type { SignInOutcome } from '../../core/sign-in/sign-in-step';
 import { clientIpKey } from '../../core/throttling/client-ip';
 import { RouteLimiter } from '../../core/throttling/route-limiter';
-import { parseOneTimeToken } from '../../core/tokens/one-time-token';
 import { AccountSecuring, isPossibleSquat } from '../../core/users/account-securing.service';
 import { parseEmail } from '../../core/users/email';
-import { MAGIC_LINK, MagicLinkMailer } from './magic-link.mailer';
+import { MagicLinkMailer, parseMagicLink } from './magic-link.mailer';
+import { MagicLinkSignup } from './magic-link.signup';
 
 /**
  * Sign-in by a mailed link: the link is the primary factor (`amr: ['email']`), then the sign-in pipeline (MFA and
@@ -23,12 +23,13 @@ export class MagicLinkService {
     private readonly pipeline: SignInPipeline,
     private readonly securing: AccountSecuring,
     @Inject(UserStore) private readonly users: UserStore,
+    private readonly signup: MagicLinkSignup,
   ) {}
 
   /**
    * Mails a link when an enabled account has this email (in the background); the same outcome, the same store
-   * commands before the answer, for unknown emails. Throttled per ip and per email (`TooManyRequestsError`,
-   * counted whether or not the email has an account).
+   * commands before the answer, for unknown emails (which get a sign-up link when `magicLink.register` is on).
+   * Throttled per ip and per email (`TooManyRequestsError`, counted whether or not the email has an account).
    */
   async request(rawEmail: unknown, client: ClientInfo = {}): Promise<void> {
     const email = parseEmail(rawEmail);
@@ -36,6 +37,7 @@ export class MagicLinkService {
     await this.limiter.charge('magicLink', { ip: this.ipOf(client), email }, client);
     const user = await this.mailer.findByEmailInConstantSteps(email);
     if (user && !user.disabled && user.email) this.mailer.sendInBackground(user);
+    else if (!user && this.signup.open) this.mailer.sendSignupInBackground(email);
   }
 
   /**
@@ -46,16 +48,30 @@ export class MagicLinkService {
    * used, expired or replaced token.
    */
   async verify(token: unknown, client: ClientInfo = {}): Promise<SignInOutcome> {
-    const parsed = parseOneTimeToken(MAGIC_LINK, token);
-    await this.limiter.charge('magicLinkVerify', { ip: this.ipOf(client), user: parsed?.userId }, client);
-    if (!parsed) throw new OneTimeTokenInvalidError();
-    let user = await this.mailer.consume(parsed);
+    const presented = parseMagicLink(token);
+    await this.limiter.charge('magicLinkVerify', { ip: this.ipOf(client), user: presented?.parsed.userId }, client);
+    if (!presented) throw new OneTimeTokenInvalidError();
+    if (presented.signup) return this.signUp(presented.parsed, presented.email, client);
+    let user = await this.mailer.consume(presented.parsed);
     if (isPossibleSquat(user)) {
       await this.securing.secure(user.id, { voidPassword: true, unlinkIdentities: true, removeSecondFactors: true, verifyEmail: true });
       user = (await this.users.findById(user.id)) ?? user;
       if (user.disabled) throw new OneTimeTokenInvalidError();
     }
     return this.pipeline.signIn({ user, method: 'magic_link', amr: ['email'] }, client);
+  }
+
+  /** A sign-up link (`magicLink.register`): used up, then the account it creates (or that got the email meanwhile). */
+  private async signUp(parsed: { userId: string; hash: string }, email: string, client: ClientInfo): Promise<SignInOutcome> {
+    if (!this.signup.open) throw new OneTimeTokenInvalidError();
+    await this.mailer.consumeSignup(parsed);
+    const { user, created } = await this.signup.create(email, client);
+    if (user.disabled) throw new OneTimeTokenInvalidError();
+    if (!created && isPossibleSquat(user)) {
+      await this.securing.secure(user.id, { voidPassword: true, unlinkIdentities: true, removeSecondFactors: true, verifyEmail: true });
+    }
+    const current = created ? user : ((await this.users.findById(user.id)) ?? user);
+    return this.pipeline.signIn({ user: current, method: 'magic_link', amr: ['email'], ...(created ? { kind: 'registration', created: true } : {}) }, client);
   }
 
   private ipOf(client: ClientInfo): string | undefined {
