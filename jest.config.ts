@@ -100,6 +100,9 @@ const FASTIFY_SUITES = [
   'step-up.e2e.spec.ts',
   // Organizations: @OrgRoles on the platform's route params (:orgId), the 401 access_token_stale of a changed membership.
   'organizations.e2e.spec.ts',
+  // API keys (the Authorization header only, never a cookie; 429 + Retry-After per key) and magic links (202, the token response, mfaRequired).
+  'api-keys.e2e.spec.ts',
+  'magic-link.e2e.spec.ts',
 ];
 
 const config: Config = {

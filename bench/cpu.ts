@@ -21,7 +21,7 @@ import { RefreshPool } from './support/refresh-pool';
  * token pool per app, as `npm run bench` makes it). `--baseline <git ref>` also runs the apps built from that
  * commit, in the same rounds (an A/B of two builds); `--modes` and `--routes` narrow the run (`GET /` always runs).
  */
-const ROUTES = ['/', '/guarded', '/admin', '/auth/refresh'] as const;
+const ROUTES = ['/', '/guarded', '/keyed', '/admin', '/auth/refresh'] as const;
 type Route = (typeof ROUTES)[number];
 const CONNECTIONS = 50;
 const MODES = ['session', 'stateless'] as const;
@@ -32,7 +32,7 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-const USAGE = 'usage: npm run bench:cpu -- [--rounds <n>] [--seconds <s>] [--baseline <git ref>] [--modes session,stateless] [--routes /,/guarded,/admin,/auth/refresh]';
+const USAGE = 'usage: npm run bench:cpu -- [--rounds <n>] [--seconds <s>] [--baseline <git ref>] [--modes session,stateless] [--routes /,/guarded,/keyed,/admin,/auth/refresh]';
 
 function argument(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -104,9 +104,12 @@ async function main(): Promise<void> {
     await fixtures.createUser('admin@bench.test', PASSWORD, ['admin', 'user']);
     const user = bearer((await login(apps[0], 'user@bench.test')).accessToken);
     const admin = bearer((await login(apps[0], 'admin@bench.test')).accessToken);
+    // `/keyed` (row 2k): an API key of the same user, made through the route (the login is a recent sign-in).
+    const keyResponse = await fetch(`${apps[0].url}/auth/api-keys`, { method: 'POST', headers: { ...user, 'content-type': 'application/json' }, body: '{"name":"cpu"}' });
+    const apiKey = bearer(((await keyResponse.json()) as { key: string }).key);
     const slots: Slot[] = apps.flatMap((app, a) =>
       routes.map((route) => ({
-        app, route, headers: route === '/admin' ? admin : user, cpuMs: 0, redisCpuMs: 0, requests: 0, seconds: 0,
+        app, route, headers: route === '/admin' ? admin : route === '/keyed' ? apiKey : user, cpuMs: 0, redisCpuMs: 0, requests: 0, seconds: 0,
         pool: route === '/auth/refresh' ? new RefreshPool(fixtures, CONNECTIONS, `cpu${a}-`) : undefined,
       })));
     log(`warm-up, then ${rounds} rounds of ${seconds} s per route and app (${slots.length} slots)`);

@@ -91,15 +91,26 @@ async function main(): Promise<void> {
     const mfa = new MfaBench(mfaApp, fixtures, mfaKey);
     await mfa.prepare(mfaUserCount(options.smoke));
     const mfaToken = (await mfa.signIn()).accessToken as string;
-    const routes = [...benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool, cluster, fastify }), ...betterAuth.routes()];
-    routes.splice(routes.findIndex((route) => route.id === '4') + 1, 0, ...mfa.guardedRoutes(mfaToken));
+    // Row 2k: an API key of the same user, made through the route (the login above is a recent sign-in).
+    const keyResponse = await fetch(`${sessionApp.url}/auth/api-keys`, {
+      method: 'POST', headers: { ...bearer(userToken), 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench' }),
+    });
+    await expectStatus(keyResponse, 201, 'POST /auth/api-keys');
+    const apiKey = ((await keyResponse.json()) as { key: string }).key;
+    const allRoutes = [...benchRoutes({ sessionApp, statelessApp, userToken, apiKey, adminToken, recipeToken, refreshPool, cluster, fastify }), ...betterAuth.routes()];
+    allRoutes.splice(allRoutes.findIndex((route) => route.id === '4') + 1, 0, ...mfa.guardedRoutes(mfaToken));
 
+    const routes = options.rows ? withCeilings(allRoutes, options.rows) : allRoutes;
     // Every route answers correctly once before anything is measured.
     for (const route of routes.filter((r) => !r.spec.requests)) {
       await expectStatus(await fetch(route.spec.url, { headers: route.spec.headers }), 200, `row ${route.id}`);
     }
 
     const rows = roundRows(routes, await measureRounds(routes, options));
+    if (options.rows) {
+      console.log(`\n${loadTable(rows)}\n`);
+      return;
+    }
     log('row 7: POST /auth/login, with GET / traffic alongside');
     const { row: loginRow, loginLoad } = await measureLoginLoad(sessionApp, loginEmails, options, rows[0].requestsPerSecond);
     rows.push(loginRow);
@@ -111,7 +122,7 @@ async function main(): Promise<void> {
     console.log(`\n${loadTable(rows)}\n`);
 
     log('Redis cost per operation');
-    const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, organizationsApp, user, userToken, adminToken, smoke: options.smoke, betterAuth, mfa });
+    const costs = await measureOperationCosts({ redis, fixtures, sessionApp, statelessApp, organizationsApp, user, userToken, apiKey, adminToken, smoke: options.smoke, betterAuth, mfa });
 
     log(`Redis memory per session (${options.memorySessions.join(' and ')} sessions${options.memoryLargeSessions ? `; the default scenario also ${options.memoryLargeSessions}` : ''})`);
     const memory: MemoryResult[] = [];
@@ -156,6 +167,15 @@ async function main(): Promise<void> {
     clusterRedis.disconnect();
     await Promise.all([server.stop(), redisCluster.stop()]);
   }
+}
+
+/** The routes named in `ids`, and the rows they are measured against, in measurement order (the first is row 1). */
+function withCeilings(routes: Route[], ids: string[]): Route[] {
+  const wanted = new Set(ids);
+  for (const route of routes) if (wanted.has(route.id) && route.ceiling) wanted.add(route.ceiling);
+  const unknown = ids.filter((id) => !routes.some((route) => route.id === id));
+  if (unknown.length) throw new Error(`--rows: no row ${unknown.join(', ')}`);
+  return routes.filter((route) => wanted.has(route.id) || route.id === '1');
 }
 
 /** Writes results.json and RESULTS.md, prints the markdown; the exit code: 1 when a checked target is missed. */

@@ -1,4 +1,5 @@
 import { type AuthEventName, KernelEvent } from './core/events/auth-event.names';
+import { ApiKeyEvent } from './features/api-keys/api-keys.events';
 import { MfaEvent } from './features/mfa/mfa.events';
 import { PasskeyEvent } from './features/passkeys/passkeys.events';
 import { OAuthEvent } from './features/oauth/oauth.events';
@@ -16,7 +17,7 @@ import { RecoveryEvent } from './features/recovery/recovery.events';
  * onTheft(event: AuthEventPayloads[typeof AuthEvent.RefreshReused]) { this.alerts.send(event.userId); }
  * ```
  */
-export const AuthEvent = { ...KernelEvent, ...OAuthEvent, ...RecoveryEvent, ...MfaEvent, ...OrganizationEvent, ...PasskeyEvent } as const;
+export const AuthEvent = { ...KernelEvent, ...OAuthEvent, ...RecoveryEvent, ...MfaEvent, ...OrganizationEvent, ...PasskeyEvent, ...ApiKeyEvent } as const;
 
 /** Every built-in event name, for listeners that want them all. */
 export const AUTH_EVENT_NAMES: readonly AuthEventName[] = Object.freeze(Object.values(AuthEvent));

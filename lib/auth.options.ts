@@ -26,6 +26,12 @@ import {
 import {
   PASSKEY_OPTION_KEYS, PASSKEY_OPTIONS, type PasskeyOptions, resolvePasskeyOptions, type ResolvedPasskeyOptions,
 } from './features/passkeys/passkeys.options';
+import {
+  API_KEYS_OPTION_KEYS, API_KEYS_OPTIONS, type ApiKeysOptions, resolveApiKeysOptions, type ResolvedApiKeysOptions,
+} from './features/api-keys/api-keys.options';
+import {
+  MAGIC_LINK_OPTION_KEYS, MAGIC_LINK_OPTIONS, type MagicLinkOptions, resolveMagicLinkOptions, type ResolvedMagicLinkOptions,
+} from './features/magic-link/magic-link.options';
 import { MAIL_OPTION_KEYS, MAIL_OPTIONS, type MailOptions, resolveMailOptions, type ResolvedMailOptions } from './core/mail/mail.options';
 import type { Mailer } from './core/ports/mailer.interface';
 import type { OneTimeTokenStore } from './core/ports/one-time-token-store.interface';
@@ -104,6 +110,10 @@ export interface AuthModuleOptions
   organizations?: OrganizationsOptions;
   /** Passkeys (WebAuthn): registration, passwordless sign-in, second factor; off without it. See `PasskeyOptions`. */
   passkeys?: PasskeyOptions;
+  /** API keys for scripts and integrations; off without it. See `ApiKeysOptions`. */
+  apiKeys?: ApiKeysOptions;
+  /** Sign-in by a mailed link; off without it. See `MagicLinkOptions`. */
+  magicLink?: MagicLinkOptions;
 }
 
 /** Every feature's options after defaults and validation; each feature injects only its own slice. */
@@ -121,6 +131,8 @@ export interface ResolvedAuthOptions {
   mfa: ResolvedMfaOptions;
   organizations: ResolvedOrganizationsOptions;
   passkeys: ResolvedPasskeyOptions;
+  apiKeys: ResolvedApiKeysOptions;
+  magicLink: ResolvedMagicLinkOptions;
   account: ResolvedAccountOptions;
   mail: ResolvedMailOptions;
   /** The app's sign-in steps (`signInSteps`), in order. */
@@ -140,8 +152,8 @@ const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = {
  */
 const KNOWN_KEYS: OptionKeys<AuthModuleOptions> = {
   ...TOKEN_OPTION_KEYS, ...SESSION_OPTION_KEYS, ...REDIS_OPTION_KEYS, ...IDENTITY_OPTION_KEYS, ...ROLES_OPTION_KEYS, ...HTTP_TRANSPORT_OPTION_KEYS,
-  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...OIDC_OPTION_KEYS, ...MFA_OPTION_KEYS, ...ORGANIZATIONS_OPTION_KEYS, ...PASSKEY_OPTION_KEYS,
-  ...SIGN_IN_OPTION_KEYS,
+  ...ADAPTER_OPTION_KEYS, ...ACCOUNT_OPTION_KEYS, ...MAIL_OPTION_KEYS, ...THROTTLE_OPTION_KEYS, ...OAUTH_OPTION_KEYS, ...OIDC_OPTION_KEYS, ...MFA_OPTION_KEYS,
+  ...ORGANIZATIONS_OPTION_KEYS, ...PASSKEY_OPTION_KEYS, ...SIGN_IN_OPTION_KEYS, ...API_KEYS_OPTION_KEYS, ...MAGIC_LINK_OPTION_KEYS,
 };
 
 /** What the kernel itself declares: the registration route limits (its features add theirs). */
@@ -178,6 +190,8 @@ export function resolveAuthOptions(options: AuthModuleOptions, features: readonl
     mfa: resolveMfaOptions(options.mfa),
     organizations: resolveOrganizationsOptions(options.organizations),
     passkeys: resolvePasskeyOptions(options.passkeys),
+    apiKeys: resolveApiKeysOptions(options.apiKeys),
+    magicLink: resolveMagicLinkOptions(options.magicLink),
     account: resolveAccountOptions(options),
     mail: resolveMailOptions(options, declared.mailTemplates),
     signInSteps: resolveSignInSteps(options),
@@ -203,6 +217,8 @@ export const OPTION_SLICES = [
   [MFA_OPTIONS, 'mfa'],
   [ORGANIZATIONS_OPTIONS, 'organizations'],
   [PASSKEY_OPTIONS, 'passkeys'],
+  [API_KEYS_OPTIONS, 'apiKeys'],
+  [MAGIC_LINK_OPTIONS, 'magicLink'],
   [ACCOUNT_OPTIONS, 'account'],
   [MAIL_OPTIONS, 'mail'],
 ] as const satisfies ReadonlyArray<readonly [symbol, keyof ResolvedAuthOptions]>;

@@ -109,6 +109,20 @@ export { RedisOrganizationStore, RedisOrganizationInvitationStore } from './feat
 // Session claims a feature keeps current (the organizations' `org`, `org_roles`), checked by the one session command.
 export { SESSION_CLAIMS, type SessionClaimsSource } from './core/sessions/session-claims';
 export { SESSION_VERSIONS, type SessionVersions, type SessionVersionCheck } from './core/ports/session-versions.interface';
+// API keys (`apiKeys` option) and the kernel's extension point they plug into.
+export { BEARER_AUTHENTICATOR, type BearerAuthenticator } from './core/guards/bearer-authenticator';
+export type { ApiKeysOptions } from './features/api-keys/api-keys.options';
+export { AllowApiKey, ALLOW_API_KEY_KEY, type ApiKeyRoute } from './features/api-keys/allow-api-key.decorator';
+export { ApiKeysService, type ApiKeyView, type CreatedApiKey, type NewApiKey } from './features/api-keys/api-keys.service';
+export {
+  ApiKeyStore, type ApiKeyRecord, type ApiKeyOwner, type CheckApiKeyInput, type CheckApiKeyResult,
+} from './features/api-keys/api-key-store.interface';
+export { MemoryApiKeyStore } from './features/api-keys/memory-api-key.store';
+export { RedisApiKeyStore } from './features/api-keys/redis-api-key.store';
+export type { ApiKeyEventPayload } from './features/api-keys/api-keys.events';
+// Magic links (`magicLink` option).
+export type { MagicLinkOptions } from './features/magic-link/magic-link.options';
+export { MagicLinkService } from './features/magic-link/magic-link.service';
 
 // Events (through @nestjs/event-emitter when the app registered EventEmitterModule).
 export { AuthEvent, AUTH_EVENT_NAMES } from './auth.events';
@@ -129,6 +143,7 @@ export * from './features/oidc/oidc.errors';
 export * from './features/mfa/mfa.errors';
 export * from './features/organizations/organizations.errors';
 export * from './features/passkeys/passkeys.errors';
+export * from './features/api-keys/api-keys.errors';
 export { AuthExceptionFilter } from './core/http/auth-exception.filter';
 export type { ErrorBody } from './core/errors/auth-http-status';
 

@@ -35,3 +35,4 @@ export {
 } from './testing/passkey-store.contract';
 // A software WebAuthn authenticator (real attestation and assertion objects) for an app's passkey tests.
 export { SoftAuthenticator, type SoftCredential, type SoftAlgorithm, type SoftCeremonyOptions, type SoftCreateOptions } from './testing/soft-authenticator';
+export { describeApiKeyStoreContract, type ApiKeyStoreFactory } from './testing/api-key-store.contract';

@@ -12,7 +12,7 @@ export function publicUrlFromEnv(config: ConfigService): string {
 /**
  * The account lifecycle options of the sample from the environment: `SMTP_URL` (unset: mails are only logged
  * as sent, never with their link), `SMTP_FROM`, `AUTH_PUBLIC_URL` (base of the links in mails; the sample
- * serves the pages they open, /account/reset-password and /account/verify-email) and `AUTH_REQUIRE_VERIFIED_EMAIL`.
+ * serves the pages they open, /account/reset-password, /account/verify-email and /account/magic-link) and `AUTH_REQUIRE_VERIFIED_EMAIL`.
  */
 export function accountOptionsFromEnv(config: ConfigService): Partial<AuthModuleOptions> {
   const smtpUrl = config.get<string>('SMTP_URL');
@@ -22,6 +22,7 @@ export function accountOptionsFromEnv(config: ConfigService): Partial<AuthModule
     mail: { smtpUrl: smtpUrl || undefined, from: config.get<string>('SMTP_FROM') ?? 'nestjs-authkit sample <no-reply@localhost>' },
     passwordReset: { url: `${base}/account/reset-password` },
     emailVerification: { url: `${base}/account/verify-email` },
+    magicLink: { url: `${base}/account/magic-link` },
     requireVerifiedEmail: /^(1|true|yes)$/i.test(config.get<string>('AUTH_REQUIRE_VERIFIED_EMAIL') ?? ''),
   };
 }

@@ -46,11 +46,30 @@ if (verify) {
       : 'Done: whoever signed up with your address is signed out and their password removed. Use "Forgot password" to set yours.';
   });
 }
+// A magic link signs in on a button press, never on load (a link scanner that runs scripts must not use it up).
+const magic = document.getElementById('magic');
+if (magic) {
+  magic.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const res = await fetch('/auth/magic-link/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }), credentials: 'same-origin' });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      result.textContent = 'Not signed in: ' + (data.message || data.code || ('HTTP ' + res.status)) + '. Ask for a new link.';
+      return;
+    }
+    if (data.mfaRequired) {
+      sessionStorage.setItem('authkit-mfa-token', data.mfaToken);
+      location.assign('/app?mfa=required');
+      return;
+    }
+    location.assign('/app'); // the refresh cookie is set: the page signs in with it
+  });
+}
 `;
 
 /**
  * The pages the sample's mails link to (`AUTH_PUBLIC_URL` + `/account/reset-password?token=` and
- * `/account/verify-email?token=`). No inline script; `Referrer-Policy: no-referrer` so the token in the URL
+ * `/account/verify-email?token=`, and `/account/magic-link?token=`). No inline script; `Referrer-Policy: no-referrer` so the token in the URL
  * never leaves in a Referer header.
  */
 @Public()
@@ -82,6 +101,15 @@ export class AccountPagesController {
         '<button type="submit">Confirm my email</button></form>' +
         '<p>Did not sign up? Someone else used your address: <button id="not-me" type="button">This was not me</button></p>',
     );
+  }
+
+  @Get('magic-link')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', SECURITY_HEADERS.csp)
+  @Header('Referrer-Policy', 'no-referrer')
+  @Header('Cache-Control', 'no-store')
+  magicLink(): string {
+    return page('Sign in', '<form id="magic"><p>You asked for a sign-in link.</p><button type="submit">Sign me in</button></form>');
   }
 
   @Get('account.js')

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AUTHKIT_REDIS, type AuthenticatedUser, CurrentOrg, type CurrentOrganization, CurrentUser, OrgRoles, Public, Roles } from '../lib';
+import { AllowApiKey, AUTHKIT_REDIS, type AuthenticatedUser, CurrentOrg, type CurrentOrganization, CurrentUser, OrgRoles, Public, Roles } from '../lib';
 
 @Controller()
 export class AppController {
@@ -27,6 +27,7 @@ export class AppController {
   }
 
   /** Any signed-in user. */
+  @AllowApiKey()
   @Get('profile')
   profile(@CurrentUser() user: AuthenticatedUser): { user: AuthenticatedUser } {
     return { user };
@@ -47,6 +48,7 @@ export class AppController {
   }
 
   /** Admins only. */
+  @AllowApiKey({ scopes: ['admin'] })
   @Roles('admin')
   @Get('admin')
   admin(@CurrentUser('id') userId: string): { message: string; userId: string } {

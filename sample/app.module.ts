@@ -46,6 +46,8 @@ export function authOptionsFromEnv(config: ConfigService): AuthModuleOptions {
     // goes to POST /auth/orgs/invitations/accept.
     organizations: { invitationUrl: `${publicUrlFromEnv(config)}/app` },
     passkeys: passkeyOptionsFromEnv(config),
+    // API keys: GET /profile accepts any key, GET /admin a key with the scope `admin` (still @Roles('admin') on its owner).
+    apiKeys: { scopes: ['admin'] },
     ...accountOptionsFromEnv(config),
   };
 }

@@ -50,6 +50,9 @@ function redisOption(): { url: string } | { cluster: { nodes: { host: string; po
         ...(process.env.BENCH_MFA_KEY ? { mfa: { encryptionKeys: [{ id: 'bench', key: process.env.BENCH_MFA_KEY }] } } : {}),
         // Passkeys: the bench signs in with a software authenticator (nestjs-authkit/testing) from this origin.
         passkeys: { rpId: 'localhost', origins: [BENCH_PASSKEY_ORIGIN] },
+        // Row 2k: API keys on `GET /keyed`. The per-key throttle runs (it is part of the one command) with a limit the
+        // load never reaches.
+        apiKeys: { throttle: { limit: 1_000_000_000, windowSeconds: 60 } },
         // The soak (bench/soak.ts) registers from one ip all along: BENCH_REGISTER_PER_IP raises that limit.
         // The organizations app (BENCH_ORGANIZATIONS): the Redis cost of an @OrgRoles request beside a plain guarded one.
         ...(process.env.BENCH_ORGANIZATIONS ? { organizations: { invitationUrl: 'http://bench.test/invitations' } } : {}),

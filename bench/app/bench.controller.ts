@@ -1,6 +1,6 @@
 import { Controller, Get, Req, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { CurrentUser, OrgRoles, Public, Roles } from '../../lib';
+import { AllowApiKey, CurrentUser, OrgRoles, Public, Roles } from '../../lib';
 import { AUTHKIT_JWT_STRATEGY } from '../../lib/passport';
 import { JwtAuthGuard } from './docs-recipe/jwt-auth.guard';
 
@@ -27,6 +27,13 @@ export class BenchController {
   /** Rows 2 and 3: any signed-in user (global `AccessTokenGuard`; session or stateless by the app's options). */
   @Get('guarded')
   guarded(@CurrentUser('id') id: string): Answer {
+    return { ok: true, id };
+  }
+
+  /** Row 2k: an API key (`@AllowApiKey()`, global `AccessTokenGuard` and its API-key authenticator). */
+  @AllowApiKey()
+  @Get('keyed')
+  keyed(@CurrentUser('id') id: string): Answer {
     return { ok: true, id };
   }
 

@@ -20,6 +20,8 @@ export interface OperationInputs {
   /** The user whose sessions refresh and logout use. */
   user: StoredUser;
   userToken: string;
+  /** An API key of the same user (the API-key request). */
+  apiKey: string;
   adminToken: string;
   smoke: boolean;
   /** The Better Auth apps: their four operations are measured after the library's. */
@@ -44,7 +46,7 @@ async function activeOrganizationToken(app: AppProcess, accessToken: string): Pr
  * Auth's session check, sign-in, session refresh and sign-out.
  */
 export async function measureOperationCosts(inputs: OperationInputs): Promise<RedisCost[]> {
-  const { redis, fixtures, sessionApp, statelessApp, organizationsApp, user, userToken, adminToken, smoke, betterAuth, mfa } = inputs;
+  const { redis, fixtures, sessionApp, statelessApp, organizationsApp, user, userToken, apiKey, adminToken, smoke, betterAuth, mfa } = inputs;
   const meter = new RedisCostMeter(redis);
   await meter.start();
   const samples = smoke ? 2 : 5;
@@ -56,6 +58,7 @@ export async function measureOperationCosts(inputs: OperationInputs): Promise<Re
   const costs: RedisCost[] = [];
   costs.push(await meter.measure('authenticated request (default mode)', samples, nothing, get(sessionApp, '/guarded', userToken)));
   costs.push(await meter.measure('authenticated request (stateless mode)', samples, nothing, get(statelessApp, '/guarded', userToken)));
+  costs.push(await meter.measure('API-key request', samples, nothing, get(sessionApp, '/keyed', apiKey)));
   costs.push(await meter.measure("@Roles('admin') request", samples, nothing, get(sessionApp, '/admin', adminToken)));
   // Organizations on: the admin owns an organization and made it active; its token carries `org`, `org_roles`, `cv`.
   const orgToken = await activeOrganizationToken(organizationsApp, adminToken);

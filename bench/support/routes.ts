@@ -28,6 +28,8 @@ export interface RouteInputs {
   statelessApp: AppProcess;
   /** An access token of a user with role `user` (rows 1-3, 5b). */
   userToken: string;
+  /** An API key of the user of `userToken` (row 2k). */
+  apiKey: string;
   /** An access token of a user with role `admin` (row 4). */
   adminToken: string;
   /** A token of the docs recipe (row 5). */
@@ -96,7 +98,7 @@ function variantRoutes(suffix: string, wording: VariantWording, { app, userToken
  * header as the guarded rows (the public route ignores it), so that a row's ratio is what the library's
  * guard costs, not what 370 more request bytes cost the HTTP stack; row 1n shows the same route without the header.
  */
-export function benchRoutes({ sessionApp, statelessApp, userToken, adminToken, recipeToken, refreshPool, cluster, fastify }: RouteInputs): Route[] {
+export function benchRoutes({ sessionApp, statelessApp, userToken, apiKey, adminToken, recipeToken, refreshPool, cluster, fastify }: RouteInputs): Route[] {
   return [
     {
       id: '1',
@@ -123,6 +125,13 @@ export function benchRoutes({ sessionApp, statelessApp, userToken, adminToken, r
       app: sessionApp,
       ceiling: '1',
       spec: { url: `${sessionApp.url}/guarded`, headers: bearer(userToken) },
+    },
+    {
+      id: '2k',
+      route: '`GET /keyed` `@AllowApiKey()`, an API key instead of the access token (checksum + one Redis script: key, owner, throttle)',
+      app: sessionApp,
+      ceiling: '1',
+      spec: { url: `${sessionApp.url}/keyed`, headers: bearer(apiKey) },
     },
     {
       id: '3',

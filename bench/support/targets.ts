@@ -52,6 +52,16 @@ export function benchTargets(rows: Row[], costs: RedisCost[], memory: MemoryResu
         `middle half ${quartiles(row('4').pairRatios ?? row('4').roundRatios).map((q) => `${((q - 1) * 100).toFixed(0)}%`).join(' to ')})`,
       met: Math.abs(median(row('4').pairRatios ?? row('4').roundRatios) - 1) <= 0.03,
     },
+    {
+      // Issue 26: an API key costs about what the session check costs (row 2 beside it).
+      name: 'API-key request >= 0.9x open (row 2k, x row 1; row 2, the session check, beside it)', kind: 'timing',
+      measured: `${x(ratio('2k', '1'))} (row 2: ${x(ratio('2', '1'))})`, met: ratio('2k', '1') >= 0.9,
+    },
+    {
+      name: 'API-key request: <= 1 Redis command (one script: key, owner, throttle, last use)', kind: 'count',
+      measured: `${cost('API-key request').commandsPerOp} (${Object.entries(cost('API-key request').commandBreakdown).map(([name, n]) => `${name} ${n}`).join(', ') || 'none'})`,
+      met: cost('API-key request').commandsPerOp <= 1,
+    },
     { name: 'guarded >= 3x the docs recipe', kind: 'timing', measured: x(ratio('2', '5')), met: ratio('2', '5') >= 3 },
     {
       name: 'refresh: exactly 1 Redis round trip per rotation (one script call)', kind: 'count',

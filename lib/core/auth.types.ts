@@ -14,6 +14,13 @@ export interface AuthenticatedUser {
   amr?: string[];
   /** When the user authenticated for this session (the token's `auth_time`), epoch ms; absent in older tokens. */
   authTime?: number;
+  /**
+   * What authenticated the request: absent (or `'session'`) for an access token; `'api_key'` for an API key
+   * (`id` is then the key's owner, `sessionId` is `''`, and `apiKey` says which key and its scopes).
+   */
+  type?: 'session' | 'api_key';
+  /** The API key of an `'api_key'` principal: its id and scopes (`roles` are the owner's, narrowed by them). */
+  apiKey?: { id: string; scopes: string[] };
 }
 
 /** Where a request comes from; recorded on the session. */

@@ -161,6 +161,7 @@ function signedIn(tokens) {
   if (wasSignedOut) {
     loadMfa();
     loadPasskeys();
+    loadApiKeys();
     loadSessions(); // not awaited: it runs after the lock held by this refresh is released
     if (tabs) tabs.postMessage('signed-in');
   }
@@ -277,6 +278,46 @@ async function loadSessions() {
   });
   $('sessions').replaceChildren(...items);
 }
+
+// ---- Magic links and API keys -------------------------------------------------------------------------
+
+$('magic-link').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const result = await call('POST', '/auth/magic-link', { body: { email: new FormData(event.target).get('email') } });
+  if (!result.ok) return showError(messageFor(result));
+  event.target.reset();
+  showNotice('If an account has this email, a sign-in link is on its way.');
+});
+
+async function loadApiKeys() {
+  const result = await api('GET', '/auth/api-keys');
+  if (!result.ok) return;
+  $('api-keys').replaceChildren(...result.data.map((key) => {
+    const item = document.createElement('li');
+    item.textContent = `${key.name} (${key.prefix}…, scopes: ${key.scopes.join(', ') || 'none'}, expires ${new Date(key.expiresAt).toLocaleDateString()}, ` +
+      `last used ${key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : 'never'}) `;
+    const revoke = document.createElement('button');
+    revoke.textContent = 'Revoke';
+    revoke.addEventListener('click', async () => {
+      const revoked = await api('DELETE', `/auth/api-keys/${encodeURIComponent(key.id)}`);
+      if (!revoked.ok && revoked.code !== 'api_key_not_found') return showError(messageFor(revoked));
+      loadApiKeys();
+    });
+    item.append(revoke);
+    return item;
+  }));
+}
+
+$('api-key-create').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const result = await api('POST', '/auth/api-keys', { name: form.get('name'), scopes: form.get('admin') ? ['admin'] : [] });
+  if (!result.ok) return showError(messageFor(result));
+  event.target.reset();
+  $('api-key-new').textContent = `Your new key (shown this once):\n${result.data.key}`;
+  $('api-key-new').hidden = false;
+  loadApiKeys();
+});
 
 // ---- Two-factor authentication ---------------------------------------------------------------------------
 
@@ -519,7 +560,10 @@ async function loadPasskeys() {
   // Signed out: offer the passkeys of this site in the email field's autofill (conditional UI), where supported.
   if (!result.ok && !mfaRequired && passkeysSupported && (await PublicKeyCredential.isConditionalMediationAvailable?.())) passkeySignIn('conditional');
   // The provider vouched; the second factor is next (the pending sign-in is in an HttpOnly cookie).
-  if (mfaRequired && !result.ok) return secondFactor({});
+  // A magic link's sign-in that waits for its second factor leaves its MFA token here (/account/magic-link).
+  const pendingMfa = sessionStorage.getItem('authkit-mfa-token');
+  sessionStorage.removeItem('authkit-mfa-token');
+  if (mfaRequired && !result.ok) return secondFactor(pendingMfa ? { mfaToken: pendingMfa } : {});
   if (oauthError) showError(messageFor({ code: oauthError }) + (result.ok ? ' You are still signed in.' : ''));
   else if (linked) showNotice(`Your ${linked} account is now linked.`);
   else if (!result.ok && result.code !== 'refresh_token_missing') showError(messageFor(result));

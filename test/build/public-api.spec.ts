@@ -100,6 +100,12 @@ const PUBLIC_API: Record<string, string[]> = {
     'PasskeyNoticeKind', 'PasskeyNoticeMailContext', 'PasskeyNoticeMailTemplate', 'PasskeyEventPayload', 'PasskeyUsedEvent', 'PasskeyFailedEvent',
     'PasskeyChallengeInvalidError', 'PasskeyOriginInvalidError', 'PasskeyCounterInvalidError', 'PasskeyInvalidError', 'PasskeyAlreadyRegisteredError',
     'PasskeyLimitReachedError', 'PasskeyNotFoundError', 'PasskeyLastFactorError',
+    // API keys and magic links (issue 26): the kernel's bearer extension point, the decorator, services, the store port
+    // and adapters, errors, events, options.
+    'BEARER_AUTHENTICATOR', 'BearerAuthenticator', 'ApiKeysOptions', 'AllowApiKey', 'ALLOW_API_KEY_KEY', 'ApiKeyRoute',
+    'ApiKeysService', 'ApiKeyView', 'CreatedApiKey', 'NewApiKey', 'ApiKeyStore', 'ApiKeyRecord', 'ApiKeyOwner', 'CheckApiKeyInput',
+    'CheckApiKeyResult', 'MemoryApiKeyStore', 'RedisApiKeyStore', 'ApiKeyEventPayload', 'MagicLinkOptions', 'MagicLinkService',
+    'ApiKeyInvalidError', 'ApiKeyNotAcceptedError', 'ApiKeyScopeError', 'ApiKeyLimitError', 'ApiKeyNotFoundError',
   ],
   passport: ['AuthkitJwtStrategy', 'AUTHKIT_JWT_STRATEGY', 'AuthkitAuthGuard', 'googlePassportProfile', 'githubPassportProfile'],
   testing: [
@@ -115,6 +121,8 @@ const PUBLIC_API: Record<string, string[]> = {
     'describeOrganizationStoreContract', 'OrganizationStoresFactory',
     'describePasskeyCredentialStoreContract', 'describePasskeyChallengeStoreContract', 'PasskeyCredentialStoreFactory', 'PasskeyChallengeStoreFactory',
     'SoftAuthenticator', 'SoftCredential', 'SoftAlgorithm', 'SoftCeremonyOptions', 'SoftCreateOptions',
+    // The API-key store's contract suite (issue 26).
+    'describeApiKeyStoreContract', 'ApiKeyStoreFactory',
   ],
 };
 

@@ -61,6 +61,7 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
         mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 3) }] },
         organizations: { invitationUrl: 'https://app.example/invitations' },
         passkeys: { rpId: 'localhost', origins: [PASSKEY_ORIGIN] },
+        apiKeys: {},
       },
       {},
       { imports: [EventEmitterModule.forRoot({ wildcard: true })], providers: [PerNameRecorder, AuditRecorder] },
@@ -338,5 +339,23 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
       expect((await http(t.url, 'DELETE', `/auth/passkeys/${passkeyId}`, { token: accessToken, headers: ua })).status).toBe(204);
     });
     expect(removed).toEqual({ at: expect.any(Number), userId, passkeyId, ip: expect.any(String), userAgent: USER_AGENT });
+  });
+
+  it('covers API keys (never the key in a payload)', async () => {
+    const email = uniqueEmail('ev-keys');
+    const reg = await http(t.url, 'POST', '/auth/register', { json: { email, password: PASSWORD }, headers: ua });
+    const userId = reg.body.user.id as string;
+    let key = { id: '', key: '' };
+    const [created] = await step([AuthEvent.ApiKeyCreated], async () => {
+      const res = await http(t.url, 'POST', '/auth/api-keys', { token: reg.body.accessToken, json: { name: 'ci', scopes: ['reports'] }, headers: ua });
+      expect(res.status).toBe(201);
+      key = res.body;
+    });
+    secrets.push(key.key, key.key.split('.')[2]);
+    expect(created).toEqual({ at: expect.any(Number), userId, keyId: key.id, scopes: ['reports'], ip: expect.any(String), userAgent: USER_AGENT });
+    const [revoked] = await step([AuthEvent.ApiKeyRevoked], async () => {
+      expect((await http(t.url, 'DELETE', `/auth/api-keys/${key.id}`, { token: reg.body.accessToken, headers: ua })).status).toBe(204);
+    });
+    expect(revoked).toEqual({ at: expect.any(Number), userId, keyId: key.id, ip: expect.any(String), userAgent: USER_AGENT });
   });
 });

@@ -177,6 +177,8 @@ describe('OpenAPI with every feature on (password reset, email verification, adm
       emailVerification: { url: 'https://app.example.com/verify' },
       mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 1) }] },
       organizations: { invitationUrl: 'https://app.example.com/invitations' },
+      apiKeys: {},
+      magicLink: { url: 'https://app.example.com/sign-in/link' },
       adminRoutes: true,
     }));
   });
@@ -214,6 +216,17 @@ describe('OpenAPI with every feature on (password reset, email verification, adm
     expect(document.paths['/auth/admin/users/{id}'].delete).toBeDefined();
   });
 
+  it('documents the API-key and magic-link routes', () => {
+    expect(document.paths['/auth/api-keys'].post!.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(bodyOf(document, '/auth/api-keys').properties!)).toEqual(['name', 'scopes', 'expiresInDays']);
+    expect(Object.keys(resolve(document, json(responsesOf(document, '/auth/api-keys', 'post')['201'])).properties!)).toContain('key');
+    expect((responsesOf(document, '/auth/api-keys/{id}', 'delete')['404'] as { description: string }).description).toBe('code: api_key_not_found');
+    expect(document.paths['/auth/admin/users/{id}/api-keys'].get!.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/auth/magic-link'].post!.security ?? []).toEqual([]);
+    expect(Object.keys(bodyOf(document, '/auth/magic-link/verify').properties!)).toEqual(['token']);
+    expect((responsesOf(document, '/auth/magic-link/verify', 'post')['400'] as { description: string }).description).toContain('token_invalid');
+  });
+
   it('documents the MFA routes: verify public with its codes, enrolment and management with bearer, the admin reset', () => {
     const verify = document.paths['/auth/mfa/verify'].post!;
     expect(verify.security ?? []).toEqual([]);
@@ -230,10 +243,9 @@ describe('OpenAPI with every feature on (password reset, email verification, adm
 });
 
 describe('OpenAPI without the mfa option', () => {
-  it('leaves the MFA routes out (they answer 404)', async () => {
+  it('leaves the MFA, API-key and magic-link routes out when off (they answer 404)', async () => {
     const { app, document } = await documented('topenapi3', {});
-    expect(Object.keys(document.paths).filter((path) => path.includes('/mfa'))).toEqual([]);
-    expect(Object.keys(document.paths).filter((path) => path.includes('/orgs'))).toEqual([]);
+    expect(Object.keys(document.paths).filter((path) => /\/mfa|\/orgs|api-keys|magic-link/.test(path))).toEqual([]);
     await app.close();
   });
 });

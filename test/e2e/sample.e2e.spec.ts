@@ -68,6 +68,19 @@ describe('sample app with Redis (AppModule through the public API)', () => {
     expect(asMember.body).toEqual({ orgId: org.body.id, orgRoles: ['owner'], userId: user.body.user.id });
     expect((await http(url, 'GET', '/org/admin', { token: active.body.accessToken })).status).toBe(200);
   });
+
+  it("API keys: GET /profile takes any key, GET /admin a key with the scope admin of an admin; no other route takes one", async () => {
+    const admin = await http(url, 'POST', '/auth/login', { json: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+    const create = (scopes: string[]) => http(url, 'POST', '/auth/api-keys', { token: admin.body.accessToken, json: { name: 'sample', scopes } });
+    const scoped = await create(['admin']);
+    const plain = await create([]);
+    expect([scoped.status, plain.status]).toEqual([201, 201]);
+    expect((await http(url, 'GET', '/profile', { token: plain.body.key })).body.user).toMatchObject({ type: 'api_key', id: admin.body.user.id });
+    expect((await http(url, 'GET', '/admin', { token: scoped.body.key })).status).toBe(200);
+    expect((await http(url, 'GET', '/admin', { token: plain.body.key })).status).toBe(403);
+    expect((await http(url, 'GET', '/auth/me', { token: scoped.body.key })).status).toBe(401);
+    expect((await create(['billing'])).status).toBe(400); // the sample allows the scope admin only
+  });
 });
 
 describe('npm run sample with no Redis (in-memory stores)', () => {

@@ -28,13 +28,13 @@ export interface SessionEvent extends UserEvent {
 }
 
 export interface RegisteredEvent extends SessionEvent {
-  method: 'password' | 'oauth' | 'passkey';
+  method: 'password' | 'oauth' | 'passkey' | 'magic_link';
   /** The OAuth provider, for `method: 'oauth'`. */
   provider?: string;
 }
 
 export interface LoginSucceededEvent extends SessionEvent {
-  method: 'password' | 'oauth' | 'passkey';
+  method: 'password' | 'oauth' | 'passkey' | 'magic_link';
   provider?: string;
 }
 

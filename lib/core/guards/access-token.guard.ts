@@ -11,6 +11,7 @@ import { TokenService } from '../tokens/token.service';
 import { AuthGuardBase } from './auth-guard.base';
 import type { AuthRequest } from './auth-request';
 import { HandlerMetadataCache } from './handler-metadata.cache';
+import { BEARER_AUTHENTICATOR, type BearerAuthenticator } from './bearer-authenticator';
 
 const BEARER = /^Bearer[ ]+([^ ]+)[ ]*$/i;
 /**
@@ -46,6 +47,7 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
     @Inject(SessionStore) protected readonly sessions: SessionStore,
     @Inject(SESSION_OPTIONS) protected readonly options: Pick<ResolvedSessionOptions, 'accessTokenValidation'>,
     @Optional() @Inject(SESSION_VERSIONS) protected readonly versions?: SessionVersions | null,
+    @Optional() @Inject(BEARER_AUTHENTICATOR) protected readonly other: BearerAuthenticator | null = null,
   ) {
     super();
   }
@@ -55,6 +57,10 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
     if (route === RouteKind.Public) return true;
     const request = this.getRequest(context);
     if ((request.user as MarkedUser | undefined)?.[AUTHENTICATED]) return true;
+    if (this.other !== null) {
+      const credential = this.extractToken(request);
+      if (credential !== undefined && this.other.recognises(credential)) return this.authenticateOther(context, request, credential, route);
+    }
     if (route === RouteKind.Optional) return this.authenticateOptionally(request).catch((error: unknown) => this.handleError(context, error));
     if (this.options.accessTokenValidation !== 'session') {
       // Nothing to wait for: answered synchronously, without a promise.
@@ -89,6 +95,17 @@ export class AccessTokenGuard extends AuthGuardBase implements CanActivate {
     } else if (!(await this.sessions.exists(claims.sub, claims.sid))) {
       throw new SessionRevokedError();
     }
+  }
+
+  /** A credential of the feature's `BearerAuthenticator` (an API key): its principal, marked like the guard's own. */
+  private authenticateOther(context: ExecutionContext, request: AuthRequest, credential: string, route: RouteKind): Promise<boolean> {
+    return this.other!.authenticate(credential, context).then(
+      (user) => this.accept(request, Object.assign(user as MarkedUser, { [AUTHENTICATED]: true as const })),
+      (error: unknown) => {
+        if (route === RouteKind.Optional && error instanceof AuthError && !(error instanceof StoreUnavailableError)) return true;
+        return this.handleError(context, error);
+      },
+    );
   }
 
   private requireToken(from: AuthRequest | string | undefined): string {

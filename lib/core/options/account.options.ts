@@ -106,7 +106,7 @@ const DELETION_KEYS: OptionKeys<NonNullable<AccountOptions['accountDeletion']>> 
 const HOOK_KEYS: OptionKeys<AuthHooks> = { beforeRegister: true, beforeLogin: true, beforeOAuthLink: true };
 const CLAIMS_KEYS: OptionKeys<ClaimsOptions> = { names: true, resolve: true, maxBytes: true };
 
-function resolveMailedToken(given: MailedTokenOptions | undefined, option: string, defaultTtlSeconds: number): ResolvedMailedToken {
+export function resolveMailedToken(given: MailedTokenOptions | undefined, option: string, defaultTtlSeconds: number): ResolvedMailedToken {
   const value = ownedObject(given, option, MAILED_TOKEN_KEYS) ?? {};
   if (value.url !== undefined) {
     let parsed: URL | undefined;

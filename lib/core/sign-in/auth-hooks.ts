@@ -13,7 +13,7 @@ export interface BeforeRegisterContext {
 /** What `hooks.beforeLogin` gets: the credentials were right (or the provider vouched). */
 export interface BeforeLoginContext {
   user: AuthUser;
-  method: 'password' | 'oauth' | 'passkey';
+  method: 'password' | 'oauth' | 'passkey' | 'magic_link';
   /** The OAuth provider, for `method: 'oauth'`. */
   provider?: string;
   client: ClientInfo;

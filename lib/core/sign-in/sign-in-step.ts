@@ -3,7 +3,7 @@ import type { ClientInfo, TokenPair } from '../auth.types';
 import type { AuthUser, StoredUser } from '../ports/user-store.interface';
 
 /** How the primary factor proved who the user is. */
-export type SignInMethod = 'password' | 'oauth' | 'passkey';
+export type SignInMethod = 'password' | 'oauth' | 'passkey' | 'magic_link';
 
 /**
  * What a primary factor (password, OAuth callback, registration, later passkeys and magic links) hands to the

@@ -57,14 +57,15 @@ describe('kinds of one-time tokens and mails: snake_case names', () => {
 });
 
 describe('declarations of route limits and mail kinds, unioned over the kernel and the features', () => {
-  it('the built-in ones: register (kernel), oauthStart (oauth), passwordForgot, emailVerification, passwordReset and emailVerify (recovery), passkeyOptions (passkeys); mfa and passkey mails', () => {
+  it('the built-in ones: register (kernel), oauthStart (oauth), passwordForgot, emailVerification, passwordReset and emailVerify (recovery), orgCreate and orgInvitation (organizations), passkeyOptions (passkeys), magicLink and magicLinkVerify (magic-link); their mails', () => {
     const declared = gatherDeclarations(BUILT_IN_FEATURES, kernel);
     expect(Object.keys(declared.routeLimits).sort()).toEqual([
-      'emailVerification', 'emailVerify', 'oauthStart', 'orgCreate', 'orgInvitation', 'passkeyOptions', 'passwordForgot', 'passwordReset', 'register',
+      'emailVerification', 'emailVerify', 'magicLink', 'magicLinkVerify', 'oauthStart', 'orgCreate', 'orgInvitation', 'passkeyOptions', 'passwordForgot',
+      'passwordReset', 'register',
     ]);
     expect(Object.keys(declared.mailTemplates).sort()).toEqual([
-      'email_verification', 'mfa_disabled', 'mfa_enabled', 'mfa_recovery_code_used', 'org_invitation', 'passkey_added', 'passkey_removed', 'password_changed',
-      'password_reset',
+      'email_verification', 'magic_link', 'mfa_disabled', 'mfa_enabled', 'mfa_recovery_code_used', 'org_invitation', 'passkey_added', 'passkey_removed',
+      'password_changed', 'password_reset',
     ]);
   });
 
@@ -89,7 +90,7 @@ describe('declarations of route limits and mail kinds, unioned over the kernel a
   it("an app feature's kind of mail takes mail.templates.<kind>; without the feature the kind is refused", () => {
     const options = { mail: { templates: { invitation: () => ({ subject: 's', text: 't' }) } } };
     expect(() => resolveWith(options, [...BUILT_IN_FEATURES, invites])).not.toThrow();
-    expect(() => resolveWith(options)).toThrow('"mail.templates.invitation" is not a kind of mail (password_reset, email_verification, password_changed, mfa_enabled, mfa_disabled, mfa_recovery_code_used, org_invitation, passkey_added, passkey_removed)');
+    expect(() => resolveWith(options)).toThrow('"mail.templates.invitation" is not a kind of mail (password_reset, email_verification, password_changed, mfa_enabled, mfa_disabled, mfa_recovery_code_used, org_invitation, passkey_added, passkey_removed, magic_link)');
   });
 
   it('throttleRoute charges a declared route and refuses one nobody declared', async () => {
@@ -111,8 +112,8 @@ describe('the open event map', () => {
     expect(AuthEvent.MfaRecoveryCodeUsed).toBe('authkit.mfa.recovery_code_used');
     expect(AuthEvent.OrgMemberRemoved).toBe('authkit.org.member_removed');
     expect(AuthEvent.PasskeyFailed).toBe('authkit.passkey.failed');
-    expect(AUTH_EVENT_NAMES).toHaveLength(34);
-    expect(new Set(AUTH_EVENT_NAMES).size).toBe(34);
+    expect(AUTH_EVENT_NAMES).toHaveLength(36);
+    expect(new Set(AUTH_EVENT_NAMES).size).toBe(36);
   });
 
   it("emit is type-checked for an app's events merged into AuthEventMap", () => {
