@@ -13,8 +13,10 @@ const Sequencer = require('@jest/test-sequencer').default;
  * suite); its first step packs the package, which packed-tarball and package wait for (test/support/packed-tarball.ts),
  * so those two start a little later, when the tarball is about ready. Failover last of these: it asserts latencies
  * (no request over 2 s while a master dies), so it starts when the consumer apps' children are mostly done, and its
- * waits (promotions, recoveries) still overlap the short suites instead of ending the run. (On a machine at load
- * 15-30, its slowest request was 0.8-1.2 s.)
+ * waits (promotions, recoveries) still overlap the short suites instead of ending the run. (Its slowest request, on a
+ * machine loaded by other runs: 0.8 s mid-run at load ~10; 1.2 s alone at load ~15; started together with the consumer
+ * apps' fresh installs and the browser suite at load 13-19, 5.8 s without the priorities of test/support/priority.ts
+ * and 1.99 s with them.)
  */
 const SLOW_FIRST = [
   'consumer-apps.e2e.spec.ts',
