@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import type { RedisDurability } from '../../lib/adapters/redis/redis.options';
 import { RedisClusterTopology } from '../support/redis-cluster';
 import { RedisSentinelTopology, SENTINEL_MASTER_NAME } from '../support/redis-sentinel';
+import { favourThisProcess } from '../support/priority';
 import type { RedisServer } from '../support/redis-server';
 import { clusterTopology, type RedisTopology, sentinelTopology } from '../support/redis-topologies';
 import { createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
@@ -198,8 +199,15 @@ const targets: Record<'cluster' | 'sentinel', FailoverTarget> = {
   },
 };
 
+// Its latencies are the library's, not those of the run's CPU-bound suites beside it (see test/support/priority.ts).
+let restorePriority: () => void = () => undefined;
+beforeAll(() => {
+  restorePriority = favourThisProcess();
+});
+
 const summaries: string[] = [];
 afterAll(() => {
+  restorePriority();
   if (summaries.length) process.stdout.write(`\nfailover summary (${FAILOVERS} failover(s) per topology)\n${summaries.join('\n')}\n`);
 });
 

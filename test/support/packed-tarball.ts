@@ -4,7 +4,7 @@ import {
   copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../..');
 
@@ -41,15 +41,73 @@ function read(dir: string): PackedTarball {
  * so the tarball's dist/ exists only if `prepack` builds it. The tarball and its unpacked copy are kept in
  * node_modules/.cache under a digest of the checkout's files: the suites that need them (and later runs on an
  * unchanged tree) pack once. Being under the root, the unpacked dist/ resolves its dependencies from the root's
- * node_modules, so a suite can load what ships without installing it.
+ * node_modules, so a suite can load what ships without installing it. Suites that ask at the same time (parallel
+ * workers) wait for the one that packs (a lock directory per digest) instead of building the package again.
  */
 export function packCleanCheckout(): PackedTarball {
   const files = checkoutFiles();
   const base = join(root, 'node_modules', '.cache', 'nestjs-authkit-pack');
-  const cached = join(base, checkoutDigest(files));
+  const digest = checkoutDigest(files);
+  const cached = join(base, digest);
   if (existsSync(join(cached, 'pack.json'))) return read(cached);
 
   mkdirSync(base, { recursive: true });
+  const lock = join(base, `lock-${digest}`);
+  if (!takeLock(lock, () => existsSync(join(cached, 'pack.json')))) return read(cached);
+  try {
+    return pack(files, base, cached);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Blocks this worker for `ms` (it runs one suite, which waits for the tarball anyway). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the lock directory (true), or waits while another process holds it and returns false once `done()` (that
+ * process packed). A lock whose process is gone (killed mid-pack) is taken over.
+ */
+function takeLock(lock: string, done: () => boolean): boolean {
+  const deadline = Date.now() + 300_000;
+  let unnamedSince = Infinity;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (done()) return false;
+    let holder = NaN;
+    try {
+      holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    } catch {
+      // Just created, its pid not written yet.
+    }
+    unnamedSince = Number.isNaN(holder) ? Math.min(unnamedSince, Date.now()) : Infinity;
+    const gone = Number.isNaN(holder) ? Date.now() - unnamedSince > 10_000 : !alive(holder);
+    if (gone) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > deadline) throw new Error(`packCleanCheckout: ${lock} held by process ${holder} for 5 minutes`);
+    else pause(200);
+  }
+}
+
+/** Packs the checkout's `files` into `cached` (see packCleanCheckout). */
+function pack(files: string[], base: string, cached: string): PackedTarball {
+  if (existsSync(join(cached, 'pack.json'))) return read(cached);
   const stage = mkdtempSync(join(base, 'stage-'));
   const checkout = mkdtempSync(join(tmpdir(), 'authkit-checkout-'));
   try {
@@ -81,7 +139,7 @@ export function packCleanCheckout(): PackedTarball {
   }
   // Packs of earlier contents of the tree are not needed any more.
   for (const name of readdirSync(base)) {
-    if (!name.startsWith('stage-') && join(base, name) !== cached) rmSync(join(base, name), { recursive: true, force: true });
+    if (!name.startsWith('stage-') && name !== `lock-${basename(cached)}` && join(base, name) !== cached) rmSync(join(base, name), { recursive: true, force: true });
   }
   return read(cached);
 }

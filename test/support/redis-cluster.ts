@@ -39,24 +39,44 @@ export class RedisClusterTopology {
     const nodeTimeoutMs = options.nodeTimeoutMs ?? 1000;
     const minReplicas = options.minReplicasToWrite ? ['--min-replicas-to-write', String(options.minReplicasToWrite), '--min-replicas-max-lag', '2'] : [];
     const dir = mkdtempSync(join(tmpdir(), 'authkit-cluster-'));
-    const ports: number[] = [];
-    while (ports.length < 6) {
-      const port = await freePort();
-      // The cluster bus listens on port + 10000; keep both free and distinct.
-      if (port < 55535 && !ports.includes(port)) ports.push(port);
+    const taken = new Set<number>();
+    /** A port whose cluster bus port (port + 10000) is below 65536, distinct from the others. */
+    const pickPort = async (): Promise<number> => {
+      for (;;) {
+        const port = await freePort();
+        if (port < 55535 && !taken.has(port)) {
+          taken.add(port);
+          return port;
+        }
+      }
+    };
+    // A node whose port or bus port another process took first (parallel runs) starts again on another (3 tries).
+    const startNode = async (): Promise<RedisServer> => {
+      for (let attempt = 1; ; attempt++) {
+        const port = await pickPort();
+        try {
+          return await RedisServer.start({
+            port,
+            args: [
+              '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
+              '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-replica-validity-factor', '0',
+              '--cluster-require-full-coverage', 'no', '--dir', dir, ...minReplicas,
+            ],
+          });
+        } catch (error) {
+          if (attempt >= 3) throw error;
+        }
+      }
+    };
+    const started = await Promise.allSettled(Array.from({ length: 6 }, () => startNode()));
+    const nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) {
+      await Promise.all(nodes.map((node) => node.stop()));
+      rmSync(dir, { recursive: true, force: true });
+      throw failed.reason;
     }
-    const nodes = await Promise.all(
-      ports.map((port) =>
-        RedisServer.start({
-          port,
-          args: [
-            '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-            '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-replica-validity-factor', '0',
-            '--cluster-require-full-coverage', 'no', '--dir', dir, ...minReplicas,
-          ],
-        }),
-      ),
-    );
+    const ports = nodes.map((node) => node.port);
     const topology = new RedisClusterTopology(nodes, dir);
     try {
       await run(process.env.REDIS_CLI_BIN ?? 'redis-cli', [

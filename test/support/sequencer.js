@@ -10,22 +10,24 @@ const Sequencer = require('@jest/test-sequencer').default;
  * this machine (longest first), or by file size on a fresh clone (as in CI).
  *
  * The consumer apps first: the longest suite, and up to three CPU-bound children at a time (npm, tsc, each app's own
- * suite). Failover last of these: it asserts latencies (no request over 2 s while a master dies), and three
- * CPU-bound children are the worst neighbour for that; from here it starts about when they are done, and its waits
- * (promotions, recoveries) still overlap the short suites instead of ending the run. (On a machine at load ~20 its
- * Cluster half went over 2 s in either place: a healthy refresh's p50 was 416-642 ms beside the consumer apps, 210-280
- * ms mid-run.)
+ * suite); its first step packs the package, which packed-tarball and package wait for (test/support/packed-tarball.ts),
+ * so those two start a little later, when the tarball is about ready. Failover last of these: it asserts latencies
+ * (no request over 2 s while a master dies), so it starts when the consumer apps' children are mostly done, and its
+ * waits (promotions, recoveries) still overlap the short suites instead of ending the run. (Its slowest request, on a
+ * machine loaded by other runs: 0.8 s mid-run at load ~10; 1.2 s alone at load ~15; started together with the consumer
+ * apps' fresh installs and the browser suite at load 13-19, 5.8 s without the priorities of test/support/priority.ts
+ * and 1.99 s with them.)
  */
 const SLOW_FIRST = [
   'consumer-apps.e2e.spec.ts',
   'browser.e2e.spec.ts',
-  'packed-tarball.spec.ts',
   'readme-snippets.spec.ts',
   'account-lifecycle.e2e.spec.ts',
   // Mostly waiting (CLIENT PAUSE, DEBUG SLEEP, reuse windows): started early, they overlap the CPU-bound ones.
   'request-budget.e2e.spec.ts',
   'throttle-fail-closed.spec.ts',
   'refresh-lost-answer.e2e.spec.ts',
+  'packed-tarball.spec.ts',
   'sample.e2e.spec.ts',
   'core.e2e.spec.ts',
   'package.spec.ts',
