@@ -29,6 +29,10 @@ const SLOW_FIRST = [
   'refresh-lost-answer.e2e.spec.ts',
   'packed-tarball.spec.ts',
   'sample.e2e.spec.ts',
+  // The other Chromium suites (~10 s each): by file size they would start late and end the run.
+  'mfa-browser.e2e.spec.ts',
+  'passkeys-browser.e2e.spec.ts',
+  'oidc-browser.e2e.spec.ts',
   'core.e2e.spec.ts',
   'package.spec.ts',
   'public-api.spec.ts',
