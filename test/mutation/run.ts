@@ -26,7 +26,7 @@ export const MUTATION_GROUPS: Array<{ mutate: string[]; specs: string[] }> = [
   { mutate: ['lib/core/tokens/signing-keys.ts'], specs: ['test/core/tokens/signing-keys.spec.ts'] },
   { mutate: ['lib/core/tokens/access-token-keys.ts'], specs: ['test/core/tokens/access-token-keys.spec.ts'] },
   { mutate: ['lib/core/tokens/jwt.options.ts'], specs: ['test/core/tokens/jwt.options.spec.ts'] },
-  { mutate: ['lib/core/tokens/token.service.ts'], specs: ['test/core/tokens/token.service.claims.spec.ts', 'test/core/tokens/token.service.spec.ts', 'test/core/tokens/token.service.caches.spec.ts', 'test/core/tokens/token.service.signature-encoding.spec.ts'] },
+  { mutate: ['lib/core/tokens/token.service.ts'], specs: ['test/core/tokens/token.service.claims.spec.ts', 'test/core/tokens/token.service.own-checks.spec.ts', 'test/core/tokens/token.service.spec.ts', 'test/core/tokens/token.service.caches.spec.ts', 'test/core/tokens/token.service.signature-encoding.spec.ts'] },
   { mutate: ['lib/core/sessions/refresh-rotation.ts'], specs: ['test/core/sessions/refresh-rotation.local.spec.ts', 'test/core/sessions/refresh-rotation.spec.ts'] },
   { mutate: ['lib/core/http/cookies.ts', 'lib/core/http/refresh-cookie.ts'], specs: ['test/core/http/cookies.spec.ts'] },
   {

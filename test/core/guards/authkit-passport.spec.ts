@@ -147,6 +147,13 @@ describe('AuthkitJwtStrategy', () => {
     const internals = strategy as unknown as { _verifOpts: Record<string, unknown>; _jwtFromRequest: (request: unknown) => unknown };
     expect(internals._verifOpts).toMatchObject({ algorithms: ['HS256', 'HS384'], issuer: 'iss-x', audience: 'aud-x', clockTolerance: 3 });
     expect(internals._jwtFromRequest({ headers: { authorization: 'Bearer abc.def.ghi' } })).toBe('abc.def.ghi');
+    // Without jwt.verificationKeys: the signing key's algorithm alone.
+    const plain = resolveAuthOptions({ jwt: { secret: OLD_SECRET, algorithm: 'HS384' } });
+    const tokens = new TokenService(plain.jwt);
+    const store = new MemorySessionStore(sessionStoreSettings(plain.sessions));
+    stores.push(store);
+    const only = new AuthkitJwtStrategy(tokens, store, plain.sessions, plain.jwt);
+    expect((only as unknown as { _verifOpts: { algorithms: unknown } })._verifOpts.algorithms).toStrictEqual(['HS384']);
   });
 
   it('the key provider answers the KeyObject of the token\'s kid, or the refusal', async () => {
