@@ -159,6 +159,8 @@ describe('API keys over HTTP (real Redis)', () => {
     const unscoped = await http(t.url, 'GET', '/opted/report', { token: plain.key });
     expect([unscoped.status, unscoped.body.code]).toEqual([403, 'api_key_scope_missing']);
     expect((await http(t.url, 'GET', '/opted-all/one', { token: plain.key })).status).toBe(200);
+    // Opted in by the option, a key costs what it costs on a decorated route: one Redis command.
+    expect(await commandsSentDuring(t.keyPrefix, () => http(t.url, 'GET', '/opted/report', { token: scoped.key }))).toEqual(['evalsha']);
     const secret = await http(t.url, 'GET', '/opted/secret', { token: scoped.key });
     expect([secret.status, secret.body.code]).toEqual([401, 'api_key_not_accepted']);
     // A session's access token still reaches all of them.
