@@ -39,11 +39,12 @@ const providers: Provider[] = [
 export const apiKeysFeature: AuthFeature = {
   name: 'api-keys',
   build: (context) => {
-    const parts = { providers, exports: [ApiKeyStore, ApiKeysService, BEARER_AUTHENTICATOR] };
+    // The app's key routes are documented with or without the library's routes mounted.
+    const parts = { providers: [...providers, apiKeyRoutesOpenApi()], exports: [ApiKeyStore, ApiKeysService, BEARER_AUTHENTICATOR] };
     if (!context.controllers) return parts;
     const keys = context.mount(ApiKeysController);
     const admin = context.adminRoutes ? context.mount(ApiKeysAdminController) : undefined;
     const docs = openApiDocs('api-keys', [API_KEYS_OPTIONS], (options: ResolvedApiKeysOptions) => documentApiKeyRoutes({ keys, admin }, options));
-    return { ...parts, providers: [...providers, docs, apiKeyRoutesOpenApi()], controllers: admin ? [keys, admin] : [keys] };
+    return { ...parts, providers: [...parts.providers, docs], controllers: admin ? [keys, admin] : [keys] };
   },
 };
