@@ -113,6 +113,7 @@ export { SESSION_VERSIONS, type SessionVersions, type SessionVersionCheck } from
 export { BEARER_AUTHENTICATOR, type BearerAuthenticator } from './core/guards/bearer-authenticator';
 export type { ApiKeysOptions } from './features/api-keys/api-keys.options';
 export { AllowApiKey, ALLOW_API_KEY_KEY, type ApiKeyRoute } from './features/api-keys/allow-api-key.decorator';
+export type { ApiKeyRouteOption } from './features/api-keys/api-key-routes';
 export { ApiKeysService, type ApiKeyView, type CreatedApiKey, type NewApiKey } from './features/api-keys/api-keys.service';
 export {
   ApiKeyStore, type ApiKeyRecord, type ApiKeyOwner, type CheckApiKeyInput, type CheckApiKeyResult,

@@ -102,7 +102,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'PasskeyLimitReachedError', 'PasskeyNotFoundError', 'PasskeyLastFactorError',
     // API keys and magic links (issue 26): the kernel's bearer extension point, the decorator, services, the store port
     // and adapters, errors, events, options.
-    'BEARER_AUTHENTICATOR', 'BearerAuthenticator', 'ApiKeysOptions', 'AllowApiKey', 'ALLOW_API_KEY_KEY', 'ApiKeyRoute',
+    'BEARER_AUTHENTICATOR', 'BearerAuthenticator', 'ApiKeysOptions', 'AllowApiKey', 'ALLOW_API_KEY_KEY', 'ApiKeyRoute', 'ApiKeyRouteOption',
     'ApiKeysService', 'ApiKeyView', 'CreatedApiKey', 'NewApiKey', 'ApiKeyStore', 'ApiKeyRecord', 'ApiKeyOwner', 'CheckApiKeyInput',
     'CheckApiKeyResult', 'MemoryApiKeyStore', 'RedisApiKeyStore', 'ApiKeyEventPayload', 'MagicLinkOptions', 'MagicLinkService',
     'ApiKeyInvalidError', 'ApiKeyNotAcceptedError', 'ApiKeyScopeError', 'ApiKeyLimitError', 'ApiKeyNotFoundError',

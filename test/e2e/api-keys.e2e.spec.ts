@@ -39,6 +39,29 @@ class KeyedRoutes {
   }
 }
 
+/** Not decorated: the `apiKeys.routes` option opts its `report` method in (with a scope), not `secret`. */
+@Controller('opted')
+class OptedByOption {
+  @Get('report')
+  report(@CurrentUser() user: AuthenticatedUser): AuthenticatedUser {
+    return user;
+  }
+
+  @Get('secret')
+  secret(): { secret: true } {
+    return { secret: true };
+  }
+}
+
+/** Not decorated: the option opts the whole controller in (any key). */
+@Controller('opted-all')
+class OptedWhole {
+  @Get('one')
+  one(): { one: true } {
+    return { one: true };
+  }
+}
+
 describe('API keys over HTTP (real Redis)', () => {
   let t: TestApp;
   let redis: Redis;
@@ -46,9 +69,15 @@ describe('API keys over HTTP (real Redis)', () => {
   beforeAll(async () => {
     redis = createRedisClient();
     t = await createTestApp(
-      { apiKeys: { throttle: { limit: 25, windowSeconds: 60 } }, roleHierarchy: { admin: ['reports'] } },
+      {
+        apiKeys: {
+          throttle: { limit: 25, windowSeconds: 60 },
+          routes: [{ controller: OptedByOption, handlers: ['report'], scopes: ['reports'] }, { controller: OptedWhole }],
+        },
+        roleHierarchy: { admin: ['reports'] },
+      },
       { adminRoutes: true },
-      { controllers: [KeyedRoutes] },
+      { controllers: [KeyedRoutes, OptedByOption, OptedWhole] },
     );
   });
 
@@ -118,6 +147,26 @@ describe('API keys over HTTP (real Redis)', () => {
     // The access token still works everywhere.
     expect((await http(t.url, 'GET', '/keyed/plain', { token: user.accessToken })).status).toBe(200);
     expect((await http(t.url, 'GET', '/keyed/any', { token: user.accessToken })).status).toBe(200);
+  });
+
+  it('the apiKeys.routes option opts undecorated routes in (with their scopes); the others still refuse keys', async () => {
+    const user = await register();
+    const scoped = await createKey(user.accessToken, { name: 'reports', scopes: ['reports'] });
+    const plain = await createKey(user.accessToken, { name: 'plain' });
+    const report = await http(t.url, 'GET', '/opted/report', { token: scoped.key });
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({ id: user.id, type: 'api_key', apiKey: { id: scoped.id, scopes: ['reports'] } });
+    const unscoped = await http(t.url, 'GET', '/opted/report', { token: plain.key });
+    expect([unscoped.status, unscoped.body.code]).toEqual([403, 'api_key_scope_missing']);
+    expect((await http(t.url, 'GET', '/opted-all/one', { token: plain.key })).status).toBe(200);
+    // Opted in by the option, a key costs what it costs on a decorated route: one Redis command.
+    expect(await commandsSentDuring(t.keyPrefix, () => http(t.url, 'GET', '/opted/report', { token: scoped.key }))).toEqual(['evalsha']);
+    const secret = await http(t.url, 'GET', '/opted/secret', { token: scoped.key });
+    expect([secret.status, secret.body.code]).toEqual([401, 'api_key_not_accepted']);
+    // A session's access token still reaches all of them.
+    for (const path of ['/opted/report', '/opted/secret', '/opted-all/one']) {
+      expect((await http(t.url, 'GET', path, { token: user.accessToken })).status).toBe(200);
+    }
   });
 
   it('scopes narrow @Roles: a key never exceeds its owner, nor its scopes', async () => {

@@ -5,6 +5,7 @@ import {
   AccessTokenGuard, AuthModule, type AuthModuleExtras, type AuthModuleOptions, OptionalAuth, Public, Roles, RolesGuard, TokenResponder,
 } from '../../lib';
 import { AuthkitAuthGuard } from '../../lib/passport';
+import { AllowApiKey } from '../../lib/features/api-keys/allow-api-key.decorator';
 import { baseTestOptions, createTestApp, http, type TestApp, uniqueEmail } from '../support/test-app';
 
 /** An app with the module and the given app controllers (and `@nestjs/swagger`'s document of it); never listens. */
@@ -393,5 +394,41 @@ describe('the named schemas say what the routes answer', () => {
     expect(Object.keys(sessions.body[0]).sort()).toEqual(Object.keys(schemas.AuthkitSession.properties!).sort());
     const refused = await http(testApp.url, 'GET', '/auth/me');
     expect(Object.keys(refused.body).sort()).toEqual(Object.keys(schemas.AuthkitError.properties!).sort());
+  });
+});
+
+/** Routes that accept API keys: by `@AllowApiKey()` (with scopes) and by the `apiKeys.routes` option. */
+@Controller('keyed-docs')
+class KeyedDocsController {
+  @AllowApiKey({ scopes: ['reports:read'] }) @Get('decorated') decorated() { return []; }
+  @Get('by-option') byOption() { return []; }
+  @Get('session-only') sessionOnly() { return []; }
+}
+
+describe('OpenAPI of the routes that accept API keys: the apiKey scheme beside bearer', () => {
+  let app: INestApplication;
+  let document: OpenAPIObject;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [AuthModule.forRoot({ ...baseTestOptions('topenapi5'), apiKeys: { routes: [{ controller: KeyedDocsController, handlers: ['byOption'] }] } })],
+      controllers: [KeyedDocsController],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    document = SwaggerModule.createDocument(app, new DocumentBuilder().addBearerAuth().addBearerAuth(undefined, 'apiKey').build());
+  });
+
+  afterAll(() => app.close());
+
+  it('declares apiKey on the routes opted in (decorator or option), with their scopes; the others keep bearer alone', () => {
+    expect(document.components?.securitySchemes).toMatchObject({ apiKey: { type: 'http', scheme: 'bearer' } });
+    const decorated = document.paths['/keyed-docs/decorated'].get!;
+    expect(decorated.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect((decorated as unknown as Record<string, unknown>)['x-authkit-api-key-scopes']).toEqual(['reports:read']);
+    expect(document.paths['/keyed-docs/by-option'].get!.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(document.paths['/keyed-docs/session-only'].get!.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(document.paths['/keyed-docs/by-option'].get!.responses).sort()).toEqual(['200', '401']);
+    // The library's own routes never take a key.
+    expect(document.paths['/auth/api-keys'].get!.security).toEqual([{ bearer: [] }]);
   });
 });

@@ -45,7 +45,7 @@ function documentController(swagger: Swagger, controller: Type, globalGuards: bo
 }
 
 /** The route handlers of a controller class and its parents (`@Get()`, `@Post()`...). */
-function routeHandlers(controller: Type): Map<string, object> {
+export function routeHandlers(controller: Type): Map<string, object> {
   const handlers = new Map<string, object>();
   for (let prototype = controller.prototype; prototype && prototype !== Object.prototype; prototype = Object.getPrototypeOf(prototype)) {
     for (const name of Object.getOwnPropertyNames(prototype)) {

@@ -1,18 +1,14 @@
 import { SetMetadata } from '@nestjs/common';
-import { SCOPE } from './api-keys.options';
+import { type ApiKeyRoute, SCOPE } from './api-key-routes';
+
+export type { ApiKeyRoute };
 
 /** The metadata key of `@AllowApiKey()`. */
 export const ALLOW_API_KEY_KEY = 'authkit:allow-api-key';
 
-/** What `@AllowApiKey()` records on a route. */
-export interface ApiKeyRoute {
-  /** The key needs one of these scopes; `[]`: any key. */
-  scopes: string[];
-}
-
 /**
  * Lets API keys (the `apiKeys` option) reach this route or controller, in the `Authorization: Bearer` header only;
- * every other route refuses them (401 `api_key_not_accepted`). With `scopes`, the key needs one of them (else 403
+ * every other route (unless the `apiKeys.routes` option names it) refuses them (401 `api_key_not_accepted`). With `scopes`, the key needs one of them (else 403
  * `api_key_scope_missing`). `@Roles` still applies: a key's principal has its owner's roles narrowed to the key's
  * scopes, so `@Roles('admin')` passes only for a key with the scope `admin` whose owner is an admin.
  *

@@ -17,7 +17,7 @@ const NARROWED_CACHE_SIZE = 1000;
 
 /**
  * `AccessTokenGuard`'s authenticator of API keys (the kernel's `BEARER_AUTHENTICATOR`). Per request: the route's
- * `@AllowApiKey` (read once per route), the key's form and checksum (no I/O: a mistyped key costs no store
+ * `@AllowApiKey` or `apiKeys.routes` entry (read once per route), the key's form and checksum (no I/O: a mistyped key costs no store
  * command), then ONE store command (`ApiKeyStore.check`: the key, its owner's credentials, the per-key throttle,
  * `lastUsedAt`). The principal's roles are the owner's, narrowed to the key's scopes (through the role hierarchy).
  */
@@ -26,7 +26,8 @@ export class ApiKeyAuthenticator implements BearerAuthenticator {
   private readonly implied: Map<string, Set<string>>;
   private readonly narrowed = new Map<string, string[]>();
   private readonly routes = new HandlerMetadataCache(
-    (context) => this.reflector.getAllAndOverride<ApiKeyRoute | undefined>(ALLOW_API_KEY_KEY, [context.getHandler(), context.getClass()]),
+    (context) => this.reflector.getAllAndOverride<ApiKeyRoute | undefined>(ALLOW_API_KEY_KEY, [context.getHandler(), context.getClass()])
+      ?? this.options.routes.find(context.getClass(), context.getHandler()),
   );
 
   constructor(

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { AUTHKIT_REDIS } from '../../core/auth.constants';
 import { type AuthFeature, openApiDocs } from '../../core/feature/auth-feature';
 import { documentApiKeyRoutes } from './api-keys.openapi';
+import { apiKeyRoutesOpenApi } from './api-key-routes.openapi';
 import { BEARER_AUTHENTICATOR } from '../../core/guards/bearer-authenticator';
 import { type RedisClient, REDIS_OPTIONS, type ResolvedRedisOptions } from '../../adapters/redis/redis.options';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
@@ -38,11 +39,12 @@ const providers: Provider[] = [
 export const apiKeysFeature: AuthFeature = {
   name: 'api-keys',
   build: (context) => {
-    const parts = { providers, exports: [ApiKeyStore, ApiKeysService, BEARER_AUTHENTICATOR] };
+    // The app's key routes are documented with or without the library's routes mounted.
+    const parts = { providers: [...providers, apiKeyRoutesOpenApi()], exports: [ApiKeyStore, ApiKeysService, BEARER_AUTHENTICATOR] };
     if (!context.controllers) return parts;
     const keys = context.mount(ApiKeysController);
     const admin = context.adminRoutes ? context.mount(ApiKeysAdminController) : undefined;
     const docs = openApiDocs('api-keys', [API_KEYS_OPTIONS], (options: ResolvedApiKeysOptions) => documentApiKeyRoutes({ keys, admin }, options));
-    return { ...parts, providers: [...providers, docs], controllers: admin ? [keys, admin] : [keys] };
+    return { ...parts, providers: [...parts.providers, docs], controllers: admin ? [keys, admin] : [keys] };
   },
 };

@@ -1,4 +1,7 @@
 import { failOption, type OptionKeys, ownedObject, positiveInteger, stringArray } from '../../core/options/options.validation';
+import { type ApiKeyRouteOption, type ApiKeyRouteTable, resolveApiKeyRoutes, SCOPE } from './api-key-routes';
+
+export { SCOPE };
 
 /**
  * API keys for scripts, CI jobs and integrations (DESIGN section 12). Off without this option (the routes answer
@@ -31,6 +34,12 @@ export interface ApiKeysOptions {
    * Default 300.
    */
   ownerRecheckSeconds?: number;
+  /**
+   * Controllers (or some of their methods) whose routes accept keys without `@AllowApiKey()` on them, e.g.
+   * `[{ controller: ReportsController, scopes: ['reports:read'] }, { controller: AdminController, handlers: ['stats'] }]`.
+   * `@AllowApiKey()` on the route or its controller wins. Resolved once per route (no cost per request).
+   */
+  routes?: ApiKeyRouteOption[];
 }
 
 export interface ResolvedApiKeysOptions {
@@ -43,6 +52,7 @@ export interface ResolvedApiKeysOptions {
   throttle: { limit: number; windowMs: number };
   lastUsedGranularityMs: number;
   ownerRecheckMs: number;
+  routes: ApiKeyRouteTable;
 }
 
 /** Injection token of the resolved `apiKeys` options. */
@@ -51,11 +61,9 @@ export const API_KEYS_OPTIONS = Symbol('authkit:api-keys-options');
 export const API_KEYS_OPTION_KEYS: OptionKeys<{ apiKeys?: ApiKeysOptions }> = { apiKeys: true };
 const KEYS: OptionKeys<ApiKeysOptions> = {
   prefix: true, scopes: true, maxKeysPerUser: true, defaultExpiresInDays: true, maxExpiresInDays: true, throttle: true,
-  lastUsedGranularitySeconds: true, ownerRecheckSeconds: true,
+  lastUsedGranularitySeconds: true, ownerRecheckSeconds: true, routes: true,
 };
 
-/** A scope name: 1 to 64 letters, digits, `:`, `.`, `_` or `-`. */
-export const SCOPE = /^[A-Za-z0-9:._-]{1,64}$/;
 const PREFIX = /^[a-z][a-z0-9]{1,15}_$/;
 
 export function resolveApiKeysOptions(options: ApiKeysOptions | undefined): ResolvedApiKeysOptions {
@@ -81,5 +89,6 @@ export function resolveApiKeysOptions(options: ApiKeysOptions | undefined): Reso
     },
     lastUsedGranularityMs: positiveInteger(given?.lastUsedGranularitySeconds, 'apiKeys.lastUsedGranularitySeconds', 60) * 1000,
     ownerRecheckMs: positiveInteger(given?.ownerRecheckSeconds, 'apiKeys.ownerRecheckSeconds', 300) * 1000,
+    routes: resolveApiKeyRoutes(given?.routes),
   };
 }

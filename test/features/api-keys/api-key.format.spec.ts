@@ -39,10 +39,12 @@ describe('API key format', () => {
 describe('apiKeys options', () => {
   it('defaults: off without the option; on with {}', () => {
     expect(resolveApiKeysOptions(undefined).enabled).toBe(false);
-    expect(resolveApiKeysOptions({})).toEqual({
+    const { routes, ...rest } = resolveApiKeysOptions({});
+    expect(rest).toEqual({
       enabled: true, prefix: 'akit_', scopes: null, maxKeysPerUser: 25, defaultExpiresInDays: 90, maxExpiresInDays: 365,
       throttle: { limit: 600, windowMs: 60_000 }, lastUsedGranularityMs: 60_000, ownerRecheckMs: 300_000,
     });
+    expect(routes.size).toBe(0);
   });
 
   it.each([
