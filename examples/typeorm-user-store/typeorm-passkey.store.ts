@@ -29,10 +29,11 @@ export class TypeOrmPasskeyStore implements PasskeyCredentialStore {
       await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`authkit:passkeys:${passkey.userId}`]);
       if (await manager.existsBy(PasskeyCredentialEntity, { id: passkey.id })) return 'taken';
       if ((await manager.countBy(PasskeyCredentialEntity, { userId: passkey.userId })) >= maxPerUser) return 'limit';
-      // Another user's concurrent insert of this id waits here for the first to commit, then does nothing.
-      const { identifiers } = await manager.createQueryBuilder().insert().into(PasskeyCredentialEntity)
+      // Another user's concurrent insert of this id waits here for the first to commit, then does nothing. Read the
+      // rows PostgreSQL returned (`raw`): TypeORM's `identifiers` repeat the given id even when nothing was inserted.
+      const { raw } = await manager.createQueryBuilder().insert().into(PasskeyCredentialEntity)
         .values({ ...passkey, transports: [...passkey.transports] }).orIgnore().returning('id').execute();
-      return identifiers.length === 1 && identifiers[0] ? 'added' : 'taken';
+      return (raw as unknown[]).length === 1 ? 'added' : 'taken';
     });
   }
 
