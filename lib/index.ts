@@ -85,7 +85,7 @@ export { MemoryMfaFactorStore, MemoryMfaChallengeStore } from './features/mfa/me
 export { RedisMfaFactorStore, RedisMfaChallengeStore } from './features/mfa/redis-mfa.stores';
 export type { MfaNoticeKind, MfaNoticeMailContext, MfaNoticeMailTemplate } from './features/mfa/mfa.mail-templates';
 // Passkeys (`passkeys` option).
-export type { PasskeyOptions } from './features/passkeys/passkeys.options';
+export type { PasskeyOptions, PasskeyStores } from './features/passkeys/passkeys.options';
 export { PasskeyAccounts, PasskeySignIn, type PasskeyView } from './features/passkeys/passkey-accounts';
 export {
   PasskeyCredentialStore, PasskeyChallengeStore, type StoredPasskey, type PasskeyChallengeRecord, type AddPasskeyResult, type RecordUseResult,

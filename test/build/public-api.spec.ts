@@ -94,7 +94,7 @@ const PUBLIC_API: Record<string, string[]> = {
     // Session claims a feature keeps current, checked by the one session command (401 access_token_stale).
     'SESSION_CLAIMS', 'SessionClaimsSource', 'SESSION_VERSIONS', 'SessionVersions', 'SessionVersionCheck', 'AccessTokenStaleError',
     // Passkeys (issue 24, `passkeys` option): services, the two store ports and their adapters, mails, events, errors.
-    'PasskeyOptions', 'PasskeyAccounts', 'PasskeySignIn', 'PasskeyView',
+    'PasskeyOptions', 'PasskeyStores', 'PasskeyAccounts', 'PasskeySignIn', 'PasskeyView',
     'PasskeyCredentialStore', 'PasskeyChallengeStore', 'StoredPasskey', 'PasskeyChallengeRecord', 'AddPasskeyResult', 'RecordUseResult',
     'MemoryPasskeyCredentialStore', 'MemoryPasskeyChallengeStore', 'RedisPasskeyCredentialStore', 'RedisPasskeyChallengeStore',
     'PasskeyNoticeKind', 'PasskeyNoticeMailContext', 'PasskeyNoticeMailTemplate', 'PasskeyEventPayload', 'PasskeyUsedEvent', 'PasskeyFailedEvent',

@@ -19,6 +19,10 @@ import {
   describeUserStoreContract,
 } from 'nestjs-authkit/testing';
 import { expectMfaInSql } from './mfa-recipe';
+// Passkeys (issue 24): the credentials in SQL.
+import { describePasskeyCredentialStoreContract } from 'nestjs-authkit/testing';
+import { DrizzlePasskeyStore } from '../../examples/drizzle-user-store/drizzle-passkey.store';
+import { expectPasskeysInSql, RECIPE_PASSKEYS } from './passkey-recipe';
 import { PostgresServer } from '../support/postgres-server';
 import { baseTestOptions, http, TestRoutesController, uniqueEmail } from '../support/test-app';
 
@@ -35,6 +39,8 @@ beforeAll(async () => {
   await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0000_authkit_users.sql'), 'utf8'));
   await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0001_authkit_mfa.sql'), 'utf8'));
   await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0002_authkit_organizations.sql'), 'utf8'));
+  // Passkeys (issue 24).
+  await pool.query(readFileSync(join(__dirname, '../../examples/drizzle-user-store/migrations/0003_authkit_passkeys.sql'), 'utf8'));
   db = drizzle(pool, { schema });
 }, 60_000);
 
@@ -71,6 +77,9 @@ describeOrganizationStoreContract('DrizzleOrganizationStore (PostgreSQL)', () =>
   organizations: new DrizzleOrganizationStore(db), invitations: new DrizzleOrganizationInvitationStore(db),
 }));
 
+// The passkeys feature's table (issue 24).
+describePasskeyCredentialStoreContract('DrizzlePasskeyStore (PostgreSQL)', () => new DrizzlePasskeyStore(db));
+
 describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global DatabaseModule', () => {
   let app: INestApplication;
   let url: string;
@@ -90,6 +99,8 @@ describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global Da
               invitationUrl: 'https://app.test/invitations',
               stores: { organizations: new DrizzleOrganizationStore(database), invitations: new DrizzleOrganizationInvitationStore(database) },
             },
+            // Passkeys (issue 24): the credentials in SQL, the challenges in Redis.
+            passkeys: { ...RECIPE_PASSKEYS, origins: [...RECIPE_PASSKEYS.origins], stores: { credentials: new DrizzlePasskeyStore(database) } },
           }),
         }),
       ],
@@ -137,5 +148,10 @@ describe('an app with DrizzleUserStore + DrizzleIdentityStore in a non-global Da
     const active = await http(url, 'POST', '/auth/orgs/active', { token: registered.body.accessToken, json: { orgId: created.body.id } });
     expect(active.body.org).toEqual({ id: created.body.id, roles: ['owner'] });
     expect((await http(url, 'GET', `/auth/orgs/${created.body.id}/members`, { token: active.body.accessToken })).status).toBe(200);
+  });
+
+  // Passkeys (issue 24).
+  it('keeps passkeys in PostgreSQL (passkeys.stores.credentials): register, then sign in with the passkey alone over HTTP', async () => {
+    await expectPasskeysInSql(url, pool);
   });
 });

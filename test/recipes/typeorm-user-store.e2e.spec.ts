@@ -24,6 +24,12 @@ import {
   describeCredentialStoreContract, describeIdentityStoreContract, describeMfaFactorStoreContract, describeOrganizationStoreContract,
   describeUserStoreContract,
 } from 'nestjs-authkit/testing';
+// Passkeys (issue 24): the credentials in SQL.
+import { describePasskeyCredentialStoreContract } from 'nestjs-authkit/testing';
+import { CreatePasskeys1764547200004 } from '../../examples/typeorm-user-store/create-passkeys.migration';
+import { PasskeyCredentialEntity } from '../../examples/typeorm-user-store/passkey-credential.entity';
+import { TypeOrmPasskeyStore } from '../../examples/typeorm-user-store/typeorm-passkey.store';
+import { expectPasskeysInSql, RECIPE_PASSKEYS } from './passkey-recipe';
 import { Browser, cookieValue, type OAuthTestApp } from '../support/oauth-harness';
 import { LocalOAuthProvider } from '../support/oauth-provider';
 import { PostgresServer } from '../support/postgres-server';
@@ -34,12 +40,15 @@ const PASSWORD = 'correct horse battery staple';
 
 let postgres: PostgresServer;
 let dataSource: DataSource;
+// Passkeys (issue 24): the table's entity and migration.
+const PASSKEY_ENTITIES = [PasskeyCredentialEntity];
+const PASSKEY_MIGRATIONS = [CreatePasskeys1764547200004];
 
 beforeAll(async () => {
   postgres = await PostgresServer.start();
   dataSource = new DataSource({
-    type: 'postgres', url: postgres.url, entities: [UserEntity, UserIdentityEntity, MfaFactorEntity, MfaRecoveryCodeEntity],
-    migrations: [CreateUsers1764547200000, CreateUserIdentities1764547200001, CreateMfaFactors1764547200002, CreateOrganizations1764547200003], migrationsRun: true,
+    type: 'postgres', url: postgres.url, entities: [UserEntity, UserIdentityEntity, MfaFactorEntity, MfaRecoveryCodeEntity, ...PASSKEY_ENTITIES],
+    migrations: [CreateUsers1764547200000, CreateUserIdentities1764547200001, CreateMfaFactors1764547200002, CreateOrganizations1764547200003, ...PASSKEY_MIGRATIONS], migrationsRun: true,
   });
   await dataSource.initialize();
 }, 60_000);
@@ -80,6 +89,9 @@ describeIdentityStoreContract('TypeOrmIdentityStore (PostgreSQL) behind the libr
 
 describeMfaFactorStoreContract('TypeOrmMfaFactorStore (PostgreSQL)', () => new TypeOrmMfaFactorStore(dataSource));
 
+// The passkeys feature's table (issue 24).
+describePasskeyCredentialStoreContract('TypeOrmPasskeyStore (PostgreSQL)', () => new TypeOrmPasskeyStore(dataSource));
+
 describe('an app with TypeOrmUserStore in a non-global UsersModule', () => {
   let app: INestApplication;
   let url: string;
@@ -87,13 +99,15 @@ describe('an app with TypeOrmUserStore in a non-global UsersModule', () => {
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: postgres.url, entities: [UserEntity, MfaFactorEntity, MfaRecoveryCodeEntity] }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: postgres.url, entities: [UserEntity, MfaFactorEntity, MfaRecoveryCodeEntity, ...PASSKEY_ENTITIES] }),
         AuthModule.forRootAsync({
           imports: [UsersModule],
           inject: [DataSource],
           useFactory: (appDataSource: DataSource) => ({
             ...baseTestOptions(`t${randomBytes(4).toString('hex')}`), userStore: TypeOrmUserStore,
             mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 6) }], factorStore: new TypeOrmMfaFactorStore(appDataSource) },
+            // Passkeys (issue 24): the credentials in SQL, the challenges in Redis.
+            passkeys: { ...RECIPE_PASSKEYS, origins: [...RECIPE_PASSKEYS.origins], stores: { credentials: new TypeOrmPasskeyStore(appDataSource) } },
           }),
         }),
       ],
@@ -124,6 +138,11 @@ describe('an app with TypeOrmUserStore in a non-global UsersModule', () => {
 
   it('keeps the second factors in SQL (mfa.factorStore): enrol, sign in with the password and a code; ciphertext and hashes only', async () => {
     await expectMfaInSql(url, { query: async (text, values) => ({ rows: await dataSource.query(text, values) }) });
+  });
+
+  // Passkeys (issue 24).
+  it('keeps passkeys in PostgreSQL (passkeys.stores.credentials): register, then sign in with the passkey alone over HTTP', async () => {
+    await expectPasskeysInSql(url, { query: async (text, values) => ({ rows: await dataSource.query(text, values) }) });
   });
 
   it('finds a legacy row stored with capitals, and refuses to register its email twice', async () => {

@@ -19,11 +19,13 @@ import { RedisPasskeyChallengeStore, RedisPasskeyCredentialStore } from './redis
 const stores: Provider[] = [
   {
     provide: PasskeyCredentialStore,
-    inject: [REDIS_OPTIONS, AUTHKIT_REDIS],
-    useFactory: (redis: ResolvedRedisOptions, client: RedisClient | null): PasskeyCredentialStore =>
-      client ? new RedisPasskeyCredentialStore(client, redis.keyPrefix) : new MemoryPasskeyCredentialStore(),
+    inject: [PASSKEY_OPTIONS, REDIS_OPTIONS, AUTHKIT_REDIS],
+    // The app's own (`passkeys.stores.credentials`: next to its users, e.g. in SQL), else Redis, else memory.
+    useFactory: (options: ResolvedPasskeyOptions, redis: ResolvedRedisOptions, client: RedisClient | null): PasskeyCredentialStore =>
+      options.stores?.credentials ?? (client ? new RedisPasskeyCredentialStore(client, redis.keyPrefix) : new MemoryPasskeyCredentialStore()),
   },
   {
+    // Challenges stay in Redis (or memory) even with an app's credential store: short-lived, taken once, many per sign-in page.
     provide: PasskeyChallengeStore,
     inject: [REDIS_OPTIONS, AUTHKIT_REDIS],
     useFactory: (redis: ResolvedRedisOptions, client: RedisClient | null): PasskeyChallengeStore =>

@@ -1,6 +1,17 @@
 import {
   booleanOption, failOption, type OptionKeys, ownedObject, positiveInteger, stringArray,
 } from '../../core/options/options.validation';
+import type { PasskeyCredentialStore } from './passkey-store.interface';
+
+/**
+ * An app's own passkey store (an instance: build it in `forRootAsync`'s factory with what it injects). Only the
+ * credentials: the challenges stay in Redis (or memory), they live minutes and are taken once.
+ */
+export interface PasskeyStores {
+  credentials: PasskeyCredentialStore;
+}
+
+const CREDENTIAL_STORE_METHODS = ['add', 'list', 'find', 'recordUse', 'rename', 'remove', 'removeAll'] as const;
 
 /**
  * Passkeys (WebAuthn, DESIGN section 11). Off without this option; with it, a signed-in user can register passkeys
@@ -30,6 +41,11 @@ export interface PasskeyOptions {
   maxPerUser?: number;
   /** Mail the user when a passkey is added or removed. Default true. */
   notify?: boolean;
+  /**
+   * Your own credential store, e.g. next to your users in SQL (the recipes: `examples/drizzle-user-store/drizzle-passkey.store.ts`,
+   * `examples/typeorm-user-store/typeorm-passkey.store.ts`). Default: Redis with `redis`, memory without.
+   */
+  stores?: PasskeyStores;
 }
 
 export interface ResolvedPasskeyOptions {
@@ -41,6 +57,7 @@ export interface ResolvedPasskeyOptions {
   recentAuthSeconds: number;
   maxPerUser: number;
   notify: boolean;
+  stores: PasskeyStores | null;
 }
 
 /** Injection token of the resolved `passkeys` options. */
@@ -48,7 +65,7 @@ export const PASSKEY_OPTIONS = Symbol('authkit:passkey-options');
 
 export const PASSKEY_OPTION_KEYS: OptionKeys<{ passkeys?: PasskeyOptions }> = { passkeys: true };
 const PASSKEY_KEYS: OptionKeys<PasskeyOptions> = {
-  rpId: true, rpName: true, origins: true, challengeTtlSeconds: true, recentAuthSeconds: true, maxPerUser: true, notify: true,
+  rpId: true, rpName: true, origins: true, challengeTtlSeconds: true, recentAuthSeconds: true, maxPerUser: true, notify: true, stores: true,
 };
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -71,7 +88,16 @@ export function resolvePasskeyOptions(options: PasskeyOptions | undefined): Reso
     recentAuthSeconds: positiveInteger(given?.recentAuthSeconds, 'passkeys.recentAuthSeconds', 900),
     maxPerUser: positiveInteger(given?.maxPerUser, 'passkeys.maxPerUser', 20),
     notify: booleanOption(given?.notify, 'passkeys.notify', true),
+    stores: given?.stores === undefined ? null : checkedStores(given.stores),
   };
+}
+
+function checkedStores(value: unknown): PasskeyStores {
+  const stores = ownedObject(value as PasskeyStores, 'passkeys.stores', { credentials: true });
+  const store = stores?.credentials as unknown as Record<string, unknown> | undefined;
+  const missing = CREDENTIAL_STORE_METHODS.filter((method) => typeof store?.[method] !== 'function');
+  if (missing.length > 0) failOption('passkeys.stores.credentials', `must implement ${missing.join(', ')}`);
+  return stores as PasskeyStores;
 }
 
 /** An origin as browsers serialise it (`scheme://host[:port]`), https unless on localhost, on the RP ID's domain. */
