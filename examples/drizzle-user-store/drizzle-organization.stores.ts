@@ -131,4 +131,16 @@ export class DrizzleOrganizationInvitationStore implements OrganizationInvitatio
       return inserted.length === 0 ? ({ status: 'already_member' } as const) : ({ status: 'accepted', roles: invitation.roles } as const);
     });
   }
+
+  async pending(orgId: string, now: number): Promise<OrganizationInvitation[]> {
+    return this.db.select().from(organizationInvitations)
+      .where(and(eq(organizationInvitations.orgId, orgId), gt(organizationInvitations.expiresAt, now)))
+      .orderBy(asc(organizationInvitations.expiresAt), asc(organizationInvitations.hash));
+  }
+
+  async revoke(orgId: string, hash: string): Promise<boolean> {
+    const deleted = await this.db.delete(organizationInvitations)
+      .where(and(eq(organizationInvitations.orgId, orgId), eq(organizationInvitations.hash, hash))).returning({ hash: organizationInvitations.hash });
+    return deleted.length > 0;
+  }
 }

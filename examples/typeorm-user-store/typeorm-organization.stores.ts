@@ -136,4 +136,19 @@ export class TypeOrmOrganizationInvitationStore implements OrganizationInvitatio
       return inserted.length === 0 ? { status: 'already_member' } : { status: 'accepted', roles: invitation.roles };
     });
   }
+
+  async pending(orgId: string, now: number): Promise<OrganizationInvitation[]> {
+    const rows: Array<{ hash: string; email: string; roles: string[]; invited_by: string; expires_at: string }> = await this.dataSource.query(
+      'SELECT hash, email, roles, invited_by, expires_at FROM organization_invitations WHERE org_id = $1 AND expires_at > $2 ORDER BY expires_at, hash',
+      [orgId, now],
+    );
+    return rows.map((row) => ({ orgId, hash: row.hash, email: row.email, roles: row.roles, invitedBy: row.invited_by, expiresAt: Number(row.expires_at) }));
+  }
+
+  async revoke(orgId: string, hash: string): Promise<boolean> {
+    // A DELETE's reply through TypeORM is [rows, count]; selected from a CTE it is the rows.
+    const deleted: unknown[] = await this.dataSource.query(
+      'WITH gone AS (DELETE FROM organization_invitations WHERE org_id = $1 AND hash = $2 RETURNING hash) SELECT hash FROM gone', [orgId, hash]);
+    return deleted.length > 0;
+  }
 }

@@ -96,6 +96,29 @@ export function describeOrganizationStoreContract(name: string, factory: Organiz
       expect(await invitations.accept({ orgId, hash: hash(6), email: 'x@example.com', userId: someone, now: NOW })).toEqual({ status: 'invalid' });
     });
 
+    it('lists the pending invitations (not used, revoked or expired); a revoked invitation is refused at accept', async () => {
+      const owner = id('user');
+      const orgId = await organization(owner);
+      const base = { orgId, email: 'p@example.com', roles: ['member'], invitedBy: owner };
+      await invitations.invite({ ...base, hash: hash(7), expiresAt: NOW + 90_000 });
+      await invitations.invite({ ...base, hash: hash(8), expiresAt: NOW + 60_000, roles: ['admin', 'member'] });
+      await invitations.invite({ ...base, hash: hash(9), expiresAt: NOW + 30_000 });
+      await invitations.invite({ ...base, hash: hash(10), expiresAt: NOW });
+      expect((await invitations.pending(orgId, NOW)).map((i) => [i.hash, i.expiresAt])).toEqual([
+        [hash(9), NOW + 30_000], [hash(8), NOW + 60_000], [hash(7), NOW + 90_000],
+      ]);
+      expect((await invitations.pending(orgId, NOW)).find((i) => i.hash === hash(8)))
+        .toEqual({ ...base, hash: hash(8), expiresAt: NOW + 60_000, roles: ['admin', 'member'] });
+      expect(await invitations.pending(id('org'), NOW)).toEqual([]);
+      expect(await invitations.accept({ orgId, hash: hash(9), email: 'p@example.com', userId: id('user'), now: NOW })).toMatchObject({ status: 'accepted' });
+      expect(await invitations.revoke(orgId, hash(8))).toBe(true);
+      expect(await invitations.revoke(orgId, hash(8))).toBe(false);
+      expect(await invitations.revoke(id('org'), hash(7))).toBe(false);
+      expect(await invitations.accept({ orgId, hash: hash(8), email: 'p@example.com', userId: id('user'), now: NOW })).toEqual({ status: 'invalid' });
+      expect((await invitations.pending(orgId, NOW)).map((i) => i.hash)).toEqual([hash(7)]);
+      expect(await invitations.pending(orgId, NOW + 90_000)).toEqual([]);
+    });
+
     it("keeps each session's active organization", async () => {
       const user = id('user');
       expect(await organizations.activeOrganization(user, 's1')).toBeNull();

@@ -188,6 +188,36 @@ describe('organizations (real HTTP, real Redis)', () => {
     expect([refused.status, refused.body.code]).toEqual([403, 'org_role_required']);
   });
 
+  it('admins list the pending invitations (never a token or hash) and revoke one: its link is refused at accept', async () => {
+    const [alice, bob, dave] = [await register(), await register(), await register()];
+    const org = await createOrg(alice, 'Cyberdyne');
+    await activate(alice, org);
+    await join(alice, org, bob, ['member']);
+    const token = await invite(alice, org, dave.email, ['admin']);
+    const listed = await call('GET', `/auth/orgs/${org}/invitations`, { token: alice.accessToken });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('cache-control')).toBe('no-store');
+    expect(listed.body).toEqual([{ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), email: dave.email.toLowerCase(), roles: ['admin'], invitedBy: alice.id, expiresAt: expect.any(String) }]);
+    const secret = token.split('.').pop() as string;
+    expect(JSON.stringify(listed.body)).not.toContain(secret);
+    const id = listed.body[0].id as string;
+
+    // A member is no admin: neither lists nor revokes.
+    await activate(bob, org);
+    expect((await call('GET', `/auth/orgs/${org}/invitations`, { token: bob.accessToken })).body.code).toBe('org_role_required');
+    expect((await call('DELETE', `/auth/orgs/${org}/invitations/${id}`, { token: bob.accessToken })).body.code).toBe('org_role_required');
+    // Another organization's route is refused.
+    const other = await createOrg(alice, 'Tyrell');
+    expect((await call('DELETE', `/auth/orgs/${other}/invitations/${id}`, { token: alice.accessToken })).body.code).toBe('org_not_active');
+
+    expect((await call('DELETE', `/auth/orgs/${org}/invitations/${id}`, { token: alice.accessToken })).status).toBe(204);
+    const again = await call('DELETE', `/auth/orgs/${org}/invitations/${id}`, { token: alice.accessToken });
+    expect([again.status, again.body.code]).toEqual([404, 'org_invitation_not_found']);
+    expect((await call('GET', `/auth/orgs/${org}/invitations`, { token: alice.accessToken })).body).toEqual([]);
+    const accepted = await call('POST', '/auth/orgs/invitations/accept', { token: dave.accessToken, json: { token } });
+    expect([accepted.status, accepted.body.code]).toEqual([400, 'org_invitation_invalid']);
+  });
+
   it('the last owner can neither leave nor be demoted; after a transfer the former owner can leave', async () => {
     const [alice, carol] = [await register(), await register()];
     const org = await createOrg(alice, 'Hooli');

@@ -102,4 +102,13 @@ export class MemoryOrganizationInvitationStore implements OrganizationInvitation
     members.set(input.userId, [...invitation.roles]);
     return { status: 'accepted', roles: [...invitation.roles] };
   }
+
+  async pending(orgId: string, now: number): Promise<OrganizationInvitation[]> {
+    return [...this.invitations.values()].filter((i) => i.orgId === orgId && i.expiresAt > now)
+      .map((i) => ({ ...i, roles: [...i.roles] })).sort((a, b) => a.expiresAt - b.expiresAt || (a.hash < b.hash ? -1 : 1));
+  }
+
+  async revoke(orgId: string, hash: string): Promise<boolean> {
+    return this.invitations.delete(`${orgId}\n${hash}`);
+  }
 }

@@ -86,6 +86,10 @@ export interface OrganizationInvitationStore {
    * is `email_mismatch` (the invitation stays for its addressee); a user already a member uses it up for nothing.
    */
   accept(input: { orgId: string; hash: string; email: string; userId: string; now: number }): Promise<AcceptInvitationResult>;
+  /** The organization's invitations still pending at `now` (none used, revoked or expired), oldest expiry first. */
+  pending(orgId: string, now: number): Promise<OrganizationInvitation[]>;
+  /** Deletes a pending invitation (its link is refused from then on); false when there was none. */
+  revoke(orgId: string, hash: string): Promise<boolean>;
 }
 
 /** Injection tokens of the two ports. */

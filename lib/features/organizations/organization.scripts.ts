@@ -51,19 +51,24 @@ return 'ok'
 `;
 
 /**
- * KEYS: invitation, members. ARGV: email, userId, now. Replies {status[, roles]}: an unknown or expired invitation
- * is 'invalid' (an expired one is deleted); another email leaves it for its addressee; else it is deleted and the
- * membership created (unless the user is a member already).
+ * KEYS: invitation, members, invitations index. ARGV: email, userId, now, hash. Replies {status[, roles]}: an unknown
+ * or expired invitation is 'invalid' (an expired one is deleted); another email leaves it for its addressee; else it
+ * is deleted (and left the index) and the membership created (unless the user is a member already).
  */
 export const ACCEPT_INVITATION = `
 local invitation = redis.call('HMGET', KEYS[1], 'email', 'roles', 'expiresAt')
-if not invitation[1] then return {'invalid'} end
+if not invitation[1] then
+  redis.call('SREM', KEYS[3], ARGV[4])
+  return {'invalid'}
+end
 if tonumber(invitation[3]) <= tonumber(ARGV[3]) then
   redis.call('DEL', KEYS[1])
+  redis.call('SREM', KEYS[3], ARGV[4])
   return {'invalid'}
 end
 if invitation[1] ~= ARGV[1] then return {'email_mismatch'} end
 redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[3], ARGV[4])
 if redis.call('EXISTS', KEYS[2]) == 0 then return {'invalid'} end
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return {'already_member'} end
 redis.call('HSET', KEYS[2], ARGV[2], invitation[2])

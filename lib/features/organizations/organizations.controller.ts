@@ -16,7 +16,7 @@ import {
 } from './organizations.dto';
 import { ORGANIZATIONS_OPTIONS, type ResolvedOrganizationsOptions } from './organizations.options';
 import { OrgRoles } from './org-roles.guard';
-import { type InvitationSent, OrganizationInvitations } from './organization-invitations.service';
+import { type InvitationSent, OrganizationInvitations, type PendingInvitation } from './organization-invitations.service';
 import type { Organization, OrganizationMembership, UserOrganization } from './organization-store.interface';
 import { type OrganizationSwitchResponse, OrganizationSwitcher } from './organization-switcher';
 import { OrganizationsService } from './organizations.service';
@@ -109,6 +109,26 @@ export class OrganizationMembersController {
     requireFeature(this.options.enabled);
     await this.limiter.charge('orgInvitation', { user: me.id }, clientInfo(req));
     return this.invitations.invite(me, orgId, body.email, body.roles, clientInfo(req));
+  }
+
+  /** 200: the pending invitations of the active organization (`admin`): id, email, roles, inviter, expiry; never the token. */
+  @OrgRoles('admin')
+  @Get('orgs/:orgId/invitations')
+  @Header('Cache-Control', 'no-store')
+  pending(@Param('orgId') orgId: string, @CurrentUser() me: AuthenticatedUser): Promise<PendingInvitation[]> {
+    requireFeature(this.options.enabled);
+    return this.invitations.pending(me, orgId);
+  }
+
+  /** 204: the invitation revoked, its link refused from now on (`admin`; an owner invitation needs `owner`). 404 when none. */
+  @OrgRoles('admin')
+  @Delete('orgs/:orgId/invitations/:invitationId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async revoke(
+    @Param('orgId') orgId: string, @Param('invitationId') invitationId: string, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest,
+  ): Promise<void> {
+    requireFeature(this.options.enabled);
+    await this.invitations.revoke(me, orgId, invitationId, clientInfo(req));
   }
 
   /** 200 `{ roles }`: the member's roles replaced (`admin`; owners' roles need `owner`). 409 `org_last_owner`. */

@@ -62,3 +62,10 @@ export class OrganizationAlreadyMemberError extends AuthError {
   static override readonly httpStatus = 409;
   static override readonly defaultMessage = 'You are a member of this organization already';
 }
+
+/** No pending invitation with that id in the organization (used, revoked, expired, or never made). */
+export class InvitationNotFoundError extends AuthError {
+  static override readonly code = 'org_invitation_not_found';
+  static override readonly httpStatus = 404;
+  static override readonly defaultMessage = 'No such pending invitation';
+}

@@ -4,6 +4,7 @@ import type { AuthEventMap, UserEvent } from '../../core/events/auth-event.paylo
 export const OrganizationEvent = {
   OrgCreated: 'authkit.org.created',
   OrgInvitationSent: 'authkit.org.invitation_sent',
+  OrgInvitationRevoked: 'authkit.org.invitation_revoked',
   OrgMemberJoined: 'authkit.org.member_joined',
   OrgMemberRolesChanged: 'authkit.org.member_roles_changed',
   OrgMemberRemoved: 'authkit.org.member_removed',
@@ -33,6 +34,7 @@ declare module '../../core/events/auth-event.payloads' {
   interface AuthEventMap {
     'authkit.org.created': OrganizationEventPayload;
     'authkit.org.invitation_sent': OrganizationEventPayload;
+    'authkit.org.invitation_revoked': OrganizationEventPayload;
     'authkit.org.member_joined': OrganizationEventPayload;
     'authkit.org.member_roles_changed': OrganizationEventPayload;
     'authkit.org.member_removed': OrganizationMemberRemovedEvent;

@@ -13,7 +13,12 @@ const MEMBER = new Model('AuthkitOrganizationMember', { orgId: { type: 'string' 
 const ACTIVE_ORG = new Model('AuthkitActiveOrganization', { id: { type: 'string' }, roles: ROLES });
 const SWITCHED = new Model('AuthkitOrganizationSwitch', { ...TOKEN_FIELDS, org: ACTIVE_ORG });
 const JOINED = new Model('AuthkitOrganizationJoined', { orgId: { type: 'string' }, roles: ROLES });
-const INVITED = new Model('AuthkitOrganizationInvitationSent', { orgId: { type: 'string' }, roles: ROLES, expiresAt: { type: 'string', format: 'date-time' } });
+const INVITED = new Model('AuthkitOrganizationInvitationSent', {
+  id: { type: 'string' }, orgId: { type: 'string' }, roles: ROLES, expiresAt: { type: 'string', format: 'date-time' },
+});
+const PENDING = new Model('AuthkitOrganizationInvitation', {
+  id: { type: 'string' }, email: { type: 'string', format: 'email' }, roles: ROLES, invitedBy: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' },
+});
 const ROLES_MODEL = new Model('AuthkitOrganizationRoles', { roles: ROLES });
 
 const BODY: ErrorDoc = [400, ['validation_failed', 'malformed_json']];
@@ -58,6 +63,14 @@ export function documentOrganizationRoutes(controllers: { organizations: Type; m
       body: requestModel('AuthkitInviteMemberRequest', { email: EMAIL, roles: ROLES }),
       success: { status: 201, description: 'Invited', schema: INVITED },
       errors: [[400, [...BODY[1], 'org_role_invalid']], SIGNED_IN_FRESH, ORG_ROUTE, [429, ['too_many_requests']], ...JSON_BODY_ERRORS, STORE_DOWN],
+    },
+    pending: {
+      summary: 'The pending invitations of the active organization (admin); never their tokens', enabled, security: ['bearer'],
+      success: { status: 200, description: 'Pending invitations', schema: [PENDING] }, errors: [SIGNED_IN_FRESH, ORG_ROUTE, STORE_DOWN],
+    },
+    revoke: {
+      summary: 'Revoke a pending invitation (admin; an owner invitation needs owner): its link is refused from then on', enabled, security: ['bearer'],
+      success: { status: 204, description: 'Revoked' }, errors: [SIGNED_IN_FRESH, ORG_ROUTE, [404, ['org_invitation_not_found']], STORE_DOWN],
     },
     setRoles: {
       summary: "Replace a member's roles (admin; an owner's, or owner itself, needs owner)", enabled, security: ['bearer'],
