@@ -85,6 +85,17 @@ export class DrizzleOrganizationStore implements OrganizationStore {
     });
   }
 
+  async delete(orgId: string): Promise<string[] | null> {
+    return this.db.transaction(async (tx) => {
+      const members = await lockMembers(tx, orgId);
+      await tx.delete(organizationInvitations).where(eq(organizationInvitations.orgId, orgId));
+      await tx.delete(organizationMembers).where(eq(organizationMembers.orgId, orgId));
+      await tx.delete(organizationSessions).where(eq(organizationSessions.orgId, orgId));
+      const deleted = await tx.delete(organizations).where(eq(organizations.id, orgId)).returning({ id: organizations.id });
+      return deleted.length === 0 ? null : members.map((m) => m.userId);
+    });
+  }
+
   async activeOrganization(userId: string, sessionId: string): Promise<string | null> {
     const [row] = await this.db.select({ orgId: organizationSessions.orgId }).from(organizationSessions).where(and(
       eq(organizationSessions.userId, userId), eq(organizationSessions.sessionId, sessionId), gt(organizationSessions.expiresAt, this.now()),

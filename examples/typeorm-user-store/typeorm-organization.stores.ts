@@ -82,6 +82,17 @@ export class TypeOrmOrganizationStore implements OrganizationStore {
     });
   }
 
+  async delete(orgId: string): Promise<string[] | null> {
+    return this.dataSource.transaction(async (manager): Promise<string[] | null> => {
+      const members: MemberRow[] = await manager.query('SELECT user_id FROM organization_members WHERE org_id = $1 FOR UPDATE', [orgId]);
+      await manager.query('DELETE FROM organization_invitations WHERE org_id = $1', [orgId]);
+      await manager.query('DELETE FROM organization_members WHERE org_id = $1', [orgId]);
+      await manager.query('DELETE FROM organization_sessions WHERE org_id = $1', [orgId]);
+      const deleted: unknown[] = await manager.query('WITH gone AS (DELETE FROM organizations WHERE id = $1 RETURNING id) SELECT id FROM gone', [orgId]);
+      return deleted.length === 0 ? null : members.map((m) => m.user_id);
+    });
+  }
+
   async activeOrganization(userId: string, sessionId: string): Promise<string | null> {
     const [row]: Array<{ org_id: string }> = await this.dataSource.query(
       'SELECT org_id FROM organization_sessions WHERE user_id = $1 AND session_id = $2 AND expires_at > $3', [userId, sessionId, this.now()]);

@@ -119,6 +119,26 @@ export function describeOrganizationStoreContract(name: string, factory: Organiz
       expect(await invitations.pending(orgId, NOW + 90_000)).toEqual([]);
     });
 
+    it('deletes an organization with its memberships and pending invitations; answers its former members', async () => {
+      const [owner, member] = [id('user'), id('user')];
+      const orgId = await organization(owner);
+      const kept = await organization(owner);
+      const base = { orgId, email: 'd@example.com', roles: ['member'], invitedBy: owner, expiresAt: NOW + 60_000 };
+      await invitations.invite({ ...base, hash: hash(11), email: 'm@example.com' });
+      await invitations.accept({ orgId, hash: hash(11), email: 'm@example.com', userId: member, now: NOW });
+      await invitations.invite({ ...base, hash: hash(12) });
+      expect((await organizations.delete(orgId))?.sort()).toEqual([owner, member].sort());
+      expect(await organizations.delete(orgId)).toBeNull();
+      expect(await organizations.delete(id('org'))).toBeNull();
+      expect(await organizations.members(orgId)).toEqual([]);
+      expect(await organizations.roles(orgId, owner)).toBeNull();
+      expect((await organizations.organizationsOf(owner)).map((o) => o.id)).toEqual([kept]);
+      expect(await organizations.organizationsOf(member)).toEqual([]);
+      expect(await invitations.pending(orgId, NOW)).toEqual([]);
+      expect(await invitations.accept({ orgId, hash: hash(12), email: 'd@example.com', userId: id('user'), now: NOW })).toEqual({ status: 'invalid' });
+      expect(await organizations.roles(kept, owner)).toEqual(['owner']);
+    });
+
     it("keeps each session's active organization", async () => {
       const user = id('user');
       expect(await organizations.activeOrganization(user, 's1')).toBeNull();

@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { CurrentOrg, type CurrentOrganization, OrgRoles, UserStore } from '../../lib';
+import { SessionIssuer } from '../../lib/core/sign-in/session-issuer';
 import { OrganizationInvitationMailer } from '../../lib/features/organizations/organization-invitation.mailer';
 import { RecordingMailer } from '../support/recovery-fixture';
 import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
@@ -216,6 +217,35 @@ describe('organizations (real HTTP, real Redis)', () => {
     expect((await call('GET', `/auth/orgs/${org}/invitations`, { token: alice.accessToken })).body).toEqual([]);
     const accepted = await call('POST', '/auth/orgs/invitations/accept', { token: dave.accessToken, json: { token } });
     expect([accepted.status, accepted.body.code]).toEqual([400, 'org_invitation_invalid']);
+  });
+
+  it('an owner deletes the organization after a recent sign-in: members, invitations and live tokens naming it go', async () => {
+    const [alice, bob, dave] = [await register(), await register(), await register()];
+    const org = await createOrg(alice, 'Initech');
+    await activate(alice, org);
+    await join(alice, org, bob, ['admin']);
+    await activate(bob, org);
+    const token = await invite(alice, org, dave.email, ['member']);
+
+    expect((await call('DELETE', `/auth/orgs/${org}`, { token: bob.accessToken })).body.code).toBe('org_role_required');
+    // The same session, signed in an hour ago: the step-up is asked for.
+    const user = (await t.app.get<UserStore>(UserStore).findById(alice.id))!;
+    const issuer = t.app.get(SessionIssuer);
+    const sid = claimsOf(alice.accessToken).sid as string;
+    const old = issuer.accessTokenFor(user, sid, { amr: ['pwd'], authTime: Date.now() - 3_600_000 }, undefined, await issuer.sessionClaims(user, sid));
+    const stale = await call('DELETE', `/auth/orgs/${org}`, { token: old.accessToken });
+    expect([stale.status, stale.body.code]).toEqual([401, 'reauthentication_required']);
+
+    expect((await call('DELETE', `/auth/orgs/${org}`, { token: alice.accessToken })).status).toBe(204);
+    expect((await call('GET', '/app/org', { token: bob.accessToken })).body.code).toBe('access_token_stale');
+    await refresh(bob);
+    expect(claimsOf(bob.accessToken).org).toBeUndefined();
+    expect((await call('GET', '/auth/orgs', { token: bob.accessToken })).body).toEqual([]);
+    const accepted = await call('POST', '/auth/orgs/invitations/accept', { token: dave.accessToken, json: { token } });
+    expect(accepted.body.code).toBe('org_invitation_invalid');
+    await refresh(alice);
+    expect((await call('DELETE', `/auth/orgs/${org}`, { token: alice.accessToken })).body.code).toBe('org_not_active');
+    expect((await activate(alice, org)).body.code).toBe('org_membership_required');
   });
 
   it('the last owner can neither leave nor be demoted; after a transfer the former owner can leave', async () => {

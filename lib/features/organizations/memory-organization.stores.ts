@@ -7,6 +7,8 @@ import type {
 export class MemoryOrganizationData {
   readonly organizations = new Map<string, Organization>();
   readonly members = new Map<string, Map<string, string[]>>();
+  /** `<orgId>\n<hash>` -> the pending invitation. */
+  readonly invitations = new Map<string, OrganizationInvitation>();
 }
 
 const owners = (members: Map<string, string[]>, ownerRole: string): number => [...members.values()].filter((roles) => roles.includes(ownerRole)).length;
@@ -65,6 +67,14 @@ export class MemoryOrganizationStore implements OrganizationStore {
     return 'ok';
   }
 
+  async delete(orgId: string): Promise<string[] | null> {
+    if (!this.data.organizations.delete(orgId)) return null;
+    const members = [...(this.data.members.get(orgId)?.keys() ?? [])];
+    this.data.members.delete(orgId);
+    for (const [key, invitation] of this.data.invitations) if (invitation.orgId === orgId) this.data.invitations.delete(key);
+    return members;
+  }
+
   async activeOrganization(userId: string, sessionId: string): Promise<string | null> {
     const entry = this.active.get(`${userId}\n${sessionId}`);
     return entry && entry.until > this.now() ? entry.orgId : null;
@@ -79,9 +89,11 @@ export class MemoryOrganizationStore implements OrganizationStore {
 
 /** In-process `OrganizationInvitationStore` over the same data as a `MemoryOrganizationStore`. */
 export class MemoryOrganizationInvitationStore implements OrganizationInvitationStore {
-  private readonly invitations = new Map<string, OrganizationInvitation>();
+  private readonly invitations: Map<string, OrganizationInvitation>;
 
-  constructor(private readonly data: MemoryOrganizationData) {}
+  constructor(private readonly data: MemoryOrganizationData) {
+    this.invitations = data.invitations;
+  }
 
   async invite(invitation: OrganizationInvitation): Promise<void> {
     this.invitations.set(`${invitation.orgId}\n${invitation.hash}`, { ...invitation, roles: [...invitation.roles] });

@@ -70,6 +70,11 @@ export interface OrganizationStore {
    * (keeping its other roles).
    */
   transfer(orgId: string, fromUserId: string, toUserId: string, ownerRole: string, formerOwnerRole: string): Promise<TransferResult>;
+  /**
+   * Deletes the organization with its memberships and pending invitations (an invitation link is refused from then
+   * on); the ids of its former members, or null when there was no such organization.
+   */
+  delete(orgId: string): Promise<string[] | null>;
   /** The session's active organization (as last set), or null. */
   activeOrganization(userId: string, sessionId: string): Promise<string | null>;
   /** Sets (or clears, with null) the session's active organization; it is kept `ttlMs` (the session's lifetime). */

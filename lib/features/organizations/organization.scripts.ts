@@ -74,3 +74,16 @@ if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return {'already_member'} e
 redis.call('HSET', KEYS[2], ARGV[2], invitation[2])
 return {'accepted', invitation[2]}
 `;
+
+/**
+ * KEYS: organization, members, invitations index. Replies false for an unknown organization, else {member ids,
+ * invitation hashes}: the record, the members and the index are deleted (the caller deletes the invitations' keys,
+ * same slot; a leftover one is refused at accept, since the members hash is gone).
+ */
+export const DELETE_ORGANIZATION = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local members = redis.call('HKEYS', KEYS[2])
+local hashes = redis.call('SMEMBERS', KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+return {members, hashes}
+`;

@@ -3,6 +3,7 @@ import {
 } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../core/auth.types';
 import { CurrentUser } from '../../core/decorators/current-user.decorator';
+import { RequireRecentAuth } from '../../core/decorators/require-recent-auth.decorator';
 import { ValidationFailedError } from '../../core/errors/auth.errors';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
@@ -65,6 +66,19 @@ export class OrganizationsController {
   activate(@Body() body: ActiveOrganizationDto, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest): Promise<OrganizationSwitchResponse> {
     requireFeature(this.options.enabled);
     return this.switcher.switch(me, body.orgId, clientInfo(req));
+  }
+
+  /**
+   * 204: the active organization deleted with its memberships and pending invitations (`owner`, and a recent sign-in
+   * that used the second factor when the user has one: else 401 `reauthentication_required`).
+   */
+  @RequireRecentAuth({ secondFactor: true })
+  @OrgRoles('owner')
+  @Delete('orgs/:orgId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async delete(@Param('orgId') orgId: string, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest): Promise<void> {
+    requireFeature(this.options.enabled);
+    await this.organizations.delete(me, orgId, clientInfo(req));
   }
 
   /** 200: the caller joined (the invitation is used up). 400, 403 (another or unverified email), 409 already a member. */

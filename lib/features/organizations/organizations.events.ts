@@ -10,6 +10,7 @@ export const OrganizationEvent = {
   OrgMemberRemoved: 'authkit.org.member_removed',
   OrgOwnershipTransferred: 'authkit.org.ownership_transferred',
   OrgSwitched: 'authkit.org.switched',
+  OrgDeleted: 'authkit.org.deleted',
 } as const satisfies Record<string, keyof AuthEventMap>;
 
 export interface OrganizationEventPayload extends UserEvent {
@@ -40,5 +41,6 @@ declare module '../../core/events/auth-event.payloads' {
     'authkit.org.member_removed': OrganizationMemberRemovedEvent;
     'authkit.org.ownership_transferred': OrganizationEventPayload;
     'authkit.org.switched': OrganizationSwitchedEvent;
+    'authkit.org.deleted': OrganizationEventPayload;
   }
 }

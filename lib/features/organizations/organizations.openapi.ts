@@ -46,6 +46,11 @@ export function documentOrganizationRoutes(controllers: { organizations: Type; m
       success: { status: 200, description: 'The new access token', schema: SWITCHED },
       errors: [BODY, SIGNED_IN_FRESH, [403, ['org_membership_required']], ...JSON_BODY_ERRORS, STORE_DOWN],
     },
+    delete: {
+      summary: 'Delete the active organization with its memberships and pending invitations (owner; recent sign-in with the second factor)',
+      enabled, security: ['bearer'], success: { status: 204, description: 'Deleted' },
+      errors: [[401, [...SIGNED_IN_FRESH[1], 'reauthentication_required']], [403, ['org_not_active', 'org_role_required', 'org_membership_required']], STORE_DOWN],
+    },
     accept: {
       summary: 'Accept an invitation: the caller\'s verified email must be the invited one', enabled, security: ['bearer'],
       body: requestModel('AuthkitAcceptInvitationRequest', { token: MAILED_TOKEN }),

@@ -2,7 +2,7 @@ import { redisCall } from '../../adapters/redis/redis-call';
 import { RedisKeys } from '../../adapters/redis/redis-keys';
 import type { RedisClient } from '../../adapters/redis/redis.options';
 import {
-  ACCEPT_INVITATION, CREATE_ORGANIZATION, SET_MEMBER_ROLES, TRANSFER_OWNERSHIP,
+  ACCEPT_INVITATION, CREATE_ORGANIZATION, DELETE_ORGANIZATION, SET_MEMBER_ROLES, TRANSFER_OWNERSHIP,
 } from './organization.scripts';
 import type {
   AcceptInvitationResult, MemberChangeResult, Organization, OrganizationInvitation, OrganizationInvitationStore, OrganizationMembership,
@@ -59,6 +59,7 @@ interface OrganizationCommands {
   authkitCreateOrganization(organization: string, members: string, name: string, createdAt: number, ownerId: string, roles: string): Promise<number>;
   authkitSetMemberRoles(members: string, userId: string, roles: string, ownerRole: string): Promise<MemberChangeResult>;
   authkitTransferOwnership(members: string, from: string, to: string, ownerRole: string, formerOwnerRole: string): Promise<TransferResult>;
+  authkitDeleteOrganization(organization: string, members: string, index: string): Promise<[string[], string[]] | null>;
   authkitAcceptInvitation(invitation: string, members: string, index: string, email: string, userId: string, now: number, hash: string): Promise<string[]>;
 }
 
@@ -70,6 +71,7 @@ function commandsOf(redis: RedisClient): OrganizationCommands {
   define('authkitSetMemberRoles', SET_MEMBER_ROLES, 1);
   define('authkitTransferOwnership', TRANSFER_OWNERSHIP, 1);
   define('authkitAcceptInvitation', ACCEPT_INVITATION, 3);
+  define('authkitDeleteOrganization', DELETE_ORGANIZATION, 3);
   return redis as unknown as OrganizationCommands;
 }
 
@@ -124,6 +126,16 @@ export class RedisOrganizationStore implements OrganizationStore {
 
   async transfer(orgId: string, fromUserId: string, toUserId: string, ownerRole: string, formerOwnerRole: string): Promise<TransferResult> {
     return redisCall(() => this.commands.authkitTransferOwnership(this.keys.members(orgId), fromUserId, toUserId, ownerRole, formerOwnerRole));
+  }
+
+  async delete(orgId: string): Promise<string[] | null> {
+    const deleted = await redisCall(() =>
+      this.commands.authkitDeleteOrganization(this.keys.organization(orgId), this.keys.members(orgId), this.keys.invitations(orgId)));
+    if (!deleted) return null;
+    const [members, hashes] = deleted;
+    if (hashes.length > 0) await redisCall(() => this.redis.del(...hashes.map((hash) => this.keys.invitation(orgId, hash))));
+    await redisCall(() => Promise.all(members.map((userId) => this.redis.hdel(this.keys.userOrganizations(userId), orgId))));
+    return members;
   }
 
   async activeOrganization(userId: string, sessionId: string): Promise<string | null> {
