@@ -85,6 +85,11 @@ export class DrizzleOrganizationStore implements OrganizationStore {
     });
   }
 
+  async setPolicy(orgId: string, policy: { requireMfa: boolean }): Promise<boolean> {
+    const updated = await this.db.update(organizations).set({ requireMfa: policy.requireMfa }).where(eq(organizations.id, orgId)).returning({ id: organizations.id });
+    return updated.length > 0;
+  }
+
   async delete(orgId: string): Promise<string[] | null> {
     return this.db.transaction(async (tx) => {
       const members = await lockMembers(tx, orgId);

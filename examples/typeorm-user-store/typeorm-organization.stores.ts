@@ -39,10 +39,10 @@ export class TypeOrmOrganizationStore implements OrganizationStore {
   }
 
   async organizationsOf(userId: string): Promise<UserOrganization[]> {
-    const rows: Array<{ id: string; name: string; created_at: string; roles: string[] }> = await this.dataSource.query(
-      `SELECT o.id, o.name, o.created_at, m.roles FROM organization_members m JOIN organizations o ON o.id = m.org_id
+    const rows: Array<{ id: string; name: string; created_at: string; require_mfa: boolean; roles: string[] }> = await this.dataSource.query(
+      `SELECT o.id, o.name, o.created_at, o.require_mfa, m.roles FROM organization_members m JOIN organizations o ON o.id = m.org_id
        WHERE m.user_id = $1 ORDER BY o.created_at, o.id`, [userId]);
-    return rows.map((row) => ({ id: row.id, name: row.name, createdAt: Number(row.created_at), roles: row.roles }));
+    return rows.map((row) => ({ id: row.id, name: row.name, createdAt: Number(row.created_at), requireMfa: row.require_mfa, roles: row.roles }));
   }
 
   async members(orgId: string): Promise<OrganizationMembership[]> {
@@ -80,6 +80,12 @@ export class TypeOrmOrganizationStore implements OrganizationStore {
       await setMemberRoles(manager, orgId, fromUserId, kept.includes(formerOwnerRole) ? kept : [formerOwnerRole, ...kept]);
       return 'ok';
     });
+  }
+
+  async setPolicy(orgId: string, policy: { requireMfa: boolean }): Promise<boolean> {
+    const updated: unknown[] = await this.dataSource.query(
+      'WITH done AS (UPDATE organizations SET require_mfa = $2 WHERE id = $1 RETURNING id) SELECT id FROM done', [orgId, policy.requireMfa]);
+    return updated.length > 0;
   }
 
   async delete(orgId: string): Promise<string[] | null> {

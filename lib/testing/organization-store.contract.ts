@@ -119,6 +119,17 @@ export function describeOrganizationStoreContract(name: string, factory: Organiz
       expect(await invitations.pending(orgId, NOW + 90_000)).toEqual([]);
     });
 
+    it("sets an organization's policy (requireMfa), listed with it", async () => {
+      const owner = id('user');
+      const orgId = await organization(owner);
+      expect((await organizations.organizationsOf(owner))[0].requireMfa).toBe(false);
+      expect(await organizations.setPolicy(orgId, { requireMfa: true })).toBe(true);
+      expect((await organizations.organizationsOf(owner))[0].requireMfa).toBe(true);
+      expect(await organizations.setPolicy(orgId, { requireMfa: false })).toBe(true);
+      expect((await organizations.organizationsOf(owner))[0].requireMfa).toBe(false);
+      expect(await organizations.setPolicy(id('org'), { requireMfa: true })).toBe(false);
+    });
+
     it('deletes an organization with its memberships and pending invitations; answers its former members', async () => {
       const [owner, member] = [id('user'), id('user')];
       const orgId = await organization(owner);

@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { CurrentOrg, type CurrentOrganization, OrgRoles, UserStore } from '../../lib';
 import { SessionIssuer } from '../../lib/core/sign-in/session-issuer';
+import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
 import { OrganizationInvitationMailer } from '../../lib/features/organizations/organization-invitation.mailer';
 import { RecordingMailer } from '../support/recovery-fixture';
 import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
@@ -47,7 +48,11 @@ describe('organizations (real HTTP, real Redis)', () => {
 
   beforeAll(async () => {
     t = await createTestApp(
-      { organizations: { invitationUrl: 'http://app.test/invitations' }, mailer, throttle: { orgInvitation: { user: { limit: 3 } } } }, {}, { controllers: [OrgAppController] },
+      {
+        organizations: { invitationUrl: 'http://app.test/invitations' }, mailer, throttle: { orgInvitation: { user: { limit: 3 } } },
+        mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 7) }] },
+      },
+      {}, { controllers: [OrgAppController] },
     );
   });
 
@@ -246,6 +251,37 @@ describe('organizations (real HTTP, real Redis)', () => {
     await refresh(alice);
     expect((await call('DELETE', `/auth/orgs/${org}`, { token: alice.accessToken })).body.code).toBe('org_not_active');
     expect((await activate(alice, org)).body.code).toBe('org_membership_required');
+  });
+
+  it('requireMfa (set by an owner): making the organization active needs a sign-in with a second factor (403 org_mfa_required), then step-up works', async () => {
+    const [alice, bob] = [await register(), await register()];
+    const org = await createOrg(alice, 'Massive Dynamic');
+    await activate(alice, org);
+    await join(alice, org, bob, ['admin']);
+    await activate(bob, org);
+    expect((await call('PATCH', `/auth/orgs/${org}`, { token: bob.accessToken, json: { requireMfa: true } })).body.code).toBe('org_role_required');
+    expect((await call('PATCH', `/auth/orgs/${org}`, { token: alice.accessToken, json: { requireMfa: 'yes' } })).body.code).toBe('validation_failed');
+    const set = await call('PATCH', `/auth/orgs/${org}`, { token: alice.accessToken, json: { requireMfa: true } });
+    expect([set.status, set.body]).toEqual([200, { requireMfa: true }]);
+    expect((await call('GET', '/auth/orgs', { token: alice.accessToken })).body).toEqual([expect.objectContaining({ id: org, requireMfa: true })]);
+
+    const refused = await activate(alice, org);
+    expect([refused.status, refused.body.code]).toEqual([403, 'org_mfa_required']);
+    expect((await activate(bob, org)).body.code).toBe('org_mfa_required');
+    // Leaving for no organization is always allowed.
+    expect((await activate(bob, null)).status).toBe(200);
+
+    // Alice enrols TOTP, steps up with a code, and may make it active.
+    const setup = await call('POST', '/auth/mfa/totp/setup', { token: alice.accessToken });
+    expect(setup.status).toBe(200);
+    const secret = base32Decode(setup.body.secret)!;
+    expect((await call('POST', '/auth/mfa/totp/confirm', { token: alice.accessToken, json: { code: hotp(secret, totpStep(Date.now()) - 1) } })).status).toBe(200);
+    const stepped = await call('POST', '/auth/reauthenticate', { token: alice.accessToken, json: { code: hotp(secret, totpStep(Date.now())) } });
+    expect(stepped.status).toBe(200);
+    alice.accessToken = stepped.body.accessToken;
+    expect(claimsOf(alice.accessToken).amr).toContain('mfa');
+    const allowed = await activate(alice, org);
+    expect([allowed.status, allowed.body.org]).toEqual([200, { id: org, roles: ['owner'] }]);
   });
 
   it('the last owner can neither leave nor be demoted; after a transfer the former owner can leave', async () => {

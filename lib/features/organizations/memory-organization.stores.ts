@@ -31,7 +31,7 @@ export class MemoryOrganizationStore implements OrganizationStore {
     for (const [orgId, members] of this.data.members) {
       const roles = members.get(userId);
       const organization = this.data.organizations.get(orgId);
-      if (roles && organization) found.push({ ...organization, roles: [...roles] });
+      if (roles && organization) found.push({ ...organization, requireMfa: organization.requireMfa === true, roles: [...roles] });
     }
     return found.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
@@ -65,6 +65,13 @@ export class MemoryOrganizationStore implements OrganizationStore {
     const kept = from.filter((role) => role !== ownerRole);
     members.set(fromUserId, kept.includes(formerOwnerRole) ? kept : [formerOwnerRole, ...kept]);
     return 'ok';
+  }
+
+  async setPolicy(orgId: string, policy: { requireMfa: boolean }): Promise<boolean> {
+    const organization = this.data.organizations.get(orgId);
+    if (!organization) return false;
+    organization.requireMfa = policy.requireMfa;
+    return true;
   }
 
   async delete(orgId: string): Promise<string[] | null> {

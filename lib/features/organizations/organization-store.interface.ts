@@ -3,6 +3,8 @@ export interface Organization {
   id: string;
   name: string;
   createdAt: number;
+  /** Policy: members must have signed in with a second factor (`amr` has `mfa`) to make it active. */
+  requireMfa?: boolean;
 }
 
 /** A user's membership of an organization: the roles the user has there. */
@@ -75,6 +77,8 @@ export interface OrganizationStore {
    * on); the ids of its former members, or null when there was no such organization.
    */
   delete(orgId: string): Promise<string[] | null>;
+  /** Sets the organization's policy (`requireMfa`); false when there is no such organization. */
+  setPolicy(orgId: string, policy: { requireMfa: boolean }): Promise<boolean>;
   /** The session's active organization (as last set), or null. */
   activeOrganization(userId: string, sessionId: string): Promise<string | null>;
   /** Sets (or clears, with null) the session's active organization; it is kept `ttlMs` (the session's lifetime). */

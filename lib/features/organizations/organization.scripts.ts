@@ -34,6 +34,13 @@ if remove then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS
 return 'ok'
 `;
 
+/** KEYS: organization. ARGV: requireMfa ('1' or '0'). 1 set, 0 no such organization. */
+export const SET_POLICY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'requireMfa', ARGV[1])
+return 1
+`;
+
 /** KEYS: members. ARGV: fromUserId, toUserId, ownerRole, formerOwnerRole. */
 export const TRANSFER_OWNERSHIP = `${HAS_ROLE}
 local from = redis.call('HGET', KEYS[1], ARGV[1])

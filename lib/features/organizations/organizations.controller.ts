@@ -13,7 +13,7 @@ import { requireFeature } from '../../core/http/feature-disabled';
 import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';
 import { RouteLimiter } from '../../core/throttling/route-limiter';
 import {
-  AcceptInvitationDto, ActiveOrganizationDto, CreateOrganizationDto, InviteMemberDto, OrganizationRolesDto, TransferOwnershipDto,
+  AcceptInvitationDto, ActiveOrganizationDto, CreateOrganizationDto, InviteMemberDto, OrganizationPolicyDto, OrganizationRolesDto, TransferOwnershipDto,
 } from './organizations.dto';
 import { ORGANIZATIONS_OPTIONS, type ResolvedOrganizationsOptions } from './organizations.options';
 import { OrgRoles } from './org-roles.guard';
@@ -66,6 +66,17 @@ export class OrganizationsController {
   activate(@Body() body: ActiveOrganizationDto, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest): Promise<OrganizationSwitchResponse> {
     requireFeature(this.options.enabled);
     return this.switcher.switch(me, body.orgId, clientInfo(req));
+  }
+
+  /** 200 `{ requireMfa }`: the active organization's policy set (`owner`). */
+  @OrgRoles('owner')
+  @UseGuards(JsonContentTypeGuard)
+  @Patch('orgs/:orgId')
+  async setPolicy(
+    @Param('orgId') orgId: string, @Body() body: OrganizationPolicyDto, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest,
+  ): Promise<{ requireMfa: boolean }> {
+    requireFeature(this.options.enabled);
+    return this.organizations.setPolicy(me, orgId, body.requireMfa, clientInfo(req));
   }
 
   /**

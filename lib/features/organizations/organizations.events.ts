@@ -11,6 +11,7 @@ export const OrganizationEvent = {
   OrgOwnershipTransferred: 'authkit.org.ownership_transferred',
   OrgSwitched: 'authkit.org.switched',
   OrgDeleted: 'authkit.org.deleted',
+  OrgPolicyChanged: 'authkit.org.policy_changed',
 } as const satisfies Record<string, keyof AuthEventMap>;
 
 export interface OrganizationEventPayload extends UserEvent {
@@ -42,5 +43,6 @@ declare module '../../core/events/auth-event.payloads' {
     'authkit.org.ownership_transferred': OrganizationEventPayload;
     'authkit.org.switched': OrganizationSwitchedEvent;
     'authkit.org.deleted': OrganizationEventPayload;
+    'authkit.org.policy_changed': OrganizationEventPayload & { requireMfa: boolean };
   }
 }

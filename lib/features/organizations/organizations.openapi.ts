@@ -6,7 +6,9 @@ import type { ResolvedOrganizationsOptions } from './organizations.options';
 
 const ROLES = { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 32 };
 const ID = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' };
-const ORGANIZATION_FIELDS = { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'integer', description: 'epoch ms' } };
+const ORGANIZATION_FIELDS = {
+  id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'integer', description: 'epoch ms' }, requireMfa: { type: 'boolean' },
+};
 const ORGANIZATION = new Model('AuthkitOrganization', ORGANIZATION_FIELDS);
 const USER_ORGANIZATION = new Model('AuthkitUserOrganization', { ...ORGANIZATION_FIELDS, roles: ROLES });
 const MEMBER = new Model('AuthkitOrganizationMember', { orgId: { type: 'string' }, userId: { type: 'string' }, roles: ROLES });
@@ -19,6 +21,7 @@ const INVITED = new Model('AuthkitOrganizationInvitationSent', {
 const PENDING = new Model('AuthkitOrganizationInvitation', {
   id: { type: 'string' }, email: { type: 'string', format: 'email' }, roles: ROLES, invitedBy: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' },
 });
+const POLICY = new Model('AuthkitOrganizationPolicy', { requireMfa: { type: 'boolean' } });
 const ROLES_MODEL = new Model('AuthkitOrganizationRoles', { roles: ROLES });
 
 const BODY: ErrorDoc = [400, ['validation_failed', 'malformed_json']];
@@ -44,7 +47,13 @@ export function documentOrganizationRoutes(controllers: { organizations: Type; m
       summary: "Make an organization (null: none) the session's active one: a new access token with org and org_roles (same refresh token)",
       enabled, security: ['bearer'], body: requestModel('AuthkitActiveOrganizationRequest', { orgId: { ...ID, nullable: true } }),
       success: { status: 200, description: 'The new access token', schema: SWITCHED },
-      errors: [BODY, SIGNED_IN_FRESH, [403, ['org_membership_required']], ...JSON_BODY_ERRORS, STORE_DOWN],
+      errors: [BODY, SIGNED_IN_FRESH, [403, ['org_membership_required', 'org_mfa_required']], ...JSON_BODY_ERRORS, STORE_DOWN],
+    },
+    setPolicy: {
+      summary: "Set the active organization's policy (owner): requireMfa, members must sign in with a second factor to make it active",
+      enabled, security: ['bearer'], body: requestModel('AuthkitOrganizationPolicyRequest', { requireMfa: { type: 'boolean' } }),
+      success: { status: 200, description: 'The policy now', schema: POLICY },
+      errors: [BODY, SIGNED_IN_FRESH, ORG_ROUTE, ...JSON_BODY_ERRORS, STORE_DOWN],
     },
     delete: {
       summary: 'Delete the active organization with its memberships and pending invitations (owner; recent sign-in with the second factor)',

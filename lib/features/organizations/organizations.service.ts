@@ -91,6 +91,14 @@ export class OrganizationsService {
     this.events.emitFor(client, OrganizationEvent.OrgOwnershipTransferred, { userId, actorId: actor.id, orgId, roles: [OWNER_ROLE] });
   }
 
+  /** Sets the organization's policy (needs `owner`): with `requireMfa`, making it active needs a second factor. */
+  async setPolicy(actor: AuthenticatedUser, orgId: string, requireMfa: boolean, client: ClientInfo): Promise<{ requireMfa: boolean }> {
+    this.roles.require(await this.store.roles(orgId, actor.id), OWNER_ROLE);
+    if (!(await this.store.setPolicy(orgId, { requireMfa }))) throw new OrganizationMembershipRequiredError();
+    this.events.emitFor(client, OrganizationEvent.OrgPolicyChanged, { userId: actor.id, orgId, requireMfa });
+    return { requireMfa };
+  }
+
   /**
    * Deletes the organization (the actor must be an owner; the route also asks for a recent sign-in): memberships and
    * pending invitations go, and every former member's claims version is bumped, so their tokens naming it are refused

@@ -2,7 +2,7 @@ import { redisCall } from '../../adapters/redis/redis-call';
 import { RedisKeys } from '../../adapters/redis/redis-keys';
 import type { RedisClient } from '../../adapters/redis/redis.options';
 import {
-  ACCEPT_INVITATION, CREATE_ORGANIZATION, DELETE_ORGANIZATION, SET_MEMBER_ROLES, TRANSFER_OWNERSHIP,
+  ACCEPT_INVITATION, CREATE_ORGANIZATION, DELETE_ORGANIZATION, SET_MEMBER_ROLES, SET_POLICY, TRANSFER_OWNERSHIP,
 } from './organization.scripts';
 import type {
   AcceptInvitationResult, MemberChangeResult, Organization, OrganizationInvitation, OrganizationInvitationStore, OrganizationMembership,
@@ -13,7 +13,7 @@ import type {
  * Key layout. An organization's keys share the hash tag `{o.<orgId>}` (its record, its members, its invitations), a
  * user's keys the user's tag (`{<userId>}`, as the sessions): every script touches one slot.
  *
- *     <p>:{o.<orgId>}:org            hash   name, createdAt
+ *     <p>:{o.<orgId>}:org            hash   name, createdAt, requireMfa ('1' or '0')
  *     <p>:{o.<orgId>}:m              hash   userId -> roles (comma-joined): the memberships (authoritative)
  *     <p>:{o.<orgId>}:i:<hash>       hash   email, roles, invitedBy, expiresAt (PEXPIREAT expiresAt)
  *     <p>:{o.<orgId>}:is             set    the invitations' hashes (an index for `pending`, pruned on read)
@@ -59,6 +59,7 @@ interface OrganizationCommands {
   authkitCreateOrganization(organization: string, members: string, name: string, createdAt: number, ownerId: string, roles: string): Promise<number>;
   authkitSetMemberRoles(members: string, userId: string, roles: string, ownerRole: string): Promise<MemberChangeResult>;
   authkitTransferOwnership(members: string, from: string, to: string, ownerRole: string, formerOwnerRole: string): Promise<TransferResult>;
+  authkitSetPolicy(organization: string, requireMfa: string): Promise<number>;
   authkitDeleteOrganization(organization: string, members: string, index: string): Promise<[string[], string[]] | null>;
   authkitAcceptInvitation(invitation: string, members: string, index: string, email: string, userId: string, now: number, hash: string): Promise<string[]>;
 }
@@ -72,6 +73,7 @@ function commandsOf(redis: RedisClient): OrganizationCommands {
   define('authkitTransferOwnership', TRANSFER_OWNERSHIP, 1);
   define('authkitAcceptInvitation', ACCEPT_INVITATION, 3);
   define('authkitDeleteOrganization', DELETE_ORGANIZATION, 3);
+  define('authkitSetPolicy', SET_POLICY, 1);
   return redis as unknown as OrganizationCommands;
 }
 
@@ -99,11 +101,11 @@ export class RedisOrganizationStore implements OrganizationStore {
     const index = this.keys.userOrganizations(userId);
     const ids = await redisCall(() => this.redis.hkeys(index));
     const found = await Promise.all(ids.map(async (orgId): Promise<UserOrganization | null> => {
-      const [roles, [name, createdAt]] = await redisCall(() => Promise.all([
-        this.redis.hget(this.keys.members(orgId), userId), this.redis.hmget(this.keys.organization(orgId), 'name', 'createdAt'),
+      const [roles, [name, createdAt, requireMfa]] = await redisCall(() => Promise.all([
+        this.redis.hget(this.keys.members(orgId), userId), this.redis.hmget(this.keys.organization(orgId), 'name', 'createdAt', 'requireMfa'),
       ]));
       if (roles === null || name === null) return null;
-      return { id: orgId, name, createdAt: Number(createdAt), roles: rolesOf(roles) };
+      return { id: orgId, name, createdAt: Number(createdAt), requireMfa: requireMfa === '1', roles: rolesOf(roles) };
     }));
     return found.filter((o): o is UserOrganization => o !== null).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
@@ -126,6 +128,10 @@ export class RedisOrganizationStore implements OrganizationStore {
 
   async transfer(orgId: string, fromUserId: string, toUserId: string, ownerRole: string, formerOwnerRole: string): Promise<TransferResult> {
     return redisCall(() => this.commands.authkitTransferOwnership(this.keys.members(orgId), fromUserId, toUserId, ownerRole, formerOwnerRole));
+  }
+
+  async setPolicy(orgId: string, policy: { requireMfa: boolean }): Promise<boolean> {
+    return (await redisCall(() => this.commands.authkitSetPolicy(this.keys.organization(orgId), policy.requireMfa ? '1' : '0'))) === 1;
   }
 
   async delete(orgId: string): Promise<string[] | null> {
