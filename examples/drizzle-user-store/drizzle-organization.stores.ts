@@ -85,6 +85,22 @@ export class DrizzleOrganizationStore implements OrganizationStore {
     });
   }
 
+  async setPolicy(orgId: string, policy: { requireMfa: boolean }): Promise<boolean> {
+    const updated = await this.db.update(organizations).set({ requireMfa: policy.requireMfa }).where(eq(organizations.id, orgId)).returning({ id: organizations.id });
+    return updated.length > 0;
+  }
+
+  async delete(orgId: string): Promise<string[] | null> {
+    return this.db.transaction(async (tx) => {
+      const members = await lockMembers(tx, orgId);
+      await tx.delete(organizationInvitations).where(eq(organizationInvitations.orgId, orgId));
+      await tx.delete(organizationMembers).where(eq(organizationMembers.orgId, orgId));
+      await tx.delete(organizationSessions).where(eq(organizationSessions.orgId, orgId));
+      const deleted = await tx.delete(organizations).where(eq(organizations.id, orgId)).returning({ id: organizations.id });
+      return deleted.length === 0 ? null : members.map((m) => m.userId);
+    });
+  }
+
   async activeOrganization(userId: string, sessionId: string): Promise<string | null> {
     const [row] = await this.db.select({ orgId: organizationSessions.orgId }).from(organizationSessions).where(and(
       eq(organizationSessions.userId, userId), eq(organizationSessions.sessionId, sessionId), gt(organizationSessions.expiresAt, this.now()),
@@ -130,5 +146,17 @@ export class DrizzleOrganizationInvitationStore implements OrganizationInvitatio
         .onConflictDoNothing().returning({ userId: organizationMembers.userId });
       return inserted.length === 0 ? ({ status: 'already_member' } as const) : ({ status: 'accepted', roles: invitation.roles } as const);
     });
+  }
+
+  async pending(orgId: string, now: number): Promise<OrganizationInvitation[]> {
+    return this.db.select().from(organizationInvitations)
+      .where(and(eq(organizationInvitations.orgId, orgId), gt(organizationInvitations.expiresAt, now)))
+      .orderBy(asc(organizationInvitations.expiresAt), asc(organizationInvitations.hash));
+  }
+
+  async revoke(orgId: string, hash: string): Promise<boolean> {
+    const deleted = await this.db.delete(organizationInvitations)
+      .where(and(eq(organizationInvitations.orgId, orgId), eq(organizationInvitations.hash, hash))).returning({ hash: organizationInvitations.hash });
+    return deleted.length > 0;
   }
 }

@@ -1,10 +1,11 @@
-import { bigint, bigserial, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 
 /** The organizations feature's tables (`migrations/0002_authkit_organizations.sql` creates them). Times: epoch ms. */
 export const organizations = pgTable('organizations', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  requireMfa: boolean('require_mfa').notNull().default(false),
 });
 
 export const organizationMembers = pgTable('organization_members', {

@@ -9,7 +9,7 @@ export class CreateOrganizations1764547200003 implements MigrationInterface {
   name = 'CreateOrganizations1764547200003';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('CREATE TABLE organizations (id text PRIMARY KEY, name text NOT NULL, created_at bigint NOT NULL)');
+    await queryRunner.query('CREATE TABLE organizations (id text PRIMARY KEY, name text NOT NULL, created_at bigint NOT NULL, require_mfa boolean NOT NULL DEFAULT false)');
     await queryRunner.query(`
       CREATE TABLE organization_members (
         org_id text NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,

@@ -39,10 +39,10 @@ export class TypeOrmOrganizationStore implements OrganizationStore {
   }
 
   async organizationsOf(userId: string): Promise<UserOrganization[]> {
-    const rows: Array<{ id: string; name: string; created_at: string; roles: string[] }> = await this.dataSource.query(
-      `SELECT o.id, o.name, o.created_at, m.roles FROM organization_members m JOIN organizations o ON o.id = m.org_id
+    const rows: Array<{ id: string; name: string; created_at: string; require_mfa: boolean; roles: string[] }> = await this.dataSource.query(
+      `SELECT o.id, o.name, o.created_at, o.require_mfa, m.roles FROM organization_members m JOIN organizations o ON o.id = m.org_id
        WHERE m.user_id = $1 ORDER BY o.created_at, o.id`, [userId]);
-    return rows.map((row) => ({ id: row.id, name: row.name, createdAt: Number(row.created_at), roles: row.roles }));
+    return rows.map((row) => ({ id: row.id, name: row.name, createdAt: Number(row.created_at), requireMfa: row.require_mfa, roles: row.roles }));
   }
 
   async members(orgId: string): Promise<OrganizationMembership[]> {
@@ -79,6 +79,23 @@ export class TypeOrmOrganizationStore implements OrganizationStore {
       const kept = from.roles.filter((role) => role !== ownerRole);
       await setMemberRoles(manager, orgId, fromUserId, kept.includes(formerOwnerRole) ? kept : [formerOwnerRole, ...kept]);
       return 'ok';
+    });
+  }
+
+  async setPolicy(orgId: string, policy: { requireMfa: boolean }): Promise<boolean> {
+    const updated: unknown[] = await this.dataSource.query(
+      'WITH done AS (UPDATE organizations SET require_mfa = $2 WHERE id = $1 RETURNING id) SELECT id FROM done', [orgId, policy.requireMfa]);
+    return updated.length > 0;
+  }
+
+  async delete(orgId: string): Promise<string[] | null> {
+    return this.dataSource.transaction(async (manager): Promise<string[] | null> => {
+      const members: MemberRow[] = await manager.query('SELECT user_id FROM organization_members WHERE org_id = $1 FOR UPDATE', [orgId]);
+      await manager.query('DELETE FROM organization_invitations WHERE org_id = $1', [orgId]);
+      await manager.query('DELETE FROM organization_members WHERE org_id = $1', [orgId]);
+      await manager.query('DELETE FROM organization_sessions WHERE org_id = $1', [orgId]);
+      const deleted: unknown[] = await manager.query('WITH gone AS (DELETE FROM organizations WHERE id = $1 RETURNING id) SELECT id FROM gone', [orgId]);
+      return deleted.length === 0 ? null : members.map((m) => m.user_id);
     });
   }
 
@@ -135,5 +152,20 @@ export class TypeOrmOrganizationInvitationStore implements OrganizationInvitatio
       );
       return inserted.length === 0 ? { status: 'already_member' } : { status: 'accepted', roles: invitation.roles };
     });
+  }
+
+  async pending(orgId: string, now: number): Promise<OrganizationInvitation[]> {
+    const rows: Array<{ hash: string; email: string; roles: string[]; invited_by: string; expires_at: string }> = await this.dataSource.query(
+      'SELECT hash, email, roles, invited_by, expires_at FROM organization_invitations WHERE org_id = $1 AND expires_at > $2 ORDER BY expires_at, hash',
+      [orgId, now],
+    );
+    return rows.map((row) => ({ orgId, hash: row.hash, email: row.email, roles: row.roles, invitedBy: row.invited_by, expiresAt: Number(row.expires_at) }));
+  }
+
+  async revoke(orgId: string, hash: string): Promise<boolean> {
+    // A DELETE's reply through TypeORM is [rows, count]; selected from a CTE it is the rows.
+    const deleted: unknown[] = await this.dataSource.query(
+      'WITH gone AS (DELETE FROM organization_invitations WHERE org_id = $1 AND hash = $2 RETURNING hash) SELECT hash FROM gone', [orgId, hash]);
+    return deleted.length > 0;
   }
 }

@@ -96,6 +96,60 @@ export function describeOrganizationStoreContract(name: string, factory: Organiz
       expect(await invitations.accept({ orgId, hash: hash(6), email: 'x@example.com', userId: someone, now: NOW })).toEqual({ status: 'invalid' });
     });
 
+    it('lists the pending invitations (not used, revoked or expired); a revoked invitation is refused at accept', async () => {
+      const owner = id('user');
+      const orgId = await organization(owner);
+      const base = { orgId, email: 'p@example.com', roles: ['member'], invitedBy: owner };
+      await invitations.invite({ ...base, hash: hash(7), expiresAt: NOW + 90_000 });
+      await invitations.invite({ ...base, hash: hash(8), expiresAt: NOW + 60_000, roles: ['admin', 'member'] });
+      await invitations.invite({ ...base, hash: hash(9), expiresAt: NOW + 30_000 });
+      await invitations.invite({ ...base, hash: hash(10), expiresAt: NOW });
+      expect((await invitations.pending(orgId, NOW)).map((i) => [i.hash, i.expiresAt])).toEqual([
+        [hash(9), NOW + 30_000], [hash(8), NOW + 60_000], [hash(7), NOW + 90_000],
+      ]);
+      expect((await invitations.pending(orgId, NOW)).find((i) => i.hash === hash(8)))
+        .toEqual({ ...base, hash: hash(8), expiresAt: NOW + 60_000, roles: ['admin', 'member'] });
+      expect(await invitations.pending(id('org'), NOW)).toEqual([]);
+      expect(await invitations.accept({ orgId, hash: hash(9), email: 'p@example.com', userId: id('user'), now: NOW })).toMatchObject({ status: 'accepted' });
+      expect(await invitations.revoke(orgId, hash(8))).toBe(true);
+      expect(await invitations.revoke(orgId, hash(8))).toBe(false);
+      expect(await invitations.revoke(id('org'), hash(7))).toBe(false);
+      expect(await invitations.accept({ orgId, hash: hash(8), email: 'p@example.com', userId: id('user'), now: NOW })).toEqual({ status: 'invalid' });
+      expect((await invitations.pending(orgId, NOW)).map((i) => i.hash)).toEqual([hash(7)]);
+      expect(await invitations.pending(orgId, NOW + 90_000)).toEqual([]);
+    });
+
+    it("sets an organization's policy (requireMfa), listed with it", async () => {
+      const owner = id('user');
+      const orgId = await organization(owner);
+      expect((await organizations.organizationsOf(owner))[0].requireMfa).toBe(false);
+      expect(await organizations.setPolicy(orgId, { requireMfa: true })).toBe(true);
+      expect((await organizations.organizationsOf(owner))[0].requireMfa).toBe(true);
+      expect(await organizations.setPolicy(orgId, { requireMfa: false })).toBe(true);
+      expect((await organizations.organizationsOf(owner))[0].requireMfa).toBe(false);
+      expect(await organizations.setPolicy(id('org'), { requireMfa: true })).toBe(false);
+    });
+
+    it('deletes an organization with its memberships and pending invitations; answers its former members', async () => {
+      const [owner, member] = [id('user'), id('user')];
+      const orgId = await organization(owner);
+      const kept = await organization(owner);
+      const base = { orgId, email: 'd@example.com', roles: ['member'], invitedBy: owner, expiresAt: NOW + 60_000 };
+      await invitations.invite({ ...base, hash: hash(11), email: 'm@example.com' });
+      await invitations.accept({ orgId, hash: hash(11), email: 'm@example.com', userId: member, now: NOW });
+      await invitations.invite({ ...base, hash: hash(12) });
+      expect((await organizations.delete(orgId))?.sort()).toEqual([owner, member].sort());
+      expect(await organizations.delete(orgId)).toBeNull();
+      expect(await organizations.delete(id('org'))).toBeNull();
+      expect(await organizations.members(orgId)).toEqual([]);
+      expect(await organizations.roles(orgId, owner)).toBeNull();
+      expect((await organizations.organizationsOf(owner)).map((o) => o.id)).toEqual([kept]);
+      expect(await organizations.organizationsOf(member)).toEqual([]);
+      expect(await invitations.pending(orgId, NOW)).toEqual([]);
+      expect(await invitations.accept({ orgId, hash: hash(12), email: 'd@example.com', userId: id('user'), now: NOW })).toEqual({ status: 'invalid' });
+      expect(await organizations.roles(kept, owner)).toEqual(['owner']);
+    });
+
     it("keeps each session's active organization", async () => {
       const user = id('user');
       expect(await organizations.activeOrganization(user, 's1')).toBeNull();

@@ -61,6 +61,11 @@ const MESSAGES = {
   passkey_last_factor: 'This is your last second factor, which your account requires: add another first.',
   passkey_unsupported: 'This browser cannot use passkeys.',
   passkey_cancelled: 'The passkey request was cancelled.',
+  org_mfa_required: 'This organization requires two-factor authentication: set it up, sign in again with it, then switch.',
+  org_role_required: 'Your role in this organization does not allow this.',
+  org_invitation_invalid: 'This invitation is invalid, used or expired.',
+  org_invitation_email_mismatch: 'This invitation is for another email address (or yours is not verified yet).',
+  org_already_member: 'You are a member of this organization already.',
 };
 
 function messageFor(result) {
@@ -153,6 +158,7 @@ if (tabs) {
 function signedIn(tokens) {
   const wasSignedOut = !accessToken;
   accessToken = tokens.accessToken;
+  activeOrg = activeOrganizationOf(tokens.accessToken);
   // Renew a minute before expiry (or at 80 % of a short lifetime), under the lock like any refresh.
   scheduleRefresh(Math.max(5, Math.min(tokens.expiresIn - 60, tokens.expiresIn * 0.8)) * 1000);
   $('email').textContent = tokens.user.email || '(no email)';
@@ -162,6 +168,7 @@ function signedIn(tokens) {
     loadMfa();
     loadPasskeys();
     loadApiKeys();
+    loadOrganizations();
     loadSessions(); // not awaited: it runs after the lock held by this refresh is released
     if (tabs) tabs.postMessage('signed-in');
   }
@@ -179,6 +186,8 @@ function scheduleRefresh(delayMs) {
 
 function signedOut() {
   accessToken = null;
+  activeOrg = null;
+  $('orgs').replaceChildren();
   clearTimeout(refreshTimer);
   $('output').hidden = true;
   $('sessions').replaceChildren();
@@ -318,6 +327,84 @@ $('api-key-create').addEventListener('submit', async (event) => {
   $('api-key-new').hidden = false;
   loadApiKeys();
 });
+
+// ---- Organizations (GET/POST /auth/orgs, POST /auth/orgs/active, members, invitations) ---------------------------
+
+/** The active organization of this tab's access token (`org`, `org_roles` claims), or null. */
+let activeOrg = null;
+
+/** Reads `org` and `org_roles` from the access token's payload (display only: the server checks the signature). */
+function activeOrganizationOf(token) {
+  try {
+    const claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    return claims.org ? { id: claims.org, roles: claims.org_roles || [] } : null;
+  } catch {
+    return null;
+  }
+}
+
+async function loadOrganizations() {
+  const result = await api('GET', '/auth/orgs');
+  if (!result.ok) return;
+  if (activeOrg && !activeOrg.name) activeOrg.name = (result.data.find((org) => org.id === activeOrg.id) || {}).name;
+  $('org-active').textContent = activeOrg ? `Active: ${activeOrg.name || activeOrg.id} (roles: ${activeOrg.roles.join(', ')})` : 'No active organization.';
+  $('orgs').replaceChildren(...result.data.map((org) => {
+    const item = document.createElement('li');
+    item.textContent = `${org.name} (your roles: ${org.roles.join(', ')}${org.requireMfa ? ', requires two-factor' : ''}) `;
+    const use = document.createElement('button');
+    use.textContent = activeOrg && activeOrg.id === org.id ? 'Active' : 'Switch to it';
+    use.disabled = Boolean(activeOrg && activeOrg.id === org.id);
+    use.addEventListener('click', () => switchOrganization(org));
+    item.append(use);
+    return item;
+  }));
+  $('org-panel').hidden = !activeOrg;
+  if (activeOrg) loadMembers();
+}
+
+/** POST /auth/orgs/active: a new access token naming the organization (same session, same refresh cookie). */
+async function switchOrganization(org) {
+  const result = await api('POST', '/auth/orgs/active', { orgId: org.id });
+  if (!result.ok) return showError(messageFor(result));
+  signedIn(result.data);
+  if (activeOrg) activeOrg.name = org.name;
+  loadOrganizations();
+}
+
+async function loadMembers() {
+  const result = await api('GET', `/auth/orgs/${encodeURIComponent(activeOrg.id)}/members`);
+  if (!result.ok) return;
+  $('org-members').replaceChildren(...result.data.map((member) => {
+    const item = document.createElement('li');
+    item.textContent = `${member.userId} (${member.roles.join(', ')})`;
+    return item;
+  }));
+}
+
+$('org-create').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const result = await api('POST', '/auth/orgs', { name: new FormData(event.target).get('name') });
+  if (!result.ok) return showError(messageFor(result));
+  event.target.reset();
+  loadOrganizations();
+});
+
+$('org-invite').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const result = await api('POST', `/auth/orgs/${encodeURIComponent(activeOrg.id)}/invitations`, { email: form.get('email'), roles: [form.get('role')] });
+  if (!result.ok) return showError(messageFor(result));
+  event.target.reset();
+  showNotice('The invitation is on its way.');
+});
+
+/** An invitation link opens this page with `?token=`: accept it once signed in (the invited, verified address). */
+async function acceptInvitation(token) {
+  const result = await api('POST', '/auth/orgs/invitations/accept', { token });
+  if (!result.ok) return showError(messageFor(result));
+  showNotice('You joined the organization: switch to it below.');
+  loadOrganizations();
+}
 
 // ---- Two-factor authentication ---------------------------------------------------------------------------
 
@@ -552,7 +639,8 @@ async function loadPasskeys() {
   const oauthError = params.get('error');
   const linked = params.get('linked');
   const mfaRequired = params.get('mfa') === 'required';
-  if (oauthError || linked || mfaRequired) history.replaceState(null, '', location.pathname);
+  const invitation = params.get('token');
+  if (oauthError || linked || mfaRequired || invitation) history.replaceState(null, '', location.pathname);
 
   const result = await refresh();
   started = true;
@@ -566,5 +654,7 @@ async function loadPasskeys() {
   if (mfaRequired && !result.ok) return secondFactor(pendingMfa ? { mfaToken: pendingMfa } : {});
   if (oauthError) showError(messageFor({ code: oauthError }) + (result.ok ? ' You are still signed in.' : ''));
   else if (linked) showNotice(`Your ${linked} account is now linked.`);
+  else if (invitation && result.ok) acceptInvitation(invitation);
+  else if (invitation) showNotice('Sign in with the invited address, then open the invitation link again.');
   else if (!result.ok && result.code !== 'refresh_token_missing') showError(messageFor(result));
 })();

@@ -22,6 +22,10 @@ const WIDE_CLASSES: Record<string, string> = {
   'lib/adapters/redis/redis-user.store.ts: RedisUserStore': 'the default store implements the three user ports, plus InlineUserRecords for one-round-trip refreshes',
   'lib/adapters/redis/redis-session.store.ts: RedisSessionStore':
     'the SessionStore port is 7 methods (reauthenticate, the step-up, has to be atomic with the session record, so it is the port\'s), plus UserRecordRotation\'s 2 for one-round-trip refreshes: 9 the ports decide',
+  'lib/features/organizations/memory-organization.stores.ts: MemoryOrganizationStore':
+    'the OrganizationStore port is 10 methods: deleting an organization (with its memberships, atomically) and its policy are the port\'s',
+  'lib/features/organizations/redis-organization.stores.ts: RedisOrganizationStore':
+    'the OrganizationStore port is 10 methods: deleting an organization (with its memberships, atomically) and its policy are the port\'s',
 };
 
 const ROOT = join(__dirname, '..', '..');

@@ -89,7 +89,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'UserOrganization', 'OrganizationInvitation', 'MemberChangeResult', 'TransferResult', 'AcceptInvitationResult',
     'MemoryOrganizationStore', 'MemoryOrganizationInvitationStore', 'MemoryOrganizationData', 'RedisOrganizationStore', 'RedisOrganizationInvitationStore',
     'OrganizationNotActiveError', 'OrganizationRoleRequiredError', 'OrganizationMembershipRequiredError', 'OrganizationMemberNotFoundError',
-    'LastOwnerError', 'OrganizationRoleInvalidError', 'InvitationInvalidError', 'InvitationEmailMismatchError', 'OrganizationAlreadyMemberError',
+    'LastOwnerError', 'OrganizationRoleInvalidError', 'InvitationInvalidError', 'InvitationNotFoundError', 'OrganizationMfaRequiredError', 'InvitationEmailMismatchError', 'OrganizationAlreadyMemberError',
     'OrganizationEventPayload', 'OrganizationMemberRemovedEvent', 'OrganizationSwitchedEvent',
     // Session claims a feature keeps current, checked by the one session command (401 access_token_stale).
     'SESSION_CLAIMS', 'SessionClaimsSource', 'SESSION_VERSIONS', 'SessionVersions', 'SessionVersionCheck', 'AccessTokenStaleError',

@@ -251,6 +251,17 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
       expect((await http(t.url, 'PATCH', `/auth/orgs/${orgId}/members/${memberId}`, { token: ownerToken, json: { roles: ['admin'] }, headers: ua })).status).toBe(200);
     });
     expect(changed).toMatchObject({ userId: memberId, actorId: ownerId, orgId, roles: ['admin'] });
+    expect((await http(t.url, 'POST', `/auth/orgs/${orgId}/invitations`, { token: ownerToken, json: { email: uniqueEmail('ev-org-x'), roles: ['member'] }, headers: ua })).status).toBe(201);
+    await t.app.get(OrganizationInvitationMailer).settled();
+    const [pending] = (await http(t.url, 'GET', `/auth/orgs/${orgId}/invitations`, { token: ownerToken })).body;
+    const [revoked] = await step([AuthEvent.OrgInvitationRevoked], async () => {
+      expect((await http(t.url, 'DELETE', `/auth/orgs/${orgId}/invitations/${pending.id}`, { token: ownerToken, headers: ua })).status).toBe(204);
+    });
+    expect(revoked).toMatchObject({ userId: ownerId, orgId, roles: ['member'] });
+    const [policy] = await step([AuthEvent.OrgPolicyChanged], async () => {
+      expect((await http(t.url, 'PATCH', `/auth/orgs/${orgId}`, { token: ownerToken, json: { requireMfa: false }, headers: ua })).status).toBe(200);
+    });
+    expect(policy).toMatchObject({ userId: ownerId, orgId, requireMfa: false });
     const [transferred] = await step([AuthEvent.OrgOwnershipTransferred], async () => {
       expect((await http(t.url, 'POST', `/auth/orgs/${orgId}/transfer`, { token: ownerToken, json: { userId: memberId }, headers: ua })).status).toBe(204);
     });
@@ -260,6 +271,11 @@ describe('events (through @nestjs/event-emitter): each once, with the documented
       expect((await http(t.url, 'DELETE', `/auth/orgs/${orgId}/members/${ownerId}`, { token: refreshed.body.accessToken, headers: ua })).status).toBe(204);
     });
     expect(removed).toMatchObject({ userId: ownerId, actorId: ownerId, orgId, reason: 'left' });
+    const memberToken = (await http(t.url, 'POST', '/auth/orgs/active', { token: member.body.accessToken, json: { orgId } })).body.accessToken;
+    const [deleted] = await step([AuthEvent.OrgDeleted], async () => {
+      expect((await http(t.url, 'DELETE', `/auth/orgs/${orgId}`, { token: memberToken, headers: ua })).status).toBe(204);
+    });
+    expect(deleted).toMatchObject({ userId: memberId, orgId });
   });
 
   it('covers two-factor sign-in (no secret, code or MFA token in any payload)', async () => {

@@ -194,6 +194,11 @@ describe('OpenAPI with every feature on (password reset, email verification, adm
     expect((document.paths['/auth/orgs/invitations/accept'].post!.responses['403'] as { description: string }).description).toContain('org_invitation_email_mismatch');
     expect(document.paths['/auth/orgs/{orgId}/invitations'].post).toBeDefined();
     expect(document.paths['/auth/orgs/{orgId}/transfer'].post).toBeDefined();
+    expect(document.paths['/auth/orgs/{orgId}/invitations'].get).toBeDefined();
+    expect((document.paths['/auth/orgs/{orgId}/invitations/{invitationId}'].delete!.responses['404'] as { description: string }).description).toContain('org_invitation_not_found');
+    expect((document.paths['/auth/orgs/{orgId}'].delete!.responses['401'] as { description: string }).description).toContain('reauthentication_required');
+    expect(document.paths['/auth/orgs/{orgId}'].patch).toBeDefined();
+    expect((document.paths['/auth/orgs/active'].post!.responses['403'] as { description: string }).description).toContain('org_mfa_required');
   });
 
   afterAll(() => app.close());

@@ -1,5 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { CurrentOrg, type CurrentOrganization, OrgRoles, UserStore } from '../../lib';
+import { SessionIssuer } from '../../lib/core/sign-in/session-issuer';
+import { base32Decode, hotp, totpStep } from '../../lib/features/mfa/totp';
 import { OrganizationInvitationMailer } from '../../lib/features/organizations/organization-invitation.mailer';
 import { RecordingMailer } from '../support/recovery-fixture';
 import { createTestApp, http, type HttpResult, type TestApp, uniqueEmail } from '../support/test-app';
@@ -46,7 +48,11 @@ describe('organizations (real HTTP, real Redis)', () => {
 
   beforeAll(async () => {
     t = await createTestApp(
-      { organizations: { invitationUrl: 'http://app.test/invitations' }, mailer, throttle: { orgInvitation: { user: { limit: 3 } } } }, {}, { controllers: [OrgAppController] },
+      {
+        organizations: { invitationUrl: 'http://app.test/invitations' }, mailer, throttle: { orgInvitation: { user: { limit: 3 } } },
+        mfa: { encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 7) }] },
+      },
+      {}, { controllers: [OrgAppController] },
     );
   });
 
@@ -186,6 +192,96 @@ describe('organizations (real HTTP, real Redis)', () => {
     await activate(invited, org);
     const refused = await call('POST', `/auth/orgs/${org}/invitations`, { token: invited.accessToken, json: { email: uniqueEmail(), roles: ['member'] } });
     expect([refused.status, refused.body.code]).toEqual([403, 'org_role_required']);
+  });
+
+  it('admins list the pending invitations (never a token or hash) and revoke one: its link is refused at accept', async () => {
+    const [alice, bob, dave] = [await register(), await register(), await register()];
+    const org = await createOrg(alice, 'Cyberdyne');
+    await activate(alice, org);
+    await join(alice, org, bob, ['member']);
+    const token = await invite(alice, org, dave.email, ['admin']);
+    const listed = await call('GET', `/auth/orgs/${org}/invitations`, { token: alice.accessToken });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('cache-control')).toBe('no-store');
+    expect(listed.body).toEqual([{ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), email: dave.email.toLowerCase(), roles: ['admin'], invitedBy: alice.id, expiresAt: expect.any(String) }]);
+    const secret = token.split('.').pop() as string;
+    expect(JSON.stringify(listed.body)).not.toContain(secret);
+    const id = listed.body[0].id as string;
+
+    // A member is no admin: neither lists nor revokes.
+    await activate(bob, org);
+    expect((await call('GET', `/auth/orgs/${org}/invitations`, { token: bob.accessToken })).body.code).toBe('org_role_required');
+    expect((await call('DELETE', `/auth/orgs/${org}/invitations/${id}`, { token: bob.accessToken })).body.code).toBe('org_role_required');
+    // Another organization's route is refused.
+    const other = await createOrg(alice, 'Tyrell');
+    expect((await call('DELETE', `/auth/orgs/${other}/invitations/${id}`, { token: alice.accessToken })).body.code).toBe('org_not_active');
+
+    expect((await call('DELETE', `/auth/orgs/${org}/invitations/${id}`, { token: alice.accessToken })).status).toBe(204);
+    const again = await call('DELETE', `/auth/orgs/${org}/invitations/${id}`, { token: alice.accessToken });
+    expect([again.status, again.body.code]).toEqual([404, 'org_invitation_not_found']);
+    expect((await call('GET', `/auth/orgs/${org}/invitations`, { token: alice.accessToken })).body).toEqual([]);
+    const accepted = await call('POST', '/auth/orgs/invitations/accept', { token: dave.accessToken, json: { token } });
+    expect([accepted.status, accepted.body.code]).toEqual([400, 'org_invitation_invalid']);
+  });
+
+  it('an owner deletes the organization after a recent sign-in: members, invitations and live tokens naming it go', async () => {
+    const [alice, bob, dave] = [await register(), await register(), await register()];
+    const org = await createOrg(alice, 'Initech');
+    await activate(alice, org);
+    await join(alice, org, bob, ['admin']);
+    await activate(bob, org);
+    const token = await invite(alice, org, dave.email, ['member']);
+
+    expect((await call('DELETE', `/auth/orgs/${org}`, { token: bob.accessToken })).body.code).toBe('org_role_required');
+    // The same session, signed in an hour ago: the step-up is asked for.
+    const user = (await t.app.get<UserStore>(UserStore).findById(alice.id))!;
+    const issuer = t.app.get(SessionIssuer);
+    const sid = claimsOf(alice.accessToken).sid as string;
+    const old = issuer.accessTokenFor(user, sid, { amr: ['pwd'], authTime: Date.now() - 3_600_000 }, undefined, await issuer.sessionClaims(user, sid));
+    const stale = await call('DELETE', `/auth/orgs/${org}`, { token: old.accessToken });
+    expect([stale.status, stale.body.code]).toEqual([401, 'reauthentication_required']);
+
+    expect((await call('DELETE', `/auth/orgs/${org}`, { token: alice.accessToken })).status).toBe(204);
+    expect((await call('GET', '/app/org', { token: bob.accessToken })).body.code).toBe('access_token_stale');
+    await refresh(bob);
+    expect(claimsOf(bob.accessToken).org).toBeUndefined();
+    expect((await call('GET', '/auth/orgs', { token: bob.accessToken })).body).toEqual([]);
+    const accepted = await call('POST', '/auth/orgs/invitations/accept', { token: dave.accessToken, json: { token } });
+    expect(accepted.body.code).toBe('org_invitation_invalid');
+    await refresh(alice);
+    expect((await call('DELETE', `/auth/orgs/${org}`, { token: alice.accessToken })).body.code).toBe('org_not_active');
+    expect((await activate(alice, org)).body.code).toBe('org_membership_required');
+  });
+
+  it('requireMfa (set by an owner): making the organization active needs a sign-in with a second factor (403 org_mfa_required), then step-up works', async () => {
+    const [alice, bob] = [await register(), await register()];
+    const org = await createOrg(alice, 'Massive Dynamic');
+    await activate(alice, org);
+    await join(alice, org, bob, ['admin']);
+    await activate(bob, org);
+    expect((await call('PATCH', `/auth/orgs/${org}`, { token: bob.accessToken, json: { requireMfa: true } })).body.code).toBe('org_role_required');
+    expect((await call('PATCH', `/auth/orgs/${org}`, { token: alice.accessToken, json: { requireMfa: 'yes' } })).body.code).toBe('validation_failed');
+    const set = await call('PATCH', `/auth/orgs/${org}`, { token: alice.accessToken, json: { requireMfa: true } });
+    expect([set.status, set.body]).toEqual([200, { requireMfa: true }]);
+    expect((await call('GET', '/auth/orgs', { token: alice.accessToken })).body).toEqual([expect.objectContaining({ id: org, requireMfa: true })]);
+
+    const refused = await activate(alice, org);
+    expect([refused.status, refused.body.code]).toEqual([403, 'org_mfa_required']);
+    expect((await activate(bob, org)).body.code).toBe('org_mfa_required');
+    // Leaving for no organization is always allowed.
+    expect((await activate(bob, null)).status).toBe(200);
+
+    // Alice enrols TOTP, steps up with a code, and may make it active.
+    const setup = await call('POST', '/auth/mfa/totp/setup', { token: alice.accessToken });
+    expect(setup.status).toBe(200);
+    const secret = base32Decode(setup.body.secret)!;
+    expect((await call('POST', '/auth/mfa/totp/confirm', { token: alice.accessToken, json: { code: hotp(secret, totpStep(Date.now()) - 1) } })).status).toBe(200);
+    const stepped = await call('POST', '/auth/reauthenticate', { token: alice.accessToken, json: { code: hotp(secret, totpStep(Date.now())) } });
+    expect(stepped.status).toBe(200);
+    alice.accessToken = stepped.body.accessToken;
+    expect(claimsOf(alice.accessToken).amr).toContain('mfa');
+    const allowed = await activate(alice, org);
+    expect([allowed.status, allowed.body.org]).toEqual([200, { id: org, roles: ['owner'] }]);
   });
 
   it('the last owner can neither leave nor be demoted; after a transfer the former owner can leave', async () => {

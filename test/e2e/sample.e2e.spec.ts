@@ -69,6 +69,25 @@ describe('sample app with Redis (AppModule through the public API)', () => {
     expect((await http(url, 'GET', '/org/admin', { token: active.body.accessToken })).status).toBe(200);
   });
 
+  it('the page has an Organizations panel (create, list, switch, members, invite) on the public routes, which answer as it expects', async () => {
+    const page = await http(url, 'GET', '/app');
+    expect(page.status).toBe(200);
+    for (const id of ['org-create', 'orgs', 'org-members', 'org-invite']) expect(page.body).toContain(`id="${id}"`);
+    const script = (await http(url, 'GET', '/app/app.js')).body as string;
+    for (const route of ["'/auth/orgs'", "'/auth/orgs/active'", '/members`', '/invitations`', "'/auth/orgs/invitations/accept'"]) expect(script).toContain(route);
+
+    const user = await http(url, 'POST', '/auth/register', { json: { email: uniqueEmail(), password: 'a user password' } });
+    const token = user.body.accessToken as string;
+    const org = await http(url, 'POST', '/auth/orgs', { token, json: { name: 'Panel org' } });
+    expect((await http(url, 'GET', '/auth/orgs', { token })).body).toEqual([expect.objectContaining({ id: org.body.id, name: 'Panel org', roles: ['owner'] })]);
+    const active = await http(url, 'POST', '/auth/orgs/active', { token, json: { orgId: org.body.id } });
+    expect(active.body).toMatchObject({ accessToken: expect.any(String), user: { id: user.body.user.id }, org: { id: org.body.id, roles: ['owner'] } });
+    const switched = active.body.accessToken as string;
+    expect((await http(url, 'GET', `/auth/orgs/${org.body.id}/members`, { token: switched })).body).toEqual([{ orgId: org.body.id, userId: user.body.user.id, roles: ['owner'] }]);
+    const invited = await http(url, 'POST', `/auth/orgs/${org.body.id}/invitations`, { token: switched, json: { email: uniqueEmail(), roles: ['member'] } });
+    expect(invited.status).toBe(201);
+  });
+
   it("API keys: GET /profile takes any key, GET /admin a key with the scope admin of an admin; no other route takes one", async () => {
     const admin = await http(url, 'POST', '/auth/login', { json: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
     const create = (scopes: string[]) => http(url, 'POST', '/auth/api-keys', { token: admin.body.accessToken, json: { name: 'sample', scopes } });

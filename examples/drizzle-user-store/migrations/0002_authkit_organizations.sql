@@ -6,7 +6,8 @@
 CREATE TABLE organizations (
   id text PRIMARY KEY,
   name text NOT NULL,
-  created_at bigint NOT NULL
+  created_at bigint NOT NULL,
+  require_mfa boolean NOT NULL DEFAULT false
 );
 
 CREATE TABLE organization_members (

@@ -7,6 +7,8 @@ import type {
 export class MemoryOrganizationData {
   readonly organizations = new Map<string, Organization>();
   readonly members = new Map<string, Map<string, string[]>>();
+  /** `<orgId>\n<hash>` -> the pending invitation. */
+  readonly invitations = new Map<string, OrganizationInvitation>();
 }
 
 const owners = (members: Map<string, string[]>, ownerRole: string): number => [...members.values()].filter((roles) => roles.includes(ownerRole)).length;
@@ -29,7 +31,7 @@ export class MemoryOrganizationStore implements OrganizationStore {
     for (const [orgId, members] of this.data.members) {
       const roles = members.get(userId);
       const organization = this.data.organizations.get(orgId);
-      if (roles && organization) found.push({ ...organization, roles: [...roles] });
+      if (roles && organization) found.push({ ...organization, requireMfa: organization.requireMfa === true, roles: [...roles] });
     }
     return found.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
@@ -65,6 +67,21 @@ export class MemoryOrganizationStore implements OrganizationStore {
     return 'ok';
   }
 
+  async setPolicy(orgId: string, policy: { requireMfa: boolean }): Promise<boolean> {
+    const organization = this.data.organizations.get(orgId);
+    if (!organization) return false;
+    organization.requireMfa = policy.requireMfa;
+    return true;
+  }
+
+  async delete(orgId: string): Promise<string[] | null> {
+    if (!this.data.organizations.delete(orgId)) return null;
+    const members = [...(this.data.members.get(orgId)?.keys() ?? [])];
+    this.data.members.delete(orgId);
+    for (const [key, invitation] of this.data.invitations) if (invitation.orgId === orgId) this.data.invitations.delete(key);
+    return members;
+  }
+
   async activeOrganization(userId: string, sessionId: string): Promise<string | null> {
     const entry = this.active.get(`${userId}\n${sessionId}`);
     return entry && entry.until > this.now() ? entry.orgId : null;
@@ -79,9 +96,11 @@ export class MemoryOrganizationStore implements OrganizationStore {
 
 /** In-process `OrganizationInvitationStore` over the same data as a `MemoryOrganizationStore`. */
 export class MemoryOrganizationInvitationStore implements OrganizationInvitationStore {
-  private readonly invitations = new Map<string, OrganizationInvitation>();
+  private readonly invitations: Map<string, OrganizationInvitation>;
 
-  constructor(private readonly data: MemoryOrganizationData) {}
+  constructor(private readonly data: MemoryOrganizationData) {
+    this.invitations = data.invitations;
+  }
 
   async invite(invitation: OrganizationInvitation): Promise<void> {
     this.invitations.set(`${invitation.orgId}\n${invitation.hash}`, { ...invitation, roles: [...invitation.roles] });
@@ -101,5 +120,14 @@ export class MemoryOrganizationInvitationStore implements OrganizationInvitation
     if (members.has(input.userId)) return { status: 'already_member' };
     members.set(input.userId, [...invitation.roles]);
     return { status: 'accepted', roles: [...invitation.roles] };
+  }
+
+  async pending(orgId: string, now: number): Promise<OrganizationInvitation[]> {
+    return [...this.invitations.values()].filter((i) => i.orgId === orgId && i.expiresAt > now)
+      .map((i) => ({ ...i, roles: [...i.roles] })).sort((a, b) => a.expiresAt - b.expiresAt || (a.hash < b.hash ? -1 : 1));
+  }
+
+  async revoke(orgId: string, hash: string): Promise<boolean> {
+    return this.invitations.delete(`${orgId}\n${hash}`);
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthenticatedUser, ClientInfo } from '../../core/auth.types';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
@@ -6,7 +7,7 @@ import { mintOneTimeToken, parseOneTimeToken } from '../../core/tokens/one-time-
 import { normalizeEmail } from '../../core/users/email';
 import { OrganizationEvent } from './organizations.events';
 import {
-  InvitationEmailMismatchError, InvitationInvalidError, OrganizationAlreadyMemberError,
+  InvitationEmailMismatchError, InvitationInvalidError, InvitationNotFoundError, OrganizationAlreadyMemberError,
 } from './organizations.errors';
 import { ADMIN_ROLE, OWNER_ROLE } from './organizations.options';
 import { ORG_INVITATION, OrganizationInvitationMailer } from './organization-invitation.mailer';
@@ -15,10 +16,24 @@ import { OrganizationInvitationStore, OrganizationStore, ORG_ID } from './organi
 
 /** What `POST /auth/orgs/:orgId/invitations` answers (never the token: it goes by mail only). */
 export interface InvitationSent {
+  /** The invitation's public id (for `DELETE /auth/orgs/:orgId/invitations/:id`): derived from the token's hash, never revealing it. */
+  id: string;
   orgId: string;
   roles: string[];
   expiresAt: string;
 }
+
+/** A pending invitation as `GET /auth/orgs/:orgId/invitations` lists it (never the token nor its hash). */
+export interface PendingInvitation {
+  id: string;
+  email: string;
+  roles: string[];
+  invitedBy: string;
+  expiresAt: string;
+}
+
+/** The public id of an invitation: a one-way digest of its stored hash (which is itself a digest of the mailed secret). */
+export const invitationId = (hash: string): string => createHash('sha256').update(`org-invitation-id:${hash}`).digest('base64url').slice(0, 22);
 
 /**
  * Invitations: an admin invites an address with roles; a single-use link (`<orgId>.<256-bit secret>`, only its hash
@@ -48,7 +63,25 @@ export class OrganizationInvitations {
     await this.invitations.invite({ orgId, hash: minted.hash, email: address, roles: granted, invitedBy: actor.id, expiresAt });
     this.mailer.sendInBackground(address, minted.token);
     this.events.emitFor(client, OrganizationEvent.OrgInvitationSent, { userId: actor.id, orgId, roles: granted });
-    return { orgId, roles: granted, expiresAt: new Date(expiresAt).toISOString() };
+    return { id: invitationId(minted.hash), orgId, roles: granted, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /** The organization's pending invitations (needs `admin`), oldest expiry first. */
+  async pending(actor: AuthenticatedUser, orgId: string): Promise<PendingInvitation[]> {
+    this.roles.require(await this.store.roles(orgId, actor.id), ADMIN_ROLE);
+    const pending = await this.invitations.pending(orgId, Date.now());
+    return pending.map((i) => ({ id: invitationId(i.hash), email: i.email, roles: i.roles, invitedBy: i.invitedBy, expiresAt: new Date(i.expiresAt).toISOString() }));
+  }
+
+  /** Revokes a pending invitation (needs `admin`; an owner invitation needs `owner`): its link is refused from then on. 404 when none. */
+  async revoke(actor: AuthenticatedUser, orgId: string, id: string, client: ClientInfo): Promise<void> {
+    const actorRoles = await this.store.roles(orgId, actor.id);
+    this.roles.require(actorRoles, ADMIN_ROLE);
+    const invitation = (await this.invitations.pending(orgId, Date.now())).find((i) => invitationId(i.hash) === id);
+    if (!invitation) throw new InvitationNotFoundError();
+    if (invitation.roles.includes(OWNER_ROLE)) this.roles.require(actorRoles, OWNER_ROLE);
+    if (!(await this.invitations.revoke(orgId, invitation.hash))) throw new InvitationNotFoundError();
+    this.events.emitFor(client, OrganizationEvent.OrgInvitationRevoked, { userId: actor.id, orgId, roles: invitation.roles });
   }
 
   /**

@@ -3,6 +3,8 @@ export interface Organization {
   id: string;
   name: string;
   createdAt: number;
+  /** Policy: members must have signed in with a second factor (`amr` has `mfa`) to make it active. */
+  requireMfa?: boolean;
 }
 
 /** A user's membership of an organization: the roles the user has there. */
@@ -70,6 +72,13 @@ export interface OrganizationStore {
    * (keeping its other roles).
    */
   transfer(orgId: string, fromUserId: string, toUserId: string, ownerRole: string, formerOwnerRole: string): Promise<TransferResult>;
+  /**
+   * Deletes the organization with its memberships and pending invitations (an invitation link is refused from then
+   * on); the ids of its former members, or null when there was no such organization.
+   */
+  delete(orgId: string): Promise<string[] | null>;
+  /** Sets the organization's policy (`requireMfa`); false when there is no such organization. */
+  setPolicy(orgId: string, policy: { requireMfa: boolean }): Promise<boolean>;
   /** The session's active organization (as last set), or null. */
   activeOrganization(userId: string, sessionId: string): Promise<string | null>;
   /** Sets (or clears, with null) the session's active organization; it is kept `ttlMs` (the session's lifetime). */
@@ -86,6 +95,10 @@ export interface OrganizationInvitationStore {
    * is `email_mismatch` (the invitation stays for its addressee); a user already a member uses it up for nothing.
    */
   accept(input: { orgId: string; hash: string; email: string; userId: string; now: number }): Promise<AcceptInvitationResult>;
+  /** The organization's invitations still pending at `now` (none used, revoked or expired), oldest expiry first. */
+  pending(orgId: string, now: number): Promise<OrganizationInvitation[]>;
+  /** Deletes a pending invitation (its link is refused from then on); false when there was none. */
+  revoke(orgId: string, hash: string): Promise<boolean>;
 }
 
 /** Injection tokens of the two ports. */

@@ -6,7 +6,7 @@ import { UserStore } from '../../core/ports/user-store.interface';
 import { type ResolvedSessionOptions, SESSION_OPTIONS } from '../../core/sessions/session.options';
 import { SessionIssuer } from '../../core/sign-in/session-issuer';
 import { activeOrganizationOf, type CurrentOrganization } from './org-roles.guard';
-import { OrganizationMembershipRequiredError } from './organizations.errors';
+import { OrganizationMembershipRequiredError, OrganizationMfaRequiredError } from './organizations.errors';
 import { OrganizationEvent } from './organizations.events';
 import { OrganizationStore } from './organization-store.interface';
 
@@ -27,9 +27,16 @@ export class OrganizationSwitcher {
     @Inject(SESSION_OPTIONS) private readonly sessions: Pick<ResolvedSessionOptions, 'sessionAbsoluteTtlSeconds'>,
   ) {}
 
-  /** Makes `orgId` (null: none) the session's active organization; 403 `org_membership_required` for a non-member. */
+  /**
+   * Makes `orgId` (null: none) the session's active organization; 403 `org_membership_required` for a non-member,
+   * `org_mfa_required` when the organization requires a second factor the session's sign-in did not use.
+   */
   async switch(actor: AuthenticatedUser, orgId: string | null, client: ClientInfo): Promise<OrganizationSwitchResponse> {
-    if (orgId !== null && (await this.store.roles(orgId, actor.id)) === null) throw new OrganizationMembershipRequiredError();
+    if (orgId !== null) {
+      const organization = (await this.store.organizationsOf(actor.id)).find((o) => o.id === orgId);
+      if (!organization) throw new OrganizationMembershipRequiredError();
+      if (organization.requireMfa && !actor.amr?.includes('mfa')) throw new OrganizationMfaRequiredError();
+    }
     const user = await this.users.findById(actor.id);
     if (!user || user.disabled) throw new SessionRevokedError();
     await this.store.setActiveOrganization(actor.id, actor.sessionId, orgId, this.sessions.sessionAbsoluteTtlSeconds * 1000);

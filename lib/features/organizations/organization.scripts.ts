@@ -34,6 +34,13 @@ if remove then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS
 return 'ok'
 `;
 
+/** KEYS: organization. ARGV: requireMfa ('1' or '0'). 1 set, 0 no such organization. */
+export const SET_POLICY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'requireMfa', ARGV[1])
+return 1
+`;
+
 /** KEYS: members. ARGV: fromUserId, toUserId, ownerRole, formerOwnerRole. */
 export const TRANSFER_OWNERSHIP = `${HAS_ROLE}
 local from = redis.call('HGET', KEYS[1], ARGV[1])
@@ -51,21 +58,39 @@ return 'ok'
 `;
 
 /**
- * KEYS: invitation, members. ARGV: email, userId, now. Replies {status[, roles]}: an unknown or expired invitation
- * is 'invalid' (an expired one is deleted); another email leaves it for its addressee; else it is deleted and the
- * membership created (unless the user is a member already).
+ * KEYS: invitation, members, invitations index. ARGV: email, userId, now, hash. Replies {status[, roles]}: an unknown
+ * or expired invitation is 'invalid' (an expired one is deleted); another email leaves it for its addressee; else it
+ * is deleted (and left the index) and the membership created (unless the user is a member already).
  */
 export const ACCEPT_INVITATION = `
 local invitation = redis.call('HMGET', KEYS[1], 'email', 'roles', 'expiresAt')
-if not invitation[1] then return {'invalid'} end
+if not invitation[1] then
+  redis.call('SREM', KEYS[3], ARGV[4])
+  return {'invalid'}
+end
 if tonumber(invitation[3]) <= tonumber(ARGV[3]) then
   redis.call('DEL', KEYS[1])
+  redis.call('SREM', KEYS[3], ARGV[4])
   return {'invalid'}
 end
 if invitation[1] ~= ARGV[1] then return {'email_mismatch'} end
 redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[3], ARGV[4])
 if redis.call('EXISTS', KEYS[2]) == 0 then return {'invalid'} end
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return {'already_member'} end
 redis.call('HSET', KEYS[2], ARGV[2], invitation[2])
 return {'accepted', invitation[2]}
+`;
+
+/**
+ * KEYS: organization, members, invitations index. Replies false for an unknown organization, else {member ids,
+ * invitation hashes}: the record, the members and the index are deleted (the caller deletes the invitations' keys,
+ * same slot; a leftover one is refused at accept, since the members hash is gone).
+ */
+export const DELETE_ORGANIZATION = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local members = redis.call('HKEYS', KEYS[2])
+local hashes = redis.call('SMEMBERS', KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+return {members, hashes}
 `;

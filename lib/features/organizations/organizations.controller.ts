@@ -3,6 +3,7 @@ import {
 } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../core/auth.types';
 import { CurrentUser } from '../../core/decorators/current-user.decorator';
+import { RequireRecentAuth } from '../../core/decorators/require-recent-auth.decorator';
 import { ValidationFailedError } from '../../core/errors/auth.errors';
 import { AccessTokenGuard } from '../../core/guards/access-token.guard';
 import { AuthExceptionFilter } from '../../core/http/auth-exception.filter';
@@ -12,11 +13,11 @@ import { requireFeature } from '../../core/http/feature-disabled';
 import { JsonContentTypeGuard } from '../../core/http/json-content-type.guard';
 import { RouteLimiter } from '../../core/throttling/route-limiter';
 import {
-  AcceptInvitationDto, ActiveOrganizationDto, CreateOrganizationDto, InviteMemberDto, OrganizationRolesDto, TransferOwnershipDto,
+  AcceptInvitationDto, ActiveOrganizationDto, CreateOrganizationDto, InviteMemberDto, OrganizationPolicyDto, OrganizationRolesDto, TransferOwnershipDto,
 } from './organizations.dto';
 import { ORGANIZATIONS_OPTIONS, type ResolvedOrganizationsOptions } from './organizations.options';
 import { OrgRoles } from './org-roles.guard';
-import { type InvitationSent, OrganizationInvitations } from './organization-invitations.service';
+import { type InvitationSent, OrganizationInvitations, type PendingInvitation } from './organization-invitations.service';
 import type { Organization, OrganizationMembership, UserOrganization } from './organization-store.interface';
 import { type OrganizationSwitchResponse, OrganizationSwitcher } from './organization-switcher';
 import { OrganizationsService } from './organizations.service';
@@ -67,6 +68,30 @@ export class OrganizationsController {
     return this.switcher.switch(me, body.orgId, clientInfo(req));
   }
 
+  /** 200 `{ requireMfa }`: the active organization's policy set (`owner`). */
+  @OrgRoles('owner')
+  @UseGuards(JsonContentTypeGuard)
+  @Patch('orgs/:orgId')
+  async setPolicy(
+    @Param('orgId') orgId: string, @Body() body: OrganizationPolicyDto, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest,
+  ): Promise<{ requireMfa: boolean }> {
+    requireFeature(this.options.enabled);
+    return this.organizations.setPolicy(me, orgId, body.requireMfa, clientInfo(req));
+  }
+
+  /**
+   * 204: the active organization deleted with its memberships and pending invitations (`owner`, and a recent sign-in
+   * that used the second factor when the user has one: else 401 `reauthentication_required`).
+   */
+  @RequireRecentAuth({ secondFactor: true })
+  @OrgRoles('owner')
+  @Delete('orgs/:orgId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async delete(@Param('orgId') orgId: string, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest): Promise<void> {
+    requireFeature(this.options.enabled);
+    await this.organizations.delete(me, orgId, clientInfo(req));
+  }
+
   /** 200: the caller joined (the invitation is used up). 400, 403 (another or unverified email), 409 already a member. */
   @UseGuards(JsonContentTypeGuard)
   @Post('orgs/invitations/accept')
@@ -109,6 +134,26 @@ export class OrganizationMembersController {
     requireFeature(this.options.enabled);
     await this.limiter.charge('orgInvitation', { user: me.id }, clientInfo(req));
     return this.invitations.invite(me, orgId, body.email, body.roles, clientInfo(req));
+  }
+
+  /** 200: the pending invitations of the active organization (`admin`): id, email, roles, inviter, expiry; never the token. */
+  @OrgRoles('admin')
+  @Get('orgs/:orgId/invitations')
+  @Header('Cache-Control', 'no-store')
+  pending(@Param('orgId') orgId: string, @CurrentUser() me: AuthenticatedUser): Promise<PendingInvitation[]> {
+    requireFeature(this.options.enabled);
+    return this.invitations.pending(me, orgId);
+  }
+
+  /** 204: the invitation revoked, its link refused from now on (`admin`; an owner invitation needs `owner`). 404 when none. */
+  @OrgRoles('admin')
+  @Delete('orgs/:orgId/invitations/:invitationId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async revoke(
+    @Param('orgId') orgId: string, @Param('invitationId') invitationId: string, @CurrentUser() me: AuthenticatedUser, @Req() req: ClientRequest,
+  ): Promise<void> {
+    requireFeature(this.options.enabled);
+    await this.invitations.revoke(me, orgId, invitationId, clientInfo(req));
   }
 
   /** 200 `{ roles }`: the member's roles replaced (`admin`; owners' roles need `owner`). 409 `org_last_owner`. */

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { AccountEmail } from '../../core/http/dto-fields';
 import { ROLE_NAME } from './organizations.options';
 
@@ -48,4 +48,10 @@ export class ActiveOrganizationDto {
   @IsString()
   @Matches(ID, { message: 'orgId must be an organization id or null' })
   orgId!: string | null;
+}
+
+/** Body of `PATCH /auth/orgs/:orgId`: the organization's policy. */
+export class OrganizationPolicyDto {
+  @IsBoolean()
+  requireMfa!: boolean;
 }

@@ -62,3 +62,20 @@ export class OrganizationAlreadyMemberError extends AuthError {
   static override readonly httpStatus = 409;
   static override readonly defaultMessage = 'You are a member of this organization already';
 }
+
+/** No pending invitation with that id in the organization (used, revoked, expired, or never made). */
+export class InvitationNotFoundError extends AuthError {
+  static override readonly code = 'org_invitation_not_found';
+  static override readonly httpStatus = 404;
+  static override readonly defaultMessage = 'No such pending invitation';
+}
+
+/**
+ * The organization asks its members to use a second factor (`requireMfa`) and this session's sign-in did not: step up
+ * (`POST /auth/reauthenticate` with a code), or enrol one first, then make it active again.
+ */
+export class OrganizationMfaRequiredError extends AuthError {
+  static override readonly code = 'org_mfa_required';
+  static override readonly httpStatus = 403;
+  static override readonly defaultMessage = 'This organization requires a second factor: sign in again with it (POST /auth/reauthenticate) or enrol one';
+}

@@ -5,7 +5,9 @@ import { ValidationFailedError } from '../../core/errors/auth.errors';
 import { AuthEvents } from '../../core/events/auth-events.emitter';
 import { SESSION_VERSIONS, type SessionVersions } from '../../core/ports/session-versions.interface';
 import { OrganizationEvent } from './organizations.events';
-import { LastOwnerError, OrganizationMemberNotFoundError, OrganizationRoleRequiredError } from './organizations.errors';
+import {
+  LastOwnerError, OrganizationMemberNotFoundError, OrganizationMembershipRequiredError, OrganizationRoleRequiredError,
+} from './organizations.errors';
 import { ADMIN_ROLE, MEMBER_ROLE, OWNER_ROLE } from './organizations.options';
 import { OrganizationRoles } from './organization-roles';
 import {
@@ -87,6 +89,27 @@ export class OrganizationsService {
     await this.bump(actor.id);
     await this.bump(userId);
     this.events.emitFor(client, OrganizationEvent.OrgOwnershipTransferred, { userId, actorId: actor.id, orgId, roles: [OWNER_ROLE] });
+  }
+
+  /** Sets the organization's policy (needs `owner`): with `requireMfa`, making it active needs a second factor. */
+  async setPolicy(actor: AuthenticatedUser, orgId: string, requireMfa: boolean, client: ClientInfo): Promise<{ requireMfa: boolean }> {
+    this.roles.require(await this.store.roles(orgId, actor.id), OWNER_ROLE);
+    if (!(await this.store.setPolicy(orgId, { requireMfa }))) throw new OrganizationMembershipRequiredError();
+    this.events.emitFor(client, OrganizationEvent.OrgPolicyChanged, { userId: actor.id, orgId, requireMfa });
+    return { requireMfa };
+  }
+
+  /**
+   * Deletes the organization (the actor must be an owner; the route also asks for a recent sign-in): memberships and
+   * pending invitations go, and every former member's claims version is bumped, so their tokens naming it are refused
+   * at the next request and the refresh drops it.
+   */
+  async delete(actor: AuthenticatedUser, orgId: string, client: ClientInfo): Promise<void> {
+    this.roles.require(await this.store.roles(orgId, actor.id), OWNER_ROLE);
+    const members = await this.store.delete(orgId);
+    if (members === null) throw new OrganizationMembershipRequiredError();
+    await Promise.all(members.map((userId) => this.bump(userId)));
+    this.events.emitFor(client, OrganizationEvent.OrgDeleted, { userId: actor.id, orgId });
   }
 
   private async applied(result: MemberChangeResult, userId: string): Promise<void> {

@@ -2,7 +2,7 @@ import { redisCall } from '../../adapters/redis/redis-call';
 import { RedisKeys } from '../../adapters/redis/redis-keys';
 import type { RedisClient } from '../../adapters/redis/redis.options';
 import {
-  ACCEPT_INVITATION, CREATE_ORGANIZATION, SET_MEMBER_ROLES, TRANSFER_OWNERSHIP,
+  ACCEPT_INVITATION, CREATE_ORGANIZATION, DELETE_ORGANIZATION, SET_MEMBER_ROLES, SET_POLICY, TRANSFER_OWNERSHIP,
 } from './organization.scripts';
 import type {
   AcceptInvitationResult, MemberChangeResult, Organization, OrganizationInvitation, OrganizationInvitationStore, OrganizationMembership,
@@ -13,9 +13,10 @@ import type {
  * Key layout. An organization's keys share the hash tag `{o.<orgId>}` (its record, its members, its invitations), a
  * user's keys the user's tag (`{<userId>}`, as the sessions): every script touches one slot.
  *
- *     <p>:{o.<orgId>}:org            hash   name, createdAt
+ *     <p>:{o.<orgId>}:org            hash   name, createdAt, requireMfa ('1' or '0')
  *     <p>:{o.<orgId>}:m              hash   userId -> roles (comma-joined): the memberships (authoritative)
  *     <p>:{o.<orgId>}:i:<hash>       hash   email, roles, invitedBy, expiresAt (PEXPIREAT expiresAt)
+ *     <p>:{o.<orgId>}:is             set    the invitations' hashes (an index for `pending`, pruned on read)
  *     <p>:{<userId>}:orgs            hash   orgId -> '1': the user's organizations (an index, checked on read)
  *     <p>:{<userId>}:org-active      hash   sessionId -> orgId (expires with the sessions' lifetime)
  *
@@ -41,6 +42,10 @@ export class OrganizationRedisKeys {
     return `${this.prefix}:{o.${orgId}}:i:${hash}`;
   }
 
+  invitations(orgId: string): string {
+    return `${this.prefix}:{o.${orgId}}:is`;
+  }
+
   userOrganizations(userId: string): string {
     return `${this.prefix}:{${this.users.userTag(userId)}}:orgs`;
   }
@@ -54,7 +59,9 @@ interface OrganizationCommands {
   authkitCreateOrganization(organization: string, members: string, name: string, createdAt: number, ownerId: string, roles: string): Promise<number>;
   authkitSetMemberRoles(members: string, userId: string, roles: string, ownerRole: string): Promise<MemberChangeResult>;
   authkitTransferOwnership(members: string, from: string, to: string, ownerRole: string, formerOwnerRole: string): Promise<TransferResult>;
-  authkitAcceptInvitation(invitation: string, members: string, email: string, userId: string, now: number): Promise<string[]>;
+  authkitSetPolicy(organization: string, requireMfa: string): Promise<number>;
+  authkitDeleteOrganization(organization: string, members: string, index: string): Promise<[string[], string[]] | null>;
+  authkitAcceptInvitation(invitation: string, members: string, index: string, email: string, userId: string, now: number, hash: string): Promise<string[]>;
 }
 
 function commandsOf(redis: RedisClient): OrganizationCommands {
@@ -64,7 +71,9 @@ function commandsOf(redis: RedisClient): OrganizationCommands {
   define('authkitCreateOrganization', CREATE_ORGANIZATION, 2);
   define('authkitSetMemberRoles', SET_MEMBER_ROLES, 1);
   define('authkitTransferOwnership', TRANSFER_OWNERSHIP, 1);
-  define('authkitAcceptInvitation', ACCEPT_INVITATION, 2);
+  define('authkitAcceptInvitation', ACCEPT_INVITATION, 3);
+  define('authkitDeleteOrganization', DELETE_ORGANIZATION, 3);
+  define('authkitSetPolicy', SET_POLICY, 1);
   return redis as unknown as OrganizationCommands;
 }
 
@@ -92,11 +101,11 @@ export class RedisOrganizationStore implements OrganizationStore {
     const index = this.keys.userOrganizations(userId);
     const ids = await redisCall(() => this.redis.hkeys(index));
     const found = await Promise.all(ids.map(async (orgId): Promise<UserOrganization | null> => {
-      const [roles, [name, createdAt]] = await redisCall(() => Promise.all([
-        this.redis.hget(this.keys.members(orgId), userId), this.redis.hmget(this.keys.organization(orgId), 'name', 'createdAt'),
+      const [roles, [name, createdAt, requireMfa]] = await redisCall(() => Promise.all([
+        this.redis.hget(this.keys.members(orgId), userId), this.redis.hmget(this.keys.organization(orgId), 'name', 'createdAt', 'requireMfa'),
       ]));
       if (roles === null || name === null) return null;
-      return { id: orgId, name, createdAt: Number(createdAt), roles: rolesOf(roles) };
+      return { id: orgId, name, createdAt: Number(createdAt), requireMfa: requireMfa === '1', roles: rolesOf(roles) };
     }));
     return found.filter((o): o is UserOrganization => o !== null).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
@@ -119,6 +128,20 @@ export class RedisOrganizationStore implements OrganizationStore {
 
   async transfer(orgId: string, fromUserId: string, toUserId: string, ownerRole: string, formerOwnerRole: string): Promise<TransferResult> {
     return redisCall(() => this.commands.authkitTransferOwnership(this.keys.members(orgId), fromUserId, toUserId, ownerRole, formerOwnerRole));
+  }
+
+  async setPolicy(orgId: string, policy: { requireMfa: boolean }): Promise<boolean> {
+    return (await redisCall(() => this.commands.authkitSetPolicy(this.keys.organization(orgId), policy.requireMfa ? '1' : '0'))) === 1;
+  }
+
+  async delete(orgId: string): Promise<string[] | null> {
+    const deleted = await redisCall(() =>
+      this.commands.authkitDeleteOrganization(this.keys.organization(orgId), this.keys.members(orgId), this.keys.invitations(orgId)));
+    if (!deleted) return null;
+    const [members, hashes] = deleted;
+    if (hashes.length > 0) await redisCall(() => this.redis.del(...hashes.map((hash) => this.keys.invitation(orgId, hash))));
+    await redisCall(() => Promise.all(members.map((userId) => this.redis.hdel(this.keys.userOrganizations(userId), orgId))));
+    return members;
   }
 
   async activeOrganization(userId: string, sessionId: string): Promise<string | null> {
@@ -150,7 +173,25 @@ export class RedisOrganizationInvitationStore implements OrganizationInvitationS
     await redisCall(() => this.redis.multi()
       .hset(key, 'email', invitation.email, 'roles', invitation.roles.join(','), 'invitedBy', invitation.invitedBy, 'expiresAt', String(invitation.expiresAt))
       .pexpireat(key, invitation.expiresAt)
+      .sadd(this.keys.invitations(invitation.orgId), invitation.hash)
       .exec());
+  }
+
+  async pending(orgId: string, now: number): Promise<OrganizationInvitation[]> {
+    const index = this.keys.invitations(orgId);
+    const hashes = await redisCall(() => this.redis.smembers(index));
+    const found = await redisCall(() => Promise.all(hashes.map((hash) =>
+      this.redis.hmget(this.keys.invitation(orgId, hash), 'email', 'roles', 'invitedBy', 'expiresAt'))));
+    const gone = hashes.filter((_, i) => found[i][0] === null);
+    if (gone.length > 0) await redisCall(() => this.redis.srem(index, ...gone));
+    return found.flatMap(([email, roles, invitedBy, expiresAt], i): OrganizationInvitation[] =>
+      email === null || Number(expiresAt) <= now ? [] : [{ orgId, hash: hashes[i], email, roles: rolesOf(roles ?? ''), invitedBy: invitedBy ?? '', expiresAt: Number(expiresAt) }])
+      .sort((a, b) => a.expiresAt - b.expiresAt || (a.hash < b.hash ? -1 : 1));
+  }
+
+  async revoke(orgId: string, hash: string): Promise<boolean> {
+    const replies = await redisCall(() => this.redis.multi().del(this.keys.invitation(orgId, hash)).srem(this.keys.invitations(orgId), hash).exec());
+    return replies?.[0]?.[1] === 1;
   }
 
   async accept(input: { orgId: string; hash: string; email: string; userId: string; now: number }): Promise<AcceptInvitationResult> {
@@ -158,7 +199,9 @@ export class RedisOrganizationInvitationStore implements OrganizationInvitationS
     // The index first (it may hold organizations left, never miss one); it is checked on every read.
     await redisCall(() => this.redis.hset(this.keys.userOrganizations(input.userId), input.orgId, '1'));
     const [status, roles] = await redisCall(() =>
-      this.commands.authkitAcceptInvitation(this.keys.invitation(input.orgId, input.hash), members, input.email, input.userId, input.now));
+      this.commands.authkitAcceptInvitation(
+        this.keys.invitation(input.orgId, input.hash), members, this.keys.invitations(input.orgId), input.email, input.userId, input.now, input.hash,
+      ));
     if (status === 'accepted') return { status, roles: rolesOf(roles ?? '') };
     return { status: status as 'invalid' | 'email_mismatch' | 'already_member' };
   }

@@ -112,8 +112,8 @@ describe('the open event map', () => {
     expect(AuthEvent.MfaRecoveryCodeUsed).toBe('authkit.mfa.recovery_code_used');
     expect(AuthEvent.OrgMemberRemoved).toBe('authkit.org.member_removed');
     expect(AuthEvent.PasskeyFailed).toBe('authkit.passkey.failed');
-    expect(AUTH_EVENT_NAMES).toHaveLength(36);
-    expect(new Set(AUTH_EVENT_NAMES).size).toBe(36);
+    expect(AUTH_EVENT_NAMES).toHaveLength(39);
+    expect(new Set(AUTH_EVENT_NAMES).size).toBe(39);
   });
 
   it("emit is type-checked for an app's events merged into AuthEventMap", () => {

@@ -39,7 +39,7 @@ describe('the Redis organization keys', () => {
     await invitations.invite({ orgId: 'o1', hash: 'h1', email: 'a@example.com', roles: ['member'], invitedBy: 'u1', expiresAt });
     await organizations.setActiveOrganization('u1', 's1', 'o1', 60_000);
     const keys = (await scanKeys(redis, `${prefix}:*`)).sort();
-    expect(keys).toEqual([`${prefix}:{o.o1}:i:h1`, `${prefix}:{o.o1}:m`, `${prefix}:{o.o1}:org`, `${prefix}:{u1}:org-active`, `${prefix}:{u1}:orgs`]);
+    expect(keys).toEqual([`${prefix}:{o.o1}:i:h1`, `${prefix}:{o.o1}:is`, `${prefix}:{o.o1}:m`, `${prefix}:{o.o1}:org`, `${prefix}:{u1}:org-active`, `${prefix}:{u1}:orgs`]);
     const ttl = await redis.pttl(`${prefix}:{o.o1}:i:h1`);
     expect(ttl).toBeGreaterThan(20_000);
     expect(ttl).toBeLessThanOrEqual(30_000);
