@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startSampleApp } from '../support/chromium';
 import { OidcTestProvider } from '../support/oidc-test-provider';
 import { freePort } from '../support/redis-server';
 import { uniqueEmail } from '../support/test-app';
@@ -12,8 +12,6 @@ import { uniqueEmail } from '../support/test-app';
  */
 jest.setTimeout(90_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'];
 const SECRET = 'sample-oidc-client-secret-0123456789';
 
 interface PageGlobals {
@@ -37,25 +35,8 @@ describe('the sample page: "Sign in with <name>" through a real OpenID Provider 
       GITHUB_CLIENT_SECRET: undefined, AUTH_OAUTH_SUCCESS_REDIRECT: undefined, AUTH_OAUTH_FAILURE_REDIRECT: undefined,
       OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: 'sample', OIDC_CLIENT_SECRET: SECRET, OIDC_NAME: 'acme-sso', OIDC_CALLBACK_URL: undefined,
     };
-    const saved: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(env)) {
-      saved[name] = process.env[name];
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    try {
-      const { AppModule } = await import('../../sample/app.module');
-      const { configureSampleApp } = await import('../../sample/bootstrap');
-      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-      app = configureSampleApp(moduleRef.createNestApplication({ logger: false }));
-      await app.listen(port, '127.0.0.1');
-    } finally {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    app = await startSampleApp(port, env);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

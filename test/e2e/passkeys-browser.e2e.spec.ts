@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startSampleApp } from '../support/chromium';
 import { freePort, RedisServer } from '../support/redis-server';
 import { uniqueEmail } from '../support/test-app';
 
@@ -14,8 +14,6 @@ import { uniqueEmail } from '../support/test-app';
  */
 jest.setTimeout(90_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASSWORD = 'a browser passkey password';
 
 interface PageGlobals {
@@ -27,7 +25,6 @@ describe('passkeys on the sample page (real Chromium, virtual authenticator, rea
   let app: INestApplication;
   let browser: Browser;
   let site: string;
-  const saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     redis = await RedisServer.start();
@@ -38,24 +35,8 @@ describe('passkeys on the sample page (real Chromium, virtual authenticator, rea
       AUTH_MFA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'), AUTH_REFRESH_TRANSPORT: undefined, AUTH_ALLOWED_ORIGINS: undefined,
       GOOGLE_CLIENT_ID: undefined, GITHUB_CLIENT_ID: undefined, SAMPLE_ADMIN_EMAIL: undefined, AUTH_PASSKEY_RP_ID: undefined, AUTH_PASSKEY_ORIGINS: site,
     };
-    for (const [name, value] of Object.entries(env)) {
-      saved[name] = process.env[name];
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    try {
-      const { AppModule } = await import('../../sample/app.module');
-      const { configureSampleApp } = await import('../../sample/bootstrap');
-      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-      app = configureSampleApp(moduleRef.createNestApplication({ logger: false }));
-      await app.listen(port, '127.0.0.1');
-    } finally {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    app = await startSampleApp(port, env);
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

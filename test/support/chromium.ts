@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /**
- * What the Chromium suites share (browser, mfa-browser, sample-lifecycle): Debian's Chromium driven by playwright-core
+ * What the Chromium suites share (browser, mfa-browser, passkeys-browser, oidc-browser, sample-lifecycle): Debian's Chromium driven by playwright-core
  * (never a browser download), and the sample app started in the test process from an environment.
  */
 export const CHROMIUM_EXECUTABLE = '/usr/bin/chromium';
